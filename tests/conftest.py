@@ -1,0 +1,120 @@
+"""Small inputs the tests write themselves (never ../shared)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+THEMES = ["education", "employers", "discrimination", "housing", "voluntary", "other"]
+
+# A tiny labelled set: enough for a classifier to learn the obvious words of each theme.
+TINY_LABELED = {
+    "education": [
+        "Norskopplæringen må starte tidligere",
+        "Flere timer norsk i introduksjonsprogrammet",
+        "Godkjenning av utdanning fra hjemlandet tar for lang tid",
+        "Voksenopplæringen trenger flere lærere",
+        "Leksehjelp på skolen for alle elever",
+        "Fagbrev for voksne innvandrere gjennom lærlingordningen",
+        "Kvalifiseringsprogrammet bør gi formell kompetanse",
+        "Studenter mister stønad når de tar utdanning",
+        "Karriereveiledning for nyankomne",
+    ],
+    "employers": [
+        "Arbeidsgivere må gi innvandrere en sjanse",
+        "Praksisplassen ble brukt som gratis arbeidskraft",
+        "Bedriftene bør ansette flere med innvandrerbakgrunn",
+        "Mentorordning på arbeidsplassen hjelper nyansatte",
+        "Næringslivet og kommunen bør samarbeide om rekruttering",
+        "Lønnstilskudd gjør det lettere å ansette",
+        "Mangfold på arbeidsplassen gir bedre resultater",
+        "Arbeidsgiveren fulgte opp den nye medarbeideren godt",
+        "Flere bedrifter bør ta inn praksiskandidater",
+    ],
+    "discrimination": [
+        "Rasisme i hverdagen må tas på alvor",
+        "Fordommer mot muslimer er utbredt",
+        "Media gir et negativt bilde av innvandrere",
+        "Diskriminering på grunn av hijab",
+        "Holdningene i majoritetsbefolkningen må endres",
+        "Søkere med utenlandsk navn blir forskjellsbehandlet",
+        "Rollemodeller kan bryte ned stereotypier",
+        "Negativ sosial kontroll i enkelte miljøer",
+        "Hets i kommentarfeltene skremmer folk",
+    ],
+    "housing": [
+        "Bosetting av flyktninger i distriktskommunene",
+        "Startlån gjør det mulig å eie egen bolig",
+        "Husleien er for høy for familier med lav inntekt",
+        "Fra leie til eie bør brukes mer",
+        "Bostøtte må ikke falle bort",
+        "Kommunale boliger har dårlig standard",
+        "Områdesatsingen i Groruddalen bør fortsette",
+        "Boligkonsulenten hjelper med å finne leilighet",
+        "Segregering i boligområdene øker",
+    ],
+    "voluntary": [
+        "Frivillige organisasjoner er viktige møteplasser",
+        "Idrettslaget inkluderer barn fra mottaket",
+        "Innvandrerorganisasjoner trenger driftsstøtte",
+        "Språkkafé på biblioteket drives av frivillige",
+        "Friluftsliv er en god integreringsarena",
+        "Frivilligsentralen arrangerer turer for nye innbyggere",
+        "Samarbeid mellom norske lag og innvandrerforeninger",
+        "Aktiviteter i asylmottak med hjelp fra Røde Kors",
+        "Ungdom bør rekrutteres til foreningene",
+    ],
+    "other": [
+        "Møtet startet klokken ti med kaffe",
+        "Velkommen til konferansen",
+        "Programmet for dagen ble delt ut",
+        "Statsråden holdt åpningstalen",
+        "Lunsj serveres i foajeen",
+        "Traumer og psykisk helse hos flyktninger",
+        "Evalueringen av møtet viste stor tilfredshet",
+        "Takk til alle som deltok",
+        "Neste møte holdes i juni",
+    ],
+}
+
+
+def write_labeled_csv(path: Path, rows: list[dict[str, str]]) -> Path:
+    columns = ["id", "text", "label", "second_label", "batch", "annotator"]
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({column: row.get(column, "") for column in columns})
+    return path
+
+
+def tiny_rows() -> list[dict[str, str]]:
+    rows = []
+    for label, texts in TINY_LABELED.items():
+        for number, text in enumerate(texts):
+            rows.append({"id": f"{label}-{number}", "text": text, "label": label,
+                         "batch": f"b{number % 3}", "annotator": "test"})
+    return rows
+
+
+@pytest.fixture
+def tiny_labeled_dir(tmp_path: Path) -> Path:
+    directory = tmp_path / "labeled"
+    directory.mkdir()
+    write_labeled_csv(directory / "tiny.csv", tiny_rows())
+    return directory
+
+
+@pytest.fixture(scope="session")
+def train_settings() -> dict:
+    return {
+        "seed": 1,
+        "cv_folds": 3,
+        "jobs": 1,
+        "target_precision": 0.9,
+        "second_theme_threshold": 0.3,
+        "classifier": {"c": 4.0, "word_ngram_max": 2, "char_ngram_min": 2, "char_ngram_max": 5,
+                       "calibration": "sigmoid", "calibration_folds": 2},
+    }
