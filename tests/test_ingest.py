@@ -1,0 +1,126 @@
+"""Ingest keeps provenance and refuses bad input with the file (and line) named."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tema.errors import InputError
+from tema.ingest import (
+    decode_text,
+    documents_from_files,
+    ingest,
+    read_document_text,
+    read_documents,
+    read_manifest,
+    write_documents,
+)
+
+MANIFEST = "file,meeting,region,date\nbodo.txt,Innspillmøte Bodø,Nord-Norge,2018-03-14\n"
+
+
+def make_raw(tmp_path: Path, manifest: str = MANIFEST) -> Path:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "bodo.txt").write_text("Bolig\n• Flere kommunale boliger.\n", encoding="utf-8")
+    (raw / "manifest.csv").write_text(manifest, encoding="utf-8")
+    return raw
+
+
+def test_documents_carry_their_provenance(tmp_path: Path):
+    raw = make_raw(tmp_path)
+    [document] = list(ingest(raw, raw / "manifest.csv"))
+    assert (document.doc, document.meeting, document.region, document.date) == (
+        "bodo.txt", "Innspillmøte Bodø", "Nord-Norge", "2018-03-14")
+    assert document.text.startswith("Bolig")
+
+
+def test_file_missing_from_manifest_falls_back_to_its_name_with_a_warning(tmp_path: Path):
+    raw = make_raw(tmp_path)
+    (raw / "alta.txt").write_text("Velkommen til møtet.", encoding="utf-8")
+    with pytest.warns(UserWarning, match="alta.txt: not in the manifest"):
+        documents = list(ingest(raw, raw / "manifest.csv"))
+    assert [d.meeting for d in documents] == ["alta", "Innspillmøte Bodø"]
+
+
+@pytest.mark.parametrize(
+    ("manifest", "message", "line"),
+    [
+        ("file,meeting,date\nbodo.txt,Møte,2018-01-01\n", "missing column(s) region", 1),
+        (MANIFEST + "bodo.txt,Igjen,Nord-Norge,2018-03-14\n", "listed twice", 3),
+        ("file,meeting,region,date\nbodo.txt,Møte,Nord,14.03.2018\n", "is not YYYY-MM-DD", 2),
+        ("file,meeting,region,date\n,Møte,Nord,2018-03-14\n", "empty file name", 2),
+        ("file,meeting,region,date\nbodo.txt,Møte,Nord,2018-03-14,extra\n", "more fields", 2),
+    ],
+)
+def test_malformed_manifest_names_file_and_line(tmp_path: Path, manifest: str, message: str,
+                                                line: int):
+    raw = make_raw(tmp_path, manifest)
+    with pytest.raises(InputError) as error:
+        read_manifest(raw / "manifest.csv")
+    assert message in str(error.value)
+    assert error.value.line == line
+    assert "manifest.csv" in str(error.value)
+
+
+def test_manifest_listing_a_missing_file_is_an_error(tmp_path: Path):
+    raw = make_raw(tmp_path, MANIFEST + "borte.txt,Møte,Nord,2018-03-14\n")
+    with pytest.raises(InputError, match="borte.txt"):
+        list(ingest(raw, raw / "manifest.csv"))
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("tom.txt", b"  \n\n", "is empty"),
+        ("bilde.png", b"\x89PNG", "unknown file type '.png'"),
+    ],
+)
+def test_unusable_documents_are_refused(tmp_path: Path, name: str, content: bytes, message: str):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=message) as error:
+        read_document_text(path)
+    assert name in str(error.value)
+
+
+def test_missing_document_is_refused(tmp_path: Path):
+    with pytest.raises(InputError, match="cannot be read"):
+        read_document_text(tmp_path / "borte.txt")
+
+
+def test_latin1_file_is_decoded_with_a_warning(tmp_path: Path):
+    path = tmp_path / "gammel.txt"
+    path.write_bytes("Første møte i Tromsø".encode("latin-1"))
+    with pytest.warns(UserWarning, match="not UTF-8"):
+        assert read_document_text(path) == "Første møte i Tromsø"
+
+
+def test_utf8_misread_as_latin1_is_repaired():
+    garbled = "Første møte i Tromsø".encode().decode("latin-1")
+    assert "Ã¸" in garbled
+    assert decode_text(garbled.encode("utf-8"), "x.txt") == "Første møte i Tromsø"
+
+
+def test_documents_round_trip_through_json_lines(tmp_path: Path):
+    raw = make_raw(tmp_path)
+    out = tmp_path / "interim" / "documents.jsonl"
+    assert write_documents(ingest(raw, raw / "manifest.csv"), out) == 1
+    assert list(read_documents(out)) == list(ingest(raw, raw / "manifest.csv"))
+
+
+def test_corrupt_documents_file_names_the_line(tmp_path: Path):
+    path = tmp_path / "documents.jsonl"
+    path.write_text(json.dumps({"doc": "a"}) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        list(read_documents(path))
+    assert error.value.line == 1
+
+
+def test_files_named_on_the_command_line_need_no_manifest(tmp_path: Path):
+    path = tmp_path / "notat.md"
+    path.write_text("# Notat\nBolig er viktig.", encoding="utf-8")
+    [document] = list(documents_from_files([path]))
+    assert (document.doc, document.meeting) == ("notat.md", "notat")
