@@ -1,0 +1,145 @@
+"""Hand-labelled examples: reading and validating `data/labeled/*.csv`.
+
+Validation happens here, at the border, so that training never sees a bad row.
+Every error names the file and the line a person would open to fix it.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from tema.errors import InputError
+
+LABEL_COLUMNS = ("id", "text", "label", "second_label", "batch", "annotator")
+# Two texts whose character n-gram profiles are this similar are the same example
+# written twice (a copy with a changed word or two); it would leak across CV folds.
+NEAR_DUPLICATE_SIMILARITY = 0.9
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def normalise_for_comparison(text: str) -> str:
+    """Lower-case words only: the form under which two texts count as the same."""
+    return _NON_WORD.sub(" ", text.casefold()).strip()
+
+
+def read_label_file(path: Path, theme_ids: list[str]) -> pd.DataFrame:
+    """Read one labelled CSV file and check every row; returns rows with file and line."""
+    allowed = set(theme_ids)
+    rows = []
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = [
+                column for column in LABEL_COLUMNS if column not in (reader.fieldnames or [])
+            ]
+            if missing:
+                raise InputError(
+                    path,
+                    f"missing column(s) {', '.join(missing)}; expected {', '.join(LABEL_COLUMNS)}",
+                    line=1,
+                )
+            for row in reader:
+                record = {column: (row.get(column) or "").strip() for column in LABEL_COLUMNS}
+                _check_row(path, reader.line_num, record, allowed)
+                rows.append({**record, "file": str(path), "line": reader.line_num})
+    except OSError as exc:
+        raise InputError(path, f"cannot be read: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(path, "is not UTF-8 text (save it as UTF-8 CSV)") from exc
+    except csv.Error as exc:
+        raise InputError(path, f"malformed CSV: {exc}") from exc
+    return pd.DataFrame(rows, columns=[*LABEL_COLUMNS, "file", "line"])
+
+
+def _check_row(path: Path, line: int, record: dict[str, str], allowed: set[str]) -> None:
+    if not record["id"]:
+        raise InputError(path, "empty id", line)
+    if not record["text"]:
+        raise InputError(path, f"empty text (id {record['id']})", line)
+    if record["label"] not in allowed:
+        raise InputError(
+            path,
+            f"unknown theme {record['label']!r}; expected one of {', '.join(sorted(allowed))}",
+            line,
+        )
+    second = record["second_label"]
+    if second and second not in allowed:
+        raise InputError(path, f"unknown second_label {second!r}", line)
+    if second and second == record["label"]:
+        raise InputError(path, f"second_label repeats label {second!r}", line)
+    if not record["batch"]:
+        raise InputError(path, "empty batch (needed to group cross-validation)", line)
+
+
+def load_labeled(directory: str | Path, theme_ids: list[str]) -> pd.DataFrame:
+    """All labelled files in `directory`, validated together (ids and texts are unique)."""
+    directory = Path(directory)
+    files = sorted(directory.glob("*.csv"))
+    if not files:
+        raise InputError(directory, "no labelled .csv files found")
+    frame = pd.concat([read_label_file(path, theme_ids) for path in files], ignore_index=True)
+    _check_unique_ids(frame)
+    _check_no_duplicate_texts(frame)
+    return frame
+
+
+def _where(frame: pd.DataFrame, index: int) -> str:
+    return f"{frame.at[index, 'file']}, line {frame.at[index, 'line']}"
+
+
+def _check_unique_ids(frame: pd.DataFrame) -> None:
+    duplicated = frame[frame["id"].duplicated(keep=False)]
+    if not duplicated.empty:
+        first, second = duplicated.index[:2]
+        raise InputError(
+            frame.at[second, "file"],
+            f"duplicate id {frame.at[second, 'id']!r} (also at {_where(frame, first)})",
+            int(frame.at[second, "line"]),
+        )
+
+
+def _check_no_duplicate_texts(frame: pd.DataFrame) -> None:
+    normalised = frame["text"].map(normalise_for_comparison)
+    seen: dict[str, int] = {}
+    for index, key in normalised.items():
+        if key in seen:
+            _raise_duplicate(frame, seen[key], index, "same text as")
+        seen[key] = index
+    first, second = find_near_duplicates(frame["text"].tolist())
+    if first is not None:
+        _raise_duplicate(frame, first, second, "nearly the same text as")
+
+
+def _raise_duplicate(frame: pd.DataFrame, first: int, second: int, relation: str) -> None:
+    raise InputError(
+        frame.at[second, "file"],
+        f"{relation} {_where(frame, first)}: {frame.at[second, 'text'][:80]!r}",
+        int(frame.at[second, "line"]),
+    )
+
+
+def find_near_duplicates(texts: list[str]) -> tuple[int | None, int | None]:
+    """The first pair (i < j) of texts more similar than NEAR_DUPLICATE_SIMILARITY."""
+    if len(texts) < 2:
+        return None, None
+    vectors = TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=(3, 5),
+        sublinear_tf=True,
+        preprocessor=normalise_for_comparison,
+    ).fit_transform(texts)
+    similarity = (vectors @ vectors.T).toarray()
+    np.fill_diagonal(similarity, 0.0)
+    upper = np.triu(similarity > NEAR_DUPLICATE_SIMILARITY)
+    pairs = np.argwhere(upper)
+    if len(pairs) == 0:
+        return None, None
+    first, second = sorted(pairs.tolist(), key=lambda pair: (pair[1], pair[0]))[0]
+    return int(first), int(second)
