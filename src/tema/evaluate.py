@@ -1,0 +1,91 @@
+"""Stage `evaluate`: metrics and plots from the cross-validated predictions of `train`.
+
+Writes DVC metrics (`metrics/*.json`) and plot data (`metrics/*.csv`), including a
+learning curve that shows whether more labels would still pay.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import precision_recall_fscore_support
+from sklearn.model_selection import StratifiedGroupKFold
+
+from tema.metrics import calibration_table, macro_f1
+from tema.train import make_classifier
+
+
+def per_theme_scores(truth: np.ndarray, predicted: np.ndarray, themes: list[str]) -> dict:
+    precision, recall, f1, support = precision_recall_fscore_support(
+        truth, predicted, labels=themes, zero_division=0
+    )
+    return {
+        theme: {
+            "precision": round(float(p), 4),
+            "recall": round(float(r), 4),
+            "f1": round(float(f), 4),
+            "support": int(s),
+        }
+        for theme, p, r, f, s in zip(themes, precision, recall, f1, support, strict=True)
+    }
+
+
+def confusion_rows(oof: pd.DataFrame) -> pd.DataFrame:
+    """One row per unit (actual, predicted): the form DVC's confusion template reads."""
+    return pd.DataFrame({"actual": oof["label"], "predicted": oof["theme"]})
+
+
+def calibration_rows(oof: pd.DataFrame) -> pd.DataFrame:
+    correct = (oof["label"] == oof["theme"]).to_numpy()
+    return pd.DataFrame(calibration_table(oof["confidence"].to_numpy(), correct))
+
+
+def learning_curve(
+    labeled: pd.DataFrame, themes: list[str], settings: dict[str, Any], fractions: list[float]
+) -> pd.DataFrame:
+    """Grouped-CV macro-F1 when training on a fraction of each training fold."""
+    folds = StratifiedGroupKFold(
+        n_splits=settings["cv_folds"], shuffle=True, random_state=settings["seed"]
+    )
+    texts = labeled["text"].to_numpy(dtype=object)
+    labels = labeled["label"].to_numpy(dtype=object)
+    rng = np.random.default_rng(settings["seed"])
+    rows = []
+    splits = list(folds.split(texts, labels, labeled["batch"]))
+    for fraction in fractions:
+        scores, sizes = [], []
+        for train_index, test_index in splits:
+            size = max(round(fraction * len(train_index)), 6 * len(themes))
+            subset = rng.choice(train_index, size=min(size, len(train_index)), replace=False)
+            if len(set(labels[subset])) < len(themes):
+                continue
+            classifier = make_classifier(settings).fit(texts[subset], labels[subset])
+            scores.append(
+                macro_f1(themes)(labels[test_index], classifier.predict(texts[test_index]))
+            )
+            sizes.append(len(subset))
+        if scores:
+            rows.append(
+                {"labels": int(np.mean(sizes)), "macro_f1": round(float(np.mean(scores)), 4)}
+            )
+    return pd.DataFrame(rows)
+
+
+def evaluate(oof: pd.DataFrame, card: dict[str, Any], themes: list[str]) -> dict[str, Any]:
+    """Headline metrics: the card's cross-validated figures plus per-theme detail."""
+    cv = card["cross_validation"]
+    return {
+        "macro_f1": cv["macro_f1"]["value"],
+        "macro_f1_ci": [cv["macro_f1"]["ci_low"], cv["macro_f1"]["ci_high"]],
+        "accuracy": cv["accuracy"]["value"],
+        "expected_calibration_error": cv["expected_calibration_error"]["value"],
+        "accuracy_when_confident": cv["accuracy_when_confident"],
+        "flagged_share": cv["flagged_share"],
+        "uncertainty_threshold": card["uncertainty_threshold"],
+        "n_labeled": len(oof),
+        "per_theme": per_theme_scores(
+            oof["label"].to_numpy(dtype=object), oof["theme"].to_numpy(dtype=object), themes
+        ),
+    }

@@ -1,0 +1,113 @@
+"""The classifier: sklearn conventions, save → load → same predictions, refusal of bad files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import TINY_LABELED
+
+from tema.errors import ModelError
+from tema.model import (
+    ThemeClassifier,
+    ThemeModel,
+    card_path_for,
+    decide,
+    load_model,
+    normalise_text,
+    save_model,
+)
+
+TEXTS = [text for texts in TINY_LABELED.values() for text in texts]
+LABELS = [label for label, texts in TINY_LABELED.items() for _ in texts]
+NEW = ["Startlån og bostøtte for flere familier", "Arbeidsgivere bør ansette flere",
+       "Frivillige lag og foreninger", ""]
+
+
+@pytest.fixture(scope="module")
+def fitted() -> ThemeModel:
+    classifier = ThemeClassifier(calibration_folds=2).fit(TEXTS, LABELS)
+    card = {"uncertainty_threshold": 0.4, "second_theme_threshold": 0.25}
+    return ThemeModel(classifier=classifier, card=card)
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised"),
+    [("• Flere  boliger", "flere boliger"), ("– 17. mai 2017", "0. mai 0"), ("NAV-tiltak", "nav-tiltak")],
+)
+def test_normalise_text(raw: str, normalised: str):
+    assert normalise_text(raw) == normalised
+
+
+def test_learns_the_obvious(fitted: ThemeModel):
+    predicted = fitted.classifier.predict(NEW[:3])
+    assert list(predicted) == ["housing", "employers", "voluntary"]
+
+
+def test_probabilities_are_distributions(fitted: ThemeModel):
+    probabilities = fitted.classifier.predict_proba(NEW)
+    assert probabilities.shape == (4, 6)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)
+
+
+def test_predict_returns_the_fields_tema_writes(fitted: ThemeModel):
+    frame = fitted.predict(NEW)
+    assert list(frame.columns) == ["theme", "confidence", "second_theme", "uncertain"]
+    assert len(frame) == 4
+    assert set(frame["theme"]) <= set(TINY_LABELED)
+    assert frame["uncertain"].equals(frame["confidence"] < 0.4)
+
+
+def test_a_single_string_is_refused(fitted: ThemeModel):
+    with pytest.raises(TypeError):
+        fitted.predict("Bolig")
+
+
+def test_decide_flags_and_second_theme():
+    classes = np.array(["a", "b", "c"], dtype=object)
+    probabilities = np.array([[0.7, 0.2, 0.1], [0.45, 0.4, 0.15]])
+    frame = decide(probabilities, classes, uncertainty_threshold=0.5, second_theme_threshold=0.3)
+    assert frame["theme"].tolist() == ["a", "a"]
+    assert frame["second_theme"].tolist() == ["", "b"]
+    assert frame["uncertain"].tolist() == [False, True]
+
+
+def test_save_load_gives_the_same_predictions(fitted: ThemeModel, tmp_path: Path):
+    path = tmp_path / "theme_classifier.joblib"
+    save_model(fitted, path)
+    loaded = load_model(path)
+    assert loaded.predict(NEW).equals(fitted.predict(NEW))
+    card = json.loads(card_path_for(path).read_text(encoding="utf-8"))
+    assert card["model_sha256"] and card["library_versions"]["scikit-learn"]
+    assert (tmp_path / "theme_classifier.card.md").read_text(encoding="utf-8").startswith("# Model card")
+
+
+def test_tampered_model_file_is_refused_before_unpickling(fitted: ThemeModel, tmp_path: Path):
+    path = tmp_path / "theme_classifier.joblib"
+    save_model(fitted, path)
+    # A file that would run code if unpickled: the hash check must stop it first.
+    path.write_bytes(b"cos\nsystem\n(S'echo owned'\ntR.")
+    with pytest.raises(ModelError, match="does not match the card"):
+        load_model(path)
+
+
+def test_model_from_other_library_versions_is_refused(fitted: ThemeModel, tmp_path: Path):
+    path = tmp_path / "theme_classifier.joblib"
+    save_model(fitted, path)
+    card_path = card_path_for(path)
+    card = json.loads(card_path.read_text(encoding="utf-8"))
+    card["library_versions"]["scikit-learn"] = "0.0.1"
+    card_path.write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelError, match=r"scikit-learn 0\.0\.1"):
+        load_model(path)
+
+
+@pytest.mark.parametrize("missing", ["model", "card"])
+def test_missing_files_are_clear_errors(fitted: ThemeModel, tmp_path: Path, missing: str):
+    path = tmp_path / "theme_classifier.joblib"
+    save_model(fitted, path)
+    (path if missing == "model" else card_path_for(path)).unlink()
+    with pytest.raises(ModelError, match="not found"):
+        load_model(path)

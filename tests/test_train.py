@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import THEMES, tiny_rows, write_labeled_csv
+
+from tema.errors import TemaError
+from tema.labels import load_labeled
+from tema.train import train, training_data_hash
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, train_settings):
+    directory = tmp_path_factory.mktemp("labeled")
+    write_labeled_csv(directory / "tiny.csv", tiny_rows())
+    labeled = load_labeled(directory, THEMES)
+    return labeled, *train(labeled, THEMES, train_settings)
+
+
+def test_card_reports_cross_validated_scores_with_intervals(trained):
+    labeled, model, _ = trained
+    card = model.card
+    cv = card["cross_validation"]
+    assert card["n_training_units"] == len(labeled)
+    assert card["label_counts"] == {theme: 9 for theme in THEMES}
+    for metric in ("macro_f1", "accuracy", "expected_calibration_error"):
+        assert cv[metric]["ci_low"] <= cv[metric]["value"] <= cv[metric]["ci_high"]
+    assert set(cv["per_theme_f1"]) == set(THEMES)
+    assert 0.0 <= card["uncertainty_threshold"] <= 1.0
+    assert "grouped by batch" in cv["scheme"]
+
+
+def test_out_of_fold_rows_cover_every_labelled_unit_once(trained):
+    labeled, _, oof = trained
+    assert sorted(oof["id"]) == sorted(labeled["id"])
+    assert {"theme", "confidence", "uncertain", "fold"} <= set(oof.columns)
+    # grouped CV: a batch is never split across folds
+    assert (oof.groupby("batch")["fold"].nunique() == 1).all()
+
+
+def test_training_is_deterministic(trained, train_settings):
+    labeled, model, oof = trained
+    model_again, oof_again = train(labeled, THEMES, train_settings)
+    pd.testing.assert_frame_equal(oof, oof_again)
+    assert model.card["cross_validation"] == model_again.card["cross_validation"]
+
+
+def test_hash_changes_when_a_label_changes(trained):
+    labeled = trained[0]
+    changed = labeled.copy()
+    changed.loc[0, "label"] = "other"
+    assert training_data_hash(labeled) != training_data_hash(changed)
+    assert training_data_hash(labeled) == training_data_hash(labeled.sample(frac=1, random_state=0))
+
+
+def test_a_theme_without_examples_is_a_clear_error(trained, train_settings):
+    labeled = trained[0]
+    with pytest.raises(TemaError, match="no labelled units for theme"):
+        train(labeled[labeled["label"] != "housing"], THEMES, train_settings)
