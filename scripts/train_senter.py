@@ -1,0 +1,238 @@
+"""Train tema's Norwegian sentence recogniser and save it as a spaCy pipeline.
+
+    python scripts/train_senter.py ../shared/ud-norwegian-bokmaal models/nb_senter
+
+Reads the UD Norwegian Bokmål treebank (CC BY-SA 4.0): the dev split is the training data
+(the train split is not available to tema), 10 % of it held out for spaCy's model
+selection; the test split is only used for the final score written into the pipeline's
+meta.json. The pipeline is saved to the output directory with a README/LICENSE note that
+attributes the data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import spacy
+from spacy.cli.train import train as spacy_train
+from spacy.tokens import Doc, DocBin
+
+UD_DEV = "no_bokmaal-ud-dev.conllu"
+UD_TEST = "no_bokmaal-ud-test.conllu"
+UD_SOURCE = {
+    "name": "UD Norwegian Bokmål (UD_Norwegian-Bokmaal), dev split",
+    "url": "https://github.com/UniversalDependencies/UD_Norwegian-Bokmaal",
+    "license": "CC BY-SA 4.0",
+    "author": "Norwegian Language Bank at the National Library of Norway; "
+    "Lilja Øvrelid, Petter Hohle, Per Erik Solberg, Ingerid Løyning Dale, Andre Kåsen",
+}
+HELD_OUT_SHARE = 0.1
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str  # the "# text" line
+    words: tuple[str, ...]
+    spaces: tuple[bool, ...]
+
+
+def read_conllu_paragraphs(path: Path) -> list[list[Sentence]]:
+    """Paragraphs (lists of sentences) of a CoNLL-U file, split at ``# newpar``/``# newdoc``."""
+    paragraphs: list[list[Sentence]] = []
+    current: list[Sentence] = []
+    text, words, spaces = "", [], []
+    new_paragraph = True
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# newpar") or line.startswith("# newdoc"):
+            new_paragraph = True
+        elif line.startswith("# text = "):
+            text = line[len("# text = ") :]
+        elif line.startswith("#"):
+            continue
+        elif not line.strip():
+            if words:
+                if new_paragraph and current:
+                    paragraphs.append(current)
+                    current = []
+                new_paragraph = False
+                current.append(Sentence(text, tuple(words), tuple(spaces)))
+            text, words, spaces = "", [], []
+        else:
+            fields = line.split("\t")
+            if "-" in fields[0] or "." in fields[0]:
+                continue  # multi-word token ranges and empty nodes carry no surface word
+            words.append(fields[1])
+            spaces.append("SpaceAfter=No" not in fields[9])
+    if words:
+        current.append(Sentence(text, tuple(words), tuple(spaces)))
+    if current:
+        paragraphs.append(current)
+    return paragraphs
+
+
+def rebuild_text(paragraphs: list[list[Sentence]]) -> tuple[str, list[int]]:
+    """Raw text from the ``# text`` lines (sentences joined by a space, paragraphs by a
+    blank line) and the character offsets where gold sentences end."""
+    parts: list[str] = []
+    ends: list[int] = []
+    position = 0
+    for p_index, paragraph in enumerate(paragraphs):
+        if p_index:
+            parts.append("\n\n")
+            position += 2
+        for s_index, sentence in enumerate(paragraph):
+            if s_index:
+                parts.append(" ")
+                position += 1
+            parts.append(sentence.text)
+            position += len(sentence.text)
+            ends.append(position)
+    return "".join(parts), ends
+
+
+def boundary_scores(gold_ends: list[int], predicted_ends: list[int]) -> dict[str, float]:
+    """Precision, recall and F1 of sentence-end offsets."""
+    gold, predicted = set(gold_ends), set(predicted_ends)
+    hits = len(gold & predicted)
+    precision = hits / len(predicted) if predicted else 0.0
+    recall = hits / len(gold) if gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1}
+
+
+def paragraph_docs(vocab, paragraphs: list[list[Sentence]]) -> Iterator[Doc]:
+    """One gold Doc per paragraph, with sentence starts."""
+    for paragraph in paragraphs:
+        words: list[str] = []
+        spaces: list[bool] = []
+        starts: list[bool] = []
+        for sentence in paragraph:
+            if spaces:
+                spaces[-1] = True
+            words.extend(sentence.words)
+            spaces.extend(sentence.spaces)
+            starts.extend([True] + [False] * (len(sentence.words) - 1))
+        yield Doc(vocab, words=words, spaces=spaces, sent_starts=starts)
+
+
+def write_corpora(ud_dir: Path, work_dir: Path, seed: int) -> tuple[Path, Path]:
+    """Convert UD dev into spaCy's binary format: training part and held-out part."""
+    paragraphs = read_conllu_paragraphs(ud_dir / UD_DEV)
+    random.Random(seed).shuffle(paragraphs)
+    held_out = max(1, int(len(paragraphs) * HELD_OUT_SHARE))
+    vocab = spacy.blank("nb").vocab
+    train_path, dev_path = work_dir / "train.spacy", work_dir / "dev.spacy"
+    DocBin(docs=paragraph_docs(vocab, paragraphs[held_out:])).to_disk(train_path)
+    DocBin(docs=paragraph_docs(vocab, paragraphs[:held_out])).to_disk(dev_path)
+    return train_path, dev_path
+
+
+def score_on_ud_test(model_dir: Path, ud_dir: Path) -> dict[str, float]:
+    """Boundary scores on UD test: tema's segmentation with this pipeline (clean-up and
+    Norwegian rules included), and the senter alone on the same text."""
+    from tema.segment import load_pipeline, segment_text
+
+    text, gold_ends = rebuild_text(read_conllu_paragraphs(ud_dir / UD_TEST))
+    tema_scores = boundary_scores(
+        gold_ends, [unit.end for unit in segment_text(text, load_pipeline(str(model_dir)))]
+    )
+    senter = spacy.load(model_dir)
+    doc = senter(text)
+    senter_ends = [s.start_char + len(s.text.rstrip()) for s in doc.sents if s.text.strip()]
+    senter_scores = boundary_scores(gold_ends, senter_ends)
+    return {
+        **{f"tema_{key}": value for key, value in tema_scores.items()},
+        **{f"senter_only_{key}": value for key, value in senter_scores.items()},
+    }
+
+
+LICENSE_NOTE = """# nb_senter — tema's Norwegian sentence recogniser
+
+A spaCy pipeline with one `senter` component, trained by `scripts/train_senter.py`
+with `configs/senter.cfg`.
+
+## Training data and licence
+
+Trained on the dev split of **UD Norwegian Bokmål** (Universal Dependencies,
+UD_Norwegian-Bokmaal), based on the Norwegian Dependency Treebank (NDT) of the Norwegian
+Language Bank at the National Library of Norway; converted to UD by Ingerid Løyning Dale,
+Per Erik Solberg and Andre Kåsen, building on conversions by Lilja Øvrelid; splits by
+Petter Hohle. The data is licensed under the Creative Commons
+Attribution-ShareAlike 4.0 International licence (CC BY-SA 4.0,
+https://creativecommons.org/licenses/by-sa/4.0/). The trained weights are derived from
+that data and are shared under the same licence, CC BY-SA 4.0.
+
+## Scores (UD Norwegian Bokmål test, via tema.segment)
+
+See `meta.json` → `performance`.
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "ud_dir", type=Path, help="folder with the UD Norwegian Bokmål .conllu files"
+    )
+    parser.add_argument("output_dir", type=Path, help="where to save the pipeline")
+    parser.add_argument("--config", type=Path, default=Path("configs/senter.cfg"))
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    for name in (UD_DEV, UD_TEST):
+        if not (args.ud_dir / name).is_file():
+            print(f"error: {args.ud_dir / name} not found", file=sys.stderr)
+            return 2
+    if args.output_dir.exists() and not (args.output_dir / "meta.json").is_file():
+        # Never delete a folder that is not an earlier build (e.g. models/ itself).
+        print(f"error: {args.output_dir} exists and is not a spaCy pipeline", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        work_dir = Path(tmp)
+        train_path, dev_path = write_corpora(args.ud_dir, work_dir, args.seed)
+        spacy_train(
+            args.config,
+            output_path=work_dir / "training",
+            overrides={
+                "paths.train": str(train_path),
+                "paths.dev": str(dev_path),
+                "system.seed": args.seed,
+            },
+        )
+        best = work_dir / "training" / "model-best"
+        if args.output_dir.exists():
+            shutil.rmtree(args.output_dir)  # replace the previous build
+        shutil.copytree(best, args.output_dir)
+    scores = score_on_ud_test(args.output_dir, args.ud_dir)
+    meta_path = args.output_dir / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta.update(
+        name="nb_senter",
+        version="0.1.0",
+        description=(
+            "tema's Norwegian Bokmål sentence recogniser (spaCy senter), trained on the "
+            "UD Norwegian Bokmål dev split. Use through tema.segment, which applies "
+            "tema's Norwegian sentence rules on top."
+        ),
+        license="CC BY-SA 4.0",
+        sources=[UD_SOURCE],
+        author="tema",
+    )
+    meta.setdefault("performance", {})
+    meta["performance"].update(
+        {f"ud_test_boundary_{key}": round(value, 4) for key, value in scores.items()}
+    )
+    meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (args.output_dir / "README.md").write_text(LICENSE_NOTE, encoding="utf-8")
+    print(json.dumps({"ud_test": scores}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

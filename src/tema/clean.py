@@ -1,0 +1,688 @@
+"""Clean-up of text extracted from PDF reports, keeping a map back to the raw text.
+
+The raw text is cut into lines, the lines are grouped into *blocks* (a paragraph, one
+bullet item, a pull quote, a link line, a heading ...), and each block is cleaned:
+
+* whitespace runs and line breaks become one space;
+* a word hyphenated across a line break is rejoined ("interes-/senter" -> "interessenter")
+  unless the hyphen belongs to the word ("NAV-/tiltak") or to a suspended compound
+  ("Utdannings-/og" -> "Utdannings- og"); the decision uses a Norwegian word list;
+* kerning gaps inside words ("skatte betalere", "inte greringskonferanse") are closed when
+  the word list says the joined word is a word and the parts are not both ordinary words;
+* control characters and soft hyphens are dropped, UTF-8 misread as Latin-1 ("Ã¸") is
+  repaired.
+
+Every character of a block's cleaned text remembers the raw span it came from
+(``Block.raw_starts`` / ``Block.raw_ends``), so a span of cleaned text maps back to an
+exact ``start, end`` in the raw text.
+
+All functions are pure. The word list is loaded lazily (``load_lexicon``) and cached.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from array import array
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from tema import nb_rules
+
+BLOCK_KINDS = ("heading", "paragraph", "bullet", "quote", "caption", "url", "noise")
+LEXICON_SOURCES = ("wordfreq", "simplemma", "spacy-lookups-data", "wordfreq+simplemma")
+DEFAULT_LEXICON = "wordfreq+simplemma"
+
+# Zipf frequency (log10 of occurrences per billion words) from which a word counts as
+# known. Below 1.5 wordfreq's Norwegian list is mostly typos and name fragments.
+KNOWN_WORD_ZIPF = 1.5
+# Membership-only word lists get this pseudo-frequency for every word they hold.
+MEMBERSHIP_ZIPF = 3.0
+
+# Longest line handled as one piece; longer ones (a file without line breaks) are cut at
+# whitespace so memory and spaCy's max_length stay bounded.
+MAX_LINE_CHARS = 2_500
+# Longest block; a longer run of lines without a blank line is cut into several blocks.
+# Small enough that a spaCy batch of such blocks stays small in memory.
+MAX_BLOCK_CHARS = 5_000
+
+_LOWER = "a-zæøåäöüéèêóòôáàâíú"
+_L = nb_rules.LETTERS
+# Everything in a line that is not copied unchanged: whitespace other than one plain
+# space, control characters, soft hyphens and zero-width marks, and mojibake pairs.
+_FIX = re.compile(
+    nb_rules.MOJIBAKE.pattern
+    + r"|[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
+    + r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200d\u2060\ufeff]+"
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200d\u2060\ufeff]")
+# Two words separated by spaces; the second word sits in a look-ahead so that every
+# adjacent pair is seen ("a b c" gives a|b and b|c).
+_WORD_PAIR = re.compile(rf"(?<![{_L}\-])([{_L}]{{2,}})( +)(?=([{_LOWER}][{_L}]+)(?![{_L}\-]))")
+_LAST_WORD = re.compile(rf"([{_L}]+)$")
+_FIRST_WORD = re.compile(rf"([{_L}]+)")  # used with match(): anchored at pos
+_NOISE_LINE = re.compile(r"^\W*\d{1,4}\W*$|^[\W_]*$")
+
+
+# --- Word list ----------------------------------------------------------------------------
+class Lexicon(dict[str, float]):
+    """Zipf frequency by lower-case word form, plus the forms that a normative
+    dictionary lists (``normative``) and the proper names it lists (``names``); both are
+    empty for a plain frequency list.
+
+    Read-only by convention: ``load_lexicon`` caches and shares one instance.
+    """
+
+    def __init__(
+        self,
+        frequencies: Mapping[str, float],
+        normative: Iterable[str] = (),
+        names: Iterable[str] = (),
+    ) -> None:
+        super().__init__(frequencies)
+        self.normative = frozenset(normative)
+        self.names = frozenset(names)  # proper names, as written ("Oslo", "Nato")
+
+
+def _wordfreq_frequencies() -> dict[str, float]:
+    from wordfreq import get_frequency_dict
+
+    return {
+        word: 9 + math.log10(freq)
+        for word, freq in get_frequency_dict("nb").items()
+        if freq > 0 and _is_word_form(word)
+    }
+
+
+def _simplemma_forms() -> tuple[set[str], set[str]]:
+    """Lower-cased word forms of simplemma's Bokmål dictionary, and its proper names
+    (forms it only lists with a capital)."""
+    try:
+        from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+    except ImportError as error:
+        raise ImportError(
+            "tema's word list needs the simplemma package: pip install simplemma"
+        ) from error
+
+    dictionary = DefaultDictionaryFactory().get_dictionary("nb")
+    written = {form for form in (*dictionary, *dictionary.values()) if _is_word_form(form)}
+    names = {form for form in written if form[:1].isupper() and form.lower() not in written}
+    return {form.lower() for form in written}, names
+
+
+def _spacy_lookups_forms() -> set[str]:
+    import gzip
+    import json
+
+    from spacy_lookups_data import get_file  # type: ignore[import-untyped]
+
+    with gzip.open(get_file("nb_lemma_lookup.json.gz"), "rt", encoding="utf-8") as handle:
+        table = json.load(handle)
+    return {form.lower() for form in (*table, *table.values()) if _is_word_form(form)}
+
+
+def load_lexicon(source: str = DEFAULT_LEXICON) -> Lexicon:
+    """Norwegian word forms (lower case) with a Zipf frequency, from maintained packages.
+
+    ``wordfreq`` gives real frequencies but no hyphenated forms and many informal
+    spellings ("epost"); ``simplemma`` is a normative full-form dictionary (with
+    "e-post") without frequencies; ``spacy-lookups-data`` only has a small lemma table.
+    ``wordfreq+simplemma`` takes frequencies from the first and spelling from the second.
+    Membership-only lists give every form ``MEMBERSHIP_ZIPF``. Loaded once per process.
+    """
+    return _load_lexicon(source)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_lexicon(source: str) -> Lexicon:
+    # Cached under the source name alone (a default argument would be a separate key).
+    if source == "wordfreq":
+        return Lexicon(_wordfreq_frequencies())
+    if source == "simplemma":
+        forms, names = _simplemma_forms()
+        return Lexicon(dict.fromkeys(forms, MEMBERSHIP_ZIPF), normative=forms, names=names)
+    if source == "spacy-lookups-data":
+        return Lexicon(dict.fromkeys(_spacy_lookups_forms(), MEMBERSHIP_ZIPF))
+    if source == "wordfreq+simplemma":
+        forms, names = _simplemma_forms()
+        frequencies = dict.fromkeys(forms, MEMBERSHIP_ZIPF)
+        frequencies.update(_wordfreq_frequencies())
+        return Lexicon(frequencies, normative=forms, names=names)
+    raise ValueError(f"unknown word list {source!r}; choose one of {', '.join(LEXICON_SOURCES)}")
+
+
+def _is_word_form(word: str) -> bool:
+    """Letters, or letters joined by hyphens ("e-post")."""
+    return word.replace("-", "").isalpha() and "--" not in word and word.strip("-") == word
+
+
+def zipf(lexicon: Mapping[str, float], word: str) -> float:
+    """Zipf frequency of ``word`` (any case) in ``lexicon``; 0 for unknown words."""
+    return lexicon.get(word.lower(), 0.0)
+
+
+def is_known(lexicon: Mapping[str, float], word: str) -> bool:
+    return zipf(lexicon, word) >= KNOWN_WORD_ZIPF
+
+
+def is_compound(lexicon: Mapping[str, float], word: str, not_at: int = -1) -> bool:
+    """True when ``word`` is a known word or two known words with a linking letter.
+
+    Norwegian writes compounds as one word and coins new ones freely
+    ("integreringskonferanse"), so a word list never holds them all; a known head and a
+    known modifier ("integrering" + s + "konferanse") is strong evidence of a real word.
+    A cut at ``not_at`` is not considered (the place of a suspected gap: "statssekretærens
+    oppsummering" is a genitive and a noun, not a compound).
+    """
+    if is_known(lexicon, word):
+        return True
+    lowered = word.lower()
+    min_part = nb_rules.MIN_COMPOUND_PART
+    for cut in range(min_part, len(lowered) - min_part):
+        if cut == not_at:
+            continue
+        head = lowered[cut:]
+        if len(head) < min_part + 1 or not is_known(lexicon, head):
+            continue
+        modifier = lowered[:cut]
+        for link in nb_rules.COMPOUND_LINKS:
+            if link and not modifier.endswith(link):
+                continue
+            stem = modifier[: len(modifier) - len(link)] if link else modifier
+            if len(stem) >= min_part and is_known(lexicon, stem):
+                return True
+    return False
+
+
+# --- Decisions on words -------------------------------------------------------------------
+def hyphen_joint(left: str, right: str, lexicon: Mapping[str, float]) -> str:
+    """What replaces ``-`` + line break between ``left`` and ``right``.
+
+    Returns ``""`` (rejoin: a word split by hyphenation), ``"-"`` (the hyphen belongs to
+    the word: "NAV-tiltak", "e-post") or ``"- "`` (a suspended compound: "Utdannings- og").
+    """
+    if nb_rules.ACRONYM.match(left) or left[-1:].isdigit() or right[:1].isupper():
+        return "-"  # "NAV-tiltak", "2016-2017", "distrikts-Norge"
+    joined, hyphenated = left + right, f"{left}-{right}"
+    normative = getattr(lexicon, "normative", frozenset())
+    if normative:
+        joined_listed = joined.lower() in normative
+        hyphenated_listed = hyphenated.lower() in normative
+        if joined_listed != hyphenated_listed:
+            return "" if joined_listed else "-"
+    if left in getattr(lexicon, "names", ()):
+        return "-"  # a name in a compound takes a hyphen: "Oslo-området", "Nato-fly"
+    joined_zipf, hyphenated_zipf = zipf(lexicon, joined), zipf(lexicon, hyphenated)
+    if joined_zipf >= KNOWN_WORD_ZIPF or hyphenated_zipf >= KNOWN_WORD_ZIPF:
+        # The word list knows the word: take its more common spelling ("e-post", not
+        # "epost"; "forteller", not "fort- eller").
+        return "" if joined_zipf >= hyphenated_zipf else "-"
+    if right.lower() in nb_rules.SUSPENDED_COMPOUND_FOLLOWERS:
+        return "- "
+    if len(left) >= 2 and left[-1] == left[-2] == right[:1].lower():
+        return "-"  # three equal letters are written with a hyphen ("metall-lampe")
+    # Neither form is listed. Typesetting hyphenates far more words than it breaks
+    # hyphenated compounds at their hyphen, so rejoin; new compounds of known words are
+    # the common case ("kvalifiserings" + "perioden").
+    return ""
+
+
+def closes_kerning_gap(left: str, right: str, lexicon: Mapping[str, float]) -> bool:
+    """True when the space between ``left`` and ``right`` is a kerning gap inside one word.
+
+    Closed when the joined word is listed and is more common than the right-hand part on
+    its own ("skatte betalere"), or when one part is no word at all and the joined form
+    is a compound of known words ("inte greringskonferanse"). Two ordinary words whose
+    concatenation is also a word ("over alt") stay apart because the joined word is rarer
+    than its parts.
+    """
+    left_zipf, right_zipf = zipf(lexicon, left), zipf(lexicon, right)
+    joined = left + right
+    joined_zipf = zipf(lexicon, joined)
+    if joined_zipf >= 2.0 and joined_zipf > right_zipf and joined_zipf > left_zipf - 1.0:
+        return True
+    left_known, right_known = left_zipf >= KNOWN_WORD_ZIPF, right_zipf >= KNOWN_WORD_ZIPF
+    if left_known and right_known:
+        return False
+    return len(joined) >= 8 and is_compound(lexicon, joined, not_at=len(left))
+
+
+# --- Lines --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Line:
+    """One line of raw text: ``start``/``end`` exclude the line break."""
+
+    start: int
+    end: int
+    kind: str  # blank, url, noise, bullet, quote, text
+    frame_start: bool  # indented and capitalised: a new text frame in PDF extraction
+
+
+def classify_line(content: str) -> str:
+    """Kind of one raw line (without its line break)."""
+    stripped = content.strip()
+    if not stripped:
+        return "blank" if not _CONTROL.search(content) else "noise"
+    if nb_rules.URL_LINE.match(stripped):
+        return "url"
+    if stripped.startswith(nb_rules.PULL_QUOTE_OPENERS[:3]):
+        return "quote"  # also a line with only the opening marks: the quote follows
+    if _NOISE_LINE.match(stripped):
+        return "noise"
+    if (
+        nb_rules.BULLET_LINE.match(content)
+        or nb_rules.DASH_BULLET_LINE.match(content)
+        or nb_rules.NUMBERED_ITEM_LINE.match(content)
+    ):
+        return "bullet"
+    if stripped.startswith(nb_rules.PULL_QUOTE_OPENERS):
+        return "quote"
+    return "text"
+
+
+_SENTENCE_END_THEN_SPACE = re.compile(r"[.!?…][»”’\"')\]]*(?= +[\"«(]*[A-ZÆØÅ\d])")
+
+
+def _split_long(start: int, end: int, text: str) -> Iterator[tuple[int, int]]:
+    """Cut the line ``text[start:end]`` into pieces of at most MAX_LINE_CHARS: after the
+    last likely sentence end in the second half of the piece, else at the last space."""
+    while end - start > MAX_LINE_CHARS:
+        window_start, window_end = start + MAX_LINE_CHARS // 2, start + MAX_LINE_CHARS
+        sentence_ends = list(_SENTENCE_END_THEN_SPACE.finditer(text, window_start, window_end))
+        if sentence_ends:
+            sentence_end = sentence_ends[-1]
+            cut = sentence_end.end()
+        else:
+            space = text.rfind(" ", window_start, window_end)
+            cut = space if space > 0 else window_end
+        yield start, cut
+        start = cut
+    yield start, end
+
+
+def split_lines(text: str) -> list[Line]:
+    """The lines of ``text`` with raw offsets and their kind."""
+    lines = []
+    position = 0
+    for with_break in text.splitlines(keepends=True):
+        content = with_break.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+        line_end = position + len(content)
+        for start, end in _split_long(position, line_end, text):
+            piece = text[start:end]
+            kind = classify_line(piece)
+            frame_start = (
+                kind != "blank"
+                and piece[:1] in (" ", "\t")
+                and bool(nb_rules.STARTS_UPPER.match(piece.lstrip()))
+            )
+            lines.append(Line(start, end, kind, frame_start))
+        position += len(with_break)
+    return lines
+
+
+# --- Blocks -------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class Block:
+    """A run of lines that forms one layout element, with its cleaned text.
+
+    ``raw_starts[i]``/``raw_ends[i]`` give the raw span that cleaned character ``i`` came
+    from; ``start``/``end`` is the raw span of the whole block (no outer whitespace).
+    """
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    raw_starts: array = field(repr=False)
+    raw_ends: array = field(repr=False)
+    frame_start: bool = False
+
+    def raw_span(self, clean_start: int, clean_end: int) -> tuple[int, int]:
+        """Raw ``start, end`` of the cleaned text ``self.text[clean_start:clean_end]``."""
+        if clean_end <= clean_start:
+            position = self.raw_starts[clean_start] if clean_start < len(self.text) else self.end
+            return position, position
+        return self.raw_starts[clean_start], self.raw_ends[clean_end - 1]
+
+
+class _Builder:
+    """Accumulates cleaned text pieces with the raw span each one replaces."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.raw_starts = array("q")
+        self.raw_ends = array("q")
+
+    def copy(self, raw: str, start: int, end: int) -> None:
+        """Copy ``raw[start:end]`` unchanged: each character maps to itself."""
+        if end > start:
+            self.parts.append(raw[start:end])
+            self.raw_starts.extend(range(start, end))
+            self.raw_ends.extend(range(start + 1, end + 1))
+
+    def replace(self, replacement: str, start: int, end: int) -> None:
+        """Put ``replacement`` for ``raw[start:end]``: each new character maps to all of it."""
+        if replacement:
+            self.parts.append(replacement)
+            self.raw_starts.extend([start] * len(replacement))
+            self.raw_ends.extend([end] * len(replacement))
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _fix_mojibake(pair: str) -> str:
+    try:
+        return pair.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        try:
+            return pair.encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            return pair
+
+
+def _line_edits(
+    raw: str,
+    start: int,
+    end: int,
+    lexicon: Mapping[str, float],
+    *,
+    words_end: int,
+    first_word_is_fragment: bool,
+):
+    """Edits ``(start, end, replacement)`` that clean ``raw[start:end]``, in order.
+
+    Kerning gaps are looked for in ``raw[start:words_end]`` (which includes a held-back
+    line-end hyphen, so that the fragment before it is not taken for a word). The first
+    word is skipped when it is the second half of a word hyphenated across lines.
+    """
+    segment = raw[start:end]
+    edits = []
+    for match in _WORD_PAIR.finditer(raw[start:words_end]):
+        if first_word_is_fragment and match.start() == 0:
+            continue
+        left, right = match.group(1).lower(), match.group(3).lower()
+        if (
+            left + right not in lexicon
+            and left in lexicon
+            and lexicon[left] >= KNOWN_WORD_ZIPF
+            and right in lexicon
+            and lexicon[right] >= KNOWN_WORD_ZIPF
+        ):
+            continue  # the common case, decided without the full check: two known words
+        if closes_kerning_gap(left, right, lexicon):
+            edits.append((start + match.start(2), start + match.end(2), ""))
+    for match in _FIX.finditer(segment):
+        found = match.group()
+        if nb_rules.MOJIBAKE.fullmatch(found):
+            replacement = _fix_mojibake(found)
+        elif _CONTROL.match(found):
+            replacement = ""
+        else:
+            replacement = " "
+        edits.append((start + match.start(), start + match.end(), replacement))
+    if len(edits) > 1:
+        edits.sort(key=lambda edit: (edit[0], edit[2] != ""))
+    return edits
+
+
+def _region(raw: str, line: Line, strip_marker: bool) -> tuple[int, int]:
+    """Raw span of a line's content: no outer whitespace, no bullet marker if asked."""
+    start, end = line.start, line.end
+    segment = raw[start:end]
+    start += len(segment) - len(segment.lstrip())
+    end -= len(segment) - len(segment.rstrip())
+    if strip_marker:
+        content = raw[line.start : line.end]
+        marker = (
+            nb_rules.BULLET_LINE.match(content)
+            or nb_rules.DASH_BULLET_LINE.match(content)
+            or nb_rules.NUMBERED_ITEM_LINE.match(content)
+        )
+        if marker:
+            start = max(start, line.start + marker.end())
+    return start, max(start, end)
+
+
+def clean_lines(raw: str, lines: list[Line], kind: str, lexicon: Mapping[str, float]) -> Block:
+    """Clean a run of lines of one block into a ``Block`` with its offset map."""
+    builder = _Builder()
+    block_start = _region(raw, lines[0], strip_marker=False)[0]
+    block_end = _region(raw, lines[-1], strip_marker=False)[1]
+    # After each line: where the joint to the next line starts in the raw text, and what
+    # hyphen (if any) ended the line: ("hard", left word) or ("soft", "").
+    pending_joint: tuple[int, tuple[str, str] | None] | None = None
+    for index, line in enumerate(lines):
+        start, end = _region(raw, line, strip_marker=(index == 0 and kind == "bullet"))
+        if start >= end:
+            continue
+        if pending_joint is not None:
+            joint_start, hyphen = pending_joint
+            first = _FIRST_WORD.match(raw, start, end)
+            if hyphen is None:
+                joint = " "
+            elif hyphen[0] == "soft":
+                joint = ""
+            else:
+                joint = hyphen_joint(hyphen[1], first.group(1), lexicon) if first else "- "
+            builder.replace(joint, joint_start, start)
+        # A line ending in letter + hyphen may end with a hyphenated word: hold the hyphen
+        # back and decide once the next line's first word is known.
+        after_hyphen = pending_joint is not None and pending_joint[1] is not None
+        line_end_with_hyphen = end
+        hyphen = None
+        if index + 1 < len(lines) and end - start >= 2 and raw[end - 1] in "-\u00ad":
+            last = _LAST_WORD.search(raw, start, end - 1)
+            if last and last.end() == end - 1:
+                hyphen = ("soft", "") if raw[end - 1] == "\u00ad" else ("hard", last.group(1))
+                end -= 1
+        position = start
+        edits = _line_edits(
+            raw,
+            start,
+            end,
+            lexicon,
+            words_end=line_end_with_hyphen,
+            first_word_is_fragment=after_hyphen,
+        )
+        for edit_start, edit_end, replacement in edits:
+            if edit_start < position:
+                continue  # overlaps an edit already made (a kerning gap of two spaces)
+            builder.copy(raw, position, edit_start)
+            builder.replace(replacement, edit_start, edit_end)
+            position = edit_end
+        builder.copy(raw, position, end)
+        pending_joint = (end, hyphen)
+    if pending_joint is not None and pending_joint[1] is not None:
+        # The block ends with a held-back hyphen (the next line was not part of it).
+        builder.copy(raw, pending_joint[0], pending_joint[0] + 1)
+    text = builder.text()
+    return Block(
+        kind=kind,
+        start=block_start,
+        end=max(block_start, block_end),
+        text=text,
+        raw_starts=builder.raw_starts,
+        raw_ends=builder.raw_ends,
+        frame_start=lines[0].frame_start,
+    )
+
+
+# A line at least this long and 1.5 times the longest line of a pull quote is body text.
+PULL_QUOTE_BODY_CHARS = 40
+# A line at most this share as long as the next one, without punctuation at its end and
+# followed by a capital, is a title line above body text (no blank line between them).
+SHORT_TITLE_SHARE = 0.6
+
+
+def _ends_short_title(raw: str, previous: Line, line: Line, content: str) -> bool:
+    """True when ``previous`` is a short title line directly above body text ``line``."""
+    title = raw[previous.start : previous.end].strip()
+    return (
+        len(title) <= SHORT_TITLE_SHARE * len(content)
+        and not nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(title)
+        and not title.endswith(("-", "–"))
+        and bool(nb_rules.STARTS_UPPER.match(content))
+    )
+
+
+def _closes_quote(raw: str, line: Line) -> bool:
+    """True when ``line`` ends with a closing quote mark ("... mitt mål’’")."""
+    content = raw[line.start : line.end].strip()
+    inner = content.strip("’'”»‘“« ")
+    return bool(inner) and content.endswith(("’’", "''", "”", "»"))
+
+
+def _starts_text_block(
+    raw: str,
+    current: list[Line],
+    current_kind: str,
+    line: Line,
+    content: str,
+    previous_ends_sentence: bool,
+    current_chars: int,
+) -> bool:
+    """Whether text ``line`` starts a new block rather than continuing ``current``."""
+    if line.frame_start and (previous_ends_sentence or current_kind == "quote"):
+        return True  # a new text frame after a finished sentence or a pull quote
+    if current_kind == "quote":
+        # Pull quotes are set in a narrow column: a much longer line is body text that
+        # the extraction put right after the quote.
+        longest = max(len(raw[q.start : q.end].strip()) for q in current)
+        return len(content) >= PULL_QUOTE_BODY_CHARS and len(content) > 1.5 * longest
+    if current_kind == "bullet" and previous_ends_sentence:
+        return bool(nb_rules.STARTS_UPPER.match(content))  # body text after a list
+    if current_kind == "text" and _ends_short_title(raw, current[-1], line, content):
+        return True
+    # Bound the block size, at a sentence end if there is one soon.
+    if current_chars > MAX_BLOCK_CHARS and previous_ends_sentence:
+        return True
+    return current_chars > 2 * MAX_BLOCK_CHARS
+
+
+def group_lines(raw: str, lines: list[Line]) -> list[tuple[str, list[Line]]]:
+    """Group lines into layout blocks ``(kind, lines)``; kinds before heading detection.
+
+    A blank line ends a block; a link, noise, bullet or pull-quote line starts one; an
+    indented capitalised line after a finished sentence starts a new text frame, and so
+    does body text right below a short title line. A block
+    that starts in lower case after one that did not end its sentence continues it (PDF
+    extraction puts blank lines inside wrapped paragraphs and bullet items).
+    """
+    groups: list[tuple[str, list[Line]]] = []
+    current: list[Line] = []
+    current_kind = ""
+    current_chars = 0
+    after_blank = True
+
+    def close() -> None:
+        nonlocal current, current_kind, current_chars
+        if current:
+            groups.append((current_kind, current))
+        current, current_kind, current_chars = [], "", 0
+
+    for line in lines:
+        if line.kind == "blank":
+            close()
+            after_blank = True
+            continue
+        content = raw[line.start : line.end].strip()
+        previous_ends_sentence = bool(
+            current and nb_rules.ENDS_WITH_TERMINAL.search(raw, current[-1].start, current[-1].end)
+        )
+        if line.kind in ("url", "noise"):
+            close()
+            groups.append((line.kind, [line]))
+        elif line.kind in ("bullet", "quote"):
+            close()
+            current, current_kind = [line], line.kind
+        elif current_kind == "quote" and _closes_quote(raw, current[-1]):
+            close()
+            current, current_kind = [line], "text"
+        elif not current:
+            continuation = (
+                after_blank
+                and groups
+                and groups[-1][0] in ("text", "bullet")
+                and nb_rules.STARTS_LOWER.match(content)
+                and not nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(
+                    raw, groups[-1][1][-1].start, groups[-1][1][-1].end
+                )
+            )
+            if continuation:
+                current_kind, current = groups.pop()
+                current = [*current, line]
+            else:
+                current, current_kind = [line], "text"
+        elif _starts_text_block(
+            raw, current, current_kind, line, content, previous_ends_sentence, current_chars
+        ):
+            close()
+            current, current_kind = [line], "text"
+        else:
+            current.append(line)
+        current_chars += line.end - line.start
+        after_blank = False
+    close()
+    return groups
+
+
+def classify_text_block(block: Block, max_heading_words: int = 25) -> str:
+    """Heading, caption or paragraph, for a block of plain text lines."""
+    text = block.text
+    words = text.split()
+    lowered = text.lower()
+    if lowered.startswith(nb_rules.CAPTION_PREFIXES) and len(words) <= max_heading_words:
+        return "caption"
+    if len(words) > max_heading_words:
+        return "paragraph"
+    if not nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(text):
+        return "heading"
+    # A short text frame of its own that holds one sentence at most is a heading or a
+    # speaker line ("Sosial mobilitet blant ungdom."), not body text.
+    inner = text.rstrip(" .!?…»”’\"')")
+    if block.frame_start and not re.search(r"[.!?…]\s", inner) and len(words) <= 15:
+        return "heading"
+    return "paragraph"
+
+
+def iter_blocks(
+    raw: str,
+    lexicon: Mapping[str, float] | None = None,
+    max_heading_words: int = 25,
+) -> Iterator[Block]:
+    """Cleaned, classified layout blocks of ``raw``, in order, one at a time (a block's
+    offset map takes 16 bytes per character: a long text is not held as blocks at once)."""
+    if lexicon is None:
+        lexicon = load_lexicon()
+    for kind, lines in group_lines(raw, split_lines(raw)):
+        block = clean_lines(raw, lines, kind, lexicon)
+        if kind == "text":
+            block = _with_kind(block, classify_text_block(block, max_heading_words))
+        elif kind in ("url", "noise"):
+            # Kept as they are: not input, but nothing is silently dropped.
+            block = _with_kind(block, kind)
+        yield block
+
+
+def clean_blocks(
+    raw: str,
+    lexicon: Mapping[str, float] | None = None,
+    max_heading_words: int = 25,
+) -> list[Block]:
+    """All blocks of ``raw`` (see ``iter_blocks`` and the module docstring)."""
+    return list(iter_blocks(raw, lexicon, max_heading_words))
+
+
+def _with_kind(block: Block, kind: str) -> Block:
+    return Block(
+        kind, block.start, block.end, block.text, block.raw_starts, block.raw_ends,
+        block.frame_start,
+    )  # fmt: skip
+
+
+def normalise_for_matching(text: str) -> str:
+    """Lower-case letters only, no spaces: to find a pull quote in the body text even when
+    one of them has kerning gaps ("selv tillit") the other has not."""
+    return "".join(nb_rules.WORD.findall(text.lower()))

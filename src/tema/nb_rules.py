@@ -1,0 +1,173 @@
+"""Norwegian text rules as plain data, in the spirit of spaCy's ``spacy/lang/nb``.
+
+Everything here is a constant (tuples, frozensets, compiled regular expressions) or a
+one-line helper around one. The logic that uses these rules lives in ``tema.clean`` and
+``tema.segment``; keeping the rules apart lets a reader check or extend them without
+reading any algorithm, and lets ``tests/test_nb_rules.py`` check them table-driven.
+
+The rules are written for Bokmål and hold for Nynorsk too (the abbreviations, months and
+punctuation conventions are shared).
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- Abbreviations ------------------------------------------------------------------------
+# Abbreviations that end with a full stop and are normally followed by more of the same
+# sentence. A sentence never ends right after one of these unless the next word could only
+# start a sentence (we still keep them joined: a person sorts one unit either way, and
+# a false split costs more than a missed one). Lower-cased; compared lower-cased.
+# Sources: Språkrådet's list of common abbreviations, spaCy's nb tokenizer exceptions.
+ABBREVIATIONS: frozenset[str] = frozenset(
+    {
+        "adm.", "alt.", "ang.", "anm.", "avd.", "bl.a.", "bl.", "ca.", "d.", "d.s.",
+        "d.v.s.", "d.y.", "dir.", "div.", "do.", "dr.", "dvs.", "e.", "e.kr.", "eks.", "el.",
+        "e.l.", "etc.", "evt.", "f.", "f.eks.", "f.kr.", "f.o.m.", "fig.", "fjor.", "fk.",
+        "fl.", "flg.", "forb.", "forf.", "fork.", "fr.", "fv.", "fhv.", "gl.", "gr.",
+        "hhv.", "hr.", "iflg.", "ifm.", "ift.", "inkl.", "istf.", "jf.", "jfr.", "jr.",
+        "kap.", "kgl.", "kl.", "komm.", "kr.", "ltd.", "m.a.o.", "m.fl.", "m.h.t.",
+        "m.m.", "m.v.", "mht.", "mill.", "mrd.", "mnd.", "muh.", "nr.", "o.a.", "o.l.",
+        "obs.", "off.", "ofl.", "omkr.", "osv.", "p.g.a.", "pga.", "pkt.", "pr.", "prof.",
+        "red.", "ref.", "s.", "sek.", "sen.", "sml.", "sst.", "st.", "st.meld.",
+        "st.prp.", "stk.", "stud.", "t.o.m.", "t.h.", "t.v.", "tab.", "tidl.", "tilsv.",
+        "tlf.", "tr.", "ul.", "utg.", "vedk.", "vedr.", "vg.", "vha.", "vs.",
+        "meld.", "prp.", "innst.", "ot.prp.", "nou.", "jan.", "feb.", "aug.", "sep.",
+        "sept.", "okt.", "nov.", "des.", "mr.", "mrs.", "ms.", "kom.", "dep.",
+        "sos.", "ev.", "bet.", "opprl.", "mv.",
+    }
+)  # fmt: skip
+
+# Abbreviations written with a space inside ("f. eks."): the first part alone is also an
+# abbreviation above, so the splitter keeps "f." joined; the pairs document the intent.
+SPACED_ABBREVIATIONS: tuple[tuple[str, str], ...] = (
+    ("f.", "eks."),
+    ("bl.", "a."),
+    ("m.", "m."),
+    ("o.", "l."),
+    ("t.", "o.m."),
+    ("m.", "fl."),
+    ("St.", "meld."),
+    ("St.", "prp."),
+    ("Meld.", "St."),
+    ("Prop.", "S"),
+)
+
+
+# Abbreviations that often close a sentence ("... kurs, møter m.m. Neste år ..."): after
+# these a capitalised word may start a new sentence.
+SENTENCE_END_ABBREVIATIONS: frozenset[str] = frozenset(
+    {"m.m.", "osv.", "etc.", "m.fl.", "o.l.", "e.l.", "m.v.", "mv.", "o.a.", "ofl."}
+)
+
+
+# A short word with a full stop and no vowel is an abbreviation even when not listed
+# ("Chr.", "kr.", "pst.", "Mr."); Norwegian words have vowels.
+NO_VOWEL_ABBREVIATION = re.compile(r"^[^\W\daeiouyæøåAEIOUYÆØÅ]{1,4}\.$")
+# A single capital with a full stop is an initial ("Eli H. Hansen").
+INITIAL = re.compile(r"^[A-ZÆØÅ]\.$")
+
+
+def is_abbreviation(word: str) -> bool:
+    """True when ``word`` (with its final full stop) is a Norwegian abbreviation."""
+    return (
+        word.lower() in ABBREVIATIONS
+        or bool(NO_VOWEL_ABBREVIATION.match(word))
+        or bool(INITIAL.match(word))
+    )
+
+
+# --- Dates and ordinals -------------------------------------------------------------------
+MONTHS: tuple[str, ...] = (
+    "januar", "februar", "mars", "april", "mai", "juni",
+    "juli", "august", "september", "oktober", "november", "desember",
+)  # fmt: skip
+MONTH_ABBREVIATIONS: tuple[str, ...] = (
+    "jan.", "feb.", "mar.", "apr.", "jun.", "jul.", "aug.", "sep.", "sept.", "okt.",
+    "nov.", "des.",
+)  # fmt: skip
+
+# Words that follow an ordinal written with a full stop ("17. mai", "3. klasse",
+# "2. verdenskrig") and so show that the stop is not a sentence end.
+ORDINAL_FOLLOWERS: frozenset[str] = frozenset(
+    {*MONTHS, *MONTH_ABBREVIATIONS, "klasse", "trinn", "time", "plass", "gang", "ledd",
+     "avsnitt", "kvartal", "halvår", "århundre", "verdenskrig", "etasje", "utgave",
+     "juledag", "påskedag", "pinsedag", "nyttårsdag", "mars"}
+)  # fmt: skip
+
+# A number with a full stop: an ordinal ("17.") or, at the end of a sentence, a year or
+# an amount ("i 2017.").
+NUMBER_WITH_STOP = re.compile(r"^\d{1,4}\.$")
+YEAR_WITH_STOP = re.compile(r"^(1[5-9]|20)\d\d\.$")
+
+
+def is_month(word: str) -> bool:
+    """True for a Norwegian month name or its abbreviation, in any case."""
+    lowered = word.lower()
+    return lowered in MONTHS or lowered in MONTH_ABBREVIATIONS
+
+
+# --- Punctuation --------------------------------------------------------------------------
+SENTENCE_FINAL = frozenset({".", "!", "?", "…", "..."})
+# Closing marks that may stand after a sentence-final mark and still belong to the sentence.
+CLOSING_MARKS = frozenset({"»", "”", "’", '"', "'", ")", "]", "’’", "''"})
+OPENING_QUOTES = frozenset({"«", "“", "„", '"'})
+CLOSING_QUOTES = frozenset({"»", "”", '"'})
+GUILLEMETS = ("«", "»")
+
+# A text ends a sentence (or a paragraph) when its last visible character is one of these,
+# possibly followed by closing marks. ":" and ";" end a line that introduces a list.
+TERMINAL_PUNCTUATION = ".!?…"
+LIST_INTRODUCING_PUNCTUATION = ":;"
+ENDS_WITH_TERMINAL = re.compile(r"[.!?…][»”’\"')\]]*\s*$")
+ENDS_WITH_ANY_PUNCTUATION = re.compile(r"[.!?…:;,][»”’\"')\]]*\s*$")
+
+# --- Layout marks in PDF-extracted text ---------------------------------------------------
+# Characters that start a bullet item at the start of a line.
+BULLET_CHARS = "•●▪■◦○‣∙·▸►▶➢➤✓✔❖◆◇□*"
+# Dashes that start a list item when followed by a capital letter or a digit; followed by a
+# lower-case word they are just a dash that a line break happened to put first.
+DASH_BULLET_CHARS = "–—-"
+BULLET_LINE = re.compile(rf"^[ \t]*[{re.escape(BULLET_CHARS)}][ \t]+(?=\S)")
+DASH_BULLET_LINE = re.compile(rf"^[ \t]*[{re.escape(DASH_BULLET_CHARS)}][ \t]+(?=[\dA-ZÆØÅ«\"])")
+# A numbered item "1. ", "2) ", "a) " at the start of a line.
+NUMBERED_ITEM_LINE = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|[a-z][)])[ \t]+(?=[A-ZÆØÅ])")
+
+# Pull quotes in report layouts open with doubled typographic apostrophes or quotes.
+PULL_QUOTE_OPENERS: tuple[str, ...] = ("’’", "''", "‘‘", "””", "“", "″", "❝", "❞")
+
+URL_LINE = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.IGNORECASE)
+URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
+
+# Caption cues: a line that starts with one of these is a photo caption or a link text.
+CAPTION_PREFIXES: tuple[str, ...] = (
+    "foto:", "foto ", "bilde:", "illustrasjon:", "kilde:", "figur ", "figur:", "fig.",
+    "tabell ", "tabell:", "se hele ", "les mer", "les hele ", "se video", "se opptak",
+    "lenke til ", "klikk her",
+)  # fmt: skip
+
+# Words that follow a hyphen at a line break in a suspended compound
+# ("Utdannings- og kvalifiseringsløpet"): the hyphen stays and a space follows it.
+SUSPENDED_COMPOUND_FOLLOWERS: frozenset[str] = frozenset({"og", "eller", "samt", "enn", "til"})
+
+# Linking letters between the parts of a Norwegian compound ("integrering-s-konferanse",
+# "barn-e-hage"); used when checking whether a rejoined word is a compound of known words.
+COMPOUND_LINKS: tuple[str, ...] = ("", "s", "e")
+MIN_COMPOUND_PART = 3
+
+# Letters of Norwegian words (for word matching in regexes).
+LETTERS = "A-Za-zÆØÅæøåÄÖÜäöüÉéÈèÊêÓóÒòÔôÁáÀàÂâÍíÚú"
+WORD = re.compile(rf"[{LETTERS}]+")
+UPPER = "A-ZÆØÅÄÖÜÉÈÊÓÒÔÁÀÂÍÚ"
+STARTS_UPPER = re.compile(rf"^[\"«“„'(]*[{UPPER}\d]")
+STARTS_LOWER = re.compile(r"^[\"«“„'(]*[a-zæøåäöüéèêóòôáàâíú]")
+ACRONYM = re.compile(rf"^[{UPPER}\d]{{2,}}$")
+
+# Common mojibake: UTF-8 bytes decoded as Latin-1 / Windows-1252 ("Ã¸" for "ø").
+# The lead character of a 2-byte UTF-8 sequence, seen through Windows-1252.
+MOJIBAKE = re.compile(
+    "[\u00c2-\u00df][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
+    "\u0192\u02c6\u02dc\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e"
+    "\u2020\u2021\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)

@@ -1,0 +1,220 @@
+"""PDF clean-up: word decisions, line/block classification and the offset map."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tema.clean import (
+    Lexicon,
+    classify_line,
+    clean_blocks,
+    closes_kerning_gap,
+    hyphen_joint,
+    is_compound,
+    load_lexicon,
+)
+
+# A small word list with made-up frequencies, so that these tests do not depend on the
+# contents of any package's list.
+LEXICON = Lexicon(
+    {
+        "interessenter": 2.8,
+        "skattebetalere": 2.8,
+        "skatte": 3.6,
+        "betalere": 1.5,
+        "integrering": 3.5,
+        "konferanse": 3.8,
+        "kvalifisering": 3.2,
+        "perioden": 4.0,
+        "over": 6.0,
+        "alt": 6.0,
+        "overalt": 4.5,
+        "og": 7.4,
+        "eller": 6.5,
+        "tiltak": 4.0,
+        "epost": 4.2,
+        "e-post": 3.0,
+        "forteller": 4.5,
+        "fort": 4.0,
+        "statssekretærene": 2.0,
+        "oppsummering": 3.0,
+        "ord": 5.0,
+        "inte": 3.1,
+    },
+    normative={"e-post", "interessenter", "forteller", "skattebetalere"},
+    names={"Oslo"},
+)
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "joint"),
+    [
+        ("interes", "senter", ""),  # a listed word: rejoin
+        ("kvalifiserings", "perioden", ""),  # unlisted compound: rejoin
+        ("Utdannings", "og", "- "),  # suspended compound
+        ("Arbeids", "eller", "- "),
+        ("fort", "eller", ""),  # but a listed word wins over the suspended reading
+        ("NAV", "tiltak", "-"),  # acronym
+        ("distrikts", "Norge", "-"),  # capital after the hyphen
+        ("2016", "tall", "-"),
+        ("e", "post", "-"),  # the normative dictionary has "e-post", not "epost"
+        ("Oslo", "området", "-"),  # a name in a compound
+        ("metall", "lampe", "-"),  # three equal letters
+    ],
+)
+def test_hyphen_joint(left: str, right: str, joint: str) -> None:
+    assert hyphen_joint(left, right, LEXICON) == joint
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "closed"),
+    [
+        ("skatte", "betalere", True),  # the joined word is more common than its tail
+        ("inte", "greringskonferanse", True),  # a fragment + a compound of known words
+        ("over", "alt", False),  # two common words stay two words
+        ("statssekretærenes", "oppsummering", False),  # genitive + noun is no compound
+        ("ord", "og", False),
+    ],
+)
+def test_closes_kerning_gap(left: str, right: str, closed: bool) -> None:
+    assert closes_kerning_gap(left, right, LEXICON) is closed
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("integreringskonferanse", True),
+        ("kvalifiseringsperioden", True),
+        ("konferanse", True),
+        ("xyzkonferanse", False),
+        ("abc", False),
+    ],
+)
+def test_is_compound(word: str, expected: bool) -> None:
+    assert is_compound(LEXICON, word) is expected
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("", "blank"),
+        ("   \t", "blank"),
+        ("\x00\x01", "noise"),
+        ("https://www.nav.no/side?a=1", "url"),
+        ("  12  ", "noise"),
+        ("– ", "noise"),
+        ("• Et punkt.", "bullet"),
+        ("– Et punkt.", "bullet"),
+        ("’’sitat fra teksten", "quote"),
+        ("Vanlig tekst her", "text"),
+    ],
+)
+def test_classify_line(line: str, kind: str) -> None:
+    assert classify_line(line) == kind
+
+
+def kinds_and_texts(raw: str) -> list[tuple[str, str]]:
+    return [(block.kind, block.text) for block in clean_blocks(raw, LEXICON)]
+
+
+def test_dehyphenation_and_wrapped_lines() -> None:
+    raw = "Det var over 80 interes-\nsenter som kom.  Det var  bra.\n"
+    assert kinds_and_texts(raw) == [
+        ("paragraph", "Det var over 80 interessenter som kom. Det var bra.")
+    ]
+
+
+def test_suspended_compound_and_acronym() -> None:
+    raw = "Utdannings-\nog kvalifiseringsløpet og NAV-\ntiltak er viktige for alle.\n"
+    assert kinds_and_texts(raw)[0][1] == (
+        "Utdannings- og kvalifiseringsløpet og NAV-tiltak er viktige for alle."
+    )
+
+
+def test_kerning_gap_closed() -> None:
+    raw = "Alle er skatte betalere i landet.\n"
+    assert kinds_and_texts(raw)[0][1] == "Alle er skattebetalere i landet."
+
+
+def test_blocks_by_layout() -> None:
+    raw = (
+        " Innledning\n\n"
+        "Dette er brødtekst som går over\nflere linjer.\n\n"
+        "• Første punkt som fortsetter\n\npå neste linje.\n"
+        "• Andre punkt.\n\n"
+        "’’et sitat fra\nteksten\n\n"
+        "https://www.example.no/side\n\n"
+        "Foto: Ola Nordmann\n\n"
+        "7\n"
+    )
+    assert kinds_and_texts(raw) == [
+        ("heading", "Innledning"),
+        ("paragraph", "Dette er brødtekst som går over flere linjer."),
+        ("bullet", "Første punkt som fortsetter på neste linje."),
+        ("bullet", "Andre punkt."),
+        ("quote", "’’et sitat fra teksten"),
+        ("url", "https://www.example.no/side"),
+        ("caption", "Foto: Ola Nordmann"),
+        ("noise", "7"),
+    ]
+
+
+def test_dash_before_lower_case_continues_the_item() -> None:
+    raw = "• Arbeidsgivere må tørre å satse\n– gi dem en sjanse!\n"
+    assert kinds_and_texts(raw) == [
+        ("bullet", "Arbeidsgivere må tørre å satse – gi dem en sjanse!")
+    ]
+
+
+def test_control_characters_soft_hyphens_and_mojibake() -> None:
+    raw = "Dette\x00 er en st\u00adreng. Interes\u00ad\nsenter. FÃ¸rste gang pÃ¥ Ã˜ya.\n"
+    assert kinds_and_texts(raw)[0][1] == ("Dette er en streng. Interessenter. Første gang på Øya.")
+
+
+def test_offset_map_points_at_the_raw_characters() -> None:
+    raw = " Tittel\n\n• Et  punkt med inte-\ngrering, NAV-\ntiltak og FÃ¸rste.\n"
+    for block in clean_blocks(raw, LEXICON):
+        assert raw[block.start : block.end] == raw[block.start : block.end].strip()
+        for index, char in enumerate(block.text):
+            start, end = block.raw_starts[index], block.raw_ends[index]
+            assert block.start <= start < end <= block.end
+            if end - start == 1 and char not in " -":
+                assert raw[start] == char
+        assert block.raw_span(0, len(block.text))[0] >= block.start
+
+
+def test_lines_longer_than_the_limit_are_cut() -> None:
+    raw = "ord " * 20_000
+    blocks = clean_blocks(raw, LEXICON)
+    assert len(blocks) > 1
+    assert "".join(block.text.replace(" ", "") for block in blocks) == raw.replace(" ", "")
+
+
+def test_wordfreq_lexicon_loads_lazily() -> None:
+    lexicon = load_lexicon("wordfreq")
+    assert lexicon["og"] > 6
+    assert load_lexicon("wordfreq") is lexicon  # cached
+    with pytest.raises(ValueError, match="unknown word list"):
+        load_lexicon("no-such-list")
+
+
+PDF_ALPHABET = st.sampled_from(
+    [*"abcæøå ABCÆØÅ.,:;?!-–•’«»()0123456789\n\n\n  \t\x00\x0c\u00ad", "Ã¸", "https://a.no/x"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(PDF_ALPHABET, max_size=120).map("".join))
+def test_blocks_are_ordered_and_cover_every_visible_character(raw: str) -> None:
+    blocks = clean_blocks(raw, LEXICON)
+    previous_end = 0
+    covered = set()
+    for block in blocks:
+        assert previous_end <= block.start <= block.end <= len(raw)
+        previous_end = block.end
+        covered.update(range(block.start, block.end))
+        assert len(block.raw_starts) == len(block.text) == len(block.raw_ends)
+    visible = {i for i, char in enumerate(raw) if not char.isspace()}
+    assert visible <= covered

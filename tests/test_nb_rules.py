@@ -1,0 +1,150 @@
+"""Table-driven checks of the Norwegian rules in tema.nb_rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from tema import nb_rules
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("f.eks.", True),
+        ("F.eks.", True),
+        ("bl.a.", True),
+        ("mht.", True),
+        ("m.m.", True),
+        ("jf.", True),
+        ("ca.", True),
+        ("St.meld.", True),
+        ("pr.", True),
+        ("f.", True),
+        ("eks.", True),
+        ("dvs.", True),
+        ("Chr.", True),  # no vowel: an abbreviation even though not listed
+        ("kr.", True),
+        ("H.", True),  # an initial
+        ("landet.", False),
+        ("Oslo.", False),
+        ("2017.", False),
+        ("og", False),
+    ],
+)
+def test_is_abbreviation(word: str, expected: bool) -> None:
+    assert nb_rules.is_abbreviation(word) is expected
+
+
+@pytest.mark.parametrize(
+    ("word", "is_number", "is_year"),
+    [
+        ("17.", True, False),
+        ("3.", True, False),
+        ("2017.", True, True),
+        ("1814.", True, True),
+        ("12345.", False, False),
+        ("17", False, False),
+        ("mai.", False, False),
+    ],
+)
+def test_numbers_with_full_stop(word: str, is_number: bool, is_year: bool) -> None:
+    assert bool(nb_rules.NUMBER_WITH_STOP.match(word)) is is_number
+    assert bool(nb_rules.YEAR_WITH_STOP.match(word)) is is_year
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [("mai", True), ("Mai", True), ("desember", True), ("des.", True), ("maien", False)],
+)
+def test_is_month(word: str, expected: bool) -> None:
+    assert nb_rules.is_month(word) is expected
+
+
+def test_months_follow_ordinals() -> None:
+    assert set(nb_rules.MONTHS) <= nb_rules.ORDINAL_FOLLOWERS
+    assert len(nb_rules.MONTHS) == 12
+
+
+@pytest.mark.parametrize(
+    ("line", "bullet", "dash_bullet", "numbered"),
+    [
+        ("• Fokus på arbeid.", True, False, False),
+        ("  ▪ Tiltak", True, False, False),
+        ("– Mer fokus på skole.", False, True, False),
+        ("- Vi jobber med det.", False, True, False),
+        ("– gi dem en sjanse", False, False, False),  # a dash before lower case: no item
+        ("1. Første punkt", False, False, True),
+        ("a) Første punkt", False, False, True),
+        ("17. mai er nasjonaldagen", False, False, False),
+        ("•ingen mellomrom", False, False, False),
+        ("Vanlig tekst", False, False, False),
+    ],
+)
+def test_list_item_lines(line: str, bullet: bool, dash_bullet: bool, numbered: bool) -> None:
+    assert bool(nb_rules.BULLET_LINE.match(line)) is bullet
+    assert bool(nb_rules.DASH_BULLET_LINE.match(line)) is dash_bullet
+    assert bool(nb_rules.NUMBERED_ITEM_LINE.match(line)) is numbered
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("https://www.regjeringen.no/no/aktuelt/id123/?a=1&b=2", True),
+        ("  http://example.no/  ", True),
+        ("www.nav.no", True),
+        ("Se www.nav.no for mer", False),
+        ("Ingen lenke her", False),
+    ],
+)
+def test_url_line(line: str, expected: bool) -> None:
+    assert bool(nb_rules.URL_LINE.match(line)) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "terminal", "any_punctuation"),
+    [
+        ("Dette er en setning.", True, True),
+        ("Er det sant?", True, True),
+        ("Han sa «ja.»", True, True),
+        ("(se rapporten.)", True, True),
+        ("Følgende tiltak:", False, True),
+        ("Innledning", False, False),
+        ("Bolig ", False, False),
+    ],
+)
+def test_sentence_endings(text: str, terminal: bool, any_punctuation: bool) -> None:
+    assert bool(nb_rules.ENDS_WITH_TERMINAL.search(text)) is terminal
+    assert bool(nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(text)) is any_punctuation
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [("Ã¸", "Ã¸"), ("dÃ¥rlig", "Ã¥"), ("Ã†", "Ã†"), ("ø å æ", None), ("Ã", None)],
+)
+def test_mojibake_pattern(text: str, found: str | None) -> None:
+    match = nb_rules.MOJIBAKE.search(text)
+    assert (match.group() if match else None) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "upper", "lower"),
+    [
+        ("Regjeringen", True, False),
+        ("Østlandet", True, False),
+        ("«Hei»", True, False),
+        ("2017", True, False),
+        ("og", False, True),
+        ("ærlig", False, True),
+        ("(se", False, True),
+    ],
+)
+def test_starts_upper_or_lower(text: str, upper: bool, lower: bool) -> None:
+    assert bool(nb_rules.STARTS_UPPER.match(text)) is upper
+    assert bool(nb_rules.STARTS_LOWER.match(text)) is lower
+
+
+def test_rule_tables_are_lower_case_where_compared_lower_case() -> None:
+    assert all(word == word.lower() for word in nb_rules.ABBREVIATIONS)
+    assert nb_rules.SENTENCE_END_ABBREVIATIONS <= nb_rules.ABBREVIATIONS
+    assert all(word == word.lower() for word in nb_rules.SUSPENDED_COMPOUND_FOLLOWERS)
+    assert all(prefix == prefix.lower() for prefix in nb_rules.CAPTION_PREFIXES)

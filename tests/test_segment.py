@@ -1,0 +1,280 @@
+"""The segmentation stage: units, offsets, kinds, the shipped pipeline, bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tema.segment import (
+    COUNTED_KINDS,
+    FRAME_COLUMNS,
+    SENTENCIZER,
+    UNIT_KINDS,
+    Unit,
+    add_sentence_rules,
+    load_pipeline,
+    segment_documents,
+    segment_text,
+    units_to_frame,
+)
+
+# Found from this file only to run the tests from any folder; tema itself resolves
+# spacy_model against the working directory.
+SHIPPED_MODEL = Path(__file__).resolve().parents[1] / "models" / "nb_senter"
+
+
+@pytest.fixture(scope="module")
+def senter():
+    return load_pipeline(str(SHIPPED_MODEL))
+
+
+@pytest.fixture(scope="module")
+def sentencizer():
+    return load_pipeline(SENTENCIZER)
+
+
+def sentences(text: str, nlp) -> list[str]:
+    return [unit.text for unit in segment_text(text, nlp)]
+
+
+def assert_well_formed(text: str, units: list[Unit]) -> None:
+    """Units in order, not overlapping, inside the text, trimmed, and covering every
+    character that is not white space."""
+    previous_end = 0
+    covered = set()
+    for index, unit in enumerate(units):
+        assert unit.unit == index
+        assert unit.kind in UNIT_KINDS
+        assert previous_end <= unit.start < unit.end <= len(text)
+        raw = text[unit.start : unit.end]
+        assert raw == raw.strip()
+        previous_end = unit.end
+        covered.update(range(unit.start, unit.end))
+        if unit.repeat_of is not None:
+            assert unit.kind == "quote"
+            assert units[unit.repeat_of].kind in COUNTED_KINDS
+    missing = [i for i, char in enumerate(text) if not char.isspace() and i not in covered]
+    assert not missing, f"characters outside every unit: {[text[i] for i in missing[:10]]}"
+
+
+REPORT = (
+    " Innledning\n"
+    "Regjeringen holdt konferansen i Oslo den 17. mai med 200 deltakere. Målet var\n"
+    "å gi lokale organisasjoner anledning til å møte politikere, f.eks. statsråder,\n"
+    "bl.a. om arbeid. Konferansen ble holdt i 2017. Neste år kommer flere interes-\n"
+    "senter.\n\n"
+    "Tiltak og tilbud\n\n"
+    "• Utdannings- og kvalifiseringsløpet må bli bedre. Det haster.\n"
+    "• NAV-tiltak må tilpasses målgruppa\n\n"
+    "’’Målet var å gi lokale organisasjoner\nanledning til å møte politikere\n\n"
+    "https://www.example.no/rapport\n"
+)
+
+
+def test_units_of_a_small_report(senter) -> None:
+    units = segment_text(REPORT, senter)
+    assert_well_formed(REPORT, units)
+    assert [(u.kind, u.text) for u in units] == [
+        ("heading", "Innledning"),
+        ("sentence", "Regjeringen holdt konferansen i Oslo den 17. mai med 200 deltakere."),
+        (
+            "sentence",
+            "Målet var å gi lokale organisasjoner anledning til å møte politikere, "
+            "f.eks. statsråder, bl.a. om arbeid.",
+        ),
+        ("sentence", "Konferansen ble holdt i 2017."),
+        ("sentence", "Neste år kommer flere interessenter."),
+        ("heading", "Tiltak og tilbud"),
+        ("bullet", "Utdannings- og kvalifiseringsløpet må bli bedre."),
+        ("bullet", "Det haster."),
+        ("bullet", "NAV-tiltak må tilpasses målgruppa"),
+        ("quote", "’’Målet var å gi lokale organisasjoner anledning til å møte politikere"),
+        ("url", "https://www.example.no/rapport"),
+    ]
+    assert units[0].section == "Innledning"
+    assert units[1].section == "Innledning"
+    assert units[6].section == "Tiltak og tilbud"
+    quote = units[9]
+    assert quote.repeat_of == 2  # the body sentence it repeats
+    # The bullet unit's raw span starts at the bullet mark.
+    assert REPORT[units[6].start] == "•"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vi så f.eks. at de kom. Det var bra.", ["Vi så f.eks. at de kom.", "Det var bra."]),
+        ("Møtet var 17. mai i Oslo. Alle kom.", ["Møtet var 17. mai i Oslo.", "Alle kom."]),
+        ("Det skjedde i 2017. Neste år kom flere.", ["Det skjedde i 2017.", "Neste år kom flere."]),
+        (
+            "Se St.meld. nr. 6 om saken. Den kom i fjor.",
+            ["Se St.meld. nr. 6 om saken.", "Den kom i fjor."],
+        ),
+        ("Han sa «dette går bra.» Så gikk han.", ["Han sa «dette går bra.»", "Så gikk han."]),
+        ("Hva gjør vi nå? Vi venter.", ["Hva gjør vi nå?", "Vi venter."]),
+        (
+            "De tok opp kurs, møter m.m. Neste sak var bolig.",
+            ["De tok opp kurs, møter m.m.", "Neste sak var bolig."],
+        ),
+        ("Prisen er ca. 100 kr. pr. måned.", ["Prisen er ca. 100 kr. pr. måned."]),
+    ],
+)
+def test_norwegian_sentence_rules(senter, sentencizer, text: str, expected: list[str]) -> None:
+    assert sentences(text, senter) == expected
+    assert sentences(text, sentencizer) == expected
+
+
+def test_nynorsk_text(senter) -> None:
+    text = "Eg veit ikkje kva vi skal gjere. Det er berre slik det er. Kva tid kjem dei?"
+    assert sentences(text, senter) == [
+        "Eg veit ikkje kva vi skal gjere.",
+        "Det er berre slik det er.",
+        "Kva tid kjem dei?",
+    ]
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n\t  \n", "\x0c"])
+def test_empty_input_gives_no_units(sentencizer, text: str) -> None:
+    assert segment_text(text, sentencizer) == []
+
+
+def test_text_without_sentence_punctuation_is_cut_not_dropped(sentencizer) -> None:
+    text = "ord og flere ord uten punktum " * 200
+    units = segment_text(text, sentencizer)
+    assert_well_formed(text, units)
+    assert len(units) > 1
+    assert all(len(u.text) <= 1000 for u in units)
+
+
+def test_control_characters_land_in_units(sentencizer) -> None:
+    text = "Første\x00 setning.\x01 Andre setning.\n\n\x02\x03\n\nTredje\x07 setning."
+    units = segment_text(text, sentencizer)
+    assert_well_formed(text, units)
+    assert [u.text for u in units if u.kind == "sentence"] == [
+        "Første setning.",
+        "Andre setning.",
+        "Tredje setning.",
+    ]
+    assert [u.kind for u in units].count("noise") == 1
+
+
+def test_utf8_misread_as_latin1_is_repaired(sentencizer) -> None:
+    text = "FÃ¸rste mÃ¸te var pÃ¥ Ã˜ya. Det gikk bra."
+    units = segment_text(text, sentencizer)
+    assert_well_formed(text, units)
+    assert [u.text for u in units] == ["Første møte var på Øya.", "Det gikk bra."]
+
+
+def test_a_long_text_streams(sentencizer) -> None:
+    paragraph = "Dette er en setning om arbeid og bolig. Her er en til med f.eks. tall.\n\n"
+    text = paragraph * 5_000  # about 0.4 MB
+    units = segment_text(text, sentencizer)
+    assert len(units) == 10_000
+    assert units[-1].end == len(text.rstrip())
+
+
+def test_one_long_line_without_spaces(sentencizer) -> None:
+    text = "x" * 50_000
+    units = segment_text(text, sentencizer)
+    assert_well_formed(text, units)
+
+
+def test_segment_documents_streams_several_documents(sentencizer) -> None:
+    documents = [("a", "En setning. To setninger."), ("b", ""), ("c", "• Et punkt")]
+    pairs = list(segment_documents(iter(documents), sentencizer, batch_size=1))
+    assert [(doc, u.unit, u.kind) for doc, u in pairs] == [
+        ("a", 0, "sentence"),
+        ("a", 1, "sentence"),
+        ("c", 0, "bullet"),
+    ]
+    frame = units_to_frame(pairs)
+    assert tuple(frame.columns) == FRAME_COLUMNS == (
+        "doc", "unit", "start", "end", "kind", "section", "text", "repeat_of",
+    )  # fmt: skip
+    assert frame["repeat_of"].isna().all()
+    assert units_to_frame([]).shape == (0, len(FRAME_COLUMNS))
+
+
+def test_load_pipeline_errors_name_the_model(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="no-such-model"):
+        load_pipeline("no-such-model")
+    with pytest.raises(ValueError, match="could not load"):
+        load_pipeline(str(tmp_path))  # a directory that holds no pipeline
+
+
+def test_load_pipeline_resolves_relative_paths_from_the_working_directory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(SHIPPED_MODEL.parent)
+    assert load_pipeline("nb_senter").has_pipe("senter")
+    monkeypatch.chdir(SHIPPED_MODEL.parent.parent.parent)
+    with pytest.raises(ValueError, match=r"working directory|neither"):
+        load_pipeline("nb_senter")
+
+
+def test_shipped_pipeline_meta_attributes_the_data() -> None:
+    nlp = spacy.load(SHIPPED_MODEL)
+    assert nlp.meta["license"] == "CC BY-SA 4.0"
+    assert any(source["license"] == "CC BY-SA 4.0" for source in nlp.meta["sources"])
+    assert nlp.meta["performance"]["ud_test_boundary_tema_f1"] >= 0.97
+    assert (SHIPPED_MODEL / "README.md").read_text(encoding="utf-8").count("CC BY-SA 4.0")
+
+
+def test_shipped_pipeline_save_load_same_predictions(senter, tmp_path: Path) -> None:
+    text = (
+        "Regjeringen holdt konferansen i Oslo. Det kom mange deltakere fra hele landet "
+        "og de diskuterte arbeid Neste gang blir det flere Hva skjer da? Vi får se."
+    )
+    before = [token.is_sent_start for token in senter(text)]
+    senter.to_disk(tmp_path / "copy")
+    reloaded = load_pipeline(str(tmp_path / "copy"))
+    assert [token.is_sent_start for token in reloaded(text)] == before
+    assert segment_text(text, reloaded) == segment_text(text, senter)
+
+
+def test_rules_as_a_spacy_component(senter) -> None:
+    nlp = spacy.blank("nb")
+    nlp.add_pipe("sentencizer")
+    add_sentence_rules(nlp)
+    doc = nlp("Vi så f.eks. at de kom. Det var bra.")
+    assert [sentence.text for sentence in doc.sents] == ["Vi så f.eks. at de kom.", "Det var bra."]
+
+
+PDF_PIECES = st.sampled_from(
+    [
+        "Regjeringen", "holdt", "konferansen", "i", "2017.", "f.eks.", "17.", "mai", "NAV-",
+        "tiltak", "interes-", "senter", "og", "Utdannings-", "«sitat»", "?", ".", ":", " ",
+        "  ", "\n", "\n\n", "\n ", "• ", "– ", "’’", "https://a.no/x", "\x00", "\x0c",
+        "Ã¸", "\u00ad", "Hva", "Neste", "år", "(se", "rapport)", "12", "—",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(PDF_PIECES, max_size=60).map(" ".join) | st.text(max_size=80))
+def test_units_are_ordered_disjoint_and_cover_the_text(sentencizer, text: str) -> None:
+    assert_well_formed(text, segment_text(text, sentencizer))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(PDF_PIECES, max_size=60).map("".join))
+def test_units_cover_the_text_with_the_shipped_pipeline(senter, text: str) -> None:
+    assert_well_formed(text, segment_text(text, senter))
+
+
+def test_official_pipeline_keeps_only_sentence_components(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Stands in for an installed nb_core_news_* package, which tests cannot download.
+    official = spacy.blank("nb")
+    for name in ("tok2vec", "tagger", "senter", "parser", "ner"):
+        official.add_pipe(name)
+    monkeypatch.setattr(spacy.util, "is_package", lambda name: name == "nb_core_news_sm")
+    monkeypatch.setattr(spacy, "load", lambda name, **kwargs: official)
+    nlp = load_pipeline("nb_core_news_sm")
+    # The blank senter has its own tok2vec, so the shared one is not needed either.
+    assert nlp.pipe_names == ["senter"]
