@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import TINY_LABELED
 
+from conftest import TINY_LABELED
 from tema.classify import classify_units, read_table_units
 from tema.errors import InputError
 from tema.model import ThemeClassifier, ThemeModel
@@ -21,8 +21,11 @@ def model() -> ThemeModel:
 
 def test_one_output_row_per_input_row_in_order(tmp_path: Path, model: ThemeModel):
     table = tmp_path / "svar.tsv"
-    table.write_text("respondent\tsvar\tkommune\n1\tFlere kommunale boliger\tBodø\n"
-                     "2\t\tAlta\n3\tArbeidsgivere må ansette flere\tHamar\n", encoding="utf-8")
+    table.write_text(
+        "respondent\tsvar\tkommune\n1\tFlere kommunale boliger\tBodø\n"
+        "2\t\tAlta\n3\tArbeidsgivere må ansette flere\tHamar\n",
+        encoding="utf-8",
+    )
     units = read_table_units(table, "svar")
     classified = classify_units(units, model)
     assert classified["unit"].tolist() == [0, 1, 2]
@@ -36,13 +39,19 @@ def test_one_output_row_per_input_row_in_order(tmp_path: Path, model: ThemeModel
 def test_missing_text_column_lists_the_columns(tmp_path: Path):
     table = tmp_path / "svar.csv"
     table.write_text("id,answer\n1,Hei\n", encoding="utf-8")
-    with pytest.raises(InputError, match="no column 'svar'; columns are id, answer"):
+    with pytest.raises(InputError, match="looked for 'svar'; the columns are 'id', 'answer'"):
         read_table_units(table, "svar")
 
 
 def test_classify_keeps_unit_columns(model: ThemeModel):
-    units = pd.DataFrame({"doc": ["a.txt"] * 2, "unit": [0, 1], "kind": ["heading", "bullet"],
-                          "text": ["Bolig", "Startlån til flere"]})
+    units = pd.DataFrame(
+        {
+            "doc": ["a.txt"] * 2,
+            "unit": [0, 1],
+            "kind": ["heading", "bullet"],
+            "text": ["Bolig", "Startlån til flere"],
+        }
+    )
     classified = classify_units(units, model)
     assert list(classified.columns[:4]) == ["doc", "unit", "kind", "text"]
     assert {"theme", "confidence", "second_theme", "uncertain"} <= set(classified.columns)

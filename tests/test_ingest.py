@@ -33,7 +33,11 @@ def test_documents_carry_their_provenance(tmp_path: Path):
     raw = make_raw(tmp_path)
     [document] = list(ingest(raw, raw / "manifest.csv"))
     assert (document.doc, document.meeting, document.region, document.date) == (
-        "bodo.txt", "Innspillmøte Bodø", "Nord-Norge", "2018-03-14")
+        "bodo.txt",
+        "Innspillmøte Bodø",
+        "Nord-Norge",
+        "2018-03-14",
+    )
     assert document.text.startswith("Bolig")
 
 
@@ -55,8 +59,9 @@ def test_file_missing_from_manifest_falls_back_to_its_name_with_a_warning(tmp_pa
         ("file,meeting,region,date\nbodo.txt,Møte,Nord,2018-03-14,extra\n", "more fields", 2),
     ],
 )
-def test_malformed_manifest_names_file_and_line(tmp_path: Path, manifest: str, message: str,
-                                                line: int):
+def test_malformed_manifest_names_file_and_line(
+    tmp_path: Path, manifest: str, message: str, line: int
+):
     raw = make_raw(tmp_path, manifest)
     with pytest.raises(InputError) as error:
         read_manifest(raw / "manifest.csv")
@@ -67,7 +72,7 @@ def test_malformed_manifest_names_file_and_line(tmp_path: Path, manifest: str, m
 
 def test_manifest_listing_a_missing_file_is_an_error(tmp_path: Path):
     raw = make_raw(tmp_path, MANIFEST + "borte.txt,Møte,Nord,2018-03-14\n")
-    with pytest.raises(InputError, match="borte.txt"):
+    with pytest.raises(InputError, match=r"borte\.txt"):
         list(ingest(raw, raw / "manifest.csv"))
 
 
@@ -124,3 +129,73 @@ def test_files_named_on_the_command_line_need_no_manifest(tmp_path: Path):
     path.write_text("# Notat\nBolig er viktig.", encoding="utf-8")
     [document] = list(documents_from_files([path]))
     assert (document.doc, document.meeting) == ("notat.md", "notat")
+
+
+def test_mixed_batch_skips_unreadable_files_and_goes_on(tmp_path: Path):
+    from tema.ingest import Skipped
+    from test_readers import make_docx, make_pdf
+
+    raw = make_raw(tmp_path)
+    make_pdf(raw / "rapport.pdf", [["Side en."], ["Side to."]])
+    make_pdf(raw / "skannet.pdf", [[]])
+    make_pdf(raw / "låst.pdf", [["Hemmelig."]], encrypt="passord")
+    make_docx(raw / "notat.docx")
+    (raw / "svar.csv").write_text("kommune,svar\nBodø,Bolig\nAlta,Norskkurs\n", encoding="utf-8")
+    skipped: list[Skipped] = []
+    with pytest.warns(UserWarning) as caught:
+        documents = list(ingest(raw, raw / "manifest.csv", skipped=skipped))
+    messages = " ".join(str(w.message) for w in caught)
+    assert "skannet.pdf: has no text layer" in messages
+    assert "låst.pdf: is encrypted" in messages
+    assert [Path(s.file).name for s in skipped] == ["låst.pdf", "skannet.pdf"]
+    by_name = {d.doc: d for d in documents}
+    assert sorted(by_name) == ["bodo.txt", "notat.docx", "rapport.pdf", "svar.csv"]
+    assert len(by_name["rapport.pdf"].pages) == 2
+    assert [a["metadata"] for a in by_name["svar.csv"].answers] == [
+        {"kommune": "Bodø"},
+        {"kommune": "Alta"},
+    ]
+
+
+def test_manifest_names_the_text_column_of_a_table(tmp_path: Path):
+    raw = make_raw(
+        tmp_path,
+        MANIFEST.replace("date\n", "date,text_column\n").replace("2018-03-14\n", "2018-03-14,\n")
+        + "skjema.csv,Skjema,Nord,2018-04-01,Kommentar\n",
+    )
+    (raw / "skjema.csv").write_text("svar,Kommentar\nikke dette,Bolig\n", encoding="utf-8")
+    documents = {d.doc: d for d in ingest(raw, raw / "manifest.csv")}
+    assert documents["skjema.csv"].text == "Bolig"
+    assert documents["skjema.csv"].extra == {"text_column": "Kommentar"}
+    assert documents["skjema.csv"].answers[0]["metadata"] == {"svar": "ikke dette"}
+
+
+def test_table_without_text_column_stops_the_batch_naming_file_and_columns(tmp_path: Path):
+    raw = make_raw(tmp_path)
+    (raw / "skjema.csv").write_text("id,kommentar\n1,Bolig\n", encoding="utf-8")
+    with (
+        pytest.warns(UserWarning, match="not in the manifest"),
+        pytest.raises(InputError, match=r"skjema.csv, line 1: no text column.*'id', 'kommentar'"),
+    ):
+        list(ingest(raw, raw / "manifest.csv", text_columns=["svar"]))
+
+
+def test_each_survey_answer_is_one_unit_and_pdfs_keep_pages_through_json(tmp_path: Path):
+    from tema.segment import segment_ingested
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "svar.csv").write_text(
+        'svar\nBolig\n"To setninger. I ett svar."\nNorskkurs uten punktum\n', encoding="utf-8"
+    )
+    out = tmp_path / "documents.jsonl"
+    with pytest.warns(UserWarning, match="not in the manifest"):
+        write_documents(ingest(raw, None), out)
+    [document] = list(read_documents(out))
+    units = list(segment_ingested([document], nlp=None))
+    assert [(u.kind, u.text) for _, u in units] == [
+        ("answer", "Bolig"),
+        ("answer", "To setninger. I ett svar."),
+        ("answer", "Norskkurs uten punktum"),
+    ]
+    assert all(document.text[u.start : u.end] == u.text for _, u in units)

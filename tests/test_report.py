@@ -1,13 +1,27 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from tema.ingest import Document
 from tema.params import Theme
-from tema.report import counted_units, render_html, theme_counts, wilson_interval
+from tema.report import (
+    adjust_shares,
+    build_report,
+    confusion_from_cv,
+    counted_units,
+    format_count_table,
+    period_of,
+    summarise,
+    theme_counts,
+    wilson_interval,
+)
+from tema.report_html import render_html
+from tema.report_xlsx import write_xlsx
 
 THEME_IDS = ["education", "housing", "other"]
 THEMES = [Theme("education", "Utdanning og kvalifisering", "Education"),
@@ -54,14 +68,152 @@ def test_wilson_interval_contains_the_share_and_stays_in_bounds(count: int, tota
     assert 0.0 <= low[0] <= share <= high[0] <= 1.0
 
 
-@pytest.mark.parametrize(("language", "heading", "theme"), [("nb", "Temarapport", "Bolig"),
-                                                             ("en", "Theme report", "Housing")])
-def test_html_report_is_self_contained_and_in_the_chosen_language(language, heading, theme):
+CARD = {
+    "description": "Testmodell",
+    "n_training_units": 54,
+    "uncertainty_threshold": 0.5,
+    "cross_validation": {
+        "scheme": "3 folds",
+        "macro_f1": {"value": 0.8, "ci_low": 0.75, "ci_high": 0.85},
+        "accuracy": {"value": 0.82, "ci_low": 0.78, "ci_high": 0.86},
+        "per_theme_f1": {"housing": {"value": 0.9, "ci_low": 0.8, "ci_high": 0.95}},
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "theme", "method"),
+    [
+        ("nb", "Temarapport", "Bolig", "Slik er tallene laget"),
+        ("en", "Theme report", "Housing", "How the numbers were made"),
+    ],
+)
+def test_html_report_is_self_contained_and_in_the_chosen_language(
+    language, heading, theme, method
+):
     units = counted_units(classified_units(), ["sentence", "bullet"])
-    counts = theme_counts(units, THEME_IDS)
-    card = {"cross_validation": {"macro_f1": {"value": 0.8, "ci_low": 0.75, "ci_high": 0.85}}}
-    page = render_html(counts, units, THEMES, card, language)
-    assert heading in page and theme in page
-    assert not re.search(r"""(src|href)=["']?https?:""", page)  # works offline
+    confusion = pd.DataFrame(np.eye(3), index=THEME_IDS, columns=THEME_IDS)
+    page = render_html(summarise(units, THEME_IDS, confusion), THEMES, CARD, language)
+    assert heading in page and theme in page and method in page
+    assert not re.search(r"""(src|href)=["']?(https?:|//)""", page)  # works offline
+    assert "@import" not in page and "url(" not in page
     assert "<script" not in page
     assert "Startlån" in page  # an example quote
+    assert page.count("<svg") >= 3  # overall, per region, per meeting
+    assert "0.80" in page  # the cross-validated macro-F1 from the model card
+
+
+def test_adjusted_shares_undo_a_known_confusion():
+    confusion = np.array([[0.8, 0.2, 0.0], [0.1, 0.9, 0.0], [0.0, 0.3, 0.7]])
+    true = np.array([[0.5, 0.3, 0.2], [0.1, 0.1, 0.8]])
+    observed = true @ confusion
+    assert np.allclose(adjust_shares(observed, confusion), true)
+    # Impossible observations are clipped at zero and renormalised.
+    clipped = adjust_shares(np.array([0.0, 1.0, 0.0]), confusion)
+    assert (clipped >= 0).all() and np.isclose(clipped.sum(), 1.0)
+
+
+def test_confusion_from_cross_validated_predictions():
+    oof = pd.DataFrame({"label": ["education"] * 4 + ["housing"] * 2,
+                        "theme": ["education", "education", "education", "housing",
+                                  "housing", "housing"]})
+    confusion = confusion_from_cv(oof, THEME_IDS)
+    assert confusion.loc["education"].tolist() == [0.75, 0.25, 0.0]
+    assert confusion.loc["housing"].tolist() == [0.0, 1.0, 0.0]
+    assert confusion.loc["other"].tolist() == [0.0, 0.0, 1.0]  # no labels: identity
+
+
+def test_adjusted_share_is_reported_beside_the_raw_share():
+    units = counted_units(classified_units(), ["sentence", "bullet"])
+    assert theme_counts(units, THEME_IDS)["adjusted_share"].isna().all()
+    confusion = pd.DataFrame(np.eye(3), index=THEME_IDS, columns=THEME_IDS)
+    counts = theme_counts(units, THEME_IDS, confusion)
+    assert np.allclose(counts["adjusted_share"], counts["share"])
+    assert list(counts.columns) == ["level", "key", "theme", "count", "share", "ci_low",
+                                    "ci_high", "adjusted_share", "uncertain"]
+
+
+@pytest.mark.parametrize(
+    ("dates", "period"),
+    [(["2017-05-01", "2018-03-14"], "year"), (["2018-03-14", "2018-04-11"], "month"),
+     (["2018-03-14", "2018-03-15"], "date"), (["2018-03-14", ""], None), ([], None)],
+)
+def test_period_of_shares_over_time(dates, period):
+    found = period_of(dates)
+    assert (found[0] if found else None) == period
+
+
+def batch(tmp_path: Path) -> tuple[Path, list[Document]]:
+    """A PDF-like document with two pages, a survey with two answers and a text file."""
+    documents = [
+        Document("a.pdf", "a.pdf", "Bodø", "Nord", "2017-05-01", "x" * 100, pages=[0, 50]),
+        Document("s.csv", "s.csv", "Alta", "Nord", "2018-03-14", "Bolig\n\nNorsk",
+                 answers=[{"start": 0, "end": 5, "row": 2, "metadata": {"alder": "30"}},
+                          {"start": 7, "end": 12, "row": 5, "metadata": {}}]),
+        Document("c.txt", "c.txt", "Oslo", "Øst", "2018-06-01", "y" * 100),
+    ]
+    classified = pd.DataFrame({
+        "doc": ["a.pdf", "a.pdf", "a.pdf", "s.csv", "s.csv", "c.txt", "c.txt"],
+        "unit": [0, 1, 2, 0, 1, 0, 1],
+        "start": [0, 10, 60, 0, 7, 0, 40],
+        "end": [9, 40, 90, 5, 12, 30, 90],
+        "kind": ["heading", "sentence", "sentence", "answer", "answer", "bullet", "sentence"],
+        "section": "",
+        "text": ["Tittel", "Om skole.", "Om bolig.", "Bolig", "Norsk", "Bolig", "Takk"],
+        "repeat_of": "",
+        "theme": ["other", "education", "housing", "housing", "education", "housing", "other"],
+        "confidence": [0.9, 0.8, 0.95, 0.7, 0.9, 0.6, 0.3],
+        "second_theme": ["", "", "", "education", "", "", "housing"],
+        "uncertain": [False, False, False, False, False, False, True],
+    })
+    path = tmp_path / "classified.csv"
+    classified.to_csv(path, index=False)
+    return path, documents
+
+
+@pytest.mark.parametrize("chunk_rows", [2, 50_000])
+def test_streamed_report_has_provenance_and_the_same_counts_as_in_memory(tmp_path, chunk_rows):
+    classified, documents = batch(tmp_path)
+    kinds = ["sentence", "bullet", "answer"]
+    summary = build_report(classified, documents, tmp_path / "out", THEME_IDS, kinds,
+                           chunk_rows=chunk_rows)
+    units = pd.read_csv(tmp_path / "out" / "units.csv", keep_default_na=False, dtype=str)
+    assert len(units) == summary.n_units == 6
+    assert units["page"].tolist() == ["1", "2", "", "", "", ""]
+    assert units["row"].tolist() == ["", "", "2", "5", "", ""]
+    assert units["metadata"].tolist()[2] == '{"alder": "30"}'
+    assert units["region"].tolist() == ["Nord"] * 4 + ["Øst"] * 2
+    written = pd.read_csv(tmp_path / "out" / "theme_counts.csv")
+    in_memory = theme_counts(units.assign(uncertain=units["uncertain"] == "True"), THEME_IDS)
+    pd.testing.assert_frame_equal(written, in_memory, check_dtype=False)
+    assert summary.period == "year"
+    assert summary.over_time.groupby("key")["count"].sum().to_dict() == {"2017": 2, "2018": 4}
+    assert summary.n_uncertain == 1 and summary.review["text"].tolist() == ["Takk"]
+
+
+def test_excel_report_has_one_sheet_per_view(tmp_path: Path):
+    from openpyxl import load_workbook
+
+    from tema.report import uncertain_units
+
+    classified, documents = batch(tmp_path)
+    out = tmp_path / "out"
+    summary = build_report(classified, documents, out, THEME_IDS, ["sentence", "bullet", "answer"])
+    write_xlsx(out / "report.xlsx", summary, THEMES, CARD, "nb", uncertain_units(out / "units.csv"))
+    workbook = load_workbook(out / "report.xlsx")
+    assert workbook.sheetnames == ["Sammendrag", "Regioner", "Møter", "Dokumenter", "Over tid",
+                                   "Eksempler", "Usikre", "Metode"]
+    summary_sheet = [row for row in workbook["Sammendrag"].iter_rows(values_only=True)]
+    assert summary_sheet[0][:3] == ("Tema", "Antall", "Andel")
+    assert summary_sheet[2][:2] == ("Bolig", 3)
+    assert workbook["Sammendrag"]["C2"].number_format == "0.0%"
+    review = list(workbook["Usikre"].iter_rows(values_only=True))
+    assert review[1][:2] == ("Annet", "Takk") and review[1][3] == "Bolig"
+
+
+def test_terminal_table_shows_raw_and_adjusted_shares():
+    units = counted_units(classified_units(), ["sentence", "bullet"])
+    confusion = pd.DataFrame(np.eye(3), index=THEME_IDS, columns=THEME_IDS)
+    table = format_count_table(theme_counts(units, THEME_IDS, confusion), THEMES, "en")
+    assert table.splitlines()[0].split()[-2:] == ["Adjusted", "share"]
+    assert "Housing" in table and "50%" in table

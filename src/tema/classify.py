@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from tema.errors import InputError
 from tema.model import PREDICTION_COLUMNS, ThemeModel
+from tema.readers import choose_text_column, read_rows
 
 OUTPUT_COLUMNS = ("doc", "unit", "text", *PREDICTION_COLUMNS)
 
@@ -28,22 +28,16 @@ def classify_units(units: pd.DataFrame, model: ThemeModel) -> pd.DataFrame:
 
 
 def read_table_units(path: str | Path, text_column: str) -> pd.DataFrame:
-    """A CSV/TSV of answers as units: one row per input row, other columns kept."""
+    """A CSV/TSV/XLSX table of answers as units: one unit per row (blank ones too, so output
+    rows match input rows), the text from `text_column`, the other columns kept."""
     path = Path(path)
-    separator = "\t" if path.suffix.lower() == ".tsv" else ","
-    try:
-        table = pd.read_csv(
-            path, sep=separator, dtype=str, keep_default_na=False, encoding="utf-8-sig"
-        )
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(
-            path, f"cannot be read as a {'TSV' if separator == chr(9) else 'CSV'} table: {exc}"
-        ) from exc
-    if text_column not in table.columns:
-        raise InputError(
-            path, f"no column {text_column!r}; columns are {', '.join(table.columns)}", line=1
-        )
-    units = table.rename(columns={text_column: "text"})
+    header, rows = read_rows(path)
+    column = choose_text_column(path, header, [text_column])
+    width = len(header)
+    table = pd.DataFrame(
+        [(cells + [""] * width)[:width] for _, cells in rows], columns=header, dtype=str
+    )
+    units = table.rename(columns={column: "text"})
     units = units.drop(columns=[c for c in ("doc", "unit") if c in units.columns])
     units.insert(0, "unit", range(len(units)))
     units.insert(0, "doc", path.name)

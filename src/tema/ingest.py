@@ -9,24 +9,47 @@ from __future__ import annotations
 import csv
 import json
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from tema import readers
 from tema.errors import InputError
 from tema.files import atomic_write
+from tema.readers import UnreadableFile, decode_text
+
+__all__ = [
+    "Document",
+    "Skipped",
+    "UnreadableFile",
+    "decode_text",
+    "discover",
+    "documents_from_files",
+    "ingest",
+    "read_document_text",
+    "read_documents",
+    "read_manifest",
+    "write_documents",
+]
 
 MANIFEST_COLUMNS = ("file", "meeting", "region", "date")
-TEXT_SUFFIXES = frozenset({".txt", ".md"})
-# Bytes that only appear when UTF-8 was decoded as Latin-1/cp1252 somewhere upstream
-# ("Ã¸" for "ø"); such text is repaired rather than passed on garbled.
-_MOJIBAKE_MARKERS = ("Ã¸", "Ã¥", "Ã¦", "Ã˜", "Ã…", "Ã†", "Ã©")
+# Optional manifest columns that steer how a file is read rather than describe it.
+TEXT_COLUMN = "text_column"
+SHEET = "sheet"
+TEXT_SUFFIXES = readers.TEXT_SUFFIXES
 
 
 @dataclass(frozen=True)
 class Document:
-    """One source document and its provenance."""
+    """One source document and its provenance.
+
+    `pages`: offsets in `text` where each PDF page starts (empty for other formats).
+    `answers`: for survey tables, one entry per answer: its span in `text` (`start`,
+    `end`), its `row` in the file and the row's other columns (`metadata`). Each answer
+    is one unit; see `tema.segment.segment_ingested`.
+    """
 
     doc: str
     file: str
@@ -35,39 +58,21 @@ class Document:
     date: str
     text: str
     extra: dict[str, str] = field(default_factory=dict)
+    pages: list[int] = field(default_factory=list)
+    answers: list[dict[str, Any]] = field(default_factory=list)
 
 
-def decode_text(raw: bytes, path: str | Path) -> str:
-    """Decode bytes as UTF-8, else cp1252 (old Windows exports); repair double-encoded text."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-        warnings.warn(f"{path}: not UTF-8; read as Windows-1252 (Latin-1)", stacklevel=2)
-    if any(marker in text for marker in _MOJIBAKE_MARKERS):
-        import ftfy  # wordfreq's dependency; repairs UTF-8 that was decoded as Latin-1
+@dataclass(frozen=True)
+class Skipped:
+    """A file left out of the batch, and why."""
 
-        text = ftfy.fix_encoding(text)
-    return text
+    file: str
+    reason: str
 
 
-def read_document_text(path: str | Path) -> str:
+def read_document_text(path: str | Path, text_columns=readers.DEFAULT_TEXT_COLUMNS) -> str:
     """The decoded text of one document; unreadable, empty or unknown files are errors."""
-    path = Path(path)
-    if path.suffix.lower() not in TEXT_SUFFIXES:
-        raise InputError(
-            path,
-            f"unknown file type {path.suffix or '(none)'!r}; "
-            f"tema reads {', '.join(sorted(TEXT_SUFFIXES))}",
-        )
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(path, f"cannot be read: {exc.strerror}") from exc
-    text = decode_text(raw, path)
-    if not text.strip():
-        raise InputError(path, "is empty")
-    return text
+    return readers.read_source(path, text_columns).text
 
 
 def read_manifest(path: str | Path) -> dict[str, dict[str, str]]:
@@ -124,8 +129,23 @@ def discover(raw_dir: str | Path, manifest_path: str | Path | None) -> list[Path
     )
 
 
-def ingest(raw_dir: str | Path, manifest_path: str | Path | None = None) -> Iterator[Document]:
-    """Read every document in `raw_dir` with its provenance from the manifest."""
+def ingest(
+    raw_dir: str | Path,
+    manifest_path: str | Path | None = None,
+    *,
+    text_columns: Sequence[str] = readers.DEFAULT_TEXT_COLUMNS,
+    skipped: list[Skipped] | None = None,
+    quiet: bool = True,
+) -> Iterator[Document]:
+    """Read every document in `raw_dir` with its provenance from the manifest.
+
+    Files that give no text (encrypted or scanned PDFs, unknown types, empty files) are
+    left out with a warning naming them and appended to `skipped`; the batch goes on.
+    Survey tables take their text column from the manifest's `text_column`, else the
+    first of `text_columns` they have.
+    """
+    from tema.progress import progress
+
     raw_dir = Path(raw_dir)
     manifest = (
         read_manifest(manifest_path) if manifest_path and Path(manifest_path).exists() else {}
@@ -136,13 +156,21 @@ def ingest(raw_dir: str | Path, manifest_path: str | Path | None = None) -> Iter
         raise InputError(
             manifest_path, f"lists file(s) not in {raw_dir}: {', '.join(listed_missing)}"
         )
-    for path in paths:
+    for path in progress(paths, "ingest", len(paths), quiet, unit="file"):
         entry = manifest.get(path.name)
         if entry is None:
             warnings.warn(
                 f"{path}: not in the manifest; meeting taken from the file name", stacklevel=2
             )
             entry = {"file": path.name, "meeting": path.stem, "region": "", "date": ""}
+        columns = [entry[TEXT_COLUMN]] if entry.get(TEXT_COLUMN) else list(text_columns)
+        try:
+            source = readers.read_source(path, columns, entry.get(SHEET) or None)
+        except UnreadableFile as error:
+            warnings.warn(f"{error}; skipped, the rest of the batch goes on", stacklevel=2)
+            if skipped is not None:
+                skipped.append(Skipped(str(path), error.reason))
+            continue
         extra = {key: value for key, value in entry.items() if key not in MANIFEST_COLUMNS}
         yield Document(
             doc=path.name,
@@ -150,22 +178,29 @@ def ingest(raw_dir: str | Path, manifest_path: str | Path | None = None) -> Iter
             meeting=entry["meeting"],
             region=entry["region"],
             date=entry["date"],
-            text=read_document_text(path),
+            text=source.text,
             extra=extra,
+            pages=source.pages,
+            answers=source.answers,
         )
 
 
-def documents_from_files(paths: Iterable[str | Path]) -> Iterator[Document]:
+def documents_from_files(
+    paths: Iterable[str | Path], text_columns: Sequence[str] = readers.DEFAULT_TEXT_COLUMNS
+) -> Iterator[Document]:
     """Documents named on the command line, without a manifest."""
     for path in paths:
         path = Path(path)
+        source = readers.read_source(path, text_columns)
         yield Document(
             doc=path.name,
             file=str(path),
             meeting=path.stem,
             region="",
             date="",
-            text=read_document_text(path),
+            text=source.text,
+            pages=source.pages,
+            answers=source.answers,
         )
 
 

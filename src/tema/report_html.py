@@ -1,0 +1,458 @@
+"""The HTML report: one self-contained page (inline CSS and SVG; no scripts, fonts or links).
+
+It opens offline in any browser and can be mailed as a single file.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from tema.params import Theme
+from tema.report import ALL_KEY, UNKNOWN_KEY, Summary
+from tema.report_words import TEXTS
+
+# Okabe–Ito colours (readable with colour blindness); "other" is grey.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+OTHER_COLOUR = "#8c8c8c"
+# Rows drawn in a per-meeting or per-region chart; the rest are in the Excel file.
+CHART_ROWS = 40
+
+STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;max-width:64em;
+margin:2em auto;padding:0 1em;color:#1d1d1d;line-height:1.45}
+h1{font-size:1.8em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:2px solid #0072B2}
+table{border-collapse:collapse;margin:1em 0;font-size:.92em}
+td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}
+th{background:#f1f4f7}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+blockquote{border-left:4px solid #0072B2;margin:.6em 0;padding:.2em .9em;background:#f7f9fb}
+blockquote small{color:#555}.legend{display:flex;flex-wrap:wrap;gap:.4em 1.2em;margin:.5em 0}
+.legend span{display:inline-flex;align-items:center;gap:.35em}
+.sw{display:inline-block;width:.9em;height:.9em;border-radius:2px}
+figure{margin:1em 0}figcaption{color:#555;font-size:.9em}svg text{font-family:inherit}
+.note{color:#555;font-size:.9em}
+"""
+
+
+def theme_colours(themes: Sequence[Theme]) -> dict[str, str]:
+    colours, index = {}, 0
+    for theme in themes:
+        if theme.id == "other":
+            colours[theme.id] = OTHER_COLOUR
+        else:
+            colours[theme.id] = PALETTE[index % len(PALETTE)]
+            index += 1
+    return colours
+
+
+def _pct(value: float, digits: int = 0) -> str:
+    return "" if value is None or pd.isna(value) else f"{value * 100:.{digits}f} %"
+
+
+def _label(key: str, words: dict[str, str]) -> str:
+    return {ALL_KEY: words["all"], UNKNOWN_KEY: words["unknown"]}.get(str(key), str(key))
+
+
+def legend(themes: Sequence[Theme], names: dict[str, str], colours: dict[str, str]) -> str:
+    esc = html.escape
+    items = "".join(
+        f'<span><i class="sw" style="background:{colours[t.id]}"></i>{esc(names[t.id])}</span>'
+        for t in themes
+    )
+    return f'<div class="legend">{items}</div>'
+
+
+def overall_chart(
+    overall: pd.DataFrame, names: dict[str, str], colours: dict[str, str], words: dict[str, str]
+) -> str:
+    """One bar per theme with its 95% interval and a ◆ at the adjusted share."""
+    esc = html.escape
+    label_w, bar_w, row_h, pad = 230, 420, 30, 10
+    top = max([0.1, *overall["ci_high"].tolist(), *overall["adjusted_share"].fillna(0).tolist()])
+    scale_max = min(1.0, math.ceil(top * 10) / 10)
+    x = lambda v: label_w + bar_w * min(v, scale_max) / scale_max  # noqa: E731
+    height = row_h * len(overall) + 30
+    parts = [
+        f'<svg role="img" aria-label="{esc(words["summary_chart"])}" width="{label_w + bar_w + 80}"'
+        f' height="{height}" viewBox="0 0 {label_w + bar_w + 80} {height}">'
+    ]
+    for tick in range(0, round(scale_max * 10) + 1):
+        value = tick / 10
+        parts.append(
+            f'<line x1="{x(value):.1f}" x2="{x(value):.1f}" y1="0" y2="{height - 20}" '
+            f'stroke="#e3e3e3"/><text x="{x(value):.1f}" y="{height - 5}" font-size="11" '
+            f'text-anchor="middle" fill="#555">{tick * 10}%</text>'
+        )
+    for i, row in enumerate(overall.itertuples()):
+        y = i * row_h + pad
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + 14}" font-size="13" text-anchor="end">'
+            f"{esc(names.get(row.theme, row.theme))}</text>"
+            f'<rect x="{label_w}" y="{y + 2}" width="{x(row.share) - label_w:.1f}" height="16" '
+            f'fill="{colours.get(row.theme, OTHER_COLOUR)}"><title>'
+            f"{esc(names.get(row.theme, row.theme))}: {_pct(row.share, 1)} "
+            f"({_pct(row.ci_low, 1)}–{_pct(row.ci_high, 1)})</title></rect>"
+            f'<line x1="{x(row.ci_low):.1f}" x2="{x(row.ci_high):.1f}" y1="{y + 10}" '
+            f'y2="{y + 10}" stroke="#111" stroke-width="2"/>'
+            f'<text x="{x(row.ci_high) + 6:.1f}" y="{y + 14}" font-size="12" fill="#333">'
+            f"{_pct(row.share)}</text>"
+        )
+        if not pd.isna(row.adjusted_share):
+            cx = x(row.adjusted_share)
+            parts.append(
+                f'<path d="M{cx:.1f},{y + 3} l6,7 l-6,7 l-6,-7 z" fill="#fff" stroke="#111" '
+                f'stroke-width="1.5"><title>{esc(words["adjusted"])}: '
+                f"{_pct(row.adjusted_share, 1)}</title></path>"
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def stacked_chart(
+    at_level: pd.DataFrame,
+    themes: Sequence[Theme],
+    names: dict[str, str],
+    colours: dict[str, str],
+    words: dict[str, str],
+    limit: int = CHART_ROWS,
+) -> tuple[str, int, int]:
+    """One 100 % bar per key (largest first): theme shares side by side. Returns svg, shown, all."""
+    esc = html.escape
+    totals = at_level.groupby("key")["count"].sum().sort_values(ascending=False, kind="stable")
+    keys = totals.index[:limit].tolist()
+    label_w, bar_w, row_h = 260, 460, 26
+    height = row_h * len(keys) + 6
+    parts = [
+        f'<svg role="img" width="{label_w + bar_w + 10}" height="{height}" '
+        f'viewBox="0 0 {label_w + bar_w + 10} {height}">'
+    ]
+    indexed = at_level.set_index(["key", "theme"])
+    for i, key in enumerate(keys):
+        y = i * row_h + 3
+        label = _label(key, words)
+        short = label if len(label) <= 32 else label[:31] + "…"
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + 15}" font-size="12" text-anchor="end">'
+            f"<title>{esc(label)}</title>{esc(short)} (n={int(totals[key])})</text>"
+        )
+        left = float(label_w)
+        for theme in themes:
+            share = (
+                float(indexed.loc[(key, theme.id), "share"])
+                if (key, theme.id) in indexed.index
+                else 0.0
+            )
+            width = bar_w * share
+            if width <= 0:
+                continue
+            parts.append(
+                f'<rect x="{left:.1f}" y="{y}" width="{width:.1f}" height="20" '
+                f'fill="{colours[theme.id]}"><title>{esc(label)} – {esc(names[theme.id])}: '
+                f"{_pct(share, 1)}</title></rect>"
+            )
+            if share >= 0.08:
+                parts.append(
+                    f'<text x="{left + width / 2:.1f}" y="{y + 14}" font-size="11" '
+                    f'text-anchor="middle" fill="#fff">{share * 100:.0f}</text>'
+                )
+            left += width
+    parts.append("</svg>")
+    return "".join(parts), len(keys), len(totals)
+
+
+def line_chart(
+    over_time: pd.DataFrame,
+    themes: Sequence[Theme],
+    names: dict[str, str],
+    colours: dict[str, str],
+) -> str:
+    """Share per theme over periods: one line per theme."""
+    esc = html.escape
+    periods = sorted(over_time["key"].unique())
+    left, width, top_pad, height = 50, 600, 12, 260
+    top = max(0.1, float(over_time["share"].max()))
+    scale_max = min(1.0, math.ceil(top * 10) / 10)
+    step = width / max(1, len(periods) - 1)
+    x = {p: left + (i * step if len(periods) > 1 else width / 2) for i, p in enumerate(periods)}
+    y = lambda v: top_pad + height * (1 - v / scale_max)  # noqa: E731
+    parts = [
+        f'<svg role="img" width="{left + width + 40}" height="{height + 50}" '
+        f'viewBox="0 0 {left + width + 40} {height + 50}">'
+    ]
+    for tick in range(0, round(scale_max * 10) + 1):
+        value = tick / 10
+        parts.append(
+            f'<line x1="{left}" x2="{left + width}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
+            f'stroke="#e3e3e3"/><text x="{left - 6}" y="{y(value) + 4:.1f}" font-size="11" '
+            f'text-anchor="end" fill="#555">{tick * 10}%</text>'
+        )
+    for period in periods:
+        parts.append(
+            f'<text x="{x[period]:.1f}" y="{height + top_pad + 20}" font-size="11" '
+            f'text-anchor="middle" fill="#333">{esc(str(period))}</text>'
+        )
+    for theme in themes:
+        rows = over_time[over_time["theme"] == theme.id].set_index("key")["share"]
+        points = [(x[p], y(float(rows.get(p, 0.0)))) for p in periods]
+        colour = colours[theme.id]
+        parts.append(
+            f'<polyline fill="none" stroke="{colour}" stroke-width="2.5" points="'
+            + " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+            + '"/>'
+        )
+        for period, (px, py) in zip(periods, points, strict=True):
+            parts.append(
+                f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="{colour}"><title>'
+                f"{esc(names[theme.id])} {esc(str(period))}: {_pct(rows.get(period, 0.0), 1)}"
+                "</title></circle>"
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def share_table(
+    at_level: pd.DataFrame,
+    themes: Sequence[Theme],
+    names: dict[str, str],
+    words: dict[str, str],
+    heading: str,
+    limit: int | None = None,
+) -> str:
+    """Wide table: one row per key, n and each theme's share (with its interval as a tooltip)."""
+    esc = html.escape
+    totals = at_level.groupby("key")["count"].sum().sort_values(ascending=False, kind="stable")
+    keys = totals.index.tolist() if limit is None else totals.index[:limit].tolist()
+    indexed = at_level.set_index(["key", "theme"])
+    rows = [
+        "<table><tr><th>"
+        + esc(heading)
+        + "</th><th>n</th>"
+        + "".join(f"<th>{esc(names[t.id])}</th>" for t in themes)
+        + "</tr>"
+    ]
+    for key in keys:
+        cells = []
+        for theme in themes:
+            row = indexed.loc[(key, theme.id)]
+            cells.append(
+                f"<td class='n' title='{esc(words['interval'])}: {_pct(row['ci_low'])}–"
+                f"{_pct(row['ci_high'])}'>{_pct(row['share'])}</td>"
+            )
+        rows.append(
+            f"<tr><td>{esc(_label(key, words))}</td><td class='n'>{int(totals[key])}</td>"
+            + "".join(cells)
+            + "</tr>"
+        )
+    rows.append("</table>")
+    return "".join(rows)
+
+
+def _where(row: Any, words: dict[str, str]) -> str:
+    parts = [str(row.doc)]
+    for column in ("page", "row"):
+        value = getattr(row, column, None)
+        if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
+            continue
+        parts.append(f"{words[column].lower()} {int(value)}")
+    meeting = getattr(row, "meeting", "")
+    if isinstance(meeting, str) and meeting:
+        parts.append(meeting)
+    return ", ".join(parts)
+
+
+def render_html(
+    summary: Summary,
+    themes: list[Theme],
+    card: dict[str, Any],
+    language: str = "nb",
+) -> str:
+    """The self-contained HTML report (no external scripts, fonts or images)."""
+    words = TEXTS[language]
+    names = {theme.id: getattr(theme, language) for theme in themes}
+    colours = theme_colours(themes)
+    esc = html.escape
+    counts = summary.counts
+    overall = counts[counts["level"] == "all"]
+    unsure_pct = _pct(summary.n_uncertain / summary.n_units if summary.n_units else 0.0)
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{language}">',
+        '<head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{esc(words['title'])}</title>",
+        f"<style>{STYLE}</style>",
+        "</head><body>",
+        f"<h1>{esc(words['title'])}</h1>",
+        f"<h2 id='summary'>{esc(words['summary'])}</h2>",
+        "<p>"
+        + esc(
+            words["units"].format(
+                n=summary.n_units,
+                docs=summary.n_documents,
+                unsure=summary.n_uncertain,
+                pct=unsure_pct,
+            )
+        )
+        + "</p>",
+        "<figure>"
+        + overall_chart(overall, names, colours, words)
+        + f"<figcaption>{esc(words['summary_chart'])}</figcaption></figure>",
+        "<table><tr>"
+        + "".join(
+            f"<th>{esc(words[k])}</th>"
+            for k in ("theme", "count", "share", "interval", "adjusted", "uncertain")
+        )
+        + "</tr>",
+    ]
+    for row in overall.itertuples():
+        parts.append(
+            f"<tr><td><i class='sw' style='background:{colours.get(row.theme, OTHER_COLOUR)}'>"
+            f"</i> {esc(names.get(row.theme, row.theme))}</td><td class='n'>{row.count}</td>"
+            f"<td class='n'>{_pct(row.share)}</td>"
+            f"<td class='n'>{_pct(row.ci_low)}–{_pct(row.ci_high)}</td>"
+            f"<td class='n'>{_pct(row.adjusted_share)}</td>"
+            f"<td class='n'>{row.uncertain}</td></tr>"
+        )
+    parts.append("</table>")
+    for level, heading, label in (
+        ("region", "by_region", "region"),
+        ("meeting", "by_meeting", "meeting"),
+    ):
+        at_level = counts[counts["level"] == level]
+        if at_level.empty:
+            continue
+        chart, shown, total = stacked_chart(at_level, themes, names, colours, words)
+        parts += [
+            f"<h2 id='{level}'>{esc(words[heading])}</h2>",
+            legend(themes, names, colours),
+            f"<figure>{chart}<figcaption>{esc(words['shares_caption'])}</figcaption></figure>",
+        ]
+        if shown < total:
+            parts.append(
+                f"<p class='note'>{esc(words['chart_limited'].format(shown=shown, total=total))}"
+                "</p>"
+            )
+        parts.append(share_table(at_level, themes, names, words, words[label], CHART_ROWS))
+    if summary.period and not summary.over_time.empty:
+        parts += [
+            f"<h2 id='time'>{esc(words['over_time'])}</h2>",
+            legend(themes, names, colours),
+            "<figure>"
+            + line_chart(summary.over_time, themes, names, colours)
+            + f"<figcaption>{esc(words['over_time_caption'])}</figcaption></figure>",
+            share_table(summary.over_time, themes, names, words, words[f"period_{summary.period}"]),
+        ]
+    parts += [
+        f"<h2 id='examples'>{esc(words['examples'])}</h2>",
+        f"<p class='note'>{esc(words['examples_intro'])}</p>",
+    ]
+    examples = summary.examples
+    for theme in themes:
+        chosen = examples[examples["theme"] == theme.id] if not examples.empty else examples
+        if chosen.empty:
+            continue
+        parts.append(f"<h3>{esc(names[theme.id])}</h3>")
+        parts += [
+            f"<blockquote>{esc(str(r.text))}<br><small>{esc(_where(r, words))}</small></blockquote>"
+            for r in chosen.itertuples()
+        ]
+    parts.append(f"<h2 id='review'>{esc(words['review'])}</h2>")
+    review = summary.review
+    if review.empty:
+        parts.append(f"<p>{esc(words['review_none'])}</p>")
+    else:
+        intro = words["review_intro"].format(
+            n=summary.n_uncertain, shown=len(review), sheet=words["sheet_review"]
+        )
+        parts.append(f"<p class='note'>{esc(intro)}</p>")
+        parts.append(
+            "<table><tr>"
+            + "".join(
+                f"<th>{esc(words[k])}</th>"
+                for k in ("text", "theme", "second_theme", "confidence", "document")
+            )
+            + "</tr>"
+        )
+        for r in review.itertuples():
+            second = getattr(r, "second_theme", "")
+            second = names.get(second, second) if isinstance(second, str) else ""
+            parts.append(
+                f"<tr><td>{esc(str(r.text))}</td><td>{esc(names.get(r.theme, r.theme))}</td>"
+                f"<td>{esc(second)}</td><td class='n'>{float(r.confidence):.2f}</td>"
+                f"<td>{esc(_where(r, words))}</td></tr>"
+            )
+        parts.append("</table>")
+    parts += method_section(summary, themes, card, words, names)
+    parts.append(f"<p class='note'>{esc(words['generated'])}</p></body></html>")
+    return "\n".join(parts)
+
+
+def method_section(
+    summary: Summary,
+    themes: Sequence[Theme],
+    card: dict[str, Any],
+    words: dict[str, str],
+    names: dict[str, str],
+) -> list[str]:
+    esc = html.escape
+    adjusted = words["adjusted_text" if summary.confusion is not None else "adjusted_missing"]
+    parts = [
+        f"<h2 id='method'>{esc(words['method'])}</h2>",
+        f"<p>{esc(words['method_text'])}</p>",
+        f"<p>{esc(adjusted)}</p>",
+        f"<h3>{esc(words['model_heading'])}</h3>",
+    ]
+    if card.get("description"):
+        parts.append(f"<p>{esc(str(card['description']))}</p>")
+    cv = card.get("cross_validation", {})
+    lines = []
+    if card.get("n_training_units"):
+        lines.append(
+            words["training"].format(n=card["n_training_units"], scheme=cv.get("scheme", ""))
+        )
+    if cv.get("macro_f1"):
+        f1 = cv["macro_f1"]
+        lines.append(words["model"].format(f1=f1["value"], low=f1["ci_low"], high=f1["ci_high"]))
+    if cv.get("accuracy"):
+        acc = cv["accuracy"]
+        lines.append(
+            words["accuracy"].format(value=acc["value"], low=acc["ci_low"], high=acc["ci_high"])
+        )
+    if card.get("uncertainty_threshold") is not None:
+        lines.append(words["threshold"].format(t=float(card["uncertainty_threshold"])))
+    parts += [f"<p>{esc(line)}</p>" for line in lines]
+    per_theme = cv.get("per_theme_f1") or {}
+    if per_theme:
+        parts.append(
+            f"<table><tr><th>{esc(words['theme'])}</th><th>{esc(words['f1'])}</th>"
+            f"<th>{esc(words['interval'])}</th></tr>"
+        )
+        for theme in themes:
+            score = per_theme.get(theme.id)
+            if score:
+                parts.append(
+                    f"<tr><td>{esc(names[theme.id])}</td><td class='n'>{score['value']:.2f}</td>"
+                    f"<td class='n'>{score['ci_low']:.2f}–{score['ci_high']:.2f}</td></tr>"
+                )
+        parts.append("</table>")
+    if summary.confusion is not None:
+        ids = [t.id for t in themes]
+        parts.append(f"<p>{esc(words['confusion'])}</p><table><tr><th></th>")
+        parts.append("".join(f"<th>{esc(names[i])}</th>" for i in ids) + "</tr>")
+        for true in ids:
+            cells = "".join(
+                f"<td class='n'>{_pct(summary.confusion.loc[true, pred])}</td>" for pred in ids
+            )
+            parts.append(f"<tr><th>{esc(names[true])}</th>{cells}</tr>")
+        parts.append("</table>")
+    if summary.skipped:
+        parts.append(f"<h3>{esc(words['skipped'])}</h3><ul>")
+        parts += [
+            f"<li>{esc(item['file'])}: {esc(item['reason'])}</li>" for item in summary.skipped
+        ]
+        parts.append("</ul>")
+    return parts

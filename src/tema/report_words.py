@@ -1,0 +1,177 @@
+"""Every word the reports show, in Norwegian bokmål (default) and English."""
+
+from __future__ import annotations
+
+TEXTS: dict[str, dict[str, str]] = {
+    "nb": {
+        "title": "Temarapport",
+        "theme": "Tema",
+        "count": "Antall",
+        "share": "Andel",
+        "interval": "95 % intervall",
+        "ci_low": "Nedre 95 %",
+        "ci_high": "Øvre 95 %",
+        "adjusted": "Korrigert andel",
+        "uncertain": "Usikre",
+        "total": "Totalt",
+        "all": "Alle",
+        "unknown": "(ukjent)",
+        "summary": "Sammendrag",
+        "units": "{n} innspill fra {docs} dokumenter er sortert i tema; {unsure} ({pct}) er "
+        "merket som usikre.",
+        "summary_chart": "Andel per tema med 95 % intervall (strek) og andel korrigert for "
+        "modellens feil (◆).",
+        "by_region": "Per region",
+        "by_meeting": "Per møte",
+        "by_document": "Per dokument",
+        "region": "Region",
+        "meeting": "Møte",
+        "document": "Dokument",
+        "page": "Side",
+        "row": "Rad",
+        "shares_caption": "Andel av innspillene per tema; n = antall innspill.",
+        "chart_limited": "Viser de {shown} største av {total}; alle står i report.xlsx og "
+        "theme_counts.csv.",
+        "over_time": "Utvikling over tid",
+        "period_year": "År",
+        "period_month": "Måned",
+        "period_date": "Dato",
+        "over_time_caption": "Andel per tema etter møtedato.",
+        "examples": "Eksempler",
+        "examples_intro": "Tre typiske innspill per tema (de modellen er sikrest på, fra "
+        "ulike dokumenter der det går).",
+        "review": "Usikre innspill som bør leses",
+        "review_intro": "{n} innspill er under sikkerhetsterskelen. Her vises de {shown} "
+        "modellen er minst sikker på; alle står i arket «{sheet}» i report.xlsx og i "
+        "units.csv (kolonnen uncertain).",
+        "review_none": "Ingen innspill er under sikkerhetsterskelen.",
+        "text": "Tekst",
+        "confidence": "Sikkerhet",
+        "second_theme": "Andre tema",
+        "method": "Slik er tallene laget",
+        "method_text": "Teksten er delt i setninger og kulepunkter; hvert svar i en "
+        "spørreundersøkelse er ett innspill. Overskrifter, sitater, bildetekster og lenker "
+        "telles ikke. Hvert innspill er sortert av en modell trent på håndmerkede eksempler. "
+        "Innspill under terskelen for sikkerhet er merket som usikre og bør leses av en "
+        "person. Intervallene er 95 % Wilson-intervaller for andelen.",
+        "adjusted_text": "Korrigert andel: modellen forveksler noen tema. Fra kryssvalideringen "
+        "vet vi hvor ofte et innspill om ett tema blir sortert som et annet (tabellen under). "
+        "Den korrigerte andelen er anslaget på den sanne fordelingen når disse forvekslingene "
+        "regnes tilbake (justert «klassifiser og tell»). Den er mest pålitelig for store "
+        "grupper.",
+        "adjusted_missing": "Korrigert andel mangler: kryssvaliderte prediksjoner ble ikke funnet.",
+        "model_heading": "Modellen",
+        "model": "Modellens kryssvaliderte makro-F1: {f1:.2f} (95 % KI {low:.2f}–{high:.2f}).",
+        "accuracy": "Treffsikkerhet (andel riktig): {value:.2f} (95 % KI {low:.2f}–{high:.2f}).",
+        "training": "Trent på {n} håndmerkede innspill. {scheme}.",
+        "threshold": "Innspill med sikkerhet under {t:.2f} merkes som usikre.",
+        "f1": "F1",
+        "confusion": "Forvekslinger i kryssvalideringen (rad: riktig tema, kolonne: "
+        "modellens tema; andel av radens innspill).",
+        "skipped": "Filer som ikke kunne leses",
+        "generated": "Laget av tema",
+        "compare_title": "Endring i andeler mellom {old} og {new}",
+        "change": "Endring",
+        "change_interval": "95 % intervall for endringen",
+        "compare_caption": "Endring i prosentpoeng med 95 % intervall (Newcombe). Strek som "
+        "ikke krysser null betyr en tydelig endring.",
+        "compare_method": "Intervallene for endringen er Newcombes metode med "
+        "Wilson-intervallene fra hver rapport.",
+        "sheet_summary": "Sammendrag",
+        "sheet_regions": "Regioner",
+        "sheet_meetings": "Møter",
+        "sheet_documents": "Dokumenter",
+        "sheet_time": "Over tid",
+        "sheet_examples": "Eksempler",
+        "sheet_review": "Usikre",
+        "sheet_method": "Metode",
+        "sheet_compare": "Sammenligning",
+        "key": "Gruppe",
+        "level": "Nivå",
+    },
+    "en": {
+        "title": "Theme report",
+        "theme": "Theme",
+        "count": "Count",
+        "share": "Share",
+        "interval": "95% interval",
+        "ci_low": "Lower 95%",
+        "ci_high": "Upper 95%",
+        "adjusted": "Adjusted share",
+        "uncertain": "Uncertain",
+        "total": "Total",
+        "all": "All",
+        "unknown": "(unknown)",
+        "summary": "Summary",
+        "units": "{n} units of input from {docs} documents were sorted into themes; {unsure} "
+        "({pct}) are flagged uncertain.",
+        "summary_chart": "Share per theme with 95% interval (line) and the share corrected for "
+        "the model's errors (◆).",
+        "by_region": "By region",
+        "by_meeting": "By meeting",
+        "by_document": "By document",
+        "region": "Region",
+        "meeting": "Meeting",
+        "document": "Document",
+        "page": "Page",
+        "row": "Row",
+        "shares_caption": "Share of the input per theme; n = number of units.",
+        "chart_limited": "Showing the {shown} largest of {total}; all are in report.xlsx and "
+        "theme_counts.csv.",
+        "over_time": "Over time",
+        "period_year": "Year",
+        "period_month": "Month",
+        "period_date": "Date",
+        "over_time_caption": "Share per theme by meeting date.",
+        "examples": "Examples",
+        "examples_intro": "Three typical units per theme (those the model is surest of, from "
+        "different documents where possible).",
+        "review": "Uncertain units to review",
+        "review_intro": "{n} units are below the confidence threshold. Shown here are the "
+        "{shown} the model is least sure of; all are in the sheet “{sheet}” of report.xlsx "
+        "and in units.csv (column uncertain).",
+        "review_none": "No unit is below the confidence threshold.",
+        "text": "Text",
+        "confidence": "Confidence",
+        "second_theme": "Second theme",
+        "method": "How the numbers were made",
+        "method_text": "The text is split into sentences and bullet items; each survey answer "
+        "is one unit. Headings, quotes, captions and links are not counted. Each unit is "
+        "sorted by a model trained on hand-labelled examples. Units below the confidence "
+        "threshold are flagged uncertain and should be read by a person. Intervals are 95% "
+        "Wilson intervals for the share.",
+        "adjusted_text": "Adjusted share: the model confuses some themes. Cross-validation tells "
+        "how often a unit of one theme is sorted as another (table below). The adjusted share "
+        "estimates the true distribution with these confusions undone (adjusted "
+        "classify-and-count). It is most reliable for large groups.",
+        "adjusted_missing": "No adjusted share: the cross-validated predictions were not found.",
+        "model_heading": "The model",
+        "model": "The model's cross-validated macro-F1: {f1:.2f} (95% CI {low:.2f}–{high:.2f}).",
+        "accuracy": "Accuracy: {value:.2f} (95% CI {low:.2f}–{high:.2f}).",
+        "training": "Trained on {n} hand-labelled units. {scheme}.",
+        "threshold": "Units with confidence below {t:.2f} are flagged uncertain.",
+        "f1": "F1",
+        "confusion": "Confusions in cross-validation (row: true theme, column: the model's "
+        "theme; share of the row's units).",
+        "skipped": "Files that could not be read",
+        "generated": "Made by tema",
+        "compare_title": "Change in shares from {old} to {new}",
+        "change": "Change",
+        "change_interval": "95% interval of the change",
+        "compare_caption": "Change in percentage points with 95% interval (Newcombe). A line "
+        "that does not cross zero is a clear change.",
+        "compare_method": "Intervals of the change use Newcombe's method with the Wilson "
+        "intervals of each report.",
+        "sheet_summary": "Summary",
+        "sheet_regions": "Regions",
+        "sheet_meetings": "Meetings",
+        "sheet_documents": "Documents",
+        "sheet_time": "Over time",
+        "sheet_examples": "Examples",
+        "sheet_review": "Uncertain",
+        "sheet_method": "Method",
+        "sheet_compare": "Comparison",
+        "key": "Group",
+        "level": "Level",
+    },
+}

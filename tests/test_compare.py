@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tema.compare import compare_counts, newcombe_interval
+from tema.report import theme_counts
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [((10, 100), (30, 100)), ((0, 20), (0, 25)), ((5, 5), (0, 7)), ((3, 40), (3, 40))],
+)
+def test_newcombe_interval_contains_the_change_and_stays_in_bounds(old, new):
+    low, high = newcombe_interval(*(np.array([v]) for v in (*old, *new)))
+    change = new[0] / new[1] - old[0] / old[1]
+    assert -1 <= low[0] <= change <= high[0] <= 1
+
+
+def units(themes: list[str], meetings: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({"doc": "a.txt", "meeting": meetings, "region": "Nord",
+                         "theme": themes, "uncertain": False})
+
+
+def test_compare_keeps_groups_found_in_both_batches():
+    old = theme_counts(units(["housing", "other"], ["Bodø", "Alta"]), ["housing", "other"])
+    new = theme_counts(units(["housing", "housing"], ["Bodø", "Tromsø"]), ["housing", "other"])
+    table = compare_counts(old, new)
+    assert sorted(set(zip(table["level"], table["key"], strict=True))) == [
+        ("all", "alle"), ("meeting", "Bodø"), ("region", "Nord")]
+    housing = table[(table["level"] == "all") & (table["theme"] == "housing")].iloc[0]
+    assert housing["change"] == 0.5
+    assert housing["change_ci_low"] < 0.5 < housing["change_ci_high"]

@@ -1,0 +1,158 @@
+"""File formats users really have: PDF, Word and survey tables, all generated here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tema.errors import InputError
+from tema.readers import UnreadableFile, page_of, read_source
+
+
+def make_pdf(path: Path, pages: list[list[str]], encrypt: str | None = None) -> Path:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), pagesize=A4, encrypt=encrypt, invariant=1)
+    for lines in pages:
+        y = 800
+        for line in lines:
+            pdf.drawString(72, y, line)
+            y -= 16
+        if not lines:  # a "scanned" page: a picture of text, no text layer
+            pdf.rect(72, 400, 300, 200, fill=1)
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def make_docx(path: Path) -> Path:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Innspill fra Bodø", level=1)
+    document.add_paragraph("Deltakerne var opptatt av bolig.")
+    document.add_paragraph("Flere kommunale boliger", style="List Bullet")
+    document.add_paragraph("Startlån til flere", style="List Bullet")
+    document.add_paragraph("Takk for et godt møte.")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "Arbeid"
+    table.cell(0, 1).text = "Flere praksisplasser."
+    document.save(str(path))
+    return path
+
+
+def test_pdf_keeps_page_numbers(tmp_path: Path):
+    path = make_pdf(tmp_path / "møte.pdf", [["Side en om bolig."], ["Side to om arbeid."]])
+    source = read_source(path)
+    assert source.pages[0] == 0 and len(source.pages) == 2
+    two = source.text.index("Side to")
+    assert page_of(source.pages, two) == 2
+    assert page_of(source.pages, source.text.index("Side en")) == 1
+    assert source.text[source.pages[1] :].startswith("Side to")
+
+
+@pytest.mark.parametrize(
+    ("pages", "encrypt", "message"),
+    [
+        ([[], []], None, r"has no text layer \(2 page\(s\), probably scanned\)"),
+        ([["Hemmelig innhold."]], "passord", "is encrypted"),
+    ],
+)
+def test_pdf_without_readable_text_is_unreadable_naming_the_file(
+    tmp_path: Path, pages, encrypt, message
+):
+    path = make_pdf(tmp_path / "skannet.pdf", pages, encrypt)
+    with pytest.raises(UnreadableFile, match=message) as error:
+        read_source(path)
+    assert "skannet.pdf" in str(error.value)
+
+
+def test_pdf_protected_only_against_editing_is_read(tmp_path: Path):
+    from reportlab.lib import pdfencrypt
+
+    encryption = pdfencrypt.StandardEncryption("", ownerPassword="eier", canPrint=1)
+    path = make_pdf(tmp_path / "låst.pdf", [["Åpen tekst om bolig."]], encryption)
+    assert "Åpen tekst om bolig." in read_source(path).text
+
+
+def test_docx_headings_paragraphs_bullets_and_tables(tmp_path: Path):
+    text = read_source(make_docx(tmp_path / "notat.docx")).text
+    assert text.split("\n\n") == [
+        "Innspill fra Bodø",
+        "Deltakerne var opptatt av bolig.",
+        "• Flere kommunale boliger\n• Startlån til flere",
+        "Takk for et godt møte.",
+        "Arbeid",
+        "Flere praksisplasser.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("svar.csv", "id,kommune,svar\n1,Bodø,Flere boliger\n2,Alta,\n3,Tromsø,Norskkurs\n"),
+        ("svar.csv", "id;kommune;Svar\n1;Bodø;Flere boliger\n2;Alta;\n3;Tromsø;Norskkurs\n"),
+        (
+            "svar.tsv",
+            "id\tkommune\tsvar\n1\tBodø\tFlere boliger\n2\tAlta\t\n3\tTromsø\tNorskkurs\n",
+        ),
+    ],
+)
+def test_survey_table_answers_become_spans_with_row_metadata(
+    tmp_path: Path, name: str, content: str
+):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    source = read_source(path)
+    assert [source.text[a["start"] : a["end"]] for a in source.answers] == [
+        "Flere boliger",
+        "Norskkurs",
+    ]
+    assert [a["row"] for a in source.answers] == [2, 4]  # the blank answer on row 3 is left out
+    assert source.answers[1]["metadata"] == {"id": "3", "kommune": "Tromsø"}
+
+
+def test_xlsx_answers_from_the_first_sheet(tmp_path: Path):
+    from datetime import date
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Dato", "Alder", "Answer"])
+    sheet.append([date(2018, 3, 14), 34, "Arbeidsgivere må ansette flere"])
+    sheet.append([date(2018, 3, 15), 51, "Bostøtte"])
+    path = tmp_path / "undersøkelse.xlsx"
+    workbook.save(path)
+    source = read_source(path)
+    assert source.text == "Arbeidsgivere må ansette flere\n\nBostøtte"
+    assert source.answers[1] == {
+        "start": 32,
+        "end": 40,
+        "row": 3,
+        "metadata": {"Dato": "2018-03-15", "Alder": "51"},
+    }
+
+
+def test_table_without_a_text_column_lists_its_columns(tmp_path: Path):
+    path = tmp_path / "skjema.csv"
+    path.write_text("id,kommentar\n1,Bolig\n", encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        read_source(path)
+    message = str(error.value)
+    assert "skjema.csv" in message and "'id', 'kommentar'" in message
+    assert "text_column" in message
+    assert read_source(path, ["kommentar"]).text == "Bolig"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [("gammel.doc", b"\xd0\xcf\x11\xe0", "unknown file type '.doc'"), ("tom.md", b"\n", "empty")],
+)
+def test_unknown_or_empty_files_are_unreadable(tmp_path: Path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(UnreadableFile, match=message):
+        read_source(path)

@@ -1,0 +1,116 @@
+"""`tema ingest` and `tema report` as a user runs them, on small files the test writes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from tema.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+THEMES = ["education", "employers", "discrimination", "housing", "voluntary", "other"]
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copy(REPO / "params.yaml", tmp_path / "params.yaml")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def write_batch(project: Path, shares: dict[str, int], year: str, folder: str = "") -> None:
+    """documents.jsonl, classified.csv, a model card and CV predictions for one batch."""
+    base = project / folder if folder else project
+    (base / "data" / "interim").mkdir(parents=True, exist_ok=True)
+    (base / "data" / "processed").mkdir(parents=True, exist_ok=True)
+    documents = [
+        {"doc": f"{name}.txt", "file": f"{name}.txt", "meeting": f"Møte {name}",
+         "region": region, "date": f"{year}-0{month}-01", "text": "x" * 10_000, "extra": {}}
+        for name, region, month in (("bodo", "Nord", 3), ("alta", "Nord", 4), ("oslo", "Øst", 5))
+    ]
+    with open(base / "data" / "interim" / "documents.jsonl", "w", encoding="utf-8") as handle:
+        for document in documents:
+            handle.write(json.dumps(document, ensure_ascii=False) + "\n")
+    rows = []
+    for theme, count in shares.items():
+        for number in range(count):
+            doc = documents[number % 3]["doc"]
+            rows.append({"doc": doc, "unit": len(rows), "start": len(rows), "end": len(rows) + 1,
+                         "kind": "sentence", "section": "", "text": f"Innspill {theme} {number}",
+                         "repeat_of": "", "theme": theme, "confidence": 0.9 - number / 1000,
+                         "second_theme": "", "uncertain": number % 10 == 0})
+    pd.DataFrame(rows).to_csv(base / "data" / "processed" / "classified.csv", index=False)
+    (project / "models").mkdir(exist_ok=True)
+    card = {"description": "Test", "cross_validation": {
+        "macro_f1": {"value": 0.87, "ci_low": 0.85, "ci_high": 0.89}}}
+    (project / "models" / "theme_classifier.card.json").write_text(json.dumps(card))
+    (project / "metrics").mkdir(exist_ok=True)
+    oof = pd.DataFrame({"label": THEMES * 10, "theme": THEMES * 10})
+    oof.to_csv(project / "metrics" / "cv_predictions.csv", index=False)
+
+
+def test_ingest_reports_skipped_files_and_exits_zero(project: Path):
+    from test_readers import make_pdf
+
+    raw = project / "data" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "manifest.csv").write_text(
+        "file,meeting,region,date\nbodo.txt,Bodø,Nord,2018-03-14\nskannet.pdf,Alta,Nord,\n",
+        encoding="utf-8")
+    (raw / "bodo.txt").write_text("Vi trenger flere boliger.\n", encoding="utf-8")
+    make_pdf(raw / "skannet.pdf", [[]])
+    with warnings.catch_warnings():  # the command prints warnings as "warning: ..." lines
+        warnings.simplefilter("always")
+        result = runner.invoke(app, ["ingest", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "warning: data/raw/skannet.pdf: has no text layer" in result.output
+    assert "1 documents" in result.output
+    assert "1 file(s) skipped (listed in data/interim/skipped.csv): skannet.pdf" in result.output
+    skipped = pd.read_csv(project / "data" / "interim" / "skipped.csv")
+    assert skipped["file"].str.endswith("skannet.pdf").all()
+
+
+@pytest.mark.parametrize(("language", "word"), [("nb", "Korrigert andel"), ("en", "Adjusted")])
+def test_report_writes_every_file(project: Path, language: str, word: str):
+    write_batch(project, {"housing": 30, "education": 20, "other": 10}, "2018")
+    result = runner.invoke(app, ["report", "--quiet", "--language", language])
+    assert result.exit_code == 0, result.output
+    assert word in result.output
+    reports = project / "reports"
+    for name in ("theme_counts.csv", "units.csv", "report.xlsx", "report.html"):
+        assert (reports / name).is_file(), name
+    counts = pd.read_csv(reports / "theme_counts.csv")
+    assert set(counts["level"]) == {"all", "region", "meeting", "document"}
+    housing = counts[(counts["level"] == "all") & (counts["theme"] == "housing")].iloc[0]
+    assert (housing["count"], housing["share"], housing["adjusted_share"]) == (30, 0.5, 0.5)
+    assert housing["ci_low"] < 0.5 < housing["ci_high"]
+
+
+def test_report_compare_two_batches(project: Path):
+    write_batch(project, {"housing": 30, "education": 30}, "2017")
+    assert runner.invoke(app, ["report", "-q", "--out-dir", "r2017"]).exit_code == 0
+    write_batch(project, {"housing": 45, "education": 15}, "2018")
+    assert runner.invoke(app, ["report", "-q", "--out-dir", "r2018"]).exit_code == 0
+    result = runner.invoke(app, ["report", "--compare", "r2017", "r2018"])
+    assert result.exit_code == 0, result.output
+    assert "r2017" in result.output and "+25.0p" in result.output
+    table = pd.read_csv(project / "reports_compare" / "compare.csv")
+    housing = table[(table["level"] == "all") & (table["theme"] == "housing")].iloc[0]
+    assert housing["change"] == 0.25
+    assert 0 < housing["change_ci_low"] < 0.25 < housing["change_ci_high"]
+    page = (project / "reports_compare" / "compare.html").read_text(encoding="utf-8")
+    assert "Endring i andeler mellom r2017 og r2018" in page and "<svg" in page
+
+
+def test_compare_of_a_missing_report_is_one_clear_line(project: Path):
+    result = runner.invoke(app, ["report", "--compare", "borte", "vekk"])
+    assert result.exit_code == 1
+    assert "borte: not found (give a report folder" in result.output
+    assert "Traceback" not in result.output
