@@ -94,8 +94,15 @@ def tiny_rows() -> list[dict[str, str]]:
     rows = []
     for label, texts in TINY_LABELED.items():
         for number, text in enumerate(texts):
-            rows.append({"id": f"{label}-{number}", "text": text, "label": label,
-                         "batch": f"b{number % 3}", "annotator": "test"})
+            rows.append(
+                {
+                    "id": f"{label}-{number}",
+                    "text": text,
+                    "label": label,
+                    "batch": f"b{number % 3}",
+                    "annotator": "test",
+                }
+            )
     return rows
 
 
@@ -115,6 +122,12 @@ def train_settings() -> dict:
         "jobs": 1,
         "target_precision": 0.9,
         "second_theme_threshold": 0.3,
-        "classifier": {"c": 4.0, "word_ngram_max": 2, "char_ngram_min": 2, "char_ngram_max": 5,
-                       "calibration": "sigmoid", "calibration_folds": 2},
+        "classifier": {
+            "c": 4.0,
+            "word_ngram_max": 2,
+            "char_ngram_min": 2,
+            "char_ngram_max": 5,
+            "calibration": "sigmoid",
+            "calibration_folds": 2,
+        },
     }

@@ -5,13 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import THEMES, tiny_rows, write_labeled_csv
 
+from conftest import THEMES, tiny_rows, write_labeled_csv
 from tema.errors import InputError
 from tema.labels import find_near_duplicates, load_labeled, read_label_file
 
-GOOD = {"id": "a1", "text": "Flere lærlingplasser i kommunen", "label": "education",
-        "second_label": "", "batch": "b1", "annotator": "x"}
+GOOD = {
+    "id": "a1",
+    "text": "Flere lærlingplasser i kommunen",
+    "label": "education",
+    "second_label": "",
+    "batch": "b1",
+    "annotator": "x",
+}
 
 
 def test_bundled_labeled_data_is_valid_and_large_enough():
@@ -80,5 +86,5 @@ def test_different_texts_are_not_near_duplicates():
 
 
 def test_empty_folder_is_an_error(tmp_path: Path):
-    with pytest.raises(InputError, match="no labelled .csv files"):
+    with pytest.raises(InputError, match=r"no labelled \.csv files"):
         load_labeled(tmp_path, THEMES)

@@ -19,7 +19,8 @@ def test_classification_scores_agree_with_scikit_learn():
     predicted = np.where(rng.random(300) < 0.7, truth, rng.choice(labels, 300))
     scores = classification_scores(truth, predicted, labels, resamples=200)
     assert scores["macro_f1"]["value"] == pytest.approx(
-        f1_score(truth, predicted, average="macro"), abs=1e-4)
+        f1_score(truth, predicted, average="macro"), abs=1e-4
+    )
     assert scores["accuracy"]["value"] == pytest.approx(accuracy_score(truth, predicted), abs=1e-4)
     for label in labels:
         interval = scores["per_theme_f1"][label]
@@ -40,7 +41,8 @@ def test_a_theme_never_predicted_scores_zero():
     ],
 )
 def test_expected_calibration_error(confidence, correct, expected):
-    assert expected_calibration_error(np.array(confidence), np.array(correct)) == pytest.approx(expected)
+    error = expected_calibration_error(np.array(confidence), np.array(correct))
+    assert error == pytest.approx(expected)
 
 
 def test_calibration_table_counts_every_unit():
@@ -51,12 +53,14 @@ def test_calibration_table_counts_every_unit():
 @pytest.mark.parametrize(
     ("confidence", "correct", "target", "threshold"),
     [
-        ([0.9, 0.8, 0.7, 0.6], [1, 1, 0, 0], 0.9, 0.8),   # cut below the last right answer
-        ([0.9, 0.8, 0.7, 0.6], [1, 1, 1, 1], 0.9, 0.6),   # everything right: flag nothing
-        ([0.9, 0.8], [0, 0], 0.9, 1.0),                    # nothing reaches the target
+        ([0.9, 0.8, 0.7, 0.6], [1, 1, 0, 0], 0.9, 0.8),  # cut below the last right answer
+        ([0.9, 0.8, 0.7, 0.6], [1, 1, 1, 1], 0.9, 0.6),  # everything right: flag nothing
+        ([0.9, 0.8], [0, 0], 0.9, 1.0),  # nothing reaches the target
         ([0.9, 0.8, 0.7, 0.6], [1, 0, 1, 1], 0.75, 0.6),  # running precision 3/4 at the end
     ],
 )
-def test_uncertainty_threshold_is_the_lowest_cut_meeting_the_target(confidence, correct, target,
-                                                                    threshold):
-    assert choose_uncertainty_threshold(np.array(confidence), np.array(correct), target) == threshold
+def test_uncertainty_threshold_is_the_lowest_cut_meeting_the_target(
+    confidence, correct, target, threshold
+):
+    chosen = choose_uncertainty_threshold(np.array(confidence), np.array(correct), target)
+    assert chosen == threshold

