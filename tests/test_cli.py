@@ -1,0 +1,118 @@
+"""The `tema` command as a user meets it: clear one-line errors, nothing corrupted."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import tiny_rows, write_labeled_csv
+from tema.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A scratch project folder with the real params.yaml and a tiny raw and labelled set."""
+    shutil.copy(REPO / "params.yaml", tmp_path / "params.yaml")
+    raw = tmp_path / "data" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "bodo.txt").write_text(
+        "Bolig\n\nVi trenger flere kommunale boliger.\n", encoding="utf-8"
+    )
+    (raw / "manifest.csv").write_text(
+        "file,meeting,region,date\nbodo.txt,Bodø,Nord,2018-03-14\n", encoding="utf-8"
+    )
+    labeled = tmp_path / "data" / "labeled"
+    labeled.mkdir(parents=True)
+    write_labeled_csv(labeled / "tiny.csv", tiny_rows())
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_help_lists_every_stage():
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for stage in ("ingest", "segment", "train", "evaluate", "classify", "report"):
+        assert stage in result.output
+
+
+def test_missing_params_file_is_one_clear_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["ingest"])
+    assert result.exit_code == 1
+    assert "params.yaml: parameter file not found" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_ingest_writes_documents(project: Path):
+    result = runner.invoke(app, ["ingest"])
+    assert result.exit_code == 0, result.output
+    assert "1 documents" in result.output
+    assert (project / "data" / "interim" / "documents.jsonl").is_file()
+
+
+def test_bad_manifest_fails_and_keeps_the_previous_output(project: Path):
+    assert runner.invoke(app, ["ingest"]).exit_code == 0
+    documents = project / "data" / "interim" / "documents.jsonl"
+    before = documents.read_bytes()
+    (project / "data" / "raw" / "manifest.csv").write_text(
+        "file,meeting,region,date\nbodo.txt,Bodø,Nord,14/03/2018\n", encoding="utf-8"
+    )
+    result = runner.invoke(app, ["ingest"])
+    assert result.exit_code == 1
+    assert "manifest.csv, line 2" in result.output
+    assert documents.read_bytes() == before
+
+
+def test_bad_label_file_fails_naming_file_and_line(project: Path):
+    bad = project / "data" / "labeled" / "round2.csv"
+    write_labeled_csv(
+        bad,
+        [
+            {
+                "id": "x1",
+                "text": "Noe nytt om bolig",
+                "label": "bolig",
+                "batch": "b9",
+                "annotator": "t",
+            }
+        ],
+    )
+    result = runner.invoke(app, ["train"])
+    assert result.exit_code == 1
+    assert "round2.csv, line 2: unknown theme 'bolig'" in result.output
+    assert not (project / "models").exists()
+
+
+def test_table_input_needs_a_text_column(project: Path):
+    (project / "svar.csv").write_text("svar\nBolig\n", encoding="utf-8")
+    runner.invoke(app, ["train"])
+    result = runner.invoke(app, ["classify", "svar.csv"])
+    assert result.exit_code == 1
+    assert "needs --text-column" in result.output
+
+
+def test_train_then_classify_a_table(project: Path):
+    result = runner.invoke(app, ["train"])
+    assert result.exit_code == 0, result.output
+    assert "cross-validated macro-F1" in result.output
+    (project / "svar.tsv").write_text(
+        "svar\nStartlån og bostøtte\nArbeidsgivere må ansette\n", encoding="utf-8"
+    )
+    result = runner.invoke(app, ["classify", "svar.tsv", "--text-column", "svar", "-o", "ut.csv"])
+    assert result.exit_code == 0, result.output
+    output = (project / "ut.csv").read_text(encoding="utf-8").splitlines()
+    assert output[0].split(",")[:3] == ["doc", "unit", "text"]
+    assert len(output) == 3
+
+
+def test_classify_without_a_model_says_how_to_get_one(project: Path):
+    (project / "svar.tsv").write_text("svar\nHei\n", encoding="utf-8")
+    result = runner.invoke(app, ["classify", "svar.tsv", "--text-column", "svar"])
+    assert result.exit_code == 1
+    assert "model file not found" in result.output

@@ -1,0 +1,98 @@
+"""End to end: `dvc repro` on a temporary copy of the bundled data, as `make run` does it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+pytestmark = pytest.mark.slow
+
+
+def run(command: list[str], cwd: Path) -> str:
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("project")
+    for name in ("src", "data/raw", "data/labeled", "models/nb_senter"):
+        shutil.copytree(
+            REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
+        )
+    shutil.copy(REPO / "dvc.yaml", root / "dvc.yaml")
+    params = yaml.safe_load((REPO / "params.yaml").read_text(encoding="utf-8"))
+    # Fewer folds and learning-curve points: this test checks the wiring, not the model.
+    params["train"]["cv_folds"] = 3
+    params["evaluate"]["learning_curve_fractions"] = [0.5, 1.0]
+    (root / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+    run(["git", "init", "-q"], root)
+    run([str(BIN / "dvc"), "init", "-q"], root)
+    run([str(BIN / "dvc"), "config", "core.analytics", "false"], root)
+    run([str(BIN / "dvc"), "repro"], root)
+    return root
+
+
+def stages_rerun(root: Path) -> set[str]:
+    """Run `dvc repro` and return the stages it ran (not the ones it skipped)."""
+    output = run([str(BIN / "dvc"), "repro"], root)
+    return {line.split("'")[1] for line in output.splitlines() if line.startswith("Running stage")}
+
+
+def test_report_counts_match_the_classified_units(project: Path):
+    classified = pd.read_csv(project / "data/processed/classified.csv", keep_default_na=False)
+    counted = classified[
+        classified["kind"].isin(["sentence", "bullet"]) & (classified["repeat_of"] == "")
+    ]
+    counts = pd.read_csv(project / "reports/theme_counts.csv")
+    overall = counts[counts["level"] == "all"].set_index("theme")["count"]
+    expected = counted["theme"].value_counts().reindex(overall.index, fill_value=0)
+    assert overall.to_dict() == expected.to_dict()
+    per_document = counts[counts["level"] == "document"].groupby("key")["count"].sum()
+    assert per_document.to_dict() == counted.groupby("doc").size().to_dict()
+    assert len(per_document) == 4
+
+
+def test_outputs_of_every_stage_exist(project: Path):
+    for path in (
+        "data/interim/documents.jsonl",
+        "data/interim/units.csv",
+        "models/theme_classifier.joblib",
+        "models/theme_classifier.card.json",
+        "metrics/metrics.json",
+        "metrics/confusion.csv",
+        "reports/report.html",
+    ):
+        assert (project / path).is_file(), path
+    assert "Temarapport" in (project / "reports/report.html").read_text(encoding="utf-8")
+
+
+def test_nothing_reruns_when_nothing_changed(project: Path):
+    assert stages_rerun(project) == set()
+
+
+def test_editing_labels_reruns_training_but_not_segmentation(project: Path):
+    labeled = next((project / "data/labeled").glob("*.csv"))
+    original = labeled.read_text(encoding="utf-8")
+    labeled.write_text(
+        original + "zz-001,Et helt nytt innspill om startlån,housing,,zz,test\n", encoding="utf-8"
+    )
+    assert stages_rerun(project) == {"train", "evaluate", "classify", "report"}
+
+
+def test_editing_a_raw_document_reruns_segmentation_but_not_training(project: Path):
+    document = project / "data/raw/innspillmote-tromso-2018.txt"
+    original = document.read_text(encoding="utf-8")
+    document.write_text(original + "\nEt nytt avsnitt om bolig.\n", encoding="utf-8")
+    assert stages_rerun(project) == {"ingest", "segment", "classify", "report"}
