@@ -53,7 +53,15 @@ class Source:
 
 
 def decode_text(raw: bytes, path: str | Path) -> str:
-    """Decode bytes as UTF-8, else cp1252 (old Windows exports); repair double-encoded text."""
+    """Decode bytes as UTF-8, else cp1252 (old Windows exports); repair double-encoded text.
+
+    Bytes with NUL in them are not text in any encoding tema reads (an image or a program
+    renamed to .txt): they are refused rather than turned into pages of garbage units.
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    if b"\x00" in raw:
+        raise UnreadableFile(path, "is a binary file, not text")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -157,12 +165,13 @@ def read_docx(path: Path) -> Source:
     import zipfile
 
     import docx
+    from docx.opc.exceptions import OpcError
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, OpcError) as exc:
         raise UnreadableFile(path, f"is not a readable Word (.docx) file ({exc})") from exc
 
     lines: list[tuple[bool, str]] = []  # (is list item, text)

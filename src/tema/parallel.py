@@ -1,0 +1,277 @@
+"""Streaming and multi-core execution for `tema segment` and `tema classify`.
+
+Large inputs are cut into chunks (documents for segmentation, rows of the units CSV for
+classification); each chunk is processed on its own and its rows are appended to the
+output file as soon as it is done, so memory holds a few chunks, never the whole corpus.
+With ``jobs > 1`` the chunks are spread over worker processes, at most ``2 × jobs``
+chunks in flight, and the results are written in input order, so the output is
+byte-identical to a run with ``jobs=1``.
+
+Workers are forked from the process that has already loaded the spaCy pipeline, word
+list and classifier (the model's hash was checked by ``tema.model.load_model`` before it
+was unpickled, once, in the parent): nothing is loaded or unpickled again in a worker.
+
+``FastPredictor`` gives the same probabilities as ``ThemeModel.predict`` (asserted in the
+tests), faster: the text is normalised once instead of once per vectorizer, and the
+character n-grams (``char_wb``, which never cross a word boundary) are counted per word
+with a cache, since the same words recur all the time.
+"""
+
+from __future__ import annotations
+
+import collections
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from tema.files import atomic_write
+from tema.model import ThemeModel, _as_texts, decide, normalise_text
+
+# Rows of the units CSV per classification chunk, characters of raw text per segmentation
+# chunk: large enough that per-chunk overhead is small, small enough for flat memory.
+CLASSIFY_CHUNK_ROWS = 20_000
+SEGMENT_CHUNK_CHARS = 1_000_000
+# Distinct words whose character n-grams are cached (then the cache starts again).
+WORD_CACHE_SIZE = 200_000
+
+# Set in the parent before the workers are forked; read by the worker functions.
+_STATE: dict[str, Any] = {}
+
+
+def available_jobs(jobs: int | None) -> int:
+    """``jobs`` as a worker count: 0 or negative means all cores."""
+    if jobs is None or jobs <= 0:
+        return os.cpu_count() or 1
+    return jobs
+
+
+def ordered_map(function: Callable, chunks: Iterable, jobs: int = 1) -> Iterator:
+    """``function(chunk)`` for each chunk, in input order, over ``jobs`` forked processes.
+
+    At most ``2 × jobs`` chunks are read ahead, so a long input stream is never held in
+    memory. ``function`` must be a module-level function; it sees ``_STATE`` as it was
+    when this generator started.
+    """
+    jobs = available_jobs(jobs)
+    if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for chunk in chunks:
+            yield function(chunk)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        pending: collections.deque = collections.deque()
+        try:
+            for chunk in chunks:
+                pending.append(pool.submit(function, chunk))
+                if len(pending) >= 2 * jobs:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def write_csv_chunks(frames: Iterable[pd.DataFrame], path: str | Path, columns) -> int:
+    """Write frames one after another as one CSV (atomically: the old file stays until
+    the last row is written); an empty stream gives a file with the header only.
+    Returns the number of rows written."""
+    rows = 0
+    with atomic_write(path) as handle:
+        header_written = False
+        for frame in frames:
+            if len(frame) == 0 and header_written:
+                continue
+            frame.to_csv(handle, index=False, header=not header_written, lineterminator="\n")
+            header_written = True
+            rows += len(frame)
+        if not header_written:
+            pd.DataFrame(columns=list(columns)).to_csv(handle, index=False, lineterminator="\n")
+    return rows
+
+
+# --- Segmentation -------------------------------------------------------------------------
+def document_chunks(documents: Iterable, max_chars: int = SEGMENT_CHUNK_CHARS) -> Iterator[list]:
+    """Ingested documents in lists of about ``max_chars`` characters (a longer document
+    is a chunk of its own; units are numbered per document, so chunks are independent)."""
+    chunk: list = []
+    size = 0
+    for document in documents:
+        chunk.append(document)
+        size += len(document.text)
+        if size >= max_chars:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def _segment_chunk(documents: list) -> pd.DataFrame:
+    from tema.segment import segment_ingested, units_to_frame
+
+    return units_to_frame(segment_ingested(documents, _STATE["nlp"], **_STATE["options"]))
+
+
+def segment_stream(documents: Iterable, nlp, jobs: int = 1, **options) -> Iterator[pd.DataFrame]:
+    """Unit tables (``tema.segment.FRAME_COLUMNS``) of ingested documents, chunk by chunk,
+    in document order; the word list is loaded once, before any worker starts."""
+    from tema.clean import DEFAULT_LEXICON, load_lexicon
+
+    lexicon = options.get("lexicon", DEFAULT_LEXICON)
+    if isinstance(lexicon, str):
+        options = {**options, "lexicon": load_lexicon(lexicon)}
+    _STATE.update(nlp=nlp, options=options)
+    yield from ordered_map(_segment_chunk, document_chunks(documents), jobs)
+
+
+# --- Classification -----------------------------------------------------------------------
+class FastPredictor:
+    """``ThemeModel.predict`` with the TF-IDF features computed faster, same results.
+
+    Falls back to the model's own ``predict`` for a classifier it does not know how to
+    speed up (the embedding cascade, or another feature layout).
+    """
+
+    def __init__(self, model: ThemeModel) -> None:
+        self.model = model
+        self._fast = False
+        classifier = model.classifier
+        if getattr(classifier, "embedding_pipeline_", None) is not None:
+            return
+        pipeline = getattr(classifier, "pipeline_", None)
+        try:
+            union = pipeline.named_steps["features"]
+            vectorizers = dict(union.transformer_list)
+            words, chars = vectorizers["words"], vectorizers["chars"]
+        except (AttributeError, KeyError, TypeError):
+            return
+        expected = [("words", "word"), ("chars", "char_wb")]
+        if [(name, v.analyzer) for name, v in union.transformer_list] != expected:
+            return
+        if union.transformer_weights or any(
+            v.preprocessor is not normalise_text or v.binary or v.stop_words is not None
+            for v in (words, chars)
+        ):
+            return
+        self._words, self._chars = words, chars
+        self._tokenize = words.build_tokenizer()
+        self._final = pipeline.steps[-1][1]
+        self._char_cache: dict[str, tuple[int, ...]] = {}
+        self._fast = True
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        if not self._fast:
+            return self.model.classifier.predict_proba(texts)
+        normalised = [normalise_text(text) for text in texts]
+        features = sp.hstack(
+            [self._word_features(normalised), self._char_features(normalised)]
+        ).tocsr()
+        return self._final.predict_proba(features)
+
+    def predict(self, texts) -> pd.DataFrame:
+        """One row per text: theme, confidence, second_theme, uncertain."""
+        texts = _as_texts(texts)
+        if not self._fast:
+            return self.model.predict(texts)
+        probabilities = self.predict_proba(texts) if texts else np.empty((0, 0))
+        return decide(
+            probabilities,
+            self.model.classifier.classes_,
+            self.model.uncertainty_threshold,
+            self.model.second_theme_threshold,
+        )
+
+    def _word_features(self, normalised: list[str]):
+        vectorizer = self._words
+        vocabulary = vectorizer.vocabulary_
+        tokenize = self._tokenize
+        indices: list[int] = []
+        indptr = [0]
+        for text in normalised:
+            tokens = tokenize(text)
+            for feature in vectorizer._word_ngrams(tokens):
+                index = vocabulary.get(feature)
+                if index is not None:
+                    indices.append(index)
+            indptr.append(len(indices))
+        return self._tfidf(vectorizer, indices, indptr)
+
+    def _char_features(self, normalised: list[str]):
+        vectorizer = self._chars
+        cache = self._char_cache
+        indices: list[int] = []
+        indptr = [0]
+        for text in normalised:
+            for word in vectorizer._white_spaces.sub(" ", text).split():
+                found = cache.get(word)
+                if found is None:
+                    found = self._word_char_features(word)
+                indices.extend(found)
+            indptr.append(len(indices))
+        return self._tfidf(vectorizer, indices, indptr)
+
+    def _word_char_features(self, word: str) -> tuple[int, ...]:
+        vectorizer = self._chars
+        vocabulary = vectorizer.vocabulary_
+        grams = vectorizer._char_wb_ngrams(word)
+        found = tuple(vocabulary[g] for g in grams if g in vocabulary)
+        if len(self._char_cache) >= WORD_CACHE_SIZE:
+            self._char_cache.clear()
+        self._char_cache[word] = found
+        return found
+
+    @staticmethod
+    def _tfidf(vectorizer, indices: list[int], indptr: list[int]):
+        """The vectorizer's TF-IDF of the counted features, as its own transform gives."""
+        counts = sp.csr_matrix(
+            (np.ones(len(indices), dtype=vectorizer.dtype), indices, indptr),
+            shape=(len(indptr) - 1, len(vectorizer.vocabulary_)),
+            dtype=vectorizer.dtype,
+        )
+        counts.sum_duplicates()  # sorts the indices, as CountVectorizer's matrices are
+        return vectorizer._tfidf.transform(counts, copy=False)
+
+
+def classify_frame(units: pd.DataFrame, predictor: FastPredictor) -> pd.DataFrame:
+    from tema.classify import classify_units
+
+    return classify_units(units, predictor)
+
+
+def _classify_chunk(units: pd.DataFrame) -> pd.DataFrame:
+    return classify_frame(units, _STATE["predictor"])
+
+
+def read_units_chunks(path: str | Path, rows: int = CLASSIFY_CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+    """The units CSV of `tema segment` in chunks of ``rows`` rows, typed as it was written
+    (text columns stay text, ``repeat_of`` an integer or empty in every chunk)."""
+    from tema.errors import TemaError
+
+    path = Path(path)
+    try:
+        header = pd.read_csv(path, nrows=0).columns
+        dtypes = {c: "string" for c in ("doc", "kind", "section", "text") if c in header}
+        if "repeat_of" in header:
+            dtypes["repeat_of"] = "Int64"
+        reader = pd.read_csv(
+            path, keep_default_na=False, na_values={"repeat_of": [""]}, dtype=dtypes,
+            chunksize=rows,
+        )  # fmt: skip
+        yield from reader
+    except (OSError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise TemaError(f"{path}: cannot be read ({error})") from error
+
+
+def classify_stream(
+    chunks: Iterable[pd.DataFrame], model: ThemeModel, jobs: int = 1
+) -> Iterator[pd.DataFrame]:
+    """Classified unit tables, chunk by chunk, in input order."""
+    _STATE["predictor"] = FastPredictor(model)
+    yield from ordered_map(_classify_chunk, chunks, jobs)
