@@ -121,25 +121,37 @@ def segment(
         typer.Option("-o", "--output", help="Units CSV to write; without it, units are printed."),
     ] = None,
     spacy_model: Annotated[str | None, typer.Option(help="spaCy pipeline name or path.")] = None,
+    jobs: Annotated[
+        int | None, typer.Option(help="Worker processes (0: all cores; default segment.jobs).")
+    ] = None,
 ) -> None:
     """Cut documents into units (sentences, bullet items, headings) with offsets."""
     from tema import ingest as reading
+    from tema import parallel
     from tema import segment as stage
-    from tema.files import write_csv
 
     nlp = _run(_load_pipeline, spacy_model or _setting(ctx, "segment", "spacy_model"))
     if files:
         source = reading.documents_from_files(files)
     else:
         source = reading.read_documents(documents or Path(_setting(ctx, "ingest", "documents")))
-    pairs = stage.segment_ingested(source, nlp, **_segment_options(ctx))
-    units = _run(stage.units_to_frame, pairs)
     if output is None and files:
+        pairs = stage.segment_ingested(source, nlp, **_segment_options(ctx))
+        units = _run(stage.units_to_frame, pairs)
         _print_table(units[["doc", "unit", "start", "end", "kind", "text"]])
         return
     output = output or Path(_setting(ctx, "segment", "units"))
-    write_csv(units, output)
-    typer.echo(f"{len(units)} units from {units['doc'].nunique()} documents → {output}")
+    jobs = jobs if jobs is not None else _setting(ctx, "segment", None).get("jobs", 1)
+    # Streamed in chunks of documents (over `jobs` processes) straight into the CSV.
+    doc_ids: set[str] = set()
+
+    def frames():
+        for frame in parallel.segment_stream(source, nlp, jobs, **_segment_options(ctx)):
+            doc_ids.update(frame["doc"].unique())
+            yield frame
+
+    count = _run(parallel.write_csv_chunks, frames(), output, stage.FRAME_COLUMNS)
+    typer.echo(f"{count} units from {len(doc_ids)} documents → {output}")
 
 
 def _segment_options(ctx: typer.Context) -> dict[str, Any]:
@@ -162,27 +174,44 @@ def train(
     ctx: typer.Context,
     labeled_dir: Annotated[Path | None, typer.Option(help="Folder of labelled CSV files.")] = None,
     model: Annotated[Path | None, typer.Option(help="Model file to write.")] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Replace the current model even if the new one scores worse."
+        ),
+    ] = False,
 ) -> None:
-    """Train the theme classifier on the labelled units and save it with its model card."""
+    """Train the theme classifier; it replaces the current model only if it is no worse.
+
+    The promotion gate (docs/retraining.md) compares the new model with the current
+    one; a worse one is kept aside in promote.candidate_dir and the command still
+    succeeds, with the verdict in promote.promotion (metrics/promotion.json).
+    """
+    from tema import promote
     from tema import train as stage
-    from tema.files import write_csv
     from tema.labels import load_labeled
-    from tema.model import save_model
     from tema.params import section, themes_from
 
     settings = section(ctx.obj["params"], "train", ctx.obj["params_path"])
+    gate = ctx.obj["params"].get("promote") or {}
     theme_ids = [t.id for t in _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])]
     labeled = _run(load_labeled, labeled_dir or Path(settings["labeled_dir"]), theme_ids)
-    fitted, oof = stage.train(labeled, theme_ids, settings)
+    fitted, oof = _run(stage.train, labeled, theme_ids, settings)
     model = model or Path(settings["model"])
-    write_csv(oof, settings["cv_predictions"])
-    save_model(fitted, model)
+    cv_predictions = Path(settings["cv_predictions"])
+    verdict = _run(
+        promote.evaluate_candidate, fitted, oof, labeled, theme_ids, model, cv_predictions,
+        gate, force=force, seed=settings["seed"],
+    )
+    record = promote.apply_verdict(verdict, fitted, oof, model, cv_predictions, gate)
     cv = fitted.card["cross_validation"]
     typer.echo(
         f"trained on {len(labeled)} units; cross-validated macro-F1 "
         f"{cv['macro_f1']['value']:.3f} ({cv['macro_f1']['ci_low']:.3f}–"
-        f"{cv['macro_f1']['ci_high']:.3f}); model → {model}"
+        f"{cv['macro_f1']['ci_high']:.3f}); "
+        + (f"model → {model}" if verdict.promote else f"kept aside → {record['candidate_model']}")
     )
+    typer.echo(promote.format_verdict(verdict, record), err=not verdict.promote)
 
 
 @app.command()
@@ -241,24 +270,30 @@ def classify(
     model: Annotated[
         Path | None, typer.Option(help="Model file (default from params.yaml).")
     ] = None,
+    jobs: Annotated[
+        int | None, typer.Option(help="Worker processes (0: all cores; default classify.jobs).")
+    ] = None,
 ) -> None:
     """Give each unit a theme, a confidence, a possible second theme and an uncertain flag."""
     from tema import classify as stage
-    from tema.files import write_csv
+    from tema import parallel
     from tema.model import load_model
 
-    if files:
-        units = _run(_units_from_files, ctx, files, text_column)
-    else:
-        units = _run(_read_csv, Path(_setting(ctx, "segment", "units")))
+    # The model is checked (hash, versions) and loaded before any input is read.
     fitted = _run(load_model, model or Path(_setting(ctx, "train", "model")))
-    classified = stage.classify_units(units, fitted)
+    if files:
+        chunks = iter([_run(_units_from_files, ctx, files, text_column)])
+    else:
+        # Streamed: the units CSV is read, classified and written chunk by chunk.
+        chunks = parallel.read_units_chunks(Path(_setting(ctx, "segment", "units")))
+    jobs = jobs if jobs is not None else _setting(ctx, "classify", None).get("jobs", 1)
+    classified = parallel.classify_stream(chunks, fitted, jobs)
     if output is None and files:
-        _print_table(classified[list(stage.OUTPUT_COLUMNS)])
+        _print_table(next(classified)[list(stage.OUTPUT_COLUMNS)])
         return
     output = output or Path(_setting(ctx, "classify", "classified"))
-    write_csv(classified, output)
-    typer.echo(f"{len(classified)} units classified → {output}")
+    count = _run(parallel.write_csv_chunks, classified, output, stage.OUTPUT_COLUMNS)
+    typer.echo(f"{count} units classified → {output}")
 
 
 def _units_from_files(
@@ -380,6 +415,200 @@ def report(
         f"{out / 'report.html'}, {out / 'report.xlsx'} (tables: {out / 'theme_counts.csv'}, "
         f"{out / 'units.csv'})"
     )
+
+
+@app.command()
+def suggest(
+    ctx: typer.Context,
+    n: Annotated[int | None, typer.Option("-n", help="How many units to suggest.")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output",
+            help="CSV to write; an .xlsx and a Label Studio .labelstudio.json go beside it.",
+        ),
+    ] = None,
+    model: Annotated[
+        Path | None, typer.Option(help="Model file (default from params.yaml).")
+    ] = None,
+) -> None:
+    """Pick unlabelled units worth labelling next (uncertain, varied, spread out)."""
+    from tema import suggest as stage
+    from tema.labels import load_labeled
+    from tema.model import load_model
+    from tema.params import themes_from
+
+    settings = ctx.obj["params"].get("labels") or {}
+    themes = _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])
+    classified = _run(_read_csv, Path(_setting(ctx, "classify", "classified")))
+    theme_ids = [t.id for t in themes]
+    labeled = _run(load_labeled, Path(_setting(ctx, "train", "labeled_dir")), theme_ids)
+    fitted = _run(load_model, model or Path(_setting(ctx, "train", "model")))
+    options = stage.SuggestSettings(
+        n=n if n is not None else int(settings.get("suggest_n", 200)),
+        diversity_weight=float(settings.get("diversity_weight", 0.5)),
+        meeting_weight=float(settings.get("meeting_weight", 0.3)),
+    )
+    suggestions = stage.suggest(
+        classified, fitted, labeled["text"].tolist(),
+        _setting(ctx, "report", "counted_kinds"), options, _meetings(ctx),
+    )
+    output = output or Path(settings.get("suggestions", "data/label_review/suggestions.csv"))
+    paths = stage.write_suggestions(
+        suggestions, output, themes, str(fitted.card.get("model_sha256", ""))[:12]
+    )
+    typer.echo(
+        f"{len(suggestions)} units to label → {paths['csv']}, {paths['xlsx']}, "
+        f"{paths['label_studio']} (Label Studio interface: {paths['label_studio_config']})\n"
+        "The model's guess is pre-filled in `label`: check every row, then "
+        "`tema labels import FILE --annotator NAME`."
+    )
+
+
+def _meetings(ctx: typer.Context) -> dict[str, str]:
+    """doc → meeting from the ingested documents (empty if they are not there)."""
+    from tema import ingest as reading
+
+    path = Path((ctx.obj["params"].get("ingest") or {}).get("documents", ""))
+    if not path.is_file():
+        return {}
+    return {document.doc: document.meeting for document in reading.read_documents(path)}
+
+
+labels_app = typer.Typer(
+    help="Labelled data: import annotators' files, audit labels, measure agreement.",
+    no_args_is_help=True,
+)
+app.add_typer(labels_app, name="labels")
+
+
+@labels_app.command("import")
+def labels_import(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(help="CSV/XLSX (text, label), Label Studio .json or doccano .jsonl.")
+    ],
+    annotator: Annotated[str, typer.Option(help="Who labelled the file.")],
+) -> None:
+    """Add an annotator's labels to data/labeled/ as a new file; never overwrites a label."""
+    from tema.label_exchange import import_labels
+    from tema.params import themes_from
+
+    settings = ctx.obj["params"].get("labels") or {}
+    themes = _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])
+    result = _run(
+        import_labels, file, Path(_setting(ctx, "train", "labeled_dir")), themes, annotator,
+        Path(settings.get("conflicts", "data/label_review/conflicts.csv")),
+    )
+    typer.echo(f"{file}: {result.summary()}")
+
+
+@labels_app.command("audit")
+def labels_audit(
+    ctx: typer.Context,
+    cv_predictions: Annotated[
+        Path | None,
+        typer.Option(help="Out-of-fold predictions (default: train.cv_predictions)."),
+    ] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Review CSV.")] = None,
+) -> None:
+    """Flag likely mislabelled units (confident learning on out-of-fold predictions)."""
+    from tema.files import write_csv
+    from tema.label_quality import audit
+    from tema.labels import load_labeled
+    from tema.params import themes_from
+
+    settings = ctx.obj["params"].get("labels") or {}
+    theme_ids = [t.id for t in _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])]
+    path = cv_predictions or Path(_setting(ctx, "train", "cv_predictions"))
+    oof = _run(_read_csv, path)
+    labeled = _run(load_labeled, Path(_setting(ctx, "train", "labeled_dir")), theme_ids)
+    stale = sorted(set(oof["id"].astype(str)) ^ set(labeled["id"]))
+    if stale:
+        warnings.warn(
+            f"{path}: {len(stale)} unit(s) differ from {_setting(ctx, 'train', 'labeled_dir')} "
+            "(retrain for an up-to-date audit)",
+            stacklevel=1,
+        )
+    flagged = _run(audit, oof, labeled)
+    output = output or Path(settings.get("audit", "data/label_review/audit.csv"))
+    write_csv(flagged, output)
+    typer.echo(
+        f"{len(flagged)} of {len(oof)} labelled units look mislabelled → {output} "
+        "(fill in `decision`; fix labels in data/labeled/ by hand)"
+    )
+    if len(flagged):
+        columns = ["rank", "id", "label", "suggested_label", "p_label", "text"]
+        _print_table(flagged[columns].head(10))
+
+
+@labels_app.command("agreement")
+def labels_agreement(
+    ctx: typer.Context,
+    first: Annotated[Path, typer.Argument(help="One annotator's file (any import format).")],
+    second: Annotated[Path, typer.Argument(help="The other annotator's file.")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="CSV of the disagreements.")
+    ] = None,
+) -> None:
+    """Cohen's kappa, overall and per theme, for two annotators' labels of the same units."""
+    from tema.files import write_csv
+    from tema.label_exchange import read_annotations
+    from tema.label_quality import agreement, format_agreement
+    from tema.params import themes_from
+
+    themes = _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])
+    a = _run(read_annotations, first, themes)
+    b = _run(read_annotations, second, themes)
+    table, disagreements = _run(agreement, a, b, [t.id for t in themes])
+    typer.echo(format_agreement(table, int(table.iloc[0]["units"]), (first.name, second.name)))
+    typer.echo(f"{len(disagreements)} disagreement(s)")
+    if output:
+        write_csv(disagreements, output)
+        typer.echo(f"disagreements → {output}")
+
+
+@app.command("compare-models")
+def compare_models(
+    ctx: typer.Context,
+    old: Annotated[Path, typer.Argument(help="Current model card (.card.json) or model file.")],
+    new: Annotated[Path, typer.Argument(help="New model card or model file.")],
+    on: Annotated[
+        Path | None,
+        typer.Option(
+            help="A labelled CSV neither model trained on: score both on it (needs model files)."
+        ),
+    ] = None,
+) -> None:
+    """Per-theme F1 change between two models, with 95% intervals."""
+    from tema import promote
+    from tema.labels import read_label_file
+    from tema.model import load_model
+    from tema.params import themes_from
+
+    theme_ids = [t.id for t in _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])]
+    if on is None:
+        comparison = _run(
+            promote.compare_cards, _run(promote.read_card, old), _run(promote.read_card, new),
+            theme_ids,
+        )
+    else:
+        models = [
+            _run(load_model, path if path.suffix != ".json" else _model_of_card(path))
+            for path in (old, new)
+        ]
+        units = _run(read_label_file, on, theme_ids)
+        texts = units["text"].tolist()
+        comparison = promote.compare_on_units(
+            units["label"], models[0].predict(texts)["theme"], models[1].predict(texts)["theme"],
+            theme_ids, "labelled file", f"{len(units)} units of {on}",
+        )
+    typer.echo(promote.format_comparison(comparison))
+
+
+def _model_of_card(card: Path) -> Path:
+    name = card.name.removesuffix(".card.json")
+    return card.with_name(name + ".joblib")
 
 
 def _confusion(path: Path, theme_ids: list[str]) -> pd.DataFrame | None:

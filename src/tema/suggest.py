@@ -1,0 +1,258 @@
+"""Active learning: which unlabelled units are worth labelling next.
+
+Candidates are the classified units of the counted kinds whose text is not labelled
+yet (nor a near copy of a labelled text). The pick is greedy and deterministic:
+
+- **uncertainty**: 1 − (p₁ − p₂), the margin between the model's two most likely
+  themes; a unit the model cannot separate teaches it the most;
+- **diversity**: minus `diversity_weight` × the highest similarity (character
+  n-grams) to a unit already picked, so near-identical sentences are not picked twice;
+- **spread over meetings**: minus `meeting_weight` × how far the unit's meeting is
+  towards its fair share (n / meetings) of the picks;
+- **spread over themes**: picks go round the model's guessed themes in turn, the best
+  scored unit of each theme first, so every theme gets new examples.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tema.files import atomic_write, write_csv
+from tema.label_exchange import label_studio_config, write_label_studio_tasks
+from tema.labels import NEAR_DUPLICATE_SIMILARITY, nearest_texts, normalise_for_comparison
+from tema.labels import text_profiles as _profiles
+from tema.params import Theme
+
+SUGGESTION_COLUMNS = (
+    "id",
+    "text",
+    "label",
+    "second_label",
+    "model_theme",
+    "model_confidence",
+    "model_second_theme",
+    "uncertainty",
+    "meeting",
+    "doc",
+    "unit",
+    "kind",
+    "comment",
+)
+
+
+@dataclass(frozen=True)
+class SuggestSettings:
+    n: int = 200
+    diversity_weight: float = 0.5
+    meeting_weight: float = 0.3
+
+
+def suggestion_id(text: str) -> str:
+    """A stable id for a suggested unit: the same text always gets the same id."""
+    return "s-" + hashlib.sha256(normalise_for_comparison(text).encode("utf-8")).hexdigest()[:10]
+
+
+def candidate_units(
+    classified: pd.DataFrame, labeled_texts: list[str], counted_kinds: list[str]
+) -> pd.DataFrame:
+    """Counted, not-yet-labelled units, each text once (first occurrence kept)."""
+    frame = classified.copy()
+    if "kind" in frame:
+        frame = frame[frame["kind"].isin(counted_kinds)]
+    if "repeat_of" in frame:  # a unit repeated from another document is labelled there
+        repeat = frame["repeat_of"]
+        frame = frame[repeat.isna() | repeat.astype(str).str.strip().isin(["", "nan"])]
+    frame = frame[frame["text"].astype(str).str.strip() != ""]
+    keys = frame["text"].astype(str).map(normalise_for_comparison)
+    labelled = {normalise_for_comparison(text) for text in labeled_texts}
+    frame = frame[(keys != "") & ~keys.isin(labelled) & ~keys.duplicated()]
+    if len(frame) and labeled_texts:
+        _, similarity = nearest_texts(frame["text"].astype(str).tolist(), list(labeled_texts))
+        frame = frame[similarity <= NEAR_DUPLICATE_SIMILARITY]
+    return frame.reset_index(drop=True)
+
+
+def margin_uncertainty(probabilities: np.ndarray) -> np.ndarray:
+    if probabilities.shape[1] < 2:
+        return np.zeros(len(probabilities))
+    top = np.sort(probabilities, axis=1)
+    return 1.0 - (top[:, -1] - top[:, -2])
+
+
+def select(
+    candidates: pd.DataFrame,
+    uncertainty: np.ndarray,
+    guessed: np.ndarray,
+    settings: SuggestSettings,
+) -> list[int]:
+    """Indices of the picked candidates, in the order picked (see the module docstring)."""
+    n = min(settings.n, len(candidates))
+    if n <= 0:
+        return []
+    texts = candidates["text"].astype(str).tolist()
+    vectors = _profiles().fit_transform(texts)
+    meetings = candidates["meeting"].astype(str).to_numpy()
+    meeting_ids, meeting_of = np.unique(meetings, return_inverse=True)
+    fair_share = max(1, math.ceil(n / len(meeting_ids)))
+    picked_per_meeting = np.zeros(len(meeting_ids))
+    closest = np.zeros(len(candidates))  # highest similarity to anything picked
+    available = np.ones(len(candidates), dtype=bool)
+    themes = sorted(set(guessed), key=lambda theme: (-np.sum(guessed == theme), theme))
+    picked: list[int] = []
+    turn = 0
+    while len(picked) < n:
+        theme = themes[turn % len(themes)]
+        turn += 1
+        pool = np.flatnonzero(available & (guessed == theme))
+        if len(pool) == 0:
+            if not available.any():
+                break
+            continue
+        score = (
+            uncertainty[pool]
+            - settings.diversity_weight * closest[pool]
+            - settings.meeting_weight * picked_per_meeting[meeting_of[pool]] / fair_share
+        )
+        best = int(pool[np.argmax(score)])  # argmax: the first of equals, so deterministic
+        picked.append(best)
+        available[best] = False
+        picked_per_meeting[meeting_of[best]] += 1
+        closest = np.maximum(closest, (vectors @ vectors[best].T).toarray().ravel())
+    return picked
+
+
+def suggest(
+    classified: pd.DataFrame,
+    model: Any,
+    labeled_texts: list[str],
+    counted_kinds: list[str],
+    settings: SuggestSettings,
+    meetings: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """The units to label next, with the model's guess pre-filled as `label`."""
+    candidates = candidate_units(classified, labeled_texts, counted_kinds)
+    if candidates.empty:
+        return pd.DataFrame(columns=list(SUGGESTION_COLUMNS))
+    doc = candidates["doc"].astype(str) if "doc" in candidates else pd.Series("", candidates.index)
+    candidates["meeting"] = doc.map(lambda name: (meetings or {}).get(name, name))
+    texts = candidates["text"].astype(str).tolist()
+    probabilities = model.classifier.predict_proba(texts)
+    decisions = model.predict(texts)
+    uncertainty = margin_uncertainty(probabilities)
+    guessed = decisions["theme"].to_numpy(dtype=object)
+    order = select(candidates, uncertainty, guessed, settings)
+    chosen = candidates.iloc[order].reset_index(drop=True)
+    chosen_decisions = decisions.iloc[order].reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "id": chosen["text"].astype(str).map(suggestion_id),
+            "text": chosen["text"].astype(str),
+            "label": chosen_decisions["theme"],
+            "second_label": chosen_decisions["second_theme"],
+            "model_theme": chosen_decisions["theme"],
+            "model_confidence": chosen_decisions["confidence"],
+            "model_second_theme": chosen_decisions["second_theme"],
+            "uncertainty": np.round(uncertainty[order], 4),
+            "meeting": chosen["meeting"],
+            "doc": doc.iloc[order].to_numpy() if len(order) else [],
+            "unit": chosen.get("unit", ""),
+            "kind": chosen.get("kind", ""),
+            "comment": "",
+        },
+        columns=list(SUGGESTION_COLUMNS),
+    )
+
+
+def output_paths(csv_path: str | Path) -> dict[str, Path]:
+    csv_path = Path(csv_path)
+    stem = csv_path.with_suffix("")
+    return {
+        "csv": csv_path,
+        "xlsx": stem.with_suffix(".xlsx"),
+        "label_studio": stem.with_name(stem.name + ".labelstudio.json"),
+        "label_studio_config": stem.with_name(stem.name + ".labelstudio.xml"),
+    }
+
+
+def write_suggestions(
+    suggestions: pd.DataFrame, csv_path: str | Path, themes: list[Theme], model_version: str = ""
+) -> dict[str, Path]:
+    """CSV, XLSX (with a theme drop-down) and Label Studio import JSON plus its interface."""
+    paths = output_paths(csv_path)
+    write_csv(suggestions, paths["csv"])
+    _write_xlsx(suggestions, paths["xlsx"], themes)
+    write_label_studio_tasks(label_studio_tasks(suggestions, model_version), paths["label_studio"])
+    with atomic_write(paths["label_studio_config"]) as handle:
+        handle.write(label_studio_config(themes))
+    return paths
+
+
+def _write_xlsx(suggestions: pd.DataFrame, path: Path, themes: list[Theme]) -> None:
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    with atomic_write(path, mode="wb") as handle, pd.ExcelWriter(
+        handle, engine="openpyxl"
+    ) as writer:
+        suggestions.to_excel(writer, sheet_name="suggestions", index=False)
+        pd.DataFrame(
+            [{"id": t.id, "nb": t.nb, "en": t.en} for t in themes]
+        ).to_excel(writer, sheet_name="themes", index=False)
+        sheet = writer.sheets["suggestions"]
+        sheet.freeze_panes = "A2"
+        sheet.column_dimensions["B"].width = 80
+        if len(suggestions):
+            last = len(suggestions) + 1
+            ids = ",".join(theme.id for theme in themes)
+            for column in ("C", "D"):  # label, second_label
+                check = DataValidation(type="list", formula1=f'"{ids}"', allow_blank=True)
+                check.add(f"{column}2:{column}{last}")
+                sheet.add_data_validation(check)
+
+
+def label_studio_tasks(suggestions: pd.DataFrame, model_version: str = "") -> list[dict]:
+    """Label Studio import tasks, the model's guess as a pre-annotation (prediction)."""
+    tasks = []
+    for row in suggestions.itertuples(index=False):
+        result = [
+            {
+                "from_name": "theme",
+                "to_name": "text",
+                "type": "choices",
+                "value": {"choices": [row.model_theme]},
+            }
+        ]
+        if row.model_second_theme:
+            result.append(
+                {
+                    "from_name": "second_theme",
+                    "to_name": "text",
+                    "type": "choices",
+                    "value": {"choices": [row.model_second_theme]},
+                }
+            )
+        tasks.append(
+            {
+                "data": {
+                    "text": row.text,
+                    "suggestion_id": row.id,
+                    "meeting": str(row.meeting),
+                    "doc": str(row.doc),
+                    "unit": str(row.unit),
+                },
+                "predictions": [
+                    {
+                        "model_version": model_version,
+                        "score": float(row.model_confidence),
+                        "result": result,
+                    }
+                ],
+            }
+        )
+    return tasks

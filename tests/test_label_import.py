@@ -1,0 +1,256 @@
+"""`tema labels import`: every format, validation naming file and line, no lost labels."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+from typer.testing import CliRunner
+
+from conftest import tiny_rows, write_labeled_csv
+from tema.cli import app
+from tema.errors import InputError
+from tema.label_exchange import import_labels, read_incoming
+from tema.labels import load_labeled
+from tema.params import load_params, themes_from
+
+REPO = Path(__file__).resolve().parent.parent
+THEMES = themes_from(load_params(REPO / "params.yaml"))
+IDS = [t.id for t in THEMES]
+DAY = date(2026, 3, 14)
+
+NEW = [
+    ("Kommunen bør bygge flere utleieboliger for store familier", "housing", ""),
+    ("Språkpraksis i barnehagen gir både jobb og norsk", "employers", "education"),
+    ("Sjakklubben har åpnet dørene for nyankomne barn", "voluntary", ""),
+]
+
+
+def write_csv_file(path: Path, rows: list[dict], delimiter: str = ",") -> Path:
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, delimiter=delimiter)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def write_xlsx_file(path: Path, rows: list[dict]) -> Path:
+    workbook = Workbook()
+    sheet = workbook.active
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    sheet.append(columns)
+    for row in rows:
+        sheet.append([row.get(column) for column in columns])
+    workbook.save(path)
+    return path
+
+
+def label_studio_export(path: Path, rows: list[tuple[str, str, str]]) -> Path:
+    tasks = []
+    for number, (text, label, second) in enumerate(rows, start=1):
+        result = [{"from_name": "theme", "to_name": "text", "type": "choices",
+                   "value": {"choices": [label]}}]
+        if second:
+            result.append({"from_name": "second_theme", "to_name": "text", "type": "choices",
+                           "value": {"choices": [second]}})
+        tasks.append(
+            {
+                "id": number,
+                "data": {"text": text, "suggestion_id": f"s-{number}"},
+                "annotations": [
+                    # a cancelled annotation first: it must be ignored
+                    {"was_cancelled": True, "result": [
+                        {"from_name": "theme", "value": {"choices": ["other"]}}]},
+                    {"completed_by": 1, "was_cancelled": False, "result": result},
+                ],
+            }
+        )
+    path.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def label_studio_min(path: Path, rows: list[tuple[str, str, str]]) -> Path:
+    tasks = [{"id": n, "text": t, "theme": label, "second_theme": second or None}
+             for n, (t, label, second) in enumerate(rows)]
+    path.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def doccano(path: Path, rows: list[tuple[str, str, str]]) -> Path:
+    lines = [json.dumps({"id": n, "text": t, "label": [label] + ([second] if second else [])},
+                        ensure_ascii=False) for n, (t, label, second) in enumerate(rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def table_rows(rows):
+    return [{"id": f"x{n}", "text": t, "label": label, "second_label": second, "note": "ok"}
+            for n, (t, label, second) in enumerate(rows)]
+
+
+WRITERS = {
+    "csv": lambda p, rows: write_csv_file(p.with_suffix(".csv"), table_rows(rows)),
+    "csv-semicolon": lambda p, rows: write_csv_file(p.with_suffix(".csv"), table_rows(rows), ";"),
+    "xlsx": lambda p, rows: write_xlsx_file(p.with_suffix(".xlsx"), table_rows(rows)),
+    "label-studio": lambda p, rows: label_studio_export(p.with_suffix(".json"), rows),
+    "label-studio-min": lambda p, rows: label_studio_min(p.with_suffix(".json"), rows),
+    "doccano": lambda p, rows: doccano(p.with_suffix(".jsonl"), rows),
+}
+
+
+@pytest.fixture
+def labeled_dir(tmp_path: Path) -> Path:
+    directory = tmp_path / "labeled"
+    directory.mkdir()
+    write_labeled_csv(directory / "tiny.csv", tiny_rows())
+    return directory
+
+
+@pytest.mark.parametrize("fmt", sorted(WRITERS))
+def test_every_format_reads_text_label_and_second_label(tmp_path: Path, fmt: str):
+    path = WRITERS[fmt](tmp_path / "in", NEW)
+    rows, unlabelled = read_incoming(path, THEMES)
+    assert [(r.text, r.label, r.second_label) for r in rows] == NEW
+    assert unlabelled == 0
+
+
+@pytest.mark.parametrize("fmt", sorted(WRITERS))
+def test_import_appends_a_new_file_and_is_idempotent(tmp_path, labeled_dir, fmt):
+    before = {p.name: p.read_bytes() for p in labeled_dir.glob("*.csv")}
+    path = WRITERS[fmt](tmp_path / "in", NEW)
+    conflicts = tmp_path / "review" / "conflicts.csv"
+    result = import_labels(path, labeled_dir, THEMES, "kari.n", conflicts, today=DAY)
+    assert result.written is not None and result.written.parent == labeled_dir
+    assert result.written.name.startswith("import-2026-03-14-kari.n-")
+    assert len(result.added) == 3
+    for name, content in before.items():  # nothing existing touched
+        assert (labeled_dir / name).read_bytes() == content
+    labeled = load_labeled(labeled_dir, IDS)
+    new = labeled[labeled["file"] == str(result.written)]
+    assert list(zip(new["text"], new["label"], new["second_label"], strict=True)) == NEW
+    assert set(new["annotator"]) == {"kari.n"} and new["batch"].nunique() == 1
+    saved = pd.read_csv(result.written, dtype=str, keep_default_na=False)
+    assert set(saved["labeled_on"]) == {"2026-03-14"}
+
+    snapshot = {p.name: p.read_bytes() for p in labeled_dir.glob("*.csv")}
+    again = import_labels(path, labeled_dir, THEMES, "kari.n", conflicts, today=date(2026, 4, 1))
+    assert again.written is None and len(again.added) == 0 and again.already_labelled == 3
+    assert {p.name: p.read_bytes() for p in labeled_dir.glob("*.csv")} == snapshot
+    assert not conflicts.exists()
+
+
+@pytest.mark.parametrize(
+    ("rows", "line", "message"),
+    [
+        ([{"text": "Noe om bolig", "label": "boliger"}], 2, "unknown theme 'boliger'"),
+        ([{"text": "Noe om bolig", "label": "housing"}, {"text": "  ", "label": "housing"}],
+         3, "empty text"),
+        ([{"text": "Noe om bolig", "label": "housing", "second_label": "housing"}],
+         2, "second_label repeats label"),
+        ([{"text": "Noe om bolig", "label": "", "second_label": "housing"}],
+         2, "without a label"),
+        ([{"tekst": "Noe om bolig", "label": "housing"}], 1, "missing column(s) text"),
+    ],
+)
+def test_bad_rows_name_file_and_line_and_write_nothing(tmp_path, labeled_dir, rows, line, message):
+    path = write_csv_file(tmp_path / "round.csv", rows)
+    before = sorted(p.name for p in labeled_dir.iterdir())
+    with pytest.raises(InputError) as error:
+        import_labels(path, labeled_dir, THEMES, "kari.n", tmp_path / "c.csv", today=DAY)
+    assert error.value.line == line
+    assert message in str(error.value) and str(path) in str(error.value)
+    assert sorted(p.name for p in labeled_dir.iterdir()) == before
+
+
+def test_json_errors_name_the_task(tmp_path: Path):
+    path = label_studio_export(tmp_path / "ls.json", [("Tekst om skole", "skole", "")])
+    with pytest.raises(InputError, match="task 1: unknown theme 'skole'"):
+        read_incoming(path, THEMES)
+    broken = tmp_path / "bad.jsonl"
+    broken.write_text('{"text": "a", "label": ["housing"]}\n{"text": \n', encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        read_incoming(broken, THEMES)
+    assert error.value.line == 2
+
+
+def test_display_names_blank_and_unlabelled_rows(tmp_path: Path):
+    path = write_csv_file(
+        tmp_path / "names.csv",
+        [
+            {"text": "Flere kommunale boliger", "label": "Bolig"},
+            {"text": "Frivillige driver leksehjelp", "label": "voluntary sector"},
+            {"text": "", "label": ""},
+            {"text": "Ikke merket ennå", "label": ""},
+        ],
+    )
+    rows, unlabelled = read_incoming(path, THEMES)
+    assert [r.label for r in rows] == ["housing", "voluntary"]
+    assert unlabelled == 1
+
+
+def test_conflicts_are_written_once_and_nothing_is_overwritten(tmp_path, labeled_dir):
+    existing = tiny_rows()[0]  # an education unit
+    near = existing["text"] + "!"  # the same text but for punctuation
+    path = write_csv_file(
+        tmp_path / "round.csv",
+        [
+            {"text": near, "label": "housing"},  # conflict with the existing label
+            {"text": tiny_rows()[10]["text"], "label": tiny_rows()[10]["label"]},  # same
+            {"text": NEW[0][0], "label": "housing"},
+            {"text": NEW[0][0] + " ", "label": "other"},  # contradicts a row of the same file
+        ],
+    )
+    conflicts = tmp_path / "review" / "conflicts.csv"
+    result = import_labels(path, labeled_dir, THEMES, "ola", conflicts, today=DAY)
+    assert len(result.added) == 1 and result.already_labelled == 1
+    table = pd.read_csv(conflicts, dtype=str, keep_default_na=False)
+    assert list(table["new_label"]) == ["housing", "other"]
+    assert list(table["existing_label"]) == ["education", "housing"]
+    assert table.loc[0, "existing_id"] == existing["id"]
+    assert "tiny.csv, line 2" in table.loc[0, "existing_where"]
+    assert table.loc[0, "source_where"] == "line 2"
+    labeled = load_labeled(labeled_dir, IDS)
+    assert labeled.set_index("id").at[existing["id"], "label"] == "education"
+
+    before = conflicts.read_bytes()
+    import_labels(path, labeled_dir, THEMES, "ola", conflicts, today=DAY)
+    assert conflicts.read_bytes() == before
+
+
+def test_near_copies_of_labelled_texts_are_skipped_or_conflicts(tmp_path, labeled_dir):
+    text = "Fagbrev for voksne innvandrere gjennom lærlingordningen"  # in TINY_LABELED
+    path = write_csv_file(
+        tmp_path / "near.csv",
+        [{"text": text.replace("voksne", "voksne,"), "label": "education"},
+         {"text": text.replace("gjennom", "gjennom hele"), "label": "employers"}],
+    )
+    result = import_labels(path, labeled_dir, THEMES, "ola", tmp_path / "c.csv", today=DAY)
+    assert result.already_labelled == 1
+    assert list(result.conflicts["match"]) == ["near copy"]
+    assert result.written is None
+
+
+def test_cli_import_prints_a_summary(tmp_path, labeled_dir, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "params.yaml").write_text(
+        (REPO / "params.yaml").read_text(encoding="utf-8").replace(
+            "labeled_dir: data/labeled", f"labeled_dir: {labeled_dir}"
+        ),
+        encoding="utf-8",
+    )
+    path = WRITERS["csv"](tmp_path / "in", NEW)
+    result = CliRunner().invoke(app, ["labels", "import", str(path), "--annotator", "kari.n"])
+    assert result.exit_code == 0, result.output
+    assert "3 new labelled unit(s)" in result.output
+    result = CliRunner().invoke(app, ["labels", "import", str(path), "--annotator", "kari.n"])
+    assert "0 new labelled unit(s); 3 already labelled" in result.output
+    bad = write_csv_file(tmp_path / "bad.csv", [{"text": "x y", "label": "nope"}])
+    result = CliRunner().invoke(app, ["labels", "import", str(bad), "--annotator", "kari.n"])
+    assert result.exit_code == 1
+    assert "bad.csv, line 2: unknown theme 'nope'" in result.output

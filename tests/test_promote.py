@@ -1,0 +1,126 @@
+"""The promotion gate: comparisons on the same units, and the rule that decides."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tema.promote import (
+    DEFAULT_SETTINGS,
+    Comparison,
+    check_new_labels,
+    compare_cards,
+    compare_on_units,
+    format_comparison,
+    judge,
+    new_units,
+    shared_oof_comparison,
+)
+
+THEMES = ["a", "b", "c"]
+
+
+def comparison(current: float, low: float, candidate: float, themes: dict) -> Comparison:
+    return Comparison(
+        "test", "",
+        None,
+        {"current": current, "current_ci_low": low, "current_ci_high": current + 0.02,
+         "candidate": candidate, "change": candidate - current},
+        {t: {"current": old, "candidate": new, "change": new - old}
+         for t, (old, new) in themes.items()},
+    )
+
+
+@pytest.mark.parametrize(
+    ("macro", "themes", "reasons"),
+    [
+        ((0.80, 0.78, 0.82), {"a": (0.8, 0.9), "b": (0.8, 0.76)}, []),
+        ((0.80, 0.78, 0.79), {"a": (0.8, 0.75)}, []),  # exactly 0.05: allowed
+        ((0.80, 0.78, 0.77), {"a": (0.8, 0.8)}, ["macro-F1 0.770 is below"]),
+        ((0.80, 0.78, 0.85), {"a": (0.9, 0.84)}, ["a F1 drops by 0.060"]),
+        ((0.80, 0.78, 0.70), {"a": (0.9, 0.5), "b": (0.9, 0.9)},
+         ["macro-F1 0.700", "a F1 drops by 0.400"]),
+    ],
+)
+def test_gate_rule(macro, themes, reasons):
+    found = judge(comparison(*macro, themes), max_theme_drop=0.05)
+    assert len(found) == len(reasons)
+    for reason, expected in zip(found, reasons, strict=True):
+        assert reason.startswith(expected)
+
+
+def test_paired_comparison_on_the_same_units():
+    truth = np.array(list("aabbcc") * 10, dtype=object)
+    current = truth.copy()
+    current[:12] = "c"  # the current model gets some a and b wrong
+    result = compare_on_units(truth, current, truth, THEMES, "x", "y", seed=1, resamples=300)
+    assert result.macro["candidate"] == 1.0 and result.macro["current"] < 1.0
+    assert result.macro["change_ci_low"] > 0  # a clear gain, even paired-bootstrapped
+    assert result.per_theme["c"]["support"] == 20
+    assert result.n_units == 60
+    assert not judge(result, 0.05)
+    backwards = compare_on_units(truth, truth, current, THEMES, "x", "y", resamples=300)
+    assert judge(backwards, 0.05)
+    assert "95% CI of change" in format_comparison(result)
+
+
+def test_shared_oof_uses_only_units_with_the_same_text_and_label():
+    current = pd.DataFrame({"id": ["1", "2", "3", "4"], "text": ["t1", "t2", "t3", "t4"],
+                            "label": ["a", "b", "a", "b"], "theme": ["a", "b", "b", "b"]})
+    candidate = pd.DataFrame({"id": ["1", "2", "3", "4", "5"],
+                              "text": ["t1", "t2", "t3", "t4 changed", "t5"],
+                              "label": ["a", "b", "a", "b", "a"],
+                              "theme": ["a", "b", "a", "a", "a"]})
+    result = shared_oof_comparison(current, candidate, ["a", "b"], seed=0, resamples=50)
+    assert result is not None and result.n_units == 3
+    assert result.macro["candidate"] == 1.0
+
+
+def test_card_comparison_says_the_label_sets_differ():
+    def card(value: float, sha: str, n: int) -> dict:
+        score = {"value": value, "ci_low": value - 0.02, "ci_high": value + 0.02}
+        return {"training_data_sha256": sha, "n_training_units": n,
+                "cross_validation": {"macro_f1": score,
+                                     "per_theme_f1": {t: score for t in THEMES}}}
+
+    result = compare_cards(card(0.8, "x", 100), card(0.85, "y", 150), THEMES)
+    assert "100 vs 150 units: not the same test" in result.description
+    assert result.per_theme["a"]["change"] == pytest.approx(0.05)
+    assert not judge(result, 0.05)
+    assert "0.85" in format_comparison(result)
+
+
+class Guesser:
+    """A 'current model' that is 80% sure of the first letter of each text."""
+
+    class classifier:  # mimics ThemeModel.classifier
+        classes_ = np.array(THEMES, dtype=object)
+
+        @classmethod
+        def predict_proba(cls, texts):
+            rows = np.full((len(texts), 3), 0.1)
+            for i, text in enumerate(texts):
+                rows[i, THEMES.index(text[0])] = 0.8
+            return rows
+
+
+@pytest.mark.parametrize(
+    ("wrong", "suspect"),
+    [(0, False), (8, False), (20, True), (40, True)],  # of 40 new labels; 80% expected right
+)
+def test_new_labels_far_below_the_models_confidence_are_suspect(wrong: int, suspect: bool):
+    texts = [f"{THEMES[i % 3]} tekst {i}" for i in range(40)]
+    labels = [THEMES[(i + (1 if i < wrong else 0)) % 3] for i in range(40)]
+    new = pd.DataFrame({"id": range(40), "text": texts, "label": labels})
+    check = check_new_labels(Guesser(), new, DEFAULT_SETTINGS)
+    assert check["expected_from_confidence"] == pytest.approx(0.8)
+    assert bool(check["suspect"]) is suspect
+
+
+def test_new_units_are_those_the_current_cv_did_not_have():
+    current = pd.DataFrame({"id": ["1", "2"], "text": ["a", "b"], "label": ["a", "b"]})
+    candidate = pd.DataFrame(
+        {"id": ["1", "2", "3"], "text": ["a", "b", "c"], "label": ["a", "c", "c"]}
+    )
+    assert new_units(current, candidate)["id"].tolist() == ["2", "3"]

@@ -1,0 +1,150 @@
+"""`tema suggest`: uncertain, varied units spread over meetings and themes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from tema.label_exchange import read_incoming
+from tema.params import load_params, themes_from
+from tema.suggest import (
+    SuggestSettings,
+    candidate_units,
+    margin_uncertainty,
+    select,
+    suggest,
+    suggestion_id,
+    write_suggestions,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+THEMES = themes_from(load_params(REPO / "params.yaml"))
+
+
+def units(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"doc": doc, "unit": n, "kind": kind, "text": text, "repeat_of": np.nan}
+         for n, (doc, kind, text) in enumerate(rows)]
+    )
+
+
+def test_candidates_are_counted_unlabelled_and_unique():
+    frame = units(
+        [
+            ("a", "sentence", "Flere boliger til store familier i byen"),
+            ("a", "heading", "Bolig"),  # not a counted kind
+            ("b", "sentence", "Flere boliger til store familier i byen!"),  # same text
+            ("b", "bullet", "Norskkurs på kveldstid for dem som er i jobb"),  # labelled
+            ("b", "answer", "Norskkurs på kveldstid for dem som er i jobb."),  # near copy
+            ("c", "answer", "Idrettslaget trenger flere trenere"),
+            ("c", "answer", "Noe som ble sagt i et annet dokument først"),
+        ]
+    )
+    frame.loc[6, "repeat_of"] = 3.0  # as `_read_csv` reads it: NaN or a number
+    kept = candidate_units(
+        frame, ["norskkurs på kveldstid for dem som er i jobb"], ["sentence", "bullet", "answer"]
+    )
+    assert kept["text"].tolist() == [
+        "Flere boliger til store familier i byen",
+        "Idrettslaget trenger flere trenere",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("probabilities", "expected"),
+    [([[0.5, 0.5, 0.0]], 1.0), ([[1.0, 0.0, 0.0]], 0.0), ([[0.6, 0.3, 0.1]], 0.7)],
+)
+def test_margin_uncertainty(probabilities, expected):
+    assert margin_uncertainty(np.array(probabilities))[0] == pytest.approx(expected)
+
+
+def test_select_goes_round_themes_meetings_and_skips_near_copies():
+    texts = [
+        "Kommunen bør kjøpe flere små leiligheter",
+        "Kommunen bør kjøpe flere små leiligheter i sentrum",  # nearly the one above
+        "Norskkurs på kveldstid for dem som jobber",
+        "Arbeidsgivere må tørre å ansette",
+        "Idrettslaget trenger trenere",
+        "Fordommer møter vi overalt",
+        "Lunsjen var god",
+        "Startlån til unge familier",
+    ]
+    frame = pd.DataFrame(
+        {"text": texts, "meeting": ["m1", "m1", "m1", "m1", "m2", "m2", "m2", "m2"]}
+    )
+    uncertainty = np.array([0.9, 0.89, 0.8, 0.7, 0.3, 0.2, 0.6, 0.1])
+    guessed = np.array(["a", "a", "a", "a", "a", "b", "b", "b"], dtype=object)
+    picked = select(frame, uncertainty, guessed, SuggestSettings(n=4, diversity_weight=0.5))
+    assert len(picked) == len(set(picked)) == 4
+    assert set(guessed[picked]) == {"a", "b"}  # both themes
+    assert set(frame["meeting"].iloc[picked]) == {"m1", "m2"}  # both meetings
+    assert 0 in picked and 1 not in picked  # the near copy loses to something new
+    assert select(frame, uncertainty, guessed, SuggestSettings(n=50)) != []
+    assert len(select(frame, uncertainty, guessed, SuggestSettings(n=50))) == 8
+
+
+class FakeModel:
+    """Probabilities from keywords: enough to exercise `suggest` without training."""
+
+    classes = np.array(["housing", "other"], dtype=object)
+
+    class classifier:  # mimics ThemeModel.classifier
+        @staticmethod
+        def predict_proba(texts):
+            return np.array([[0.55, 0.45] if "bolig" in t else [0.1, 0.9] for t in texts])
+
+    def predict(self, texts):
+        p = self.classifier.predict_proba(texts)
+        return pd.DataFrame(
+            {
+                "theme": self.classes[p.argmax(axis=1)],
+                "confidence": p.max(axis=1),
+                "second_theme": np.where(p.min(axis=1) >= 0.3, "other", ""),
+                "uncertain": p.max(axis=1) < 0.6,
+            }
+        )
+
+
+def test_suggest_writes_csv_xlsx_and_label_studio_that_import_reads(tmp_path: Path):
+    frame = units(
+        [("a", "sentence", "Startlån og boliger for unge"),
+         ("b", "sentence", "Møtet ble avsluttet med kaffe"),
+         ("b", "sentence", "Kommunale boliger må pusses opp")]
+    )
+    out = suggest(frame, FakeModel(), [], ["sentence"], SuggestSettings(n=3),
+                  meetings={"a": "Bodø", "b": "Tromsø"})
+    assert out["label"].tolist()[0] == "housing"  # the guess is pre-filled
+    assert set(out["meeting"]) == {"Bodø", "Tromsø"}
+    assert out["id"].tolist()[0] == suggestion_id(out["text"].tolist()[0])
+    paths = write_suggestions(out, tmp_path / "s" / "next.csv", THEMES, "abc123")
+    assert {p.name for p in paths.values()} == {
+        "next.csv", "next.xlsx", "next.labelstudio.json", "next.labelstudio.xml"
+    }
+    sheet = load_workbook(paths["xlsx"]).worksheets[0]
+    assert [cell.value for cell in sheet[1]][:3] == ["id", "text", "label"]
+    tasks = json.loads(paths["label_studio"].read_text(encoding="utf-8"))
+    assert tasks[0]["predictions"][0]["result"][0]["value"]["choices"] == ["housing"]
+    assert 'name="second_theme"' in paths["label_studio_config"].read_text(encoding="utf-8")
+    # An annotator who accepts the guesses: each exported file reads back as labels.
+    for path in (paths["csv"], paths["xlsx"]):
+        rows, _ = read_incoming(path, THEMES)
+        assert [r.label for r in rows] == out["label"].tolist()
+    for task in tasks:  # Label Studio: predictions become annotations once accepted
+        task["annotations"] = task.pop("predictions")
+    accepted = tmp_path / "export.json"
+    accepted.write_text(json.dumps(tasks), encoding="utf-8")
+    rows, _ = read_incoming(accepted, THEMES)
+    assert [(r.label, r.second_label) for r in rows] == list(
+        zip(out["label"], out["second_label"], strict=True)
+    )
+
+
+def test_nothing_to_suggest_gives_an_empty_table():
+    frame = units([("a", "heading", "Bolig")])
+    out = suggest(frame, FakeModel(), [], ["sentence"], SuggestSettings(n=5))
+    assert out.empty and "label" in out.columns
