@@ -131,3 +131,15 @@ def train_settings() -> dict:
             "calibration_folds": 2,
         },
     }
+
+
+@pytest.fixture(scope="session")
+def trained_tiny(tmp_path_factory, train_settings):
+    """(labelled frame, model, out-of-fold rows) of the tiny set, trained once per run."""
+    from tema.labels import load_labeled
+    from tema.train import train
+
+    directory = tmp_path_factory.mktemp("labeled")
+    write_labeled_csv(directory / "tiny.csv", tiny_rows())
+    labeled = load_labeled(directory, THEMES)
+    return labeled, *train(labeled, THEMES, train_settings)

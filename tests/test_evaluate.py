@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import THEMES, tiny_rows, write_labeled_csv
+from conftest import THEMES
 from tema.evaluate import (
     calibration_rows,
     confusion_rows,
@@ -14,16 +14,11 @@ from tema.evaluate import (
     learning_curve,
     per_theme_scores,
 )
-from tema.labels import load_labeled
-from tema.train import train
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory, train_settings):
-    directory = tmp_path_factory.mktemp("labeled")
-    write_labeled_csv(directory / "tiny.csv", tiny_rows())
-    labeled = load_labeled(directory, THEMES)
-    return labeled, *train(labeled, THEMES, train_settings)
+def trained(trained_tiny):
+    return trained_tiny
 
 
 def test_per_theme_scores_count_every_theme():

@@ -12,7 +12,7 @@ import pytest
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
-from conftest import tiny_rows, write_labeled_csv
+from conftest import tiny_rows
 from tema.cli import app
 from tema.errors import InputError
 from tema.label_exchange import import_labels, read_incoming
@@ -105,11 +105,8 @@ WRITERS = {
 
 
 @pytest.fixture
-def labeled_dir(tmp_path: Path) -> Path:
-    directory = tmp_path / "labeled"
-    directory.mkdir()
-    write_labeled_csv(directory / "tiny.csv", tiny_rows())
-    return directory
+def labeled_dir(tiny_labeled_dir: Path) -> Path:
+    return tiny_labeled_dir
 
 
 @pytest.mark.parametrize("fmt", sorted(WRITERS))

@@ -3,18 +3,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from conftest import THEMES, tiny_rows, write_labeled_csv
+from conftest import THEMES
 from tema.errors import TemaError
-from tema.labels import load_labeled
 from tema.train import train, training_data_hash
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory, train_settings):
-    directory = tmp_path_factory.mktemp("labeled")
-    write_labeled_csv(directory / "tiny.csv", tiny_rows())
-    labeled = load_labeled(directory, THEMES)
-    return labeled, *train(labeled, THEMES, train_settings)
+def trained(trained_tiny):
+    return trained_tiny
 
 
 def test_card_reports_cross_validated_scores_with_intervals(trained):
