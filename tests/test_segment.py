@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tema.segment import (
-    COUNTED_KINDS,
+    BODY_KINDS,
     FRAME_COLUMNS,
     SENTENCIZER,
     UNIT_KINDS,
@@ -56,7 +56,7 @@ def assert_well_formed(text: str, units: list[Unit]) -> None:
         covered.update(range(unit.start, unit.end))
         if unit.repeat_of is not None:
             assert unit.kind == "quote"
-            assert units[unit.repeat_of].kind in COUNTED_KINDS
+            assert units[unit.repeat_of].kind in BODY_KINDS
     missing = [i for i, char in enumerate(text) if not char.isspace() and i not in covered]
     assert not missing, f"characters outside every unit: {[text[i] for i in missing[:10]]}"
 

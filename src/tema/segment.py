@@ -45,7 +45,9 @@ from tema.clean import (
 UNIT_KINDS = ("heading", "sentence", "bullet", "quote", "caption", "url", "noise", "answer")
 # The unit kind of one survey answer: taken whole from ingest, never split or merged.
 ANSWER_KIND = "answer"
-COUNTED_KINDS = frozenset({"sentence", "bullet"})
+# Body text: the kinds of unit a pull quote can repeat. (Which kinds are counted as input
+# is the report stage's setting, params.yaml `report.counted_kinds`.)
+BODY_KINDS = frozenset({"sentence", "bullet"})
 FRAME_COLUMNS = ("doc", "unit", "start", "end", "kind", "section", "text", "repeat_of")
 
 DEFAULT_SPACY_MODEL = "models/nb_senter"
@@ -357,7 +359,7 @@ def _link_repeats(units: list[Unit], blocks_of_units: list[int]) -> list[Unit]:
     repeats a stretch of body text elsewhere word for word (and does not end a sentence,
     as pull quotes are cut short) becomes a quote too.
     """
-    body = [u for u in units if u.kind in COUNTED_KINDS]
+    body = [u for u in units if u.kind in BODY_KINDS]
     if not body:
         return units
     normalised = [normalise_for_matching(u.text) for u in body]
