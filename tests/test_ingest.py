@@ -9,14 +9,17 @@ import pytest
 
 from tema.errors import InputError
 from tema.ingest import (
-    decode_text,
     documents_from_files,
     ingest,
-    read_document_text,
     read_documents,
     read_manifest,
     write_documents,
 )
+from tema.readers import decode_text, read_source
+
+
+def read_document_text(path: Path) -> str:
+    return read_source(path).text
 
 MANIFEST = "file,meeting,region,date\nbodo.txt,Innspillmøte Bodø,Nord-Norge,2018-03-14\n"
 

@@ -220,14 +220,14 @@ def evaluate(ctx: typer.Context) -> None:
     from tema import evaluate as stage
     from tema.files import write_csv, write_json
     from tema.labels import load_labeled
-    from tema.model import card_path_for
+    from tema.model import read_card
     from tema.params import section, themes_from
 
     settings = section(ctx.obj["params"], "train", ctx.obj["params_path"])
     out = Path(_setting(ctx, "evaluate", "metrics_dir"))
     theme_ids = [t.id for t in _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])]
     oof = pd.read_csv(settings["cv_predictions"], keep_default_na=False)
-    card = _read_card(card_path_for(settings["model"]))
+    card = _run(read_card, settings["model"])
     labeled = _run(load_labeled, Path(settings["labeled_dir"]), theme_ids)
     write_json(stage.evaluate(oof, card, theme_ids), out / "metrics.json")
     write_csv(stage.confusion_rows(oof), out / "confusion.csv")
@@ -237,15 +237,6 @@ def evaluate(ctx: typer.Context) -> None:
     )
     write_csv(curve, out / "learning_curve.csv")
     typer.echo(f"metrics → {out}/metrics.json; plots → {out}/*.csv (dvc plots show)")
-
-
-def _read_card(path: Path) -> dict:
-    import json
-
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        _fail(TemaError(f"{path}: cannot read the model card ({error})"))
 
 
 @app.command()
@@ -379,7 +370,7 @@ def report(
         typer.echo(stage.format_count_table(counts, themes, language))
         typer.echo(f"\nreport → {out / 'report.html'}")
         return
-    from tema.model import card_path_for
+    from tema.model import read_card
     from tema.report_html import render_html
     from tema.report_xlsx import write_xlsx
 
@@ -404,7 +395,7 @@ def report(
     )
     if skipped_path.is_file():
         summary.skipped = _run(_read_csv, skipped_path).to_dict("records")
-    card = _read_card(card_path_for(_setting(ctx, "train", "model")))
+    card = _run(read_card, _setting(ctx, "train", "model"))
     with atomic_write(out / "report.html") as handle:
         handle.write(render_html(summary, themes, card, language))
     uncertain = stage.uncertain_units(out / "units.csv")
@@ -583,18 +574,18 @@ def compare_models(
     """Per-theme F1 change between two models, with 95% intervals."""
     from tema import promote
     from tema.labels import read_label_file
-    from tema.model import load_model
+    from tema.model import load_model, model_path_for, read_card
     from tema.params import themes_from
 
     theme_ids = [t.id for t in _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])]
     if on is None:
         comparison = _run(
-            promote.compare_cards, _run(promote.read_card, old), _run(promote.read_card, new),
+            promote.compare_cards, _run(read_card, old), _run(read_card, new),
             theme_ids,
         )
     else:
         models = [
-            _run(load_model, path if path.suffix != ".json" else _model_of_card(path))
+            _run(load_model, path if path.suffix != ".json" else model_path_for(path))
             for path in (old, new)
         ]
         units = _run(read_label_file, on, theme_ids)
@@ -604,11 +595,6 @@ def compare_models(
             theme_ids, "labelled file", f"{len(units)} units of {on}",
         )
     typer.echo(promote.format_comparison(comparison))
-
-
-def _model_of_card(card: Path) -> Path:
-    name = card.name.removesuffix(".card.json")
-    return card.with_name(name + ".joblib")
 
 
 def _confusion(path: Path, theme_ids: list[str]) -> pd.DataFrame | None:

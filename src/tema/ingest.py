@@ -18,27 +18,12 @@ from typing import Any
 from tema import readers
 from tema.errors import InputError
 from tema.files import atomic_write
-from tema.readers import UnreadableFile, decode_text
-
-__all__ = [
-    "Document",
-    "Skipped",
-    "UnreadableFile",
-    "decode_text",
-    "discover",
-    "documents_from_files",
-    "ingest",
-    "read_document_text",
-    "read_documents",
-    "read_manifest",
-    "write_documents",
-]
+from tema.readers import UnreadableFile
 
 MANIFEST_COLUMNS = ("file", "meeting", "region", "date")
 # Optional manifest columns that steer how a file is read rather than describe it.
 TEXT_COLUMN = "text_column"
 SHEET = "sheet"
-TEXT_SUFFIXES = readers.TEXT_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -68,11 +53,6 @@ class Skipped:
 
     file: str
     reason: str
-
-
-def read_document_text(path: str | Path, text_columns=readers.DEFAULT_TEXT_COLUMNS) -> str:
-    """The decoded text of one document; unreadable, empty or unknown files are errors."""
-    return readers.read_source(path, text_columns).text
 
 
 def read_manifest(path: str | Path) -> dict[str, dict[str, str]]:

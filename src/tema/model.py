@@ -263,6 +263,23 @@ def card_path_for(model_path: str | Path) -> Path:
     return model_path.with_name(model_path.stem + ".card.json")
 
 
+def model_path_for(card_path: str | Path) -> Path:
+    """The model file a card belongs to (the inverse of `card_path_for`)."""
+    card_path = Path(card_path)
+    return card_path.with_name(card_path.name.removesuffix(".card.json") + ".joblib")
+
+
+def read_card(path: str | Path) -> dict[str, Any]:
+    """A model card from a card file, or from the model file it belongs to."""
+    path = Path(path)
+    if path.suffix != ".json":
+        path = card_path_for(path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise ModelError(f"{path}: cannot read the model card ({error})") from error
+
+
 def save_model(model: ThemeModel, path: str | Path) -> None:
     """Write the estimator, then its card with the file's hash (the card goes last)."""
     path = Path(path)

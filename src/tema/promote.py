@@ -28,7 +28,6 @@ back as suspect (a poisoned or mixed-up file).
 
 from __future__ import annotations
 
-import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -445,16 +444,3 @@ def format_verdict(verdict: Verdict, record: dict) -> str:
     else:
         lines += ["promoted: no theme dropped beyond the limits"]
     return "\n".join(lines)
-
-
-def read_card(path: str | Path) -> dict:
-    """A model card from a card file, or from the model file it belongs to."""
-    from tema.model import card_path_for
-
-    path = Path(path)
-    if path.suffix != ".json":
-        path = card_path_for(path)
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        raise TemaError(f"{path}: cannot read the model card ({error})") from error
