@@ -178,7 +178,7 @@ def test_offset_map_points_at_the_raw_characters() -> None:
     for block in clean_blocks(raw, LEXICON):
         assert raw[block.start : block.end] == raw[block.start : block.end].strip()
         for index, char in enumerate(block.text):
-            start, end = block.raw_starts[index], block.raw_ends[index]
+            start, end = block.raw_char_span(index)
             assert block.start <= start < end <= block.end
             if end - start == 1 and char not in " -":
                 assert raw[start] == char
@@ -215,6 +215,41 @@ def test_blocks_are_ordered_and_cover_every_visible_character(raw: str) -> None:
         assert previous_end <= block.start <= block.end <= len(raw)
         previous_end = block.end
         covered.update(range(block.start, block.end))
-        assert len(block.raw_starts) == len(block.text) == len(block.raw_ends)
+        assert all(
+            block.start <= block.raw_char_span(i)[0] < block.raw_char_span(i)[1] <= block.end
+            for i in range(len(block.text))
+        )
     visible = {i for i, char in enumerate(raw) if not char.isspace()}
     assert visible <= covered
+
+
+def test_cached_word_list_reads_back_the_same(tmp_path) -> None:
+    from tema import clean
+
+    built = load_lexicon("wordfreq", cache_dir=tmp_path)
+    (cache_file,) = tmp_path.glob("wordfreq-*.marshal")
+    clean._load_lexicon.cache_clear()  # as in a new process
+    read_back = load_lexicon("wordfreq", cache_dir=tmp_path)
+    assert read_back is not built
+    assert dict(read_back) == dict(built)
+    assert (read_back.normative, read_back.names) == (built.normative, built.names)
+    assert cache_file.stat().st_size > 0
+
+
+def test_damaged_word_list_cache_is_rebuilt(tmp_path) -> None:
+    from tema import clean
+
+    load_lexicon("wordfreq", cache_dir=tmp_path)
+    (cache_file,) = tmp_path.glob("wordfreq-*.marshal")
+    cache_file.write_bytes(b"\x00not a word list")
+    clean._load_lexicon.cache_clear()
+    lexicon = load_lexicon("wordfreq", cache_dir=tmp_path)
+    assert lexicon["og"] > 6
+    clean._load_lexicon.cache_clear()
+    assert dict(load_lexicon("wordfreq", cache_dir=tmp_path)) == dict(lexicon)
+
+
+def test_unwritable_word_list_cache_still_gives_the_list(tmp_path) -> None:
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x")
+    assert load_lexicon("wordfreq", cache_dir=blocked / "cache")["og"] > 6

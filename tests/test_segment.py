@@ -278,3 +278,49 @@ def test_official_pipeline_keeps_only_sentence_components(
     nlp = load_pipeline("nb_core_news_sm")
     # The blank senter has its own tok2vec, so the shared one is not needed either.
     assert nlp.pipe_names == ["senter"]
+
+
+# Which blocks go through the spaCy pipeline: only those that may hold more than one
+# sentence. (text, block kind, goes through spaCy)
+NEEDS_MODEL_CASES = [
+    ("Flere boliger til unge.", "paragraph", False),
+    ("Flere boliger til unge", "bullet", False),
+    ("«Vi trenger flere boliger.»", "paragraph", False),
+    ("Hvorfor får ikke alle tilbud?!", "bullet", False),
+    ("Parallellsesjon 2 Frivillig sektor", "heading", False),
+    ("Flere boliger. Færre hybler.", "paragraph", True),
+    ("Tiltak, f.eks. leksehjelp", "bullet", True),
+    ("Parallellsesjon 2: Hva kan organisasjonene bidra med?", "heading", True),
+    ("Møtet startet kl. 10 i Bodø", "paragraph", True),
+    (" ".join(["ord"] * 45), "paragraph", True),  # long run-on text: the model may split it
+    (" ".join(["Ord"] * 45), "heading", False),  # headings are split at punctuation only
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), NEEDS_MODEL_CASES)
+def test_blocks_that_may_hold_several_sentences_go_through_spacy(
+    text: str, kind: str, expected: bool
+) -> None:
+    from tema.clean import Block
+    from tema.segment import _needs_model
+
+    block = Block(kind, 0, len(text), text, [0], [(0, len(text), True)])
+    assert _needs_model(block) is expected
+
+
+def test_skipping_spacy_for_one_sentence_blocks_changes_no_unit(senter, monkeypatch) -> None:
+    from tema import segment
+
+    text = (
+        "Oppsummering fra Bodø\n\n"
+        "• Flere boliger til unge\n"
+        "• Språkpraksis må følges opp av NAV\n"
+        "– Idrettslaget bør få støtte til kontingent\n\n"
+        "Deltakerne mente at kommunen må bosette flere i distriktene.\n\n"
+        "Kommunen tilbyr norskkurs. Mange slutter likevel etter tre måneder, jf. rapporten.\n\n"
+        "’’Vi må slippe de unge til’’\n"
+    )
+    skipping = segment_text(text, senter)
+    monkeypatch.setattr(segment, "_needs_model", lambda block: block.kind in ("paragraph",
+                        "bullet", "heading"))  # fmt: skip
+    assert segment_text(text, senter) == skipping

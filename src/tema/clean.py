@@ -13,26 +13,34 @@ bullet item, a pull quote, a link line, a heading ...), and each block is cleane
   repaired.
 
 Every character of a block's cleaned text remembers the raw span it came from
-(``Block.raw_starts`` / ``Block.raw_ends``), so a span of cleaned text maps back to an
-exact ``start, end`` in the raw text.
+(``Block.raw_char_span``), so a span of cleaned text maps back to an exact ``start, end``
+in the raw text. The map is kept as pieces (a run of copied characters, or a replacement
+and the raw span it replaces), not per character: it costs memory and time per edit, not
+per character of text.
 
 All functions are pure. The word list is loaded lazily (``load_lexicon``) and cached.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
+import hashlib
+import marshal
 import math
 import re
-from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from tema import nb_rules
+from tema.files import atomic_write
 
 BLOCK_KINDS = ("heading", "paragraph", "bullet", "quote", "caption", "url", "noise")
 LEXICON_SOURCES = ("wordfreq", "simplemma", "spacy-lookups-data", "wordfreq+simplemma")
 DEFAULT_LEXICON = "wordfreq+simplemma"
+# Raise when the layout of a cached word list file changes (see load_lexicon).
+LEXICON_CACHE_FORMAT = 1
 
 # Zipf frequency (log10 of occurrences per billion words) from which a word counts as
 # known. Below 1.5 wordfreq's Norwegian list is mostly typos and name fragments.
@@ -122,7 +130,7 @@ def _spacy_lookups_forms() -> set[str]:
     return {form.lower() for form in (*table, *table.values()) if _is_word_form(form)}
 
 
-def load_lexicon(source: str = DEFAULT_LEXICON) -> Lexicon:
+def load_lexicon(source: str = DEFAULT_LEXICON, cache_dir: str | Path | None = None) -> Lexicon:
     """Norwegian word forms (lower case) with a Zipf frequency, from maintained packages.
 
     ``wordfreq`` gives real frequencies but no hyphenated forms and many informal
@@ -130,13 +138,67 @@ def load_lexicon(source: str = DEFAULT_LEXICON) -> Lexicon:
     "e-post") without frequencies; ``spacy-lookups-data`` only has a small lemma table.
     ``wordfreq+simplemma`` takes frequencies from the first and spelling from the second.
     Membership-only lists give every form ``MEMBERSHIP_ZIPF``. Loaded once per process.
+
+    Building the list from the packages takes seconds; with ``cache_dir`` the built list
+    is kept there (one file per source and package versions) and read back in a fraction
+    of that on later runs. A missing, stale or damaged cache file is rebuilt.
     """
-    return _load_lexicon(source)
+    return _load_lexicon(source, None if cache_dir is None else str(cache_dir))
 
 
 @functools.lru_cache(maxsize=4)
-def _load_lexicon(source: str) -> Lexicon:
-    # Cached under the source name alone (a default argument would be a separate key).
+def _load_lexicon(source: str, cache_dir: str | None) -> Lexicon:
+    # Cached under the arguments as given (a default argument would be a separate key).
+    if source not in LEXICON_SOURCES:
+        raise ValueError(
+            f"unknown word list {source!r}; choose one of {', '.join(LEXICON_SOURCES)}"
+        )
+    if cache_dir is None:
+        return _build_lexicon(source)
+    path = Path(cache_dir) / f"{source}-{_lexicon_fingerprint()}.marshal"
+    cached = _read_cached_lexicon(path)
+    if cached is not None:
+        return cached
+    lexicon = _build_lexicon(source)
+    payload = marshal.dumps((dict(lexicon), sorted(lexicon.normative), sorted(lexicon.names)))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_write(path, mode="wb") as handle:
+            handle.write(payload)
+    except OSError:
+        pass  # the cache only saves time; an unwritable folder costs the rebuild next time
+    return lexicon
+
+
+def _lexicon_fingerprint() -> str:
+    """Short hash of what a built word list depends on: the packages' versions."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = [f"format {LEXICON_CACHE_FORMAT}"]
+    for package in ("wordfreq", "simplemma", "spacy-lookups-data"):
+        try:
+            parts.append(f"{package} {version(package)}")
+        except PackageNotFoundError:
+            parts.append(f"{package} -")
+    return hashlib.sha256("; ".join(parts).encode()).hexdigest()[:12]
+
+
+def _read_cached_lexicon(path: Path) -> Lexicon | None:
+    """The word list in a cache file, or None when there is none or it is not one."""
+    try:
+        frequencies, normative, names = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if not (
+        isinstance(frequencies, dict)
+        and isinstance(normative, list)
+        and isinstance(names, list)
+    ):
+        return None
+    return Lexicon(frequencies, normative=normative, names=names)
+
+
+def _build_lexicon(source: str) -> Lexicon:
     if source == "wordfreq":
         return Lexicon(_wordfreq_frequencies())
     if source == "simplemma":
@@ -144,12 +206,10 @@ def _load_lexicon(source: str) -> Lexicon:
         return Lexicon(dict.fromkeys(forms, MEMBERSHIP_ZIPF), normative=forms, names=names)
     if source == "spacy-lookups-data":
         return Lexicon(dict.fromkeys(_spacy_lookups_forms(), MEMBERSHIP_ZIPF))
-    if source == "wordfreq+simplemma":
-        forms, names = _simplemma_forms()
-        frequencies = dict.fromkeys(forms, MEMBERSHIP_ZIPF)
-        frequencies.update(_wordfreq_frequencies())
-        return Lexicon(frequencies, normative=forms, names=names)
-    raise ValueError(f"unknown word list {source!r}; choose one of {', '.join(LEXICON_SOURCES)}")
+    forms, names = _simplemma_forms()  # wordfreq+simplemma
+    frequencies = dict.fromkeys(forms, MEMBERSHIP_ZIPF)
+    frequencies.update(_wordfreq_frequencies())
+    return Lexicon(frequencies, normative=forms, names=names)
 
 
 def _is_word_form(word: str) -> bool:
@@ -326,24 +386,38 @@ def split_lines(text: str) -> list[Line]:
 class Block:
     """A run of lines that forms one layout element, with its cleaned text.
 
-    ``raw_starts[i]``/``raw_ends[i]`` give the raw span that cleaned character ``i`` came
-    from; ``start``/``end`` is the raw span of the whole block (no outer whitespace).
+    ``start``/``end`` is the raw span of the whole block (no outer whitespace). The offset
+    map: piece ``k`` of the cleaned text starts at ``piece_starts[k]``; ``pieces[k]`` is
+    ``(raw_start, raw_end, copied)``: copied raw text (character for character) or a
+    replacement whose every character stands for all of ``raw[raw_start:raw_end]``.
     """
 
     kind: str
     start: int
     end: int
     text: str
-    raw_starts: array = field(repr=False)
-    raw_ends: array = field(repr=False)
+    piece_starts: list[int] = field(repr=False)
+    pieces: list[tuple[int, int, bool]] = field(repr=False)
     frame_start: bool = False
+
+    def raw_char_span(self, index: int) -> tuple[int, int]:
+        """Raw ``start, end`` that cleaned character ``self.text[index]`` came from."""
+        piece = bisect.bisect_right(self.piece_starts, index) - 1
+        raw_start, raw_end, copied = self.pieces[piece]
+        if not copied:
+            return raw_start, raw_end
+        position = raw_start + index - self.piece_starts[piece]
+        return position, position + 1
 
     def raw_span(self, clean_start: int, clean_end: int) -> tuple[int, int]:
         """Raw ``start, end`` of the cleaned text ``self.text[clean_start:clean_end]``."""
         if clean_end <= clean_start:
-            position = self.raw_starts[clean_start] if clean_start < len(self.text) else self.end
+            if clean_start < len(self.text):
+                position = self.raw_char_span(clean_start)[0]
+            else:
+                position = self.end
             return position, position
-        return self.raw_starts[clean_start], self.raw_ends[clean_end - 1]
+        return self.raw_char_span(clean_start)[0], self.raw_char_span(clean_end - 1)[1]
 
 
 class _Builder:
@@ -351,22 +425,29 @@ class _Builder:
 
     def __init__(self) -> None:
         self.parts: list[str] = []
-        self.raw_starts = array("q")
-        self.raw_ends = array("q")
+        self.piece_starts: list[int] = []
+        self.pieces: list[tuple[int, int, bool]] = []
+        self.length = 0
 
     def copy(self, raw: str, start: int, end: int) -> None:
         """Copy ``raw[start:end]`` unchanged: each character maps to itself."""
-        if end > start:
-            self.parts.append(raw[start:end])
-            self.raw_starts.extend(range(start, end))
-            self.raw_ends.extend(range(start + 1, end + 1))
+        if end <= start:
+            return
+        self.parts.append(raw[start:end])
+        if self.pieces and self.pieces[-1][2] and self.pieces[-1][1] == start:
+            self.pieces[-1] = (self.pieces[-1][0], end, True)  # continues the last copy
+        else:
+            self.piece_starts.append(self.length)
+            self.pieces.append((start, end, True))
+        self.length += end - start
 
     def replace(self, replacement: str, start: int, end: int) -> None:
         """Put ``replacement`` for ``raw[start:end]``: each new character maps to all of it."""
         if replacement:
             self.parts.append(replacement)
-            self.raw_starts.extend([start] * len(replacement))
-            self.raw_ends.extend([end] * len(replacement))
+            self.piece_starts.append(self.length)
+            self.pieces.append((start, end, False))
+            self.length += len(replacement)
 
     def text(self) -> str:
         return "".join(self.parts)
@@ -503,8 +584,8 @@ def clean_lines(raw: str, lines: list[Line], kind: str, lexicon: Mapping[str, fl
         start=block_start,
         end=max(block_start, block_end),
         text=text,
-        raw_starts=builder.raw_starts,
-        raw_ends=builder.raw_ends,
+        piece_starts=builder.piece_starts,
+        pieces=builder.pieces,
         frame_start=lines[0].frame_start,
     )
 
@@ -652,8 +733,7 @@ def iter_blocks(
     lexicon: Mapping[str, float] | None = None,
     max_heading_words: int = 25,
 ) -> Iterator[Block]:
-    """Cleaned, classified layout blocks of ``raw``, in order, one at a time (a block's
-    offset map takes 16 bytes per character: a long text is not held as blocks at once)."""
+    """Cleaned, classified layout blocks of ``raw``, in order, one at a time."""
     if lexicon is None:
         lexicon = load_lexicon()
     for kind, lines in group_lines(raw, split_lines(raw)):
@@ -677,7 +757,7 @@ def clean_blocks(
 
 def _with_kind(block: Block, kind: str) -> Block:
     return Block(
-        kind, block.start, block.end, block.text, block.raw_starts, block.raw_ends,
+        kind, block.start, block.end, block.text, block.piece_starts, block.pieces,
         block.frame_start,
     )  # fmt: skip
 

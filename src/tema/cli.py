@@ -157,7 +157,14 @@ def segment(
 def _segment_options(ctx: typer.Context) -> dict[str, Any]:
     """The segmentation settings of params.yaml that `segment_documents` takes."""
     settings = _setting(ctx, "segment", None)
-    return {key: settings[key] for key in SEGMENT_OPTIONS if key in settings}
+    options = {key: settings[key] for key in SEGMENT_OPTIONS if key in settings}
+    if isinstance(options.get("lexicon"), str) and settings.get("lexicon_cache"):
+        from tema.clean import load_lexicon
+
+        options["lexicon"] = _run(
+            load_lexicon, options["lexicon"], cache_dir=settings["lexicon_cache"]
+        )
+    return options
 
 
 def _load_pipeline(name: str):

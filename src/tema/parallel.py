@@ -25,14 +25,16 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 from tema.files import atomic_write
-from tema.model import ThemeModel, _as_texts, decide, normalise_text
+
+if TYPE_CHECKING:  # tema.model imports scikit-learn, which `tema segment` never needs
+    from tema.model import ThemeModel
 
 # Rows of the units CSV per classification chunk, characters of raw text per segmentation
 # chunk: large enough that per-chunk overhead is small, small enough for flat memory.
@@ -140,7 +142,10 @@ class FastPredictor:
     """
 
     def __init__(self, model: ThemeModel) -> None:
+        from tema.model import normalise_text
+
         self.model = model
+        self._normalise = normalise_text
         self._fast = False
         classifier = model.classifier
         if getattr(classifier, "embedding_pipeline_", None) is not None:
@@ -169,7 +174,7 @@ class FastPredictor:
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         if not self._fast:
             return self.model.classifier.predict_proba(texts)
-        normalised = [normalise_text(text) for text in texts]
+        normalised = [self._normalise(text) for text in texts]
         features = sp.hstack(
             [self._word_features(normalised), self._char_features(normalised)]
         ).tocsr()
@@ -177,6 +182,8 @@ class FastPredictor:
 
     def predict(self, texts) -> pd.DataFrame:
         """One row per text: theme, confidence, second_theme, uncertain."""
+        from tema.model import _as_texts, decide
+
         texts = _as_texts(texts)
         if not self._fast:
             return self.model.predict(texts)

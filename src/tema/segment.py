@@ -61,6 +61,10 @@ RULES_COMPONENT = "tema_nb_sentence_rules_v1"
 _SPLIT_BLOCKS = {"paragraph": "sentence", "bullet": "bullet", "heading": "heading"}
 # A unit longer than this (text without sentence punctuation) is cut at spaces.
 MAX_UNIT_CHARS = 1_000
+# A block with no sentence punctuation before its end holds one sentence, unless it is
+# long: only then can the model's unpunctuated sentence starts matter (run-on notes), so
+# only then is the block worth the spaCy pipeline's time (docs/segmentation.md, speed).
+MODEL_MIN_WORDS_WITHOUT_PUNCTUATION = 40
 # Unmarked pull quotes: a block with this many words that repeats body text.
 MIN_REPEAT_WORDS = 8
 MAX_REPEAT_WORDS = 60  # pull quotes are short
@@ -90,9 +94,7 @@ def _starts_like_sentence(text: str) -> bool:
 
 _SENTENCE_OPENERS = frozenset(nb_rules.OPENING_QUOTES | set(nb_rules.DASH_BULLET_CHARS))
 # Tokens whose last (or first) character is one of these may trigger a rule.
-_RULE_TRIGGERS = numpy.array(
-    sorted({ord(c) for c in ".!?…:;,»«”“’‘\"'()[]–—-"}), dtype=numpy.uint32
-)
+_RULE_TRIGGERS = frozenset(".!?…:;,»«”“’‘\"'()[]–—-")
 _START, _NOT_START = 1, -1
 _HAS_ALNUM = re.compile(r"\w")
 _CAPITAL = re.compile(rf"[{nb_rules.UPPER}]")
@@ -137,31 +139,26 @@ def rule_sentence_starts(
     ``table`` holds one row per token of a doc over ``text``: SENT_START (1 start, -1 not,
     0 unknown), IDX and LENGTH, as from ``doc.to_array([SENT_START, IDX, LENGTH])``.
     Each rule is a case where the rule is more reliable than a statistical model. Only
-    tokens next to punctuation or marked as a start are looked at, through arrays and
+    tokens next to punctuation or marked as a start are looked at, through offsets and
     string slices rather than spaCy Token objects: the rules must not slow tema down.
     """
-    sent_starts = table[:, 0].astype(numpy.int64)
     if len(table) < 2:
         return numpy.full(len(table), _START, dtype=numpy.int64)
-    codes = numpy.frombuffer(text.encode("utf-32-le"), dtype=numpy.uint32)
-    offsets, lengths = table[:, 1].astype(numpy.int64), table[:, 2].astype(numpy.int64)
-    first_codes = codes[offsets]
-    last_codes = codes[offsets + numpy.maximum(lengths, 1) - 1]
-    candidates = (
-        numpy.flatnonzero(
-            numpy.isin(last_codes[:-1], _RULE_TRIGGERS)
-            | numpy.isin(first_codes[1:], _RULE_TRIGGERS)
-            | (sent_starts[1:] == _START)
-        )
-        + 1
-    )
-    model_starts = sent_starts.tolist()
-    offset_list, length_list = offsets.tolist(), lengths.tolist()
+    model_starts, offsets, lengths = (table[:, column].tolist() for column in range(3))
+    sent_starts = list(model_starts)
+    # A plain loop: blocks are short, and numpy's per-call cost outweighs its speed there.
+    candidates = [
+        i
+        for i in range(1, len(offsets))
+        if model_starts[i] == _START
+        or text[offsets[i] : offsets[i] + 1] in _RULE_TRIGGERS
+        or text[offsets[i - 1] + max(lengths[i - 1], 1) - 1] in _RULE_TRIGGERS
+    ]
 
     def word(i: int) -> str:
-        return text[offset_list[i] : offset_list[i] + length_list[i]]
+        return text[offsets[i] : offsets[i] + lengths[i]]
 
-    for i in candidates.tolist():
+    for i in candidates:
         current = word(i)
         if not current or current.isspace():
             continue
@@ -175,7 +172,7 @@ def rule_sentence_starts(
         )
         sent_starts[i] = _START if decision else _NOT_START
     sent_starts[0] = _START
-    return sent_starts
+    return numpy.array(sent_starts, dtype=numpy.int64)
 
 
 def apply_sentence_rules(doc: Doc) -> Doc:
@@ -288,6 +285,33 @@ def _sentence_spans(
             start += len(piece) - len(piece.lstrip())
             spans.append((start, start + len(stripped)))
     return spans
+
+
+# Sentence punctuation that the rules can start a sentence after, and what may end a block.
+_INNER_PUNCTUATION = re.compile(r"[.!?…:]")
+_BLOCK_END = re.compile(r"[\s.!?…:;,»”’\"')\]]*$")
+
+
+def _needs_model(block: Block) -> bool:
+    """Whether a block may hold more than one sentence, so that it goes through spaCy.
+
+    Sentence starts inside a block follow sentence punctuation (the rules decide those)
+    or, in long unpunctuated text, where the model finds one; any other block is one
+    sentence, and its span is its stripped text (``_whole_block_span``).
+    """
+    text = block.text
+    if _INNER_PUNCTUATION.search(text, 0, _BLOCK_END.search(text).start()):
+        return True
+    return block.kind != "heading" and text.count(" ") >= MODEL_MIN_WORDS_WITHOUT_PUNCTUATION
+
+
+def _whole_block_span(text: str) -> list[tuple[int, int]]:
+    """The one sentence span of a block that needs no model: its text without outer spaces."""
+    stripped = text.strip()
+    if not stripped:
+        return []
+    start = len(text) - len(text.lstrip())
+    return [(start, start + len(stripped))]
 
 
 def _cut_long(span: tuple[int, int], text: str, max_chars: int) -> list[tuple[int, int]]:
@@ -424,21 +448,27 @@ def _link_repeats(units: list[Unit], blocks_of_units: list[int]) -> list[Unit]:
     ]
 
 
+def _block_sentence_spans(block: Block, doc: Doc | None) -> list[tuple[int, int]] | None:
+    """Sentence spans of a block in its cleaned text; None for blocks that are not split."""
+    if block.kind not in _SPLIT_BLOCKS:
+        return None
+    if doc is None:
+        return _whole_block_span(block.text)
+    # A heading is split at sentence punctuation only, never where the model guesses a
+    # sentence starts ("Parallellsesjon 4 Fra utsatt til ...").
+    return _sentence_spans(doc, block.text, unpunctuated_starts=block.kind != "heading")
+
+
 def _document_units(
     raw: str, blocks_and_docs: Iterable[tuple[Block, Doc | None]], max_unit_chars: int
 ) -> list[Unit]:
-    """Units of one document from its blocks, each with its parsed doc if it was split."""
+    """Units of one document from its blocks, each with its parsed doc if it went through
+    the spaCy pipeline."""
     units: list[Unit] = []
     block_of_unit: list[int] = []
     section = ""
     for block_index, (block, doc) in enumerate(blocks_and_docs):
-        spans = (
-            # A heading is split at sentence punctuation only, never where the model
-            # guesses a sentence starts ("Parallellsesjon 4 Fra utsatt til ...").
-            _sentence_spans(doc, block.text, unpunctuated_starts=block.kind != "heading")
-            if doc is not None
-            else None
-        )
+        spans = _block_sentence_spans(block, doc)
         for start, end, kind, text in _block_units(raw, block, spans, max_unit_chars):
             if kind == "heading":
                 section = text
@@ -476,20 +506,22 @@ def segment_documents(
     )
     # Two views of one stream: one feeds spaCy, one assembles units. tee buffers only the
     # blocks that spaCy has read ahead (about one batch).
-    for_spacy, for_units = itertools.tee(blocks)
+    # Each block with whether it goes through spaCy, decided once for both views below.
+    marked = ((item, _needs_model(item[3])) for item in blocks)
+    for_spacy, for_units = itertools.tee(marked)
     parsed = nlp.pipe(
-        (block.text for *_, block in for_spacy if block.kind in _SPLIT_BLOCKS),
+        (item[3].text for item, model in for_spacy if model),
         batch_size=batch_size,
     )
 
     def with_docs(items):
-        for *_, block in items:
-            yield block, next(parsed) if block.kind in _SPLIT_BLOCKS else None
+        for (*_, block), model in items:
+            yield block, next(parsed) if model else None
 
-    for _number, group in itertools.groupby(for_units, key=lambda item: item[0]):
+    for _number, group in itertools.groupby(for_units, key=lambda marked: marked[0][0]):
         document = iter(group)
         first = next(document)
-        doc_id, raw = first[1], first[2]
+        doc_id, raw = first[0][1], first[0][2]
         for unit in _document_units(
             raw, with_docs(itertools.chain([first], document)), max_unit_chars
         ):
