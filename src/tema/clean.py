@@ -39,6 +39,8 @@ from tema.files import atomic_write
 BLOCK_KINDS = ("heading", "paragraph", "bullet", "quote", "caption", "url", "noise")
 LEXICON_SOURCES = ("wordfreq", "simplemma", "spacy-lookups-data", "wordfreq+simplemma")
 DEFAULT_LEXICON = "wordfreq+simplemma"
+# Kerning-gap answers remembered per word list (then the memo starts again).
+GAP_DECISIONS_KEPT = 200_000
 # Raise when the layout of a cached word list file changes (see load_lexicon).
 LEXICON_CACHE_FORMAT = 1
 
@@ -79,7 +81,10 @@ class Lexicon(dict[str, float]):
     dictionary lists (``normative``) and the proper names it lists (``names``); both are
     empty for a plain frequency list.
 
-    Read-only by convention: ``load_lexicon`` caches and shares one instance.
+    Read-only by convention: ``load_lexicon`` caches and shares one instance. Besides
+    the lists it holds ``known`` (the forms from ``KNOWN_WORD_ZIPF`` up) and
+    ``gap_decisions``, a memo of ``closes_kerning_gap`` answers: the same word pairs come
+    back all through a corpus, and the full check costs a compound analysis.
     """
 
     def __init__(
@@ -91,6 +96,8 @@ class Lexicon(dict[str, float]):
         super().__init__(frequencies)
         self.normative = frozenset(normative)
         self.names = frozenset(names)  # proper names, as written ("Oslo", "Nato")
+        self.known = frozenset(word for word, z in self.items() if z >= KNOWN_WORD_ZIPF)
+        self.gap_decisions: dict[tuple[str, str], bool] = {}
 
 
 def _wordfreq_frequencies() -> dict[str, float]:
@@ -480,20 +487,31 @@ def _line_edits(
     """
     segment = raw[start:end]
     edits = []
-    for match in _WORD_PAIR.finditer(raw[start:words_end]):
-        if first_word_is_fragment and match.start() == 0:
-            continue
-        left, right = match.group(1).lower(), match.group(3).lower()
-        if (
-            left + right not in lexicon
-            and left in lexicon
-            and lexicon[left] >= KNOWN_WORD_ZIPF
-            and right in lexicon
-            and lexicon[right] >= KNOWN_WORD_ZIPF
-        ):
+    words = raw[start:words_end]
+    known = getattr(lexicon, "known", None)
+    if known is None:  # a plain mapping rather than a Lexicon
+        known = frozenset(word for word, z in lexicon.items() if z >= KNOWN_WORD_ZIPF)
+    decisions = getattr(lexicon, "gap_decisions", {})
+    gap_spans = None  # positions are looked up only for the rare pair that is a gap
+    # findall and finditer yield the same matches in the same order: findall is the
+    # cheap pass over every word pair of the line.
+    for index, (left, _gap, right) in enumerate(_WORD_PAIR.findall(words)):
+        left, right = left.lower(), right.lower()
+        if left in known and right in known and left + right not in lexicon:
             continue  # the common case, decided without the full check: two known words
-        if closes_kerning_gap(left, right, lexicon):
-            edits.append((start + match.start(2), start + match.end(2), ""))
+        decision = decisions.get((left, right))
+        if decision is None:
+            if len(decisions) >= GAP_DECISIONS_KEPT:
+                decisions.clear()
+            decision = decisions[left, right] = closes_kerning_gap(left, right, lexicon)
+        if not decision:
+            continue
+        if gap_spans is None:
+            gap_spans = [match.span(2) for match in _WORD_PAIR.finditer(words)]
+        gap_start, gap_end = gap_spans[index]
+        if first_word_is_fragment and index == 0 and _WORD_PAIR.match(words):
+            continue
+        edits.append((start + gap_start, start + gap_end, ""))
     for match in _FIX.finditer(segment):
         found = match.group()
         if nb_rules.MOJIBAKE.fullmatch(found):

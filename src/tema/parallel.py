@@ -22,6 +22,7 @@ from __future__ import annotations
 import collections
 import multiprocessing
 import os
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -199,8 +200,8 @@ class FastPredictor:
         vectorizer = self._words
         vocabulary = vectorizer.vocabulary_
         tokenize = self._tokenize
-        indices: list[int] = []
-        indptr = [0]
+        # Typed arrays rather than lists: numpy copies their buffer instead of converting.
+        indices, indptr = array("i"), array("i", [0])
         for text in normalised:
             tokens = tokenize(text)
             for feature in vectorizer._word_ngrams(tokens):
@@ -213,8 +214,7 @@ class FastPredictor:
     def _char_features(self, normalised: list[str]):
         vectorizer = self._chars
         cache = self._char_cache
-        indices: list[int] = []
-        indptr = [0]
+        indices, indptr = array("i"), array("i", [0])
         for text in normalised:
             for word in vectorizer._white_spaces.sub(" ", text).split():
                 found = cache.get(word)
@@ -235,10 +235,14 @@ class FastPredictor:
         return found
 
     @staticmethod
-    def _tfidf(vectorizer, indices: list[int], indptr: list[int]):
+    def _tfidf(vectorizer, indices: array, indptr: array):
         """The vectorizer's TF-IDF of the counted features, as its own transform gives."""
         counts = sp.csr_matrix(
-            (np.ones(len(indices), dtype=vectorizer.dtype), indices, indptr),
+            (
+                np.ones(len(indices), dtype=vectorizer.dtype),
+                np.frombuffer(indices, dtype=np.int32).copy(),
+                np.frombuffer(indptr, dtype=np.int32).copy(),
+            ),
             shape=(len(indptr) - 1, len(vectorizer.vocabulary_)),
             dtype=vectorizer.dtype,
         )
