@@ -169,7 +169,7 @@ class FastPredictor:
         self._words, self._chars = words, chars
         self._tokenize = words.build_tokenizer()
         self._final = pipeline.steps[-1][1]
-        self._char_cache: dict[str, tuple[int, ...]] = {}
+        self._char_cache: dict[str, array] = {}
         self._fast = True
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
@@ -202,12 +202,19 @@ class FastPredictor:
         tokenize = self._tokenize
         # Typed arrays rather than lists: numpy copies their buffer instead of converting.
         indices, indptr = array("i"), array("i", [0])
+        min_n, max_n = vectorizer.ngram_range
+        get, append = vocabulary.get, indices.append
         for text in normalised:
             tokens = tokenize(text)
-            for feature in vectorizer._word_ngrams(tokens):
-                index = vocabulary.get(feature)
-                if index is not None:
-                    indices.append(index)
+            # The n-grams of scikit-learn's `_word_ngrams`, without building their list.
+            for n in range(min_n, max_n + 1):
+                # Shifted copies of the token list, zipped to the shortest: the n-grams.
+                shifted = (tokens[i:] for i in range(n))
+                grams = tokens if n == 1 else map(" ".join, zip(*shifted, strict=False))
+                for gram in grams:
+                    index = get(gram)
+                    if index is not None:
+                        append(index)
             indptr.append(len(indices))
         return self._tfidf(vectorizer, indices, indptr)
 
@@ -216,19 +223,20 @@ class FastPredictor:
         cache = self._char_cache
         indices, indptr = array("i"), array("i", [0])
         for text in normalised:
-            for word in vectorizer._white_spaces.sub(" ", text).split():
+            # Normalised text has single spaces: split() gives the words `char_wb` sees.
+            for word in text.split():
                 found = cache.get(word)
                 if found is None:
                     found = self._word_char_features(word)
-                indices.extend(found)
+                indices.extend(found)  # array to array: a memory copy
             indptr.append(len(indices))
         return self._tfidf(vectorizer, indices, indptr)
 
-    def _word_char_features(self, word: str) -> tuple[int, ...]:
+    def _word_char_features(self, word: str) -> array:
         vectorizer = self._chars
         vocabulary = vectorizer.vocabulary_
         grams = vectorizer._char_wb_ngrams(word)
-        found = tuple(vocabulary[g] for g in grams if g in vocabulary)
+        found = array("i", [vocabulary[g] for g in grams if g in vocabulary])
         if len(self._char_cache) >= WORD_CACHE_SIZE:
             self._char_cache.clear()
         self._char_cache[word] = found
