@@ -289,7 +289,7 @@ def _sentence_spans(
 
 # Sentence punctuation that the rules can start a sentence after, and what may end a block.
 _INNER_PUNCTUATION = re.compile(r"[.!?…:]")
-_BLOCK_END = re.compile(r"[\s.!?…:;,»”’\"')\]]*$")
+_BLOCK_END_CHARS = " \t\n\r\f\v\u00a0.!?…:;,»”’\"')]"
 
 
 def _needs_model(block: Block) -> bool:
@@ -300,7 +300,7 @@ def _needs_model(block: Block) -> bool:
     sentence, and its span is its stripped text (``_whole_block_span``).
     """
     text = block.text
-    if _INNER_PUNCTUATION.search(text, 0, _BLOCK_END.search(text).start()):
+    if _INNER_PUNCTUATION.search(text.rstrip(_BLOCK_END_CHARS)):
         return True
     return block.kind != "heading" and text.count(" ") >= MODEL_MIN_WORDS_WITHOUT_PUNCTUATION
 
@@ -386,14 +386,18 @@ def _link_repeats(units: list[Unit], blocks_of_units: list[int]) -> list[Unit]:
     body = [u for u in units if u.kind in BODY_KINDS]
     if not body:
         return units
-    normalised = [normalise_for_matching(u.text) for u in body]
-    # Letters only and no separator, so that a quote may run over two body sentences.
-    starts = list(itertools.accumulate((len(text) for text in normalised), initial=0))
-    joined = "".join(normalised)
     body_positions = [u.unit for u in body]
     result = list(units)
+    starts: list[int] = []
+    joined = ""
 
     def find_repeat(words: str, skip_block: int | None, around: int) -> int | None:
+        nonlocal starts, joined
+        if not starts:  # built on the first quote: most documents have none
+            normalised = [normalise_for_matching(u.text) for u in body]
+            # Letters only and no separator, so that a quote may run over two sentences.
+            starts = list(itertools.accumulate((len(text) for text in normalised), initial=0))
+            joined = "".join(normalised)
         # Search only near the quote: layouts put pull quotes beside the text they repeat.
         low = bisect.bisect_left(body_positions, around - REPEAT_SEARCH_UNITS)
         high = bisect.bisect_right(body_positions, around + REPEAT_SEARCH_UNITS)
