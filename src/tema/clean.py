@@ -66,6 +66,12 @@ _FIX = re.compile(
     + r"|[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
     + r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200d\u2060\ufeff]+"
 )
+# Where a _FIX match can start (two spaces, or one character of its classes): one fast
+# character scan tells that a line needs no fix, as most lines do.
+_FIX_CANDIDATE = re.compile(
+    r"  |[\t\u00a0\u2000-\u200d\u202f\u205f\u3000\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u2060"
+    r"\ufeff\u00c2-\u00df]"
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200d\u2060\ufeff]")
 # Two words separated by spaces; the second word sits in a look-ahead so that every
 # adjacent pair is seen ("a b c" gives a|b and b|c).
@@ -512,7 +518,7 @@ def _line_edits(
         if first_word_is_fragment and index == 0 and _WORD_PAIR.match(words):
             continue
         edits.append((start + gap_start, start + gap_end, ""))
-    for match in _FIX.finditer(segment):
+    for match in _FIX.finditer(segment) if _FIX_CANDIDATE.search(segment) else ():
         found = match.group()
         if nb_rules.MOJIBAKE.fullmatch(found):
             replacement = _fix_mojibake(found)
@@ -526,34 +532,41 @@ def _line_edits(
     return edits
 
 
-def _region(raw: str, line: Line, strip_marker: bool) -> tuple[int, int]:
-    """Raw span of a line's content: no outer whitespace, no bullet marker if asked."""
+def _region(raw: str, line: Line) -> tuple[int, int]:
+    """Raw span of a line's content: no outer whitespace."""
     start, end = line.start, line.end
     segment = raw[start:end]
     start += len(segment) - len(segment.lstrip())
     end -= len(segment) - len(segment.rstrip())
-    if strip_marker:
-        content = raw[line.start : line.end]
-        marker = (
-            nb_rules.BULLET_LINE.match(content)
-            or nb_rules.DASH_BULLET_LINE.match(content)
-            or nb_rules.NUMBERED_ITEM_LINE.match(content)
-        )
-        if marker:
-            start = max(start, line.start + marker.end())
+    return start, max(start, end)
+
+
+def _without_marker(raw: str, line: Line, region: tuple[int, int]) -> tuple[int, int]:
+    """A line's content region (``_region``) without its bullet marker."""
+    start, end = region
+    content = raw[line.start : line.end]
+    marker = (
+        nb_rules.BULLET_LINE.match(content)
+        or nb_rules.DASH_BULLET_LINE.match(content)
+        or nb_rules.NUMBERED_ITEM_LINE.match(content)
+    )
+    if marker:
+        start = max(start, line.start + marker.end())
     return start, max(start, end)
 
 
 def clean_lines(raw: str, lines: list[Line], kind: str, lexicon: Mapping[str, float]) -> Block:
     """Clean a run of lines of one block into a ``Block`` with its offset map."""
     builder = _Builder()
-    block_start = _region(raw, lines[0], strip_marker=False)[0]
-    block_end = _region(raw, lines[-1], strip_marker=False)[1]
+    regions = [_region(raw, line) for line in lines]
+    block_start, block_end = regions[0][0], regions[-1][1]
     # After each line: where the joint to the next line starts in the raw text, and what
     # hyphen (if any) ended the line: ("hard", left word) or ("soft", "").
     pending_joint: tuple[int, tuple[str, str] | None] | None = None
     for index, line in enumerate(lines):
-        start, end = _region(raw, line, strip_marker=(index == 0 and kind == "bullet"))
+        start, end = regions[index]
+        if index == 0 and kind == "bullet":
+            start, end = _without_marker(raw, line, regions[0])
         if start >= end:
             continue
         if pending_joint is not None:
