@@ -41,7 +41,9 @@ LEXICON_SOURCES = ("wordfreq", "simplemma", "spacy-lookups-data", "wordfreq+simp
 DEFAULT_LEXICON = "wordfreq+simplemma"
 # Kerning-gap answers remembered per word list (then the memo starts again).
 GAP_DECISIONS_KEPT = 200_000
-# Raise when the layout of a cached word list file changes (see load_lexicon).
+# Raise when the layout of a cached word list file, or the way a list is built from the
+# packages (_build_lexicon, _is_word_form), changes: the cache key holds only this and
+# the packages' versions (see load_lexicon).
 LEXICON_CACHE_FORMAT = 1
 
 # Zipf frequency (log10 of occurrences per billion words) from which a word counts as
