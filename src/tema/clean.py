@@ -185,6 +185,14 @@ def _load_lexicon(source: str, cache_dir: str | None) -> Lexicon:
     return lexicon
 
 
+def as_lexicon(lexicon: str | Mapping[str, float] | None) -> Lexicon:
+    """A ``Lexicon`` from a word list name (None: the default list), a plain mapping of
+    word to Zipf frequency, or a ``Lexicon`` (returned as it is)."""
+    if lexicon is None or isinstance(lexicon, str):
+        return load_lexicon(lexicon or DEFAULT_LEXICON)
+    return lexicon if isinstance(lexicon, Lexicon) else Lexicon(lexicon)
+
+
 def _lexicon_fingerprint() -> str:
     """Short hash of what a built word list depends on: the packages' versions."""
     from importlib.metadata import PackageNotFoundError, version
@@ -482,7 +490,7 @@ def _line_edits(
     raw: str,
     start: int,
     end: int,
-    lexicon: Mapping[str, float],
+    lexicon: Lexicon,
     *,
     words_end: int,
     first_word_is_fragment: bool,
@@ -496,10 +504,7 @@ def _line_edits(
     segment = raw[start:end]
     edits = []
     words = raw[start:words_end]
-    known = getattr(lexicon, "known", None)
-    if known is None:  # a plain mapping rather than a Lexicon
-        known = frozenset(word for word, z in lexicon.items() if z >= KNOWN_WORD_ZIPF)
-    decisions = getattr(lexicon, "gap_decisions", {})
+    known, decisions = lexicon.known, lexicon.gap_decisions
     gap_spans = None  # positions are looked up only for the rare pair that is a gap
     # findall and finditer yield the same matches in the same order: findall is the
     # cheap pass over every word pair of the line.
@@ -557,7 +562,7 @@ def _without_marker(raw: str, line: Line, region: tuple[int, int]) -> tuple[int,
     return start, max(start, end)
 
 
-def clean_lines(raw: str, lines: list[Line], kind: str, lexicon: Mapping[str, float]) -> Block:
+def clean_lines(raw: str, lines: list[Line], kind: str, lexicon: Lexicon) -> Block:
     """Clean a run of lines of one block into a ``Block`` with its offset map."""
     builder = _Builder()
     regions = [_region(raw, line) for line in lines]
@@ -763,12 +768,12 @@ def classify_text_block(block: Block, max_heading_words: int = 25) -> str:
 
 def iter_blocks(
     raw: str,
-    lexicon: Mapping[str, float] | None = None,
+    lexicon: str | Mapping[str, float] | None = None,
     max_heading_words: int = 25,
 ) -> Iterator[Block]:
-    """Cleaned, classified layout blocks of ``raw``, in order, one at a time."""
-    if lexicon is None:
-        lexicon = load_lexicon()
+    """Cleaned, classified layout blocks of ``raw``, in order, one at a time (``lexicon``:
+    anything ``as_lexicon`` takes)."""
+    lexicon = as_lexicon(lexicon)
     for kind, lines in group_lines(raw, split_lines(raw)):
         block = clean_lines(raw, lines, kind, lexicon)
         if kind == "text":
@@ -781,7 +786,7 @@ def iter_blocks(
 
 def clean_blocks(
     raw: str,
-    lexicon: Mapping[str, float] | None = None,
+    lexicon: str | Mapping[str, float] | None = None,
     max_heading_words: int = 25,
 ) -> list[Block]:
     """All blocks of ``raw`` (see ``iter_blocks`` and the module docstring)."""

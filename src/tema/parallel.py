@@ -125,11 +125,9 @@ def _segment_chunk(documents: list) -> pd.DataFrame:
 def segment_stream(documents: Iterable, nlp, jobs: int = 1, **options) -> Iterator[pd.DataFrame]:
     """Unit tables (``tema.segment.FRAME_COLUMNS``) of ingested documents, chunk by chunk,
     in document order; the word list is loaded once, before any worker starts."""
-    from tema.clean import DEFAULT_LEXICON, load_lexicon
+    from tema.clean import as_lexicon
 
-    lexicon = options.get("lexicon", DEFAULT_LEXICON)
-    if isinstance(lexicon, str):
-        options = {**options, "lexicon": load_lexicon(lexicon)}
+    options = {**options, "lexicon": as_lexicon(options.get("lexicon"))}
     _STATE.update(nlp=nlp, options=options)
     yield from ordered_map(_segment_chunk, document_chunks(documents), jobs)
 

@@ -37,8 +37,8 @@ from tema import nb_rules
 from tema.clean import (
     DEFAULT_LEXICON,
     Block,
+    as_lexicon,
     iter_blocks,
-    load_lexicon,
     normalise_for_matching,
 )
 
@@ -276,15 +276,21 @@ def _sentence_spans(
     starts = [0, *(numpy.flatnonzero(sent_starts[1:] == _START) + 1).tolist()]
     ends = [*starts[1:], len(doc)]
     offsets, lengths = table[:, 1].tolist(), table[:, 2].tolist()
-    spans = []
-    for first, stop in zip(starts, ends, strict=True):
-        start, end = offsets[first], offsets[stop - 1] + lengths[stop - 1]
-        piece = text[start:end]
-        stripped = piece.strip()
-        if stripped:
-            start += len(piece) - len(piece.lstrip())
-            spans.append((start, start + len(stripped)))
-    return spans
+    spans = (
+        _stripped_span(text, offsets[first], offsets[stop - 1] + lengths[stop - 1])
+        for first, stop in zip(starts, ends, strict=True)
+    )
+    return [span for span in spans if span is not None]
+
+
+def _stripped_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``start, end`` narrowed to ``text[start:end]`` without outer spaces; None if blank."""
+    piece = text[start:end]
+    stripped = piece.strip()
+    if not stripped:
+        return None
+    start += len(piece) - len(piece.lstrip())
+    return start, start + len(stripped)
 
 
 # Sentence punctuation that the rules can start a sentence after, and what may end a block.
@@ -307,11 +313,8 @@ def _needs_model(block: Block) -> bool:
 
 def _whole_block_span(text: str) -> list[tuple[int, int]]:
     """The one sentence span of a block that needs no model: its text without outer spaces."""
-    stripped = text.strip()
-    if not stripped:
-        return []
-    start = len(text) - len(text.lstrip())
-    return [(start, start + len(stripped))]
+    span = _stripped_span(text, 0, len(text))
+    return [span] if span else []
 
 
 def _cut_long(span: tuple[int, int], text: str, max_chars: int) -> list[tuple[int, int]]:
@@ -501,8 +504,7 @@ def segment_documents(
     batches across document borders; blocks are cleaned as the stream is read, so memory
     holds one document's units and spaCy's batch, not all blocks of a long text.
     """
-    if isinstance(lexicon, str):
-        lexicon = load_lexicon(lexicon)
+    lexicon = as_lexicon(lexicon)  # once, not per document
     blocks = (
         (number, doc_id, raw, block)
         for number, (doc_id, raw) in enumerate(documents)
