@@ -133,6 +133,23 @@ def sentencex_splitter() -> Splitter | None:
     return Splitter("sentencex (nb), raw text", split, cleans=False)
 
 
+def timed_passes(splitter: Splitter, text: str) -> tuple[list[Span], float, float]:
+    """The units of a first pass over ``text``, its CPU seconds, and the CPU seconds of
+    the fastest of three later passes."""
+    started = time.process_time()
+    units = splitter.split(text)
+    cold_seconds = time.process_time() - started
+    # Later passes: spaCy's vocabulary and tokenizer cache now know the words, as they do
+    # after the first documents of a real run. Best of three, as timeit does: the fastest
+    # run is the one least disturbed by other work on the machine.
+    seconds = cold_seconds
+    for _ in range(3):
+        started = time.process_time()
+        splitter.split(text)
+        seconds = min(seconds, time.process_time() - started)
+    return units, cold_seconds, seconds
+
+
 def project_text(repo: Path) -> tuple[str, int]:
     """Report-like text written by the project, each piece once: the bundled meeting
     reports (data/raw/*.txt) and the labelled units as bullet lists of five. Returns the
@@ -313,17 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     print(header)
     print("-" * len(header))
     for splitter in splitters:
-        started = time.process_time()
-        ud_units = splitter.split(ud_text)
-        cold_seconds = time.process_time() - started
-        # Later passes: spaCy's vocabulary and tokenizer cache now know the words, as they
-        # do after the first documents of a real run. Best of three, as timeit does: the
-        # fastest run is the one least disturbed by other work on the machine.
-        seconds = cold_seconds
-        for _ in range(3):
-            started = time.process_time()
-            splitter.split(ud_text)
-            seconds = min(seconds, time.process_time() - started)
+        ud_units, cold_seconds, seconds = timed_passes(splitter, ud_text)
         scores = train_senter.boundary_scores(ud_ends, [u.end for u in ud_units])
         seed_units = splitter.split(raw)
         predicted = {(u.start, u.end) for u in seed_units if u.kind in SCORED_KINDS}
@@ -355,14 +362,7 @@ def main(argv: list[str] | None = None) -> int:
         plain_spacy_splitter('spacy.blank("nb") + sentencizer, raw text', blank_sentencizer),
     ]
     for splitter in fresh:
-        started = time.process_time()
-        splitter.split(text)
-        cold_seconds = time.process_time() - started
-        seconds = cold_seconds
-        for _ in range(3):
-            started = time.process_time()
-            splitter.split(text)
-            seconds = min(seconds, time.process_time() - started)
+        _units, cold_seconds, seconds = timed_passes(splitter, text)
         print(f"  {splitter.name:52s} {tokens / cold_seconds:9,.0f} {tokens / seconds:10,.0f}")
     print()
     print("Targets: UD F1 >= 0.97, seed span F1 >= 0.95, de-hyphenation >= 0.99, >= 100k tokens/s")
