@@ -109,6 +109,11 @@ def test_is_compound(word: str, expected: bool) -> None:
         ("– Et punkt.", "bullet"),
         ("’’sitat fra teksten", "quote"),
         ("Vanlig tekst her", "text"),
+        ("2. Bolig ............................ 14", "noise"),  # table of contents
+        ("Side 4 av 12", "noise"),
+        ("¹ Jf. Meld. St. 30 (2015–2016)", "footnote"),
+        ("2. Utdanning og kvalifisering", "bullet"),  # a title only when it stands alone
+        ("Kl. 10.15  Innledninger", "programme"),
     ],
 )
 def test_classify_line(line: str, kind: str) -> None:
@@ -159,6 +164,42 @@ def test_blocks_by_layout() -> None:
         ("caption", "Foto: Ola Nordmann"),
         ("noise", "7"),
     ]
+
+
+def test_report_layout_of_numbered_titles_contents_and_footnotes() -> None:
+    raw = (
+        "Innhold\n"
+        "1. Innledning ........................ 3\n"
+        "2. Bolig ............................. 5\n\n"
+        "2. Bolig\n"
+        "Flere deltakere mente at kommunen må bygge flere utleieboliger.¹\n"
+        "1. Flere boliger til unge\n"
+        "2. Færre hybler\n\n"
+        "• Startlån\n"
+        "Husbanken bør gi flere startlån til familier med lav inntekt i distriktene.\n\n"
+        "Side 5 av 12\n"
+        "¹ Jf. kommunens boligplan.\n\n"
+        "Program\n"
+        "Kl. 10.00  Velkommen\n"
+        "Kl. 10.15  Innledninger om bolig\n"
+    )
+    assert kinds_and_texts(raw) == [
+        ("heading", "Innhold"),
+        ("noise", "1. Innledning ........................ 3"),
+        ("noise", "2. Bolig ............................. 5"),
+        ("heading", "2. Bolig"),  # alone: a section title, not a one-item list
+        ("paragraph", "Flere deltakere mente at kommunen må bygge flere utleieboliger.¹"),
+        ("bullet", "Flere boliger til unge"),  # in a list: items
+        ("bullet", "Færre hybler"),
+        ("bullet", "Startlån"),  # a short item does not run on into the body text below
+        ("paragraph",
+         "Husbanken bør gi flere startlån til familier med lav inntekt i distriktene."),
+        ("noise", "Side 5 av 12"),
+        ("paragraph", "¹ Jf. kommunens boligplan."),
+        ("heading", "Program"),
+        ("heading", "Kl. 10.00 Velkommen"),  # one programme item a unit
+        ("heading", "Kl. 10.15 Innledninger om bolig"),
+    ]  # fmt: skip
 
 
 def test_dash_before_lower_case_continues_the_item() -> None:

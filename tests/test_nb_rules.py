@@ -18,6 +18,8 @@ from tema import nb_rules
         ("jf.", True),
         ("ca.", True),
         ("St.meld.", True),
+        ("Prop.", True),
+        ("Jf.", True),
         ("pr.", True),
         ("f.", True),
         ("eks.", True),
@@ -148,3 +150,45 @@ def test_rule_tables_are_lower_case_where_compared_lower_case() -> None:
     assert nb_rules.SENTENCE_END_ABBREVIATIONS <= nb_rules.ABBREVIATIONS
     assert all(word == word.lower() for word in nb_rules.SUSPENDED_COMPOUND_FOLLOWERS)
     assert all(prefix == prefix.lower() for prefix in nb_rules.CAPTION_PREFIXES)
+
+
+@pytest.mark.parametrize(
+    ("line", "toc", "page_label", "footnote", "section_number"),
+    [
+        ("1. Innledning ............................ 3", True, False, False, True),
+        ("Bolig . . . . . . . . 14", True, False, False, False),
+        ("Arbeidsgivere …………… 6", True, False, False, False),
+        ("Det var slik... 3", False, False, False, False),
+        ("Side 4 av 12", False, True, False, False),
+        ("side 7", False, True, False, False),
+        ("4 / 12", False, True, False, False),
+        ("Side 4 av 12 sider handler om bolig", False, False, False, False),
+        ("¹ Jf. Meld. St. 30 (2015–2016)", False, False, True, False),
+        ("²³ Tall fra SSB", False, False, True, False),
+        ("2. Utdanning og kvalifisering", False, False, False, True),
+        ("2) Utdanning og kvalifisering", False, False, False, False),
+        ("17. mai-feiringen", False, False, False, False),
+    ],
+)
+def test_report_layout_lines(
+    line: str, toc: bool, page_label: bool, footnote: bool, section_number: bool
+) -> None:
+    assert bool(nb_rules.TOC_LINE.search(line)) is toc
+    assert bool(nb_rules.PAGE_LABEL_LINE.match(line)) is page_label
+    assert bool(nb_rules.FOOTNOTE_LINE.match(line)) is footnote
+    assert bool(nb_rules.SECTION_NUMBER_LINE.match(line)) is section_number
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Kl. 10.15  Innledninger", True),
+        ("09.00–09.30 Registrering og kaffe", True),
+        ("13:00 Gruppearbeid", True),
+        ("kl. 10.00 med velkomst fra ordføreren.", False),  # a wrapped sentence
+        ("10.00 var alle på plass.", False),
+        ("2017 var et godt år", False),
+    ],
+)
+def test_programme_lines(line: str, expected: bool) -> None:
+    assert bool(nb_rules.PROGRAMME_LINE.match(line)) is expected

@@ -121,6 +121,17 @@ def test_units_of_a_small_report(senter) -> None:
             ["De tok opp kurs, møter m.m.", "Neste sak var bolig."],
         ),
         ("Prisen er ca. 100 kr. pr. måned.", ["Prisen er ca. 100 kr. pr. måned."]),
+        # Capitalised abbreviations, which spaCy's case-sensitive tokenizer splits.
+        (
+            "Jf. Meld. St. 30 (2015–2016) Fra mottak til arbeidsliv. Prop. 1 S kom senere.",
+            ["Jf. Meld. St. 30 (2015–2016) Fra mottak til arbeidsliv.", "Prop. 1 S kom senere."],
+        ),
+        (
+            "Tilbudet er for kort.¹ Kommunene bør forlenge det.",
+            ["Tilbudet er for kort.¹", "Kommunene bør forlenge det."],
+        ),
+        ("Møtet var i regi av NAV. Neste sak.", ["Møtet var i regi av NAV.", "Neste sak."]),
+        ("2. Utdanning og kvalifisering", ["2. Utdanning og kvalifisering"]),
     ],
 )
 def test_norwegian_sentence_rules(senter, sentencizer, text: str, expected: list[str]) -> None:
@@ -293,6 +304,8 @@ NEEDS_MODEL_CASES = [
     ("Parallellsesjon 2: Hva kan organisasjonene bidra med?", "heading", True),
     ("Møtet startet kl. 10 i Bodø", "paragraph", True),
     (" ".join(["ord"] * 45), "paragraph", True),  # long run-on text: the model may split it
+    (" ".join(["ord"] * 40), "paragraph", True),  # MODEL_MIN_WORDS_WITHOUT_PUNCTUATION
+    (" ".join(["ord"] * 39), "bullet", False),
     (" ".join(["Ord"] * 45), "heading", False),  # headings are split at punctuation only
 ]
 

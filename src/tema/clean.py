@@ -338,7 +338,7 @@ class Line:
 
     start: int
     end: int
-    kind: str  # blank, url, noise, bullet, quote, text
+    kind: str  # blank, url, noise, bullet, quote, footnote, programme, text
     frame_start: bool  # indented and capitalised: a new text frame in PDF extraction
 
 
@@ -353,6 +353,16 @@ def classify_line(content: str) -> str:
         return "quote"  # also a line with only the opening marks: the quote follows
     if _NOISE_LINE.match(stripped):
         return "noise"
+    # Cheap character tests first: most lines are none of these, and this runs per line.
+    first, last = stripped[0], stripped[-1]
+    if last.isdigit() and (
+        nb_rules.PAGE_LABEL_LINE.match(stripped) or nb_rules.TOC_LINE.search(stripped)
+    ):
+        return "noise"
+    if first in nb_rules.SUPERSCRIPT_DIGITS and nb_rules.FOOTNOTE_LINE.match(content):
+        return "footnote"
+    if (first.isdigit() or first == "K") and nb_rules.PROGRAMME_LINE.match(content):
+        return "programme"
     if (
         nb_rules.BULLET_LINE.match(content)
         or nb_rules.DASH_BULLET_LINE.match(content)
@@ -672,6 +682,10 @@ def _starts_text_block(
         return len(content) >= PULL_QUOTE_BODY_CHARS and len(content) > 1.5 * longest
     if current_kind == "bullet" and previous_ends_sentence:
         return bool(nb_rules.STARTS_UPPER.match(content))  # body text after a list
+    if current_kind == "bullet" and len(current) == 1 and _ends_short_title(
+        raw, current[-1], line, content
+    ):
+        return True  # body text right below a short item or a numbered section title
     if current_kind == "text" and _ends_short_title(raw, current[-1], line, content):
         return True
     # Bound the block size, at a sentence end if there is one soon.
@@ -716,7 +730,11 @@ def group_lines(raw: str, lines: list[Line]) -> list[tuple[str, list[Line]]]:
         elif line.kind in ("bullet", "quote"):
             close()
             current, current_kind = [line], line.kind
-        elif current_kind == "quote" and _closes_quote(raw, current[-1]):
+        elif line.kind in ("footnote", "programme") or (
+            current_kind == "quote" and _closes_quote(raw, current[-1])
+        ):
+            # A footnote, a programme item, or text after a closed pull quote starts a
+            # text block.
             close()
             current, current_kind = [line], "text"
         elif not current:
@@ -744,7 +762,29 @@ def group_lines(raw: str, lines: list[Line]) -> list[tuple[str, list[Line]]]:
         current_chars += line.end - line.start
         after_blank = False
     close()
-    return groups
+    return _numbered_titles_as_text(raw, groups)
+
+
+def _numbered_titles_as_text(
+    raw: str, groups: list[tuple[str, list[Line]]]
+) -> list[tuple[str, list[Line]]]:
+    """A numbered line that stands alone ("2. Utdanning og kvalifisering": one line, no
+    list item right before or after it, no final punctuation) is a section title, not a
+    one-item list: it becomes a text group, which ``classify_text_block`` calls a heading."""
+    titled = list(groups)
+    for index, (kind, lines) in enumerate(groups):
+        if kind != "bullet" or len(lines) != 1:
+            continue
+        line = lines[0]
+        if not nb_rules.SECTION_NUMBER_LINE.match(raw[line.start : line.end]):
+            continue
+        neighbours = groups[index - 1 : index] + groups[index + 1 : index + 2]
+        if any(neighbour_kind == "bullet" for neighbour_kind, _ in neighbours):
+            continue
+        if nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(raw, line.start, line.end):
+            continue
+        titled[index] = ("text", lines)
+    return titled
 
 
 def classify_text_block(block: Block, max_heading_words: int = 25) -> str:

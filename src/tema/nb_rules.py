@@ -34,7 +34,7 @@ ABBREVIATIONS: frozenset[str] = frozenset(
         "tlf.", "tr.", "ul.", "utg.", "vedk.", "vedr.", "vg.", "vha.", "vs.",
         "meld.", "prp.", "innst.", "ot.prp.", "nou.", "jan.", "feb.", "aug.", "sep.",
         "sept.", "okt.", "nov.", "des.", "mr.", "mrs.", "ms.", "kom.", "dep.",
-        "sos.", "ev.", "bet.", "opprl.", "mv.",
+        "sos.", "ev.", "bet.", "opprl.", "mv.", "prop.",
     }
 )  # fmt: skip
 
@@ -119,8 +119,12 @@ GUILLEMETS = ("«", "»")
 # possibly followed by closing marks. ":" and ";" end a line that introduces a list.
 TERMINAL_PUNCTUATION = ".!?…"
 LIST_INTRODUCING_PUNCTUATION = ":;"
-ENDS_WITH_TERMINAL = re.compile(r"[.!?…][»”’\"')\]]*\s*$")
-ENDS_WITH_ANY_PUNCTUATION = re.compile(r"[.!?…:;,][»”’\"')\]]*\s*$")
+# Footnote numbers: after a word or full stop in the text ("skolebakgrunn.¹"), and at the
+# start of the footnote at the foot of the page ("¹ Jf. ...").
+SUPERSCRIPT_DIGITS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
+# Punctuation at the end, possibly followed by closing marks and a footnote number.
+ENDS_WITH_TERMINAL = re.compile(rf"[.!?…][»”’\"')\]{SUPERSCRIPT_DIGITS}]*\s*$")
+ENDS_WITH_ANY_PUNCTUATION = re.compile(rf"[.!?…:;,][»”’\"')\]{SUPERSCRIPT_DIGITS}]*\s*$")
 
 # --- Layout marks in PDF-extracted text ---------------------------------------------------
 # Characters that start a bullet item at the start of a line.
@@ -132,6 +136,26 @@ BULLET_LINE = re.compile(rf"^[ \t]*[{re.escape(BULLET_CHARS)}][ \t]+(?=\S)")
 DASH_BULLET_LINE = re.compile(rf"^[ \t]*[{re.escape(DASH_BULLET_CHARS)}][ \t]+(?=[\dA-ZÆØÅ«\"])")
 # A numbered item "1. ", "2) ", "a) " at the start of a line.
 NUMBERED_ITEM_LINE = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|[a-z][)])[ \t]+(?=[A-ZÆØÅ])")
+
+# A line of a table of contents: dot leaders and a page number ("2. Bolig ....... 14").
+TOC_LINE = re.compile(r"(?:\.[ \t]?){4,}[ \t]*\d{1,4}[ \t]*$|…[ \t]?…[ \t.…]*\d{1,4}[ \t]*$")
+# A page label that the PDF extraction left among the text ("Side 4", "Side 4 av 12").
+PAGE_LABEL_LINE = re.compile(
+    r"^[ \t]*(?:(?:side|s\.|page)[ \t]*\d{1,4}(?:[ \t]*(?:av|/|of)[ \t]*\d{1,4})?"
+    r"|\d{1,4}[ \t]*(?:av|/)[ \t]*\d{1,4})[ \t]*$",
+    re.IGNORECASE,
+)
+# A footnote at the foot of a page starts with its number ("¹ Jf. ...").
+FOOTNOTE_LINE = re.compile(rf"^[ \t]*[{SUPERSCRIPT_DIGITS}]+[ \t]*\S")
+# A line of a programme or agenda that starts with a time ("Kl. 10.15  Innledninger",
+# "09.00–09.30 Registrering"): each is an item of its own, never wrapped text.
+# A capital follows the time: "kl. 10.00 med ..." at a line start is a wrapped sentence.
+PROGRAMME_LINE = re.compile(
+    r"^[ \t]*(?:Kl\.?[ \t]*)?\d{1,2}[.:]\d{2}(?:[ \t]*[-–][ \t]*\d{1,2}[.:]\d{2})?"
+    r"[ \t]+(?=[A-ZÆØÅ])"
+)
+# A numbered section title ("2. Utdanning og kvalifisering"), when it stands alone.
+SECTION_NUMBER_LINE = re.compile(r"^[ \t]*\d{1,2}\.[ \t]+(?=[A-ZÆØÅ])")
 
 # Pull quotes in report layouts open with doubled typographic apostrophes or quotes.
 PULL_QUOTE_OPENERS: tuple[str, ...] = ("’’", "''", "‘‘", "””", "“", "″", "❝", "❞")

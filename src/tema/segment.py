@@ -94,7 +94,7 @@ def _starts_like_sentence(text: str) -> bool:
 
 _SENTENCE_OPENERS = frozenset(nb_rules.OPENING_QUOTES | set(nb_rules.DASH_BULLET_CHARS))
 # Tokens whose last (or first) character is one of these may trigger a rule.
-_RULE_TRIGGERS = frozenset(".!?…:;,»«”“’‘\"'()[]–—-")
+_RULE_TRIGGERS = frozenset(".!?…:;,»«”“’‘\"'()[]–—-" + nb_rules.SUPERSCRIPT_DIGITS)
 _START, _NOT_START = 1, -1
 _HAS_ALNUM = re.compile(r"\w")
 _CAPITAL = re.compile(rf"[{nb_rules.UPPER}]")
@@ -106,6 +106,7 @@ def _sentence_start_decision(
     """Whether ``word`` starts a sentence, given the token ``before`` it and the token
     ``closed`` before that; ``model_start`` is the statistical model's decision, which is
     followed where no punctuation decides only if ``unpunctuated_starts``."""
+    before = before.rstrip(nb_rules.SUPERSCRIPT_DIGITS) or before  # "bakgrunn.¹ Neste"
     if word in nb_rules.CLOSING_MARKS or word in ".,;:!?)":
         return False  # closing quotes, brackets and punctuation stay with their sentence
     if before in nb_rules.OPENING_QUOTES or before in "(":
@@ -165,14 +166,29 @@ def rule_sentence_starts(
         previous_index = i - 1
         while previous_index > 0 and word(previous_index).isspace():
             previous_index -= 1
+        before = word(previous_index)
         closed = word(previous_index - 1) if previous_index >= 1 else ""
+        if before == "." and _attached(offsets, lengths, previous_index):
+            # spaCy's exceptions are case-sensitive: "jf." is one token, "Jf." two.
+            abbreviation = closed + "."
+            if closed[:1].isupper() and abbreviation.lower() in nb_rules.ABBREVIATIONS:
+                before = abbreviation
+                closed = word(previous_index - 2) if previous_index >= 2 else ""
         model_start = model_starts[i] == _START
-        decision = _sentence_start_decision(
-            word(previous_index), current, closed, model_start, unpunctuated_starts
-        )
+        if previous_index == 0 and nb_rules.NUMBER_WITH_STOP.match(before):
+            decision = False  # a number opens the block: "2. Utdanning og kvalifisering"
+        else:
+            decision = _sentence_start_decision(
+                before, current, closed, model_start, unpunctuated_starts
+            )
         sent_starts[i] = _START if decision else _NOT_START
     sent_starts[0] = _START
     return numpy.array(sent_starts, dtype=numpy.int64)
+
+
+def _attached(offsets: list[int], lengths: list[int], i: int) -> bool:
+    """True when token ``i`` follows token ``i - 1`` with no space between them."""
+    return i >= 1 and offsets[i - 1] + lengths[i - 1] == offsets[i]
 
 
 def apply_sentence_rules(doc: Doc) -> Doc:
@@ -308,7 +324,9 @@ def _needs_model(block: Block) -> bool:
     text = block.text
     if _INNER_PUNCTUATION.search(text.rstrip(_BLOCK_END_CHARS)):
         return True
-    return block.kind != "heading" and text.count(" ") >= MODEL_MIN_WORDS_WITHOUT_PUNCTUATION
+    # Clean block text has one space between words: words = spaces + 1.
+    words = text.strip().count(" ") + 1
+    return block.kind != "heading" and words >= MODEL_MIN_WORDS_WITHOUT_PUNCTUATION
 
 
 def _whole_block_span(text: str) -> list[tuple[int, int]]:
