@@ -202,6 +202,25 @@ def test_report_layout_of_numbered_titles_contents_and_footnotes() -> None:
     ]  # fmt: skip
 
 
+def test_meeting_notes_layout_of_list_titles_quoted_items_and_fields() -> None:
+    raw = (
+        "Svar: Mange mente at NAV-veilederne har for mange brukere.\n"
+        "Gruppe 2: Arbeidsliv\n"
+        "- Arbeidsgivere vet lite om tilskuddene\n"
+        "- “Vi trenger språkpraksis som fører til jobb” (deltaker)\n"
+        "- Mange bedrifter mangler folk, men krever førerkort\n"
+        "Kontakt: post@imdi.no\n"
+    )
+    assert kinds_and_texts(raw) == [
+        ("paragraph", "Svar: Mange mente at NAV-veilederne har for mange brukere."),
+        ("heading", "Gruppe 2: Arbeidsliv"),  # the list's title, not part of the answer
+        ("bullet", "Arbeidsgivere vet lite om tilskuddene"),
+        ("bullet", "“Vi trenger språkpraksis som fører til jobb” (deltaker)"),
+        ("bullet", "Mange bedrifter mangler folk, men krever førerkort"),
+        ("heading", "Kontakt: post@imdi.no"),  # a new field, not the item's rest
+    ]
+
+
 def test_dash_before_lower_case_continues_the_item() -> None:
     raw = "• Arbeidsgivere må tørre å satse\n– gi dem en sjanse!\n"
     assert kinds_and_texts(raw) == [

@@ -75,6 +75,8 @@ def test_months_follow_ordinals() -> None:
         ("– Mer fokus på skole.", False, True, False),
         ("- Vi jobber med det.", False, True, False),
         ("– gi dem en sjanse", False, False, False),  # a dash before lower case: no item
+        ("- “Vi trenger språkpraksis”", False, True, False),  # a quoted item
+        ("– (NAV) må følge opp", False, True, False),
         ("1. Første punkt", False, False, True),
         ("a) Første punkt", False, False, True),
         ("17. mai er nasjonaldagen", False, False, False),
@@ -192,3 +194,18 @@ def test_report_layout_lines(
 )
 def test_programme_lines(line: str, expected: bool) -> None:
     assert bool(nb_rules.PROGRAMME_LINE.match(line)) is expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Kontakt: post@imdi.no", True),
+        ("Neste møte: 3. april", True),
+        ("Gruppe 2: Arbeidsliv", True),
+        ("https://www.imdi.no", False),
+        ("NAV og kommunen må samarbeide", False),
+        ("og videre: mer", False),
+    ],
+)
+def test_label_lines(line: str, expected: bool) -> None:
+    assert bool(nb_rules.LABEL_LINE.match(line)) is expected

@@ -656,6 +656,28 @@ def _ends_short_title(raw: str, previous: Line, line: Line, content: str) -> boo
     )
 
 
+# The most words of a line above a list that is taken for the list's title.
+LIST_TITLE_WORDS = 8
+
+
+def _list_title(raw: str, current: list[Line]) -> Line | None:
+    """The last line of a text block when it is the title of the list that follows: short,
+    capitalised, without final punctuation, below a finished sentence ("… veileder).\n
+    Gruppe 2: Arbeidsliv\n- …")."""
+    if len(current) < 2 or current[-1].kind != "text":
+        return None
+    before, title = current[-2], current[-1]
+    content = raw[title.start : title.end].strip()
+    if (
+        len(content.split()) <= LIST_TITLE_WORDS
+        and nb_rules.STARTS_UPPER.match(content)
+        and not nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(content)
+        and nb_rules.ENDS_WITH_TERMINAL.search(raw, before.start, before.end)
+    ):
+        return title
+    return None
+
+
 def _closes_quote(raw: str, line: Line) -> bool:
     """True when ``line`` ends with a closing quote mark ("... mitt mål’’")."""
     content = raw[line.start : line.end].strip()
@@ -682,6 +704,8 @@ def _starts_text_block(
         return len(content) >= PULL_QUOTE_BODY_CHARS and len(content) > 1.5 * longest
     if current_kind == "bullet" and previous_ends_sentence:
         return bool(nb_rules.STARTS_UPPER.match(content))  # body text after a list
+    if current_kind == "bullet" and nb_rules.LABEL_LINE.match(content):
+        return True  # "Kontakt: ..." below an item is a new field, not the item's rest
     if current_kind == "bullet" and len(current) == 1 and _ends_short_title(
         raw, current[-1], line, content
     ):
@@ -728,7 +752,11 @@ def group_lines(raw: str, lines: list[Line]) -> list[tuple[str, list[Line]]]:
             close()
             groups.append((line.kind, [line]))
         elif line.kind in ("bullet", "quote"):
+            title = _list_title(raw, current) if line.kind == "bullet" else None
             close()
+            if title is not None:
+                groups[-1] = ("text", groups[-1][1][:-1])
+                groups.append(("text", [title]))
             current, current_kind = [line], line.kind
         elif line.kind in ("footnote", "programme") or (
             current_kind == "quote" and _closes_quote(raw, current[-1])

@@ -133,7 +133,9 @@ BULLET_CHARS = "•●▪■◦○‣∙·▸►▶➢➤✓✔❖◆◇□*"
 # lower-case word they are just a dash that a line break happened to put first.
 DASH_BULLET_CHARS = "–—-"
 BULLET_LINE = re.compile(rf"^[ \t]*[{re.escape(BULLET_CHARS)}][ \t]+(?=\S)")
-DASH_BULLET_LINE = re.compile(rf"^[ \t]*[{re.escape(DASH_BULLET_CHARS)}][ \t]+(?=[\dA-ZÆØÅ«\"])")
+DASH_BULLET_LINE = re.compile(
+    rf"^[ \t]*[{re.escape(DASH_BULLET_CHARS)}][ \t]+(?=[\dA-ZÆØÅ«\"“„‘'(])"
+)
 # A numbered item "1. ", "2) ", "a) " at the start of a line.
 NUMBERED_ITEM_LINE = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|[a-z][)])[ \t]+(?=[A-ZÆØÅ])")
 
@@ -154,6 +156,9 @@ PROGRAMME_LINE = re.compile(
     r"^[ \t]*(?:Kl\.?[ \t]*)?\d{1,2}[.:]\d{2}(?:[ \t]*[-–][ \t]*\d{1,2}[.:]\d{2})?"
     r"[ \t]+(?=[A-ZÆØÅ])"
 )
+# A line that opens with a capitalised label and a colon ("Kontakt: ...", "Neste møte:
+# ...", "Gruppe 2: ..."): a new field of the notes, not the rest of a list item.
+LABEL_LINE = re.compile(r"^[ \t]*[A-ZÆØÅ][\wæøåÆØÅ -]{0,29}:[ \t]+\S")
 # A numbered section title ("2. Utdanning og kvalifisering"), when it stands alone.
 SECTION_NUMBER_LINE = re.compile(r"^[ \t]*\d{1,2}\.[ \t]+(?=[A-ZÆØÅ])")
 
