@@ -221,6 +221,46 @@ def test_meeting_notes_layout_of_list_titles_quoted_items_and_fields() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Flere boliger til unge\nBedre samarbeid med Husbanken\nKommunen må ha boligkonsulent\n",
+        "Flere boliger til unge\n\nBedre samarbeid med Husbanken\n\n"
+        "Kommunen må ha boligkonsulent\n",
+    ],
+)
+def test_points_listed_one_per_line_without_markers_are_items(raw: str) -> None:
+    assert kinds_and_texts(raw) == [
+        ("bullet", "Flere boliger til unge"),
+        ("bullet", "Bedre samarbeid med Husbanken"),
+        ("bullet", "Kommunen må ha boligkonsulent"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # A title and a subtitle: two unpunctuated lines are not a list.
+        (
+            "Parallellsesjon 2 Frivillig sektor\n\nVed statssekretær Kari Nordmann\n\n"
+            "Organisasjonene er viktige. De trenger støtte.\n",
+            [
+                ("heading", "Parallellsesjon 2 Frivillig sektor"),
+                ("heading", "Ved statssekretær Kari Nordmann"),
+                ("paragraph", "Organisasjonene er viktige. De trenger støtte."),
+            ],
+        ),
+        # A wrapped heading continues in lower case.
+        (
+            "Hvordan kan vi få flere\ninn i arbeid og utdanning\nog færre på stønad\n",
+            [("heading", "Hvordan kan vi få flere inn i arbeid og utdanning og færre på stønad")],
+        ),
+    ],
+)
+def test_headings_are_not_taken_for_unmarked_items(raw: str, expected: list) -> None:
+    assert kinds_and_texts(raw) == expected
+
+
 def test_dash_before_lower_case_continues_the_item() -> None:
     raw = "• Arbeidsgivere må tørre å satse\n– gi dem en sjanse!\n"
     assert kinds_and_texts(raw) == [

@@ -26,6 +26,7 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
+import itertools
 import marshal
 import math
 import re
@@ -790,7 +791,7 @@ def group_lines(raw: str, lines: list[Line]) -> list[tuple[str, list[Line]]]:
         current_chars += line.end - line.start
         after_blank = False
     close()
-    return _numbered_titles_as_text(raw, groups)
+    return _unmarked_list_items(raw, _numbered_titles_as_text(raw, groups))
 
 
 def _numbered_titles_as_text(
@@ -813,6 +814,59 @@ def _numbered_titles_as_text(
             continue
         titled[index] = ("text", lines)
     return titled
+
+
+# Notes often list their points one per line, without markers or full stops. This many
+# such lines in a row are list items, not a heading: report headings come one or two
+# together (a title and a subtitle), never three.
+MIN_UNMARKED_ITEMS = 3
+_ENDS_WITH_PAGE_NUMBER = re.compile(r"\s\d{1,4}$")
+
+
+def _is_unmarked_item(raw: str, line: Line) -> bool:
+    """A capitalised text line without final punctuation that could be a list item (not a
+    numbered title, a contents line with its page number, or a hyphenated line end)."""
+    content = raw[line.start : line.end].strip()
+    return (
+        line.kind == "text"
+        and bool(nb_rules.STARTS_UPPER.match(content))
+        and not nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(content)
+        and not content.endswith(("-", "\u00ad", "–"))
+        and not nb_rules.SECTION_NUMBER_LINE.match(content)
+        and not _ENDS_WITH_PAGE_NUMBER.search(content)
+    )
+
+
+def _unmarked_list_items(
+    raw: str, groups: list[tuple[str, list[Line]]]
+) -> list[tuple[str, list[Line]]]:
+    """Lines of notes that list points without markers become bullet items: a text block
+    of at least ``MIN_UNMARKED_ITEMS`` lines that all look like items (``_is_unmarked_item``)
+    gives one item per line, and so does a run of that many one-line blocks (points with
+    blank lines between them). Otherwise they would be taken for one long heading, and
+    headings are not counted as input."""
+    split: list[tuple[str, list[Line]]] = []
+    for kind, lines in groups:
+        if (
+            kind == "text"
+            and len(lines) >= MIN_UNMARKED_ITEMS
+            and all(_is_unmarked_item(raw, line) for line in lines)
+        ):
+            split.extend(("bullet", [line]) for line in lines)
+        else:
+            split.append((kind, lines))
+    items: list[tuple[str, list[Line]]] = []
+    for is_item, run in itertools.groupby(
+        split,
+        key=lambda group: group[0] == "text"
+        and len(group[1]) == 1
+        and _is_unmarked_item(raw, group[1][0]),
+    ):
+        run = list(run)
+        if is_item and len(run) >= MIN_UNMARKED_ITEMS:
+            run = [("bullet", lines) for _kind, lines in run]
+        items.extend(run)
+    return items
 
 
 def classify_text_block(block: Block, max_heading_words: int = 25) -> str:
