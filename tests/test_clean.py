@@ -261,6 +261,13 @@ def test_headings_are_not_taken_for_unmarked_items(raw: str, expected: list) -> 
     assert kinds_and_texts(raw) == expected
 
 
+def test_a_block_in_lower_case_is_input_not_a_heading() -> None:
+    raw = "Hva fungerer ikke?\n\nfor lite språkpraksis og lange ventelister på norskkurs\n"
+    assert kinds_and_texts(raw)[-1] == (
+        "paragraph", "for lite språkpraksis og lange ventelister på norskkurs"
+    )
+
+
 def test_dash_before_lower_case_continues_the_item() -> None:
     raw = "• Arbeidsgivere må tørre å satse\n– gi dem en sjanse!\n"
     assert kinds_and_texts(raw) == [

@@ -876,8 +876,8 @@ def classify_text_block(block: Block, max_heading_words: int = 25) -> str:
     lowered = text.lower()
     if lowered.startswith(nb_rules.CAPTION_PREFIXES) and len(words) <= max_heading_words:
         return "caption"
-    if len(words) > max_heading_words:
-        return "paragraph"
+    if len(words) > max_heading_words or nb_rules.STARTS_LOWER.match(text):
+        return "paragraph"  # headings start with a capital or a number; notes may not
     if not nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(text):
         return "heading"
     # A short text frame of its own that holds one sentence at most is a heading or a
