@@ -188,6 +188,15 @@ def test_a_long_text_streams(sentencizer) -> None:
     assert units[-1].end == len(text.rstrip())
 
 
+def test_a_passage_written_twice_stays_body_text(sentencizer) -> None:
+    # Unpunctuated lower-case notes repeated word for word (pasted twice): neither copy
+    # may become a pull quote of the other.
+    passage = "flere i arbeid gjennom samarbeid mellom nav, kommunen og arbeidsgivere i regionen,"
+    units = segment_text(f"{passage}\n\n{passage}\n", sentencizer)
+    assert [unit.kind for unit in units] == ["sentence", "sentence"]
+    assert_well_formed(f"{passage}\n\n{passage}\n", units)
+
+
 def test_one_long_line_without_spaces(sentencizer) -> None:
     text = "x" * 50_000
     units = segment_text(text, sentencizer)

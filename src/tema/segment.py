@@ -436,28 +436,42 @@ def _link_repeats(units: list[Unit], blocks_of_units: list[int]) -> list[Unit]:
     by_block: dict[int, list[int]] = {}
     for unit in units:
         by_block.setdefault(blocks_of_units[unit.unit], []).append(unit.unit)
+    marked: dict[int, int] = {}  # unit of a marked pull quote → the unit it repeats
+    unmarked: dict[int, int] = {}  # block that repeats body text → the unit it repeats
     for block_index, members in by_block.items():
         first = units[members[0]]
         if first.kind == "quote":
             if _word_count(first.text) >= 3:
                 target = find_repeat(normalise_for_matching(first.text), None, first.unit)
                 if target is not None:
-                    result[first.unit] = replace(first, repeat_of=target)
+                    marked[first.unit] = target
         elif first.kind in ("sentence", "heading"):
-            last = units[members[-1]]
-            text = " ".join(units[m].text for m in members)
-            if nb_rules.ENDS_WITH_TERMINAL.search(last.text):
+            if nb_rules.ENDS_WITH_TERMINAL.search(units[members[-1]].text):
                 continue
+            text = " ".join(units[m].text for m in members)
             if not MIN_REPEAT_WORDS <= _word_count(text) <= MAX_REPEAT_WORDS:
                 continue
             target = find_repeat(normalise_for_matching(text), block_index, first.unit)
-            if target is None:
-                continue
-            start, end = first.start, last.end
-            merged = Unit(first.unit, start, end, "quote", first.section, text, target)
-            result[first.unit] = merged
-            for member in members[1:]:
-                result[member] = None  # type: ignore[call-overload]
+            if target is not None:
+                unmarked[block_index] = target
+    # A repeat of text that is itself taken for a repeat (the same passage twice, or text
+    # with no words, like "xxxx…") is body text: a quote must point at body text.
+    unmarked = {
+        block: target for block, target in unmarked.items()
+        if blocks_of_units[target] not in unmarked
+    }  # fmt: skip
+    for unit, target in marked.items():
+        if blocks_of_units[target] not in unmarked:
+            result[unit] = replace(units[unit], repeat_of=target)
+    for block_index, target in unmarked.items():
+        members = by_block[block_index]
+        first, last = units[members[0]], units[members[-1]]
+        text = " ".join(units[m].text for m in members)
+        result[first.unit] = Unit(
+            first.unit, first.start, last.end, "quote", first.section, text, target
+        )
+        for member in members[1:]:
+            result[member] = None  # type: ignore[call-overload]
     kept = [unit for unit in result if unit is not None]
     if len(kept) == len(result):
         return kept
