@@ -114,6 +114,8 @@ def test_is_compound(word: str, expected: bool) -> None:
         ("¹ Jf. Meld. St. 30 (2015–2016)", "footnote"),
         ("2. Utdanning og kvalifisering", "bullet"),  # a title only when it stands alone
         ("Kl. 10.15  Innledninger", "programme"),
+        ("Rapport fra innspillsmøtet i Bodø 2019        5", "noise"),  # running header
+        ("12\tÅrsrapport 2019", "noise"),
     ],
 )
 def test_classify_line(line: str, kind: str) -> None:
@@ -268,6 +270,22 @@ def test_a_block_in_lower_case_is_input_not_a_heading() -> None:
     )
 
 
+def test_a_sentence_broken_across_pages_is_one_block() -> None:
+    raw = (
+        "Deltakerne mente at kommunene må\n\n"
+        "Rapport fra innspillsmøtet i Bodø 2019            5\n\n"
+        "satse mer på kvalifisering. Flere mente at NAV må\n\n"
+        "6\n\n"
+        "følge opp arbeidsgiverne bedre.\n"
+    )
+    assert kinds_and_texts(raw) == [
+        ("paragraph", "Deltakerne mente at kommunene må satse mer på kvalifisering. "
+                      "Flere mente at NAV må følge opp arbeidsgiverne bedre."),
+    ]  # fmt: skip
+    (block,) = clean_blocks(raw, LEXICON)
+    assert (block.start, block.end) == (0, len(raw.rstrip()))  # the page furniture inside
+
+
 def test_dash_before_lower_case_continues_the_item() -> None:
     raw = "• Arbeidsgivere må tørre å satse\n– gi dem en sjanse!\n"
     assert kinds_and_texts(raw) == [
@@ -360,3 +378,23 @@ def test_unwritable_word_list_cache_still_gives_the_list(tmp_path) -> None:
     blocked = tmp_path / "file-not-folder"
     blocked.write_text("x")
     assert load_lexicon("wordfreq", cache_dir=blocked / "cache")["og"] > 6
+
+
+def test_page_furniture_is_what_recurs_at_the_edges_of_most_pages() -> None:
+    from tema.clean import page_furniture
+
+    topics = ["bolig", "arbeid", "skole", "helse", "idrett", "språk", "NAV", "lønn", "barn", "mat"]
+    pages_text = []
+    for number, topic in enumerate(topics, 1):
+        opening = "INNSPILL FRA DELTAKERNE\n" if number in (3, 6, 9) else ""
+        pages_text.append(
+            f"Rapport 2019\n{opening}Om {topic} ble det sagt mye.\nDeltakerne tok opp {topic}.\n"
+            f"Det gjelder {topic} i alle kommuner.\nSide {number}\n"
+        )
+    text = "".join(pages_text)
+    starts = [sum(len(page) for page in pages_text[:index]) for index in range(10)]
+    furniture = {text[start : text.index("\n", start)] for start in page_furniture(text, starts)}
+    # A heading that opens three of ten pages is not furniture; page numbers differ only
+    # in their number, so they count as one recurring footer.
+    assert furniture == {"Rapport 2019"} | {f"Side {number}" for number in range(1, 11)}
+    assert page_furniture(text, starts[:2]) == frozenset()  # too few pages to tell

@@ -202,3 +202,33 @@ def test_each_survey_answer_is_one_unit_and_pdfs_keep_pages_through_json(tmp_pat
         ("answer", "Norskkurs uten punktum"),
     ]
     assert all(document.text[u.start : u.end] == u.text for _, u in units)
+
+
+def test_running_headers_and_footers_of_a_pdf_are_not_input(tmp_path: Path):
+    import spacy
+
+    from tema.segment import segment_ingested
+    from test_readers import make_pdf
+
+    header, body = "Innspillsmøte i Bodø 2019", [
+        ["Deltakerne var opptatt av bolig."],
+        ["Flere mente at NAV må"],  # the sentence runs on to the next page
+        ["følge opp arbeidsgiverne bedre."],
+        ["Frivillige lag trenger lokaler."],
+    ]
+    pages = [[header, *lines, f"Side {number} av 4"] for number, lines in enumerate(body, 1)]
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    make_pdf(raw / "referat.pdf", pages)
+    with pytest.warns(UserWarning, match="not in the manifest"):
+        [document] = ingest(raw, None)
+    nlp = spacy.blank("nb")
+    nlp.add_pipe("sentencizer")
+    units = [unit for _, unit in segment_ingested([document], nlp)]
+    assert [unit.text for unit in units if unit.kind in ("sentence", "bullet")] == [
+        "Deltakerne var opptatt av bolig.",
+        "Flere mente at NAV må følge opp arbeidsgiverne bedre.",
+        "Frivillige lag trenger lokaler.",
+    ]
+    # The furniture between the parts of the broken sentence lies inside its span.
+    assert {unit.text for unit in units if unit.kind == "noise"} >= {header, "Side 1 av 4"}

@@ -30,7 +30,7 @@ import itertools
 import marshal
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -360,6 +360,8 @@ def classify_line(content: str) -> str:
         nb_rules.PAGE_LABEL_LINE.match(stripped) or nb_rules.TOC_LINE.search(stripped)
     ):
         return "noise"
+    if (last.isdigit() or first.isdigit()) and nb_rules.RUNNING_HEADER_LINE.search(content):
+        return "noise"
     if first in nb_rules.SUPERSCRIPT_DIGITS and nb_rules.FOOTNOTE_LINE.match(content):
         return "footnote"
     if (first.isdigit() or first == "K") and nb_rules.PROGRAMME_LINE.match(content):
@@ -395,8 +397,45 @@ def _split_long(start: int, end: int, text: str) -> Iterator[tuple[int, int]]:
     yield start, end
 
 
-def split_lines(text: str) -> list[Line]:
-    """The lines of ``text`` with raw offsets and their kind."""
+# Running headers and footers: the first and last lines of each page are compared, and
+# text that recurs there (numbers aside) on at least this many pages, and on at least
+# this share of all pages, is page furniture. A heading that opens a few sections on new
+# pages ("INNSPILL FRA DELTAKERNE") recurs too, but on far fewer pages.
+FURNITURE_EDGE_LINES = 2
+FURNITURE_MIN_PAGES = 3
+FURNITURE_MIN_SHARE = 0.4
+_DIGITS = re.compile(r"\d+")
+
+
+def page_furniture(text: str, pages: Sequence[int]) -> frozenset[int]:
+    """Start offsets of the lines of ``text`` that are running headers or footers, given
+    the offsets where its pages start (``tema.readers``: PDF pages); empty without pages."""
+    if len(pages) < FURNITURE_MIN_PAGES:
+        return frozenset()
+    edges: list[tuple[str, int, int]] = []  # (text without numbers, page, line start)
+    bounds = [*pages, len(text)]
+    for page, (page_start, page_end) in enumerate(itertools.pairwise(bounds)):
+        lines = []
+        position = page_start
+        for with_break in text[page_start:page_end].splitlines(keepends=True):
+            if with_break.strip():
+                lines.append((position, with_break))
+            position += len(with_break)
+        if len(lines) > 2 * FURNITURE_EDGE_LINES:
+            lines = lines[:FURNITURE_EDGE_LINES] + lines[-FURNITURE_EDGE_LINES:]
+        for start, line in lines:
+            key = " ".join(_DIGITS.sub("#", line).lower().split())
+            edges.append((key, page, start))
+    pages_with: dict[str, set[int]] = {}
+    for key, page, _start in edges:
+        pages_with.setdefault(key, set()).add(page)
+    needed = max(FURNITURE_MIN_PAGES, FURNITURE_MIN_SHARE * len(pages))
+    return frozenset(start for key, _page, start in edges if len(pages_with[key]) >= needed)
+
+
+def split_lines(text: str, furniture: frozenset[int] = frozenset()) -> list[Line]:
+    """The lines of ``text`` with raw offsets and their kind; lines that start at an
+    offset in ``furniture`` (``page_furniture``) are noise."""
     lines = []
     position = 0
     for with_break in text.splitlines(keepends=True):
@@ -404,7 +443,7 @@ def split_lines(text: str) -> list[Line]:
         line_end = position + len(content)
         for start, end in _split_long(position, line_end, text):
             piece = text[start:end]
-            kind = classify_line(piece)
+            kind = "noise" if start in furniture else classify_line(piece)
             frame_start = (
                 kind != "blank"
                 and piece[:1] in (" ", "\t")
@@ -752,6 +791,9 @@ def group_lines(raw: str, lines: list[Line]) -> list[tuple[str, list[Line]]]:
         if line.kind in ("url", "noise"):
             close()
             groups.append((line.kind, [line]))
+            if line.kind == "noise":
+                after_blank = True  # page furniture breaks the text like a blank line
+                continue
         elif line.kind in ("bullet", "quote"):
             title = _list_title(raw, current) if line.kind == "bullet" else None
             close()
@@ -767,17 +809,23 @@ def group_lines(raw: str, lines: list[Line]) -> list[tuple[str, list[Line]]]:
             close()
             current, current_kind = [line], "text"
         elif not current:
+            # Page furniture (page numbers, running headers) between the parts of a
+            # sentence broken across pages is passed over: it falls inside the joint.
+            continued = len(groups) - 1
+            while continued > 0 and groups[continued][0] == "noise":
+                continued -= 1
             continuation = (
                 after_blank
-                and groups
-                and groups[-1][0] in ("text", "bullet")
+                and continued >= 0
+                and groups[continued][0] in ("text", "bullet")
                 and nb_rules.STARTS_LOWER.match(content)
                 and not nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(
-                    raw, groups[-1][1][-1].start, groups[-1][1][-1].end
+                    raw, groups[continued][1][-1].start, groups[continued][1][-1].end
                 )
             )
             if continuation:
-                current_kind, current = groups.pop()
+                current_kind, current = groups[continued]
+                del groups[continued:]
                 current = [*current, line]
             else:
                 current, current_kind = [line], "text"
@@ -892,11 +940,13 @@ def iter_blocks(
     raw: str,
     lexicon: str | Mapping[str, float] | None = None,
     max_heading_words: int = 25,
+    pages: Sequence[int] = (),
 ) -> Iterator[Block]:
     """Cleaned, classified layout blocks of ``raw``, in order, one at a time (``lexicon``:
-    anything ``as_lexicon`` takes)."""
+    anything ``as_lexicon`` takes; ``pages``: where the pages of a PDF start, used to
+    find running headers and footers)."""
     lexicon = as_lexicon(lexicon)
-    for kind, lines in group_lines(raw, split_lines(raw)):
+    for kind, lines in group_lines(raw, split_lines(raw, page_furniture(raw, pages))):
         block = clean_lines(raw, lines, kind, lexicon)
         if kind == "text":
             block = _with_kind(block, classify_text_block(block, max_heading_words))
@@ -910,9 +960,10 @@ def clean_blocks(
     raw: str,
     lexicon: str | Mapping[str, float] | None = None,
     max_heading_words: int = 25,
+    pages: Sequence[int] = (),
 ) -> list[Block]:
     """All blocks of ``raw`` (see ``iter_blocks`` and the module docstring)."""
-    return list(iter_blocks(raw, lexicon, max_heading_words))
+    return list(iter_blocks(raw, lexicon, max_heading_words, pages))
 
 
 def _with_kind(block: Block, kind: str) -> Block:

@@ -147,6 +147,9 @@ PAGE_LABEL_LINE = re.compile(
     r"|\d{1,4}[ \t]*(?:av|/)[ \t]*\d{1,4})[ \t]*$",
     re.IGNORECASE,
 )
+# A running header or footer: text and the page number set apart by a wide gap
+# ("Rapport fra innspillsmøtet i Bodø 2019        5", "5        Rapport ...").
+RUNNING_HEADER_LINE = re.compile(r"\S(?: {4,}|\t+)\d{1,4}[ \t]*$|^[ \t]*\d{1,4}(?: {4,}|\t+)\S")
 # A footnote at the foot of a page starts with its number ("¹ Jf. ...").
 FOOTNOTE_LINE = re.compile(rf"^[ \t]*[{SUPERSCRIPT_DIGITS}]+[ \t]*\S")
 # A line of a programme or agenda that starts with a time ("Kl. 10.15  Innledninger",

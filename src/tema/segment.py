@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -517,7 +517,7 @@ def _document_units(
 
 
 def segment_documents(
-    documents: Iterable[tuple[str, str]],
+    documents: Iterable[tuple[str, str] | tuple[str, str, Sequence[int]]],
     nlp: Language,
     *,
     batch_size: int = 128,
@@ -526,6 +526,8 @@ def segment_documents(
     max_unit_chars: int = MAX_UNIT_CHARS,
 ) -> Iterator[tuple[str, Unit]]:
     """Segment ``(doc_id, raw_text)`` pairs, streaming ``(doc_id, unit)`` pairs in order.
+    A third item, the offsets where the pages of a PDF start, lets running headers and
+    footers be found (``tema.clean.page_furniture``).
 
     Options: ``batch_size`` (blocks per spaCy batch), ``lexicon`` (a word list name from
     ``tema.clean.LEXICON_SOURCES`` or a loaded one), ``max_heading_words`` (longest text
@@ -539,8 +541,8 @@ def segment_documents(
     lexicon = as_lexicon(lexicon)  # once, not per document
     blocks = (
         (number, doc_id, raw, block)
-        for number, (doc_id, raw) in enumerate(documents)
-        for block in iter_blocks(raw, lexicon, max_heading_words)
+        for number, (doc_id, raw, *pages) in enumerate(documents)
+        for block in iter_blocks(raw, lexicon, max_heading_words, *pages)
     )
     # Two views of one stream: one feeds spaCy, one assembles units. tee buffers only the
     # blocks that spaCy has read ahead (about one batch).
@@ -576,7 +578,7 @@ def segment_ingested(documents: Iterable, nlp: Language, **options) -> Iterator[
     """
     for is_table, run in itertools.groupby(documents, key=lambda d: bool(d.answers)):
         if not is_table:
-            yield from segment_documents(((d.doc, d.text) for d in run), nlp, **options)
+            yield from segment_documents(((d.doc, d.text, d.pages) for d in run), nlp, **options)
             continue
         for document in run:
             for number, answer in enumerate(document.answers):
