@@ -76,6 +76,10 @@ def test_months_follow_ordinals() -> None:
         ("- Vi jobber med det.", False, True, False),
         ("– gi dem en sjanse", False, False, False),  # a dash before lower case: no item
         ("- “Vi trenger språkpraksis”", False, True, False),  # a quoted item
+        ("\uf0b7 Flere boliger", True, False, False),  # Word's bullet, extracted from a PDF
+        ("→ Mer språkpraksis", True, False, False),
+        ("o Underpunkt om skole", False, False, True),  # Word's sub-item bullet
+        ("o jeg vet ikke", False, False, False),
         ("– (NAV) må følge opp", False, True, False),
         ("1. Første punkt", False, False, True),
         ("a) Første punkt", False, False, True),

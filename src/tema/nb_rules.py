@@ -128,7 +128,9 @@ ENDS_WITH_ANY_PUNCTUATION = re.compile(rf"[.!?…:;,][»”’\"')\]{SUPERSCRIPT
 
 # --- Layout marks in PDF-extracted text ---------------------------------------------------
 # Characters that start a bullet item at the start of a line.
-BULLET_CHARS = "•●▪■◦○‣∙·▸►▶➢➤✓✔❖◆◇□*"
+# The private-use characters are the Symbol and Wingdings bullets of Word documents, as
+# PDF text extraction gives them (U+F0B7 is Word's default round bullet).
+BULLET_CHARS = "•●▪■◦○‣∙·▸►▶➢➤✓✔❖◆◇□*⁃→➔⮚\uf0b7\uf0a7\uf0d8\uf076\uf0fc\uf0e0\uf06e\uf0a8"
 # Dashes that start a list item when followed by a capital letter or a digit; followed by a
 # lower-case word they are just a dash that a line break happened to put first.
 DASH_BULLET_CHARS = "–—-"
@@ -136,8 +138,9 @@ BULLET_LINE = re.compile(rf"^[ \t]*[{re.escape(BULLET_CHARS)}][ \t]+(?=\S)")
 DASH_BULLET_LINE = re.compile(
     rf"^[ \t]*[{re.escape(DASH_BULLET_CHARS)}][ \t]+(?=[\dA-ZÆØÅ«\"“„‘'(])"
 )
-# A numbered item "1. ", "2) ", "a) " at the start of a line.
-NUMBERED_ITEM_LINE = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|[a-z][)])[ \t]+(?=[A-ZÆØÅ])")
+# A numbered item "1. ", "2) ", "a) " at the start of a line, or Word's sub-item "o "
+# (a lower-case o as bullet) before a capital.
+NUMBERED_ITEM_LINE = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|[a-z][)]|o)[ \t]+(?=[A-ZÆØÅ])")
 
 # A line of a table of contents: dot leaders and a page number ("2. Bolig ....... 14").
 TOC_LINE = re.compile(r"(?:\.[ \t]?){4,}[ \t]*\d{1,4}[ \t]*$|…[ \t]?…[ \t.…]*\d{1,4}[ \t]*$")
