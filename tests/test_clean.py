@@ -263,6 +263,14 @@ def test_headings_are_not_taken_for_unmarked_items(raw: str, expected: list) -> 
     assert kinds_and_texts(raw) == expected
 
 
+def test_a_proposal_without_full_stop_is_input_not_a_heading() -> None:
+    raw = (
+        "Kommunen må ansette flere boligkonsulenter\n\n"
+        "Hva må til for å lykkes\n\nDet var et godt møte.\n"
+    )
+    assert [kind for kind, _text in kinds_and_texts(raw)] == ["paragraph", "heading", "paragraph"]
+
+
 def test_a_block_in_lower_case_is_input_not_a_heading() -> None:
     raw = "Hva fungerer ikke?\n\nfor lite språkpraksis og lange ventelister på norskkurs\n"
     assert kinds_and_texts(raw)[-1] == (

@@ -213,3 +213,19 @@ def test_programme_lines(line: str, expected: bool) -> None:
 )
 def test_label_lines(line: str, expected: bool) -> None:
     assert bool(nb_rules.LABEL_LINE.match(line)) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kommunen må ansette flere boligkonsulenter", True),
+        ("Vi savner et tilbud på kveldstid", True),
+        ("Arbeidsgivere trenger mer informasjon om tilskudd", True),
+        ("Hva må til for å lykkes i arbeidslivet", False),  # a question: a heading
+        ("Kommunen må bygge", False),  # too short to tell from a title
+        ("Utdanning og kvalifisering for voksne innvandrere", False),
+        ("Parallellsesjon 2 Frivillig sektor og idrett", False),
+    ],
+)
+def test_is_statement(text: str, expected: bool) -> None:
+    assert nb_rules.is_statement(text) is expected

@@ -927,7 +927,8 @@ def classify_text_block(block: Block, max_heading_words: int = 25) -> str:
     if len(words) > max_heading_words or nb_rules.STARTS_LOWER.match(text):
         return "paragraph"  # headings start with a capital or a number; notes may not
     if not nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(text):
-        return "heading"
+        # Notes leave out full stops: "Kommunen må ansette flere boligkonsulenter".
+        return "paragraph" if nb_rules.is_statement(text) else "heading"
     # A short text frame of its own that holds one sentence at most is a heading or a
     # speaker line ("Sosial mobilitet blant ungdom."), not body text.
     inner = text.rstrip(" .!?…»”’\"')")

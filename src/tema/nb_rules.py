@@ -168,6 +168,30 @@ LABEL_LINE = re.compile(r"^[ \t]*[A-ZÆØÅ][\wæøåÆØÅ -]{0,29}:[ \t]+\S")
 # A numbered section title ("2. Utdanning og kvalifisering"), when it stands alone.
 SECTION_NUMBER_LINE = re.compile(r"^[ \t]*\d{1,2}\.[ \t]+(?=[A-ZÆØÅ])")
 
+# Verbs of a proposal or a complaint ("Kommunen må ...", "Vi savner ..."): a line without
+# a full stop that holds one of them is input written as a note, not a heading, unless
+# it asks a question (headings often do: "Hva må til for å lykkes").
+STATEMENT_VERBS: frozenset[str] = frozenset(
+    {"må", "bør", "skal", "trenger", "mangler", "ønsker", "savner", "etterlyser",
+     "foreslår", "mener", "opplever", "sliter"}
+)  # fmt: skip
+QUESTION_WORDS: frozenset[str] = frozenset(
+    {"hva", "hvordan", "hvorfor", "hvem", "hvilke", "hvilken", "hvilket", "når", "hvor"}
+)
+MIN_STATEMENT_WORDS = 5
+
+
+def is_statement(text: str) -> bool:
+    """True when ``text`` reads as a statement: at least ``MIN_STATEMENT_WORDS`` words,
+    a statement verb, and no question word first."""
+    words = [word.strip(",;:()«»\"'").lower() for word in text.split()]
+    return (
+        len(words) >= MIN_STATEMENT_WORDS
+        and words[0] not in QUESTION_WORDS
+        and any(word in STATEMENT_VERBS for word in words)
+    )
+
+
 # Pull quotes in report layouts open with doubled typographic apostrophes or quotes.
 PULL_QUOTE_OPENERS: tuple[str, ...] = ("’’", "''", "‘‘", "””", "“", "″", "❝", "❞")
 
