@@ -271,6 +271,22 @@ def test_a_proposal_without_full_stop_is_input_not_a_heading() -> None:
     assert [kind for kind, _text in kinds_and_texts(raw)] == ["paragraph", "heading", "paragraph"]
 
 
+def test_questions_and_answers_of_group_work_notes() -> None:
+    raw = (
+        "Gruppe 1\nHva fungerer ikke?\nfor lite språkpraksis og lange ventelister\n"
+        "Hva kan bli bedre?\nmer samarbeid med frivilligheten\n\n"
+        "Hva gjør vi nå?\nspurte hun. Ingen svarte.\n"
+    )
+    assert kinds_and_texts(raw) == [
+        ("heading", "Gruppe 1"),
+        ("paragraph", "Hva fungerer ikke?"),
+        ("paragraph", "for lite språkpraksis og lange ventelister"),
+        ("paragraph", "Hva kan bli bedre?"),
+        ("paragraph", "mer samarbeid med frivilligheten"),
+        ("paragraph", "Hva gjør vi nå? spurte hun. Ingen svarte."),  # reported speech
+    ]
+
+
 def test_a_block_in_lower_case_is_input_not_a_heading() -> None:
     raw = "Hva fungerer ikke?\n\nfor lite språkpraksis og lange ventelister på norskkurs\n"
     assert kinds_and_texts(raw)[-1] == (

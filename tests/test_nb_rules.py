@@ -229,3 +229,17 @@ def test_label_lines(line: str, expected: bool) -> None:
 )
 def test_is_statement(text: str, expected: bool) -> None:
     assert nb_rules.is_statement(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Hva fungerer ikke?", True),
+        ("Hvordan kan frivilligheten bidra?", True),
+        ("Hva fungerer ikke", False),  # no question mark
+        ("Fungerer det?", False),  # no question word first
+        ("", False),
+    ],
+)
+def test_is_question_line(line: str, expected: bool) -> None:
+    assert nb_rules.is_question_line(line) is expected

@@ -725,6 +725,19 @@ def _closes_quote(raw: str, line: Line) -> bool:
     return bool(inner) and content.endswith(("’’", "''", "”", "»"))
 
 
+def _starts_or_answers_question(raw: str, current: list[Line], content: str) -> bool:
+    """A question line of notes ("Hva fungerer ikke?") after a line without final
+    punctuation, or the answer below a question line, unless the answer line opens with
+    a reporting verb ("… i arbeidslivet?\nspurte Karadaki.")."""
+    previous = raw[current[-1].start : current[-1].end].strip()
+    if nb_rules.is_question_line(content):
+        return not nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(previous)
+    if nb_rules.is_question_line(previous):
+        first = content.split(maxsplit=1)[0].strip(",.").lower() if content else ""
+        return first not in nb_rules.REPORTING_VERBS
+    return False
+
+
 def _starts_text_block(
     raw: str,
     current: list[Line],
@@ -751,6 +764,8 @@ def _starts_text_block(
     ):
         return True  # body text right below a short item or a numbered section title
     if current_kind == "text" and _ends_short_title(raw, current[-1], line, content):
+        return True
+    if current_kind in ("text", "bullet") and _starts_or_answers_question(raw, current, content):
         return True
     # Bound the block size, at a sentence end if there is one soon.
     if current_chars > MAX_BLOCK_CHARS and previous_ends_sentence:

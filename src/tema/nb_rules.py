@@ -179,6 +179,19 @@ QUESTION_WORDS: frozenset[str] = frozenset(
     {"hva", "hvordan", "hvorfor", "hvem", "hvilke", "hvilken", "hvilket", "når", "hvor"}
 )
 MIN_STATEMENT_WORDS = 5
+# Verbs that report speech right after a quoted question ("Hva gjør vi nå? spurte hun."):
+# a line after a question that starts with one of them continues the question's sentence.
+REPORTING_VERBS: frozenset[str] = frozenset(
+    {"spurte", "spør", "sa", "sier", "svarte", "svarer", "mente", "mener", "la", "uttalte",
+     "påpekte", "understreket", "fortsatte", "skrev", "undret", "lurte"}
+)  # fmt: skip
+
+
+def is_question_line(text: str) -> bool:
+    """True when a whole line is a question: a question word first, a question mark last
+    ("Hva fungerer ikke?"), as notes of group work are laid out."""
+    words = text.split()
+    return bool(words) and words[0].lower() in QUESTION_WORDS and text.rstrip().endswith("?")
 
 
 def is_statement(text: str) -> bool:
