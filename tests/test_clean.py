@@ -287,6 +287,15 @@ def test_questions_and_answers_of_group_work_notes() -> None:
     ]
 
 
+def test_labelled_answers_are_input_one_per_line() -> None:
+    raw = "Svar 1: Mer norskopplæring.\nSvar 2: Praksisplass som fører til jobb\nKontakt: Kari\n"
+    assert kinds_and_texts(raw) == [
+        ("paragraph", "Svar 1: Mer norskopplæring."),
+        ("paragraph", "Svar 2: Praksisplass som fører til jobb"),
+        ("heading", "Kontakt: Kari"),
+    ]
+
+
 def test_a_block_in_lower_case_is_input_not_a_heading() -> None:
     raw = "Hva fungerer ikke?\n\nfor lite språkpraksis og lange ventelister på norskkurs\n"
     assert kinds_and_texts(raw)[-1] == (

@@ -243,3 +243,17 @@ def test_is_statement(text: str, expected: bool) -> None:
 )
 def test_is_question_line(line: str, expected: bool) -> None:
     assert nb_rules.is_question_line(line) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Svar 2: Praksisplass som fører til jobb", True),
+        ("Forslag: Mer kurs", True),
+        ("Kontakt: Kari Nordmann", False),  # a field, not input
+        ("Parallellsesjon 2: Frivillig sektor", False),
+        ("Svar uten kolon", False),
+    ],
+)
+def test_has_input_label(text: str, expected: bool) -> None:
+    assert nb_rules.has_input_label(text) is expected

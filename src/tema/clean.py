@@ -757,8 +757,8 @@ def _starts_text_block(
         return len(content) >= PULL_QUOTE_BODY_CHARS and len(content) > 1.5 * longest
     if current_kind == "bullet" and previous_ends_sentence:
         return bool(nb_rules.STARTS_UPPER.match(content))  # body text after a list
-    if current_kind == "bullet" and nb_rules.LABEL_LINE.match(content):
-        return True  # "Kontakt: ..." below an item is a new field, not the item's rest
+    if nb_rules.LABEL_LINE.match(content):
+        return True  # "Kontakt: ...", "Svar 2: ...": a new field of the notes
     if current_kind == "bullet" and len(current) == 1 and _ends_short_title(
         raw, current[-1], line, content
     ):
@@ -939,8 +939,12 @@ def classify_text_block(block: Block, max_heading_words: int = 25) -> str:
     lowered = text.lower()
     if lowered.startswith(nb_rules.CAPTION_PREFIXES) and len(words) <= max_heading_words:
         return "caption"
-    if len(words) > max_heading_words or nb_rules.STARTS_LOWER.match(text):
-        return "paragraph"  # headings start with a capital or a number; notes may not
+    if (
+        len(words) > max_heading_words
+        or nb_rules.STARTS_LOWER.match(text)  # headings start with a capital or a number
+        or nb_rules.has_input_label(text)  # "Svar 2: ...": an answer, never a heading
+    ):
+        return "paragraph"
     if not nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(text):
         # Notes leave out full stops: "Kommunen må ansette flere boligkonsulenter".
         return "paragraph" if nb_rules.is_statement(text) else "heading"

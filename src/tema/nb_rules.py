@@ -165,6 +165,19 @@ PROGRAMME_LINE = re.compile(
 # A line that opens with a capitalised label and a colon ("Kontakt: ...", "Neste møte:
 # ...", "Gruppe 2: ..."): a new field of the notes, not the rest of a list item.
 LABEL_LINE = re.compile(r"^[ \t]*[A-ZÆØÅ][\wæøåÆØÅ -]{0,29}:[ \t]+\S")
+# Labels of input in notes and exported answers ("Svar 2: ...", "Forslag: ..."): what
+# follows them is input, never a heading, with or without a full stop.
+INPUT_LABELS: frozenset[str] = frozenset(
+    {"svar", "innspill", "forslag", "kommentar", "kommentarer", "tiltak", "utfordring",
+     "utfordringer", "anbefaling", "anbefalinger", "erfaring", "erfaringer", "ønske"}
+)  # fmt: skip
+
+
+def has_input_label(text: str) -> bool:
+    """True when ``text`` opens with an input label and a colon ("Svar 2: Mer kurs")."""
+    label, colon, _rest = text.partition(":")
+    words = label.split()
+    return bool(colon) and 1 <= len(words) <= 2 and words[0].lower() in INPUT_LABELS
 # A numbered section title ("2. Utdanning og kvalifisering"), when it stands alone.
 SECTION_NUMBER_LINE = re.compile(r"^[ \t]*\d{1,2}\.[ \t]+(?=[A-ZÆØÅ])")
 
