@@ -729,10 +729,10 @@ def _starts_or_answers_question(raw: str, current: list[Line], content: str) -> 
     """A question line of notes ("Hva fungerer ikke?") after a line without final
     punctuation, or the answer below a question line, unless the answer line opens with
     a reporting verb ("… i arbeidslivet?\nspurte Karadaki.")."""
-    previous = raw[current[-1].start : current[-1].end].strip()
+    previous = raw[current[-1].start : current[-1].end]
     if nb_rules.is_question_line(content):
         return not nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(previous)
-    if nb_rules.is_question_line(previous):
+    if nb_rules.is_question_line(previous.strip()):
         first = content.split(maxsplit=1)[0].strip(",.").lower() if content else ""
         return first not in nb_rules.REPORTING_VERBS
     return False

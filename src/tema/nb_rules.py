@@ -203,8 +203,10 @@ REPORTING_VERBS: frozenset[str] = frozenset(
 def is_question_line(text: str) -> bool:
     """True when a whole line is a question: a question word first, a question mark last
     ("Hva fungerer ikke?"), as notes of group work are laid out."""
-    words = text.split()
-    return bool(words) and words[0].lower() in QUESTION_WORDS and text.rstrip().endswith("?")
+    if not text.rstrip().endswith("?"):
+        return False  # most lines: decided without splitting the line into words
+    first = text.split(maxsplit=1)[0]
+    return first.lower() in QUESTION_WORDS
 
 
 def is_statement(text: str) -> bool:
