@@ -78,6 +78,7 @@ def test_months_follow_ordinals() -> None:
         ("- “Vi trenger språkpraksis”", False, True, False),  # a quoted item
         ("\uf0b7 Flere boliger", True, False, False),  # Word's bullet, extracted from a PDF
         ("→ Mer språkpraksis", True, False, False),
+        ("> Vi bor fem personer på to rom", True, False, False),  # a quoted voice in notes
         ("o Underpunkt om skole", False, False, True),  # Word's sub-item bullet
         ("o jeg vet ikke", False, False, False),
         ("– (NAV) må følge opp", False, True, False),

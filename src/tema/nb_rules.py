@@ -129,8 +129,9 @@ ENDS_WITH_ANY_PUNCTUATION = re.compile(rf"[.!?…:;,][»”’\"')\]{SUPERSCRIPT
 # --- Layout marks in PDF-extracted text ---------------------------------------------------
 # Characters that start a bullet item at the start of a line.
 # The private-use characters are the Symbol and Wingdings bullets of Word documents, as
-# PDF text extraction gives them (U+F0B7 is Word's default round bullet).
-BULLET_CHARS = "•●▪■◦○‣∙·▸►▶➢➤✓✔❖◆◇□*⁃→➔⮚\uf0b7\uf0a7\uf0d8\uf076\uf0fc\uf0e0\uf06e\uf0a8"
+# PDF text extraction gives them (U+F0B7 is Word's default round bullet);
+# ">" is an arrow bullet in PDFs and a quoted voice in Markdown notes: input either way.
+BULLET_CHARS = "•●▪■◦○‣∙·▸►▶➢➤✓✔❖◆◇□*⁃→➔⮚>\uf0b7\uf0a7\uf0d8\uf076\uf0fc\uf0e0\uf06e\uf0a8"
 # Dashes that start a list item when followed by a capital letter or a digit; followed by a
 # lower-case word they are just a dash that a line break happened to put first.
 DASH_BULLET_CHARS = "–—-"
