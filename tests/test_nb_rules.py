@@ -186,75 +186,47 @@ def test_report_layout_lines(
     assert bool(nb_rules.SECTION_NUMBER_LINE.match(line)) is section_number
 
 
-@pytest.mark.parametrize(
-    ("line", "expected"),
-    [
-        ("Kl. 10.15  Innledninger", True),
-        ("09.00–09.30 Registrering og kaffe", True),
-        ("13:00 Gruppearbeid", True),
-        ("kl. 10.00 med velkomst fra ordføreren.", False),  # a wrapped sentence
-        ("10.00 var alle på plass.", False),
-        ("2017 var et godt år", False),
-    ],
-)
-def test_programme_lines(line: str, expected: bool) -> None:
-    assert bool(nb_rules.PROGRAMME_LINE.match(line)) is expected
+# Rules for the lines of notes: (rule, text, whether the rule holds for it).
+NOTES_RULE_CASES = [
+    ("programme", "Kl. 10.15  Innledninger", True),
+    ("programme", "09.00–09.30 Registrering og kaffe", True),
+    ("programme", "13:00 Gruppearbeid", True),
+    ("programme", "kl. 10.00 med velkomst fra ordføreren.", False),  # a wrapped sentence
+    ("programme", "10.00 var alle på plass.", False),
+    ("programme", "2017 var et godt år", False),
+    ("label", "Kontakt: post@imdi.no", True),
+    ("label", "Neste møte: 3. april", True),
+    ("label", "Gruppe 2: Arbeidsliv", True),
+    ("label", "https://www.imdi.no", False),
+    ("label", "NAV og kommunen må samarbeide", False),
+    ("label", "og videre: mer", False),
+    ("statement", "Kommunen må ansette flere boligkonsulenter", True),
+    ("statement", "Vi savner et tilbud på kveldstid", True),
+    ("statement", "Arbeidsgivere trenger mer informasjon om tilskudd", True),
+    ("statement", "Hva må til for å lykkes i arbeidslivet", False),  # a question: a heading
+    ("statement", "Kommunen må bygge", False),  # too short to tell from a title
+    ("statement", "Utdanning og kvalifisering for voksne innvandrere", False),
+    ("statement", "Parallellsesjon 2 Frivillig sektor og idrett", False),
+    ("question", "Hva fungerer ikke?", True),
+    ("question", "Hvordan kan frivilligheten bidra?", True),
+    ("question", "Hva fungerer ikke", False),  # no question mark
+    ("question", "Fungerer det?", False),  # no question word first
+    ("question", "", False),
+    ("input label", "Svar 2: Praksisplass som fører til jobb", True),
+    ("input label", "Forslag: Mer kurs", True),
+    ("input label", "Kontakt: Kari Nordmann", False),  # a field, not input
+    ("input label", "Parallellsesjon 2: Frivillig sektor", False),
+    ("input label", "Svar uten kolon", False),
+]
+NOTES_RULES = {
+    "programme": lambda text: bool(nb_rules.PROGRAMME_LINE.match(text)),
+    "label": lambda text: bool(nb_rules.LABEL_LINE.match(text)),
+    "statement": nb_rules.is_statement,
+    "question": nb_rules.is_question_line,
+    "input label": nb_rules.has_input_label,
+}
 
 
-@pytest.mark.parametrize(
-    ("line", "expected"),
-    [
-        ("Kontakt: post@imdi.no", True),
-        ("Neste møte: 3. april", True),
-        ("Gruppe 2: Arbeidsliv", True),
-        ("https://www.imdi.no", False),
-        ("NAV og kommunen må samarbeide", False),
-        ("og videre: mer", False),
-    ],
-)
-def test_label_lines(line: str, expected: bool) -> None:
-    assert bool(nb_rules.LABEL_LINE.match(line)) is expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("Kommunen må ansette flere boligkonsulenter", True),
-        ("Vi savner et tilbud på kveldstid", True),
-        ("Arbeidsgivere trenger mer informasjon om tilskudd", True),
-        ("Hva må til for å lykkes i arbeidslivet", False),  # a question: a heading
-        ("Kommunen må bygge", False),  # too short to tell from a title
-        ("Utdanning og kvalifisering for voksne innvandrere", False),
-        ("Parallellsesjon 2 Frivillig sektor og idrett", False),
-    ],
-)
-def test_is_statement(text: str, expected: bool) -> None:
-    assert nb_rules.is_statement(text) is expected
-
-
-@pytest.mark.parametrize(
-    ("line", "expected"),
-    [
-        ("Hva fungerer ikke?", True),
-        ("Hvordan kan frivilligheten bidra?", True),
-        ("Hva fungerer ikke", False),  # no question mark
-        ("Fungerer det?", False),  # no question word first
-        ("", False),
-    ],
-)
-def test_is_question_line(line: str, expected: bool) -> None:
-    assert nb_rules.is_question_line(line) is expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("Svar 2: Praksisplass som fører til jobb", True),
-        ("Forslag: Mer kurs", True),
-        ("Kontakt: Kari Nordmann", False),  # a field, not input
-        ("Parallellsesjon 2: Frivillig sektor", False),
-        ("Svar uten kolon", False),
-    ],
-)
-def test_has_input_label(text: str, expected: bool) -> None:
-    assert nb_rules.has_input_label(text) is expected
+@pytest.mark.parametrize(("rule", "text", "expected"), NOTES_RULE_CASES)
+def test_rules_for_lines_of_notes(rule: str, text: str, expected: bool) -> None:
+    assert NOTES_RULES[rule](text) is expected
