@@ -19,6 +19,8 @@ from tema import nb_rules
         ("ca.", True),
         ("St.meld.", True),
         ("Prop.", True),
+        ("iht.", True),
+        ("fung.", True),  # "fung. direktør" in government text
         ("Jf.", True),
         ("pr.", True),
         ("f.", True),

@@ -34,7 +34,9 @@ ABBREVIATIONS: frozenset[str] = frozenset(
         "tlf.", "tr.", "ul.", "utg.", "vedk.", "vedr.", "vg.", "vha.", "vs.",
         "meld.", "prp.", "innst.", "ot.prp.", "nou.", "jan.", "feb.", "aug.", "sep.",
         "sept.", "okt.", "nov.", "des.", "mr.", "mrs.", "ms.", "kom.", "dep.",
-        "sos.", "ev.", "bet.", "opprl.", "mv.", "prop.",
+        "sos.", "ev.", "bet.", "opprl.", "mv.", "prop.", "iht.", "ekskl.", "ifb.", "p.t.",
+        "d.d.", "gj.sn.", "årg.", "dept.", "sekr.", "vgs.", "forts.", "ant.", "ass.",
+        "konst.", "fung.",
     }
 )  # fmt: skip
 
