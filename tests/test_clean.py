@@ -114,6 +114,7 @@ def test_is_compound(word: str, expected: bool) -> None:
         ("¹ Jf. Meld. St. 30 (2015–2016)", "footnote"),
         ("2. Utdanning og kvalifisering", "bullet"),  # a title only when it stands alone
         ("Kl. 10.15  Innledninger", "programme"),
+        ("•", "marker"),  # a bullet alone: its text is on the next line
         ("Rapport fra innspillsmøtet i Bodø 2019        5", "noise"),  # running header
         ("12\tÅrsrapport 2019", "noise"),
     ],
@@ -294,6 +295,19 @@ def test_labelled_answers_are_input_one_per_line() -> None:
         ("paragraph", "Svar 2: Praksisplass som fører til jobb"),
         ("heading", "Kontakt: Kari"),
     ]
+
+
+def test_a_bullet_alone_on_its_line_marks_the_next_line_as_an_item() -> None:
+    raw = "Bolig\n•\nFlere boliger til unge\n•\nBedre samarbeid med Husbanken\n•\n\nSlutt.\n"
+    blocks = clean_blocks(raw, LEXICON)
+    assert [(block.kind, block.text) for block in blocks] == [
+        ("heading", "Bolig"),
+        ("bullet", "Flere boliger til unge"),
+        ("bullet", "Bedre samarbeid med Husbanken"),
+        ("noise", "•"),  # a bullet with no text after it
+        ("paragraph", "Slutt."),
+    ]
+    assert raw[blocks[1].start] == "•"  # the item's span starts at its bullet
 
 
 def test_a_block_in_lower_case_is_input_not_a_heading() -> None:

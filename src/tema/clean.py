@@ -31,7 +31,7 @@ import marshal
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tema import nb_rules
@@ -339,7 +339,7 @@ class Line:
 
     start: int
     end: int
-    kind: str  # blank, url, noise, bullet, quote, footnote, programme, text
+    kind: str  # blank, url, noise, bullet, marker, quote, footnote, programme, text
     frame_start: bool  # indented and capitalised: a new text frame in PDF extraction
 
 
@@ -352,6 +352,8 @@ def classify_line(content: str) -> str:
         return "url"
     if stripped.startswith(nb_rules.PULL_QUOTE_OPENERS[:3]):
         return "quote"  # also a line with only the opening marks: the quote follows
+    if len(stripped) == 1 and nb_rules.LONE_BULLET_LINE.match(content):
+        return "marker"  # the item's text follows on the next line
     if _NOISE_LINE.match(stripped):
         return "noise"
     # Cheap character tests first: most lines are none of these, and this runs per line.
@@ -621,6 +623,8 @@ def clean_lines(raw: str, lines: list[Line], kind: str, lexicon: Lexicon) -> Blo
     # hyphen (if any) ended the line: ("hard", left word) or ("soft", "").
     pending_joint: tuple[int, tuple[str, str] | None] | None = None
     for index, line in enumerate(lines):
+        if line.kind == "marker":
+            continue  # a bullet alone on its line: the block's span starts at it
         start, end = regions[index]
         if index == 0 and kind == "bullet":
             start, end = _without_marker(raw, line, regions[0])
@@ -791,6 +795,10 @@ def group_lines(raw: str, lines: list[Line]) -> list[tuple[str, list[Line]]]:
     def close() -> None:
         nonlocal current, current_kind, current_chars
         if current:
+            if all(line.kind == "marker" for line in current):
+                # A bullet with no text after it is noise, cleaned as the text it is.
+                current_kind = "noise"
+                current = [replace(line, kind="noise") for line in current]
             groups.append((current_kind, current))
         current, current_kind, current_chars = [], "", 0
 
@@ -809,13 +817,15 @@ def group_lines(raw: str, lines: list[Line]) -> list[tuple[str, list[Line]]]:
             if line.kind == "noise":
                 after_blank = True  # page furniture breaks the text like a blank line
                 continue
-        elif line.kind in ("bullet", "quote"):
-            title = _list_title(raw, current) if line.kind == "bullet" else None
+        elif line.kind in ("bullet", "marker", "quote"):
+            title = _list_title(raw, current) if line.kind != "quote" else None
             close()
             if title is not None:
                 groups[-1] = ("text", groups[-1][1][:-1])
                 groups.append(("text", [title]))
-            current, current_kind = [line], line.kind
+            current, current_kind = [line], "quote" if line.kind == "quote" else "bullet"
+        elif len(current) == 1 and current[0].kind == "marker":
+            current.append(line)  # the text of an item whose bullet stands on the line above
         elif line.kind in ("footnote", "programme") or (
             current_kind == "quote" and _closes_quote(raw, current[-1])
         ):

@@ -137,6 +137,8 @@ BULLET_CHARS = "•●▪■◦○‣∙·▸►▶➢➤✓✔❖◆◇□*⁃�
 # Dashes that start a list item when followed by a capital letter or a digit; followed by a
 # lower-case word they are just a dash that a line break happened to put first.
 DASH_BULLET_CHARS = "–—-"
+# A bullet alone on its line: PDF extraction often puts the item's text on the next line.
+LONE_BULLET_LINE = re.compile(rf"^[ \t]*[{re.escape(BULLET_CHARS)}][ \t]*$")
 BULLET_LINE = re.compile(rf"^[ \t]*[{re.escape(BULLET_CHARS)}][ \t]+(?=\S)")
 DASH_BULLET_LINE = re.compile(
     rf"^[ \t]*[{re.escape(DASH_BULLET_CHARS)}][ \t]+(?=[\dA-ZÆØÅ«\"“„‘'(])"
