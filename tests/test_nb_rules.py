@@ -209,6 +209,8 @@ NOTES_RULE_CASES = [
     ("statement", "Kommunen må bygge", False),  # too short to tell from a title
     ("statement", "Utdanning og kvalifisering for voksne innvandrere", False),
     ("statement", "Parallellsesjon 2 Frivillig sektor og idrett", False),
+    ("statement", "Kommunen treng fleire bustader for unge", True),  # Nynorsk
+    ("question", "Kva fungerer ikkje?", True),
     ("question", "Hva fungerer ikke?", True),
     ("question", "Hvordan kan frivilligheten bidra?", True),
     ("question", "Hva fungerer ikke", False),  # no question mark

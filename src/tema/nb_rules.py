@@ -189,13 +189,16 @@ SECTION_NUMBER_LINE = re.compile(r"^[ \t]*\d{1,2}\.[ \t]+(?=[A-ZÆØÅ])")
 # Verbs of a proposal or a complaint ("Kommunen må ...", "Vi savner ..."): a line without
 # a full stop that holds one of them is input written as a note, not a heading, unless
 # it asks a question (headings often do: "Hva må til for å lykkes").
+# Bokmål and Nynorsk forms.
 STATEMENT_VERBS: frozenset[str] = frozenset(
     {"må", "bør", "skal", "trenger", "mangler", "ønsker", "savner", "etterlyser",
-     "foreslår", "mener", "opplever", "sliter"}
+     "foreslår", "mener", "opplever", "sliter",
+     "treng", "manglar", "ønskjer", "saknar", "føreslår", "meiner"}
 )  # fmt: skip
 QUESTION_WORDS: frozenset[str] = frozenset(
-    {"hva", "hvordan", "hvorfor", "hvem", "hvilke", "hvilken", "hvilket", "når", "hvor"}
-)
+    {"hva", "hvordan", "hvorfor", "hvem", "hvilke", "hvilken", "hvilket", "når", "hvor",
+     "kva", "korleis", "kvifor", "kven", "kor"}
+)  # fmt: skip
 MIN_STATEMENT_WORDS = 5
 # Verbs that report speech right after a quoted question ("Hva gjør vi nå? spurte hun."):
 # a line after a question that starts with one of them continues the question's sentence.
