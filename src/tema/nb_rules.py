@@ -204,7 +204,8 @@ MIN_STATEMENT_WORDS = 5
 # a line after a question that starts with one of them continues the question's sentence.
 REPORTING_VERBS: frozenset[str] = frozenset(
     {"spurte", "spør", "sa", "sier", "svarte", "svarer", "mente", "mener", "la", "uttalte",
-     "påpekte", "understreket", "fortsatte", "skrev", "undret", "lurte"}
+     "påpekte", "understreket", "fortsatte", "skrev", "undret", "lurte",
+     "spurde", "seier", "meinte", "skreiv"}
 )  # fmt: skip
 
 
