@@ -780,11 +780,15 @@ def _starts_text_block(
 def group_lines(raw: str, lines: list[Line]) -> list[tuple[str, list[Line]]]:
     """Group lines into layout blocks ``(kind, lines)``; kinds before heading detection.
 
-    A blank line ends a block; a link, noise, bullet or pull-quote line starts one; an
-    indented capitalised line after a finished sentence starts a new text frame, and so
-    does body text right below a short title line. A block
-    that starts in lower case after one that did not end its sentence continues it (PDF
-    extraction puts blank lines inside wrapped paragraphs and bullet items).
+    A blank line ends a block; a link, noise, bullet, pull-quote, footnote or programme
+    line starts one, and so do a labelled line ("Kontakt: ..."), a question line of notes
+    and its answer; an indented capitalised line after a finished sentence starts a new
+    text frame, and so does body text right below a short title line. A block that starts
+    in lower case after one that did not end its sentence continues it, over any page
+    furniture between them (PDF extraction puts blank lines inside wrapped paragraphs and
+    bullet items, and page breaks inside sentences). Lone numbered lines become titles
+    and runs of unmarked points become items (``_numbered_titles_as_text``,
+    ``_unmarked_list_items``).
     """
     groups: list[tuple[str, list[Line]]] = []
     current: list[Line] = []
@@ -821,7 +825,8 @@ def group_lines(raw: str, lines: list[Line]) -> list[tuple[str, list[Line]]]:
             title = _list_title(raw, current) if line.kind != "quote" else None
             close()
             if title is not None:
-                groups[-1] = ("text", groups[-1][1][:-1])
+                kind, lines_before = groups[-1]
+                groups[-1] = (kind, lines_before[:-1])
                 groups.append(("text", [title]))
             current, current_kind = [line], "quote" if line.kind == "quote" else "bullet"
         elif len(current) == 1 and current[0].kind == "marker":
