@@ -368,11 +368,7 @@ def classify_line(content: str) -> str:
         return "footnote"
     if (first.isdigit() or first == "K") and nb_rules.PROGRAMME_LINE.match(content):
         return "programme"
-    if (
-        nb_rules.BULLET_LINE.match(content)
-        or nb_rules.DASH_BULLET_LINE.match(content)
-        or nb_rules.NUMBERED_ITEM_LINE.match(content)
-    ):
+    if _item_marker(content):
         return "bullet"
     if stripped.startswith(nb_rules.PULL_QUOTE_OPENERS):
         return "quote"
@@ -600,15 +596,19 @@ def _region(raw: str, line: Line) -> tuple[int, int]:
     return start, max(start, end)
 
 
-def _without_marker(raw: str, line: Line, region: tuple[int, int]) -> tuple[int, int]:
-    """A line's content region (``_region``) without its bullet marker."""
-    start, end = region
-    content = raw[line.start : line.end]
-    marker = (
+def _item_marker(content: str) -> re.Match[str] | None:
+    """The bullet, dash or number that opens a list item line, if it is one."""
+    return (
         nb_rules.BULLET_LINE.match(content)
         or nb_rules.DASH_BULLET_LINE.match(content)
         or nb_rules.NUMBERED_ITEM_LINE.match(content)
     )
+
+
+def _without_marker(raw: str, line: Line, region: tuple[int, int]) -> tuple[int, int]:
+    """A line's content region (``_region``) without its bullet marker."""
+    start, end = region
+    marker = _item_marker(raw[line.start : line.end])
     if marker:
         start = max(start, line.start + marker.end())
     return start, max(start, end)
