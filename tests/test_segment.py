@@ -316,6 +316,8 @@ NEEDS_MODEL_CASES = [
     (" ".join(["ord"] * 40), "paragraph", True),  # MODEL_MIN_WORDS_WITHOUT_PUNCTUATION
     (" ".join(["ord"] * 39), "bullet", False),
     (" ".join(["Ord"] * 45), "heading", False),  # headings are split at punctuation only
+    ("Foto: Ola Nordmann. Bodø, mars 2019.", "caption", False),  # not split: never parsed
+    ("’’Vi må slippe de unge til. Nå.’’", "quote", False),
 ]
 
 

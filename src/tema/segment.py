@@ -321,6 +321,8 @@ def _needs_model(block: Block) -> bool:
     or, in long unpunctuated text, where the model finds one; any other block is one
     sentence, and its span is its stripped text (``_whole_block_span``).
     """
+    if block.kind not in _SPLIT_BLOCKS:
+        return False  # quotes, captions, links and noise are one unit whatever they hold
     text = block.text
     if _INNER_PUNCTUATION.search(text.rstrip(_BLOCK_END_CHARS)):
         return True
