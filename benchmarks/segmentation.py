@@ -42,7 +42,7 @@ from pathlib import Path  # noqa: E402
 
 from tema import clean as clean_module  # noqa: E402
 from tema.clean import LEXICON_SOURCES, clean_blocks, load_lexicon  # noqa: E402
-from tema.segment import SENTENCIZER, load_pipeline, segment_text  # noqa: E402
+from tema.segment import SENTENCIZER, load_pipeline, segment_text, stripped_span  # noqa: E402
 
 SCORED_KINDS = ("heading", "sentence", "bullet")
 SEED = Path("seed/integreringskonferansen-2017.txt")
@@ -87,15 +87,6 @@ def tema_splitter(name: str, spacy_model: str) -> Splitter:
     return Splitter(name, split, cleans=True)
 
 
-def _strip_span(text: str, start: int, end: int) -> tuple[int, int] | None:
-    piece = text[start:end]
-    stripped = piece.strip()
-    if not stripped:
-        return None
-    start += len(piece) - len(piece.lstrip())
-    return start, start + len(stripped)
-
-
 def plain_spacy_splitter(name: str, make_nlp: Callable) -> Splitter:
     """A spaCy pipeline on the raw text, no clean-up: every sentence is a unit."""
     nlp = make_nlp()
@@ -104,7 +95,7 @@ def plain_spacy_splitter(name: str, make_nlp: Callable) -> Splitter:
     def split(text: str) -> list[Span]:
         spans = []
         for sentence in nlp(text).sents:
-            span = _strip_span(text, sentence.start_char, sentence.end_char)
+            span = stripped_span(text, sentence.start_char, sentence.end_char)
             if span:
                 spans.append(Span(*span, "sentence", text[span[0] : span[1]]))
         return spans
@@ -125,7 +116,7 @@ def sentencex_splitter() -> Splitter | None:
             if start < 0:
                 continue
             position = start + len(sentence)
-            span = _strip_span(text, start, position)
+            span = stripped_span(text, start, position)
             if span:
                 spans.append(Span(*span, "sentence", text[span[0] : span[1]]))
         return spans

@@ -293,13 +293,13 @@ def _sentence_spans(
     ends = [*starts[1:], len(doc)]
     offsets, lengths = table[:, 1].tolist(), table[:, 2].tolist()
     spans = (
-        _stripped_span(text, offsets[first], offsets[stop - 1] + lengths[stop - 1])
+        stripped_span(text, offsets[first], offsets[stop - 1] + lengths[stop - 1])
         for first, stop in zip(starts, ends, strict=True)
     )
     return [span for span in spans if span is not None]
 
 
-def _stripped_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+def stripped_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """``start, end`` narrowed to ``text[start:end]`` without outer spaces; None if blank."""
     piece = text[start:end]
     stripped = piece.strip()
@@ -333,7 +333,7 @@ def _needs_model(block: Block) -> bool:
 
 def _whole_block_span(text: str) -> list[tuple[int, int]]:
     """The one sentence span of a block that needs no model: its text without outer spaces."""
-    span = _stripped_span(text, 0, len(text))
+    span = stripped_span(text, 0, len(text))
     return [span] if span else []
 
 
