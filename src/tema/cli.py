@@ -143,15 +143,17 @@ def segment(
     output = output or Path(_setting(ctx, "segment", "units"))
     jobs = jobs if jobs is not None else _setting(ctx, "segment", None).get("jobs", 1)
     # Streamed in chunks of documents (over `jobs` processes) straight into the CSV.
-    doc_ids: set[str] = set()
+    documents_read = 0
 
-    def frames():
-        for frame in parallel.segment_stream(source, nlp, jobs, **_segment_options(ctx)):
-            doc_ids.update(frame["doc"].unique())
-            yield frame
+    def counted(documents):
+        nonlocal documents_read
+        for document in documents:
+            documents_read += 1
+            yield document
 
-    count = _run(parallel.write_csv_chunks, frames(), output, stage.FRAME_COLUMNS)
-    typer.echo(f"{count} units from {len(doc_ids)} documents → {output}")
+    rows = parallel.segment_stream(counted(source), nlp, jobs, **_segment_options(ctx))
+    count = _run(parallel.write_csv_chunks, rows, output, stage.FRAME_COLUMNS)
+    typer.echo(f"{count} units from {documents_read} documents → {output}")
 
 
 def _segment_options(ctx: typer.Context) -> dict[str, Any]:
