@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from conftest import TINY_LABELED
 from tema.errors import TemaError
 from tema.ingest import documents_from_files
-from tema.model import ThemeClassifier, ThemeModel
-from tema.parallel import FastPredictor
+from tema.model import ThemeClassifier
+from tema.predictor import LinearThemePredictor, arrays_from_classifier
 from tema.segment import UNIT_KINDS, load_pipeline, segment_ingested
 
 REPO = Path(__file__).resolve().parent.parent
@@ -31,19 +31,17 @@ def nlp():
 
 
 @pytest.fixture(scope="module")
-def predictor() -> FastPredictor:
+def predictor() -> LinearThemePredictor:
     texts = [text for texts in TINY_LABELED.values() for text in texts]
     labels = [label for label, texts in TINY_LABELED.items() for _ in texts]
     classifier = ThemeClassifier(calibration_folds=2).fit(texts, labels)
-    card = {"uncertainty_threshold": 0.4, "second_theme_threshold": 0.25}
-    return FastPredictor(ThemeModel(classifier=classifier, card=card))
+    return LinearThemePredictor(arrays_from_classifier(classifier), 0.4, 0.25)
 
 
 def nested_bullets(depth: int, text: str) -> str:
     markers = "-•*–▪◦‣"
     return "\n".join(
-        "  " * level + markers[level % len(markers)] + f" {text} {level}"
-        for level in range(depth)
+        "  " * level + markers[level % len(markers)] + f" {text} {level}" for level in range(depth)
     )
 
 
@@ -58,7 +56,7 @@ texts = st.one_of(
 )  # fmt: skip
 
 
-def _check_pipeline(path: Path, nlp, predictor: FastPredictor) -> None:
+def _check_pipeline(path: Path, nlp, predictor: LinearThemePredictor) -> None:
     try:
         documents = list(documents_from_files([path]))
     except TemaError as error:
@@ -75,7 +73,7 @@ def _check_pipeline(path: Path, nlp, predictor: FastPredictor) -> None:
 
 @FUZZ
 @given(text=texts)
-def test_text_files_never_crash(text: str, tmp_path: Path, nlp, predictor: FastPredictor):
+def test_text_files_never_crash(text: str, tmp_path: Path, nlp, predictor: LinearThemePredictor):
     path = tmp_path / "input.txt"
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
     _check_pipeline(path, nlp, predictor)
@@ -85,7 +83,7 @@ def test_text_files_never_crash(text: str, tmp_path: Path, nlp, predictor: FastP
 @FUZZ
 @given(data=st.binary(max_size=3000))
 def test_binary_junk_is_a_clear_error_or_text(
-    data: bytes, suffix: str, tmp_path: Path, nlp, predictor: FastPredictor
+    data: bytes, suffix: str, tmp_path: Path, nlp, predictor: LinearThemePredictor
 ):
     path = tmp_path / f"junk{suffix}"
     path.write_bytes(data)

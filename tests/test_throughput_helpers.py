@@ -1,5 +1,5 @@
-"""Streaming, --jobs and the fast predictor give the same results; killed runs and bad
-model files leave the previous outputs intact."""
+"""Streaming and --jobs give the same results; killed runs and bad model files leave the
+previous outputs intact. (The predictor's identity with the model: tests/test_predictor.py.)"""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -59,16 +58,6 @@ def project(tmp_path: Path, fitted: ThemeModel, monkeypatch: pytest.MonkeyPatch)
     units.to_csv(tmp_path / "units.csv", index=False, lineterminator="\n")
     monkeypatch.chdir(tmp_path)
     return tmp_path
-
-
-def test_fast_predictor_gives_identical_predictions(fitted: ThemeModel):
-    texts = [*TEXTS, "", "Ærlig talt: ÅPNE boliger!! 17. mai", "a  b\tc\u00a0d", "x" * 3000]
-    fast = parallel.FastPredictor(fitted)
-    assert fast._fast
-    expected = fitted.classifier.predict_proba(texts)
-    assert np.array_equal(fast.predict_proba(texts), expected)
-    assert np.array_equal(fast.predict_proba(texts), expected)  # with the word cache warm
-    assert fast.predict(texts).equals(fitted.predict(texts))
 
 
 def test_ordered_map_keeps_input_order_over_processes():
@@ -120,14 +109,16 @@ def test_segment_jobs_give_the_same_units(project: Path, monkeypatch: pytest.Mon
 
 
 @pytest.mark.parametrize("damage", ["tamper", "truncate"])
-def test_a_damaged_model_is_refused_and_nothing_is_written(project: Path, damage: str):
+@pytest.mark.parametrize("file", ["model.joblib", "model.predictor.npz"])
+def test_a_damaged_model_is_refused_and_nothing_is_written(project: Path, file: str, damage: str):
     _invoke("classify")
     before = (project / "classified.csv").read_bytes()
-    model = project / "model.joblib"
-    data = model.read_bytes()
-    model.write_bytes(data[:-10] if damage == "truncate" else data[:100] + b"X" + data[101:])
+    damaged = project / file
+    data = damaged.read_bytes()
+    damaged.write_bytes(data[:-10] if damage == "truncate" else data[:100] + b"X" + data[101:])
     result = runner.invoke(app, ["--params", "params.yaml", "classify"])
     assert result.exit_code == 1
+    assert f"{damaged}: file hash" in result.output
     assert "does not match the card" in result.output
     assert (project / "classified.csv").read_bytes() == before
 

@@ -1,7 +1,8 @@
 """tema: sorts Norwegian free-text input from integration meetings into themes.
 
 Nothing happens on import: models are loaded only when asked for, and scikit-learn is
-imported only when the classifier is (``tema segment`` never needs it).
+imported only when the classifier is (``tema segment`` never needs it, nor does
+``tema classify``, which uses the model's predictor file: ``tema.predictor``).
 """
 
 from __future__ import annotations

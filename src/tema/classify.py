@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from tema.model import PREDICTION_COLUMNS, ThemeModel
-from tema.readers import choose_text_column, read_rows
+from tema.predictor import PREDICTION_COLUMNS
 
 OUTPUT_COLUMNS = ("doc", "unit", "text", *PREDICTION_COLUMNS)
 
 
-def classify_units(units: pd.DataFrame, model: ThemeModel) -> pd.DataFrame:
+def classify_units(units: pd.DataFrame, model: Any) -> pd.DataFrame:
     """The units with theme, confidence, second_theme and uncertain added, in input order.
 
-    A unit with no text cannot be sorted: it keeps its row (so output rows match input
-    rows) and is flagged uncertain.
+    `model` is anything with ``predict(texts)`` giving `PREDICTION_COLUMNS`: what
+    ``tema.predictor.load_predictor`` returns, or a ``tema.model.ThemeModel``. A unit
+    with no text cannot be sorted: it keeps its row (so output rows match input rows)
+    and is flagged uncertain.
     """
     texts = units["text"].fillna("").astype(str)
     predictions = model.predict(texts.tolist())
@@ -30,6 +32,8 @@ def classify_units(units: pd.DataFrame, model: ThemeModel) -> pd.DataFrame:
 def read_table_units(path: str | Path, text_column: str) -> pd.DataFrame:
     """A CSV/TSV/XLSX table of answers as units: one unit per row (blank ones too, so output
     rows match input rows), the text from `text_column`, the other columns kept."""
+    from tema.readers import choose_text_column, read_rows  # only tables need it: ≈ 5 ms
+
     path = Path(path)
     header, rows = read_rows(path)
     column = choose_text_column(path, header, [text_column])

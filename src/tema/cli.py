@@ -227,9 +227,9 @@ def train(
 def evaluate(ctx: typer.Context) -> None:
     """Write metrics and plot data (confusion, calibration, learning curve) to metrics/."""
     from tema import evaluate as stage
+    from tema.card import read_card
     from tema.files import write_csv, write_json
     from tema.labels import load_labeled
-    from tema.model import read_card
     from tema.params import section, themes_from
 
     settings = section(ctx.obj["params"], "train", ctx.obj["params_path"])
@@ -277,20 +277,22 @@ def classify(
     """Give each unit a theme, a confidence, a possible second theme and an uncertain flag."""
     from tema import classify as stage
     from tema import parallel
-    from tema.model import load_model
+    from tema.predictor import load_predictor
 
-    # The model is checked (hash, versions) and loaded before any input is read.
-    fitted = _run(load_model, model or Path(_setting(ctx, "train", "model")))
+    # The model is checked (hashes, versions) and loaded before any input is read: its
+    # predictor file, without scikit-learn, or else the model itself (load_predictor).
+    predictor = _run(load_predictor, model or Path(_setting(ctx, "train", "model")))
     if files:
         chunks = iter([_run(_units_from_files, ctx, files, text_column)])
     else:
         # Streamed: the units CSV is read, classified and written chunk by chunk.
         chunks = parallel.read_units_chunks(Path(_setting(ctx, "segment", "units")))
     jobs = jobs if jobs is not None else _setting(ctx, "classify", None).get("jobs", 1)
-    classified = parallel.classify_stream(chunks, fitted, jobs)
     if output is None and files:
+        classified = parallel.classify_stream(chunks, predictor, jobs)
         _print_table(next(classified)[list(stage.OUTPUT_COLUMNS)])
         return
+    classified = parallel.classify_stream(chunks, predictor, jobs, rendered=True)
     output = output or Path(_setting(ctx, "classify", "classified"))
     count = _run(parallel.write_csv_chunks, classified, output, stage.OUTPUT_COLUMNS)
     typer.echo(f"{count} units classified → {output}")
@@ -379,7 +381,7 @@ def report(
         typer.echo(stage.format_count_table(counts, themes, language))
         typer.echo(f"\nreport → {out / 'report.html'}")
         return
-    from tema.model import read_card
+    from tema.card import read_card
     from tema.report_html import render_html
     from tema.report_xlsx import write_xlsx
 
@@ -582,8 +584,9 @@ def compare_models(
 ) -> None:
     """Per-theme F1 change between two models, with 95% intervals."""
     from tema import promote
+    from tema.card import model_path_for, read_card
     from tema.labels import read_label_file
-    from tema.model import load_model, model_path_for, read_card
+    from tema.model import load_model
     from tema.params import themes_from
 
     theme_ids = [t.id for t in _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])]

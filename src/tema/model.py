@@ -2,16 +2,17 @@
 
 `ThemeClassifier` follows scikit-learn's conventions (fit / predict / predict_proba).
 `ThemeModel` is what users get from `load_model`: the fitted classifier together with
-its card, whose `predict(texts)` returns the fields tema writes for every unit.
+its card, whose `predict(texts)` returns the fields tema writes for every unit. Its
+TF-IDF probabilities come from `tema.predictor.LinearThemePredictor`, which gives the
+scikit-learn pipeline's results faster; `save_model` also writes that predictor's arrays,
+so `tema classify` can use them without scikit-learn (`tema.predictor.load_predictor`).
 """
 
 from __future__ import annotations
 
-import json
-import platform
-import re
+import io
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -25,26 +26,44 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.utils.validation import check_is_fitted
 
+from tema.card import (
+    card_path_for,
+    check_library_versions,
+    checked_card,
+    library_versions,
+    predictor_path_for,
+    verified_bytes,
+)
+
+# Moved to tema.card and tema.predictor (which need no scikit-learn); still importable
+# from here, as are decide and normalise_text.
+from tema.card import model_path_for as model_path_for
+from tema.card import read_card as read_card
 from tema.errors import ModelError
 from tema.files import atomic_write, sha256_of, write_json
+from tema.predictor import PREDICTION_COLUMNS as PREDICTION_COLUMNS
+from tema.predictor import (
+    PREDICTOR_FORMAT,
+    LinearThemePredictor,
+    arrays_from_classifier,
+    as_texts,
+    decide,
+    normalise_text,
+    save_arrays,
+)
 
-PREDICTION_COLUMNS = ("theme", "confidence", "second_theme", "uncertain")
 # Libraries whose version must match between training and loading: a pickled
 # estimator from another scikit-learn may load yet predict differently.
 PINNED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "joblib")
 # "none": TF-IDF only (fast); "cascade": embeddings for the units TF-IDF is unsure of.
 EMBEDDING_MODES = ("none", "cascade")
-
-_NUMBER = re.compile(r"\d+")
-_BULLET = re.compile(r"^[\s•●▪◦‣∙·*–—-]+")
-_SPACE = re.compile(r"\s+")
-
-
-def normalise_text(text: str) -> str:
-    """What the features see: lower case, bullets stripped, numbers as one token."""
-    text = _BULLET.sub("", text.casefold())
-    text = _NUMBER.sub("0", text)
-    return _SPACE.sub(" ", text).strip()
+# Card entries about the predictor file (tema.predictor), and what its scope means.
+PREDICTOR_CARD_KEYS = ("predictor_file", "predictor_sha256", "predictor_scope")
+PREDICTOR_SCOPES = {
+    "model": "gives the model's predictions",
+    "tfidf_stage": "the TF-IDF stage only; the cascade is classified with the model file",
+    "none": "its format only; this layout is classified with the model file",
+}
 
 
 class ThemeClassifier(ClassifierMixin, BaseEstimator):
@@ -133,7 +152,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 f"embeddings must be one of {', '.join(EMBEDDING_MODES)}, got {self.embeddings!r}"
             )
-        texts = _as_texts(texts)
+        texts = as_texts(texts)
         labels = np.asarray(labels, dtype=object)
         if len(texts) != len(labels):
             raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
@@ -148,8 +167,12 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, texts) -> np.ndarray:
         check_is_fitted(self, "pipeline_")
-        texts = _as_texts(texts)
-        probabilities = self.pipeline_.predict_proba(texts)
+        texts = as_texts(texts)
+        return self.cascade(texts, self.pipeline_.predict_proba(texts))
+
+    def cascade(self, texts: list[str], probabilities: np.ndarray) -> np.ndarray:
+        """The TF-IDF `probabilities` of `texts`, with the embedding model's pooled in
+        where they are unsure (unchanged without the cascade)."""
         if getattr(self, "embedding_pipeline_", None) is None or not texts:
             return probabilities
         unsure = np.flatnonzero(probabilities.max(axis=1) < self.cascade_below)
@@ -173,43 +196,6 @@ def geometric_pool(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return pooled / pooled.sum(axis=1, keepdims=True)
 
 
-def _as_texts(texts) -> list[str]:
-    if isinstance(texts, str):
-        raise TypeError("expected a list of texts, got a single string")
-    return [
-        "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text)
-        for text in texts
-    ]
-
-
-def decide(
-    probabilities: np.ndarray,
-    classes: np.ndarray,
-    uncertainty_threshold: float,
-    second_theme_threshold: float,
-) -> pd.DataFrame:
-    """Turn class probabilities into theme, confidence, second theme and the uncertain flag."""
-    if len(probabilities) == 0:
-        return pd.DataFrame({column: [] for column in PREDICTION_COLUMNS})
-    order = np.argsort(-probabilities, axis=1)
-    rows = np.arange(len(probabilities))
-    best = probabilities[rows, order[:, 0]]
-    runner_up = (
-        probabilities[rows, order[:, 1]] if probabilities.shape[1] > 1 else np.zeros(len(rows))
-    )
-    second_candidates = (
-        classes[order[:, 1]] if probabilities.shape[1] > 1 else np.full(len(rows), "")
-    )
-    return pd.DataFrame(
-        {
-            "theme": classes[order[:, 0]],
-            "confidence": np.round(best, 4),
-            "second_theme": np.where(runner_up >= second_theme_threshold, second_candidates, ""),
-            "uncertain": best < uncertainty_threshold,
-        }
-    )
-
-
 @dataclass
 class ThemeModel:
     """A fitted classifier with the card that describes and guards it."""
@@ -227,14 +213,32 @@ class ThemeModel:
 
     def predict(self, texts) -> pd.DataFrame:
         """One row per text: theme, confidence, second_theme, uncertain."""
-        texts = _as_texts(texts)
-        probabilities = self.classifier.predict_proba(texts) if texts else np.empty((0, 0))
+        texts = as_texts(texts)
+        probabilities = self.predict_proba(texts) if texts else np.empty((0, 0))
         return decide(
             probabilities,
             self.classifier.classes_,
             self.uncertainty_threshold,
             self.second_theme_threshold,
         )
+
+    def predict_proba(self, texts) -> np.ndarray:
+        """The classifier's `predict_proba`, with the TF-IDF stage computed faster."""
+        texts = as_texts(texts)
+        linear = self._linear_predictor
+        if linear is None:
+            return self.classifier.predict_proba(texts)
+        return self.classifier.cascade(texts, linear.predict_proba(texts))
+
+    @cached_property
+    def _linear_predictor(self) -> LinearThemePredictor | None:
+        """The TF-IDF stage as plain arrays; None for a layout it cannot reproduce
+        (isotonic calibration), which then runs through scikit-learn."""
+        try:
+            arrays = arrays_from_classifier(self.classifier)
+        except ModelError:
+            return None
+        return LinearThemePredictor(arrays, self.uncertainty_threshold, self.second_theme_threshold)
 
 
 def pinned_libraries(classifier: ThemeClassifier) -> tuple[str, ...]:
@@ -245,50 +249,33 @@ def pinned_libraries(classifier: ThemeClassifier) -> tuple[str, ...]:
     return PINNED_LIBRARIES + ((EMBEDDING_PACKAGE,) if uses_embeddings else ())
 
 
-def _installed_version(name: str) -> str:
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return "not installed"
-
-
-def library_versions(names: tuple[str, ...] = PINNED_LIBRARIES) -> dict[str, str]:
-    versions = {name: _installed_version(name) for name in names}
-    versions["python"] = platform.python_version()
-    return versions
-
-
-def card_path_for(model_path: str | Path) -> Path:
-    model_path = Path(model_path)
-    return model_path.with_name(model_path.stem + ".card.json")
-
-
-def model_path_for(card_path: str | Path) -> Path:
-    """The model file a card belongs to (the inverse of `card_path_for`)."""
-    card_path = Path(card_path)
-    return card_path.with_name(card_path.name.removesuffix(".card.json") + ".joblib")
-
-
-def read_card(path: str | Path) -> dict[str, Any]:
-    """A model card from a card file, or from the model file it belongs to."""
-    path = Path(path)
-    if path.suffix != ".json":
-        path = card_path_for(path)
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        raise ModelError(f"{path}: cannot read the model card ({error})") from error
-
-
 def save_model(model: ThemeModel, path: str | Path) -> None:
-    """Write the estimator, then its card with the file's hash (the card goes last)."""
+    """Write the estimator, its predictor file, then its card with both files' hashes.
+
+    The card goes last: a run killed before it leaves the old card, which refuses the
+    new files by their hashes. A classifier whose layout the predictor cannot reproduce
+    (isotonic calibration) gets a predictor file that holds only its format, and the
+    card's ``predictor_scope`` "none": the file always exists, as `dvc.yaml` declares it,
+    and `tema classify` uses the pickled model.
+    """
     path = Path(path)
     with atomic_write(path, mode="wb") as handle:
         joblib.dump(model.classifier, handle, compress=3)
+    predictor_path = predictor_path_for(path)
+    try:
+        arrays = arrays_from_classifier(model.classifier)
+        cascade = getattr(model.classifier, "embedding_pipeline_", None) is not None
+        scope = "tfidf_stage" if cascade else "model"
+    except ModelError:
+        arrays, scope = {"format": np.array(PREDICTOR_FORMAT)}, "none"
+    save_arrays(arrays, predictor_path)
     card = {
-        **model.card,
+        **{key: value for key, value in model.card.items() if key not in PREDICTOR_CARD_KEYS},
         "model_file": path.name,
         "model_sha256": sha256_of(path),
+        "predictor_file": predictor_path.name,
+        "predictor_sha256": sha256_of(predictor_path),
+        "predictor_scope": scope,
         "library_versions": library_versions(pinned_libraries(model.classifier)),
     }
     write_json(card, card_path_for(path))
@@ -303,37 +290,12 @@ def load_model(path: str | Path = "models/theme_classifier.joblib") -> ThemeMode
     file must be refused before it is opened by joblib.
     """
     path = Path(path)
-    card_path = card_path_for(path)
-    if not path.is_file():
-        raise ModelError(f"{path}: model file not found; train one with `tema train` or `make run`")
-    if not card_path.is_file():
-        raise ModelError(f"{card_path}: model card not found; the model cannot be verified")
-    try:
-        card = json.loads(card_path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ModelError(f"{card_path}: model card is not valid JSON ({exc})") from exc
-    actual = sha256_of(path)
-    if actual != card.get("model_sha256"):
-        raise ModelError(
-            f"{path}: file hash {actual[:12]}… does not match the card "
-            f"({str(card.get('model_sha256'))[:12]}…); the file is corrupted or was "
-            f"replaced. Retrain with `tema train`."
-        )
-    expected_versions = card.get("library_versions", {})
+    card = checked_card(path)
+    data = verified_bytes(path, card, "model_sha256")
     # The base libraries always, plus any other the card names (the embedding package).
-    names = tuple(dict.fromkeys([*PINNED_LIBRARIES, *expected_versions]))
-    installed = library_versions(tuple(name for name in names if name != "python"))
-    mismatched = [
-        f"{name} {expected_versions.get(name)} (installed {installed[name]})"
-        for name in names
-        if name != "python" and expected_versions.get(name) != installed[name]
-    ]
-    if mismatched:
-        raise ModelError(
-            f"{path}: trained with other library versions: "
-            f"{'; '.join(mismatched)}. Retrain with `tema train`."
-        )
-    classifier = joblib.load(path)
+    names = tuple(dict.fromkeys([*PINNED_LIBRARIES, *card.get("library_versions", {})]))
+    check_library_versions(path, card, names)
+    classifier = joblib.load(io.BytesIO(data))
     return ThemeModel(classifier=classifier, card=card)
 
 
@@ -377,6 +339,15 @@ def render_card_markdown(card: dict[str, Any]) -> str:
         "",
         "## Files and versions",
         f"- model file: `{card.get('model_file')}`, SHA-256 `{card.get('model_sha256')}`",
+        *(
+            [
+                f"- predictor file (plain arrays for `tema classify`; "
+                f"{PREDICTOR_SCOPES.get(card['predictor_scope'], card['predictor_scope'])}): "
+                f"`{card['predictor_file']}`, SHA-256 `{card.get('predictor_sha256')}`"
+            ]
+            if card.get("predictor_file")
+            else []
+        ),
         *[f"- {name}: {value}" for name, value in card.get("library_versions", {}).items()],
         "",
     ]

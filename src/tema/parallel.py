@@ -8,13 +8,8 @@ chunks in flight, and the results are written in input order, so the output is
 byte-identical to a run with ``jobs=1``.
 
 Workers are forked from the process that has already loaded the spaCy pipeline, word
-list and classifier (the model's hash was checked by ``tema.model.load_model`` before it
-was unpickled, once, in the parent): nothing is loaded or unpickled again in a worker.
-
-``FastPredictor`` gives the same probabilities as ``ThemeModel.predict`` (asserted in the
-tests), faster: the text is normalised once instead of once per vectorizer, and the
-character n-grams (``char_wb``, which never cross a word boundary) are counted per word
-with a cache, since the same words recur all the time.
+list and classifier (its files' hashes were checked against the model card, once, in
+the parent, by ``tema.predictor.load_predictor``): nothing is loaded again in a worker.
 """
 
 from __future__ import annotations
@@ -24,28 +19,20 @@ import csv
 import gc
 import multiprocessing
 import os
-from array import array
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from tema.files import atomic_write
-
-if TYPE_CHECKING:  # tema.model imports scikit-learn, which `tema segment` never needs
-    from tema.model import ThemeModel
 
 # Rows of the units CSV per classification chunk, characters of raw text per segmentation
 # chunk: large enough that per-chunk overhead is small, small enough for flat memory.
 CLASSIFY_CHUNK_ROWS = 20_000
 SEGMENT_CHUNK_CHARS = 1_000_000
-# Distinct words whose character n-grams are cached (then the cache starts again).
-WORD_CACHE_SIZE = 200_000
 
 # Set in the parent before the workers are forked; read by the worker functions.
 _STATE: dict[str, Any] = {}
@@ -180,130 +167,7 @@ def segment_stream(documents: Iterable, nlp, jobs: int = 1, **options) -> Iterat
 
 
 # --- Classification -----------------------------------------------------------------------
-class FastPredictor:
-    """``ThemeModel.predict`` with the TF-IDF features computed faster, same results.
-
-    Falls back to the model's own ``predict`` for a classifier it does not know how to
-    speed up (the embedding cascade, or another feature layout).
-    """
-
-    def __init__(self, model: ThemeModel) -> None:
-        from tema.model import normalise_text
-
-        self.model = model
-        self._normalise = normalise_text
-        self._fast = False
-        classifier = model.classifier
-        if getattr(classifier, "embedding_pipeline_", None) is not None:
-            return
-        pipeline = getattr(classifier, "pipeline_", None)
-        try:
-            union = pipeline.named_steps["features"]
-            vectorizers = dict(union.transformer_list)
-            words, chars = vectorizers["words"], vectorizers["chars"]
-        except (AttributeError, KeyError, TypeError):
-            return
-        expected = [("words", "word"), ("chars", "char_wb")]
-        if [(name, v.analyzer) for name, v in union.transformer_list] != expected:
-            return
-        if union.transformer_weights or any(
-            v.preprocessor is not normalise_text or v.binary or v.stop_words is not None
-            for v in (words, chars)
-        ):
-            return
-        self._words, self._chars = words, chars
-        self._tokenize = words.build_tokenizer()
-        self._final = pipeline.steps[-1][1]
-        self._char_cache: dict[str, array] = {}
-        self._fast = True
-
-    def predict_proba(self, texts: list[str]) -> np.ndarray:
-        if not self._fast:
-            return self.model.classifier.predict_proba(texts)
-        normalised = [self._normalise(text) for text in texts]
-        features = sp.hstack(
-            [self._word_features(normalised), self._char_features(normalised)]
-        ).tocsr()
-        return self._final.predict_proba(features)
-
-    def predict(self, texts) -> pd.DataFrame:
-        """One row per text: theme, confidence, second_theme, uncertain."""
-        from tema.model import _as_texts, decide
-
-        texts = _as_texts(texts)
-        if not self._fast:
-            return self.model.predict(texts)
-        probabilities = self.predict_proba(texts) if texts else np.empty((0, 0))
-        return decide(
-            probabilities,
-            self.model.classifier.classes_,
-            self.model.uncertainty_threshold,
-            self.model.second_theme_threshold,
-        )
-
-    def _word_features(self, normalised: list[str]):
-        vectorizer = self._words
-        vocabulary = vectorizer.vocabulary_
-        tokenize = self._tokenize
-        # Typed arrays rather than lists: numpy copies their buffer instead of converting.
-        indices, indptr = array("i"), array("i", [0])
-        min_n, max_n = vectorizer.ngram_range
-        get, append = vocabulary.get, indices.append
-        for text in normalised:
-            tokens = tokenize(text)
-            # The n-grams of scikit-learn's `_word_ngrams`, without building their list.
-            for n in range(min_n, max_n + 1):
-                # Shifted copies of the token list, zipped to the shortest: the n-grams.
-                shifted = (tokens[i:] for i in range(n))
-                grams = tokens if n == 1 else map(" ".join, zip(*shifted, strict=False))
-                for gram in grams:
-                    index = get(gram)
-                    if index is not None:
-                        append(index)
-            indptr.append(len(indices))
-        return self._tfidf(vectorizer, indices, indptr)
-
-    def _char_features(self, normalised: list[str]):
-        vectorizer = self._chars
-        cache = self._char_cache
-        indices, indptr = array("i"), array("i", [0])
-        for text in normalised:
-            # Normalised text has single spaces: split() gives the words `char_wb` sees.
-            for word in text.split():
-                found = cache.get(word)
-                if found is None:
-                    found = self._word_char_features(word)
-                indices.extend(found)  # array to array: a memory copy
-            indptr.append(len(indices))
-        return self._tfidf(vectorizer, indices, indptr)
-
-    def _word_char_features(self, word: str) -> array:
-        vectorizer = self._chars
-        vocabulary = vectorizer.vocabulary_
-        grams = vectorizer._char_wb_ngrams(word)
-        found = array("i", [vocabulary[g] for g in grams if g in vocabulary])
-        if len(self._char_cache) >= WORD_CACHE_SIZE:
-            self._char_cache.clear()
-        self._char_cache[word] = found
-        return found
-
-    @staticmethod
-    def _tfidf(vectorizer, indices: array, indptr: array):
-        """The vectorizer's TF-IDF of the counted features, as its own transform gives."""
-        counts = sp.csr_matrix(
-            (
-                np.ones(len(indices), dtype=vectorizer.dtype),
-                np.frombuffer(indices, dtype=np.int32).copy(),
-                np.frombuffer(indptr, dtype=np.int32).copy(),
-            ),
-            shape=(len(indptr) - 1, len(vectorizer.vocabulary_)),
-            dtype=vectorizer.dtype,
-        )
-        counts.sum_duplicates()  # sorts the indices, as CountVectorizer's matrices are
-        return vectorizer._tfidf.transform(counts, copy=False)
-
-
-def classify_frame(units: pd.DataFrame, predictor: FastPredictor) -> pd.DataFrame:
+def classify_frame(units: pd.DataFrame, predictor: Any) -> pd.DataFrame:
     from tema.classify import classify_units
 
     return classify_units(units, predictor)
@@ -311,6 +175,10 @@ def classify_frame(units: pd.DataFrame, predictor: FastPredictor) -> pd.DataFram
 
 def _classify_chunk(units: pd.DataFrame) -> pd.DataFrame:
     return classify_frame(units, _STATE["predictor"])
+
+
+def _classify_chunk_rendered(units: pd.DataFrame) -> CsvRows:
+    return render_csv(_classify_chunk(units))
 
 
 def read_units_chunks(path: str | Path, rows: int = CLASSIFY_CHUNK_ROWS) -> Iterator[pd.DataFrame]:
@@ -334,8 +202,11 @@ def read_units_chunks(path: str | Path, rows: int = CLASSIFY_CHUNK_ROWS) -> Iter
 
 
 def classify_stream(
-    chunks: Iterable[pd.DataFrame], model: ThemeModel, jobs: int = 1
-) -> Iterator[pd.DataFrame]:
-    """Classified unit tables, chunk by chunk, in input order."""
-    _STATE["predictor"] = FastPredictor(model)
-    yield from ordered_map(_classify_chunk, chunks, jobs)
+    chunks: Iterable[pd.DataFrame], predictor: Any, jobs: int = 1, rendered: bool = False
+) -> Iterator[pd.DataFrame | CsvRows]:
+    """Classified unit tables, chunk by chunk, in input order; `predictor` is what
+    ``tema.predictor.load_predictor`` returns (anything with ``predict(texts)``). With
+    ``rendered``, as CSV rows (``render_csv``) for ``write_csv_chunks``."""
+    _STATE["predictor"] = predictor
+    worker = _classify_chunk_rendered if rendered else _classify_chunk
+    yield from ordered_map(worker, chunks, jobs)

