@@ -20,7 +20,9 @@ in this process; `nlp.pipe` over the documents).
 
 Peak memory: the largest sum of proportional set size (PSS: resident memory, pages shared
 between the forked workers counted once in all) over the command's process tree, sampled
-every 100 ms with psutil.
+every 100 ms with psutil. CPU time: user + system seconds of the command and its workers
+(getrusage of the finished children), printed after the table; it varies less than wall
+time when the machine is shared.
 
 Without --model, or when the model file is missing, a classifier is trained on
 data/labeled/ with params.yaml's settings (no cross-validation) into a temporary folder.
@@ -33,6 +35,7 @@ import contextlib
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -93,8 +96,16 @@ def units_per_piece() -> float:
     return units / len(pieces)
 
 
-def run_measured(command: list[str], cwd: Path) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS of the process tree in MiB, stdout) of one command."""
+def children_cpu_seconds() -> float:
+    """User + system CPU of all finished child processes (and their waited-for workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_measured(command: list[str], cwd: Path) -> tuple[float, float, float, str]:
+    """(wall seconds, peak PSS of the process tree in MiB, CPU seconds of the tree,
+    stdout) of one command."""
+    cpu_before = children_cpu_seconds()
     start = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -129,7 +140,7 @@ def run_measured(command: list[str], cwd: Path) -> tuple[float, float, str]:
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{err}")
-    return elapsed, peak / MIB, out.strip()
+    return elapsed, peak / MIB, children_cpu_seconds() - cpu_before, out.strip()
 
 
 def count_themes(classified: Path) -> tuple[float, int]:
@@ -217,15 +228,16 @@ def main() -> None:
 
     def pipeline(paths: dict[str, Path]) -> dict[str, float]:
         base = [*TEMA, "--params", str(paths["params"])]
-        seg_s, seg_mem, _ = run_measured(
+        seg_s, seg_mem, seg_cpu, _ = run_measured(
             [*base, "segment", "--documents", str(paths["documents"]), "-o", str(paths["units"]),
              "--jobs", str(args.jobs)], workdir)  # fmt: skip
-        cls_s, cls_mem, _ = run_measured(
+        cls_s, cls_mem, cls_cpu, _ = run_measured(
             [*base, "classify", "-o", str(paths["classified"]), "--jobs", str(args.jobs)], workdir
         )
         count_s, units = count_themes(paths["classified"])
-        return {"segment_s": seg_s, "segment_mib": seg_mem, "classify_s": cls_s,
-                "classify_mib": cls_mem, "count_s": count_s, "units": units}  # fmt: skip
+        return {"segment_s": seg_s, "segment_mib": seg_mem, "segment_cpu": seg_cpu,
+                "classify_s": cls_s, "classify_mib": cls_mem, "classify_cpu": cls_cpu,
+                "count_s": count_s, "units": units}  # fmt: skip
 
     # Start-up: the same commands on a one-document input. The first run on a machine
     # builds the word-list cache (segment.lexicon_cache); measured apart, then again.
@@ -247,6 +259,7 @@ def main() -> None:
     )
     print(header)
     print("-" * len(header))
+    cpu_lines = []
     for size in args.sizes:
         paths = paths_for(str(size))
         write_corpus(paths["documents"], size, per_piece)
@@ -266,8 +279,17 @@ def main() -> None:
             f"{excluded:>14} | {blank_s:>11.1f} {total / blank_s:>6.2f} {excluded_ratio:>11}",
             flush=True,
         )
+        cpu_lines.append(
+            f"{units:>9,} | segment {result['segment_cpu']:6.1f} s "
+            f"({result['segment_cpu'] / units * 1e6:5.1f} µs/unit) | classify "
+            f"{result['classify_cpu']:6.1f} s ({result['classify_cpu'] / units * 1e6:5.1f} "
+            f"µs/unit)"
+        )
         for key in ("documents", "units", "classified"):
             paths[key].unlink(missing_ok=True)
+    # Less noisy than wall time on a shared machine: what the work costs, on all cores.
+    print("\nCPU time (user + system, the command and its workers, start-up included):")
+    print("\n".join(cpu_lines))
 
 
 if __name__ == "__main__":
