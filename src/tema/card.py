@@ -57,10 +57,7 @@ def checked_card(model_path: str | Path) -> dict[str, Any]:
         )
     if not card_path.is_file():
         raise ModelError(f"{card_path}: model card not found; the model cannot be verified")
-    try:
-        return json.loads(card_path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ModelError(f"{card_path}: model card is not valid JSON ({exc})") from exc
+    return read_card(card_path)
 
 
 def verified_bytes(path: Path, card: dict[str, Any], hash_key: str) -> bytes:

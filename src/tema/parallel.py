@@ -167,14 +167,10 @@ def segment_stream(documents: Iterable, nlp, jobs: int = 1, **options) -> Iterat
 
 
 # --- Classification -----------------------------------------------------------------------
-def classify_frame(units: pd.DataFrame, predictor: Any) -> pd.DataFrame:
+def _classify_chunk(units: pd.DataFrame) -> pd.DataFrame:
     from tema.classify import classify_units
 
-    return classify_units(units, predictor)
-
-
-def _classify_chunk(units: pd.DataFrame) -> pd.DataFrame:
-    return classify_frame(units, _STATE["predictor"])
+    return classify_units(units, _STATE["predictor"])
 
 
 def _classify_chunk_rendered(units: pd.DataFrame) -> CsvRows:
