@@ -251,6 +251,13 @@ SUSPENDED_COMPOUND_FOLLOWERS: frozenset[str] = frozenset({"og", "eller", "samt",
 # "barn-e-hage"); used when checking whether a rejoined word is a compound of known words.
 COMPOUND_LINKS: tuple[str, ...] = ("", "s", "e")
 MIN_COMPOUND_PART = 3
+# Derivational endings after which the first part of a compound always takes a linking s
+# ("beslutning-s-vei", "integrering-s-konferanse", "frivillighet-s-arbeid"): a word with
+# one of them and an s is the first part of a compound, where a genitive ("arvens",
+# "kommunens") is a definite form and an s.
+S_LINKED_SUFFIXES: tuple[str, ...] = (
+    "ing", "sjon", "het", "skap", "dom", "else", "itet", "nad", "tek",
+)  # fmt: skip
 
 # Letters of Norwegian words (for word matching in regexes).
 LETTERS = "A-Za-zÆØÅæøåÄÖÜäöüÉéÈèÊêÓóÒòÔôÁáÀàÂâÍíÚú"
