@@ -153,6 +153,18 @@ def test_empty_input_gives_no_units(sentencizer, text: str) -> None:
     assert segment_text(text, sentencizer) == []
 
 
+def test_a_long_line_is_not_cut_after_an_abbreviation(senter) -> None:
+    # A line longer than clean.MAX_LINE_CHARS (a paragraph extracted as one line) is cut
+    # at a sentence end; the full stop of "Dr." is none.
+    filler = "Kommunen tilbyr norskkurs om kvelden. " * 64  # 2,432 characters
+    sentence = (
+        "Møtet ble ledet av Dr. Hansen fra helsestasjonen i bydelen, som også svarte på "
+        "spørsmål fra salen om ventetiden."
+    )  # "Dr." before, its full stop after character 2,500
+    text = filler + sentence + " " + filler + "\n"
+    assert sentence in sentences(text, senter)
+
+
 def test_text_without_sentence_punctuation_is_cut_not_dropped(sentencizer) -> None:
     text = "ord og flere ord uten punktum " * 200
     units = segment_text(text, sentencizer)

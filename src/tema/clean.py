@@ -467,10 +467,15 @@ _SENTENCE_END_THEN_SPACE = re.compile(r"[.!?…][»”’\"')\]]*(?= +[\"«(]*[A
 
 def _split_long(start: int, end: int, text: str) -> Iterator[tuple[int, int]]:
     """Cut the line ``text[start:end]`` into pieces of at most MAX_LINE_CHARS: after the
-    last likely sentence end in the second half of the piece, else at the last space."""
+    last likely sentence end in the second half of the piece (a full stop not after an
+    abbreviation: "som Dr. Donsbach"), else at the last space."""
     while end - start > MAX_LINE_CHARS:
         window_start, window_end = start + MAX_LINE_CHARS // 2, start + MAX_LINE_CHARS
-        sentence_ends = list(_SENTENCE_END_THEN_SPACE.finditer(text, window_start, window_end))
+        sentence_ends = [
+            match
+            for match in _SENTENCE_END_THEN_SPACE.finditer(text, window_start, window_end)
+            if not _after_abbreviation(text, match.start())
+        ]
         if sentence_ends:
             sentence_end = sentence_ends[-1]
             cut = sentence_end.end()
@@ -480,6 +485,15 @@ def _split_long(start: int, end: int, text: str) -> Iterator[tuple[int, int]]:
         yield start, cut
         start = cut
     yield start, end
+
+
+def _after_abbreviation(text: str, stop: int) -> bool:
+    """True when the full stop at ``text[stop]`` ends an abbreviation ("Dr.", "f.eks.")."""
+    if text[stop] != ".":
+        return False
+    low = max(0, stop - 20)  # abbreviations are short
+    word_start = max(text.rfind(" ", low, stop), text.rfind("\n", low, stop), low - 1) + 1
+    return nb_rules.is_abbreviation(text[word_start : stop + 1].lstrip("«(\"“"))
 
 
 # Running headers and footers: the first and last lines of each page are compared, and
