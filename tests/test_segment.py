@@ -132,6 +132,25 @@ def test_units_of_a_small_report(senter) -> None:
         ),
         ("Møtet var i regi av NAV. Neste sak.", ["Møtet var i regi av NAV.", "Neste sak."]),
         ("2. Utdanning og kvalifisering", ["2. Utdanning og kvalifisering"]),
+        # A colon before a capital: a new sentence after a clause or a label ...
+        (
+            "Gruppen var enig om to ting: Kursene må starte tidligere.",
+            ["Gruppen var enig om to ting:", "Kursene må starte tidligere."],
+        ),
+        (
+            "Status: Det er uklart når tilbudet kommer.",
+            ["Status:", "Det er uklart når tilbudet kommer."],
+        ),
+        # ... but not after a name, an input label or a verb whose complement follows.
+        (
+            "Ola Nordmann: Han mener kommunen må gjøre mer.",
+            ["Ola Nordmann: Han mener kommunen må gjøre mer."],
+        ),
+        ("Svar 2: Kommunen må bosette flere.", ["Svar 2: Kommunen må bosette flere."]),
+        (
+            "Rådet hennes er: Ha tålmodighet og spør om hjelp.",
+            ["Rådet hennes er: Ha tålmodighet og spør om hjelp."],
+        ),
     ],
 )
 def test_norwegian_sentence_rules(senter, sentencizer, text: str, expected: list[str]) -> None:
