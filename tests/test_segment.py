@@ -151,6 +151,15 @@ def test_units_of_a_small_report(senter) -> None:
             "Rådet hennes er: Ha tålmodighet og spør om hjelp.",
             ["Rådet hennes er: Ha tålmodighet og spør om hjelp."],
         ),
+        # A bracket or a bullet after a sentence end opens the next sentence.
+        (
+            "Det gjorde vi. (Og det angrer vi ikke på.)",
+            ["Det gjorde vi.", "(Og det angrer vi ikke på.)"],
+        ),
+        (
+            "Tilbudet er for dårlig. • Ventetiden er for lang.",
+            ["Tilbudet er for dårlig.", "• Ventetiden er for lang."],
+        ),
     ],
 )
 def test_norwegian_sentence_rules(senter, sentencizer, text: str, expected: list[str]) -> None:

@@ -88,11 +88,15 @@ class Unit:
 
 # --- Norwegian sentence rules as a spaCy component ----------------------------------------
 def _starts_like_sentence(text: str) -> bool:
-    """A capital, a digit, an opening quote or a dialogue dash."""
+    """A capital, a digit, an opening quote, a dialogue dash or a bullet; also an opening
+    bracket before a capital ("(Og dette ...)")."""
     return bool(nb_rules.STARTS_UPPER.match(text)) or text[:1] in _SENTENCE_OPENERS
 
 
-_SENTENCE_OPENERS = frozenset(nb_rules.OPENING_QUOTES | set(nb_rules.DASH_BULLET_CHARS))
+# Also a bullet: PDF extraction may run list items into one line ("... vil. • Debatten").
+_SENTENCE_OPENERS = frozenset(
+    nb_rules.OPENING_QUOTES | set(nb_rules.DASH_BULLET_CHARS) | set(nb_rules.BULLET_CHARS)
+)
 # Tokens whose last (or first) character is one of these may trigger a rule.
 _RULE_TRIGGERS = frozenset(".!?…:;,»«”“’‘\"'()[]–—-" + nb_rules.SUPERSCRIPT_DIGITS)
 _START, _NOT_START = 1, -1
@@ -185,6 +189,8 @@ def rule_sentence_starts(
             if closed[:1].isupper() and abbreviation.lower() in nb_rules.ABBREVIATIONS:
                 before = abbreviation
                 closed = word(previous_index - 2) if previous_index >= 2 else ""
+        if current == "(" and i + 1 < len(offsets) and _attached(offsets, lengths, i + 1):
+            current += word(i + 1)  # "(Og dette ...)": the bracket opens a sentence
         model_start = model_starts[i] == _START
         if previous_index == 0 and nb_rules.NUMBER_WITH_STOP.match(before):
             decision = False  # a number opens the block: "2. Utdanning og kvalifisering"
