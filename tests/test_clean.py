@@ -7,12 +7,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tema.clean import (
+    GAP,
+    GAP_IF_LETTER_SPACED,
+    NO_GAP,
     Lexicon,
     classify_line,
     clean_blocks,
-    closes_kerning_gap,
     hyphen_joint,
     is_compound,
+    kerning_gap_evidence,
     load_lexicon,
 )
 
@@ -42,6 +45,21 @@ LEXICON = Lexicon(
         "oppsummering": 3.0,
         "ord": 5.0,
         "inte": 3.1,
+        "distributøren": 2.5,
+        "er": 7.4,
+        "en": 7.2,
+        "mann": 5.6,
+        "jobb": 5.6,
+        "enmannsjobb": 3.0,
+        "språk": 5.0,
+        "kravene": 4.3,
+        "beslutning": 4.2,
+        "veier": 5.0,
+        "arven": 3.9,
+        "egen": 5.6,
+        "bo": 5.0,
+        "lig": 2.9,
+        "bolig": 4.9,
     },
     normative={"e-post", "interessenter", "forteller", "skattebetalere"},
     names={"Oslo"},
@@ -69,17 +87,23 @@ def test_hyphen_joint(left: str, right: str, joint: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("left", "right", "closed"),
+    ("left", "right", "evidence"),
     [
-        ("skatte", "betalere", True),  # the joined word is more common than its tail
-        ("inte", "greringskonferanse", True),  # a fragment + a compound of known words
-        ("over", "alt", False),  # two common words stay two words
-        ("statssekretærenes", "oppsummering", False),  # genitive + noun is no compound
-        ("ord", "og", False),
+        ("distri", "butøren", GAP),  # pieces that are no words, and a listed word
+        ("inte", "greringskonferanse", GAP),  # no word, and the first part of a compound
+        ("skatte", "betalere", GAP_IF_LETTER_SPACED),  # two words, the joined one commoner
+        ("bo", "lig", GAP_IF_LETTER_SPACED),
+        ("beslutnings", "veier", GAP_IF_LETTER_SPACED),  # a compound's first part and head
+        ("arvens", "egen", NO_GAP),  # a genitive is a word
+        ("språkkravene", "er", NO_GAP),  # one of the commonest words is that word
+        ("en", "mannsjobb", NO_GAP),
+        ("over", "alt", NO_GAP),  # two common words stay two words
+        ("statssekretærenes", "oppsummering", NO_GAP),  # genitive + noun is no compound
+        ("ord", "og", NO_GAP),
     ],
 )
-def test_closes_kerning_gap(left: str, right: str, closed: bool) -> None:
-    assert closes_kerning_gap(left, right, LEXICON) is closed
+def test_kerning_gap_evidence(left: str, right: str, evidence: int) -> None:
+    assert kerning_gap_evidence(left, right, LEXICON) == evidence
 
 
 @pytest.mark.parametrize(
@@ -141,9 +165,19 @@ def test_suspended_compound_and_acronym() -> None:
     )
 
 
-def test_kerning_gap_closed() -> None:
+def test_kerning_gap_closed_where_the_text_shows_the_artefact() -> None:
+    # Two words whose joined form is far more common: a gap in text extracted from a
+    # letter-spaced PDF, a word typed apart in plain text.
     raw = "Alle er skatte betalere i landet.\n"
-    assert kinds_and_texts(raw)[0][1] == "Alle er skattebetalere i landet."
+    assert kinds_and_texts(raw)[0][1] == "Alle er skatte betalere i landet."
+    pdf = [block.text for block in clean_blocks(raw, LEXICON, pages=[0])]
+    assert pdf == ["Alle er skattebetalere i landet."]
+    # A gap that leaves a piece which is no word shows the letter spacing of the document.
+    raw = "Alle er skatte betalere i landet.\n\nVi snakket med distri butøren.\n"
+    assert [text for _kind, text in kinds_and_texts(raw)] == [
+        "Alle er skattebetalere i landet.",
+        "Vi snakket med distributøren.",
+    ]
 
 
 def test_blocks_by_layout() -> None:

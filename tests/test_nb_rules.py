@@ -234,3 +234,24 @@ NOTES_RULES = {
 @pytest.mark.parametrize(("rule", "text", "expected"), NOTES_RULE_CASES)
 def test_rules_for_lines_of_notes(rule: str, text: str, expected: bool) -> None:
     assert NOTES_RULES[rule](text) is expected
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        (["Ola", "Nordmann"], True),
+        (["Tore", "O.", "Sandvik"], True),
+        (["Status"], False),  # one word: a label
+        (["Svar", "2"], False),
+        (["Det", "andre", "apparatet"], False),
+        (["Anne", "Marie", "Berg", "Olsen", "Haugen"], False),  # too long for a name
+    ],
+)
+def test_is_name(words: list[str], expected: bool) -> None:
+    assert nb_rules.is_name(words) is expected
+
+
+@pytest.mark.parametrize(("word", "expected"), [("er", True), ("var", True), ("lyder", True),
+                                                ("ting", False), ("sa", False)])  # fmt: skip
+def test_colon_complement_verbs(word: str, expected: bool) -> None:
+    assert (word in nb_rules.COLON_COMPLEMENT_VERBS) is expected

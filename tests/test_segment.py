@@ -132,6 +132,34 @@ def test_units_of_a_small_report(senter) -> None:
         ),
         ("Møtet var i regi av NAV. Neste sak.", ["Møtet var i regi av NAV.", "Neste sak."]),
         ("2. Utdanning og kvalifisering", ["2. Utdanning og kvalifisering"]),
+        # A colon before a capital: a new sentence after a clause or a label ...
+        (
+            "Gruppen var enig om to ting: Kursene må starte tidligere.",
+            ["Gruppen var enig om to ting:", "Kursene må starte tidligere."],
+        ),
+        (
+            "Status: Det er uklart når tilbudet kommer.",
+            ["Status:", "Det er uklart når tilbudet kommer."],
+        ),
+        # ... but not after a name, an input label or a verb whose complement follows.
+        (
+            "Ola Nordmann: Han mener kommunen må gjøre mer.",
+            ["Ola Nordmann: Han mener kommunen må gjøre mer."],
+        ),
+        ("Svar 2: Kommunen må bosette flere.", ["Svar 2: Kommunen må bosette flere."]),
+        (
+            "Rådet hennes er: Ha tålmodighet og spør om hjelp.",
+            ["Rådet hennes er: Ha tålmodighet og spør om hjelp."],
+        ),
+        # A bracket or a bullet after a sentence end opens the next sentence.
+        (
+            "Det gjorde vi. (Og det angrer vi ikke på.)",
+            ["Det gjorde vi.", "(Og det angrer vi ikke på.)"],
+        ),
+        (
+            "Tilbudet er for dårlig. • Ventetiden er for lang.",
+            ["Tilbudet er for dårlig.", "• Ventetiden er for lang."],
+        ),
     ],
 )
 def test_norwegian_sentence_rules(senter, sentencizer, text: str, expected: list[str]) -> None:
@@ -151,6 +179,18 @@ def test_nynorsk_text(senter) -> None:
 @pytest.mark.parametrize("text", ["", " ", "\n\n\t  \n", "\x0c"])
 def test_empty_input_gives_no_units(sentencizer, text: str) -> None:
     assert segment_text(text, sentencizer) == []
+
+
+def test_a_long_line_is_not_cut_after_an_abbreviation(senter) -> None:
+    # A line longer than clean.MAX_LINE_CHARS (a paragraph extracted as one line) is cut
+    # at a sentence end; the full stop of "Dr." is none.
+    filler = "Kommunen tilbyr norskkurs om kvelden. " * 64  # 2,432 characters
+    sentence = (
+        "Møtet ble ledet av Dr. Hansen fra helsestasjonen i bydelen, som også svarte på "
+        "spørsmål fra salen om ventetiden."
+    )  # "Dr." before, its full stop after character 2,500
+    text = filler + sentence + " " + filler + "\n"
+    assert sentence in sentences(text, senter)
 
 
 def test_text_without_sentence_punctuation_is_cut_not_dropped(sentencizer) -> None:

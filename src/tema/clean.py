@@ -7,8 +7,10 @@ bullet item, a pull quote, a link line, a heading ...), and each block is cleane
 * a word hyphenated across a line break is rejoined ("interes-/senter" -> "interessenter")
   unless the hyphen belongs to the word ("NAV-/tiltak") or to a suspended compound
   ("Utdannings-/og" -> "Utdannings- og"); the decision uses a Norwegian word list;
-* kerning gaps inside words ("skatte betalere", "inte greringskonferanse") are closed when
-  the word list says the joined word is a word and the parts are not both ordinary words;
+* kerning gaps inside words ("distri butøren", "inte greringskonferanse") are closed where
+  the text shows the artefact: a piece that is no word on its own, or (in a document that
+  shows letter-spaced extraction) a joined word far more common than its pieces
+  ("skatte betalere"); words typed apart stay apart ("Språkkravene er");
 * control characters and soft hyphens are dropped, UTF-8 misread as Latin-1 ("Ã¸") is
   repaired.
 
@@ -52,6 +54,12 @@ LEXICON_CACHE_FORMAT = 2
 KNOWN_WORD_ZIPF = 1.5
 # Membership-only word lists get this pseudo-frequency for every word they hold.
 MEMBERSHIP_ZIPF = 3.0
+# Zipf frequency of the commonest words (about 115 in Norwegian: "og", "er", "en", "som",
+# "for", "over", ... one in a thousand running words or more). A piece of text that is one
+# of them is that word, never a piece of a word split by a kerning gap.
+COMMON_WORD_ZIPF = 6.0
+# What a pair of words says about a kerning gap between them (kerning_gap_evidence).
+NO_GAP, GAP_IF_LETTER_SPACED, GAP = 0, 1, 2
 
 # Longest line handled as one piece; longer ones (a file without line breaks) are cut at
 # whitespace so memory and spaCy's max_length stay bounded.
@@ -81,6 +89,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200d\u2060\uf
 _WORD_PAIR = re.compile(rf"(?<![{_L}\-])([{_L}]{{2,}})( +)(?=([{_LOWER}][{_L}]+)(?![{_L}\-]))")
 _LAST_WORD = re.compile(rf"([{_L}]+)$")
 _FIRST_WORD = re.compile(rf"([{_L}]+)")  # used with match(): anchored at pos
+# A hyphen and a line break just before a position (search with endpos there).
+_HYPHEN_BEFORE = re.compile(r"[-\u00ad][ \t]*\r?\n[ \t]*$")
 _NOISE_LINE = re.compile(r"^\W*\d{1,4}\W*$|^[\W_]*$")
 
 
@@ -92,7 +102,7 @@ class Lexicon(dict[str, float]):
 
     Read-only by convention: ``load_lexicon`` caches and shares one instance. Besides
     the lists it holds ``known`` (the forms from ``KNOWN_WORD_ZIPF`` up) and
-    ``gap_decisions``, a memo of ``closes_kerning_gap`` answers: the same word pairs come
+    ``gap_decisions``, a memo of ``kerning_gap_evidence`` answers: the same word pairs come
     back all through a corpus, and the full check costs a compound analysis.
     ``normative`` is made into a set when first used: only a word hyphenated across
     lines needs it, and the set of 640,000 forms takes a fifth of the list's load time.
@@ -108,7 +118,7 @@ class Lexicon(dict[str, float]):
         self._normative_forms = list(normative)
         self.names = frozenset(names)  # proper names, as written ("Oslo", "Nato")
         self.known = frozenset(word for word, z in self.items() if z >= KNOWN_WORD_ZIPF)
-        self.gap_decisions: dict[tuple[str, str], bool] = {}
+        self.gap_decisions: dict[tuple[str, str], int] = {}
 
     @functools.cached_property
     def normative(self) -> frozenset[str]:
@@ -260,22 +270,22 @@ def is_known(lexicon: Mapping[str, float], word: str) -> bool:
     return zipf(lexicon, word) >= KNOWN_WORD_ZIPF
 
 
-def is_compound(lexicon: Mapping[str, float], word: str, not_at: int = -1) -> bool:
+def is_compound(lexicon: Mapping[str, float], word: str) -> bool:
     """True when ``word`` is a known word or two known words with a linking letter.
 
     Norwegian writes compounds as one word and coins new ones freely
     ("integreringskonferanse"), so a word list never holds them all; a known head and a
     known modifier ("integrering" + s + "konferanse") is strong evidence of a real word.
-    A cut at ``not_at`` is not considered (the place of a suspected gap: "statssekretærens
-    oppsummering" is a genitive and a noun, not a compound).
     """
-    if is_known(lexicon, word):
-        return True
+    return is_known(lexicon, word) or any(True for _cut in compound_cuts(lexicon, word))
+
+
+def compound_cuts(lexicon: Mapping[str, float], word: str) -> Iterator[int]:
+    """The places where ``word`` splits into a known modifier, a linking letter or none,
+    and a known head ("integrerings|konferanse"): offsets of the head, in order."""
     lowered = word.lower()
     min_part = nb_rules.MIN_COMPOUND_PART
     for cut in range(min_part, len(lowered) - min_part):
-        if cut == not_at:
-            continue
         head = lowered[cut:]
         if len(head) < min_part + 1 or not is_known(lexicon, head):
             continue
@@ -285,8 +295,8 @@ def is_compound(lexicon: Mapping[str, float], word: str, not_at: int = -1) -> bo
                 continue
             stem = modifier[: len(modifier) - len(link)] if link else modifier
             if len(stem) >= min_part and is_known(lexicon, stem):
-                return True
-    return False
+                yield cut
+                break
 
 
 # --- Decisions on words -------------------------------------------------------------------
@@ -322,24 +332,91 @@ def hyphen_joint(left: str, right: str, lexicon: Mapping[str, float]) -> str:
     return ""
 
 
-def closes_kerning_gap(left: str, right: str, lexicon: Mapping[str, float]) -> bool:
-    """True when the space between ``left`` and ``right`` is a kerning gap inside one word.
+def kerning_gap_evidence(left: str, right: str, lexicon: Mapping[str, float]) -> int:
+    """How the pair ``left right`` (lower case) speaks for a kerning gap inside one word:
+    ``GAP``, ``GAP_IF_LETTER_SPACED`` or ``NO_GAP``.
 
-    Closed when the joined word is listed and is more common than the right-hand part on
-    its own ("skatte betalere"), or when one part is no word at all and the joined form
-    is a compound of known words ("inte greringskonferanse"). Two ordinary words whose
-    concatenation is also a word ("over alt") stay apart because the joined word is rarer
-    than its parts.
+    A kerning gap cuts a word at any letter, so it leaves a piece that is no word on its
+    own. That is the evidence a gap needs:
+
+    * ``GAP``: a piece is no listed word and the joined word is listed ("distri butøren",
+      "introduksjons programmet", "del takerne"), or the right piece is not even a
+      compound of known words and the joined word is a compound with the gap inside its
+      first part ("inte greringskonferanse");
+    * ``GAP_IF_LETTER_SPACED``, a gap only in a document that shows letter-spaced
+      extraction (a PDF, or a text with a ``GAP`` elsewhere): both pieces are words but
+      the joined word is listed and more common than the pieces ("skatte betalere",
+      "bo lig"), or the left piece is no listed word but the form a compound's first
+      part takes before its head ("beslutnings veier": a word in -ing, -sjon, -het ...
+      and a linking s; a genitive such as "arvens egen" is not one). In typed text such
+      pairs are mostly words written apart on purpose ("kan skje");
+    * ``NO_GAP`` for everything else, and always next to one of the commonest words
+      ("og", "er", "en", "som", ...): such a piece is that word, not part of another
+      ("Språkkravene er", "en mannsjobb"). A compound in the definite form is mostly
+      unlisted, so the pieces of "Integreringstiltakene er" are two words, not a piece
+      of "integreringstiltakeneer".
     """
     left_zipf, right_zipf = zipf(lexicon, left), zipf(lexicon, right)
+    if left_zipf >= COMMON_WORD_ZIPF or right_zipf >= COMMON_WORD_ZIPF:
+        return NO_GAP
     joined = left + right
     joined_zipf = zipf(lexicon, joined)
-    if joined_zipf >= 2.0 and joined_zipf > right_zipf and joined_zipf > left_zipf - 1.0:
-        return True
-    left_known, right_known = left_zipf >= KNOWN_WORD_ZIPF, right_zipf >= KNOWN_WORD_ZIPF
-    if left_known and right_known:
+    if left_zipf >= KNOWN_WORD_ZIPF and right_zipf >= KNOWN_WORD_ZIPF:
+        common = joined_zipf >= 2.0 and joined_zipf > right_zipf and joined_zipf > left_zipf - 1.0
+        return GAP_IF_LETTER_SPACED if common else NO_GAP
+    if joined_zipf >= KNOWN_WORD_ZIPF:
+        return GAP
+    if len(joined) < 8:
+        return NO_GAP
+    if not is_compound(lexicon, right) and any(
+        cut > len(left) for cut in compound_cuts(lexicon, joined)
+    ):
+        return GAP
+    stem = left[:-1]
+    if (
+        left.endswith("s")
+        and stem.endswith(nb_rules.S_LINKED_SUFFIXES)
+        and right_zipf >= KNOWN_WORD_ZIPF
+        and is_known(lexicon, stem)
+    ):
+        return GAP_IF_LETTER_SPACED  # "beslutnings veier", but not "arvens egen"
+    return NO_GAP
+
+
+class LetterSpacing:
+    """Whether a document shows letter-spaced extraction, so that weaker evidence of a
+    kerning gap counts (``kerning_gap_evidence``): it is a PDF (``is_pdf``), or somewhere
+    in it a pair of pieces is a ``GAP``. Found out when a gap first needs it: most pairs
+    of words are decided without it."""
+
+    def __init__(self, raw: str, lexicon: Lexicon, is_pdf: bool = False) -> None:
+        self._raw, self._lexicon, self._is_pdf = raw, lexicon, is_pdf
+
+    @functools.cached_property
+    def shown(self) -> bool:
+        if self._is_pdf:
+            return True
+        known = self._lexicon.known
+        for match in _WORD_PAIR.finditer(self._raw):
+            left, right = match.group(1).lower(), match.group(3).lower()
+            if left in known and right in known:
+                continue  # two words: never a GAP on their own
+            if _HYPHEN_BEFORE.search(self._raw, max(0, match.start() - 16), match.start()):
+                continue  # the second half of a word hyphenated across lines
+            if _gap_evidence(left, right, self._lexicon) == GAP:
+                return True
         return False
-    return len(joined) >= 8 and is_compound(lexicon, joined, not_at=len(left))
+
+
+def _gap_evidence(left: str, right: str, lexicon: Lexicon) -> int:
+    """``kerning_gap_evidence`` of lower-case pieces, remembered in ``lexicon``."""
+    decisions = lexicon.gap_decisions
+    evidence = decisions.get((left, right))
+    if evidence is None:
+        if len(decisions) >= GAP_DECISIONS_KEPT:
+            decisions.clear()
+        evidence = decisions[left, right] = kerning_gap_evidence(left, right, lexicon)
+    return evidence
 
 
 # --- Lines --------------------------------------------------------------------------------
@@ -390,10 +467,15 @@ _SENTENCE_END_THEN_SPACE = re.compile(r"[.!?…][»”’\"')\]]*(?= +[\"«(]*[A
 
 def _split_long(start: int, end: int, text: str) -> Iterator[tuple[int, int]]:
     """Cut the line ``text[start:end]`` into pieces of at most MAX_LINE_CHARS: after the
-    last likely sentence end in the second half of the piece, else at the last space."""
+    last likely sentence end in the second half of the piece (a full stop not after an
+    abbreviation: "som Dr. Donsbach"), else at the last space."""
     while end - start > MAX_LINE_CHARS:
         window_start, window_end = start + MAX_LINE_CHARS // 2, start + MAX_LINE_CHARS
-        sentence_ends = list(_SENTENCE_END_THEN_SPACE.finditer(text, window_start, window_end))
+        sentence_ends = [
+            match
+            for match in _SENTENCE_END_THEN_SPACE.finditer(text, window_start, window_end)
+            if not _after_abbreviation(text, match.start())
+        ]
         if sentence_ends:
             sentence_end = sentence_ends[-1]
             cut = sentence_end.end()
@@ -403,6 +485,15 @@ def _split_long(start: int, end: int, text: str) -> Iterator[tuple[int, int]]:
         yield start, cut
         start = cut
     yield start, end
+
+
+def _after_abbreviation(text: str, stop: int) -> bool:
+    """True when the full stop at ``text[stop]`` ends an abbreviation ("Dr.", "f.eks.")."""
+    if text[stop] != ".":
+        return False
+    low = max(0, stop - 20)  # abbreviations are short
+    word_start = max(text.rfind(" ", low, stop), text.rfind("\n", low, stop), low - 1) + 1
+    return nb_rules.is_abbreviation(text[word_start : stop + 1].lstrip("«(\"“"))
 
 
 # Running headers and footers: the first and last lines of each page are compared, and
@@ -549,6 +640,7 @@ def _line_edits(
     start: int,
     end: int,
     lexicon: Lexicon,
+    letter_spacing: LetterSpacing,
     *,
     words_end: int,
     first_word_is_fragment: bool,
@@ -562,7 +654,7 @@ def _line_edits(
     segment = raw[start:end]
     edits = []
     words = raw[start:words_end]
-    known, decisions = lexicon.known, lexicon.gap_decisions
+    known = lexicon.known
     gap_spans = None  # positions are looked up only for the rare pair that is a gap
     # findall and finditer yield the same matches in the same order: findall is the
     # cheap pass over every word pair of the line.
@@ -570,12 +662,8 @@ def _line_edits(
         left, right = left.lower(), right.lower()
         if left in known and right in known and left + right not in lexicon:
             continue  # the common case, decided without the full check: two known words
-        decision = decisions.get((left, right))
-        if decision is None:
-            if len(decisions) >= GAP_DECISIONS_KEPT:
-                decisions.clear()
-            decision = decisions[left, right] = closes_kerning_gap(left, right, lexicon)
-        if not decision:
+        evidence = _gap_evidence(left, right, lexicon)
+        if evidence == NO_GAP or (evidence == GAP_IF_LETTER_SPACED and not letter_spacing.shown):
             continue
         if gap_spans is None:
             gap_spans = [match.span(2) for match in _WORD_PAIR.finditer(words)]
@@ -624,8 +712,17 @@ def _without_marker(raw: str, line: Line, region: tuple[int, int]) -> tuple[int,
     return start, max(start, end)
 
 
-def clean_lines(raw: str, lines: list[Line], kind: str, lexicon: Lexicon) -> Block:
-    """Clean a run of lines of one block into a ``Block`` with its offset map."""
+def clean_lines(
+    raw: str,
+    lines: list[Line],
+    kind: str,
+    lexicon: Lexicon,
+    letter_spacing: LetterSpacing | None = None,
+) -> Block:
+    """Clean a run of lines of one block into a ``Block`` with its offset map
+    (``letter_spacing``: of the document ``raw``; found from ``raw`` if not given)."""
+    if letter_spacing is None:
+        letter_spacing = LetterSpacing(raw, lexicon)
     builder = _Builder()
     regions = [_region(raw, line) for line in lines]
     block_start, block_end = regions[0][0], regions[-1][1]
@@ -666,6 +763,7 @@ def clean_lines(raw: str, lines: list[Line], kind: str, lexicon: Lexicon) -> Blo
             start,
             end,
             lexicon,
+            letter_spacing,
             words_end=line_end_with_hyphen,
             first_word_is_fragment=after_hyphen,
         )
@@ -989,10 +1087,12 @@ def iter_blocks(
 ) -> Iterator[Block]:
     """Cleaned, classified layout blocks of ``raw``, in order, one at a time (``lexicon``:
     anything ``as_lexicon`` takes; ``pages``: where the pages of a PDF start, used to
-    find running headers and footers)."""
+    find running headers and footers; a PDF shows letter-spaced extraction, so weaker
+    evidence closes a kerning gap in it: ``kerning_gap_evidence``)."""
     lexicon = as_lexicon(lexicon)
+    letter_spacing = LetterSpacing(raw, lexicon, is_pdf=bool(pages))
     for kind, lines in group_lines(raw, split_lines(raw, page_furniture(raw, pages))):
-        block = clean_lines(raw, lines, kind, lexicon)
+        block = clean_lines(raw, lines, kind, lexicon, letter_spacing)
         if kind == "text":
             block = _with_kind(block, classify_text_block(block, max_heading_words))
         elif kind in ("url", "noise"):

@@ -229,6 +229,24 @@ def is_statement(text: str) -> bool:
     )
 
 
+# Verbs after which a colon introduces their complement, so that a capital after the
+# colon does not start a new sentence ("Oppskriften er: Ha motivasjon – stå på.").
+COLON_COMPLEMENT_VERBS: frozenset[str] = frozenset(
+    {"er", "var", "være", "vært", "blir", "ble", "bli", "heter", "het", "lyder", "lød",
+     "blitt", "e", "vere", "vore", "vart"}
+)  # fmt: skip
+# A name is two to four capitalised words ("Ola Nordmann", "Tore O. Sandvik"): a speaker
+# before a colon ("Ola Nordmann: Han mener ...").
+NAME_WORDS = (2, 4)
+
+
+def is_name(words: list[str]) -> bool:
+    """True when ``words`` read as a person's name: two to four words, all capitalised."""
+    return NAME_WORDS[0] <= len(words) <= NAME_WORDS[1] and all(
+        bool(STARTS_UPPER.match(word)) and not word[:1].isdigit() for word in words
+    )
+
+
 # Pull quotes in report layouts open with doubled typographic apostrophes or quotes.
 PULL_QUOTE_OPENERS: tuple[str, ...] = ("’’", "''", "‘‘", "””", "“", "″", "❝", "❞")
 
@@ -251,6 +269,13 @@ SUSPENDED_COMPOUND_FOLLOWERS: frozenset[str] = frozenset({"og", "eller", "samt",
 # "barn-e-hage"); used when checking whether a rejoined word is a compound of known words.
 COMPOUND_LINKS: tuple[str, ...] = ("", "s", "e")
 MIN_COMPOUND_PART = 3
+# Derivational endings after which the first part of a compound always takes a linking s
+# ("beslutning-s-vei", "integrering-s-konferanse", "frivillighet-s-arbeid"): a word with
+# one of them and an s is the first part of a compound, where a genitive ("arvens",
+# "kommunens") is a definite form and an s.
+S_LINKED_SUFFIXES: tuple[str, ...] = (
+    "ing", "sjon", "het", "skap", "dom", "else", "itet", "nad", "tek",
+)  # fmt: skip
 
 # Letters of Norwegian words (for word matching in regexes).
 LETTERS = "A-Za-zÆØÅæøåÄÖÜäöüÉéÈèÊêÓóÒòÔôÁáÀàÂâÍíÚú"

@@ -88,11 +88,15 @@ class Unit:
 
 # --- Norwegian sentence rules as a spaCy component ----------------------------------------
 def _starts_like_sentence(text: str) -> bool:
-    """A capital, a digit, an opening quote or a dialogue dash."""
+    """A capital, a digit, an opening quote, a dialogue dash or a bullet; also an opening
+    bracket before a capital ("(Og dette ...)")."""
     return bool(nb_rules.STARTS_UPPER.match(text)) or text[:1] in _SENTENCE_OPENERS
 
 
-_SENTENCE_OPENERS = frozenset(nb_rules.OPENING_QUOTES | set(nb_rules.DASH_BULLET_CHARS))
+# Also a bullet: PDF extraction may run list items into one line ("... vil. • Debatten").
+_SENTENCE_OPENERS = frozenset(
+    nb_rules.OPENING_QUOTES | set(nb_rules.DASH_BULLET_CHARS) | set(nb_rules.BULLET_CHARS)
+)
 # Tokens whose last (or first) character is one of these may trigger a rule.
 _RULE_TRIGGERS = frozenset(".!?…:;,»«”“’‘\"'()[]–—-" + nb_rules.SUPERSCRIPT_DIGITS)
 _START, _NOT_START = 1, -1
@@ -101,11 +105,18 @@ _CAPITAL = re.compile(rf"[{nb_rules.UPPER}]")
 
 
 def _sentence_start_decision(
-    before: str, word: str, closed: str, model_start: bool, unpunctuated_starts: bool = True
+    before: str,
+    word: str,
+    closed: str,
+    model_start: bool,
+    unpunctuated_starts: bool = True,
+    colon_continues: bool = True,
 ) -> bool:
     """Whether ``word`` starts a sentence, given the token ``before`` it and the token
     ``closed`` before that; ``model_start`` is the statistical model's decision, which is
-    followed where no punctuation decides only if ``unpunctuated_starts``."""
+    followed where no punctuation decides only if ``unpunctuated_starts``;
+    ``colon_continues`` says whether a colon ``before`` continues its sentence after a
+    capital (``_colon_continues_sentence``)."""
     before = before.rstrip(nb_rules.SUPERSCRIPT_DIGITS) or before  # "bakgrunn.¹ Neste"
     if word in nb_rules.CLOSING_MARKS or word in ".,;:!?)":
         return False  # closing quotes, brackets and punctuation stay with their sentence
@@ -121,9 +132,12 @@ def _sentence_start_decision(
     if before in nb_rules.CLOSING_MARKS:
         return closed in nb_rules.SENTENCE_FINAL and _starts_like_sentence(word)
     if before == ":":
-        # Direct speech or a quotation after a colon is a sentence of its own; a capital
-        # after a colon is not enough ("Ola Nordmann: Han mener ..." is one unit to sort).
-        return word[:1] in _SENTENCE_OPENERS
+        # Direct speech or a quotation after a colon is a sentence of its own, and so is a
+        # capitalised sentence after a clause or a label ("... var sikker på to ting: Han
+        # skulle ...", "Status: Det er ..."), unless the colon continues the sentence.
+        if word[:1] in _SENTENCE_OPENERS:
+            return True
+        return not colon_continues and bool(_CAPITAL.match(word))
     if len(before) > 1 and before.endswith(".") and _starts_like_sentence(word):
         return True  # "i P1. Hun ...", "nummer 14. Bjørn ...": not an abbreviation (above)
     if model_start and unpunctuated_starts and _HAS_ALNUM.search(before):
@@ -159,6 +173,7 @@ def rule_sentence_starts(
     def word(i: int) -> str:
         return text[offsets[i] : offsets[i] + lengths[i]]
 
+    sentence_begin = 0  # the token that starts the sentence being read
     for i in candidates:
         current = word(i)
         if not current or current.isspace():
@@ -174,16 +189,36 @@ def rule_sentence_starts(
             if closed[:1].isupper() and abbreviation.lower() in nb_rules.ABBREVIATIONS:
                 before = abbreviation
                 closed = word(previous_index - 2) if previous_index >= 2 else ""
+        if current == "(" and i + 1 < len(offsets) and _attached(offsets, lengths, i + 1):
+            current += word(i + 1)  # "(Og dette ...)": the bracket opens a sentence
         model_start = model_starts[i] == _START
         if previous_index == 0 and nb_rules.NUMBER_WITH_STOP.match(before):
             decision = False  # a number opens the block: "2. Utdanning og kvalifisering"
         else:
+            colon_continues = before == ":" and _colon_continues_sentence(
+                [word(k) for k in range(sentence_begin, previous_index)]
+            )
             decision = _sentence_start_decision(
-                before, current, closed, model_start, unpunctuated_starts
+                before, current, closed, model_start, unpunctuated_starts, colon_continues
             )
         sent_starts[i] = _START if decision else _NOT_START
+        if decision:
+            sentence_begin = i
     sent_starts[0] = _START
     return numpy.array(sent_starts, dtype=numpy.int64)
+
+
+def _colon_continues_sentence(lead: list[str]) -> bool:
+    """Whether a colon after the tokens ``lead`` (its sentence so far) continues the
+    sentence after a capital: after a name ("Ola Nordmann: Han mener ..." is one unit to
+    sort), an input label ("Svar 2: Mer kurs"), or a verb whose complement follows
+    ("oppskriften er: Ha motivasjon ...")."""
+    words = [token for token in lead if _HAS_ALNUM.search(token)]
+    if not words or words[-1].lower() in nb_rules.COLON_COMPLEMENT_VERBS:
+        return True
+    if nb_rules.has_input_label(" ".join(words) + ":"):
+        return True
+    return nb_rules.is_name(words)
 
 
 def _attached(offsets: list[int], lengths: list[int], i: int) -> bool:
