@@ -17,6 +17,16 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from tema.errors import InputError
 
 LABEL_COLUMNS = ("id", "text", "label", "second_label", "batch", "annotator")
+# Optional columns of a document round: units written as short documents, in reading order,
+# so that the classifier can learn how much a unit's neighbours and heading tell
+# (tema.context). `doc` names the document; `kind` is heading, sentence or bullet.
+DOCUMENT_COLUMNS = ("doc", "kind")
+DOCUMENT_KINDS = ("heading", "sentence", "bullet")
+# Written by `tema labels import` (where an imported unit came from); empty for the
+# team's own rounds. Imported labels are real input, so the report's correction for
+# the classifier's confusions prefers them (tema.report.confusion_for_correction).
+SOURCE_COLUMN = "source"
+OPTIONAL_COLUMNS = (*DOCUMENT_COLUMNS, SOURCE_COLUMN)
 # Two texts whose character n-gram profiles are this similar are the same example
 # written twice (a copy with a changed word or two); it would leak across CV folds.
 NEAR_DUPLICATE_SIMILARITY = 0.9
@@ -46,7 +56,10 @@ def read_label_file(path: Path, theme_ids: list[str]) -> pd.DataFrame:
                     line=1,
                 )
             for row in reader:
-                record = {column: (row.get(column) or "").strip() for column in LABEL_COLUMNS}
+                record = {
+                    column: (row.get(column) or "").strip()
+                    for column in (*LABEL_COLUMNS, *OPTIONAL_COLUMNS)
+                }
                 _check_row(path, reader.line_num, record, allowed)
                 rows.append({**record, "file": str(path), "line": reader.line_num})
     except OSError as exc:
@@ -55,7 +68,7 @@ def read_label_file(path: Path, theme_ids: list[str]) -> pd.DataFrame:
         raise InputError(path, "is not UTF-8 text (save it as UTF-8 CSV)") from exc
     except csv.Error as exc:
         raise InputError(path, f"malformed CSV: {exc}") from exc
-    return pd.DataFrame(rows, columns=[*LABEL_COLUMNS, "file", "line"])
+    return pd.DataFrame(rows, columns=[*LABEL_COLUMNS, *OPTIONAL_COLUMNS, "file", "line"])
 
 
 def _check_row(path: Path, line: int, record: dict[str, str], allowed: set[str]) -> None:
@@ -76,6 +89,13 @@ def _check_row(path: Path, line: int, record: dict[str, str], allowed: set[str])
         raise InputError(path, f"second_label repeats label {second!r}", line)
     if not record["batch"]:
         raise InputError(path, "empty batch (needed to group cross-validation)", line)
+    if record["doc"] and record["kind"] not in DOCUMENT_KINDS:
+        raise InputError(
+            path,
+            f"kind {record['kind']!r} of a document row; expected one of "
+            f"{', '.join(DOCUMENT_KINDS)}",
+            line,
+        )
 
 
 def load_labeled(directory: str | Path, theme_ids: list[str]) -> pd.DataFrame:
