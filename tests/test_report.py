@@ -12,6 +12,8 @@ from tema.params import Theme
 from tema.report import (
     adjust_shares,
     build_report,
+    MIN_IMPORTED_UNITS,
+    confusion_for_correction,
     confusion_from_cv,
     counted_units,
     format_count_table,
@@ -121,6 +123,32 @@ def test_confusion_from_cross_validated_predictions():
     assert confusion.loc["education"].tolist() == [0.75, 0.25, 0.0]
     assert confusion.loc["housing"].tolist() == [0.0, 1.0, 0.0]
     assert confusion.loc["other"].tolist() == [0.0, 0.0, 1.0]  # no labels: identity
+
+
+def test_the_correction_uses_the_users_own_labels_once_there_are_enough():
+    team = pd.DataFrame({"label": ["education"] * 10, "theme": ["education"] * 10,
+                         "origin": "team"})
+    # Imported (user-labelled) units of real input: the model gets half of them wrong.
+    imported = pd.DataFrame({"label": ["education"] * MIN_IMPORTED_UNITS,
+                             "theme": ["education", "housing"] * (MIN_IMPORTED_UNITS // 2),
+                             "origin": "imported"})
+    too_few = confusion_for_correction(pd.concat([team, imported[:10]]), THEME_IDS)
+    assert too_few.attrs == {"basis": "team", "units": 20}
+    enough = confusion_for_correction(pd.concat([team, imported]), THEME_IDS)
+    assert enough.attrs == {"basis": "imported", "units": MIN_IMPORTED_UNITS}
+    assert enough.loc["education"].tolist() == [0.5, 0.5, 0.0]
+
+
+def test_the_method_section_says_where_the_confusions_come_from():
+    units = counted_units(classified_units(), ["sentence", "bullet"])
+    confusion = pd.DataFrame(np.eye(3), index=THEME_IDS, columns=THEME_IDS)
+    confusion.attrs = {"basis": "team", "units": 3700}
+    summary = summarise(units, THEME_IDS, confusion=confusion)
+    page = render_html(summary, THEMES, {}, "nb")
+    assert "eksempler teamet selv har skrevet (3\u00a0700 innspill)" in page
+    confusion.attrs = {"basis": "imported", "units": 120}
+    page = render_html(summarise(units, THEME_IDS, confusion=confusion), THEMES, {}, "nb")
+    assert "120 innspill fra deres egne møter" in page
 
 
 def test_adjusted_share_is_reported_beside_the_raw_share():

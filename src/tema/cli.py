@@ -611,13 +611,18 @@ def compare_models(
 
 def _confusion(path: Path, theme_ids: list[str]) -> pd.DataFrame | None:
     """P(predicted | true) from the cross-validated predictions; None (with a warning) if absent."""
-    from tema.report import confusion_from_cv
+    from tema.report import confusion_for_correction
 
     if not path.is_file():
         warnings.warn(f"{path}: not found; the report has no adjusted shares", stacklevel=2)
         return None
-    oof = pd.read_csv(path, usecols=["label", "theme"], dtype=str, keep_default_na=False)
-    return confusion_from_cv(oof, theme_ids)
+    oof = pd.read_csv(
+        path,
+        usecols=lambda column: column in ("label", "theme", "origin"),
+        dtype=str,
+        keep_default_na=False,
+    )
+    return confusion_for_correction(oof, theme_ids)
 
 
 def _print_table(frame: pd.DataFrame) -> None:

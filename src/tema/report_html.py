@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from tema.params import Theme
-from tema.report import ALL_KEY, UNKNOWN_KEY, Summary
+from tema.report import ALL_KEY, MIN_IMPORTED_UNITS, UNKNOWN_KEY, Summary
 from tema.report_words import TEXTS
 
 # Okabe–Ito colours (readable with colour blindness); "other" is grey.
@@ -391,6 +391,17 @@ def render_html(
     return "\n".join(parts)
 
 
+def adjusted_text(confusion: pd.DataFrame | None, words: dict[str, str]) -> str:
+    """What the adjusted share is, and where its confusions come from."""
+    if confusion is None:
+        return words["adjusted_missing"]
+    imported = confusion.attrs.get("basis") == "imported"
+    return words["adjusted_text_imported" if imported else "adjusted_text"].format(
+        units=f"{int(confusion.attrs.get('units', 0)):,}".replace(",", "\u00a0"),
+        minimum=MIN_IMPORTED_UNITS,
+    )
+
+
 def method_section(
     summary: Summary,
     themes: Sequence[Theme],
@@ -399,7 +410,7 @@ def method_section(
     names: dict[str, str],
 ) -> list[str]:
     esc = html.escape
-    adjusted = words["adjusted_text" if summary.confusion is not None else "adjusted_missing"]
+    adjusted = adjusted_text(summary.confusion, words)
     parts = [
         f"<h2 id='method'>{esc(words['method'])}</h2>",
         f"<p>{esc(words['method_text'])}</p>",

@@ -58,6 +58,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "vet vi hvor ofte et innspill om ett tema blir sortert som et annet (tabellen under). "
         "Den korrigerte andelen er anslaget på den sanne fordelingen når disse forvekslingene "
         "regnes tilbake (justert «klassifiser og tell»). Den er mest pålitelig for store "
+        "grupper. Forvekslingene er målt på eksempler teamet selv har skrevet ({units} "
+        "innspill); på ekte innspill gjør modellen flere feil, så korreksjonen er trolig for "
+        "liten. Når dere har merket minst {minimum} av deres egne innspill (tema labels "
+        "import), brukes de i stedet.",
+        "adjusted_text_imported": "Korrigert andel: modellen forveksler noen tema. Hvor ofte et "
+        "innspill om ett tema blir sortert som et annet, er målt på {units} innspill fra "
+        "deres egne møter som dere har merket selv (kryssvalidert; tabellen under). Den "
+        "korrigerte andelen er anslaget på den sanne fordelingen når disse forvekslingene "
+        "regnes tilbake (justert «klassifiser og tell»). Den er mest pålitelig for store "
         "grupper.",
         "adjusted_missing": "Korrigert andel mangler: kryssvaliderte prediksjoner ble ikke funnet.",
         "model_heading": "Modellen",
@@ -143,7 +152,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "adjusted_text": "Adjusted share: the model confuses some themes. Cross-validation tells "
         "how often a unit of one theme is sorted as another (table below). The adjusted share "
         "estimates the true distribution with these confusions undone (adjusted "
-        "classify-and-count). It is most reliable for large groups.",
+        "classify-and-count); it is most reliable for large groups. The confusions were "
+        "measured on examples the team wrote itself ({units} units); on real input the model "
+        "errs more often, so the correction is probably too small. Once you have labelled at "
+        "least {minimum} of your own units (tema labels import), those are used instead.",
+        "adjusted_text_imported": "Adjusted share: the model confuses some themes. How often a "
+        "unit of one theme is sorted as another was measured on {units} units from your own "
+        "meetings that you labelled yourselves (cross-validated; table below). The adjusted "
+        "share estimates the true distribution with these confusions undone (adjusted "
+        "classify-and-count); it is most reliable for large groups.",
         "adjusted_missing": "No adjusted share: the cross-validated predictions were not found.",
         "model_heading": "The model",
         "model": "The model's cross-validated macro-F1: {f1:.2f} (95% CI {low:.2f}–{high:.2f}).",
