@@ -1,271 +1,300 @@
-"""Theme classification on real text that tema never trained on, side by side with baselines.
+"""Theme classification on real text that tema never trained on.
 
-    .venv/bin/python benchmarks/classification.py [SEED_GOLD.tsv] [--candidates]
+    .venv/bin/python benchmarks/classification.py [--candidates] [--units 10000] [--cold]
 
 Trains tema's classifier on data/labeled/ with the settings in params.yaml (timing
-training plus grouped cross-validation), then scores it on the seed gold (units of kind
-sentence and bullet) next to a majority-class baseline, a keyword-rule baseline and
-spaCy's own `textcat` trained on the same labels. The seed gold is read here only, to
-score: nothing is trained or tuned on it.
+training plus grouped cross-validation, with the embedding cache warm), then scores it on
+two sets of real text from ../shared/eval/ (evaluation only: nothing is trained, tuned or
+thresholded on them):
 
-`--candidates` also compares the small set of classifier variants that were considered
-(grouped-CV and seed figures for each; docs/classifier.md records the result).
+- the seed report (../shared/seed/integreringskonferansen-2017.txt) two ways:
+  **pipeline** — the raw report put through `tema segment`, then classified as
+  `tema classify` does (so units are read in their context); each gold unit (sentences
+  and bullets of seed_gold.tsv) is matched to the predicted unit with the same span, and
+  a gold unit with no such unit counts as wrong; and **table** — the gold units' texts
+  classified as a table (no context);
+- dev_real.tsv, as a table.
+
+For each set it prints strict and lenient macro-F1 with 95 % bootstrap intervals (lenient:
+the predicted theme equals the gold label or the gold second label), per-theme F1, the
+share of `other` predicted against gold, the largest theme-share error (|predicted share −
+gold share| of the worst theme) raw and corrected for the classifier's cross-validated
+confusions as the report corrects it, expected calibration error, and accuracy among the
+units not flagged uncertain with the share flagged. Then training time and end-to-end
+units/s on a batch of `--units` distinct units (`tema segment` + `tema classify` as
+subprocesses in a fresh folder, so no embedding cache helps).
+
+`--candidates` does the same for the variants that were compared (docs/classifier.md),
+`--cold` also times training with an empty embedding cache.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
-import random
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import f1_score
+import yaml
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_SEED_GOLD = REPO.parent / "shared" / "eval" / "seed_gold.tsv"
+SHARED = REPO.parent / "shared"
+SEED_REPORT = SHARED / "seed" / "integreringskonferansen-2017.txt"
+SEED_GOLD = SHARED / "eval" / "seed_gold.tsv"
+DEV_REAL = SHARED / "eval" / "dev_real.tsv"
 SCORED_KINDS = ("sentence", "bullet")
-
-# The keyword baseline's rules: stems taken from the theme descriptions in
-# docs/labeling.md (never from the evaluation data). A unit goes to the theme with
-# the most matching stems; no match means `other`.
-KEYWORDS = {
-    "education": [
-        "skole", "barnehage", "utdanning", "norskopplæring", "norskkurs", "samfunnskunnskap",
-        "introduksjonsprogram", "kvalifisering", "kurs", "nokut", "realkompetanse",
-        "godkjenning", "karriereveiledning", "lærling", "fagbrev", "leksehjelp", "elev",
-        "studie", "student", "voksenopplæring",
-    ],
-    "employers": [
-        "arbeidsgiver", "arbeidsplass", "ansett", "rekrutter", "praksisplass", "bedrift",
-        "næringsliv", "jobb", "arbeidstrening", "språkmentor", "mangfold", "gründer",
-        "entreprenør", "arbeidsliv", "lønnstilskudd",
-    ],
-    "discrimination": [
-        "diskriminer", "rasisme", "rasist", "fordom", "stigma", "holdning", "media",
-        "debatt", "rollemodell", "hijab", "hudfarge", "sosial kontroll", "stereotyp",
-        "forskjellsbehand",
-    ],
-    "housing": [
-        "bolig", "bosetting", "bosatt", "startlån", "bostøtte", "leie til eie", "husleie",
-        "leilighet", "områdesatsing", "segregering", "nabolag", "bomiljø",
-    ],
-    "voluntary": [
-        "frivillig", "organisasjon", "forening", "idrett", "fritid", "friluftsliv",
-        "dialogforum", "mottak", "lag og", "røde kors",
-    ],
-}
+TEMA = [sys.executable, "-m", "tema"]
 
 
-def read_seed_gold(path: Path) -> pd.DataFrame:
-    """The scored units of the seed gold (sentences and bullets), or exit with a message."""
+def read_tsv(path: Path) -> pd.DataFrame:
     if not path.is_file():
-        sys.exit(
-            f"error: {path} not found. The benchmark scores on the shared evaluation data "
-            f"(../shared/eval/seed_gold.tsv beside the repository); pass its path as argument."
-        )
-    gold = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
-    return gold[gold["kind"].isin(SCORED_KINDS)].reset_index(drop=True)
+        sys.exit(f"error: {path} not found (the shared evaluation data beside the repository)")
+    return pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
 
 
-def keyword_rules(texts: list[str]) -> pd.DataFrame:
-    """Most matching keywords wins; no match or a tie is `other` and flagged uncertain."""
-    themes, flags = [], []
-    for text in texts:
-        folded = text.casefold()
-        hits = {theme: sum(stem in folded for stem in stems) for theme, stems in KEYWORDS.items()}
-        ranked = sorted(hits.values(), reverse=True)
-        best = max(hits, key=hits.get)
-        matched = ranked[0] > 0
-        themes.append(best if matched else "other")
-        flags.append(not matched or ranked[0] == ranked[1])
-    return pd.DataFrame({"theme": themes, "uncertain": flags})
+def segment_report(report: Path, workdir: Path) -> pd.DataFrame:
+    """The report's units as `tema segment` writes them."""
+    units_csv = workdir / "seed_units.csv"
+    subprocess.run(
+        [*TEMA, "segment", str(report), "-o", str(units_csv)],
+        cwd=REPO, check=True, capture_output=True,
+    )  # fmt: skip
+    return pd.read_csv(units_csv, keep_default_na=False, dtype={"section": str, "text": str})
 
 
-def spacy_textcat(
-    train_texts: list[str], train_labels: list[str], texts: list[str], themes: list[str],
-    epochs: int, seed: int,
-) -> pd.DataFrame:
-    """spaCy's own text classifier (bag-of-words textcat, CPU) trained on the same labels.
-
-    A unit is flagged uncertain when its best score is below 0.5.
-    """
-    import spacy
-    from spacy.training import Example
-
-    spacy.util.fix_random_seed(seed)
-    nlp = spacy.blank("nb")
-    textcat = nlp.add_pipe(
-        "textcat",
-        config={"model": {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": True,
-                          "ngram_size": 2, "no_output_layer": False}},
+def match_spans(gold: pd.DataFrame, units: pd.DataFrame) -> np.ndarray:
+    """For each gold unit, the row of the predicted unit with the same span, or -1."""
+    rows = {
+        (int(s), int(e)): i
+        for i, (s, e) in enumerate(zip(units["start"], units["end"], strict=False))
+    }
+    return np.array(
+        [rows.get((int(s), int(e)), -1) for s, e in zip(gold["start"], gold["end"], strict=False)]
     )
-    for theme in themes:
-        textcat.add_label(theme)
-    examples = [
-        Example.from_dict(nlp.make_doc(text), {"cats": {t: float(t == label) for t in themes}})
-        for text, label in zip(train_texts, train_labels, strict=True)
-    ]
-    optimizer = nlp.initialize(lambda: examples)
-    shuffler = random.Random(seed)
-    for _ in range(epochs):
-        shuffler.shuffle(examples)
-        for start in range(0, len(examples), 32):
-            nlp.update(examples[start : start + 32], sgd=optimizer, drop=0.2)
-    rows = []
-    for doc in nlp.pipe(texts):
-        best = max(doc.cats, key=doc.cats.get)
-        rows.append({"theme": best, "uncertain": doc.cats[best] < 0.5})
-    return pd.DataFrame(rows)
 
 
-def scores(truth: np.ndarray, predicted: pd.DataFrame, themes: list[str]) -> dict:
+def scores(
+    truth: np.ndarray,
+    second: np.ndarray,
+    predicted: pd.DataFrame,
+    themes: list[str],
+    confusion: pd.DataFrame,
+    seed: int,
+) -> dict[str, float]:
+    """Every figure the benchmark prints for one set (see the module docstring)."""
+    from tema.metrics import classification_scores, expected_calibration_error
+    from tema.report import adjust_shares
+
     theme = predicted["theme"].to_numpy(dtype=object)
     flagged = predicted["uncertain"].to_numpy(dtype=bool)
-    per_theme = f1_score(truth, theme, labels=themes, average=None, zero_division=0)
-    return {
-        "macro_f1": f1_score(truth, theme, labels=themes, average="macro", zero_division=0),
-        "accuracy": float(np.mean(truth == theme)),
-        "accuracy_not_flagged": float(np.mean(truth[~flagged] == theme[~flagged]))
-        if (~flagged).any()
-        else float("nan"),
-        "flagged_share": float(flagged.mean()),
-        **{f"f1_{t}": float(f) for t, f in zip(themes, per_theme, strict=True)},
+    lenient_theme = np.where((theme == second) & (second != ""), truth, theme)
+    strict = classification_scores(truth, theme, themes, seed=seed)
+    lenient = classification_scores(truth, lenient_theme, themes, seed=seed)
+    gold_share = np.array([np.mean(truth == t) for t in themes])
+    raw_share = np.array([np.mean(theme == t) for t in themes])
+    corrected = adjust_shares(raw_share[None, :], confusion.loc[themes, themes].to_numpy())[0]
+    correct = theme == truth
+    row = {
+        "strict_f1": strict["macro_f1"]["value"],
+        "strict_lo": strict["macro_f1"]["ci_low"],
+        "strict_hi": strict["macro_f1"]["ci_high"],
+        "lenient_f1": lenient["macro_f1"]["value"],
+        "lenient_lo": lenient["macro_f1"]["ci_low"],
+        "lenient_hi": lenient["macro_f1"]["ci_high"],
+        "accuracy": float(correct.mean()),
+        "other_pred": float(np.mean(theme == "other")),
+        "other_gold": float(np.mean(truth == "other")),
+        "share_err_raw": float(np.abs(raw_share - gold_share).max()),
+        "share_err_corr": float(np.abs(corrected - gold_share).max()),
+        "ece": expected_calibration_error(predicted["confidence"].to_numpy(float), correct),
+        "acc_unflagged": float(correct[~flagged].mean()) if (~flagged).any() else float("nan"),
+        "flagged": float(flagged.mean()),
     }
+    for name, value in strict["per_theme_f1"].items():
+        row[f"f1_{name}"] = value["value"]
+    return row
 
 
-def throughput(model, texts: list[str], units: int = 10_000) -> float:
-    """Units per second for `predict` on `units` distinct texts (the seed's, numbered).
+def evaluate_model(model, oof: pd.DataFrame, sets: dict, themes: list[str], seed: int) -> dict:
+    """Scores of one trained model on the seed (pipeline and table) and dev_real."""
+    from tema.classify import classify_units
+    from tema.report import confusion_from_cv
 
-    Distinct texts and no embedding cache, so that nothing is computed only once.
-    """
-    embedding_pipeline = getattr(model.classifier, "embedding_pipeline_", None)
-    if embedding_pipeline is not None:
-        embedding_pipeline.named_steps["embeddings"].cache_dir = None
-    batch = [f"{texts[i % len(texts)]} ({i})" for i in range(units)]
+    confusion = confusion_from_cv(oof, themes)
+    gold, units, matched, dev = sets["gold"], sets["units"], sets["matched"], sets["dev"]
+    classified = classify_units(units, model).reset_index(drop=True)
+    found = matched >= 0
+    through = pd.DataFrame(
+        {
+            "theme": np.where(found, classified["theme"].to_numpy(object)[matched], "(missed)"),
+            "confidence": np.where(found, classified["confidence"].to_numpy(float)[matched], 0.0),
+            "uncertain": np.where(found, classified["uncertain"].to_numpy(bool)[matched], True),
+        }
+    )
+    results = {}
+    for name, truth, predicted in (
+        ("seed pipeline", gold, through),
+        ("seed table", gold, model.predict(gold["text"].tolist())),
+        ("dev_real", dev, model.predict(dev["text"].tolist())),
+    ):
+        results[name] = scores(
+            truth["label"].to_numpy(object), truth["second_label"].to_numpy(object),
+            predicted, themes, confusion, seed,
+        )  # fmt: skip
+    return results
+
+
+def end_to_end(model, settings: dict, units_wanted: int, workdir: Path) -> float:
+    """Units per second of `tema segment` + `tema classify` on a batch of distinct units,
+    run as subprocesses in a fresh folder (so no embedding cache helps)."""
+    from tema.model import save_model
+
+    folder = Path(tempfile.mkdtemp(dir=workdir))
+    model_path = folder / "theme_classifier.joblib"
+    save_model(model, model_path)
+    params = yaml.safe_load((REPO / "params.yaml").read_text(encoding="utf-8"))
+    params["segment"]["spacy_model"] = str(REPO / params["segment"]["spacy_model"])
+    params["segment"]["lexicon_cache"] = str(REPO / params["segment"]["lexicon_cache"])
+    params["train"]["model"] = str(model_path)
+    params["segment"]["units"] = str(folder / "units.csv")
+    params["classify"]["classified"] = str(folder / "classified.csv")
+    (folder / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), "utf-8")
+    labeled = pd.concat(
+        pd.read_csv(p, keep_default_na=False) for p in sorted((REPO / "data/labeled").glob("*.csv"))
+    )["text"].tolist()
+    # Distinct texts, as bullet lists of eight in documents of 80 units.
+    texts = [f"{labeled[i % len(labeled)]} (nr. {i})" for i in range(units_wanted)]
+    for number, start in enumerate(range(0, len(texts), 80)):
+        body = "\n".join(f"- {text}" for text in texts[start : start + 80])
+        (folder / f"notat{number:04d}.txt").write_text(body + "\n", encoding="utf-8")
+    files = sorted(str(p) for p in folder.glob("notat*.txt"))
+    base = [*TEMA, "--params", str(folder / "params.yaml")]
     start = time.perf_counter()
-    model.predict(batch)
-    return units / (time.perf_counter() - start)
-
-
-def format_table(rows: dict[str, dict], themes: list[str]) -> str:
-    columns = ["macro_f1", "accuracy", "accuracy_not_flagged", "flagged_share",
-               *[f"f1_{t}" for t in themes]]
-    frame = pd.DataFrame(rows).T[columns]
-    return frame.to_string(float_format=lambda value: f"{value:.3f}")
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("seed_gold", nargs="?", type=Path, default=DEFAULT_SEED_GOLD)
-    parser.add_argument("--labeled-dir", type=Path, default=REPO / "data" / "labeled")
-    parser.add_argument("--params", type=Path, default=REPO / "params.yaml")
-    parser.add_argument("--spacy-epochs", type=int, default=5)
-    parser.add_argument("--candidates", action="store_true",
-                        help="also compare the classifier variants that were considered")
-    args = parser.parse_args(argv)
-
-    gold = read_seed_gold(args.seed_gold)
-    from tema.labels import load_labeled
-    from tema.params import load_params, section, themes_from
-    from tema.train import train
-
-    params = load_params(args.params)
-    themes = [theme.id for theme in themes_from(params, args.params)]
-    settings = section(params, "train", args.params)
-    labeled = load_labeled(args.labeled_dir, themes)
-    texts, truth = gold["text"].tolist(), gold["label"].to_numpy(dtype=object)
-    print(f"seed gold: {len(gold)} units ({', '.join(SCORED_KINDS)}) from {args.seed_gold}")
-    print(f"training data: {len(labeled)} labelled units in {labeled['batch'].nunique()} batches")
-
-    start = time.perf_counter()
-    model, _ = train(labeled, themes, settings)
+    subprocess.run([*base, "segment", *files, "-o", str(folder / "units.csv")],
+                   cwd=folder, check=True, capture_output=True)  # fmt: skip
+    subprocess.run([*base, "classify"], cwd=folder, check=True, capture_output=True)
     seconds = time.perf_counter() - start
-    cv = model.card["cross_validation"]
-    predicted = model.predict(texts)
-    rows = {"tema": scores(truth, predicted, themes)}
-    # Could any threshold meet the target? Accuracy among the 70 % most confident units.
-    most_confident = np.argsort(-predicted["confidence"].to_numpy())[: int(0.7 * len(texts))]
-    top70_accuracy = float(
-        np.mean(predicted["theme"].to_numpy(dtype=object)[most_confident] == truth[most_confident])
-    )
-    majority = labeled["label"].value_counts().idxmax()
-    rows["majority class"] = scores(
-        truth, pd.DataFrame({"theme": [majority] * len(texts), "uncertain": False}), themes
-    )
-    rows["keyword rules"] = scores(truth, keyword_rules(texts), themes)
-    start_spacy = time.perf_counter()
-    rows["spaCy textcat"] = scores(
-        truth,
-        spacy_textcat(labeled["text"].tolist(), labeled["label"].tolist(), texts, themes,
-                      args.spacy_epochs, settings["seed"]),
-        themes,
-    )
-    spacy_seconds = time.perf_counter() - start_spacy
-    print()
-    print(format_table(rows, themes))
-    print()
-    print(f"tema: training + {settings['cv_folds']}-fold grouped CV {seconds:.1f} s; "
-          f"CV macro-F1 {cv['macro_f1']['value']:.3f}, ECE "
-          f"{cv['expected_calibration_error']['value']:.3f}; uncertain below "
-          f"{model.card['uncertainty_threshold']}; classify {throughput(model, texts):,.0f} "
-          f"units/s; spaCy textcat trained in {spacy_seconds:.1f} s")
-    print(f"tema: accuracy among the 70 % most confident seed units (30 % flagged): "
-          f"{top70_accuracy:.3f}")
-    if args.candidates:
-        print()
-        print(compare_candidates(labeled, themes, settings, texts, truth))
-    return 0
+    classified = pd.read_csv(folder / "classified.csv", usecols=["theme"])
+    return len(classified) / seconds
 
 
 def candidate_settings(settings: dict) -> dict[str, dict]:
-    """The small set of variants considered; each is a change to params.yaml's classifier."""
-    cache = settings["classifier"].get("embedding_cache") or "data/interim/embedding_cache"
-    variants = {
-        "tfidf, sigmoid": {"embeddings": "none", "calibration": "sigmoid"},
-        "tfidf, isotonic": {"embeddings": "none", "calibration": "isotonic"},
-        "cascade <0.8 → +e5": {"embeddings": "cascade", "cascade_below": 0.8,
-                               "embedding_cache": cache},
-        "tfidf+e5 on all units": {"embeddings": "cascade", "cascade_below": 1.01,
-                            "embedding_cache": cache},
+    """The default and the variants compared; each is a change to params.yaml's train."""
+    variants: dict[str, dict] = {
+        "default": {},
+        "fast path (TF-IDF only)": {"classifier": {"embeddings": "none"}},
     }
+    variants.update(
+        {
+            "cascade, no context": {"context": None},
+            "context with headings": {"context": {"headings": True}},
+            "e5 on every unit": {"classifier": {"cascade_below": 1.01}},
+            "geometric pooling": {"classifier": {"pooling": "geometric"}},
+            "second labels learned (weight 0.3)": {"classifier": {"second_label_weight": 0.3}},
+            "e5 passage prefix, C=10 (before)": {
+                "classifier": {"embedding_prefix": "passage", "embedding_c": 10.0}
+            },
+        }
+    )
     result = {}
     for name, change in variants.items():
         variant = copy.deepcopy(settings)
-        variant["classifier"].update(change)
+        for key, value in change.items():
+            if isinstance(value, dict):
+                variant[key].update(value)
+            elif value is None:
+                variant.pop(key, None)
+            else:
+                variant[key] = value
         result[name] = variant
     return result
 
 
-def compare_candidates(labeled, themes, settings, texts, truth) -> str:
-    from tema.metrics import expected_calibration_error
+def format_rows(rows: dict[str, dict], themes: list[str]) -> str:
+    lines = []
+    header = (
+        f"{'':34s}{'strict F1 (95% CI)':>21s}{'lenient F1 (95% CI)':>22s}{'acc':>6s}"
+        f"{'other p/g':>11s}{'share err raw/corr':>19s}{'ECE':>6s}{'acc unflagged (flagged)':>25s}"
+    )
+    lines.append(header)
+    for name, row in rows.items():
+        lines.append(
+            f"{name:34s}"
+            f"{row['strict_f1']:>8.3f} ({row['strict_lo']:.3f}–{row['strict_hi']:.3f})"
+            f"{row['lenient_f1']:>9.3f} ({row['lenient_lo']:.3f}–{row['lenient_hi']:.3f})"
+            f"{row['accuracy']:>6.3f}{row['other_pred']:>6.2f}/{row['other_gold']:.2f}"
+            f"{row['share_err_raw']:>11.3f}/{row['share_err_corr']:.3f}{row['ece']:>8.3f}"
+            f"{row['acc_unflagged']:>13.3f} ({row['flagged']:.0%})"
+        )
+        lines.append(
+            f"{'':34s}per theme F1: " + ", ".join(f"{t} {row[f'f1_{t}']:.2f}" for t in themes)
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--candidates", action="store_true")
+    parser.add_argument("--units", type=int, default=10_000,
+                        help="units in the end-to-end batch (0: skip)")  # fmt: skip
+    parser.add_argument("--cold", action="store_true",
+                        help="also time training with an empty embedding cache")  # fmt: skip
+    args = parser.parse_args(argv)
+
+    from tema.labels import load_labeled
+    from tema.params import load_params, section, themes_from
     from tema.train import train, warm_embedding_cache
 
-    rows = {}
-    for name, variant in candidate_settings(settings).items():
-        warm_embedding_cache(texts, variant)  # so the timing below is training, not embedding
+    params = load_params(REPO / "params.yaml")
+    themes = [theme.id for theme in themes_from(params)]
+    settings = section(params, "train")
+    settings["classifier"]["embedding_cache"] = str(
+        REPO / settings["classifier"]["embedding_cache"]
+    )
+    labeled = load_labeled(REPO / settings["labeled_dir"], themes)
+    gold = read_tsv(SEED_GOLD)
+    gold = gold[gold["kind"].isin(SCORED_KINDS)].reset_index(drop=True)
+    dev = read_tsv(DEV_REAL)
+    workdir = Path(tempfile.mkdtemp(prefix="tema-classification-"))
+    units = segment_report(SEED_REPORT, workdir)
+    sets = {"gold": gold, "units": units, "matched": match_spans(gold, units), "dev": dev}
+    print(f"training data: {len(labeled)} labelled units in {labeled['batch'].nunique()} batches")
+    print(f"seed: {len(gold)} gold units ({', '.join(SCORED_KINDS)}), "
+          f"{int((sets['matched'] >= 0).sum())} matched by span to the {len(units)} units "
+          f"`tema segment` cut; dev_real: {len(dev)} units")  # fmt: skip
+
+    variants = candidate_settings(settings)
+    if not args.candidates:
+        variants = {name: variants[name] for name in ("default", "fast path (TF-IDF only)")}
+    for name, variant in variants.items():
+        if args.cold and name == "default":
+            cold = copy.deepcopy(variant)
+            cold["classifier"]["embedding_cache"] = str(workdir / "cold_cache")
+            start = time.perf_counter()
+            train(labeled, themes, cold)
+            print(f"\n{name}: training + CV with an empty embedding cache "
+                  f"{time.perf_counter() - start:.0f} s")  # fmt: skip
+        warm_embedding_cache(labeled["text"].tolist(), variant)
         start = time.perf_counter()
-        model, _ = train(labeled, themes, variant)
+        model, oof = train(labeled, themes, variant)
         seconds = time.perf_counter() - start
+        results = evaluate_model(model, oof, sets, themes, variant["seed"])
         cv = model.card["cross_validation"]
-        predicted = model.predict(texts)
-        seed = scores(truth, predicted, themes)
-        correct = predicted["theme"].to_numpy(dtype=object) == truth
-        rows[name] = {
-            "cv_macro_f1": cv["macro_f1"]["value"],
-            "cv_ece": cv["expected_calibration_error"]["value"],
-            "cv_flagged": cv["flagged_share"],
-            "seed_macro_f1": seed["macro_f1"],
-            "seed_ece": expected_calibration_error(predicted["confidence"], correct),
-            "seed_acc_not_flagged": seed["accuracy_not_flagged"],
-            "seed_flagged": seed["flagged_share"],
-            "train_cv_s": seconds,
-            "units_per_s": throughput(model, texts, units=500),
-        }
-    return pd.DataFrame(rows).T.to_string(float_format=lambda value: f"{value:.3f}")
+        speed = ""
+        if args.units and name in ("default", "fast path (TF-IDF only)"):
+            speed = (f"; end to end {end_to_end(model, variant, args.units, workdir):,.0f} "
+                     f"units/s on {args.units:,} units")  # fmt: skip
+        print(f"\n== {name}: training + {variant['cv_folds']}-fold grouped CV {seconds:.0f} s "
+              f"(warm embedding cache); CV macro-F1 {cv['macro_f1']['value']:.3f}; "
+              f"temperature {model.card.get('temperature')}; context "
+              f"{model.card.get('context', {})}{speed}")  # fmt: skip
+        print(format_rows(results, themes))
+    return 0
 
 
 if __name__ == "__main__":

@@ -106,6 +106,42 @@ def test_cascade_asks_the_embedding_model_only_when_unsure(fitted_cascade: Theme
     assert list(classifier.predict(NEW[:3])) == ["housing", "employers", "voluntary"]
 
 
+def test_the_pool_temperature_sharpens_only_the_pooled_units(fitted_cascade: ThemeModel):
+    classifier = fitted_cascade.classifier
+    fast = classifier.pipeline_.predict_proba(NEW)
+    plain, pooled = classifier.cascade_parts(NEW, fast.copy())
+    classifier.pool_temperature_ = 0.5
+    try:
+        sharper = classifier.predict_proba(NEW)
+    finally:
+        classifier.pool_temperature_ = 1.0
+    np.testing.assert_allclose(sharper[~pooled], plain[~pooled])
+    assert pooled.any()
+    assert (sharper[pooled].max(axis=1) > plain[pooled].max(axis=1)).all()
+    assert (sharper.argmax(axis=1) == plain.argmax(axis=1)).all()
+
+
+def test_second_labels_are_learned_only_when_weighted():
+    second = ["" if i % 3 else "other" for i in range(len(TEXTS))]
+    plain = ThemeClassifier(calibration_folds=2).fit(TEXTS, LABELS)
+    ignored = ThemeClassifier(calibration_folds=2).fit(TEXTS, LABELS, second)
+    np.testing.assert_array_equal(plain.predict_proba(NEW), ignored.predict_proba(NEW))
+    learned = ThemeClassifier(calibration_folds=2, second_label_weight=0.5).fit(
+        TEXTS, LABELS, second
+    )
+    other = list(learned.classes_).index("other")
+    assert (learned.predict_proba(NEW)[:3, other] > plain.predict_proba(NEW)[:3, other]).all()
+
+
+def test_context_weights_on_the_card_survive_save_and_load(fitted: ThemeModel, tmp_path: Path):
+    card = {**fitted.card, "context": {"reach": 2, "neighbour_weight": 1.0,
+                                       "heading_weight": 0.0, "temperature": 1.0}}
+    path = tmp_path / "theme_classifier.joblib"
+    save_model(ThemeModel(fitted.classifier, card), path)
+    loaded = load_model(path)
+    assert loaded.rule.context is not None and loaded.rule.context.neighbour_weight == 1.0
+
+
 def test_unknown_embedding_mode_is_refused():
     with pytest.raises(ValueError, match="embeddings must be one of"):
         ThemeClassifier(embeddings="bert").fit(TEXTS, LABELS)

