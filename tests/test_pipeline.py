@@ -36,6 +36,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # Fewer folds and learning-curve points: this test checks the wiring, not the model.
     params["train"]["cv_folds"] = 3
     params["evaluate"]["learning_curve_fractions"] = [0.5, 1.0]
+    # The fast TF-IDF path: the e5 cascade is tested on its own (tests/test_model.py,
+    # tests/test_cli.py); here it would only embed every labelled unit once more.
+    params["train"]["classifier"]["embeddings"] = "none"
     (root / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
     run(["git", "init", "-q"], root)
     run([str(BIN / "dvc"), "init", "-q"], root)

@@ -356,6 +356,38 @@ def load_model(path: str | Path = "models/theme_classifier.joblib") -> ThemeMode
     return ThemeModel(classifier=classifier, card=card)
 
 
+def _flagging_lines(card: dict[str, Any]) -> list[str]:
+    flagging = card.get("flagging") or {}
+    if flagging.get("until_accuracy") is None:
+        return []
+    return [
+        f"- also uncertain: the least confident units of a batch, until the mean confidence "
+        f"of the rest reaches {flagging['until_accuracy']} (at most "
+        f"{flagging.get('max_share', 0.3):.0%} of the batch)"
+    ]
+
+
+def _fitted_lines(card: dict[str, Any]) -> list[str]:
+    """The numbers fitted on out-of-fold predictions: pool temperature, context weights."""
+    lines = []
+    if card.get("pool_temperature") not in (None, 1.0):
+        lines.append(
+            f"- pooled TF-IDF and e5 probabilities sharpened by temperature "
+            f"{card['pool_temperature']} (fitted on out-of-fold pools)"
+        )
+    context = card.get("context")
+    if context:
+        fit = context.get("fitted_on", {})
+        lines.append(
+            f"- context: neighbours within {context['reach']} units weigh "
+            f"{context['neighbour_weight']}, the section heading {context['heading_weight']}, "
+            f"temperature {context['temperature']} (fitted on {fit.get('units', 0)} units of the "
+            f"labelled document rounds; log-loss {fit.get('log_loss_without')} → "
+            f"{fit.get('log_loss_with')})"
+        )
+    return lines
+
+
 def render_card_markdown(card: dict[str, Any]) -> str:
     """A human-readable model card."""
     cv = card.get("cross_validation", {})
@@ -392,7 +424,9 @@ def render_card_markdown(card: dict[str, Any]) -> str:
         f"- uncertain below confidence {card.get('uncertainty_threshold')} "
         f"(chosen for precision ≥ {card.get('target_precision')} among confident units; "
         f"{cv.get('flagged_share', float('nan')):.1%} flagged in cross-validation)",
+        *_flagging_lines(card),
         f"- second theme when its probability ≥ {card.get('second_theme_threshold')}",
+        *_fitted_lines(card),
         "",
         "## Files and versions",
         f"- model file: `{card.get('model_file')}`, SHA-256 `{card.get('model_sha256')}`",
