@@ -15,7 +15,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from conftest import TINY_LABELED
+from conftest import MEETING_REPORTS, TINY_LABELED, write_meeting_batch
 from tema import parallel
 from tema.classify import classify_units
 from tema.cli import app
@@ -99,7 +99,7 @@ def test_classify_streams_in_chunks_with_the_same_output(
 
 
 def test_segment_jobs_give_the_same_units(project: Path, monkeypatch: pytest.MonkeyPatch):
-    raw = (REPO / "data" / "raw").glob("*.txt")
+    raw = write_meeting_batch(project / "raw").glob("*.txt")
     files = [str(p) for p in sorted(raw)]
     monkeypatch.setattr(parallel, "SEGMENT_CHUNK_CHARS", 5_000)
     _invoke("segment", *files, "-o", "one.csv", "--jobs", "1")
@@ -152,8 +152,8 @@ def test_a_killed_run_keeps_the_previous_output_and_the_next_run_recovers(
         pd.concat([big] * 60).to_csv(project / "units.csv", index=False)  # ≈ 35,000 units
         command, output = [*tema, "classify", "--jobs", "2"], project / "classified.csv"
     else:
-        text = "\n\n".join(p.read_text(encoding="utf-8") for p in (REPO / "data/raw").glob("*.txt"))
-        (project / "big.txt").write_text(text * 40, encoding="utf-8")
+        text = "\n\n".join(MEETING_REPORTS.values())
+        (project / "big.txt").write_text(text * 400, encoding="utf-8")
         command = [*tema, "segment", "big.txt", "-o", "units_out.csv", "--jobs", "2"]
         output = project / "units_out.csv"
     output.write_text("previous output\n", encoding="utf-8")
