@@ -42,6 +42,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     params["train"]["cv_folds"] = 3
     params["evaluate"]["learning_curve_fractions"] = [0.5, 1.0]
     (root / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+    shutil.copy(REPO / ".gitignore", root / ".gitignore")  # what the project versions
     run(["git", "init", "-q"], root)
     run([str(BIN / "dvc"), "init", "-q"], root)
     run([str(BIN / "dvc"), "config", "core.analytics", "false"], root)
@@ -104,3 +105,17 @@ def test_editing_a_raw_document_reruns_segmentation_but_not_training(project: Pa
     original = document.read_text(encoding="utf-8")
     document.write_text(original + "\nEt nytt avsnitt om bolig.\n", encoding="utf-8")
     assert stages_rerun(project) == {"ingest", "segment", "classify", "report"}
+
+
+def test_a_fresh_clone_stays_clean_after_a_run(project: Path, tmp_path: Path):
+    """Versioned are the inputs, dvc.lock and the evaluation metrics; every output is the
+    same bytes for the same inputs (no time stamps, no absolute paths), and what depends
+    on the workspace's history (metrics/promotion.json) is not versioned. So a clone's
+    first `dvc repro`, which reruns everything, changes no versioned file."""
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.org"]
+    run([*git, "add", "-A"], project)
+    run([*git, "commit", "-q", "-m", "a run"], project)
+    clone = tmp_path / "clone"
+    run(["git", "clone", "-q", str(project), str(clone)], tmp_path)
+    run([str(BIN / "dvc"), "repro"], clone)
+    assert run(["git", "status", "--porcelain"], clone) == ""
