@@ -143,3 +143,69 @@ def trained_tiny(tmp_path_factory, train_settings):
     write_labeled_csv(directory / "tiny.csv", tiny_rows())
     labeled = load_labeled(directory, THEMES)
     return labeled, *train(labeled, THEMES, train_settings)
+
+
+# Meeting input the tests write themselves: never the user's data/raw (which a user fills
+# with their own batch, as the README invites).
+MEETING_REPORTS = {
+    "innspillmote-bodo-2018.txt": (
+        "Innspillmøte Nord-Norge 2018\n"
+        "Regionalt innspillmøte i Bodø\n\n"
+        "Innledning\n"
+        "Møtet ble åpnet kl. 10 av ordføreren. Om lag 60 deltakere fra kommuner, "
+        "innvandrerråd og frivillige lag var til stede.\n\n"
+        "Bolig\n"
+        "Flere mente at husleien er for høy for familier med lav inntekt. Kommunale "
+        "boliger har dårlig standard, og startlån bør brukes mer.\n\n"
+        "Innspill fra gruppearbeidet:\n"
+        "• Fra leie til eie bør gjelde flere\n"
+        "• Bostøtte må ikke falle bort når man får jobb\n"
+        "• Bosetting i distriktene krever arbeid i nærheten\n"
+    ),
+    "innspillmote-bergen-2018.txt": (
+        "Innspillmøte Vestlandet 2018\n\n"
+        "Utdanning og kvalifisering\n"
+        "Norskopplæringen må starte tidligere, og voksenopplæringen trenger flere lærere. "
+        "Godkjenning av utdanning fra hjemlandet tar for lang tid.\n\n"
+        "Arbeidsgivere\n"
+        "Arbeidsgivere må tørre å ansette innvandrere. Praksisplasser blir for ofte brukt "
+        "som gratis arbeidskraft, sa en deltaker.\n\n"
+        "• Mentorordning på arbeidsplassen\n"
+        "• Lønnstilskudd gjør det lettere å ansette\n"
+    ),
+    "dialogmote-oslo-2019.txt": (
+        "Dialogmøte Oslo 2019\n\n"
+        "Holdninger og diskriminering\n"
+        "Søkere med utenlandsk navn blir forskjellsbehandlet. Rasisme i hverdagen må tas "
+        "på alvor, og media gir et negativt bilde av innvandrere.\n\n"
+        "Frivillig sektor\n"
+        "Idrettslaget inkluderer barn fra mottaket. Språkkafé på biblioteket drives av "
+        "frivillige, men innvandrerorganisasjoner trenger driftsstøtte.\n\n"
+        "Takk til alle som deltok. Neste møte holdes i juni.\n"
+    ),
+}
+SURVEY = (
+    "svar;kommune\n"
+    "Flere kommunale boliger til flyktninger;Bodø\n"
+    ";Alta\n"
+    "Norskkurs på kveldstid for dem som jobber;Bergen\n"
+    "Arbeidsgivere må gi folk en sjanse;Oslo\n"
+)
+MEETING_MANIFEST = (
+    "file,meeting,region,date\n"
+    "innspillmote-bodo-2018.txt,Innspillmøte Bodø,Nord-Norge,2018-03-14\n"
+    "innspillmote-bergen-2018.txt,Innspillmøte Bergen,Vestlandet,2018-04-11\n"
+    "dialogmote-oslo-2019.txt,Dialogmøte Oslo,Oslo,2019-02-06\n"
+    "sporreskjema-2019.csv,Spørreskjema,Hele landet,2019-03-01\n"
+)
+
+
+def write_meeting_batch(directory: Path) -> Path:
+    """A folder of meeting input like data/raw: three reports, a survey table (`;`,
+    Windows-1252, a blank answer) and manifest.csv."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in MEETING_REPORTS.items():
+        (directory / name).write_text(text, encoding="utf-8")
+    (directory / "sporreskjema-2019.csv").write_bytes(SURVEY.encode("cp1252"))
+    (directory / "manifest.csv").write_text(MEETING_MANIFEST, encoding="utf-8")
+    return directory

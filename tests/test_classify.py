@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from openpyxl import Workbook
 
 from conftest import TINY_LABELED
 from tema.classify import classify_units, read_table_units
 from tema.errors import InputError
+from tema.ingest import documents_from_files
 from tema.model import ThemeClassifier, ThemeModel
 
 
@@ -19,28 +22,65 @@ def model() -> ThemeModel:
     return ThemeModel(classifier, {"uncertainty_threshold": 0.3, "second_theme_threshold": 0.3})
 
 
-def test_one_output_row_per_input_row_in_order(tmp_path: Path, model: ThemeModel):
-    table = tmp_path / "svar.tsv"
-    table.write_text(
-        "respondent\tsvar\tkommune\n1\tFlere kommunale boliger\tBodø\n"
-        "2\t\tAlta\n3\tArbeidsgivere må ansette flere\tHamar\n",
-        encoding="utf-8",
-    )
-    units = read_table_units(table, "svar")
+SURVEY = [
+    ("respondent", "svar", "kommune"),
+    ("1", "Flere kommunale boliger, og billigere", "Bodø"),
+    ("2", "", "Alta"),
+    ("3", "Arbeidsgivere må ansette flere", "Hamar"),
+    ("4", "   ", "Tromsø"),
+]
+
+
+def write_table(path: Path, rows=SURVEY, delimiter: str = ",", encoding: str = "utf-8") -> Path:
+    """A survey table as Excel or a script saves it."""
+    if path.suffix == ".xlsx":
+        workbook = Workbook()
+        for row in rows:
+            workbook.active.append(list(row))
+        workbook.save(path)
+        return path
+    with open(path, "w", encoding=encoding, newline="") as handle:
+        csv.writer(handle, delimiter=delimiter).writerows(rows)
+    return path
+
+
+TABLES = {
+    "comma utf-8": ("svar.csv", ",", "utf-8"),
+    "semicolon windows-1252 (Excel, Norwegian)": ("svar.csv", ";", "cp1252"),
+    "semicolon utf-8 with BOM": ("svar.csv", ";", "utf-8-sig"),
+    "tab": ("svar.tsv", "\t", "utf-8"),
+    "tab in a .csv": ("svar.csv", "\t", "utf-8"),
+    "xlsx": ("svar.xlsx", ",", "utf-8"),
+}
+
+
+@pytest.mark.parametrize("table", TABLES.values(), ids=TABLES.keys())
+def test_classify_reads_a_table_as_ingest_does(tmp_path: Path, model: ThemeModel, table):
+    name, delimiter, encoding = table
+    path = write_table(tmp_path / name, delimiter=delimiter, encoding=encoding)
+    units = read_table_units(path, ["answer", "svar"])  # found without naming it
+    [document] = documents_from_files([path], ["answer", "svar"])
+    assert units["text"].tolist() == [document.text[a["start"]:a["end"]] for a in document.answers]
+    assert units["text"].tolist() == ["Flere kommunale boliger, og billigere",
+                                      "Arbeidsgivere må ansette flere"]  # blank ones left out
+    assert units["row"].tolist() == [a["row"] for a in document.answers] == [2, 4]
+    assert units["kommune"].tolist() == ["Bodø", "Hamar"]  # the other columns kept
     classified = classify_units(units, model)
-    assert classified["unit"].tolist() == [0, 1, 2]
-    assert classified["kommune"].tolist() == ["Bodø", "Alta", "Hamar"]  # metadata kept
-    assert classified["doc"].unique().tolist() == ["svar.tsv"]
-    assert classified.loc[0, "theme"] == "housing"
-    assert classified.loc[2, "theme"] == "employers"
-    assert bool(classified.loc[1, "uncertain"])  # an empty answer cannot be sorted
+    assert classified["doc"].unique().tolist() == [name]
+    assert classified["theme"].tolist() == ["housing", "employers"]
 
 
 def test_missing_text_column_lists_the_columns(tmp_path: Path):
     table = tmp_path / "svar.csv"
     table.write_text("id,answer\n1,Hei\n", encoding="utf-8")
     with pytest.raises(InputError, match="looked for 'svar'; the columns are 'id', 'answer'"):
-        read_table_units(table, "svar")
+        read_table_units(table, ["svar"])
+
+
+def test_a_table_without_answers_is_refused_as_ingest_refuses_it(tmp_path: Path):
+    table = write_table(tmp_path / "svar.csv", [("svar", "kommune"), ("", "Bodø")])
+    with pytest.raises(InputError, match=r"svar\.csv: column 'svar' has no answers"):
+        read_table_units(table, ["svar"])
 
 
 def test_classify_keeps_unit_columns(model: ThemeModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -89,12 +90,20 @@ def test_bad_label_file_fails_naming_file_and_line(project: Path):
     assert not (project / "models").exists()
 
 
-def test_table_input_needs_a_text_column(project: Path):
-    (project / "svar.csv").write_text("svar\nBolig\n", encoding="utf-8")
-    runner.invoke(app, ["train"])
-    result = runner.invoke(app, ["classify", "svar.csv"])
-    assert result.exit_code == 1
-    assert "needs --text-column" in result.output
+def test_classify_finds_the_text_column_of_an_excel_csv(project: Path):
+    """Excel in a Norwegian locale: `;`, Windows-1252; the column is found as ingest finds it
+    (params ingest.text_columns), and a blank answer gets no theme, as in ingest."""
+    (project / "svar.csv").write_bytes(
+        "kommune;svar\nBodø;Startlån og bostøtte\nAlta;\nHamar;Arbeidsgivere må ansette\n"
+        .encode("cp1252")
+    )
+    assert runner.invoke(app, ["train"]).exit_code == 0
+    result = runner.invoke(app, ["classify", "svar.csv", "-o", "ut.csv"])
+    assert result.exit_code == 0, result.output
+    output = pd.read_csv(project / "ut.csv", dtype=str, keep_default_na=False)
+    assert output["text"].tolist() == ["Startlån og bostøtte", "Arbeidsgivere må ansette"]
+    assert output["row"].tolist() == ["2", "4"]
+    assert output["kommune"].tolist() == ["Bodø", "Hamar"]
 
 
 def test_train_then_classify_a_table(project: Path):
@@ -102,13 +111,16 @@ def test_train_then_classify_a_table(project: Path):
     assert result.exit_code == 0, result.output
     assert "cross-validated macro-F1" in result.output
     (project / "svar.tsv").write_text(
-        "svar\nStartlån og bostøtte\nArbeidsgivere må ansette\n", encoding="utf-8"
+        "svar\tfritekst\nStartlån og bostøtte\tx\nArbeidsgivere må ansette\ty\n",
+        encoding="utf-8",
     )
-    result = runner.invoke(app, ["classify", "svar.tsv", "--text-column", "svar", "-o", "ut.csv"])
+    result = runner.invoke(
+        app, ["classify", "svar.tsv", "--text-column", "fritekst", "-o", "ut.csv"]
+    )
     assert result.exit_code == 0, result.output
     output = (project / "ut.csv").read_text(encoding="utf-8").splitlines()
-    assert output[0].split(",")[:3] == ["doc", "unit", "text"]
-    assert len(output) == 3
+    assert output[0].split(",")[:4] == ["doc", "unit", "row", "text"]
+    assert [line.split(",")[3] for line in output[1:]] == ["x", "y"]
 
 
 def test_classify_without_a_model_says_how_to_get_one(project: Path):

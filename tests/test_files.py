@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -23,3 +24,46 @@ def test_write_csv_creates_folders_and_round_trips(tmp_path: Path):
     target = tmp_path / "deep" / "units.csv"
     write_csv(frame, target)
     pd.testing.assert_frame_equal(pd.read_csv(target), frame)
+
+
+def test_zip_outputs_are_the_same_bytes_on_another_day(tmp_path: Path, monkeypatch):
+    """dvc.lock records every output's hash: the predictor .npz and report.xlsx must not
+    carry the time they were written."""
+    import time
+
+    import numpy as np
+    from openpyxl import Workbook
+
+    from tema.files import reproducible_zip, write_npz
+
+    def outputs(folder: Path) -> tuple[bytes, bytes]:
+        folder.mkdir()
+        write_npz({"coef": np.arange(6.0).reshape(2, 3)}, folder / "arrays.npz")
+        workbook = Workbook()
+        workbook.active.append(["tema", 1])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return (folder / "arrays.npz").read_bytes(), reproducible_zip(buffer.getvalue())
+
+    today = outputs(tmp_path / "today")
+    later = time.time() + 400 * 86_400
+    monkeypatch.setattr(time, "time", lambda: later)
+    monkeypatch.setattr("openpyxl.writer.excel.datetime", _Later, raising=True)
+    assert outputs(tmp_path / "later") == today
+    with np.load(io.BytesIO(today[0])) as npz:
+        assert npz["coef"].tolist() == [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+
+
+class _Later:
+    """openpyxl's `datetime` module, 400 days on."""
+
+    import datetime as _datetime
+
+    timezone = _datetime.timezone
+
+    class datetime:
+        @staticmethod
+        def now(tz=None):
+            import datetime
+
+            return datetime.datetime.now(tz) + datetime.timedelta(days=400)

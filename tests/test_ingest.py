@@ -73,6 +73,45 @@ def test_malformed_manifest_names_file_and_line(
     assert "manifest.csv" in str(error.value)
 
 
+@pytest.mark.parametrize(
+    ("delimiter", "encoding"),
+    [(";", "cp1252"), (";", "utf-8-sig"), ("\t", "utf-8"), (",", "cp1252")],
+    ids=["excel-norwegian", "semicolon-utf8-bom", "tab", "comma-cp1252"],
+)
+def test_manifest_as_excel_saves_it_is_read(tmp_path: Path, delimiter: str, encoding: str):
+    """Excel in a Norwegian locale saves "CSV" with `;` and in Windows-1252, often with a
+    blank row at the end."""
+    manifest = MANIFEST.replace(",", delimiter) + delimiter * 3 + "\n"
+    raw = make_raw(tmp_path)
+    (raw / "manifest.csv").write_bytes(manifest.encode(encoding))
+    [document] = list(ingest(raw))
+    assert (document.meeting, document.region) == ("Innspillmøte Bodø", "Nord-Norge")
+
+
+def test_manifest_xlsx_is_read_and_a_second_manifest_is_refused(tmp_path: Path):
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    raw = make_raw(tmp_path)
+    (raw / "manifest.csv").unlink()
+    workbook = Workbook()
+    workbook.active.append(["file", "meeting", "region", "date"])
+    workbook.active.append(["bodo.txt", "Innspillmøte Bodø", "Nord-Norge", datetime(2018, 3, 14)])
+    workbook.save(raw / "manifest.xlsx")
+    [document] = list(ingest(raw))
+    assert (document.meeting, document.date) == ("Innspillmøte Bodø", "2018-03-14")
+    (raw / "manifest.csv").write_text(MANIFEST, encoding="utf-8")
+    with pytest.raises(InputError, match=r"has both manifest\.csv and manifest\.xlsx"):
+        list(ingest(raw))
+
+
+def test_a_manifest_given_but_missing_is_an_error(tmp_path: Path):
+    raw = make_raw(tmp_path)
+    with pytest.raises(InputError, match=r"borte\.csv: manifest not found"):
+        list(ingest(raw, tmp_path / "borte.csv"))
+
+
 def test_manifest_listing_a_missing_file_is_an_error(tmp_path: Path):
     raw = make_raw(tmp_path, MANIFEST + "borte.txt,Møte,Nord,2018-03-14\n")
     with pytest.raises(InputError, match=r"borte\.txt"):

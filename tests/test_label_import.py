@@ -153,6 +153,10 @@ def test_import_appends_a_new_file_and_is_idempotent(tmp_path, labeled_dir, fmt)
         ([{"text": "Noe om bolig", "label": "", "second_label": "housing"}],
          2, "without a label"),
         ([{"tekst": "Noe om bolig", "label": "housing"}], 1, "missing column(s) text"),
+        ([{"id": "r7", "text": "Noe om bolig", "label": "housing"},
+          {"id": "r8", "text": "Noe om skole", "label": "education"},
+          {"id": "r7", "text": "Noe om frivillige", "label": "voluntary"}],
+         4, "duplicate id 'r7' (also at line 2)"),
     ],
 )
 def test_bad_rows_name_file_and_line_and_write_nothing(tmp_path, labeled_dir, rows, line, message):
@@ -174,6 +178,15 @@ def test_json_errors_name_the_task(tmp_path: Path):
     with pytest.raises(InputError) as error:
         read_incoming(broken, THEMES)
     assert error.value.line == 2
+
+
+def test_a_task_id_given_twice_names_both_tasks(tmp_path: Path):
+    path = label_studio_min(tmp_path / "ls.json", [NEW[0], NEW[1]])
+    tasks = json.loads(path.read_text(encoding="utf-8"))
+    tasks[1]["id"] = tasks[0]["id"]
+    path.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(InputError, match=r"task 2: duplicate id '0' \(also at task 1\)"):
+        read_incoming(path, THEMES)
 
 
 def test_display_names_blank_and_unlabelled_rows(tmp_path: Path):

@@ -218,3 +218,32 @@ def test_geometric_pool_is_a_distribution_and_sharpens_agreement():
     np.testing.assert_allclose(pooled.sum(axis=1), 1.0)
     np.testing.assert_allclose(pooled[0], first[0])  # agreement: unchanged
     assert pooled[1].argmax() == 1
+
+
+def test_the_same_model_saved_by_two_processes_is_the_same_files(tmp_path: Path):
+    """dvc.lock records the model files' hashes: a fresh clone's `make run` must write the
+    same bytes (no time stamp in the card, no memory address in the pickle)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[2])\n"
+        "from pathlib import Path\n"
+        "from conftest import TINY_LABELED\n"
+        "from tema.model import ThemeClassifier, ThemeModel, save_model\n"
+        "texts = [t for ts in TINY_LABELED.values() for t in ts]\n"
+        "labels = [k for k, ts in TINY_LABELED.items() for _ in ts]\n"
+        "classifier = ThemeClassifier(calibration_folds=2).fit(texts, labels)\n"
+        "card = {'uncertainty_threshold': 0.4, 'second_theme_threshold': 0.3}\n"
+        "save_model(ThemeModel(classifier, card), Path(sys.argv[1]) / 'model.joblib')\n"
+    )
+    tests = str(Path(__file__).parent)
+    files = []
+    for run in ("one", "two"):
+        (tmp_path / run).mkdir()
+        subprocess.run([sys.executable, "-c", script, str(tmp_path / run), tests], check=True)
+        files.append({p.name: p.read_bytes() for p in sorted((tmp_path / run).iterdir())})
+    assert sorted(files[0]) == [
+        "model.card.json", "model.card.md", "model.joblib", "model.predictor.npz"
+    ]
+    assert files[0] == files[1]

@@ -12,6 +12,8 @@ import pandas as pd
 import pytest
 import yaml
 
+from conftest import write_meeting_batch
+
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.slow
@@ -27,7 +29,10 @@ def run(command: list[str], cwd: Path) -> str:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("project")
-    for name in ("src", "data/raw", "data/labeled", "models/nb_senter"):
+    # The meeting input is the test's own, never the user's data/raw; the labelled data
+    # and the sentence model are the project's (they train and segment as in `make run`).
+    write_meeting_batch(root / "data" / "raw")
+    for name in ("src", "data/labeled", "models/nb_senter"):
         shutil.copytree(
             REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
         )
@@ -40,6 +45,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # tests/test_cli.py); here it would only embed every labelled unit once more.
     params["train"]["classifier"]["embeddings"] = "none"
     (root / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+    shutil.copy(REPO / ".gitignore", root / ".gitignore")  # what the project versions
     run(["git", "init", "-q"], root)
     run([str(BIN / "dvc"), "init", "-q"], root)
     run([str(BIN / "dvc"), "config", "core.analytics", "false"], root)
@@ -54,10 +60,13 @@ def stages_rerun(root: Path) -> set[str]:
 
 
 def test_report_counts_match_the_classified_units(project: Path):
+    params = yaml.safe_load((project / "params.yaml").read_text(encoding="utf-8"))
     classified = pd.read_csv(project / "data/processed/classified.csv", keep_default_na=False)
     counted = classified[
-        classified["kind"].isin(["sentence", "bullet"]) & (classified["repeat_of"] == "")
+        classified["kind"].isin(params["report"]["counted_kinds"])
+        & (classified["repeat_of"] == "")
     ]
+    assert set(counted["kind"]) >= {"sentence", "bullet", "answer"}
     counts = pd.read_csv(project / "reports/theme_counts.csv")
     overall = counts[counts["level"] == "all"].set_index("theme")["count"]
     expected = counted["theme"].value_counts().reindex(overall.index, fill_value=0)
@@ -95,7 +104,21 @@ def test_editing_labels_reruns_training_but_not_segmentation(project: Path):
 
 
 def test_editing_a_raw_document_reruns_segmentation_but_not_training(project: Path):
-    document = project / "data/raw/innspillmote-tromso-2018.txt"
+    document = project / "data/raw/innspillmote-bodo-2018.txt"
     original = document.read_text(encoding="utf-8")
     document.write_text(original + "\nEt nytt avsnitt om bolig.\n", encoding="utf-8")
     assert stages_rerun(project) == {"ingest", "segment", "classify", "report"}
+
+
+def test_a_fresh_clone_stays_clean_after_a_run(project: Path, tmp_path: Path):
+    """Versioned are the inputs, dvc.lock and the evaluation metrics; every output is the
+    same bytes for the same inputs (no time stamps, no absolute paths), and what depends
+    on the workspace's history (metrics/promotion.json) is not versioned. So a clone's
+    first `dvc repro`, which reruns everything, changes no versioned file."""
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.org"]
+    run([*git, "add", "-A"], project)
+    run([*git, "commit", "-q", "-m", "a run"], project)
+    clone = tmp_path / "clone"
+    run(["git", "clone", "-q", str(project), str(clone)], tmp_path)
+    run([str(BIN / "dvc"), "repro"], clone)
+    assert run(["git", "status", "--porcelain"], clone) == ""

@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tema.predictor as predictor_module
-from conftest import TINY_LABELED
+from conftest import MEETING_REPORTS, TINY_LABELED
 from tema.card import card_path_for, predictor_path_for
 from tema.errors import ModelError
 from tema.model import ThemeClassifier, ThemeModel, load_model, save_model
@@ -96,12 +96,8 @@ def linear(model: ThemeModel) -> LinearThemePredictor:
 
 
 def project_units() -> list[str]:
-    """Paragraphs and lines of the bundled meeting reports."""
-    return [
-        line
-        for path in sorted((REPO / "data" / "raw").glob("*.txt"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-    ]
+    """Paragraphs and lines of meeting reports (the tests' own, not data/raw)."""
+    return [line for text in MEETING_REPORTS.values() for line in text.splitlines()]
 
 
 @pytest.mark.parametrize("scipy_from", [1, 10**9], ids=["scipy", "numpy"])

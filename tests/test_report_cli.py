@@ -114,3 +114,81 @@ def test_compare_of_a_missing_report_is_one_clear_line(project: Path):
     assert result.exit_code == 1
     assert "borte: not found (give a report folder" in result.output
     assert "Traceback" not in result.output
+
+
+def test_ingest_of_another_folder_reads_its_inputs_and_writes_beside_its_output(project: Path):
+    """An ad-hoc batch: its own manifest (not data/raw's), its skipped.csv beside -o; the
+    pipeline's files are not touched, and the pipeline's report lists only its own."""
+    raw = project / "data" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "manifest.csv").write_text(
+        "file,meeting,region,date\nbodo.txt,Bodø,Nord,2018-03-14\n", encoding="utf-8")
+    (raw / "bodo.txt").write_text("Vi trenger flere boliger.\n", encoding="utf-8")
+    assert runner.invoke(app, ["ingest", "-q"]).exit_code == 0
+    pipeline = {p: p.read_bytes() for p in (project / "data" / "interim").iterdir()}
+    batch = project / "batch7"
+    batch.mkdir()
+    (batch / "manifest.csv").write_text(
+        "file,meeting,region,date\nalta.txt,Alta,Nord,2019-01-02\nbilde.png,Alta,Nord,\n",
+        encoding="utf-8")
+    (batch / "alta.txt").write_text("Språkkafé på biblioteket.\n", encoding="utf-8")
+    (batch / "bilde.png").write_bytes(b"\x89PNG")
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        result = runner.invoke(app, ["ingest", "batch7", "-q", "-o", "out/documents.jsonl"])
+    assert result.exit_code == 0, result.output
+    assert "listed in out/skipped.csv" in result.output
+    [document] = read_jsonl(project / "out" / "documents.jsonl")
+    assert (document["doc"], document["meeting"]) == ("alta.txt", "Alta")
+    skipped = pd.read_csv(project / "out" / "skipped.csv")
+    assert skipped["file"].str.endswith("bilde.png").tolist() == [True]
+    assert {p: p.read_bytes() for p in (project / "data" / "interim").iterdir()} == pipeline
+
+    # The folder's manifest may also be an Excel workbook.
+    (batch / "manifest.csv").unlink()
+    write_xlsx_manifest(batch / "manifest.xlsx", [("alta.txt", "Alta (xlsx)", "Nord")])
+    (batch / "bilde.png").unlink()
+    result = runner.invoke(app, ["ingest", "batch7", "-q", "-o", "out/documents.jsonl"])
+    assert result.exit_code == 0, result.output
+    [document] = read_jsonl(project / "out" / "documents.jsonl")
+    assert (document["meeting"], document["date"]) == ("Alta (xlsx)", "2019-01-02")
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def write_xlsx_manifest(path: Path, rows: list[tuple[str, str, str]]) -> None:
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["file", "meeting", "region", "date"])
+    for file, meeting, region in rows:
+        workbook.active.append([file, meeting, region, datetime(2019, 1, 2)])  # a date cell
+    workbook.save(path)
+
+
+def test_segment_of_another_batch_writes_beside_its_documents(project: Path):
+    batch = project / "batch7"
+    batch.mkdir()
+    (batch / "alta.txt").write_text("Språkkafé på biblioteket. Flere boliger.\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        result = runner.invoke(app, ["ingest", "batch7", "-q", "-o", "out/documents.jsonl"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(
+        app, ["segment", "--documents", "out/documents.jsonl", "--spacy-model", "sentencizer"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "→ out/units.csv" in result.output
+    assert pd.read_csv(project / "out" / "units.csv")["doc"].tolist() == ["alta.txt"] * 2
+    assert not (project / "data" / "interim" / "units.csv").exists()
+
+
+def test_classify_with_another_model_never_overwrites_the_pipeline_output(project: Path):
+    result = runner.invoke(app, ["classify", "--model", "other/model.joblib"])
+    assert result.exit_code == 1
+    assert "--model other/model.joblib without -o would overwrite" in result.output
+    assert not (project / "data" / "processed").exists()

@@ -4,6 +4,7 @@ previous outputs intact. (The predictor's identity with the model: tests/test_pr
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,7 +16,13 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from conftest import TINY_LABELED
+from conftest import (
+    MEETING_REPORTS,
+    TINY_LABELED,
+    tiny_rows,
+    write_labeled_csv,
+    write_meeting_batch,
+)
 from tema import parallel
 from tema.classify import classify_units
 from tema.cli import app
@@ -99,7 +106,7 @@ def test_classify_streams_in_chunks_with_the_same_output(
 
 
 def test_segment_jobs_give_the_same_units(project: Path, monkeypatch: pytest.MonkeyPatch):
-    raw = (REPO / "data" / "raw").glob("*.txt")
+    raw = write_meeting_batch(project / "raw").glob("*.txt")
     files = [str(p) for p in sorted(raw)]
     monkeypatch.setattr(parallel, "SEGMENT_CHUNK_CHARS", 5_000)
     _invoke("segment", *files, "-o", "one.csv", "--jobs", "1")
@@ -152,8 +159,8 @@ def test_a_killed_run_keeps_the_previous_output_and_the_next_run_recovers(
         pd.concat([big] * 60).to_csv(project / "units.csv", index=False)  # ≈ 35,000 units
         command, output = [*tema, "classify", "--jobs", "2"], project / "classified.csv"
     else:
-        text = "\n\n".join(p.read_text(encoding="utf-8") for p in (REPO / "data/raw").glob("*.txt"))
-        (project / "big.txt").write_text(text * 40, encoding="utf-8")
+        text = "\n\n".join(MEETING_REPORTS.values())
+        (project / "big.txt").write_text(text * 400, encoding="utf-8")
         command = [*tema, "segment", "big.txt", "-o", "units_out.csv", "--jobs", "2"]
         output = project / "units_out.csv"
     output.write_text("previous output\n", encoding="utf-8")
@@ -163,3 +170,93 @@ def test_a_killed_run_keeps_the_previous_output_and_the_next_run_recovers(
     finished = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=600)
     assert finished.returncode == 0, finished.stderr
     assert output.read_text(encoding="utf-8").startswith("doc,unit,")
+
+
+@pytest.fixture(scope="module")
+def dvc_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small DVC project run once: the repo's dvc.yaml and code, the tests' own meeting
+    input and tiny labelled set."""
+    root = tmp_path_factory.mktemp("dvc_project")
+    write_meeting_batch(root / "data" / "raw")
+    (root / "data" / "labeled").mkdir(parents=True)
+    write_labeled_csv(root / "data" / "labeled" / "tiny.csv", tiny_rows())
+    for name in ("src", "models/nb_senter"):
+        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO / "dvc.yaml", root / "dvc.yaml")
+    params = yaml.safe_load((REPO / "params.yaml").read_text(encoding="utf-8"))
+    params["train"].update(cv_folds=3, jobs=1)
+    params["train"]["classifier"]["calibration_folds"] = 2
+    params["evaluate"]["learning_curve_fractions"] = [1.0]
+    (root / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+    for command in (["git", "init", "-q"], [DVC, "init", "-q"], [DVC, "repro"]):
+        subprocess.run(command, cwd=root, check=True, capture_output=True, env=_env(root))
+    return root
+
+
+DVC = str(Path(sys.executable).parent / "dvc")
+
+
+def _env(root: Path, kill_stage: str = "") -> dict[str, str]:
+    """PATH with a `tema` that, for `kill_stage`, says it has started and then waits: DVC
+    has by then done what it does before a stage runs (it deletes non-persistent outputs)."""
+    wrapper = root.parent / f"{root.name}-bin"
+    wrapper.mkdir(exist_ok=True)
+    script = wrapper / "tema"
+    script.write_text(
+        "#!/bin/sh\n"
+        f'if [ "$1" = "{kill_stage}" ]; then touch "{root}/.stage-started"; sleep 120; fi\n'
+        f'exec "{Path(sys.executable).parent / "tema"}" "$@"\n',
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    return {**os.environ, "PATH": f"{wrapper}{os.pathsep}{os.environ['PATH']}"}
+
+
+def _outputs(root: Path) -> dict[str, bytes]:
+    folders = ("data/interim", "data/processed", "models", "metrics", "reports")
+    return {
+        str(path.relative_to(root)): path.read_bytes()
+        for folder in folders
+        for path in sorted((root / folder).rglob("*"))
+        if path.is_file() and "nb_senter" not in path.parts and "lexicon_cache" not in path.parts
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stage", ["train", "segment", "evaluate", "classify", "report"])
+def test_a_killed_pipeline_run_keeps_every_output(dvc_project: Path, stage: str):
+    """`dvc repro` killed at the start of a stage (SIGKILL): every output of the last run is
+    still there, unchanged (metrics/promotion.json too), and the next run completes."""
+    root = dvc_project
+    before = _outputs(root)
+    assert "metrics/promotion.json" in before and "data/interim/units.csv" in before
+    params = yaml.safe_load((root / "params.yaml").read_text(encoding="utf-8"))
+    changed = {
+        "train": ("train", "target_precision", 0.85),
+        "segment": ("segment", "max_unit_chars", 900),
+        "evaluate": ("evaluate", "learning_curve_fractions", [0.9]),
+        "classify": ("classify", "jobs", 1),
+        "report": ("report", "examples_per_theme", 2),
+    }[stage]
+    params[changed[0]][changed[1]] = changed[2]  # so that `stage` is the first to run
+    (root / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+    marker = root / ".stage-started"
+    marker.unlink(missing_ok=True)
+    process = subprocess.Popen(
+        [DVC, "repro"], cwd=root, env=_env(root, stage), start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists(), f"the {stage} stage never started"
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    after = _outputs(root)
+    assert sorted(after) == sorted(before)
+    assert after == before
+    finished = subprocess.run([DVC, "repro"], cwd=root, env=_env(root), capture_output=True,
+                              text=True, timeout=600)  # fmt: skip
+    assert finished.returncode == 0, finished.stdout + finished.stderr

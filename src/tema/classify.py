@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,8 @@ import pandas as pd
 from tema.predictor import PREDICTION_COLUMNS
 
 OUTPUT_COLUMNS = ("doc", "unit", "text", *PREDICTION_COLUMNS)
+# Columns a table's own columns may not overwrite: the unit's place, and the predictions.
+RESERVED = frozenset({"doc", "unit", "row", "text", *PREDICTION_COLUMNS})
 
 
 def classify_units(units: pd.DataFrame, model: Any) -> pd.DataFrame:
@@ -37,20 +40,25 @@ def classify_units(units: pd.DataFrame, model: Any) -> pd.DataFrame:
     )
 
 
-def read_table_units(path: str | Path, text_column: str) -> pd.DataFrame:
-    """A CSV/TSV/XLSX table of answers as units: one unit per row (blank ones too, so output
-    rows match input rows), the text from `text_column`, the other columns kept."""
-    from tema.readers import choose_text_column, read_rows  # only tables need it: ≈ 5 ms
+def read_table_units(
+    path: str | Path, text_columns: Sequence[str], sheet: str | None = None
+) -> pd.DataFrame:
+    """A CSV/TSV/XLSX table of answers as units, read as ingest reads it
+    (``tema.readers.read_answers``): one unit per non-blank answer, the text from the
+    first of `text_columns` the table has, `row` its row in the file (the header is row
+    1), the other columns kept."""
+    from tema.readers import read_answers  # only tables need it: ≈ 5 ms
 
     path = Path(path)
-    header, rows = read_rows(path)
-    column = choose_text_column(path, header, [text_column])
-    width = len(header)
-    table = pd.DataFrame(
-        [(cells + [""] * width)[:width] for _, cells in rows], columns=header, dtype=str
+    header, column, answers = read_answers(path, text_columns, sheet)
+    others = [name for name in header if name and name != column and name not in RESERVED]
+    units = pd.DataFrame(
+        [
+            [path.name, number, answer.row, answer.text]
+            + [answer.metadata.get(name, "") for name in others]
+            for number, answer in enumerate(answers)
+        ],
+        columns=["doc", "unit", "row", "text", *others],
+        dtype=object,
     )
-    units = table.rename(columns={column: "text"})
-    units = units.drop(columns=[c for c in ("doc", "unit") if c in units.columns])
-    units.insert(0, "unit", range(len(units)))
-    units.insert(0, "doc", path.name)
-    return units
+    return units.astype({"unit": "int64", "row": "int64"})

@@ -73,37 +73,62 @@ def _run(function, *args, **kwargs):
 @app.command()
 def ingest(
     ctx: typer.Context,
-    raw_dir: Annotated[Path | None, typer.Argument(help="Folder of raw documents.")] = None,
+    raw_dir: Annotated[
+        Path | None, typer.Argument(help="Folder of raw documents (default ingest.raw_dir).")
+    ] = None,
     manifest: Annotated[
-        Path | None, typer.Option(help="CSV with file, meeting, region, date.")
+        Path | None,
+        typer.Option(
+            help="CSV/XLSX with file, meeting, region, date "
+            "(default: the folder's manifest.csv or manifest.xlsx)."
+        ),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Documents file to write (JSON lines).")
+        Path | None,
+        typer.Option(
+            "-o", "--output",
+            help="Documents file to write (JSON lines); skipped.csv goes beside it.",
+        ),
+    ] = None,
+    skipped: Annotated[
+        Path | None,
+        typer.Option(help="List of skipped files to write (default: skipped.csv beside -o)."),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """Read raw documents (.txt .md .pdf .docx .csv .xlsx) with where they came from."""
+    """Read raw documents (.txt .md .pdf .docx .csv .xlsx) with where they came from.
+
+    Without -o it writes the pipeline's files (ingest.documents, ingest.skipped); with
+    -o, skipped.csv goes beside the -o file, never into the pipeline's.
+    """
     from tema import ingest as stage
     from tema.files import write_csv
 
-    settings = ctx.obj["params"].get("ingest") or {}
+    if output is None:
+        output = Path(_setting(ctx, "ingest", "documents"))
+        skipped = skipped or Path(_setting(ctx, "ingest", "skipped"))
+    skipped_path = skipped or output.with_name("skipped.csv")
     raw_dir = raw_dir or Path(_setting(ctx, "ingest", "raw_dir"))
-    manifest = manifest or Path(_setting(ctx, "ingest", "manifest"))
-    output = output or Path(_setting(ctx, "ingest", "documents"))
-    text_columns = settings.get("text_columns") or list(stage.readers.DEFAULT_TEXT_COLUMNS)
-    skipped: list = []
+    left_out: list = []
     documents = stage.ingest(
-        raw_dir, manifest, text_columns=text_columns, skipped=skipped, quiet=quiet
+        raw_dir, manifest, text_columns=_text_columns(ctx), skipped=left_out, quiet=quiet
     )
     count = _run(stage.write_documents, documents, output)
-    skipped_path = Path(settings.get("skipped") or output.with_name("skipped.csv"))
-    write_csv(pd.DataFrame(skipped, columns=["file", "reason"]), skipped_path)
+    write_csv(pd.DataFrame(left_out, columns=["file", "reason"]), skipped_path)
     typer.echo(f"{count} documents → {output}")
-    if skipped:
+    if left_out:
         typer.echo(
-            f"{len(skipped)} file(s) skipped (listed in {skipped_path}): "
-            + ", ".join(Path(item.file).name for item in skipped)
+            f"{len(left_out)} file(s) skipped (listed in {skipped_path}): "
+            + ", ".join(Path(item.file).name for item in left_out)
         )
+
+
+def _text_columns(ctx: typer.Context) -> list[str]:
+    """The survey-table text columns to look for (params ingest.text_columns)."""
+    from tema.readers import DEFAULT_TEXT_COLUMNS
+
+    settings = ctx.obj["params"].get("ingest") or {}
+    return list(settings.get("text_columns") or DEFAULT_TEXT_COLUMNS)
 
 
 @app.command()
@@ -118,7 +143,11 @@ def segment(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="Units CSV to write; without it, units are printed."),
+        typer.Option(
+            "-o", "--output",
+            help="Units CSV to write; without it, FILEs' units are printed, --documents' "
+            "units go to units.csv beside them, the pipeline's to segment.units.",
+        ),
     ] = None,
     spacy_model: Annotated[str | None, typer.Option(help="spaCy pipeline name or path.")] = None,
     jobs: Annotated[
@@ -132,7 +161,7 @@ def segment(
 
     nlp = _run(_load_pipeline, spacy_model or _setting(ctx, "segment", "spacy_model"))
     if files:
-        source = reading.documents_from_files(files)
+        source = reading.documents_from_files(files, _text_columns(ctx))
     else:
         source = reading.read_documents(documents or Path(_setting(ctx, "ingest", "documents")))
     if output is None and files:
@@ -140,7 +169,12 @@ def segment(
         units = _run(stage.units_to_frame, pairs)
         _print_table(units[["doc", "unit", "start", "end", "kind", "text"]])
         return
-    output = output or Path(_setting(ctx, "segment", "units"))
+    if output is None:
+        # Another batch's documents give units beside them, not the pipeline's units.
+        output = (
+            documents.with_name("units.csv") if documents
+            else Path(_setting(ctx, "segment", "units"))
+        )
     jobs = jobs if jobs is not None else _setting(ctx, "segment", None).get("jobs", 1)
     # Streamed in chunks of documents (over `jobs` processes) straight into the CSV.
     documents_read = 0
@@ -254,12 +288,16 @@ def classify(
     files: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Text files, or CSV/TSV tables with --text-column; default: the segmented units."
+            help="Text files or CSV/TSV/XLSX tables (one answer per row); default: the "
+            "segmented units."
         ),
     ] = None,
     text_column: Annotated[
         str | None,
-        typer.Option(help="For CSV/TSV input: the column holding the text, one unit per row."),
+        typer.Option(
+            help="For CSV/TSV/XLSX input: the column holding the text, one unit per row "
+            "(default: the first of params ingest.text_columns the table has)."
+        ),
     ] = None,
     output: Annotated[
         Path | None,
@@ -279,6 +317,14 @@ def classify(
     from tema import parallel
     from tema.predictor import load_predictor
 
+    if model is not None and not files and output is None:
+        _fail(
+            TemaError(
+                f"--model {model} without -o would overwrite the pipeline's "
+                f"{_setting(ctx, 'classify', 'classified')} with another model's themes; "
+                "name the output with -o FILE"
+            )
+        )
     # The model is checked (hashes, versions) and loaded before any input is read: its
     # predictor file, without scikit-learn, or else the model itself (load_predictor).
     predictor = _run(load_predictor, model or Path(_setting(ctx, "train", "model")))
@@ -301,19 +347,19 @@ def classify(
 def _units_from_files(
     ctx: typer.Context, files: list[Path], text_column: str | None
 ) -> pd.DataFrame:
-    """Units of the files in the order given: tables one unit per row, text segmented."""
+    """Units of the files in the order given: tables one unit per non-blank answer (read
+    as ingest reads them), text segmented."""
     from tema import classify as stage
     from tema import ingest as reading
     from tema import segment as segmenting
     from tema.readers import TABLE_SUFFIXES
 
+    columns = [text_column] if text_column else _text_columns(ctx)
     nlp = None
     frames = []
     for path in files:
         if path.suffix.lower() in TABLE_SUFFIXES:
-            if not text_column:
-                raise TemaError(f"{path}: a table needs --text-column NAME (its text column)")
-            frames.append(stage.read_table_units(path, text_column))
+            frames.append(stage.read_table_units(path, columns))
             continue
         nlp = nlp or _load_pipeline(_setting(ctx, "segment", "spacy_model"))
         pairs = segmenting.segment_ingested(

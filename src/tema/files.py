@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
+import re
 import tempfile
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -56,3 +59,36 @@ def sha256_of(path: str | Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+# The date every member of a zip written by tema carries (the earliest a zip can hold):
+# an output must be the same bytes for the same input, or a fresh clone's `make run` would
+# change dvc.lock (which records every output's hash).
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_OFFICE_DATES = re.compile(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>")
+
+
+def reproducible_zip(data: bytes) -> bytes:
+    """The zip `data` (an .xlsx, an .npz) without its time stamps: members dated
+    `ZIP_DATE`, and an Office file's created/modified properties left out."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "docProps/core.xml":
+                content = _OFFICE_DATES.sub(b"", content)
+            member = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
+            member.compress_type = info.compress_type
+            member.external_attr = info.external_attr
+            target.writestr(member, content)
+    return out.getvalue()
+
+
+def write_npz(arrays: Mapping[str, Any], path: str | Path) -> None:
+    """Arrays as an uncompressed .npz, atomically and without time stamps."""
+    import numpy as np
+
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    with atomic_write(path, mode="wb") as handle:
+        handle.write(reproducible_zip(buffer.getvalue()))

@@ -6,7 +6,6 @@ the pipeline are into the text as decoded here.
 
 from __future__ import annotations
 
-import csv
 import json
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
@@ -21,6 +20,8 @@ from tema.files import atomic_write
 from tema.readers import UnreadableFile
 
 MANIFEST_COLUMNS = ("file", "meeting", "region", "date")
+# A folder's own manifest: never a document of the batch.
+MANIFEST_NAMES = ("manifest.csv", "manifest.xlsx")
 # Optional manifest columns that steer how a file is read rather than describe it.
 TEXT_COLUMN = "text_column"
 SHEET = "sheet"
@@ -55,35 +56,52 @@ class Skipped:
     reason: str
 
 
+def find_manifest(raw_dir: str | Path) -> Path | None:
+    """The manifest of a folder of documents: its manifest.csv or manifest.xlsx (or none)."""
+    raw_dir = Path(raw_dir)
+    found = [raw_dir / name for name in MANIFEST_NAMES if (raw_dir / name).is_file()]
+    if len(found) > 1:
+        raise InputError(
+            raw_dir, f"has both {found[0].name} and {found[1].name}; keep one manifest"
+        )
+    return found[0] if found else None
+
+
 def read_manifest(path: str | Path) -> dict[str, dict[str, str]]:
-    """Manifest rows by file name; checks columns, duplicates and dates."""
+    """Manifest rows by file name; checks columns, duplicates and dates.
+
+    A CSV (comma, semicolon or tab; UTF-8 or Windows-1252, as Excel saves it) or an
+    .xlsx (its first sheet), read by the same reader as survey tables.
+    """
     path = Path(path)
+    if not path.is_file():
+        raise InputError(path, "manifest not found")
+    if path.suffix.lower() not in readers.TABLE_SUFFIXES:
+        raise InputError(path, "a manifest is a .csv or .xlsx table")
+    header, table = readers.read_rows(path)
+    names = [name.strip() for name in header]
+    missing = [c for c in MANIFEST_COLUMNS if c not in names]
+    if missing:
+        raise InputError(
+            path,
+            f"missing column(s) {', '.join(missing)}; expected {', '.join(MANIFEST_COLUMNS)} "
+            f"(the header has {', '.join(repr(name) for name in names) or 'no columns'})",
+            line=1,
+        )
     rows: dict[str, dict[str, str]] = {}
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in MANIFEST_COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                raise InputError(
-                    path,
-                    f"missing column(s) {', '.join(missing)}; "
-                    f"expected {', '.join(MANIFEST_COLUMNS)}",
-                    line=1,
-                )
-            for row in reader:
-                record = _check_manifest_row(path, reader.line_num, row, rows)
-                rows[record["file"]] = record
-    except OSError as exc:
-        raise InputError(path, f"cannot be read: {exc.strerror}") from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(path, "is not UTF-8 text (save it as UTF-8 CSV)") from exc
+    for line, cells in table:
+        if not any(cell.strip() for cell in cells):
+            continue  # a blank row (Excel leaves them)
+        if any(cell.strip() for cell in cells[len(names):]):
+            raise InputError(path, "more fields than columns in the header", line)
+        row = dict(zip(names, cells + [""] * (len(names) - len(cells)), strict=False))
+        record = _check_manifest_row(path, line, row, rows)
+        rows[record["file"]] = record
     return rows
 
 
 def _check_manifest_row(path: Path, line: int, row: dict, seen: dict) -> dict[str, str]:
-    if None in row:
-        raise InputError(path, "more fields than columns in the header", line)
-    record = {key: (value or "").strip() for key, value in row.items()}
+    record = {key: (value or "").strip() for key, value in row.items() if key}
     if not record["file"]:
         raise InputError(path, "empty file name", line)
     if record["file"] in seen:
@@ -97,7 +115,7 @@ def _check_manifest_row(path: Path, line: int, row: dict, seen: dict) -> dict[st
 
 
 def discover(raw_dir: str | Path, manifest_path: str | Path | None) -> list[Path]:
-    """Documents in `raw_dir` (not the manifest itself), in a stable order."""
+    """Documents in `raw_dir` (not a manifest), in a stable order."""
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         raise InputError(raw_dir, "folder not found")
@@ -105,7 +123,10 @@ def discover(raw_dir: str | Path, manifest_path: str | Path | None) -> list[Path
     return sorted(
         path
         for path in raw_dir.iterdir()
-        if path.is_file() and not path.name.startswith(".") and path.resolve() != manifest_name
+        if path.is_file()
+        and not path.name.startswith(".")
+        and path.name.lower() not in MANIFEST_NAMES
+        and path.resolve() != manifest_name
     )
 
 
@@ -119,6 +140,8 @@ def ingest(
 ) -> Iterator[Document]:
     """Read every document in `raw_dir` with its provenance from the manifest.
 
+    The manifest is `manifest_path` if given, else the folder's own manifest.csv or
+    manifest.xlsx (`find_manifest`); without one, each file's meeting is its name.
     Files that give no text (encrypted or scanned PDFs, unknown types, empty files) are
     left out with a warning naming them and appended to `skipped`; the batch goes on.
     Survey tables take their text column from the manifest's `text_column`, else the
@@ -127,9 +150,9 @@ def ingest(
     from tema.progress import progress
 
     raw_dir = Path(raw_dir)
-    manifest = (
-        read_manifest(manifest_path) if manifest_path and Path(manifest_path).exists() else {}
-    )
+    if manifest_path is None and raw_dir.is_dir():
+        manifest_path = find_manifest(raw_dir)
+    manifest = read_manifest(manifest_path) if manifest_path is not None else {}
     paths = discover(raw_dir, manifest_path)
     listed_missing = sorted(set(manifest) - {path.name for path in paths})
     if listed_missing:

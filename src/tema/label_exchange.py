@@ -126,7 +126,7 @@ def read_incoming(path: str | Path, themes: list[Theme]) -> tuple[list[IncomingL
 
     Blank rows are ignored; a row with a text but no label is counted as unlabelled
     (not yet done). An unknown theme, a label without a text, a second label equal
-    to the label or a malformed file stops with the file and the line.
+    to the label, an id given twice or a malformed file stops with the file and the line.
     """
     path = Path(path)
     if not path.is_file():
@@ -154,6 +154,7 @@ def read_incoming(path: str | Path, themes: list[Theme]) -> tuple[list[IncomingL
     allowed = ", ".join(theme.id for theme in themes)
     rows: list[IncomingLabel] = []
     unlabelled = 0
+    first_where: dict[str, str] = {}  # id → where it was first seen
     for record in raw:
         text = _clean(record.get("text"))
         given = [_clean(label) for label in record.get("labels", [])]
@@ -165,6 +166,13 @@ def read_incoming(path: str | Path, themes: list[Theme]) -> tuple[list[IncomingL
 
         if not text and not labels:
             continue
+        source_id = _clean(record.get("id"))
+        if source_id in first_where:
+            # Two rows claiming one unit: a copy-paste slip or two files merged; which
+            # label stands is for the annotator to say, as training says for data/labeled.
+            fail(f"duplicate id {source_id!r} (also at {first_where[source_id]})")
+        if source_id:
+            first_where[source_id] = where
         if not labels:
             unlabelled += 1
             continue
@@ -187,7 +195,7 @@ def read_incoming(path: str | Path, themes: list[Theme]) -> tuple[list[IncomingL
                 text=text,
                 label=resolved[0],
                 second_label=resolved[1] if len(resolved) == 2 else "",
-                source_id=_clean(record.get("id")),
+                source_id=source_id,
                 where=where,
                 line=line,
             )

@@ -316,6 +316,7 @@ def save_model(model: ThemeModel, path: str | Path) -> None:
     and `tema classify` uses the pickled model.
     """
     path = Path(path)
+    _forget_process_ids(model.classifier)
     with atomic_write(path, mode="wb") as handle:
         joblib.dump(model.classifier, handle, compress=3)
     predictor_path = predictor_path_for(path)
@@ -338,6 +339,27 @@ def save_model(model: ThemeModel, path: str | Path) -> None:
     write_json(card, card_path_for(path))
     with atomic_write(path.with_name(path.stem + ".card.md")) as handle:
         handle.write(render_card_markdown(card))
+
+
+def _forget_process_ids(root: Any) -> None:
+    """Drop what scikit-learn's vectorizers keep of this process: `_stop_words_id`, the
+    memory address of their stop-word list (only a cache key for a consistency check).
+    Pickled, it made the same model a different file in every run, and dvc.lock, which
+    records the model's hash, changed with it."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        item = stack.pop()
+        if id(item) in seen or isinstance(item, str | bytes | int | float | np.ndarray):
+            continue
+        seen.add(id(item))
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+        elif hasattr(item, "__dict__") and not isinstance(item, type):
+            vars(item).pop("_stop_words_id", None)
+            stack.extend(vars(item).values())
 
 
 def load_model(path: str | Path = "models/theme_classifier.joblib") -> ThemeModel:

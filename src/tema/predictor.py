@@ -517,11 +517,11 @@ def _check_shapes(arrays: Mapping[str, np.ndarray], n_tokens: int, n_char_ngrams
 
 
 def save_arrays(arrays: Mapping[str, np.ndarray], path: Path) -> None:
-    """Write the arrays as an uncompressed .npz (atomically: the old file stays until done)."""
-    from tema.files import atomic_write
+    """Write the arrays as an uncompressed .npz (atomically: the old file stays until done;
+    without time stamps: the same model gives the same bytes)."""
+    from tema.files import write_npz
 
-    with atomic_write(path, mode="wb") as handle:
-        np.savez(handle, **arrays)
+    write_npz(arrays, path)
 
 
 def read_arrays(data: bytes, path: Path) -> dict[str, np.ndarray]:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -337,6 +338,9 @@ def verdict_record(verdict: Verdict, candidate_model: Path | None, settings: dic
     """promotion.json: the decision, and the numbers `dvc metrics diff` can compare."""
     settings = {**DEFAULT_SETTINGS, **(settings or {})}
     record: dict[str, Any] = {
+        # When: here and not in the model card, which is an output of `train` and must be
+        # the same bytes for the same labels (dvc.lock records its hash).
+        "decided_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "status": verdict.status,
         "promoted": int(verdict.promote),
         "reasons": verdict.reasons,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -52,9 +53,12 @@ class Source:
     answers: list[dict[str, Any]] = field(default_factory=list)
 
 
-def decode_text(raw: bytes, path: str | Path) -> str:
-    """Decode bytes as UTF-8, else cp1252 (old Windows exports); repair double-encoded text.
+def decode_text(raw: bytes, path: str | Path, warn: bool = True) -> str:
+    """Decode bytes as UTF-8 (with or without BOM), else cp1252 (Windows exports); repair
+    double-encoded text.
 
+    `warn`: say so when a file is read as cp1252. Tables do not: Excel in a Norwegian
+    locale saves "CSV" in cp1252, so there it is the normal case, not a sign of trouble.
     Bytes with NUL in them are not text in any encoding tema reads (an image or a program
     renamed to .txt): they are refused rather than turned into pages of garbage units.
     """
@@ -66,7 +70,8 @@ def decode_text(raw: bytes, path: str | Path) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")
-        warnings.warn(f"{path}: not UTF-8; read as Windows-1252 (Latin-1)", stacklevel=2)
+        if warn:
+            warnings.warn(f"{path}: not UTF-8; read as Windows-1252 (Latin-1)", stacklevel=2)
     if any(marker in text for marker in _MOJIBAKE_MARKERS):
         import ftfy  # wordfreq's dependency; repairs UTF-8 that was decoded as Latin-1
 
@@ -206,30 +211,61 @@ def _is_list_item(paragraph) -> bool:
 
 
 # --- survey tables --------------------------------------------------------------------------
-def read_table(path: Path, text_columns: Sequence[str], sheet: str | None = None) -> Source:
-    """Survey answers: one answer per row from the first text column found, rest kept."""
+@dataclass(frozen=True)
+class Answer:
+    """One non-blank answer of a survey table: its row as a spreadsheet shows it (the
+    header is row 1), its text, and the row's other non-empty columns."""
+
+    row: int
+    text: str
+    metadata: dict[str, str]
+
+
+def read_answers(
+    path: Path, text_columns: Sequence[str], sheet: str | None = None
+) -> tuple[list[str], str, list[Answer]]:
+    """A survey table's header, its text column and its answers; blank answers are left out.
+
+    The one way tema reads answers: ingest (`read_table`) and `tema classify` of a table
+    both use it, so a table gives the same answers to both. The text column is the
+    first of `text_columns` the table has (ignoring case and spaces).
+    """
     header, rows = read_rows(path, sheet)
     column = choose_text_column(path, header, text_columns)
     index = header.index(column)
-    parts, answers, offset = [], [], 0
+    answers = []
     for row_number, row in rows:
         text = row[index].strip() if index < len(row) else ""
         if not text:
             continue
-        if parts:
-            offset += len(ANSWER_SEPARATOR)
         metadata = {
             name: value
             for position, (name, value) in enumerate(zip(header, row, strict=False))
             if position != index and name and value != ""
         }
-        answers.append(
-            {"start": offset, "end": offset + len(text), "row": row_number, "metadata": metadata}
-        )
-        parts.append(text)
-        offset += len(text)
+        answers.append(Answer(row_number, text, metadata))
     if not answers:
         raise InputError(path, f"column {column!r} has no answers")
+    return header, column, answers
+
+
+def read_table(path: Path, text_columns: Sequence[str], sheet: str | None = None) -> Source:
+    """Survey answers: one answer per row from the first text column found, rest kept."""
+    _header, _column, found = read_answers(path, text_columns, sheet)
+    parts, answers, offset = [], [], 0
+    for answer in found:
+        if parts:
+            offset += len(ANSWER_SEPARATOR)
+        answers.append(
+            {
+                "start": offset,
+                "end": offset + len(answer.text),
+                "row": answer.row,
+                "metadata": answer.metadata,
+            }
+        )
+        parts.append(answer.text)
+        offset += len(answer.text)
     return Source(ANSWER_SEPARATOR.join(parts), answers=answers)
 
 
@@ -243,8 +279,8 @@ def choose_text_column(path: Path, header: Sequence[str], candidates: Sequence[s
         path,
         f"no text column: looked for {', '.join(repr(c) for c in candidates)}; "
         f"the columns are {', '.join(repr(h) for h in header) or '(none)'}. "
-        "Name the column in the manifest's text_column column or in params.yaml "
-        "ingest.text_columns",
+        "Name the column in the manifest's text_column column, with --text-column "
+        "(tema classify) or in params.yaml ingest.text_columns",
         line=1,
     )
 
@@ -257,16 +293,14 @@ def read_rows(path: Path, sheet: str | None = None) -> tuple[list[str], Rows]:
     return _xlsx_rows(path, sheet) if path.suffix.lower() == ".xlsx" else _csv_rows(path)
 
 
+# Field delimiters a table may use: Excel in a Norwegian locale saves "CSV" with ";".
+DELIMITERS = (";", "\t", ",")
+
+
 def _csv_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    text = decode_text(_read_bytes(path), path)
-    if path.suffix.lower() == ".tsv":
-        dialect: Any = csv.excel_tab
-    else:
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    text = decode_text(_read_bytes(path), path, warn=False)
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else detect_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [name.strip() for name in next(reader)]
     except StopIteration:
@@ -280,6 +314,17 @@ def _csv_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     except csv.Error as exc:
         raise InputError(path, f"is not a readable table: {exc}", line=reader.line_num) from exc
     return header, rows
+
+
+def detect_delimiter(text: str) -> str:
+    """The delimiter of a delimited table, from its header line: the one of `DELIMITERS`
+    it has most of outside quotes. The header decides because answers are free text, full
+    of commas, while column names are not. A header with none of them is one column: then
+    nothing splits a row (an answer's commas stay in the answer)."""
+    unquoted = re.sub(r'"[^"]*"', "", text.split("\n", 1)[0])
+    counts = {delimiter: unquoted.count(delimiter) for delimiter in DELIMITERS}
+    best = max(DELIMITERS, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] else "\x1f"
 
 
 def _xlsx_rows(path: Path, sheet: str | None) -> tuple[list[str], list[tuple[int, list[str]]]]:

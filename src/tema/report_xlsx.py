@@ -6,6 +6,7 @@ number of rows (up to Excel's limit) without holding them all in memory.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -70,7 +71,7 @@ def write_xlsx(
     """Write report.xlsx (atomically)."""
     from openpyxl import Workbook
 
-    from tema.files import atomic_write
+    from tema.files import atomic_write, reproducible_zip
 
     words = TEXTS[language]
     names = {theme.id: getattr(theme, language) for theme in themes}
@@ -185,5 +186,7 @@ def write_xlsx(
             )
     for item in summary.skipped:
         sheet.append([words["skipped"], f"{item['file']}: {item['reason']}"])
-    with atomic_write(path, "wb") as handle:
-        workbook.save(handle)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with atomic_write(path, "wb") as handle:  # the same report gives the same bytes
+        handle.write(reproducible_zip(buffer.getvalue()))

@@ -7,7 +7,6 @@ written in the same round as the units it was trained on.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -236,7 +235,6 @@ def train(
     card = {
         "name": "tema theme classifier",
         "description": describe(settings),
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "themes": themes,
         "n_training_units": len(labeled),
         "label_counts": labeled["label"]
