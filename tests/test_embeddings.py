@@ -51,3 +51,21 @@ def test_a_broken_cache_is_ignored(tmp_path: Path):
     cache = EmbeddingCache(tmp_path, "0.0")
     cache.path.write_bytes(b"not a numpy file")
     assert cache.read() == {}
+
+
+def test_rows_are_dealt_so_every_thread_gets_texts_of_the_same_lengths():
+    from tema.embeddings import dealt
+
+    rows = np.arange(8)  # sorted by length: 0 shortest, 7 longest
+    assert dealt(rows, 2).tolist() == [0, 2, 4, 6, 1, 3, 5, 7]
+    assert dealt(rows, 1).tolist() == list(range(8))
+    assert sorted(dealt(np.arange(7), 3).tolist()) == list(range(7))
+
+
+def test_embedding_order_does_not_change_the_vectors():
+    from tema.embeddings import embed_texts
+
+    texts = ["Flere kommunale boliger", "Norskkurs på kveldstid for dem som er i jobb", "Bolig"]
+    together = embed_texts(texts)
+    alone = np.vstack([embed_texts([text]) for text in texts])
+    np.testing.assert_allclose(together, alone, atol=1e-5)

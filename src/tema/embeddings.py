@@ -28,7 +28,8 @@ _DIMENSIONS = 384
 # "query" is the default; models saved before it was chosen used "passage".
 PREFIXES = ("query", "passage")
 # Texts handed to the engine at once. It runs one text per core, so a batch's slowest
-# text holds up the others: texts are embedded in order of length (`embed_texts`).
+# text holds up the others: texts are embedded in order of length, dealt evenly over the
+# cores (`dealt`).
 BATCH_TEXTS = 256
 
 
@@ -160,6 +161,22 @@ def embed_texts(
     order = np.argsort([len(text) for text in cleaned], kind="stable")
     vectors = np.empty((len(cleaned), _DIMENSIONS), dtype=np.float32)
     for start in range(0, len(order), batch_size):
-        rows = order[start : start + batch_size]
+        rows = dealt(order[start : start + batch_size], _engine_threads())
         vectors[rows] = encode([cleaned[row] for row in rows])
     return vectors
+
+
+def dealt(rows: np.ndarray, hands: int) -> np.ndarray:
+    """`rows` (sorted by length) dealt round-robin into `hands` runs, one after another.
+
+    The engine splits a batch into one contiguous run per thread; dealt like cards, each
+    run gets texts of the same lengths, so no thread waits for another's long texts
+    (measured on real sentences, 2 cores: 25 units/s, against 17 sorted and 13 unsorted).
+    """
+    return np.concatenate([rows[hand::hands] for hand in range(max(1, hands))])
+
+
+def _engine_threads() -> int:
+    """The threads the engine (OpenMP) runs: OMP_NUM_THREADS, else the cores."""
+    configured = os.environ.get("OMP_NUM_THREADS", "").split(",")[0].strip()
+    return int(configured) if configured.isdigit() and int(configured) > 0 else os.cpu_count() or 1
