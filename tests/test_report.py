@@ -10,9 +10,9 @@ import pytest
 from tema.ingest import Document
 from tema.params import Theme
 from tema.report import (
+    MIN_IMPORTED_UNITS,
     adjust_shares,
     build_report,
-    MIN_IMPORTED_UNITS,
     confusion_for_correction,
     confusion_from_cv,
     counted_units,
@@ -102,7 +102,21 @@ def test_html_report_is_self_contained_and_in_the_chosen_language(
     assert "<script" not in page
     assert "Startlån" in page  # an example quote
     assert page.count("<svg") >= 3  # overall, per region, per meeting
-    assert "0.80" in page  # the cross-validated macro-F1 from the model card
+    # The cross-validated macro-F1 from the model card, with the language's decimal mark.
+    assert ("0,80" if language == "nb" else "0.80") in page
+
+
+def test_html_numbers_are_norwegian_in_the_norwegian_report():
+    units = counted_units(classified_units(), ["sentence", "bullet"])
+    confusion = pd.DataFrame(np.eye(3), index=THEME_IDS, columns=THEME_IDS)
+    card = {**CARD, "n_training_units": 3700}
+    nb = render_html(summarise(units, THEME_IDS, confusion), THEMES, card, "nb")
+    text = re.sub(r"<[^>]+>", " ", nb)
+    assert "3\u00a0700" in text and "3700" not in text  # thousands: a (no-break) space
+    assert "0,80" in text and "0.80" not in text  # decimal comma
+    assert "50\u00a0%" in text and re.search(r"\d%", text) is None  # "50 %", never "50%"
+    en = render_html(summarise(units, THEME_IDS, confusion), THEMES, card, "en")
+    assert "3,700" in en and "50%" in en and "0.80" in en
 
 
 def test_adjusted_shares_undo_a_known_confusion():
@@ -235,6 +249,7 @@ def test_excel_report_has_one_sheet_per_view(tmp_path: Path):
     assert summary_sheet[0][:3] == ("Tema", "Antall", "Andel")
     assert summary_sheet[2][:2] == ("Bolig", 3)
     assert workbook["Sammendrag"]["C2"].number_format == "0.0%"
+    assert isinstance(workbook["Sammendrag"]["C2"].value, float)  # a number, not "50 %"
     review = list(workbook["Usikre"].iter_rows(values_only=True))
     assert review[1][:2] == ("Annet", "Takk") and review[1][3] == "Bolig"
 
@@ -245,3 +260,12 @@ def test_terminal_table_shows_raw_and_adjusted_shares():
     table = format_count_table(theme_counts(units, THEME_IDS, confusion), THEMES, "en")
     assert table.splitlines()[0].split()[-2:] == ["Adjusted", "share"]
     assert "Housing" in table and "50%" in table
+
+
+def test_terminal_table_has_norwegian_numbers_in_norwegian():
+    units = counted_units(classified_units(), ["sentence", "bullet"])
+    counts = theme_counts(units, THEME_IDS)
+    counts.loc[counts["level"] == "all", "count"] *= 1000  # four-digit counts
+    table = format_count_table(counts, THEMES, "nb")
+    bolig = next(line for line in table.splitlines() if line.startswith("Bolig"))
+    assert "2 000" in bolig and "50 %" in bolig and re.search(r"\d–\d+ %", bolig)

@@ -100,7 +100,7 @@ def test_report_compare_two_batches(project: Path):
     assert runner.invoke(app, ["report", "-q", "--out-dir", "r2018"]).exit_code == 0
     result = runner.invoke(app, ["report", "--compare", "r2017", "r2018"])
     assert result.exit_code == 0, result.output
-    assert "r2017" in result.output and "+25.0p" in result.output
+    assert "r2017" in result.output and "+25,0 p.p." in result.output  # Norwegian numbers
     table = pd.read_csv(project / "reports_compare" / "compare.csv")
     housing = table[(table["level"] == "all") & (table["theme"] == "housing")].iloc[0]
     assert housing["change"] == 0.25

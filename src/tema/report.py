@@ -508,9 +508,11 @@ def uncertain_units(units_csv: str | Path, chunk_rows: int = CHUNK_ROWS) -> Iter
 
 def format_count_table(counts: pd.DataFrame, themes: list[Theme], language: str = "nb") -> str:
     """The overall counts as a plain-text table for the terminal."""
+    from tema.numbers import Style
     from tema.report_words import TEXTS
 
     words = TEXTS[language]
+    style = Style(language)
     name = {theme.id: getattr(theme, language) for theme in themes}
     overall = counts[counts["level"] == "all"]
     width = max(len(n) for n in name.values()) + 2
@@ -519,10 +521,9 @@ def format_count_table(counts: pd.DataFrame, themes: list[Theme], language: str 
         f"{words['interval']:<16}{words['adjusted']}"
     ]
     for row in overall.itertuples():
-        adjusted = "" if pd.isna(row.adjusted_share) else f"{row.adjusted_share:.0%}"
-        interval = f"{row.ci_low:.0%}–{row.ci_high:.0%}"
         lines.append(
-            f"{name.get(row.theme, row.theme):<{width}}{row.count:>8}{row.share:>8.0%}  "
-            f"{interval:<16}{adjusted}"
+            f"{name.get(row.theme, row.theme):<{width}}{style.num(row.count):>8}"
+            f"{style.pct(row.share):>8}  {style.pct_range(row.ci_low, row.ci_high):<16}"
+            f"{style.pct(row.adjusted_share)}"
         )
     return "\n".join(lines)

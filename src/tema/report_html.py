@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from tema.numbers import NBSP, Style
 from tema.params import Theme
 from tema.report import ALL_KEY, MIN_IMPORTED_UNITS, UNKNOWN_KEY, Summary
 from tema.report_words import TEXTS
@@ -49,10 +50,6 @@ def theme_colours(themes: Sequence[Theme]) -> dict[str, str]:
     return colours
 
 
-def _pct(value: float, digits: int = 0) -> str:
-    return "" if value is None or pd.isna(value) else f"{value * 100:.{digits}f} %"
-
-
 def _label(key: str, words: dict[str, str]) -> str:
     return {ALL_KEY: words["all"], UNKNOWN_KEY: words["unknown"]}.get(str(key), str(key))
 
@@ -67,7 +64,11 @@ def legend(themes: Sequence[Theme], names: dict[str, str], colours: dict[str, st
 
 
 def overall_chart(
-    overall: pd.DataFrame, names: dict[str, str], colours: dict[str, str], words: dict[str, str]
+    overall: pd.DataFrame,
+    names: dict[str, str],
+    colours: dict[str, str],
+    words: dict[str, str],
+    style: Style,
 ) -> str:
     """One bar per theme with its 95% interval and a ◆ at the adjusted share."""
     esc = html.escape
@@ -85,7 +86,7 @@ def overall_chart(
         parts.append(
             f'<line x1="{x(value):.1f}" x2="{x(value):.1f}" y1="0" y2="{height - 20}" '
             f'stroke="#e3e3e3"/><text x="{x(value):.1f}" y="{height - 5}" font-size="11" '
-            f'text-anchor="middle" fill="#555">{tick * 10}%</text>'
+            f'text-anchor="middle" fill="#555">{style.pct(value)}</text>'
         )
     for i, row in enumerate(overall.itertuples()):
         y = i * row_h + pad
@@ -94,19 +95,19 @@ def overall_chart(
             f"{esc(names.get(row.theme, row.theme))}</text>"
             f'<rect x="{label_w}" y="{y + 2}" width="{x(row.share) - label_w:.1f}" height="16" '
             f'fill="{colours.get(row.theme, OTHER_COLOUR)}"><title>'
-            f"{esc(names.get(row.theme, row.theme))}: {_pct(row.share, 1)} "
-            f"({_pct(row.ci_low, 1)}–{_pct(row.ci_high, 1)})</title></rect>"
+            f"{esc(names.get(row.theme, row.theme))}: {style.pct(row.share, 1)} "
+            f"({style.pct_range(row.ci_low, row.ci_high, 1)})</title></rect>"
             f'<line x1="{x(row.ci_low):.1f}" x2="{x(row.ci_high):.1f}" y1="{y + 10}" '
             f'y2="{y + 10}" stroke="#111" stroke-width="2"/>'
             f'<text x="{x(row.ci_high) + 6:.1f}" y="{y + 14}" font-size="12" fill="#333">'
-            f"{_pct(row.share)}</text>"
+            f"{style.pct(row.share)}</text>"
         )
         if not pd.isna(row.adjusted_share):
             cx = x(row.adjusted_share)
             parts.append(
                 f'<path d="M{cx:.1f},{y + 3} l6,7 l-6,7 l-6,-7 z" fill="#fff" stroke="#111" '
                 f'stroke-width="1.5"><title>{esc(words["adjusted"])}: '
-                f"{_pct(row.adjusted_share, 1)}</title></path>"
+                f"{style.pct(row.adjusted_share, 1)}</title></path>"
             )
     parts.append("</svg>")
     return "".join(parts)
@@ -118,6 +119,7 @@ def stacked_chart(
     names: dict[str, str],
     colours: dict[str, str],
     words: dict[str, str],
+    style: Style,
     limit: int = CHART_ROWS,
 ) -> tuple[str, int, int]:
     """One 100 % bar per key (largest first): theme shares side by side. Returns svg, shown, all."""
@@ -137,7 +139,7 @@ def stacked_chart(
         short = label if len(label) <= 32 else label[:31] + "…"
         parts.append(
             f'<text x="{label_w - 8}" y="{y + 15}" font-size="12" text-anchor="end">'
-            f"<title>{esc(label)}</title>{esc(short)} (n={int(totals[key])})</text>"
+            f"<title>{esc(label)}</title>{esc(short)} (n={style.num(totals[key])})</text>"
         )
         left = float(label_w)
         for theme in themes:
@@ -152,7 +154,7 @@ def stacked_chart(
             parts.append(
                 f'<rect x="{left:.1f}" y="{y}" width="{width:.1f}" height="20" '
                 f'fill="{colours[theme.id]}"><title>{esc(label)} – {esc(names[theme.id])}: '
-                f"{_pct(share, 1)}</title></rect>"
+                f"{style.pct(share, 1)}</title></rect>"
             )
             if share >= 0.08:
                 parts.append(
@@ -169,6 +171,7 @@ def line_chart(
     themes: Sequence[Theme],
     names: dict[str, str],
     colours: dict[str, str],
+    style: Style,
 ) -> str:
     """Share per theme over periods: one line per theme."""
     esc = html.escape
@@ -188,7 +191,7 @@ def line_chart(
         parts.append(
             f'<line x1="{left}" x2="{left + width}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
             f'stroke="#e3e3e3"/><text x="{left - 6}" y="{y(value) + 4:.1f}" font-size="11" '
-            f'text-anchor="end" fill="#555">{tick * 10}%</text>'
+            f'text-anchor="end" fill="#555">{style.pct(value)}</text>'
         )
     for period in periods:
         parts.append(
@@ -207,7 +210,7 @@ def line_chart(
         for period, (px, py) in zip(periods, points, strict=True):
             parts.append(
                 f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="{colour}"><title>'
-                f"{esc(names[theme.id])} {esc(str(period))}: {_pct(rows.get(period, 0.0), 1)}"
+                f"{esc(names[theme.id])} {esc(str(period))}: {style.pct(rows.get(period, 0.0), 1)}"
                 "</title></circle>"
             )
     parts.append("</svg>")
@@ -220,6 +223,7 @@ def share_table(
     names: dict[str, str],
     words: dict[str, str],
     heading: str,
+    style: Style,
     limit: int | None = None,
 ) -> str:
     """Wide table: one row per key, n and each theme's share (with its interval as a tooltip)."""
@@ -239,11 +243,11 @@ def share_table(
         for theme in themes:
             row = indexed.loc[(key, theme.id)]
             cells.append(
-                f"<td class='n' title='{esc(words['interval'])}: {_pct(row['ci_low'])}–"
-                f"{_pct(row['ci_high'])}'>{_pct(row['share'])}</td>"
+                f"<td class='n' title='{esc(words['interval'])}: "
+                f"{style.pct_range(row['ci_low'], row['ci_high'])}'>{style.pct(row['share'])}</td>"
             )
         rows.append(
-            f"<tr><td>{esc(_label(key, words))}</td><td class='n'>{int(totals[key])}</td>"
+            f"<tr><td>{esc(_label(key, words))}</td><td class='n'>{style.num(totals[key])}</td>"
             + "".join(cells)
             + "</tr>"
         )
@@ -274,10 +278,11 @@ def render_html(
     words = TEXTS[language]
     names = {theme.id: getattr(theme, language) for theme in themes}
     colours = theme_colours(themes)
+    style = Style(language, NBSP)
     esc = html.escape
     counts = summary.counts
     overall = counts[counts["level"] == "all"]
-    unsure_pct = _pct(summary.n_uncertain / summary.n_units if summary.n_units else 0.0)
+    unsure_pct = style.pct(summary.n_uncertain / summary.n_units if summary.n_units else 0.0)
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{language}">',
@@ -291,15 +296,15 @@ def render_html(
         "<p>"
         + esc(
             words["units"].format(
-                n=summary.n_units,
-                docs=summary.n_documents,
-                unsure=summary.n_uncertain,
+                n=style.num(summary.n_units),
+                docs=style.num(summary.n_documents),
+                unsure=style.num(summary.n_uncertain),
                 pct=unsure_pct,
             )
         )
         + "</p>",
         "<figure>"
-        + overall_chart(overall, names, colours, words)
+        + overall_chart(overall, names, colours, words, style)
         + f"<figcaption>{esc(words['summary_chart'])}</figcaption></figure>",
         "<table><tr>"
         + "".join(
@@ -311,11 +316,12 @@ def render_html(
     for row in overall.itertuples():
         parts.append(
             f"<tr><td><i class='sw' style='background:{colours.get(row.theme, OTHER_COLOUR)}'>"
-            f"</i> {esc(names.get(row.theme, row.theme))}</td><td class='n'>{row.count}</td>"
-            f"<td class='n'>{_pct(row.share)}</td>"
-            f"<td class='n'>{_pct(row.ci_low)}–{_pct(row.ci_high)}</td>"
-            f"<td class='n'>{_pct(row.adjusted_share)}</td>"
-            f"<td class='n'>{row.uncertain}</td></tr>"
+            f"</i> {esc(names.get(row.theme, row.theme))}</td>"
+            f"<td class='n'>{style.num(row.count)}</td>"
+            f"<td class='n'>{style.pct(row.share)}</td>"
+            f"<td class='n'>{style.pct_range(row.ci_low, row.ci_high)}</td>"
+            f"<td class='n'>{style.pct(row.adjusted_share)}</td>"
+            f"<td class='n'>{style.num(row.uncertain)}</td></tr>"
         )
     parts.append("</table>")
     for level, heading, label in (
@@ -325,26 +331,26 @@ def render_html(
         at_level = counts[counts["level"] == level]
         if at_level.empty:
             continue
-        chart, shown, total = stacked_chart(at_level, themes, names, colours, words)
+        chart, shown, total = stacked_chart(at_level, themes, names, colours, words, style)
         parts += [
             f"<h2 id='{level}'>{esc(words[heading])}</h2>",
             legend(themes, names, colours),
             f"<figure>{chart}<figcaption>{esc(words['shares_caption'])}</figcaption></figure>",
         ]
         if shown < total:
-            parts.append(
-                f"<p class='note'>{esc(words['chart_limited'].format(shown=shown, total=total))}"
-                "</p>"
-            )
-        parts.append(share_table(at_level, themes, names, words, words[label], CHART_ROWS))
+            limited = words["chart_limited"].format(shown=shown, total=style.num(total))
+            parts.append(f"<p class='note'>{esc(limited)}</p>")
+        parts.append(share_table(at_level, themes, names, words, words[label], style, CHART_ROWS))
     if summary.period and not summary.over_time.empty:
         parts += [
             f"<h2 id='time'>{esc(words['over_time'])}</h2>",
             legend(themes, names, colours),
             "<figure>"
-            + line_chart(summary.over_time, themes, names, colours)
+            + line_chart(summary.over_time, themes, names, colours, style)
             + f"<figcaption>{esc(words['over_time_caption'])}</figcaption></figure>",
-            share_table(summary.over_time, themes, names, words, words[f"period_{summary.period}"]),
+            share_table(
+                summary.over_time, themes, names, words, words[f"period_{summary.period}"], style
+            ),
         ]
     parts += [
         f"<h2 id='examples'>{esc(words['examples'])}</h2>",
@@ -366,7 +372,8 @@ def render_html(
         parts.append(f"<p>{esc(words['review_none'])}</p>")
     else:
         intro = words["review_intro"].format(
-            n=summary.n_uncertain, shown=len(review), sheet=words["sheet_review"]
+            n=style.num(summary.n_uncertain), shown=style.num(len(review)),
+            sheet=words["sheet_review"],
         )
         parts.append(f"<p class='note'>{esc(intro)}</p>")
         parts.append(
@@ -382,22 +389,24 @@ def render_html(
             second = names.get(second, second) if isinstance(second, str) else ""
             parts.append(
                 f"<tr><td>{esc(str(r.text))}</td><td>{esc(names.get(r.theme, r.theme))}</td>"
-                f"<td>{esc(second)}</td><td class='n'>{float(r.confidence):.2f}</td>"
+                f"<td>{esc(second)}</td><td class='n'>{style.num(r.confidence, 2)}</td>"
                 f"<td>{esc(_where(r, words))}</td></tr>"
             )
         parts.append("</table>")
-    parts += method_section(summary, themes, card, words, names)
+    parts += method_section(summary, themes, card, words, names, style)
     parts.append(f"<p class='note'>{esc(words['generated'])}</p></body></html>")
     return "\n".join(parts)
 
 
-def adjusted_text(confusion: pd.DataFrame | None, words: dict[str, str]) -> str:
+def adjusted_text(
+    confusion: pd.DataFrame | None, words: dict[str, str], style: Style
+) -> str:
     """What the adjusted share is, and where its confusions come from."""
     if confusion is None:
         return words["adjusted_missing"]
     imported = confusion.attrs.get("basis") == "imported"
     return words["adjusted_text_imported" if imported else "adjusted_text"].format(
-        units=f"{int(confusion.attrs.get('units', 0)):,}".replace(",", "\u00a0"),
+        units=style.num(confusion.attrs.get("units", 0)),
         minimum=MIN_IMPORTED_UNITS,
     )
 
@@ -408,9 +417,10 @@ def method_section(
     card: dict[str, Any],
     words: dict[str, str],
     names: dict[str, str],
+    style: Style,
 ) -> list[str]:
     esc = html.escape
-    adjusted = adjusted_text(summary.confusion, words)
+    adjusted = adjusted_text(summary.confusion, words, style)
     parts = [
         f"<h2 id='method'>{esc(words['method'])}</h2>",
         f"<p>{esc(words['method_text'])}</p>",
@@ -423,18 +433,27 @@ def method_section(
     lines = []
     if card.get("n_training_units"):
         lines.append(
-            words["training"].format(n=card["n_training_units"], scheme=cv.get("scheme", ""))
+            words["training"].format(
+                n=style.num(card["n_training_units"]), scheme=cv.get("scheme", "")
+            )
         )
     if cv.get("macro_f1"):
         f1 = cv["macro_f1"]
-        lines.append(words["model"].format(f1=f1["value"], low=f1["ci_low"], high=f1["ci_high"]))
+        lines.append(
+            words["model"].format(
+                f1=style.num(f1["value"], 2), interval=style.dec_range(f1["ci_low"], f1["ci_high"])
+            )
+        )
     if cv.get("accuracy"):
         acc = cv["accuracy"]
         lines.append(
-            words["accuracy"].format(value=acc["value"], low=acc["ci_low"], high=acc["ci_high"])
+            words["accuracy"].format(
+                value=style.num(acc["value"], 2),
+                interval=style.dec_range(acc["ci_low"], acc["ci_high"]),
+            )
         )
     if card.get("uncertainty_threshold") is not None:
-        lines.append(words["threshold"].format(t=float(card["uncertainty_threshold"])))
+        lines.append(words["threshold"].format(t=style.num(card["uncertainty_threshold"], 2)))
     parts += [f"<p>{esc(line)}</p>" for line in lines]
     per_theme = cv.get("per_theme_f1") or {}
     if per_theme:
@@ -446,8 +465,9 @@ def method_section(
             score = per_theme.get(theme.id)
             if score:
                 parts.append(
-                    f"<tr><td>{esc(names[theme.id])}</td><td class='n'>{score['value']:.2f}</td>"
-                    f"<td class='n'>{score['ci_low']:.2f}–{score['ci_high']:.2f}</td></tr>"
+                    f"<tr><td>{esc(names[theme.id])}</td>"
+                    f"<td class='n'>{style.num(score['value'], 2)}</td>"
+                    f"<td class='n'>{style.dec_range(score['ci_low'], score['ci_high'])}</td></tr>"
                 )
         parts.append("</table>")
     if summary.confusion is not None:
@@ -456,7 +476,7 @@ def method_section(
         parts.append("".join(f"<th>{esc(names[i])}</th>" for i in ids) + "</tr>")
         for true in ids:
             cells = "".join(
-                f"<td class='n'>{_pct(summary.confusion.loc[true, pred])}</td>" for pred in ids
+                f"<td class='n'>{style.pct(summary.confusion.loc[true, pred])}</td>" for pred in ids
             )
             parts.append(f"<tr><th>{esc(names[true])}</th>{cells}</tr>")
         parts.append("</table>")

@@ -70,10 +70,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "grupper.",
         "adjusted_missing": "Korrigert andel mangler: kryssvaliderte prediksjoner ble ikke funnet.",
         "model_heading": "Modellen",
-        "model": "Modellens kryssvaliderte makro-F1: {f1:.2f} (95 % KI {low:.2f}–{high:.2f}).",
-        "accuracy": "Treffsikkerhet (andel riktig): {value:.2f} (95 % KI {low:.2f}–{high:.2f}).",
+        "model": "Modellens kryssvaliderte makro-F1: {f1} (95 % KI {interval}).",
+        "accuracy": "Treffsikkerhet (andel riktig): {value} (95 % KI {interval}).",
         "training": "Trent på {n} håndmerkede innspill. {scheme}.",
-        "threshold": "Innspill med sikkerhet under {t:.2f} merkes som usikre.",
+        "threshold": "Innspill med sikkerhet under {t} merkes som usikre.",
         "f1": "F1",
         "confusion": "Forvekslinger i kryssvalideringen (rad: riktig tema, kolonne: "
         "modellens tema; andel av radens innspill).",
@@ -81,6 +81,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "generated": "Laget av tema",
         "compare_title": "Endring i andeler mellom {old} og {new}",
         "change": "Endring",
+        "points": "p.p.",
         "change_interval": "95 % intervall for endringen",
         "compare_caption": "Endring i prosentpoeng med 95 % intervall (Newcombe). Strek som "
         "ikke krysser null betyr en tydelig endring.",
@@ -163,10 +164,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "classify-and-count); it is most reliable for large groups.",
         "adjusted_missing": "No adjusted share: the cross-validated predictions were not found.",
         "model_heading": "The model",
-        "model": "The model's cross-validated macro-F1: {f1:.2f} (95% CI {low:.2f}–{high:.2f}).",
-        "accuracy": "Accuracy: {value:.2f} (95% CI {low:.2f}–{high:.2f}).",
+        "model": "The model's cross-validated macro-F1: {f1} (95% CI {interval}).",
+        "accuracy": "Accuracy: {value} (95% CI {interval}).",
         "training": "Trained on {n} hand-labelled units. {scheme}.",
-        "threshold": "Units with confidence below {t:.2f} are flagged uncertain.",
+        "threshold": "Units with confidence below {t} are flagged uncertain.",
         "f1": "F1",
         "confusion": "Confusions in cross-validation (row: true theme, column: the model's "
         "theme; share of the row's units).",
@@ -174,6 +175,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "generated": "Made by tema",
         "compare_title": "Change in shares from {old} to {new}",
         "change": "Change",
+        "points": "pp",
         "change_interval": "95% interval of the change",
         "compare_caption": "Change in percentage points with 95% interval (Newcombe). A line "
         "that does not cross zero is a clear change.",

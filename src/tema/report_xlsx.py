@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from tema.numbers import Style
 from tema.params import Theme
 from tema.report import ALL_KEY, UNKNOWN_KEY, Summary
 from tema.report_words import TEXTS
@@ -153,20 +154,17 @@ def write_xlsx(
             sheet.append([key, str(card[key])])
     if cv.get("scheme"):
         sheet.append(["cross_validation", cv["scheme"]])
+    style = Style(language)
+
+    def score(value: dict[str, float]) -> str:
+        interval = style.dec_range(value["ci_low"], value["ci_high"], 3)
+        return f"{style.num(value['value'], 3)} ({words['interval']}: {interval})"
+
     for metric in ("macro_f1", "accuracy"):
         if cv.get(metric):
-            value = cv[metric]
-            sheet.append(
-                [
-                    metric,
-                    f"{value['value']:.3f} (95 %: {value['ci_low']:.3f}–{value['ci_high']:.3f})",
-                ]
-            )
+            sheet.append([metric, score(cv[metric])])
     for theme, value in (cv.get("per_theme_f1") or {}).items():
-        sheet.append(
-            [f"F1 {names.get(theme, theme)}",
-             f"{value['value']:.3f} (95 %: {value['ci_low']:.3f}–{value['ci_high']:.3f})"]
-        )  # fmt: skip
+        sheet.append([f"F1 {names.get(theme, theme)}", score(value)])
     sheet.append([words["method"], words["method_text"]])
     sheet.append(
         [
