@@ -269,3 +269,37 @@ def test_terminal_table_has_norwegian_numbers_in_norwegian():
     table = format_count_table(counts, THEMES, "nb")
     bolig = next(line for line in table.splitlines() if line.startswith("Bolig"))
     assert "2 000" in bolig and "50 %" in bolig and re.search(r"\d–\d+ %", bolig)
+
+
+def test_region_and_meeting_tables_show_every_interval_and_mark_small_groups():
+    from tema.numbers import NBSP, Style
+    from tema.report_html import SMALL_GROUP, share_table
+
+    units = pd.DataFrame({
+        "doc": ["m.txt"] * 9 + ["o.txt"] * 65,
+        "meeting": ["Trondheim"] * 9 + ["Oslo"] * 65,
+        "region": ["Midt-Norge"] * 9 + ["Øst"] * 65,
+        "kind": "sentence", "text": "x",
+        "theme": ["housing", "housing"] + ["education"] * 7 + ["housing"] * 20 + ["other"] * 45,
+        "confidence": 0.9, "uncertain": False,
+    })
+    counts = theme_counts(units, THEME_IDS)
+    region = counts[counts["level"] == "region"]
+    names = {t.id: t.nb for t in THEMES}
+    from tema.report_words import TEXTS
+
+    table = share_table(region, THEMES, names, TEXTS["nb"], "Region", Style("nb", NBSP))
+    rows = {row.split("</td>")[0].split(">")[-1]: row for row in table.split("<tr")[2:]}
+    midt, ost = rows["Midt-Norge"], rows["Øst"]
+    # Every share cell carries its 95 % interval, visibly (not only as a tooltip).
+    for row in (midt, ost):
+        assert row.count("<span class='ci'>") == len(THEMES)
+    assert "22\u00a0%<br><span class='ci'>6–55\u00a0%</span>" in midt
+    # The small group is marked and explained; the large one is not.
+    assert SMALL_GROUP == 30
+    assert midt.startswith(" class='small'") and "9*</td>" in midt
+    assert "class='small'" not in ost and "65*" not in ost
+    assert "* Færre enn 30 innspill" in table
+    # The whole page has the same for regions and meetings.
+    page = render_html(summarise(units, THEME_IDS), THEMES, {}, "nb")
+    assert page.count("* Færre enn 30 innspill") == 2

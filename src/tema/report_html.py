@@ -22,6 +22,9 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 OTHER_COLOUR = "#8c8c8c"
 # Rows drawn in a per-meeting or per-region chart; the rest are in the Excel file.
 CHART_ROWS = 40
+# Groups with fewer units than this are marked: their shares are too uncertain to compare.
+SMALL_GROUP = 30
+SMALL_MARK = "*"
 
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;max-width:64em;
@@ -35,7 +38,8 @@ blockquote small{color:#555}.legend{display:flex;flex-wrap:wrap;gap:.4em 1.2em;m
 .legend span{display:inline-flex;align-items:center;gap:.35em}
 .sw{display:inline-block;width:.9em;height:.9em;border-radius:2px}
 figure{margin:1em 0}figcaption{color:#555;font-size:.9em}svg text{font-family:inherit}
-.note{color:#555;font-size:.9em}
+.note{color:#555;font-size:.9em}.ci{color:#666;font-size:.8em}
+tr.small td{color:#666;font-style:italic;background:#fafafa}
 """
 
 
@@ -137,9 +141,12 @@ def stacked_chart(
         y = i * row_h + 3
         label = _label(key, words)
         short = label if len(label) <= 32 else label[:31] + "…"
+        small = totals[key] < SMALL_GROUP
         parts.append(
-            f'<text x="{label_w - 8}" y="{y + 15}" font-size="12" text-anchor="end">'
-            f"<title>{esc(label)}</title>{esc(short)} (n={style.num(totals[key])})</text>"
+            f'<text x="{label_w - 8}" y="{y + 15}" font-size="12" text-anchor="end"'
+            + (' fill="#666" font-style="italic"' if small else "")
+            + f"><title>{esc(label)}</title>{esc(short)} (n={style.num(totals[key])}"
+            + f"{SMALL_MARK if small else ''})</text>"
         )
         left = float(label_w)
         for theme in themes:
@@ -151,10 +158,14 @@ def stacked_chart(
             width = bar_w * share
             if width <= 0:
                 continue
+            row = indexed.loc[(key, theme.id)]
             parts.append(
                 f'<rect x="{left:.1f}" y="{y}" width="{width:.1f}" height="20" '
-                f'fill="{colours[theme.id]}"><title>{esc(label)} – {esc(names[theme.id])}: '
-                f"{style.pct(share, 1)}</title></rect>"
+                f'fill="{colours[theme.id]}"'
+                + (' fill-opacity="0.5"' if small else "")
+                + f"><title>{esc(label)} – {esc(names[theme.id])}: {style.pct(share, 1)} "
+                f"({words['interval']} {style.pct_range(row['ci_low'], row['ci_high'], 1)})"
+                "</title></rect>"
             )
             if share >= 0.08:
                 parts.append(
@@ -226,13 +237,17 @@ def share_table(
     style: Style,
     limit: int | None = None,
 ) -> str:
-    """Wide table: one row per key, n and each theme's share (with its interval as a tooltip)."""
+    """Wide table: one row per key, n and each theme's share with its 95 % interval below it.
+
+    Rows of groups with fewer than SMALL_GROUP units are marked (``*`` after n, greyed) and
+    explained under the table: their shares are too uncertain to compare.
+    """
     esc = html.escape
     totals = at_level.groupby("key")["count"].sum().sort_values(ascending=False, kind="stable")
     keys = totals.index.tolist() if limit is None else totals.index[:limit].tolist()
     indexed = at_level.set_index(["key", "theme"])
     rows = [
-        "<table><tr><th>"
+        "<table class='shares'><tr><th>"
         + esc(heading)
         + "</th><th>n</th>"
         + "".join(f"<th>{esc(names[t.id])}</th>" for t in themes)
@@ -242,16 +257,24 @@ def share_table(
         cells = []
         for theme in themes:
             row = indexed.loc[(key, theme.id)]
+            interval = style.pct_range(row["ci_low"], row["ci_high"])
             cells.append(
-                f"<td class='n' title='{esc(words['interval'])}: "
-                f"{style.pct_range(row['ci_low'], row['ci_high'])}'>{style.pct(row['share'])}</td>"
+                f"<td class='n' title='{esc(words['interval'])}: {interval}'>"
+                f"{style.pct(row['share'])}<br><span class='ci'>{interval}</span></td>"
             )
+        small = totals[key] < SMALL_GROUP
         rows.append(
-            f"<tr><td>{esc(_label(key, words))}</td><td class='n'>{style.num(totals[key])}</td>"
+            ("<tr class='small'>" if small else "<tr>")
+            + f"<td>{esc(_label(key, words))}</td>"
+            + f"<td class='n'>{style.num(totals[key])}{SMALL_MARK if small else ''}</td>"
             + "".join(cells)
             + "</tr>"
         )
     rows.append("</table>")
+    note = words["interval_note"]
+    if any(totals[key] < SMALL_GROUP for key in keys):
+        note += " " + words["small_group_note"].format(mark=SMALL_MARK, n=SMALL_GROUP)
+    rows.append(f"<p class='note'>{esc(note)}</p>")
     return "".join(rows)
 
 

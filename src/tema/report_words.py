@@ -30,6 +30,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "page": "Side",
         "row": "Rad",
         "shares_caption": "Andel av innspillene per tema; n = antall innspill.",
+        "interval_note": "Under hver andel står 95 % intervallet: den sanne andelen ligger "
+        "trolig innenfor det.",
+        "small_group_note": "{mark} Færre enn {n} innspill (grå, i kursiv): andelene er svært "
+        "usikre, som de brede intervallene viser. Ikke sammenlign dem med andelene i større "
+        "grupper.",
         "chart_limited": "Viser de {shown} største av {total}; alle står i report.xlsx og "
         "theme_counts.csv.",
         "over_time": "Utvikling over tid",
@@ -126,6 +131,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "page": "Page",
         "row": "Row",
         "shares_caption": "Share of the input per theme; n = number of units.",
+        "interval_note": "Below each share is its 95% interval: the true share probably lies "
+        "within it.",
+        "small_group_note": "{mark} Fewer than {n} units (grey, in italics): the shares are "
+        "very uncertain, as their wide intervals show. Do not compare them with the shares of "
+        "larger groups.",
         "chart_limited": "Showing the {shown} largest of {total}; all are in report.xlsx and "
         "theme_counts.csv.",
         "over_time": "Over time",
