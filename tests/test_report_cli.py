@@ -93,6 +93,29 @@ def test_report_writes_every_file(project: Path, language: str, word: str):
     assert housing["ci_low"] < 0.5 < housing["ci_high"]
 
 
+def test_report_says_when_from_which_batch_and_with_which_model(project: Path):
+    from datetime import datetime
+
+    from tema.numbers import date_text
+
+    write_batch(project, {"housing": 30, "education": 20, "other": 10}, "2018")
+    card_path = project / "models" / "theme_classifier.card.json"
+    card = json.loads(card_path.read_text())
+    card.update(created="2026-12-06T18:57:24+00:00", n_training_units=5751,
+                training_data_sha256="5747b9c7f2c4d8c5", model_sha256="9aa30f2f3678934b")
+    card_path.write_text(json.dumps(card))
+    pd.DataFrame({"file": ["data/raw/skannet.pdf"], "reason": ["is empty"]}).to_csv(
+        project / "data" / "interim" / "skipped.csv", index=False)
+    assert runner.invoke(app, ["report", "--quiet"]).exit_code == 0
+    page = (project / "reports" / "report.html").read_text(encoding="utf-8")
+    about = page.split("<ul class='about'>")[1].split("</ul>")[0].replace("\u00a0", " ")
+    assert f"Laget {date_text(datetime.now().astimezone(), 'nb')} kl. " in about
+    assert "Innspill: 4 filer i mappen data/raw; 1 av dem kunne ikke leses" in about
+    assert "Telt: 60 innspill fra 3 dokumenter." in about
+    assert ("Modell: trent 6. desember 2026 på 5 751 håndmerkede innspill "
+            "(merkede data 5747b9c7f2c4); modell-ID 9aa30f2f3678.") in about
+
+
 def test_report_compare_two_batches(project: Path):
     write_batch(project, {"housing": 30, "education": 30}, "2017")
     assert runner.invoke(app, ["report", "-q", "--out-dir", "r2017"]).exit_code == 0

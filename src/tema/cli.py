@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import warnings
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -406,6 +407,12 @@ def report(
     )
     if skipped_path.is_file():
         summary.skipped = _run(_read_csv, skipped_path).to_dict("records")
+    summary.batch = stage.Batch(
+        made=datetime.now().astimezone(),
+        input_dir=str(_setting(ctx, "ingest", "raw_dir")),
+        n_files=(summary.n_documents_read or 0) + len(summary.skipped),
+        n_skipped=len(summary.skipped),
+    )
     card = _run(read_card, _setting(ctx, "train", "model"))
     with atomic_write(out / "report.html") as handle:
         handle.write(render_html(summary, themes, card, language))

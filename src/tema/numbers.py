@@ -1,4 +1,4 @@
-"""Numbers as a reader sees them: Norwegian (nb) or English (en) style.
+"""Numbers and dates as a reader sees them: Norwegian (nb) or English (en) style.
 
 Norwegian (Språkrådet's rules): decimal comma ("0,34"), a space between thousands
 ("3 700"), a space before the per cent sign ("34 %") and a true minus sign ("−2,5").
@@ -13,6 +13,7 @@ through here: they keep plain floats.
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import Any
 
 NBSP = "\u00a0"
@@ -97,3 +98,34 @@ class Style:
 
     def dec_range(self, low: Any, high: Any, digits: int = 2) -> str:
         return decimal_range(low, high, self.language, digits, self.space)
+
+
+MONTHS = {
+    "nb": ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
+           "september", "oktober", "november", "desember"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}  # fmt: skip
+
+
+def date_text(moment: datetime | str | None, language: str = "nb", time: bool = False) -> str:
+    """A date (and time) in local time: "6. desember 2026 kl. 19.57" / "6 December 2026, 19:57".
+
+    `moment` may be an ISO 8601 string (a model card's `created`); "" when missing or
+    unreadable.
+    """
+    if isinstance(moment, str):
+        try:
+            moment = datetime.fromisoformat(moment)
+        except ValueError:
+            return ""
+    if moment is None:
+        return ""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    month = MONTHS.get(language, MONTHS["en"])[moment.month - 1]
+    if language == "nb":
+        text = f"{moment.day}. {month} {moment.year}"
+        return text + (f" kl. {moment:%H.%M}" if time else "")
+    text = f"{moment.day} {month} {moment.year}"
+    return text + (f", {moment:%H:%M}" if time else "")

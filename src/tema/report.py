@@ -22,6 +22,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -233,6 +234,16 @@ def representative_examples(
 
 # --- streaming ------------------------------------------------------------------------------
 @dataclass
+class Batch:
+    """Where the counted input came from, and when the report was made."""
+
+    made: datetime
+    input_dir: str = ""
+    n_files: int = 0  # files in the batch: documents read + files skipped
+    n_skipped: int = 0
+
+
+@dataclass
 class Summary:
     """Everything the HTML and Excel reports show, small whatever the batch size."""
 
@@ -246,6 +257,9 @@ class Summary:
     n_uncertain: int
     confusion: pd.DataFrame | None = None
     skipped: list[dict[str, str]] = field(default_factory=list)
+    # Documents read by ingest (also those without counted units); None when not known.
+    n_documents_read: int | None = None
+    batch: Batch | None = None
 
 
 class Tally:
@@ -490,6 +504,7 @@ def build_report(
         if header:
             pd.DataFrame(columns=list(UNIT_COLUMNS)).to_csv(handle, index=False)
     summary = tally.summary(theme_ids, confusion, per_theme)
+    summary.n_documents_read = len(provenance.by_doc)
     write_csv(summary.counts, out_dir / "theme_counts.csv")
     write_csv(summary.over_time, out_dir / "theme_over_time.csv")
     return summary

@@ -40,6 +40,8 @@ blockquote small{color:#555}.legend{display:flex;flex-wrap:wrap;gap:.4em 1.2em;m
 figure{margin:1em 0}figcaption{color:#555;font-size:.9em}svg text{font-family:inherit}
 .note{color:#555;font-size:.9em}.ci{color:#666;font-size:.8em}
 tr.small td{color:#666;font-style:italic;background:#fafafa}
+ul.about{list-style:none;padding:.5em .9em;margin:.5em 0 1em;background:#f1f4f7;color:#333;
+font-size:.92em}
 """
 
 
@@ -315,6 +317,7 @@ def render_html(
         f"<style>{STYLE}</style>",
         "</head><body>",
         f"<h1>{esc(words['title'])}</h1>",
+        about(summary, card, words, style, language),
         f"<h2 id='summary'>{esc(words['summary'])}</h2>",
         "<p>"
         + esc(
@@ -419,6 +422,56 @@ def render_html(
     parts += method_section(summary, themes, card, words, names, style)
     parts.append(f"<p class='note'>{esc(words['generated'])}</p></body></html>")
     return "\n".join(parts)
+
+
+def about(
+    summary: Summary, card: dict[str, Any], words: dict[str, str], style: Style, language: str
+) -> str:
+    """When the report was made, from which batch and with which model (under the title)."""
+    lines = about_lines(summary, card, words, style, language)
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    return f"<ul class='about'>{items}</ul>"
+
+
+def about_lines(
+    summary: Summary, card: dict[str, Any], words: dict[str, str], style: Style, language: str
+) -> list[str]:
+    """The lines of `about` (also in the Excel file's method sheet)."""
+    from tema import __version__
+    from tema.numbers import date_text
+
+    batch = summary.batch
+    lines = []
+    if batch is not None:
+        lines.append(
+            words["about_made"].format(
+                date=date_text(batch.made, language, time=True), version=__version__
+            )
+        )
+        documents = summary.n_documents_read
+        lines.append(
+            words["about_batch_skipped" if batch.n_skipped else "about_batch"].format(
+                folder=batch.input_dir,
+                files=style.num(batch.n_files),
+                skipped=style.num(batch.n_skipped),
+            )
+        )
+        if documents is None:
+            documents = summary.n_documents
+    else:
+        documents = summary.n_documents
+    lines.append(
+        words["about_units"].format(units=style.num(summary.n_units), docs=style.num(documents))
+    )
+    if card:
+        model = words["about_model"].format(
+            date=date_text(card.get("created"), language) or "?",
+            n=style.num(card.get("n_training_units")) or "?",
+            labels=str(card.get("training_data_sha256", ""))[:12] or "?",
+            model=str(card.get("model_sha256", ""))[:12] or "?",
+        )
+        lines.append(model)
+    return lines
 
 
 def adjusted_text(

@@ -5,6 +5,13 @@ from __future__ import annotations
 TEXTS: dict[str, dict[str, str]] = {
     "nb": {
         "title": "Temarapport",
+        "about_made": "Laget {date} av tema {version}.",
+        "about_batch": "Innspill: {files} filer i mappen {folder}.",
+        "about_batch_skipped": "Innspill: {files} filer i mappen {folder}; {skipped} av dem "
+        "kunne ikke leses (se «Slik er tallene laget»).",
+        "about_units": "Telt: {units} innspill fra {docs} dokumenter.",
+        "about_model": "Modell: trent {date} på {n} håndmerkede innspill (merkede data "
+        "{labels}); modell-ID {model}.",
         "theme": "Tema",
         "count": "Antall",
         "share": "Andel",
@@ -106,6 +113,13 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "en": {
         "title": "Theme report",
+        "about_made": "Made on {date} by tema {version}.",
+        "about_batch": "Input: {files} files in the folder {folder}.",
+        "about_batch_skipped": "Input: {files} files in the folder {folder}; {skipped} of them "
+        "could not be read (see “How the numbers were made”).",
+        "about_units": "Counted: {units} units from {docs} documents.",
+        "about_model": "Model: trained on {date} on {n} hand-labelled units (labelled data "
+        "{labels}); model ID {model}.",
         "theme": "Theme",
         "count": "Count",
         "share": "Share",

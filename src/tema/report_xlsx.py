@@ -148,6 +148,10 @@ def write_xlsx(
             if not sheet.append(unit_values(r)):
                 break
     sheet = _Sheet(workbook, words["sheet_method"], [("", 40), ("", 60)])
+    from tema.report_html import about_lines
+
+    for line in about_lines(summary, card, words, Style(language), language):
+        sheet.append(["", line])
     cv = card.get("cross_validation", {})
     for key in ("name", "description", "created", "n_training_units", "uncertainty_threshold"):
         if key in card:
