@@ -179,6 +179,19 @@ def stacked_chart(
     return "".join(parts), len(keys), len(totals)
 
 
+def period_time(period: str) -> float:
+    """A period key ("2018", "2018-03", "2018-03-14") as a point in time, in years."""
+    from datetime import date
+
+    parts = [int(part) for part in str(period).split("-")]
+    if len(parts) == 1:
+        return float(parts[0])
+    if len(parts) == 2:
+        return parts[0] + (parts[1] - 1) / 12
+    day = date(*parts[:3])
+    return day.year + (day.timetuple().tm_yday - 1) / 365.25
+
+
 def line_chart(
     over_time: pd.DataFrame,
     themes: Sequence[Theme],
@@ -186,14 +199,25 @@ def line_chart(
     colours: dict[str, str],
     style: Style,
 ) -> str:
-    """Share per theme over periods: one line per theme."""
+    """Share per theme over periods: one line per theme, on a time-proportional axis.
+
+    Periods sit at their place in time (2018, 2019 and 2024 are not equally spaced); every
+    year in the span has a faint grid line, and a line that jumps over periods without
+    meetings (more than one year or month) is dashed.
+    """
     esc = html.escape
     periods = sorted(over_time["key"].unique())
     left, width, top_pad, height = 50, 600, 12, 260
     top = max(0.1, float(over_time["share"].max()))
     scale_max = min(1.0, math.ceil(top * 10) / 10)
-    step = width / max(1, len(periods) - 1)
-    x = {p: left + (i * step if len(periods) > 1 else width / 2) for i, p in enumerate(periods)}
+    times = {p: period_time(p) for p in periods}
+    first, last = min(times.values()), max(times.values())
+    span = last - first
+
+    def x_of(moment: float) -> float:
+        return left + (width * (moment - first) / span if span > 0 else width / 2)
+
+    x = {p: x_of(times[p]) for p in periods}
     y = lambda v: top_pad + height * (1 - v / scale_max)  # noqa: E731
     parts = [
         f'<svg role="img" width="{left + width + 40}" height="{height + 50}" '
@@ -206,20 +230,45 @@ def line_chart(
             f'stroke="#e3e3e3"/><text x="{left - 6}" y="{y(value) + 4:.1f}" font-size="11" '
             f'text-anchor="end" fill="#555">{style.pct(value)}</text>'
         )
+    labelled = {round(times[p]) for p in periods if len(str(p)) == 4}
+    years = range(math.ceil(first), math.floor(last) + 1) if 0 < span <= 40 else ()
+    for year in years:
+        # A faint line per year, so that the distance between periods reads as time.
+        parts.append(
+            f'<line class="year" x1="{x_of(year):.1f}" x2="{x_of(year):.1f}" y1="{top_pad}" '
+            f'y2="{top_pad + height}" stroke="#eeeeee"/>'
+        )
+        if year not in labelled and len(periods) > 1 and len(str(periods[0])) <= 7:
+            parts.append(
+                f'<text x="{x_of(year):.1f}" y="{height + top_pad + 20}" font-size="10" '
+                f'text-anchor="middle" fill="#999">{year}</text>'
+            )
+    last_label = -1e9
     for period in periods:
+        if x[period] - last_label < 36:
+            continue  # too close to the previous label to be read
+        last_label = x[period]
         parts.append(
             f'<text x="{x[period]:.1f}" y="{height + top_pad + 20}" font-size="11" '
             f'text-anchor="middle" fill="#333">{esc(str(period))}</text>'
         )
+    steps = {4: 1.0, 7: 1 / 12}
+    gap = steps.get(len(str(periods[0])))
     for theme in themes:
         rows = over_time[over_time["theme"] == theme.id].set_index("key")["share"]
         points = [(x[p], y(float(rows.get(p, 0.0)))) for p in periods]
         colour = colours[theme.id]
-        parts.append(
-            f'<polyline fill="none" stroke="{colour}" stroke-width="2.5" points="'
-            + " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
-            + '"/>'
-        )
+        for (a, (ax, ay)), (b, (bx, by)) in zip(
+            zip(periods, points, strict=True), zip(periods[1:], points[1:], strict=True),
+            strict=False,
+        ):
+            jump = gap is not None and times[b] - times[a] > gap * 1.5
+            parts.append(
+                f'<line x1="{ax:.1f}" y1="{ay:.1f}" x2="{bx:.1f}" y2="{by:.1f}" '
+                f'stroke="{colour}" stroke-width="2.5"'
+                + (' stroke-dasharray="6 4"' if jump else "")
+                + "/>"
+            )
         for period, (px, py) in zip(periods, points, strict=True):
             parts.append(
                 f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="{colour}"><title>'

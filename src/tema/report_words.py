@@ -48,7 +48,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "period_year": "År",
         "period_month": "Måned",
         "period_date": "Dato",
-        "over_time_caption": "Andel per tema etter møtedato.",
+        "over_time_caption": "Andel per tema etter møtedato. Avstanden mellom punktene følger "
+        "tiden; en stiplet linje går over perioder uten møter.",
         "examples": "Eksempler",
         "examples_intro": "Tre typiske innspill per tema (de modellen er sikrest på, fra "
         "ulike dokumenter der det går).",
@@ -156,7 +157,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "period_year": "Year",
         "period_month": "Month",
         "period_date": "Date",
-        "over_time_caption": "Share per theme by meeting date.",
+        "over_time_caption": "Share per theme by meeting date. The distance between points follows "
+        "time; a dashed line spans periods without meetings.",
         "examples": "Examples",
         "examples_intro": "Three typical units per theme (those the model is surest of, from "
         "different documents where possible).",
