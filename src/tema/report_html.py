@@ -15,6 +15,7 @@ import pandas as pd
 from tema.numbers import NBSP, Style
 from tema.params import Theme
 from tema.report import ALL_KEY, MIN_IMPORTED_UNITS, UNKNOWN_KEY, Summary
+from tema.report_model import describe_model, skip_reason
 from tema.report_words import TEXTS
 
 # Okabe–Ito colours (readable with colour blindness); "other" is grey.
@@ -512,14 +513,16 @@ def about_lines(
     lines.append(
         words["about_units"].format(units=style.num(summary.n_units), docs=style.num(documents))
     )
-    if card:
+    if card.get("created") or card.get("n_training_units"):
         model = words["about_model"].format(
             date=date_text(card.get("created"), language) or "?",
             n=style.num(card.get("n_training_units")) or "?",
-            labels=str(card.get("training_data_sha256", ""))[:12] or "?",
-            model=str(card.get("model_sha256", ""))[:12] or "?",
         )
-        lines.append(model)
+        if card.get("training_data_sha256"):
+            model += words["about_labels"].format(labels=str(card["training_data_sha256"])[:12])
+        if card.get("model_sha256"):
+            model += words["about_model_id"].format(model=str(card["model_sha256"])[:12])
+        lines.append(model + ".")
     return lines
 
 
@@ -552,16 +555,10 @@ def method_section(
         f"<p>{esc(adjusted)}</p>",
         f"<h3>{esc(words['model_heading'])}</h3>",
     ]
-    if card.get("description"):
-        parts.append(f"<p>{esc(str(card['description']))}</p>")
+    # From the card's structured fields: its free-text description is English.
+    parts += [f"<p>{esc(line)}</p>" for line in describe_model(card, style)]
     cv = card.get("cross_validation", {})
     lines = []
-    if card.get("n_training_units"):
-        lines.append(
-            words["training"].format(
-                n=style.num(card["n_training_units"]), scheme=cv.get("scheme", "")
-            )
-        )
     if cv.get("macro_f1"):
         f1 = cv["macro_f1"]
         lines.append(
@@ -608,7 +605,8 @@ def method_section(
     if summary.skipped:
         parts.append(f"<h3>{esc(words['skipped'])}</h3><ul>")
         parts += [
-            f"<li>{esc(item['file'])}: {esc(item['reason'])}</li>" for item in summary.skipped
+            f"<li>{esc(str(item['file']))}: {esc(skip_reason(item, style.language))}</li>"
+            for item in summary.skipped
         ]
         parts.append("</ul>")
     return parts

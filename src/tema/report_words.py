@@ -10,8 +10,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "about_batch_skipped": "Innspill: {files} filer i mappen {folder}; {skipped} av dem "
         "kunne ikke leses (se «Slik er tallene laget»).",
         "about_units": "Telt: {units} innspill fra {docs} dokumenter.",
-        "about_model": "Modell: trent {date} på {n} håndmerkede innspill (merkede data "
-        "{labels}); modell-ID {model}.",
+        "about_model": "Modell: trent {date} på {n} håndmerkede innspill",
+        "about_labels": " (merkede data {labels})",
+        "about_model_id": "; modell-ID {model}",
         "theme": "Tema",
         "count": "Antall",
         "share": "Andel",
@@ -85,7 +86,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "model_heading": "Modellen",
         "model": "Modellens kryssvaliderte makro-F1: {f1} (95 % KI {interval}).",
         "accuracy": "Treffsikkerhet (andel riktig): {value} (95 % KI {interval}).",
-        "training": "Trent på {n} håndmerkede innspill. {scheme}.",
         "threshold": "Innspill med sikkerhet under {t} merkes som usikre.",
         "f1": "F1",
         "confusion": "Forvekslinger i kryssvalideringen (rad: riktig tema, kolonne: "
@@ -119,8 +119,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "about_batch_skipped": "Input: {files} files in the folder {folder}; {skipped} of them "
         "could not be read (see “How the numbers were made”).",
         "about_units": "Counted: {units} units from {docs} documents.",
-        "about_model": "Model: trained on {date} on {n} hand-labelled units (labelled data "
-        "{labels}); model ID {model}.",
+        "about_model": "Model: trained on {date} on {n} hand-labelled units",
+        "about_labels": " (labelled data {labels})",
+        "about_model_id": "; model ID {model}",
         "theme": "Theme",
         "count": "Count",
         "share": "Share",
@@ -192,7 +193,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "model_heading": "The model",
         "model": "The model's cross-validated macro-F1: {f1} (95% CI {interval}).",
         "accuracy": "Accuracy: {value} (95% CI {interval}).",
-        "training": "Trained on {n} hand-labelled units. {scheme}.",
         "threshold": "Units with confidence below {t} are flagged uncertain.",
         "f1": "F1",
         "confusion": "Confusions in cross-validation (row: true theme, column: the model's "

@@ -15,6 +15,7 @@ import pandas as pd
 from tema.numbers import Style
 from tema.params import Theme
 from tema.report import ALL_KEY, UNKNOWN_KEY, Summary
+from tema.report_model import describe_model, skip_reason
 from tema.report_words import TEXTS
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -153,12 +154,12 @@ def write_xlsx(
     for line in about_lines(summary, card, words, Style(language), language):
         sheet.append(["", line])
     cv = card.get("cross_validation", {})
-    for key in ("name", "description", "created", "n_training_units", "uncertainty_threshold"):
-        if key in card:
-            sheet.append([key, str(card[key])])
-    if cv.get("scheme"):
-        sheet.append(["cross_validation", cv["scheme"]])
     style = Style(language)
+    for line in describe_model(card, style):
+        sheet.append([words["model_heading"], line])
+    if card.get("uncertainty_threshold") is not None:
+        threshold = style.num(card["uncertainty_threshold"], 2)
+        sheet.append([words["uncertain"], words["threshold"].format(t=threshold)])
 
     def score(value: dict[str, float]) -> str:
         interval = style.dec_range(value["ci_low"], value["ci_high"], 3)
@@ -186,6 +187,6 @@ def write_xlsx(
                 percent=tuple(range(1, len(ids) + 1)),
             )
     for item in summary.skipped:
-        sheet.append([words["skipped"], f"{item['file']}: {item['reason']}"])
+        sheet.append([words["skipped"], f"{item['file']}: {skip_reason(item, language)}"])
     with atomic_write(path, "wb") as handle:
         workbook.save(handle)
