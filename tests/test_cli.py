@@ -52,7 +52,7 @@ def test_missing_params_file_is_one_clear_line(tmp_path: Path, monkeypatch: pyte
 def test_ingest_writes_documents(project: Path):
     result = runner.invoke(app, ["ingest"])
     assert result.exit_code == 0, result.output
-    assert "1 documents" in result.output
+    assert "lest: 1 dokument → " in result.output
     assert (project / "data" / "interim" / "documents.jsonl").is_file()
 
 
@@ -100,7 +100,7 @@ def test_table_input_needs_a_text_column(project: Path):
 def test_train_then_classify_a_table(project: Path):
     result = runner.invoke(app, ["train"])
     assert result.exit_code == 0, result.output
-    assert "cross-validated macro-F1" in result.output
+    assert "kryssvalidert makro-F1" in result.output
     (project / "svar.tsv").write_text(
         "svar\nStartlån og bostøtte\nArbeidsgivere må ansette\n", encoding="utf-8"
     )

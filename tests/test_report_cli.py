@@ -71,8 +71,8 @@ def test_ingest_reports_skipped_files_and_exits_zero(project: Path):
         result = runner.invoke(app, ["ingest", "--quiet"])
     assert result.exit_code == 0, result.output
     assert "warning: data/raw/skannet.pdf: has no text layer" in result.output
-    assert "1 documents" in result.output
-    assert "1 file(s) skipped (listed in data/interim/skipped.csv): skannet.pdf" in result.output
+    assert "lest: 1 dokument → data/interim/documents.jsonl" in result.output
+    assert "hoppet over: 1 fil (står i data/interim/skipped.csv): skannet.pdf" in result.output
     skipped = pd.read_csv(project / "data" / "interim" / "skipped.csv")
     assert skipped["file"].str.endswith("skannet.pdf").all()
 
@@ -137,3 +137,21 @@ def test_compare_of_a_missing_report_is_one_clear_line(project: Path):
     assert result.exit_code == 1
     assert "borte: not found (give a report folder" in result.output
     assert "Traceback" not in result.output
+
+
+def test_closing_lines_are_norwegian_and_english_on_request(project: Path, monkeypatch):
+    write_batch(project, {"housing": 3000, "education": 700}, "2018")
+    result = runner.invoke(app, ["report", "-q"])
+    assert result.exit_code == 0, result.output
+    assert "3 700 innspill, 370 usikre; rapport → reports/report.html" in result.output
+    shown = runner.invoke(app, ["report", "--show"])
+    assert "Bolig" in shown.output and "81 %" in shown.output
+    assert "rapport → reports/report.html" in shown.output
+    english = runner.invoke(app, ["--language", "en", "report", "--show"])
+    assert "Housing" in english.output and "81%" in english.output
+    assert "report → reports/report.html" in english.output
+    monkeypatch.setenv("TEMA_LANGUAGE", "en")
+    result = runner.invoke(app, ["report", "-q"])
+    assert "3,700 units, 370 uncertain; report → reports/report.html" in result.output
+    bad = runner.invoke(app, ["--language", "de", "report", "--show"])
+    assert bad.exit_code == 1 and "unknown language 'de'" in bad.output

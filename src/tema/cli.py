@@ -28,6 +28,15 @@ app = typer.Typer(
 SEGMENT_OPTIONS = ("lexicon", "max_heading_words", "max_unit_chars", "batch_size")
 
 ParamsOption = Annotated[Path, typer.Option("--params", help="The parameter file to read.")]
+LanguageOption = Annotated[
+    str | None,
+    typer.Option(
+        "--language",
+        envvar="TEMA_LANGUAGE",
+        help="Language of the closing messages and the reports: nb (bokmål) or en.",
+        show_default="report.language in params.yaml",
+    ),
+]
 
 
 def _context(ctx: typer.Context) -> dict[str, Any]:
@@ -39,15 +48,48 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 
 
 @app.callback()
-def main(ctx: typer.Context, params: ParamsOption = Path("params.yaml")) -> None:
+def main(
+    ctx: typer.Context,
+    params: ParamsOption = Path("params.yaml"),
+    language: LanguageOption = None,
+) -> None:
     """Read the parameters once and report errors without tracebacks."""
     from tema.params import load_params
+    from tema.report_words import TEXTS
 
     warnings.showwarning = _show_warning
     try:
         ctx.obj = {"params": load_params(params), "params_path": params}
     except TemaError as error:
         _fail(error)
+    language = language or (ctx.obj["params"].get("report") or {}).get("language") or "nb"
+    if language not in TEXTS:
+        _fail(TemaError(f"unknown language {language!r}; use nb or en"))
+    ctx.obj["language"] = language
+
+
+def _message(ctx: typer.Context, key: str, **values: Any) -> str:
+    """A closing message in the chosen language (tema.messages)."""
+    from tema.messages import MESSAGES
+
+    return MESSAGES[ctx.obj["language"]][key].format(**values)
+
+
+def _say(ctx: typer.Context, key: str, **values: Any) -> None:
+    typer.echo(_message(ctx, key, **values))
+
+
+def _counted(ctx: typer.Context, count: int, noun: str) -> str:
+    from tema.messages import counted
+
+    return counted(count, noun, ctx.obj["language"])
+
+
+def _style(ctx: typer.Context):
+    """The number style of the chosen language, for the terminal."""
+    from tema.numbers import Style
+
+    return Style(ctx.obj["language"])
 
 
 def _fail(error: Exception) -> None:
@@ -99,11 +141,11 @@ def ingest(
     count = _run(stage.write_documents, documents, output)
     skipped_path = Path(settings.get("skipped") or output.with_name("skipped.csv"))
     write_csv(pd.DataFrame(skipped, columns=["file", "reason"]), skipped_path)
-    typer.echo(f"{count} documents → {output}")
+    _say(ctx, "ingested", documents=_counted(ctx, count, "document"), output=output)
     if skipped:
-        typer.echo(
-            f"{len(skipped)} file(s) skipped (listed in {skipped_path}): "
-            + ", ".join(Path(item.file).name for item in skipped)
+        _say(
+            ctx, "ingest_skipped", files=_counted(ctx, len(skipped), "file"), path=skipped_path,
+            names=", ".join(Path(item.file).name for item in skipped),
         )
 
 
@@ -154,7 +196,10 @@ def segment(
 
     rows = parallel.segment_stream(counted(source), nlp, jobs, **_segment_options(ctx))
     count = _run(parallel.write_csv_chunks, rows, output, stage.FRAME_COLUMNS)
-    typer.echo(f"{count} units from {documents_read} documents → {output}")
+    _say(
+        ctx, "segmented", units=_counted(ctx, count, "unit"),
+        documents=_counted(ctx, documents_read, "document"), output=output,
+    )
 
 
 def _segment_options(ctx: typer.Context) -> dict[str, Any]:
@@ -214,12 +259,15 @@ def train(
         gate, force=force, seed=settings["seed"],
     )
     record = promote.apply_verdict(verdict, fitted, oof, model, cv_predictions, gate)
-    cv = fitted.card["cross_validation"]
-    typer.echo(
-        f"trained on {len(labeled)} units; cross-validated macro-F1 "
-        f"{cv['macro_f1']['value']:.3f} ({cv['macro_f1']['ci_low']:.3f}–"
-        f"{cv['macro_f1']['ci_high']:.3f}); "
-        + (f"model → {model}" if verdict.promote else f"kept aside → {record['candidate_model']}")
+    f1 = fitted.card["cross_validation"]["macro_f1"]
+    style = _style(ctx)
+    where = ("trained_model", model) if verdict.promote else (
+        "trained_aside", record["candidate_model"]
+    )
+    _say(
+        ctx, "trained", units=_counted(ctx, len(labeled), "labelled"),
+        f1=style.num(f1["value"], 3), interval=style.dec_range(f1["ci_low"], f1["ci_high"], 3),
+        where=_message(ctx, where[0], path=where[1]),
     )
     typer.echo(promote.format_verdict(verdict, record), err=not verdict.promote)
 
@@ -246,7 +294,7 @@ def evaluate(ctx: typer.Context) -> None:
         labeled, theme_ids, settings, _setting(ctx, "evaluate", "learning_curve_fractions")
     )
     write_csv(curve, out / "learning_curve.csv")
-    typer.echo(f"metrics → {out}/metrics.json; plots → {out}/*.csv (dvc plots show)")
+    _say(ctx, "evaluated", metrics=out / "metrics.json", plots=f"{out}/*.csv")
 
 
 @app.command()
@@ -296,7 +344,7 @@ def classify(
     classified = parallel.classify_stream(chunks, predictor, jobs, rendered=True)
     output = output or Path(_setting(ctx, "classify", "classified"))
     count = _run(parallel.write_csv_chunks, classified, output, stage.OUTPUT_COLUMNS)
-    typer.echo(f"{count} units classified → {output}")
+    _say(ctx, "classified", units=_counted(ctx, count, "unit"), output=output)
 
 
 def _units_from_files(
@@ -335,7 +383,11 @@ def _read_csv(path: Path) -> pd.DataFrame:
 def report(
     ctx: typer.Context,
     language: Annotated[
-        str | None, typer.Option(help="Report language: nb (bokmål) or en.")
+        str | None,
+        typer.Option(
+            help="Report language: nb (bokmål) or en.",
+            show_default="tema --language, else report.language in params.yaml",
+        ),
     ] = None,
     show: Annotated[
         bool, typer.Option("--show", help="Only print the counts of the last report.")
@@ -364,9 +416,10 @@ def report(
     from tema.report_words import TEXTS
 
     settings = section(ctx.obj["params"], "report", ctx.obj["params_path"])
-    language = language or settings["language"]
+    language = language or ctx.obj["language"]
     if language not in TEXTS:
         _fail(TemaError(f"unknown language {language!r}; use nb or en"))
+    ctx.obj["language"] = language
     themes = _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])
     if compare:
         from tema.compare import format_compare_table, write_comparison
@@ -374,13 +427,15 @@ def report(
         target = out_dir or Path(settings.get("compare_dir", "reports_compare"))
         table, old, new = _run(write_comparison, compare[0], compare[1], target, themes, language)
         typer.echo(format_compare_table(table, themes, old, new, language))
-        typer.echo(f"\ncomparison → {target / 'compare.html'} (table: {target / 'compare.csv'})")
+        typer.echo()
+        _say(ctx, "compared", html=target / "compare.html", csv=target / "compare.csv")
         return
     out = out_dir or Path(settings["out_dir"])
     if show:
         counts = _run(_read_csv, out / "theme_counts.csv")
         typer.echo(stage.format_count_table(counts, themes, language))
-        typer.echo(f"\nreport → {out / 'report.html'}")
+        typer.echo()
+        _say(ctx, "report_at", html=out / "report.html")
         return
     from tema.card import read_card
     from tema.report_html import render_html
@@ -419,10 +474,12 @@ def report(
     uncertain = stage.uncertain_units(out / "units.csv")
     write_xlsx(out / "report.xlsx", summary, themes, card, language, uncertain)
     typer.echo(stage.format_count_table(summary.counts, themes, language))
-    typer.echo(
-        f"\n{summary.n_units} units, {summary.n_uncertain} uncertain; report → "
-        f"{out / 'report.html'}, {out / 'report.xlsx'} (tables: {out / 'theme_counts.csv'}, "
-        f"{out / 'units.csv'})"
+    typer.echo()
+    style = _style(ctx)
+    _say(
+        ctx, "reported", units=_counted(ctx, summary.n_units, "input"),
+        uncertain=style.num(summary.n_uncertain), html=out / "report.html",
+        xlsx=out / "report.xlsx", counts=out / "theme_counts.csv", unit_table=out / "units.csv",
     )
 
 
