@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from conftest import tiny_rows, write_labeled_csv
@@ -116,3 +118,37 @@ def test_classify_without_a_model_says_how_to_get_one(project: Path):
     result = runner.invoke(app, ["classify", "svar.tsv", "--text-column", "svar"])
     assert result.exit_code == 1
     assert "model file not found" in result.output
+
+
+def all_commands(command, path=()):
+    yield path, command
+    for name, sub in (getattr(command, "commands", None) or {}).items():
+        yield from all_commands(sub, (*path, name))
+
+
+def test_help_shows_flags_as_flags_and_the_defaults_of_params_yaml(project: Path):
+    import typer
+
+    for path, _ in all_commands(typer.main.get_command(app)):
+        result = runner.invoke(app, [*path, "--help"])
+        assert result.exit_code == 0, (path, result.output)
+        assert "<bool>" not in result.output, (path, result.output)  # --quiet, not --quiet <bool>
+    report = runner.invoke(app, ["report", "--help"]).output
+    assert re.search(r"-q, --quiet\s+No progress bar", report)
+    assert "nb, report.language in params.yaml" in " ".join(report.split())
+    suggest = " ".join(runner.invoke(app, ["suggest", "--help"]).output.split())
+    assert "[default: (200, labels.suggest_n in params.yaml)]" in suggest
+    audit = " ".join(runner.invoke(app, ["labels", "audit", "--help"]).output.split())
+    assert "(data/label_review/audit.csv, labels.audit in params.yaml)" in audit
+    # The defaults shown are those of the params file in use.
+    params = yaml.safe_load((project / "params.yaml").read_text(encoding="utf-8"))
+    params["labels"]["suggest_n"] = 50
+    (project / "other.yaml").write_text(yaml.safe_dump(params), encoding="utf-8")
+    other = runner.invoke(app, ["--params", "other.yaml", "suggest", "--help"]).output
+    assert "(50, labels.suggest_n in other.yaml)" in " ".join(other.split())
+
+
+def test_classify_help_names_every_format_it_reads():
+    text = " ".join(runner.invoke(app, ["classify", "--help"]).output.split())
+    for suffix in (".txt", ".md", ".pdf", ".docx", ".csv", ".tsv", ".xlsx"):
+        assert suffix in text, suffix

@@ -17,12 +17,37 @@ import typer
 
 from tema.errors import TemaError
 
+# rich_markup_mode=None: click's own help layout, which shows a flag as `--quiet` (typer's
+# rich layout writes every option with a type, `--quiet <bool>`).
 app = typer.Typer(
     help="tema sorts Norwegian meeting input into themes and counts them.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
+
+# Options whose default comes from params.yaml: (command path, option) → params key.
+# `main` writes the value of the params file in use into their --help ([default: ...]).
+PARAMS_DEFAULTS: dict[tuple[str, str], str] = {
+    ("ingest", "raw_dir"): "ingest.raw_dir",
+    ("ingest", "manifest"): "ingest.manifest",
+    ("ingest", "output"): "ingest.documents",
+    ("segment", "documents"): "ingest.documents",
+    ("segment", "spacy_model"): "segment.spacy_model",
+    ("segment", "jobs"): "segment.jobs",
+    ("train", "labeled_dir"): "train.labeled_dir",
+    ("train", "model"): "train.model",
+    ("classify", "model"): "train.model",
+    ("classify", "jobs"): "classify.jobs",
+    ("report", "language"): "report.language",
+    ("report", "out_dir"): "report.out_dir",
+    ("suggest", "n"): "labels.suggest_n",
+    ("suggest", "output"): "labels.suggestions",
+    ("suggest", "model"): "train.model",
+    ("labels audit", "cv_predictions"): "train.cv_predictions",
+    ("labels audit", "output"): "labels.audit",
+}
 
 # Keys of params.yaml's `segment:` section passed on to tema.segment.segment_documents.
 SEGMENT_OPTIONS = ("lexicon", "max_heading_words", "max_unit_chars", "batch_size")
@@ -66,6 +91,29 @@ def main(
     if language not in TEXTS:
         _fail(TemaError(f"unknown language {language!r}; use nb or en"))
     ctx.obj["language"] = language
+    _show_params_defaults(ctx)
+
+
+def _show_params_defaults(ctx: typer.Context) -> None:
+    """Put the values of the params file into the --help of the options that default to them.
+
+    The group's callback runs before a subcommand parses its options (and so before its
+    --help), so the help shows what this run would really use.
+    """
+
+    def walk(command: Any, path: str) -> None:
+        for param in command.params:
+            key = PARAMS_DEFAULTS.get((path, param.name or ""))
+            if key is None or not hasattr(param, "show_default"):
+                continue
+            stage, name = key.split(".")
+            value = (ctx.obj["params"].get(stage) or {}).get(name)
+            if value not in (None, ""):
+                param.show_default = f"{value}, {key} in {ctx.obj['params_path']}"
+        for name, sub in (getattr(command, "commands", None) or {}).items():
+            walk(sub, f"{path} {name}".strip())
+
+    walk(ctx.command, "")
 
 
 def _message(ctx: typer.Context, key: str, **values: Any) -> str:
@@ -303,12 +351,16 @@ def classify(
     files: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Text files, or CSV/TSV tables with --text-column; default: the segmented units."
+            help="Files to classify: text (.txt .md .pdf .docx: segmented into units) or "
+            "tables (.csv .tsv .xlsx with --text-column: one unit per row); default: the "
+            "segmented units of the batch (segment.units)."
         ),
     ] = None,
     text_column: Annotated[
         str | None,
-        typer.Option(help="For CSV/TSV input: the column holding the text, one unit per row."),
+        typer.Option(
+            help="For .csv/.tsv/.xlsx input: the column holding the text, one unit per row."
+        ),
     ] = None,
     output: Annotated[
         Path | None,
@@ -323,7 +375,11 @@ def classify(
         int | None, typer.Option(help="Worker processes (0: all cores; default classify.jobs).")
     ] = None,
 ) -> None:
-    """Give each unit a theme, a confidence, a possible second theme and an uncertain flag."""
+    """Give each unit a theme, a confidence, a possible second theme and an uncertain flag.
+
+    Reads .txt, .md, .pdf, .docx (segmented into units) and .csv, .tsv, .xlsx tables (one
+    unit per row of --text-column).
+    """
     from tema import classify as stage
     from tema import parallel
     from tema.predictor import load_predictor
@@ -544,6 +600,7 @@ def _meetings(ctx: typer.Context) -> dict[str, str]:
 labels_app = typer.Typer(
     help="Labelled data: import annotators' files, audit labels, measure agreement.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(labels_app, name="labels")
 
