@@ -152,3 +152,45 @@ def test_classify_help_names_every_format_it_reads():
     text = " ".join(runner.invoke(app, ["classify", "--help"]).output.split())
     for suffix in (".txt", ".md", ".pdf", ".docx", ".csv", ".tsv", ".xlsx"):
         assert suffix in text, suffix
+
+
+def test_every_long_stage_shows_a_progress_bar_on_a_terminal(project: Path, monkeypatch):
+    import tema.progress
+
+    monkeypatch.setattr(tema.progress, "enabled", lambda quiet=False: not quiet)  # a terminal
+    bars = {}
+    for stage, arguments in (
+        ("ingest", []), ("segment", ["--spacy-model", str(REPO / "models" / "nb_senter")]),
+        ("train", []), ("evaluate", []), ("classify", []),
+    ):
+        result = runner.invoke(app, [stage, *arguments])
+        assert result.exit_code == 0, result.output
+        bars[stage] = result.stderr
+        quiet = runner.invoke(app, [stage, *arguments, "--quiet"])
+        assert quiet.exit_code == 0 and f"{stage}:" not in quiet.stderr
+    assert "segment:   0%" in bars["segment"] and "dokumenter" in bars["segment"]
+    assert "train: kryssvalidering og trening (0/3)" in bars["train"]
+    assert "evaluate:   0%" in bars["evaluate"]
+    assert "classify: " in bars["classify"] and "enheter" in bars["classify"]
+
+
+def test_progress_bars_only_on_a_terminal_and_not_in_ci(monkeypatch):
+    import io
+    import sys
+
+    from tema.progress import enabled, progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    assert enabled() and not enabled(quiet=True)
+    assert list(progress(range(3), "segment", total=3)) == [0, 1, 2]
+    assert "segment:   0%" in sys.stderr.getvalue()
+    monkeypatch.setenv("CI", "true")  # CI systems that fake a terminal
+    assert not enabled()
+    monkeypatch.setenv("CI", "")
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # DVC logs, pipes
+    assert not enabled()

@@ -53,6 +53,12 @@ PARAMS_DEFAULTS: dict[tuple[str, str], str] = {
 SEGMENT_OPTIONS = ("lexicon", "max_heading_words", "max_unit_chars", "batch_size")
 
 ParamsOption = Annotated[Path, typer.Option("--params", help="The parameter file to read.")]
+QuietOption = Annotated[
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="No progress bar (there is none off a terminal or with CI set)."
+    ),
+]
 LanguageOption = Annotated[
     str | None,
     typer.Option(
@@ -133,6 +139,22 @@ def _counted(ctx: typer.Context, count: int, noun: str) -> str:
     return counted(count, noun, ctx.obj["language"])
 
 
+def _noun(ctx: typer.Context, noun: str) -> str:
+    """The plural of a counted noun, for progress bars."""
+    from tema.messages import NOUNS
+
+    return NOUNS[ctx.obj["language"]][noun][1]
+
+
+def _line_count(path: Path) -> int | None:
+    """Lines of a JSON-lines file (its documents), for the progress bar; None if unreadable."""
+    try:
+        with open(path, "rb") as handle:
+            return sum(1 for _ in handle)
+    except OSError:
+        return None
+
+
 def _style(ctx: typer.Context):
     """The number style of the chosen language, for the terminal."""
     from tema.numbers import Style
@@ -171,7 +193,7 @@ def ingest(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Documents file to write (JSON lines).")
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Read raw documents (.txt .md .pdf .docx .csv .xlsx) with where they came from."""
     from tema import ingest as stage
@@ -215,17 +237,22 @@ def segment(
     jobs: Annotated[
         int | None, typer.Option(help="Worker processes (0: all cores; default segment.jobs).")
     ] = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Cut documents into units (sentences, bullet items, headings) with offsets."""
     from tema import ingest as reading
     from tema import parallel
     from tema import segment as stage
+    from tema.progress import progress
 
     nlp = _run(_load_pipeline, spacy_model or _setting(ctx, "segment", "spacy_model"))
     if files:
         source = reading.documents_from_files(files)
+        total = len(files)
     else:
-        source = reading.read_documents(documents or Path(_setting(ctx, "ingest", "documents")))
+        documents = documents or Path(_setting(ctx, "ingest", "documents"))
+        source = reading.read_documents(documents)
+        total = _line_count(documents)
     if output is None and files:
         pairs = stage.segment_ingested(source, nlp, **_segment_options(ctx))
         units = _run(stage.units_to_frame, pairs)
@@ -242,6 +269,7 @@ def segment(
             documents_read += 1
             yield document
 
+    source = progress(source, "segment", total, quiet, unit=_noun(ctx, "document"))
     rows = parallel.segment_stream(counted(source), nlp, jobs, **_segment_options(ctx))
     count = _run(parallel.write_csv_chunks, rows, output, stage.FRAME_COLUMNS)
     _say(
@@ -283,6 +311,7 @@ def train(
             "--force", help="Replace the current model even if the new one scores worse."
         ),
     ] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Train the theme classifier; it replaces the current model only if it is no worse.
 
@@ -294,19 +323,26 @@ def train(
     from tema import train as stage
     from tema.labels import load_labeled
     from tema.params import section, themes_from
+    from tema.progress import steps
 
     settings = section(ctx.obj["params"], "train", ctx.obj["params_path"])
     gate = ctx.obj["params"].get("promote") or {}
     theme_ids = [t.id for t in _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])]
     labeled = _run(load_labeled, labeled_dir or Path(settings["labeled_dir"]), theme_ids)
-    fitted, oof = _run(stage.train, labeled, theme_ids, settings)
     model = model or Path(settings["model"])
     cv_predictions = Path(settings["cv_predictions"])
-    verdict = _run(
-        promote.evaluate_candidate, fitted, oof, labeled, theme_ids, model, cv_predictions,
-        gate, force=force, seed=settings["seed"],
-    )
-    record = promote.apply_verdict(verdict, fitted, oof, model, cv_predictions, gate)
+    # Cross-validation and the final fit happen inside tema.train.train, which reports no
+    # progress of its own: the bar shows which step runs and for how long.
+    with steps("train", _message(ctx, "train_steps").split("|"), quiet) as done:
+        fitted, oof = _run(stage.train, labeled, theme_ids, settings)
+        done()
+        verdict = _run(
+            promote.evaluate_candidate, fitted, oof, labeled, theme_ids, model, cv_predictions,
+            gate, force=force, seed=settings["seed"],
+        )
+        done()
+        record = promote.apply_verdict(verdict, fitted, oof, model, cv_predictions, gate)
+        done()
     f1 = fitted.card["cross_validation"]["macro_f1"]
     style = _style(ctx)
     where = ("trained_model", model) if verdict.promote else (
@@ -321,7 +357,7 @@ def train(
 
 
 @app.command()
-def evaluate(ctx: typer.Context) -> None:
+def evaluate(ctx: typer.Context, quiet: QuietOption = False) -> None:
     """Write metrics and plot data (confusion, calibration, learning curve) to metrics/."""
     from tema import evaluate as stage
     from tema.card import read_card
@@ -339,7 +375,8 @@ def evaluate(ctx: typer.Context) -> None:
     write_csv(stage.confusion_rows(oof), out / "confusion.csv")
     write_csv(stage.calibration_rows(oof), out / "calibration.csv")
     curve = stage.learning_curve(
-        labeled, theme_ids, settings, _setting(ctx, "evaluate", "learning_curve_fractions")
+        labeled, theme_ids, settings, _setting(ctx, "evaluate", "learning_curve_fractions"),
+        quiet=quiet,
     )
     write_csv(curve, out / "learning_curve.csv")
     _say(ctx, "evaluated", metrics=out / "metrics.json", plots=f"{out}/*.csv")
@@ -374,6 +411,7 @@ def classify(
     jobs: Annotated[
         int | None, typer.Option(help="Worker processes (0: all cores; default classify.jobs).")
     ] = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Give each unit a theme, a confidence, a possible second theme and an uncertain flag.
 
@@ -397,6 +435,9 @@ def classify(
         classified = parallel.classify_stream(chunks, predictor, jobs)
         _print_table(next(classified)[list(stage.OUTPUT_COLUMNS)])
         return
+    from tema.progress import progress
+
+    chunks = progress(chunks, "classify", None, quiet, unit=_noun(ctx, "unit"), weight=len)
     classified = parallel.classify_stream(chunks, predictor, jobs, rendered=True)
     output = output or Path(_setting(ctx, "classify", "classified"))
     count = _run(parallel.write_csv_chunks, classified, output, stage.OUTPUT_COLUMNS)
@@ -462,7 +503,7 @@ def report(
             "report.compare_dir with --compare)."
         ),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Count themes per document, meeting and region; write CSV, Excel and HTML reports."""
     from tema import ingest as reading

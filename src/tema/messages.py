@@ -21,6 +21,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(tabeller: {counts}, {unit_table})",
         "report_at": "rapport → {html}",
         "compared": "sammenligning → {html} (tabell: {csv})",
+        "train_steps": "kryssvalidering og trening|sammenligning med gjeldende modell|lagring",
     },
     "en": {
         "ingested": "read: {documents} → {output}",
@@ -35,6 +36,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(tables: {counts}, {unit_table})",
         "report_at": "report → {html}",
         "compared": "comparison → {html} (table: {csv})",
+        "train_steps": "cross-validation and training|comparison with the current model|saving",
     },
 }
 
