@@ -503,7 +503,14 @@ def report(
             "report.compare_dir with --compare)."
         ),
     ] = None,
-    quiet: QuietOption = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q",
+            help="Only the closing line: no progress bar and no count table (the DVC stage; "
+            "`make run` prints the table once, with --show).",
+        ),
+    ] = False,
 ) -> None:
     """Count themes per document, meeting and region; write CSV, Excel and HTML reports."""
     from tema import ingest as reading
@@ -570,8 +577,9 @@ def report(
         handle.write(render_html(summary, themes, card, language))
     uncertain = stage.uncertain_units(out / "units.csv")
     write_xlsx(out / "report.xlsx", summary, themes, card, language, uncertain)
-    typer.echo(stage.format_count_table(summary.counts, themes, language))
-    typer.echo()
+    if not quiet:  # the DVC stage is quiet: `make run` prints the table once, at the end
+        typer.echo(stage.format_count_table(summary.counts, themes, language))
+        typer.echo()
     style = _style(ctx)
     _say(
         ctx, "reported", units=_counted(ctx, summary.n_units, "input"),
