@@ -134,7 +134,9 @@ def test_help_shows_flags_as_flags_and_the_defaults_of_params_yaml(project: Path
         assert result.exit_code == 0, (path, result.output)
         assert "<bool>" not in result.output, (path, result.output)  # --quiet, not --quiet <bool>
     report = runner.invoke(app, ["report", "--help"]).output
-    assert re.search(r"-q, --quiet\s+No progress bar", report)
+    assert re.search(r"-q, --quiet\s+Only the closing line", report)
+    segment = runner.invoke(app, ["segment", "--help"]).output
+    assert re.search(r"-q, --quiet\s+No progress bar", segment)
     assert "nb, report.language in params.yaml" in " ".join(report.split())
     suggest = " ".join(runner.invoke(app, ["suggest", "--help"]).output.split())
     assert "[default: (200, labels.suggest_n in params.yaml)]" in suggest
