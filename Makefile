@@ -16,8 +16,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 # dvc runs each stage's `tema ...` command, so the venv's bin must be on PATH.
+# scripts/repro.py is `dvc repro` without DVC's git/push hints (errors stay visible); the
+# report stage runs quietly, so the theme table is printed once, here at the end.
 run: $(STAMP)
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/dvc repro
+	@PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python scripts/repro.py
 	@echo
 	@$(BIN)/tema report --show
 

@@ -479,3 +479,35 @@ def test_page_furniture_is_what_recurs_at_the_edges_of_most_pages() -> None:
     # in their number, so they count as one recurring footer.
     assert furniture == {"Rapport 2019"} | {f"Side {number}" for number in range(1, 11)}
     assert page_furniture(text, starts[:2]) == frozenset()  # too few pages to tell
+
+
+def test_a_pdf_title_above_a_short_one_line_paragraph_stays_apart(tmp_path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from tema.readers import read_pdf
+
+    path = tmp_path / "innspill.pdf"
+    page = canvas.Canvas(str(path), pagesize=A4)
+    page.setFont("Helvetica-Bold", 14)
+    page.drawString(72, 780, "Innspill om språkkravene")
+    page.setFont("Helvetica", 11)
+    page.drawString(72, 750, "Kravene er for strenge.")
+    page.drawString(72, 720, "Flere kommuner ønsker norskkurs på kveldstid for dem som jobber.")
+    page.save()
+    raw = read_pdf(path).text  # pypdf drops the blank lines: "…språkkravene\nKravene er …"
+    assert raw.startswith("Innspill om språkkravene\nKravene er for strenge.\n")
+    blocks = kinds_and_texts(raw)
+    assert blocks[0] == ("heading", "Innspill om språkkravene")  # not glued to the sentence
+    assert blocks[1][0] == "paragraph" and blocks[1][1].startswith("Kravene er for strenge.")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Vi trenger flere kommunale boliger i\nOslo.\n",  # a wrapped sentence, not a title
+        "Kommunen bør samarbeide med\nNAV.\n",
+    ],
+)
+def test_a_wrapped_sentence_ending_in_a_short_line_is_not_split(raw: str) -> None:
+    assert len(kinds_and_texts(raw)) == 1

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from conftest import tiny_rows, write_labeled_csv
@@ -53,7 +55,7 @@ def test_missing_params_file_is_one_clear_line(tmp_path: Path, monkeypatch: pyte
 def test_ingest_writes_documents(project: Path):
     result = runner.invoke(app, ["ingest"])
     assert result.exit_code == 0, result.output
-    assert "1 documents" in result.output
+    assert "lest: 1 dokument → " in result.output
     assert (project / "data" / "interim" / "documents.jsonl").is_file()
 
 
@@ -109,7 +111,7 @@ def test_classify_finds_the_text_column_of_an_excel_csv(project: Path):
 def test_train_then_classify_a_table(project: Path):
     result = runner.invoke(app, ["train"])
     assert result.exit_code == 0, result.output
-    assert "cross-validated macro-F1" in result.output
+    assert "kryssvalidert makro-F1" in result.output
     (project / "svar.tsv").write_text(
         "svar\tfritekst\nStartlån og bostøtte\tx\nArbeidsgivere må ansette\ty\n",
         encoding="utf-8",
@@ -128,3 +130,81 @@ def test_classify_without_a_model_says_how_to_get_one(project: Path):
     result = runner.invoke(app, ["classify", "svar.tsv", "--text-column", "svar"])
     assert result.exit_code == 1
     assert "model file not found" in result.output
+
+
+def all_commands(command, path=()):
+    yield path, command
+    for name, sub in (getattr(command, "commands", None) or {}).items():
+        yield from all_commands(sub, (*path, name))
+
+
+def test_help_shows_flags_as_flags_and_the_defaults_of_params_yaml(project: Path):
+    import typer
+
+    for path, _ in all_commands(typer.main.get_command(app)):
+        result = runner.invoke(app, [*path, "--help"])
+        assert result.exit_code == 0, (path, result.output)
+        assert "<bool>" not in result.output, (path, result.output)  # --quiet, not --quiet <bool>
+    report = runner.invoke(app, ["report", "--help"]).output
+    assert re.search(r"-q, --quiet\s+Only the closing line", report)
+    segment = runner.invoke(app, ["segment", "--help"]).output
+    assert re.search(r"-q, --quiet\s+No progress bar", segment)
+    assert "nb, report.language in params.yaml" in " ".join(report.split())
+    suggest = " ".join(runner.invoke(app, ["suggest", "--help"]).output.split())
+    assert "[default: (200, labels.suggest_n in params.yaml)]" in suggest
+    audit = " ".join(runner.invoke(app, ["labels", "audit", "--help"]).output.split())
+    assert "(data/label_review/audit.csv, labels.audit in params.yaml)" in audit
+    # The defaults shown are those of the params file in use.
+    params = yaml.safe_load((project / "params.yaml").read_text(encoding="utf-8"))
+    params["labels"]["suggest_n"] = 50
+    (project / "other.yaml").write_text(yaml.safe_dump(params), encoding="utf-8")
+    other = runner.invoke(app, ["--params", "other.yaml", "suggest", "--help"]).output
+    assert "(50, labels.suggest_n in other.yaml)" in " ".join(other.split())
+
+
+def test_classify_help_names_every_format_it_reads():
+    text = " ".join(runner.invoke(app, ["classify", "--help"]).output.split())
+    for suffix in (".txt", ".md", ".pdf", ".docx", ".csv", ".tsv", ".xlsx"):
+        assert suffix in text, suffix
+
+
+def test_every_long_stage_shows_a_progress_bar_on_a_terminal(project: Path, monkeypatch):
+    import tema.progress
+
+    monkeypatch.setattr(tema.progress, "enabled", lambda quiet=False: not quiet)  # a terminal
+    bars = {}
+    for stage, arguments in (
+        ("ingest", []), ("segment", ["--spacy-model", str(REPO / "models" / "nb_senter")]),
+        ("train", []), ("evaluate", []), ("classify", []),
+    ):
+        result = runner.invoke(app, [stage, *arguments])
+        assert result.exit_code == 0, result.output
+        bars[stage] = result.stderr
+        quiet = runner.invoke(app, [stage, *arguments, "--quiet"])
+        assert quiet.exit_code == 0 and f"{stage}:" not in quiet.stderr
+    assert "segment:   0%" in bars["segment"] and "dokumenter" in bars["segment"]
+    assert "train: kryssvalidering og trening (0/3)" in bars["train"]
+    assert "evaluate:   0%" in bars["evaluate"]
+    assert "classify: " in bars["classify"] and "enheter" in bars["classify"]
+
+
+def test_progress_bars_only_on_a_terminal_and_not_in_ci(monkeypatch):
+    import io
+    import sys
+
+    from tema.progress import enabled, progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    assert enabled() and not enabled(quiet=True)
+    assert list(progress(range(3), "segment", total=3)) == [0, 1, 2]
+    assert "segment:   0%" in sys.stderr.getvalue()
+    monkeypatch.setenv("CI", "true")  # CI systems that fake a terminal
+    assert not enabled()
+    monkeypatch.setenv("CI", "")
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # DVC logs, pipes
+    assert not enabled()

@@ -63,4 +63,4 @@ def test_segment_reports_its_units_and_documents(tmp_path: Path, monkeypatch: py
     assert result.exit_code == 0, result.output
     units = pd.read_csv(tmp_path / "u.csv")
     assert units["doc"].nunique() == 2
-    assert f"{len(units)} units from 2 documents" in result.output
+    assert f"{len(units)} enheter fra 2 dokumenter" in result.output

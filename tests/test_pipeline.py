@@ -49,8 +49,19 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run(["git", "init", "-q"], root)
     run([str(BIN / "dvc"), "init", "-q"], root)
     run([str(BIN / "dvc"), "config", "core.analytics", "false"], root)
-    run([str(BIN / "dvc"), "repro"], root)
+    # As `make run` does it: DVC without its hints, then the table.
+    output = run([sys.executable, str(REPO / "scripts" / "repro.py")], root)
+    output += run([str(BIN / "tema"), "report", "--show"], root)
+    (root / "make_run.txt").write_text(output, encoding="utf-8")
     return root
+
+
+def test_make_run_prints_the_table_once_and_no_dvc_hints(project: Path):
+    output = (project / "make_run.txt").read_text(encoding="utf-8")
+    assert "Running stage 'report'" in output
+    assert output.count("Korrigert andel") == 1  # the table's header
+    for hint in ("git add", "autostage", "dvc push"):
+        assert hint not in output
 
 
 def stages_rerun(root: Path) -> set[str]:

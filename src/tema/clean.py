@@ -797,14 +797,46 @@ PULL_QUOTE_BODY_CHARS = 40
 SHORT_TITLE_SHARE = 0.6
 
 
-def _ends_short_title(raw: str, previous: Line, line: Line, content: str) -> bool:
-    """True when ``previous`` is a short title line directly above body text ``line``."""
+# The most words of a title line above a one-line paragraph (see `_ends_short_title`).
+TITLE_WORDS = 8
+# Words a wrapped sentence line ends with but a title does not ("Vi trenger flere boliger i
+# / Oslo." is one sentence).
+CONTINUING_WORDS = frozenset({
+    "i", "på", "til", "for", "av", "om", "med", "og", "eller", "men", "at", "som", "fra",
+    "ved", "under", "etter", "mot", "over", "hos", "uten", "en", "et", "ei", "den", "det",
+    "de", "der", "å", "så", "enn", "når", "hvis", "fordi", "mellom", "gjennom", "blant",
+})  # fmt: skip
+
+
+def _ends_short_title(
+    raw: str, previous: Line, line: Line, content: str, alone: bool = False
+) -> bool:
+    """True when ``previous`` is a short title line directly above body text ``line``.
+
+    The title has no final punctuation and the body starts with a capital. Either the title
+    is at most SHORT_TITLE_SHARE as long as the body line, or (``alone``: the title is the
+    only line of its block so far) the body line is a whole sentence of its own, however
+    short ("Innspill om språkkravene / Kravene er for strenge."): PDF text extraction drops
+    the blank line between them. A title of at most TITLE_WORDS words that does not end in
+    a word that continues a sentence ("… i / Oslo.") counts.
+    """
     title = raw[previous.start : previous.end].strip()
+    if (
+        nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(title)
+        or title.endswith(("-", "–"))
+        or not nb_rules.STARTS_UPPER.match(content)
+    ):
+        return False
+    if len(title) <= SHORT_TITLE_SHARE * len(content):
+        return True
+    words = title.split()
     return (
-        len(title) <= SHORT_TITLE_SHARE * len(content)
-        and not nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(title)
-        and not title.endswith(("-", "–"))
-        and bool(nb_rules.STARTS_UPPER.match(content))
+        alone
+        and len(words) <= TITLE_WORDS
+        and bool(nb_rules.STARTS_UPPER.match(title))
+        and words[-1].lower() not in CONTINUING_WORDS
+        and len(content.split()) >= 2
+        and bool(nb_rules.ENDS_WITH_TERMINAL.search(content))
     )
 
 
@@ -875,7 +907,9 @@ def _starts_text_block(
         raw, current[-1], line, content
     ):
         return True  # body text right below a short item or a numbered section title
-    if current_kind == "text" and _ends_short_title(raw, current[-1], line, content):
+    if current_kind == "text" and _ends_short_title(
+        raw, current[-1], line, content, alone=len(current) == 1
+    ):
         return True
     if current_kind in ("text", "bullet") and _starts_or_answers_question(raw, current, content):
         return True

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import warnings
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,17 +17,57 @@ import typer
 
 from tema.errors import TemaError
 
+# rich_markup_mode=None: click's own help layout, which shows a flag as `--quiet` (typer's
+# rich layout writes every option with a type, `--quiet <bool>`).
 app = typer.Typer(
     help="tema sorts Norwegian meeting input into themes and counts them.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
+
+# Options whose default comes from params.yaml: (command path, option) → params key.
+# `main` writes the value of the params file in use into their --help ([default: ...]).
+PARAMS_DEFAULTS: dict[tuple[str, str], str] = {
+    ("ingest", "raw_dir"): "ingest.raw_dir",
+    ("ingest", "manifest"): "ingest.manifest",
+    ("ingest", "output"): "ingest.documents",
+    ("segment", "documents"): "ingest.documents",
+    ("segment", "spacy_model"): "segment.spacy_model",
+    ("segment", "jobs"): "segment.jobs",
+    ("train", "labeled_dir"): "train.labeled_dir",
+    ("train", "model"): "train.model",
+    ("classify", "model"): "train.model",
+    ("classify", "jobs"): "classify.jobs",
+    ("report", "language"): "report.language",
+    ("report", "out_dir"): "report.out_dir",
+    ("suggest", "n"): "labels.suggest_n",
+    ("suggest", "output"): "labels.suggestions",
+    ("suggest", "model"): "train.model",
+    ("labels audit", "cv_predictions"): "train.cv_predictions",
+    ("labels audit", "output"): "labels.audit",
+}
 
 # Keys of params.yaml's `segment:` section passed on to tema.segment.segment_documents.
 SEGMENT_OPTIONS = ("lexicon", "max_heading_words", "max_unit_chars", "batch_size")
 
 ParamsOption = Annotated[Path, typer.Option("--params", help="The parameter file to read.")]
+QuietOption = Annotated[
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="No progress bar (there is none off a terminal or with CI set)."
+    ),
+]
+LanguageOption = Annotated[
+    str | None,
+    typer.Option(
+        "--language",
+        envvar="TEMA_LANGUAGE",
+        help="Language of the closing messages and the reports: nb (bokmål) or en.",
+        show_default="report.language in params.yaml",
+    ),
+]
 
 
 def _context(ctx: typer.Context) -> dict[str, Any]:
@@ -38,15 +79,87 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 
 
 @app.callback()
-def main(ctx: typer.Context, params: ParamsOption = Path("params.yaml")) -> None:
+def main(
+    ctx: typer.Context,
+    params: ParamsOption = Path("params.yaml"),
+    language: LanguageOption = None,
+) -> None:
     """Read the parameters once and report errors without tracebacks."""
     from tema.params import load_params
+    from tema.report_words import TEXTS
 
     warnings.showwarning = _show_warning
     try:
         ctx.obj = {"params": load_params(params), "params_path": params}
     except TemaError as error:
         _fail(error)
+    language = language or (ctx.obj["params"].get("report") or {}).get("language") or "nb"
+    if language not in TEXTS:
+        _fail(TemaError(f"unknown language {language!r}; use nb or en"))
+    ctx.obj["language"] = language
+    _show_params_defaults(ctx)
+
+
+def _show_params_defaults(ctx: typer.Context) -> None:
+    """Put the values of the params file into the --help of the options that default to them.
+
+    The group's callback runs before a subcommand parses its options (and so before its
+    --help), so the help shows what this run would really use.
+    """
+
+    def walk(command: Any, path: str) -> None:
+        for param in command.params:
+            key = PARAMS_DEFAULTS.get((path, param.name or ""))
+            if key is None or not hasattr(param, "show_default"):
+                continue
+            stage, name = key.split(".")
+            value = (ctx.obj["params"].get(stage) or {}).get(name)
+            if value not in (None, ""):
+                param.show_default = f"{value}, {key} in {ctx.obj['params_path']}"
+        for name, sub in (getattr(command, "commands", None) or {}).items():
+            walk(sub, f"{path} {name}".strip())
+
+    walk(ctx.command, "")
+
+
+def _message(ctx: typer.Context, key: str, **values: Any) -> str:
+    """A closing message in the chosen language (tema.messages)."""
+    from tema.messages import MESSAGES
+
+    return MESSAGES[ctx.obj["language"]][key].format(**values)
+
+
+def _say(ctx: typer.Context, key: str, **values: Any) -> None:
+    typer.echo(_message(ctx, key, **values))
+
+
+def _counted(ctx: typer.Context, count: int, noun: str) -> str:
+    from tema.messages import counted
+
+    return counted(count, noun, ctx.obj["language"])
+
+
+def _noun(ctx: typer.Context, noun: str) -> str:
+    """The plural of a counted noun, for progress bars."""
+    from tema.messages import NOUNS
+
+    return NOUNS[ctx.obj["language"]][noun][1]
+
+
+def _line_count(path: Path) -> int | None:
+    """Lines of a JSON-lines file (its documents), for the progress bar; None if unreadable."""
+    try:
+        with open(path, "rb") as handle:
+            return sum(1 for _ in handle)
+    except OSError:
+        return None
+
+
+def _style(ctx: typer.Context):
+    """The number style of the chosen language, for the terminal."""
+    from tema.numbers import Style
+
+    return Style(ctx.obj["language"])
 
 
 def _fail(error: Exception) -> None:
@@ -94,7 +207,7 @@ def ingest(
         Path | None,
         typer.Option(help="List of skipped files to write (default: skipped.csv beside -o)."),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Read raw documents (.txt .md .pdf .docx .csv .xlsx) with where they came from.
 
@@ -115,11 +228,11 @@ def ingest(
     )
     count = _run(stage.write_documents, documents, output)
     write_csv(pd.DataFrame(left_out, columns=["file", "reason"]), skipped_path)
-    typer.echo(f"{count} documents → {output}")
+    _say(ctx, "ingested", documents=_counted(ctx, count, "document"), output=output)
     if left_out:
-        typer.echo(
-            f"{len(left_out)} file(s) skipped (listed in {skipped_path}): "
-            + ", ".join(Path(item.file).name for item in left_out)
+        _say(
+            ctx, "ingest_skipped", files=_counted(ctx, len(left_out), "file"), path=skipped_path,
+            names=", ".join(Path(item.file).name for item in left_out),
         )
 
 
@@ -153,17 +266,22 @@ def segment(
     jobs: Annotated[
         int | None, typer.Option(help="Worker processes (0: all cores; default segment.jobs).")
     ] = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Cut documents into units (sentences, bullet items, headings) with offsets."""
     from tema import ingest as reading
     from tema import parallel
     from tema import segment as stage
+    from tema.progress import progress
 
     nlp = _run(_load_pipeline, spacy_model or _setting(ctx, "segment", "spacy_model"))
     if files:
         source = reading.documents_from_files(files, _text_columns(ctx))
+        total = len(files)
     else:
-        source = reading.read_documents(documents or Path(_setting(ctx, "ingest", "documents")))
+        documents = documents or Path(_setting(ctx, "ingest", "documents"))
+        source = reading.read_documents(documents)
+        total = _line_count(documents)
     if output is None and files:
         pairs = stage.segment_ingested(source, nlp, **_segment_options(ctx))
         units = _run(stage.units_to_frame, pairs)
@@ -185,9 +303,13 @@ def segment(
             documents_read += 1
             yield document
 
+    source = progress(source, "segment", total, quiet, unit=_noun(ctx, "document"))
     rows = parallel.segment_stream(counted(source), nlp, jobs, **_segment_options(ctx))
     count = _run(parallel.write_csv_chunks, rows, output, stage.FRAME_COLUMNS)
-    typer.echo(f"{count} units from {documents_read} documents → {output}")
+    _say(
+        ctx, "segmented", units=_counted(ctx, count, "unit"),
+        documents=_counted(ctx, documents_read, "document"), output=output,
+    )
 
 
 def _segment_options(ctx: typer.Context) -> dict[str, Any]:
@@ -223,6 +345,7 @@ def train(
             "--force", help="Replace the current model even if the new one scores worse."
         ),
     ] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Train the theme classifier; it replaces the current model only if it is no worse.
 
@@ -234,31 +357,41 @@ def train(
     from tema import train as stage
     from tema.labels import load_labeled
     from tema.params import section, themes_from
+    from tema.progress import steps
 
     settings = section(ctx.obj["params"], "train", ctx.obj["params_path"])
     gate = ctx.obj["params"].get("promote") or {}
     theme_ids = [t.id for t in _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])]
     labeled = _run(load_labeled, labeled_dir or Path(settings["labeled_dir"]), theme_ids)
-    fitted, oof = _run(stage.train, labeled, theme_ids, settings)
     model = model or Path(settings["model"])
     cv_predictions = Path(settings["cv_predictions"])
-    verdict = _run(
-        promote.evaluate_candidate, fitted, oof, labeled, theme_ids, model, cv_predictions,
-        gate, force=force, seed=settings["seed"],
+    # Cross-validation and the final fit happen inside tema.train.train, which reports no
+    # progress of its own: the bar shows which step runs and for how long.
+    with steps("train", _message(ctx, "train_steps").split("|"), quiet) as done:
+        fitted, oof = _run(stage.train, labeled, theme_ids, settings)
+        done()
+        verdict = _run(
+            promote.evaluate_candidate, fitted, oof, labeled, theme_ids, model, cv_predictions,
+            gate, force=force, seed=settings["seed"],
+        )
+        done()
+        record = promote.apply_verdict(verdict, fitted, oof, model, cv_predictions, gate)
+        done()
+    f1 = fitted.card["cross_validation"]["macro_f1"]
+    style = _style(ctx)
+    where = ("trained_model", model) if verdict.promote else (
+        "trained_aside", record["candidate_model"]
     )
-    record = promote.apply_verdict(verdict, fitted, oof, model, cv_predictions, gate)
-    cv = fitted.card["cross_validation"]
-    typer.echo(
-        f"trained on {len(labeled)} units; cross-validated macro-F1 "
-        f"{cv['macro_f1']['value']:.3f} ({cv['macro_f1']['ci_low']:.3f}–"
-        f"{cv['macro_f1']['ci_high']:.3f}); "
-        + (f"model → {model}" if verdict.promote else f"kept aside → {record['candidate_model']}")
+    _say(
+        ctx, "trained", units=_counted(ctx, len(labeled), "labelled"),
+        f1=style.num(f1["value"], 3), interval=style.dec_range(f1["ci_low"], f1["ci_high"], 3),
+        where=_message(ctx, where[0], path=where[1]),
     )
     typer.echo(promote.format_verdict(verdict, record), err=not verdict.promote)
 
 
 @app.command()
-def evaluate(ctx: typer.Context) -> None:
+def evaluate(ctx: typer.Context, quiet: QuietOption = False) -> None:
     """Write metrics and plot data (confusion, calibration, learning curve) to metrics/."""
     from tema import evaluate as stage
     from tema.card import read_card
@@ -276,10 +409,11 @@ def evaluate(ctx: typer.Context) -> None:
     write_csv(stage.confusion_rows(oof), out / "confusion.csv")
     write_csv(stage.calibration_rows(oof), out / "calibration.csv")
     curve = stage.learning_curve(
-        labeled, theme_ids, settings, _setting(ctx, "evaluate", "learning_curve_fractions")
+        labeled, theme_ids, settings, _setting(ctx, "evaluate", "learning_curve_fractions"),
+        quiet=quiet,
     )
     write_csv(curve, out / "learning_curve.csv")
-    typer.echo(f"metrics → {out}/metrics.json; plots → {out}/*.csv (dvc plots show)")
+    _say(ctx, "evaluated", metrics=out / "metrics.json", plots=f"{out}/*.csv")
 
 
 @app.command()
@@ -288,14 +422,15 @@ def classify(
     files: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Text files or CSV/TSV/XLSX tables (one answer per row); default: the "
-            "segmented units."
+            help="Files to classify: text (.txt .md .pdf .docx: segmented into units) or "
+            "tables (.csv .tsv .xlsx: one unit per row); default: the segmented units of the "
+            "batch (segment.units)."
         ),
     ] = None,
     text_column: Annotated[
         str | None,
         typer.Option(
-            help="For CSV/TSV/XLSX input: the column holding the text, one unit per row "
+            help="For .csv/.tsv/.xlsx input: the column holding the text, one unit per row "
             "(default: the first of params ingest.text_columns the table has)."
         ),
     ] = None,
@@ -311,8 +446,13 @@ def classify(
     jobs: Annotated[
         int | None, typer.Option(help="Worker processes (0: all cores; default classify.jobs).")
     ] = None,
+    quiet: QuietOption = False,
 ) -> None:
-    """Give each unit a theme, a confidence, a possible second theme and an uncertain flag."""
+    """Give each unit a theme, a confidence, a possible second theme and an uncertain flag.
+
+    Reads .txt, .md, .pdf, .docx (segmented into units) and .csv, .tsv, .xlsx tables (one
+    unit per row of --text-column).
+    """
     from tema import classify as stage
     from tema import parallel
     from tema.predictor import load_predictor
@@ -338,10 +478,13 @@ def classify(
         classified = parallel.classify_stream(chunks, predictor, jobs)
         _print_table(next(classified)[list(stage.OUTPUT_COLUMNS)])
         return
+    from tema.progress import progress
+
+    chunks = progress(chunks, "classify", None, quiet, unit=_noun(ctx, "unit"), weight=len)
     classified = parallel.classify_stream(chunks, predictor, jobs, rendered=True)
     output = output or Path(_setting(ctx, "classify", "classified"))
     count = _run(parallel.write_csv_chunks, classified, output, stage.OUTPUT_COLUMNS)
-    typer.echo(f"{count} units classified → {output}")
+    _say(ctx, "classified", units=_counted(ctx, count, "unit"), output=output)
 
 
 def _units_from_files(
@@ -380,7 +523,11 @@ def _read_csv(path: Path) -> pd.DataFrame:
 def report(
     ctx: typer.Context,
     language: Annotated[
-        str | None, typer.Option(help="Report language: nb (bokmål) or en.")
+        str | None,
+        typer.Option(
+            help="Report language: nb (bokmål) or en.",
+            show_default="tema --language, else report.language in params.yaml",
+        ),
     ] = None,
     show: Annotated[
         bool, typer.Option("--show", help="Only print the counts of the last report.")
@@ -399,7 +546,14 @@ def report(
             "report.compare_dir with --compare)."
         ),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q",
+            help="Only the closing line: no progress bar and no count table (the DVC stage; "
+            "`make run` prints the table once, with --show).",
+        ),
+    ] = False,
 ) -> None:
     """Count themes per document, meeting and region; write CSV, Excel and HTML reports."""
     from tema import ingest as reading
@@ -409,9 +563,10 @@ def report(
     from tema.report_words import TEXTS
 
     settings = section(ctx.obj["params"], "report", ctx.obj["params_path"])
-    language = language or settings["language"]
+    language = language or ctx.obj["language"]
     if language not in TEXTS:
         _fail(TemaError(f"unknown language {language!r}; use nb or en"))
+    ctx.obj["language"] = language
     themes = _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])
     if compare:
         from tema.compare import format_compare_table, write_comparison
@@ -419,13 +574,15 @@ def report(
         target = out_dir or Path(settings.get("compare_dir", "reports_compare"))
         table, old, new = _run(write_comparison, compare[0], compare[1], target, themes, language)
         typer.echo(format_compare_table(table, themes, old, new, language))
-        typer.echo(f"\ncomparison → {target / 'compare.html'} (table: {target / 'compare.csv'})")
+        typer.echo()
+        _say(ctx, "compared", html=target / "compare.html", csv=target / "compare.csv")
         return
     out = out_dir or Path(settings["out_dir"])
     if show:
         counts = _run(_read_csv, out / "theme_counts.csv")
         typer.echo(stage.format_count_table(counts, themes, language))
-        typer.echo(f"\nreport → {out / 'report.html'}")
+        typer.echo()
+        _say(ctx, "report_at", html=out / "report.html")
         return
     from tema.card import read_card
     from tema.report_html import render_html
@@ -452,16 +609,25 @@ def report(
     )
     if skipped_path.is_file():
         summary.skipped = _run(_read_csv, skipped_path).to_dict("records")
+    summary.batch = stage.Batch(
+        made=datetime.now().astimezone(),
+        input_dir=str(_setting(ctx, "ingest", "raw_dir")),
+        n_files=(summary.n_documents_read or 0) + len(summary.skipped),
+        n_skipped=len(summary.skipped),
+    )
     card = _run(read_card, _setting(ctx, "train", "model"))
     with atomic_write(out / "report.html") as handle:
         handle.write(render_html(summary, themes, card, language))
     uncertain = stage.uncertain_units(out / "units.csv")
     write_xlsx(out / "report.xlsx", summary, themes, card, language, uncertain)
-    typer.echo(stage.format_count_table(summary.counts, themes, language))
-    typer.echo(
-        f"\n{summary.n_units} units, {summary.n_uncertain} uncertain; report → "
-        f"{out / 'report.html'}, {out / 'report.xlsx'} (tables: {out / 'theme_counts.csv'}, "
-        f"{out / 'units.csv'})"
+    if not quiet:  # the DVC stage is quiet: `make run` prints the table once, at the end
+        typer.echo(stage.format_count_table(summary.counts, themes, language))
+        typer.echo()
+    style = _style(ctx)
+    _say(
+        ctx, "reported", units=_counted(ctx, summary.n_units, "input"),
+        uncertain=style.num(summary.n_uncertain), html=out / "report.html",
+        xlsx=out / "report.xlsx", counts=out / "theme_counts.csv", unit_table=out / "units.csv",
     )
 
 
@@ -526,6 +692,7 @@ def _meetings(ctx: typer.Context) -> dict[str, str]:
 labels_app = typer.Typer(
     help="Labelled data: import annotators' files, audit labels, measure agreement.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(labels_app, name="labels")
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from tema.errors import InputError
+from tema.numbers import NBSP, Style
 from tema.params import Theme
 from tema.report import ALL_KEY, COUNT_COLUMNS, UNKNOWN_KEY, wilson_interval
 from tema.report_words import TEXTS
@@ -95,6 +96,7 @@ def format_compare_table(
     table: pd.DataFrame, themes: list[Theme], old: str, new: str, language: str = "nb"
 ) -> str:
     words = TEXTS[language]
+    style = Style(language)
     names = {theme.id: getattr(theme, language) for theme in themes}
     overall = table[table["level"] == "all"]
     width = max(len(n) for n in names.values()) + 2
@@ -105,14 +107,15 @@ def format_compare_table(
     ]
     for r in overall.itertuples():
         lines.append(
-            f"{names.get(r.theme, r.theme):<{width}}{r.old_share:>10.1%}{r.new_share:>10.1%}"
-            f"{r.change * 100:>+9.1f}p  "
-            f"{r.change_ci_low * 100:+.1f} … {r.change_ci_high * 100:+.1f}"
+            f"{names.get(r.theme, r.theme):<{width}}{style.pct(r.old_share, 1):>10}"
+            f"{style.pct(r.new_share, 1):>10}"
+            f"{style.signed(r.change * 100) + ' ' + words['points']:>10}  "
+            f"{style.signed(r.change_ci_low * 100)} … {style.signed(r.change_ci_high * 100)}"
         )
     return "\n".join(lines)
 
 
-def _change_chart(rows: pd.DataFrame, names: dict[str, str]) -> str:
+def _change_chart(rows: pd.DataFrame, names: dict[str, str], style: Style) -> str:
     """Diverging dot-and-interval chart of the change in percentage points."""
     esc = html.escape
     label_w, plot_w, row_h = 230, 440, 28
@@ -129,7 +132,7 @@ def _change_chart(rows: pd.DataFrame, names: dict[str, str]) -> str:
     for tick in ticks:
         parts.append(
             f'<text x="{x(tick):.1f}" y="{height - 6}" font-size="11" text-anchor="middle" '
-            f'fill="#555">{tick * 100:+.0f}</text>'
+            f'fill="#555">{style.signed(tick * 100, 0)}</text>'
         )
     for i, r in enumerate(rows.itertuples()):
         y = i * row_h + 14
@@ -141,8 +144,9 @@ def _change_chart(rows: pd.DataFrame, names: dict[str, str]) -> str:
             f'<line x1="{x(r.change_ci_low):.1f}" x2="{x(r.change_ci_high):.1f}" y1="{y}" '
             f'y2="{y}" stroke="{colour}" stroke-width="3"/>'
             f'<circle cx="{x(r.change):.1f}" cy="{y}" r="5" fill="{colour}"><title>'
-            f"{esc(names.get(r.theme, r.theme))}: {r.change * 100:+.1f} "
-            f"({r.change_ci_low * 100:+.1f} … {r.change_ci_high * 100:+.1f})</title></circle>"
+            f"{esc(names.get(r.theme, r.theme))}: {style.signed(r.change * 100)} "
+            f"({style.signed(r.change_ci_low * 100)} … {style.signed(r.change_ci_high * 100)})"
+            "</title></circle>"
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -158,8 +162,9 @@ def render_compare_html(
     names = {theme.id: getattr(theme, language) for theme in themes}
     esc = html.escape
     title = words["compare_title"].format(old=old, new=new)
-    pct = lambda v: "" if pd.isna(v) else f"{v * 100:.1f} %"  # noqa: E731
-    pp = lambda v: "" if pd.isna(v) else f"{v * 100:+.1f}"  # noqa: E731
+    style = Style(language, NBSP)
+    pct = lambda v: style.pct(v, 1)  # noqa: E731
+    pp = lambda v: "" if pd.isna(v) else style.signed(v * 100)  # noqa: E731
     parts = [
         "<!DOCTYPE html>", f'<html lang="{language}">', '<head><meta charset="utf-8">',
         f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>",
@@ -168,7 +173,7 @@ def render_compare_html(
     overall = table[table["level"] == "all"]
     if not overall.empty:
         parts.append(
-            f"<figure>{_change_chart(overall, names)}<figcaption>"
+            f"<figure>{_change_chart(overall, names, style)}<figcaption>"
             f"{esc(words['compare_caption'])}</figcaption></figure>"
         )
     headings = {"all": words["all"], "region": words["by_region"], "meeting": words["by_meeting"]}
@@ -184,15 +189,18 @@ def render_compare_html(
             parts.append(
                 "<table><tr>"
                 f"<th>{esc(words['theme'])}</th><th>{esc(old)}</th><th>{esc(new)}</th>"
-                f"<th>{esc(words['change'])} (pp)</th><th>{esc(words['change_interval'])}</th>"
+                f"<th>{esc(words['change'])} ({esc(words['points'])})</th>"
+                f"<th>{esc(words['change_interval'])}</th>"
                 f"<th>{esc(words['adjusted'])} {esc(old)}</th>"
                 f"<th>{esc(words['adjusted'])} {esc(new)}</th></tr>"
             )
             for r in rows.itertuples():
                 parts.append(
                     f"<tr><td>{esc(names.get(r.theme, r.theme))}</td>"
-                    f"<td class='n'>{pct(r.old_share)} ({int(r.old_count)}/{int(r.old_total)})</td>"
-                    f"<td class='n'>{pct(r.new_share)} ({int(r.new_count)}/{int(r.new_total)})</td>"
+                    f"<td class='n'>{pct(r.old_share)} "
+                    f"({style.num(r.old_count)}/{style.num(r.old_total)})</td>"
+                    f"<td class='n'>{pct(r.new_share)} "
+                    f"({style.num(r.new_count)}/{style.num(r.new_total)})</td>"
                     f"<td class='n'>{pp(r.change)}</td>"
                     f"<td class='n'>{pp(r.change_ci_low)} … {pp(r.change_ci_high)}</td>"
                     f"<td class='n'>{pct(r.old_adjusted_share)}</td>"

@@ -43,9 +43,17 @@ def calibration_rows(oof: pd.DataFrame) -> pd.DataFrame:
 
 
 def learning_curve(
-    labeled: pd.DataFrame, themes: list[str], settings: dict[str, Any], fractions: list[float]
+    labeled: pd.DataFrame,
+    themes: list[str],
+    settings: dict[str, Any],
+    fractions: list[float],
+    quiet: bool = True,
+    description: str = "evaluate",
 ) -> pd.DataFrame:
-    """Grouped-CV macro-F1 when training on a fraction of each training fold."""
+    """Grouped-CV macro-F1 when training on a fraction of each training fold (a progress
+    bar over the fits unless `quiet`; see `tema.progress`)."""
+    from tema.progress import progress
+
     folds = grouped_folds(labeled, settings)
     texts = labeled["text"].to_numpy(dtype=object)
     labels = labeled["label"].to_numpy(dtype=object)
@@ -66,9 +74,10 @@ def learning_curve(
         classifier = make_classifier(settings).fit(texts[subset], labels[subset])
         return macro_f1(themes)(labels[test_index], classifier.predict(texts[test_index]))
 
-    scores = Parallel(n_jobs=settings.get("jobs", 1))(
+    fits = Parallel(n_jobs=settings.get("jobs", 1), return_as="generator")(
         delayed(fit_and_score)(subset, test_index) for _, subset, test_index in runs
     )
+    scores = list(progress(fits, description, len(runs), quiet))
     rows = []
     for fraction in fractions:
         mine = [(len(run[1]), score) for run, score in zip(runs, scores, strict=True)

@@ -22,6 +22,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -233,6 +234,16 @@ def representative_examples(
 
 # --- streaming ------------------------------------------------------------------------------
 @dataclass
+class Batch:
+    """Where the counted input came from, and when the report was made."""
+
+    made: datetime
+    input_dir: str = ""
+    n_files: int = 0  # files in the batch: documents read + files skipped
+    n_skipped: int = 0
+
+
+@dataclass
 class Summary:
     """Everything the HTML and Excel reports show, small whatever the batch size."""
 
@@ -246,6 +257,9 @@ class Summary:
     n_uncertain: int
     confusion: pd.DataFrame | None = None
     skipped: list[dict[str, str]] = field(default_factory=list)
+    # Documents read by ingest (also those without counted units); None when not known.
+    n_documents_read: int | None = None
+    batch: Batch | None = None
 
 
 class Tally:
@@ -490,6 +504,7 @@ def build_report(
         if header:
             pd.DataFrame(columns=list(UNIT_COLUMNS)).to_csv(handle, index=False)
     summary = tally.summary(theme_ids, confusion, per_theme)
+    summary.n_documents_read = len(provenance.by_doc)
     write_csv(summary.counts, out_dir / "theme_counts.csv")
     write_csv(summary.over_time, out_dir / "theme_over_time.csv")
     return summary
@@ -508,9 +523,11 @@ def uncertain_units(units_csv: str | Path, chunk_rows: int = CHUNK_ROWS) -> Iter
 
 def format_count_table(counts: pd.DataFrame, themes: list[Theme], language: str = "nb") -> str:
     """The overall counts as a plain-text table for the terminal."""
+    from tema.numbers import Style
     from tema.report_words import TEXTS
 
     words = TEXTS[language]
+    style = Style(language)
     name = {theme.id: getattr(theme, language) for theme in themes}
     overall = counts[counts["level"] == "all"]
     width = max(len(n) for n in name.values()) + 2
@@ -519,10 +536,9 @@ def format_count_table(counts: pd.DataFrame, themes: list[Theme], language: str 
         f"{words['interval']:<16}{words['adjusted']}"
     ]
     for row in overall.itertuples():
-        adjusted = "" if pd.isna(row.adjusted_share) else f"{row.adjusted_share:.0%}"
-        interval = f"{row.ci_low:.0%}–{row.ci_high:.0%}"
         lines.append(
-            f"{name.get(row.theme, row.theme):<{width}}{row.count:>8}{row.share:>8.0%}  "
-            f"{interval:<16}{adjusted}"
+            f"{name.get(row.theme, row.theme):<{width}}{style.num(row.count):>8}"
+            f"{style.pct(row.share):>8}  {style.pct_range(row.ci_low, row.ci_high):<16}"
+            f"{style.pct(row.adjusted_share)}"
         )
     return "\n".join(lines)

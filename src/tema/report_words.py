@@ -5,6 +5,14 @@ from __future__ import annotations
 TEXTS: dict[str, dict[str, str]] = {
     "nb": {
         "title": "Temarapport",
+        "about_made": "Laget {date} av tema {version}.",
+        "about_batch": "Innspill: {files} filer i mappen {folder}.",
+        "about_batch_skipped": "Innspill: {files} filer i mappen {folder}; {skipped} av dem "
+        "kunne ikke leses (se «Slik er tallene laget»).",
+        "about_units": "Telt: {units} innspill fra {docs} dokumenter.",
+        "about_model": "Modell: trent {date} på {n} håndmerkede innspill",
+        "about_labels": " (merkede data {labels})",
+        "about_model_id": "; modell-ID {model}",
         "theme": "Tema",
         "count": "Antall",
         "share": "Andel",
@@ -30,13 +38,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "page": "Side",
         "row": "Rad",
         "shares_caption": "Andel av innspillene per tema; n = antall innspill.",
+        "interval_note": "Under hver andel står 95 % intervallet: den sanne andelen ligger "
+        "trolig innenfor det.",
+        "small_group_note": "{mark} Færre enn {n} innspill (grå, i kursiv): andelene er svært "
+        "usikre, som de brede intervallene viser. Ikke sammenlign dem med andelene i større "
+        "grupper.",
         "chart_limited": "Viser de {shown} største av {total}; alle står i report.xlsx og "
         "theme_counts.csv.",
         "over_time": "Utvikling over tid",
         "period_year": "År",
         "period_month": "Måned",
         "period_date": "Dato",
-        "over_time_caption": "Andel per tema etter møtedato.",
+        "over_time_caption": "Andel per tema etter møtedato. Avstanden mellom punktene følger "
+        "tiden; en stiplet linje går over perioder uten møter.",
         "examples": "Eksempler",
         "examples_intro": "Tre typiske innspill per tema (de modellen er sikrest på, fra "
         "ulike dokumenter der det går).",
@@ -70,10 +84,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "grupper.",
         "adjusted_missing": "Korrigert andel mangler: kryssvaliderte prediksjoner ble ikke funnet.",
         "model_heading": "Modellen",
-        "model": "Modellens kryssvaliderte makro-F1: {f1:.2f} (95 % KI {low:.2f}–{high:.2f}).",
-        "accuracy": "Treffsikkerhet (andel riktig): {value:.2f} (95 % KI {low:.2f}–{high:.2f}).",
-        "training": "Trent på {n} håndmerkede innspill. {scheme}.",
-        "threshold": "Innspill med sikkerhet under {t:.2f} merkes som usikre.",
+        "model": "Modellens kryssvaliderte makro-F1: {f1} (95 % KI {interval}).",
+        "accuracy": "Treffsikkerhet (andel riktig): {value} (95 % KI {interval}).",
+        "threshold": "Innspill med sikkerhet under {t} merkes som usikre.",
         "f1": "F1",
         "confusion": "Forvekslinger i kryssvalideringen (rad: riktig tema, kolonne: "
         "modellens tema; andel av radens innspill).",
@@ -81,6 +94,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "generated": "Laget av tema",
         "compare_title": "Endring i andeler mellom {old} og {new}",
         "change": "Endring",
+        "points": "p.p.",
         "change_interval": "95 % intervall for endringen",
         "compare_caption": "Endring i prosentpoeng med 95 % intervall (Newcombe). Strek som "
         "ikke krysser null betyr en tydelig endring.",
@@ -100,6 +114,14 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "en": {
         "title": "Theme report",
+        "about_made": "Made on {date} by tema {version}.",
+        "about_batch": "Input: {files} files in the folder {folder}.",
+        "about_batch_skipped": "Input: {files} files in the folder {folder}; {skipped} of them "
+        "could not be read (see “How the numbers were made”).",
+        "about_units": "Counted: {units} units from {docs} documents.",
+        "about_model": "Model: trained on {date} on {n} hand-labelled units",
+        "about_labels": " (labelled data {labels})",
+        "about_model_id": "; model ID {model}",
         "theme": "Theme",
         "count": "Count",
         "share": "Share",
@@ -125,13 +147,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "page": "Page",
         "row": "Row",
         "shares_caption": "Share of the input per theme; n = number of units.",
+        "interval_note": "Below each share is its 95% interval: the true share probably lies "
+        "within it.",
+        "small_group_note": "{mark} Fewer than {n} units (grey, in italics): the shares are "
+        "very uncertain, as their wide intervals show. Do not compare them with the shares of "
+        "larger groups.",
         "chart_limited": "Showing the {shown} largest of {total}; all are in report.xlsx and "
         "theme_counts.csv.",
         "over_time": "Over time",
         "period_year": "Year",
         "period_month": "Month",
         "period_date": "Date",
-        "over_time_caption": "Share per theme by meeting date.",
+        "over_time_caption": "Share per theme by meeting date. The distance between points follows "
+        "time; a dashed line spans periods without meetings.",
         "examples": "Examples",
         "examples_intro": "Three typical units per theme (those the model is surest of, from "
         "different documents where possible).",
@@ -163,10 +191,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "classify-and-count); it is most reliable for large groups.",
         "adjusted_missing": "No adjusted share: the cross-validated predictions were not found.",
         "model_heading": "The model",
-        "model": "The model's cross-validated macro-F1: {f1:.2f} (95% CI {low:.2f}–{high:.2f}).",
-        "accuracy": "Accuracy: {value:.2f} (95% CI {low:.2f}–{high:.2f}).",
-        "training": "Trained on {n} hand-labelled units. {scheme}.",
-        "threshold": "Units with confidence below {t:.2f} are flagged uncertain.",
+        "model": "The model's cross-validated macro-F1: {f1} (95% CI {interval}).",
+        "accuracy": "Accuracy: {value} (95% CI {interval}).",
+        "threshold": "Units with confidence below {t} are flagged uncertain.",
         "f1": "F1",
         "confusion": "Confusions in cross-validation (row: true theme, column: the model's "
         "theme; share of the row's units).",
@@ -174,6 +201,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "generated": "Made by tema",
         "compare_title": "Change in shares from {old} to {new}",
         "change": "Change",
+        "points": "pp",
         "change_interval": "95% interval of the change",
         "compare_caption": "Change in percentage points with 95% interval (Newcombe). A line "
         "that does not cross zero is a clear change.",

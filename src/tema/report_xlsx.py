@@ -13,8 +13,10 @@ from typing import Any
 
 import pandas as pd
 
+from tema.numbers import Style
 from tema.params import Theme
 from tema.report import ALL_KEY, UNKNOWN_KEY, Summary
+from tema.report_model import describe_model, skip_reason
 from tema.report_words import TEXTS
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -148,26 +150,27 @@ def write_xlsx(
             if not sheet.append(unit_values(r)):
                 break
     sheet = _Sheet(workbook, words["sheet_method"], [("", 40), ("", 60)])
+    from tema.report_html import about_lines
+
+    for line in about_lines(summary, card, words, Style(language), language):
+        sheet.append(["", line])
     cv = card.get("cross_validation", {})
-    for key in ("name", "description", "created", "n_training_units", "uncertainty_threshold"):
-        if key in card:
-            sheet.append([key, str(card[key])])
-    if cv.get("scheme"):
-        sheet.append(["cross_validation", cv["scheme"]])
+    style = Style(language)
+    for line in describe_model(card, style):
+        sheet.append([words["model_heading"], line])
+    if card.get("uncertainty_threshold") is not None:
+        threshold = style.num(card["uncertainty_threshold"], 2)
+        sheet.append([words["uncertain"], words["threshold"].format(t=threshold)])
+
+    def score(value: dict[str, float]) -> str:
+        interval = style.dec_range(value["ci_low"], value["ci_high"], 3)
+        return f"{style.num(value['value'], 3)} ({words['interval']}: {interval})"
+
     for metric in ("macro_f1", "accuracy"):
         if cv.get(metric):
-            value = cv[metric]
-            sheet.append(
-                [
-                    metric,
-                    f"{value['value']:.3f} (95 %: {value['ci_low']:.3f}–{value['ci_high']:.3f})",
-                ]
-            )
+            sheet.append([metric, score(cv[metric])])
     for theme, value in (cv.get("per_theme_f1") or {}).items():
-        sheet.append(
-            [f"F1 {names.get(theme, theme)}",
-             f"{value['value']:.3f} (95 %: {value['ci_low']:.3f}–{value['ci_high']:.3f})"]
-        )  # fmt: skip
+        sheet.append([f"F1 {names.get(theme, theme)}", score(value)])
     sheet.append([words["method"], words["method_text"]])
     sheet.append(
         [
@@ -185,7 +188,7 @@ def write_xlsx(
                 percent=tuple(range(1, len(ids) + 1)),
             )
     for item in summary.skipped:
-        sheet.append([words["skipped"], f"{item['file']}: {item['reason']}"])
+        sheet.append([words["skipped"], f"{item['file']}: {skip_reason(item, language)}"])
     buffer = io.BytesIO()
     workbook.save(buffer)
     with atomic_write(path, "wb") as handle:  # the same report gives the same bytes

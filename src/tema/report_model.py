@@ -1,0 +1,149 @@
+"""What the reports say about the model and about skipped files, in the report's language.
+
+The model card's `description` and its cross-validation `scheme` are English free text for
+developers; a Norwegian report must not show them. The model is described from the card's
+structured fields instead (`settings.classifier.embeddings` and `cascade_below`,
+`context`, `n_training_units`, `settings.cv_folds` …), in either language.
+
+The reasons in ingest's skipped.csv are English sentences from `tema.readers`. They are
+translated when shown, by a stable reason code: a `code` column when skipped.csv has one,
+else the code recognised from the known English text (`skip_code`). A reason that is not
+recognised is shown as it is, after a general "could not be read".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tema.numbers import Style
+
+MODEL_WORDS: dict[str, dict[str, str]] = {
+    "nb": {
+        "tfidf": "Modellen kjenner igjen ord, ordpar og orddeler (TF-IDF på ord og "
+        "bokstavgrupper) og sorterer med logistisk regresjon; sikkerheten er kalibrert, slik "
+        "at 0,9 betyr omtrent ni av ti riktige.",
+        "cascade": "Innspill den er usikker på (sikkerhet under {below}), vurderes i tillegg "
+        "av en flerspråklig språkmodell (setningsvektorer fra multilingual-e5-small), og de "
+        "to svarene slås sammen.",
+        "context": "Et innspill i et dokument leses sammen med inntil {reach} nabosetninger "
+        "på hver side og overskriften det står under.",
+        "context_one": "Et innspill i et dokument leses sammen med nabosetningen på hver "
+        "side og overskriften det står under.",
+        "training": "Trent på {n} håndmerkede innspill.",
+        "cv": "Tallene under er kryssvalidert i {folds} deler, gruppert etter merkerunde: "
+        "modellen testes hver gang på runder den ikke er trent på. Intervallene er 95 % "
+        "bootstrap-intervaller.",
+        "cv_plain": "Tallene under er kryssvalidert, gruppert etter merkerunde. Intervallene er "
+        "95 % bootstrap-intervaller.",
+    },
+    "en": {
+        "tfidf": "The model recognises words, word pairs and parts of words (TF-IDF on words "
+        "and character groups) and sorts with logistic regression; its confidence is "
+        "calibrated, so 0.9 means about nine in ten right.",
+        "cascade": "Units it is unsure of (confidence below {below}) are also judged by a "
+        "multilingual language model (sentence embeddings from multilingual-e5-small), and "
+        "the two answers are combined.",
+        "context": "A unit of a document is read together with up to {reach} neighbouring "
+        "sentences on each side and the heading it stands under.",
+        "context_one": "A unit of a document is read together with the neighbouring sentence "
+        "on each side and the heading it stands under.",
+        "training": "Trained on {n} hand-labelled units.",
+        "cv": "The scores below are cross-validated in {folds} folds grouped by labelling "
+        "round: each time the model is tested on rounds it was not trained on. Intervals are "
+        "95% bootstrap intervals.",
+        "cv_plain": "The scores below are cross-validated, grouped by labelling round. "
+        "Intervals are 95% bootstrap intervals.",
+    },
+}
+
+
+def describe_model(card: dict[str, Any], style: Style) -> list[str]:
+    """Sentences describing the model of `card`, from its structured fields only."""
+    words = MODEL_WORDS[style.language]
+    if not card:
+        return []
+    settings = card.get("settings") or {}
+    classifier = settings.get("classifier") or {}
+    lines = [words["tfidf"]]
+    if classifier.get("embeddings", "none") == "cascade":
+        below = classifier.get("cascade_below")
+        lines.append(words["cascade"].format(below=style.num(below, 2) if below else "?"))
+    context = card.get("context") or settings.get("context") or {}
+    reach = int(context.get("reach", 0) or 0)
+    if reach == 1:
+        lines.append(words["context_one"])
+    elif reach > 1:
+        lines.append(words["context"].format(reach=style.num(reach)))
+    if card.get("n_training_units"):
+        lines.append(words["training"].format(n=style.num(card["n_training_units"])))
+    if settings.get("cv_folds"):
+        lines.append(words["cv"].format(folds=style.num(settings["cv_folds"])))
+    elif card.get("cross_validation"):
+        lines.append(words["cv_plain"])
+    return lines
+
+
+# (code, pattern of tema.readers' English reason; named groups are details for the text)
+SKIP_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("empty", r"is empty"),
+    ("binary", r"is a binary file, not text"),
+    ("unknown_type", r"unknown file type '?(?P<suffix>[^';]*)'?;"),
+    ("password", r"is encrypted \(password protected\)"),
+    ("encrypted", r"is encrypted and cannot be opened"),
+    ("no_text_layer", r"has no text layer \((?P<pages>\d+) page"),
+    ("bad_pdf", r"is not a readable PDF"),
+    ("bad_docx", r"is not a readable Word"),
+)
+
+SKIP_WORDS: dict[str, dict[str, str]] = {
+    "nb": {
+        "empty": "filen er tom",
+        "binary": "filen er ikke tekst (en binærfil)",
+        "unknown_type": "ukjent filtype «{suffix}»; tema leser .txt, .md, .pdf, .docx, .csv, "
+        ".tsv og .xlsx",
+        "password": "PDF-filen er passordbeskyttet; lagre en kopi uten passord",
+        "encrypted": "PDF-filen er kryptert og kan ikke åpnes",
+        "no_text_layer": "PDF-filen har ingen tekst ({pages} side(r), trolig skannet); kjør "
+        "tekstgjenkjenning (OCR, for eksempel ocrmypdf) og les inn resultatet",
+        "bad_pdf": "filen er ikke en lesbar PDF",
+        "bad_docx": "filen er ikke en lesbar Word-fil (.docx)",
+        "other": "filen kunne ikke leses ({reason})",
+    },
+    "en": {
+        "empty": "the file is empty",
+        "binary": "the file is not text (a binary file)",
+        "unknown_type": "unknown file type '{suffix}'; tema reads .txt, .md, .pdf, .docx, "
+        ".csv, .tsv and .xlsx",
+        "password": "the PDF is password protected; save an unprotected copy",
+        "encrypted": "the PDF is encrypted and cannot be opened",
+        "no_text_layer": "the PDF has no text ({pages} page(s), probably scanned); run OCR on "
+        "it (e.g. ocrmypdf) and ingest the result",
+        "bad_pdf": "the file is not a readable PDF",
+        "bad_docx": "the file is not a readable Word (.docx) file",
+        "other": "the file could not be read ({reason})",
+    },
+}
+
+
+def skip_code(reason: str) -> tuple[str, dict[str, str]]:
+    """The stable code of an English skip reason, and the details it names."""
+    for code, pattern in SKIP_PATTERNS:
+        found = re.search(pattern, reason)
+        if found:
+            return code, {key: value or "" for key, value in found.groupdict().items()}
+    return "other", {}
+
+
+def skip_reason(item: dict[str, Any], language: str = "nb") -> str:
+    """Why a file was skipped, in `language`; `item` is a row of skipped.csv."""
+    reason = str(item.get("reason", "") or "")
+    code, details = skip_code(reason)
+    given = str(item.get("code", "") or "")
+    if given in SKIP_WORDS[language]:
+        code = given
+    words = SKIP_WORDS[language]
+    try:
+        return words[code].format(reason=reason, **details)
+    except KeyError:  # a code given without the details its sentence needs
+        return words["other"].format(reason=reason)
