@@ -195,7 +195,7 @@ def candidate_settings(settings: dict) -> dict[str, dict]:
     variants.update(
         {
             "cascade, no context": {"context": None},
-            "context with headings": {"context": {"headings": True}},
+            "context, neighbours only": {"context": {"headings": False}},
             "e5 on every unit": {"classifier": {"cascade_below": 1.01}},
             "geometric pooling": {"classifier": {"pooling": "geometric"}},
             "second labels learned (weight 0.3)": {"classifier": {"second_label_weight": 0.3}},
@@ -300,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
                      f"units/s on {args.units:,} units")  # fmt: skip
         print(f"\n== {name}: training + {variant['cv_folds']}-fold grouped CV {seconds:.0f} s "
               f"(warm embedding cache); CV macro-F1 {cv['macro_f1']['value']:.3f}; "
-              f"temperature {model.card.get('temperature')}; context "
+              f"pool temperature {model.card.get('pool_temperature')}; context "
               f"{model.card.get('context', {})}{speed}")  # fmt: skip
         print(format_rows(results, themes))
     return 0

@@ -138,3 +138,22 @@ def test_the_least_confident_units_of_a_batch_are_flagged_until_the_rest_is_sure
         flagged.loc[~flagged["uncertain"], "confidence"].min()
     )
     assert classify_units(units, model)["uncertain"].sum() < 3
+
+
+def test_headings_neither_take_flags_nor_count_in_the_batch(model: ThemeModel):
+    texts = ["Bolig", "Takk for sist", "Det var en fin dag", "Flere kommunale boliger"]
+    units = pd.DataFrame(
+        {"doc": "notat.txt", "unit": range(4), "kind": ["heading", *["sentence"] * 3],
+         "text": texts}
+    )
+    card = {"uncertainty_threshold": 0.0, "second_theme_threshold": 0.3,
+            "flagging": {"until_accuracy": 0.999, "max_share": 0.3}}
+    flagged = classify_units(units, ThemeModel(model.classifier, card))
+    # The target cannot be reached, so the cap decides: 30 % of the three sentences,
+    # rounded up, is one sentence (the least confident); the heading is not in the batch.
+    sentences = flagged.iloc[1:]
+    assert not flagged.loc[0, "uncertain"]
+    assert sentences["uncertain"].sum() == 1
+    assert sentences.loc[sentences["uncertain"], "confidence"].iloc[0] == sentences[
+        "confidence"
+    ].min()

@@ -268,6 +268,11 @@ class ThemeModel:
         return self.classifier.classes_
 
     @property
+    def uses_embeddings(self) -> bool:
+        """Whether predictions run the e5 encoder (multi-threaded, never in a fork)."""
+        return getattr(self.classifier, "embedding_pipeline_", None) is not None
+
+    @property
     def rule(self) -> DecisionRule:
         return DecisionRule.from_card(self.card)
 

@@ -202,7 +202,15 @@ def classify_stream(
 ) -> Iterator[pd.DataFrame | CsvRows]:
     """Classified unit tables, chunk by chunk, in input order; `predictor` is what
     ``tema.predictor.load_predictor`` returns (anything with ``predict(texts)``). With
-    ``rendered``, as CSV rows (``render_csv``) for ``write_csv_chunks``."""
+    ``rendered``, as CSV rows (``render_csv``) for ``write_csv_chunks``.
+
+    A model with the e5 cascade classifies in this process, whatever `jobs` says: the
+    encoder already runs on every core (OpenMP), and an OpenMP runtime that has run in a
+    process hangs in the processes forked from it (a process that trains, then classifies,
+    as tests/test_cli.py does).
+    """
     _STATE["predictor"] = predictor
     worker = _classify_chunk_rendered if rendered else _classify_chunk
+    if getattr(predictor, "uses_embeddings", False):
+        jobs = 1
     yield from ordered_map(worker, chunks, jobs)

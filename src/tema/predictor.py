@@ -44,6 +44,9 @@ if TYPE_CHECKING:  # tema.model imports scikit-learn, which the fast path never 
     from tema.model import ThemeModel
 
 PREDICTION_COLUMNS = ("theme", "confidence", "second_theme", "uncertain")
+# The unit kinds a reader counts (report.counted_kinds): the batch whose least confident
+# units are flagged (`DecisionRule`). A table of texts without kinds counts every row.
+COUNTED_KINDS = ("sentence", "bullet", "answer")
 # Version of the predictor file's layout; a file of another version is refused.
 PREDICTOR_FORMAT = 1
 # Distinct words whose n-gram columns are cached (then the cache starts again).
@@ -193,9 +196,20 @@ class DecisionRule:
             probabilities, classes, self.uncertainty_threshold, self.second_theme_threshold
         )
         if self.flag_until_accuracy is not None and len(probabilities):
-            decided["uncertain"] |= least_confident_until(
-                probabilities.max(axis=1), self.flag_until_accuracy, self.max_flagged_share
+            # The batch is the units a reader counts: headings, captions and the like
+            # neither take a share of the flags nor make the rest look surer.
+            counted = (
+                np.isin(np.asarray(kinds, dtype=object), COUNTED_KINDS)
+                if kinds is not None
+                else np.ones(len(probabilities), dtype=bool)
             )
+            flagged = np.zeros(len(probabilities), dtype=bool)
+            flagged[counted] = least_confident_until(
+                probabilities[counted].max(axis=1),
+                self.flag_until_accuracy,
+                self.max_flagged_share,
+            )
+            decided["uncertain"] |= flagged
         return decided
 
 
