@@ -514,8 +514,10 @@ def about_lines(
         words["about_units"].format(units=style.num(summary.n_units), docs=style.num(documents))
     )
     if card.get("created") or card.get("n_training_units"):
-        model = words["about_model"].format(
-            date=date_text(card.get("created"), language) or "?",
+        # Cards no longer carry a time stamp (a retrained model is the same bytes);
+        # the model is identified by its hash instead.
+        model = words["about_model" if card.get("created") else "about_model_undated"].format(
+            date=date_text(card.get("created"), language),
             n=style.num(card.get("n_training_units")) or "?",
         )
         if card.get("training_data_sha256"):
