@@ -162,7 +162,17 @@ def end_to_end(model, real_texts: list[str], units_wanted: int, workdir: Path) -
 
     folder = Path(tempfile.mkdtemp(dir=workdir))
     model_path = folder / "theme_classifier.joblib"
-    save_model(model, model_path)
+    embedder = None
+    if getattr(model.classifier, "embedding_pipeline_", None) is not None:
+        embedder = model.classifier.embedding_pipeline_.named_steps["embeddings"]
+    cache_dir = getattr(embedder, "cache_dir", None)
+    if embedder is not None:
+        embedder.cache_dir = None  # every unit embedded, as in a new batch
+    try:
+        save_model(model, model_path)
+    finally:
+        if embedder is not None:
+            embedder.cache_dir = cache_dir
     params = yaml.safe_load((REPO / "params.yaml").read_text(encoding="utf-8"))
     params["segment"]["spacy_model"] = str(REPO / params["segment"]["spacy_model"])
     params["segment"]["lexicon_cache"] = str(REPO / params["segment"]["lexicon_cache"])
