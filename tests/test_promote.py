@@ -124,3 +124,20 @@ def test_new_units_are_those_the_current_cv_did_not_have():
         {"id": ["1", "2", "3"], "text": ["a", "b", "c"], "label": ["a", "c", "c"]}
     )
     assert new_units(current, candidate)["id"].tolist() == ["2", "3"]
+
+
+def test_the_verdict_is_printed_in_norwegian_and_recorded_in_english():
+    from tema.promote import Verdict, format_verdict
+
+    reasons = judge(comparison(0.80, 0.78, 0.70, {"a": (0.9, 0.5)}), max_theme_drop=0.05)
+    verdict = Verdict(False, "rejected", reasons, comparison(0.80, 0.78, 0.70, {"a": (0.9, 0.5)}))
+    record = {"candidate_model": "models/candidate/theme_classifier.joblib"}
+    norwegian = format_verdict(verdict, record, "nb")
+    assert "IKKE TATT I BRUK" in norwegian
+    assert "makro-F1 0,700 er under den gjeldende modellens 95 %-intervall" in norwegian
+    assert "F1 for a faller med 0,400 (0,900 → 0,500; høyst 0,05 tillatt)" in norwegian
+    assert "gjeldende" in norwegian and "NOT PROMOTED" not in norwegian
+    english = format_verdict(verdict, record, "en")
+    assert "NOT PROMOTED" in english and "a F1 drops by 0.400" in english
+    # What metrics/promotion.json records stays English (and plain strings).
+    assert [str(reason) for reason in reasons][1].startswith("a F1 drops by 0.400")

@@ -190,12 +190,12 @@ def test_suggest_label_import_retrain_promote_and_catch_poison(project: Path):
         "compare-models", "old_models/theme_classifier.card.json",
         "models/theme_classifier.card.json",
     )
-    assert "macro-F1" in compared and "its own label set" in compared
+    assert "macro-F1" in compared and "sine egne merkede innspill" in compared
     compared = invoke(
         "compare-models", "old_models/theme_classifier.joblib",
         "models/theme_classifier.joblib", "--on", "holdout.csv",
     )
-    assert "72 units of holdout.csv" in compared
+    assert "72 innspill i holdout.csv" in compared
 
     # A poisoned file: the rest of the pool, every theme shifted to the next one.
     model_bytes = Path("models/theme_classifier.joblib").read_bytes()
@@ -204,7 +204,8 @@ def test_suggest_label_import_retrain_promote_and_catch_poison(project: Path):
     invoke("labels", "import", str(annotate(poison, project / "bad.xlsx")), "--annotator", "x")
     result = runner.invoke(app, ["train"])
     assert result.exit_code == 0, result.output  # dvc repro must not fail
-    assert "NOT PROMOTED" in result.output
+    assert "IKKE TATT I BRUK" in result.output
+    assert "F1 for" in result.output and "faller med" in result.output
     assert promotion()["status"] == "rejected" and promotion()["promoted"] == 0
     assert promotion()["new_labels"]["suspect"] == 1  # caught by both checks
     assert any("drops by" in reason for reason in promotion()["reasons"])

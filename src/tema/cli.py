@@ -387,7 +387,9 @@ def train(
         f1=style.num(f1["value"], 3), interval=style.dec_range(f1["ci_low"], f1["ci_high"], 3),
         where=_message(ctx, where[0], path=where[1]),
     )
-    typer.echo(promote.format_verdict(verdict, record), err=not verdict.promote)
+    typer.echo(
+        promote.format_verdict(verdict, record, ctx.obj["language"]), err=not verdict.promote
+    )
 
 
 @app.command()
@@ -817,9 +819,9 @@ def compare_models(
         texts = units["text"].tolist()
         comparison = promote.compare_on_units(
             units["label"], models[0].predict(texts)["theme"], models[1].predict(texts)["theme"],
-            theme_ids, "labelled file", f"{len(units)} units of {on}",
+            theme_ids, "labelled file", promote.GateText.make("units_of", n=len(units), file=on),
         )
-    typer.echo(promote.format_comparison(comparison))
+    typer.echo(promote.format_comparison(comparison, ctx.obj["language"]))
 
 
 def _confusion(path: Path, theme_ids: list[str]) -> pd.DataFrame | None:

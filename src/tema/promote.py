@@ -39,6 +39,7 @@ import pandas as pd
 
 from tema.errors import TemaError
 from tema.labels import normalise_for_comparison, read_label_file
+from tema.numbers import percent
 
 DEFAULT_SETTINGS: dict[str, Any] = {
     "candidate_dir": "models/candidate",
@@ -50,6 +51,120 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "new_label_max_shortfall": 0.15,
     "new_label_z": 3.0,
 }
+
+
+# What the gate says, in English (the record in metrics/promotion.json, and `--language en`)
+# and Norwegian bokmål (what `tema train` prints by default; tema.messages).
+GATE_TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "macro_below": "macro-F1 {candidate} is below the current model's 95% interval "
+        "({low}–{high})",
+        "theme_drop": "{theme} F1 drops by {drop} ({old} → {new}; at most {limit} allowed)",
+        "suspect": "the {n} new labels match the current model's guess for {agree} of the "
+        "units, where its calibrated confidence expects {expected} (z = {z}): suspect labels",
+        "no_current": "no current model to compare with",
+        "unusable": "the current model cannot be used: {error}",
+        "shared_oof": "the {n} labelled units both cross-validations predicted (same id, text "
+        "and label), each by a model that had not seen it",
+        "cards_same": "each model's cross-validated score on the same labelled units",
+        "cards_other": "each model's cross-validated score on its own label set ({old} vs "
+        "{new} units: not the same test)",
+        "basis": "basis",
+        "units_of": "{n} units of {file}",
+        "current": "current",
+        "candidate": "candidate",
+        "change": "change",
+        "change_ci": "95% CI of change",
+        "new_labels": "new labels: {n}, matching the current model's guess {agree} (its "
+        "confidence expects {expected})",
+        "rejected": "NOT PROMOTED: the new model or its new labels failed the gate; the current "
+        "model stays in use.",
+        "kept_aside": "The candidate is kept aside in {path} (its out-of-fold predictions "
+        "beside it).",
+        "how_to": "Check the new labels (`tema labels audit --cv-predictions "
+        "{folder}/cv_predictions.csv`), or promote it anyway with `tema train --force` (or "
+        "params promote.force: true).",
+        "forced": "PROMOTED BY FORCE despite:",
+        "first": "promoted ({reasons})",
+        "promoted": "promoted: no theme dropped beyond the limits",
+    },
+    "nb": {
+        "macro_below": "makro-F1 {candidate} er under den gjeldende modellens 95 %-intervall "
+        "({low}–{high})",
+        "theme_drop": "F1 for {theme} faller med {drop} ({old} → {new}; høyst {limit} tillatt)",
+        "suspect": "de {n} nye merkingene stemmer med den gjeldende modellens gjetning for "
+        "{agree} av innspillene, der den kalibrerte sikkerheten venter {expected} (z = {z}): "
+        "mistenkelige merkinger",
+        "no_current": "ingen gjeldende modell å sammenligne med",
+        "unusable": "den gjeldende modellen kan ikke brukes: {error}",
+        "shared_oof": "de {n} merkede innspillene begge kryssvalideringene har sortert (samme "
+        "id, tekst og merke), hvert av en modell som ikke hadde sett det",
+        "cards_same": "hver modells kryssvaliderte tall på de samme merkede innspillene",
+        "cards_other": "hver modells kryssvaliderte tall på sine egne merkede innspill ({old} "
+        "mot {new}: ikke samme test)",
+        "basis": "grunnlag",
+        "units_of": "{n} innspill i {file}",
+        "current": "gjeldende",
+        "candidate": "ny",
+        "change": "endring",
+        "change_ci": "95 % KI for endringen",
+        "new_labels": "nye merkinger: {n}, i samsvar med den gjeldende modellens gjetning "
+        "{agree} (sikkerheten venter {expected})",
+        "rejected": "IKKE TATT I BRUK: den nye modellen eller de nye merkingene besto ikke "
+        "kontrollen; den gjeldende modellen brukes fortsatt.",
+        "kept_aside": "Den nye modellen er lagt til side i {path} (med prediksjonene fra "
+        "kryssvalideringen ved siden av).",
+        "how_to": "Sjekk de nye merkingene (`tema labels audit --cv-predictions "
+        "{folder}/cv_predictions.csv`), eller ta den i bruk likevel med `tema train --force` "
+        "(eller params promote.force: true).",
+        "forced": "TATT I BRUK MED --force til tross for:",
+        "first": "tatt i bruk ({reasons})",
+        "promoted": "tatt i bruk: ingen tema falt mer enn grensen",
+    },
+}
+
+
+# The comparison bases as a Norwegian reader sees them (the record keeps the English ids).
+BASIS_NAMES = {
+    "nb": {
+        "cross-validation cards": "modellkortenes kryssvalidering",
+        "shared out-of-fold": "felles kryssvalidering",
+        "labelled file": "merket fil",
+        "holdout": "holdt-ut-fil",
+    },
+}
+
+
+class GateText(str):
+    """A sentence of the gate: the English text (what is recorded), with its key and
+    values so that it can be said in another language (`say`)."""
+
+    key: str
+    values: dict[str, Any]
+
+    @classmethod
+    def make(cls, key: str, **values: Any) -> GateText:
+        text = cls(GATE_TEXTS["en"][key].format(**{k: _plain(v) for k, v in values.items()}))
+        text.key, text.values = key, values
+        return text
+
+
+def _plain(value: Any, language: str = "en") -> str:
+    """A value of a gate sentence as text: numbers in the language's style."""
+    if isinstance(value, tuple):  # (number, digits) or (share, "%")
+        number, digits = value
+        if digits == "%":
+            return percent(number, language)
+        return f"{number:.{digits}f}".replace(".", "," if language == "nb" else ".")
+    return str(value)
+
+
+def say(text: str, language: str = "en") -> str:
+    """`text` in `language` when it is a `GateText`, else as it is."""
+    if isinstance(text, GateText) and language in GATE_TEXTS:
+        values = {k: _plain(v, language) for k, v in text.values.items()}
+        return GATE_TEXTS[language][text.key].format(**values)
+    return str(text)
 
 
 @dataclass
@@ -172,10 +287,13 @@ def compare_cards(current: dict, candidate: dict, themes: list[str]) -> Comparis
         }
     same_data = current.get("training_data_sha256") == candidate.get("training_data_sha256")
     description = (
-        "each model's cross-validated score on "
-        + ("the same labelled units" if same_data else
-           f"its own label set ({current.get('n_training_units')} vs "
-           f"{candidate.get('n_training_units')} units: not the same test)")
+        GateText.make("cards_same")
+        if same_data
+        else GateText.make(
+            "cards_other",
+            old=current.get("n_training_units"),
+            new=candidate.get("n_training_units"),
+        )
     )
     return Comparison("cross-validation cards", description, None, macro, per_theme)
 
@@ -185,19 +303,28 @@ def compare_cards(current: dict, candidate: dict, themes: list[str]) -> Comparis
 
 def judge(comparison: Comparison, max_theme_drop: float) -> list[str]:
     """Reasons to reject the candidate (empty: it may replace the current model)."""
-    reasons = []
+    reasons: list[str] = []
     macro = comparison.macro
     if macro["candidate"] < macro["current_ci_low"]:
         reasons.append(
-            f"macro-F1 {macro['candidate']:.3f} is below the current model's 95% interval "
-            f"({macro['current_ci_low']:.3f}–{macro['current_ci_high']:.3f})"
+            GateText.make(
+                "macro_below",
+                candidate=(macro["candidate"], 3),
+                low=(macro["current_ci_low"], 3),
+                high=(macro["current_ci_high"], 3),
+            )
         )
     for theme, scores in comparison.per_theme.items():
         if scores["current"] - scores["candidate"] > max_theme_drop + 1e-9:
             reasons.append(
-                f"{theme} F1 drops by {scores['current'] - scores['candidate']:.3f} "
-                f"({scores['current']:.3f} → {scores['candidate']:.3f}; at most "
-                f"{max_theme_drop:.2f} allowed)"
+                GateText.make(
+                    "theme_drop",
+                    theme=theme,
+                    drop=(scores["current"] - scores["candidate"], 3),
+                    old=(scores["current"], 3),
+                    new=(scores["candidate"], 3),
+                    limit=(max_theme_drop, 2),
+                )
             )
     return reasons
 
@@ -220,8 +347,7 @@ def shared_oof_comparison(
     return compare_on_units(
         merged["label"], merged["theme_current"], merged["theme_candidate"], themes,
         "shared out-of-fold",
-        f"the {len(merged)} labelled units both cross-validations predicted (same id, text "
-        "and label), each by a model that had not seen it",
+        GateText.make("shared_oof", n=len(merged)),
         seed, resamples,
     )
 
@@ -292,11 +418,11 @@ def evaluate_candidate(
     force = force or bool(settings["force"])
     resamples = int(settings["resamples"])
     if not model_path.is_file():
-        return Verdict(True, "first model", ["no current model to compare with"], None)
+        return Verdict(True, "first model", [GateText.make("no_current")], None)
     try:
         current = load_model(model_path)
     except TemaError as error:
-        return Verdict(True, "first model", [f"the current model cannot be used: {error}"], None)
+        return Verdict(True, "first model", [GateText.make("unusable", error=error)], None)
     holdout = str(settings.get("holdout") or "")
     comparison = None
     if holdout and Path(holdout).is_file():
@@ -322,10 +448,13 @@ def evaluate_candidate(
         new_labels = check_new_labels(current, new_units(current_oof, candidate_oof), settings)
     if new_labels and new_labels["suspect"]:
         reasons.append(
-            f"the {new_labels['n_new_units']} new labels match the current model's guess for "
-            f"{new_labels['agree_with_current_model']:.0%} of the units, where its calibrated "
-            f"confidence expects {new_labels['expected_from_confidence']:.0%} "
-            f"(z = {new_labels['z']:.1f}): suspect labels"
+            GateText.make(
+                "suspect",
+                n=new_labels["n_new_units"],
+                agree=(new_labels["agree_with_current_model"], "%"),
+                expected=(new_labels["expected_from_confidence"], "%"),
+                z=(new_labels["z"], 1),
+            )
         )
     if not reasons:
         return Verdict(True, "promoted", [], comparison, new_labels)
@@ -391,25 +520,28 @@ def apply_verdict(
 # --------------------------------------------------------------------------- printing
 
 
-def format_comparison(comparison: Comparison) -> str:
+def format_comparison(comparison: Comparison, language: str = "en") -> str:
     """Per-theme F1, current → candidate, change, with intervals."""
-    lines = [f"basis: {comparison.basis} — {comparison.description}"]
+    words = GATE_TEXTS[language]
+    basis = BASIS_NAMES.get(language, {}).get(comparison.basis, comparison.basis)
+    lines = [f"{words['basis']}: {basis} — {say(comparison.description, language)}"]
     paired = "change_ci_low" in comparison.macro
-    header = f"{'':<16}{'current':>18}{'candidate':>18}{'change':>9}"
-    lines.append(header + ("   95% CI of change" if paired else ""))
+    header = f"{'':<16}{words['current']:>18}{words['candidate']:>18}{words['change']:>9}"
+    lines.append(header + (f"   {words['change_ci']}" if paired else ""))
+
+    def decimal(text: str) -> str:
+        return text.replace(".", ",") if language == "nb" else text
 
     def value(scores: dict, who: str) -> str:
         low, high = scores.get(f"{who}_ci_low"), scores.get(f"{who}_ci_high")
         text = f"{scores[who]:.3f}"
-        return text + (f" ({low:.2f}–{high:.2f})" if low is not None else " " * 12)
+        return decimal(text + (f" ({low:.2f}–{high:.2f})" if low is not None else " " * 12))
 
     def line(name: str, scores: dict) -> str:
-        text = (
-            f"{name:<16}{value(scores, 'current'):>18}{value(scores, 'candidate'):>18}"
-            f"{scores['change']:>+9.3f}"
-        )
+        change = decimal(f"{scores['change']:>+9.3f}")
+        text = f"{name:<16}{value(scores, 'current'):>18}{value(scores, 'candidate'):>18}{change}"
         if "change_ci_low" in scores:
-            text += f"   {scores['change_ci_low']:+.3f} – {scores['change_ci_high']:+.3f}"
+            text += decimal(f"   {scores['change_ci_low']:+.3f} – {scores['change_ci_high']:+.3f}")
         return text
 
     lines.append(line("macro-F1", comparison.macro))
@@ -418,33 +550,34 @@ def format_comparison(comparison: Comparison) -> str:
     return "\n".join(lines)
 
 
-def format_verdict(verdict: Verdict, record: dict) -> str:
+def format_verdict(verdict: Verdict, record: dict, language: str = "en") -> str:
+    """What `tema train` prints about the gate, in `language` ("nb" or "en")."""
+    words = GATE_TEXTS[language]
+    reasons = [say(reason, language) for reason in verdict.reasons]
     lines = []
     if verdict.comparison is not None:
-        lines.append(format_comparison(verdict.comparison))
+        lines.append(format_comparison(verdict.comparison, language))
     if verdict.new_labels is not None:
         check = verdict.new_labels
         lines.append(
-            f"new labels: {check['n_new_units']}, matching the current model's guess "
-            f"{check['agree_with_current_model']:.0%} (its confidence expects "
-            f"{check['expected_from_confidence']:.0%})"
+            words["new_labels"].format(
+                n=check["n_new_units"],
+                agree=percent(check["agree_with_current_model"], language),
+                expected=percent(check["expected_from_confidence"], language),
+            )
         )
     if verdict.status == "rejected":
         lines += [
             "",
-            "NOT PROMOTED: the new model or its new labels failed the gate; the current model "
-            "stays in use.",
-            *[f"  - {reason}" for reason in verdict.reasons],
-            f"  The candidate is kept aside in {record['candidate_model']} (its out-of-fold "
-            "predictions beside it).",
-            "  Check the new labels (`tema labels audit --cv-predictions "
-            f"{Path(record['candidate_model']).parent}/cv_predictions.csv`), or promote it "
-            "anyway with `tema train --force` (or params promote.force: true).",
+            words["rejected"],
+            *[f"  - {reason}" for reason in reasons],
+            "  " + words["kept_aside"].format(path=record["candidate_model"]),
+            "  " + words["how_to"].format(folder=Path(record["candidate_model"]).parent),
         ]
     elif verdict.status == "forced":
-        lines += ["", "PROMOTED BY FORCE despite:", *[f"  - {r}" for r in verdict.reasons]]
+        lines += ["", words["forced"], *[f"  - {r}" for r in reasons]]
     elif verdict.status == "first model":
-        lines += [f"promoted ({'; '.join(verdict.reasons)})"]
+        lines += [words["first"].format(reasons="; ".join(reasons))]
     else:
-        lines += ["promoted: no theme dropped beyond the limits"]
+        lines += [words["promoted"]]
     return "\n".join(lines)
