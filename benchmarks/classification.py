@@ -88,8 +88,8 @@ def scores(
     seed: int,
 ) -> dict[str, float]:
     """Every figure the benchmark prints for one set (see the module docstring)."""
-    from tema.metrics import classification_scores, expected_calibration_error
-    from tema.report import adjust_shares
+    from tema.report.stage import adjust_shares
+    from tema.train.metrics import classification_scores, expected_calibration_error
 
     theme = predicted["theme"].to_numpy(dtype=object)
     flagged = predicted["uncertain"].to_numpy(dtype=bool)
@@ -123,8 +123,8 @@ def scores(
 
 def evaluate_model(model, oof: pd.DataFrame, sets: dict, themes: list[str], seed: int) -> dict:
     """Scores of one trained model on the seed (pipeline and table) and dev_real."""
-    from tema.classify import classify_units
-    from tema.report import confusion_from_cv
+    from tema.classify.stage import classify_units
+    from tema.report.stage import confusion_from_cv
 
     confusion = confusion_from_cv(oof, themes)
     gold, units, matched, dev = sets["gold"], sets["units"], sets["matched"], sets["dev"]
@@ -158,7 +158,7 @@ def end_to_end(model, real_texts: list[str], units_wanted: int, workdir: Path) -
     how many the cascade sends to the slow encoder depends on how sure the fast model is,
     and it is surer of text like its own training data.
     """
-    from tema.model import save_model
+    from tema.classify.model import save_model
 
     folder = Path(tempfile.mkdtemp(dir=workdir))
     model_path = folder / "theme_classifier.joblib"
@@ -261,9 +261,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="train on batches b01…bN only")  # fmt: skip
     args = parser.parse_args(argv)
 
-    from tema.labels import load_labeled
+    from tema.labels.store import load_labeled
     from tema.params import load_params, section, themes_from
-    from tema.train import train, warm_embedding_cache
+    from tema.train.stage import train, warm_embedding_cache
 
     params = load_params(REPO / "params.yaml")
     themes = [theme.id for theme in themes_from(params)]

@@ -84,11 +84,11 @@ def generate(folder: Path, documents: int, units_per_document: int, seed: int = 
 
 
 def run(folder: Path, language: str) -> None:
-    from tema.ingest import read_documents
+    from tema.ingest.stage import read_documents
     from tema.params import load_params, themes_from
-    from tema.report import build_report, confusion_from_cv, uncertain_units
-    from tema.report_html import render_html
-    from tema.report_xlsx import write_xlsx
+    from tema.report.html import render_html
+    from tema.report.stage import build_report, confusion_from_cv, uncertain_units
+    from tema.report.xlsx import write_xlsx
 
     themes = themes_from(load_params(Path(__file__).resolve().parent.parent / "params.yaml"))
     ids = [t.id for t in themes]

@@ -42,9 +42,9 @@ from collections.abc import Callable  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from tema import clean as clean_module  # noqa: E402
-from tema.clean import LEXICON_SOURCES, clean_blocks, load_lexicon  # noqa: E402
-from tema.segment import SENTENCIZER, load_pipeline, segment_text, stripped_span  # noqa: E402
+from tema.segment import clean as clean_module  # noqa: E402
+from tema.segment.clean import LEXICON_SOURCES, clean_blocks, load_lexicon  # noqa: E402
+from tema.segment.stage import SENTENCIZER, load_pipeline, segment_text, stripped_span  # noqa: E402
 
 SCORED_KINDS = ("heading", "sentence", "bullet")
 SEED = Path("seed/integreringskonferansen-2017.txt")

@@ -70,7 +70,7 @@ def corpus_pieces() -> list[str]:
 
 def write_corpus(path: Path, target_units: int, units_per_piece: float, seed: int = 0) -> int:
     """Documents of shuffled pieces, about `target_units` units in all; returns chars."""
-    from tema.ingest import Document
+    from tema.ingest.stage import Document
 
     rng = random.Random(seed)
     pieces = corpus_pieces()
@@ -88,7 +88,7 @@ def write_corpus(path: Path, target_units: int, units_per_piece: float, seed: in
 
 def units_per_piece() -> float:
     """Units per corpus piece, measured by segmenting every piece once."""
-    from tema.segment import load_pipeline, segment_documents
+    from tema.segment.stage import load_pipeline, segment_documents
 
     pieces = corpus_pieces()
     nlp = load_pipeline(str(REPO / "models" / "nb_senter"))
@@ -174,8 +174,8 @@ def blank_tokenizer_seconds(documents: Path) -> tuple[float, int]:
 def ensure_model(model: Path | None, workdir: Path) -> Path:
     if model is not None and model.is_file():
         return model.resolve()
-    from tema.labels import load_labeled
-    from tema.model import ThemeClassifier, ThemeModel, save_model
+    from tema.classify.model import ThemeClassifier, ThemeModel, save_model
+    from tema.labels.store import load_labeled
     from tema.params import load_params
 
     params = load_params(REPO / "params.yaml")

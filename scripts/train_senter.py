@@ -138,7 +138,7 @@ def write_corpora(ud_dir: Path, work_dir: Path, seed: int) -> tuple[Path, Path]:
 def score_on_ud_test(model_dir: Path, ud_dir: Path) -> dict[str, float]:
     """Boundary scores on UD test: tema's segmentation with this pipeline (clean-up and
     Norwegian rules included), and the senter alone on the same text."""
-    from tema.segment import load_pipeline, segment_text
+    from tema.segment.stage import load_pipeline, segment_text
 
     text, gold_ends = rebuild_text(read_conllu_paragraphs(ud_dir / UD_TEST))
     tema_scores = boundary_scores(
@@ -170,7 +170,7 @@ Attribution-ShareAlike 4.0 International licence (CC BY-SA 4.0,
 https://creativecommons.org/licenses/by-sa/4.0/). The trained weights are derived from
 that data and are shared under the same licence, CC BY-SA 4.0.
 
-## Scores (UD Norwegian Bokmål test, via tema.segment)
+## Scores (UD Norwegian Bokmål test, via tema.segment.stage)
 
 See `meta.json` → `performance`.
 """
@@ -217,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         version="0.1.0",
         description=(
             "tema's Norwegian Bokmål sentence recogniser (spaCy senter), trained on the "
-            "UD Norwegian Bokmål dev split. Use through tema.segment, which applies "
+            "UD Norwegian Bokmål dev split. Use through tema.segment.stage, which applies "
             "tema's Norwegian sentence rules on top."
         ),
         license="CC BY-SA 4.0",

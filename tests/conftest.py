@@ -136,8 +136,8 @@ def train_settings() -> dict:
 @pytest.fixture(scope="session")
 def trained_tiny(tmp_path_factory, train_settings):
     """(labelled frame, model, out-of-fold rows) of the tiny set, trained once per run."""
-    from tema.labels import load_labeled
-    from tema.train import train
+    from tema.labels.store import load_labeled
+    from tema.train.stage import train
 
     directory = tmp_path_factory.mktemp("labeled")
     write_labeled_csv(directory / "tiny.csv", tiny_rows())

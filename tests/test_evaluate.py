@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from conftest import THEMES
-from tema.evaluate import (
+from tema.train.evaluate import (
     calibration_rows,
     confusion_rows,
     evaluate,

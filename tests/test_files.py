@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tema.files import atomic_write, write_csv
+from tema.io.files import atomic_write, write_csv
 
 
 def test_failed_write_keeps_the_previous_file(tmp_path: Path):
@@ -34,7 +34,7 @@ def test_zip_outputs_are_the_same_bytes_on_another_day(tmp_path: Path, monkeypat
     import numpy as np
     from openpyxl import Workbook
 
-    from tema.files import reproducible_zip, write_npz
+    from tema.io.files import reproducible_zip, write_npz
 
     def outputs(folder: Path) -> tuple[bytes, bytes]:
         folder.mkdir()

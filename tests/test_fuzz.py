@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import TINY_LABELED
+from tema.classify.model import ThemeClassifier
+from tema.classify.predictor import LinearThemePredictor, arrays_from_classifier
 from tema.errors import TemaError
-from tema.ingest import documents_from_files
-from tema.model import ThemeClassifier
-from tema.predictor import LinearThemePredictor, arrays_from_classifier
-from tema.segment import UNIT_KINDS, load_pipeline, segment_ingested
+from tema.ingest.stage import documents_from_files
+from tema.segment.stage import UNIT_KINDS, load_pipeline, segment_ingested
 
 REPO = Path(__file__).resolve().parent.parent
 FUZZ = settings(

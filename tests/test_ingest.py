@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 
 from tema.errors import InputError
-from tema.ingest import (
+from tema.ingest.readers import decode_text, read_source
+from tema.ingest.stage import (
     documents_from_files,
     ingest,
     read_documents,
     read_manifest,
     write_documents,
 )
-from tema.readers import decode_text, read_source
 
 
 def read_document_text(path: Path) -> str:
@@ -174,7 +174,7 @@ def test_files_named_on_the_command_line_need_no_manifest(tmp_path: Path):
 
 
 def test_mixed_batch_skips_unreadable_files_and_goes_on(tmp_path: Path):
-    from tema.ingest import Skipped
+    from tema.ingest.stage import Skipped
     from test_readers import make_docx, make_pdf
 
     raw = make_raw(tmp_path)
@@ -223,7 +223,7 @@ def test_table_without_text_column_stops_the_batch_naming_file_and_columns(tmp_p
 
 
 def test_each_survey_answer_is_one_unit_and_pdfs_keep_pages_through_json(tmp_path: Path):
-    from tema.segment import segment_ingested
+    from tema.segment.stage import segment_ingested
 
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -246,7 +246,7 @@ def test_each_survey_answer_is_one_unit_and_pdfs_keep_pages_through_json(tmp_pat
 def test_running_headers_and_footers_of_a_pdf_are_not_input(tmp_path: Path):
     import spacy
 
-    from tema.segment import segment_ingested
+    from tema.segment.stage import segment_ingested
     from test_readers import make_pdf
 
     header, body = "Innspillsmøte i Bodø 2019", [

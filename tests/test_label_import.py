@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 from conftest import tiny_rows
 from tema.cli import app
 from tema.errors import InputError
-from tema.label_exchange import import_labels, read_incoming
-from tema.labels import load_labeled
+from tema.labels.exchange import import_labels, read_incoming
+from tema.labels.store import load_labeled
 from tema.params import load_params, themes_from
 
 REPO = Path(__file__).resolve().parent.parent

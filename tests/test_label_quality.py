@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tema.cli import app
-from tema.label_quality import agreement, audit, kappa
+from tema.labels.quality import agreement, audit, kappa
 
 REPO = Path(__file__).resolve().parent.parent
 THEMES = ["a", "b", "c"]

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import THEMES, tiny_rows, write_labeled_csv
 from tema.errors import InputError
-from tema.labels import find_near_duplicates, load_labeled, read_label_file
+from tema.labels.store import find_near_duplicates, load_labeled, read_label_file
 
 GOOD = {
     "id": "a1",

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score, f1_score
 
-from tema.metrics import (
+from tema.train.metrics import (
     calibration_table,
     choose_uncertainty_threshold,
     classification_scores,

@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 
 from conftest import TINY_LABELED
-from tema.errors import ModelError
-from tema.model import (
+from tema.classify.model import (
     ThemeClassifier,
     ThemeModel,
     card_path_for,
@@ -20,6 +19,7 @@ from tema.model import (
     normalise_text,
     save_model,
 )
+from tema.errors import ModelError
 
 TEXTS = [text for texts in TINY_LABELED.values() for text in texts]
 LABELS = [label for label, texts in TINY_LABELED.items() for _ in texts]
@@ -230,7 +230,7 @@ def test_the_same_model_saved_by_two_processes_is_the_same_files(tmp_path: Path)
         "import sys; sys.path.insert(0, sys.argv[2])\n"
         "from pathlib import Path\n"
         "from conftest import TINY_LABELED\n"
-        "from tema.model import ThemeClassifier, ThemeModel, save_model\n"
+        "from tema.classify.model import ThemeClassifier, ThemeModel, save_model\n"
         "texts = [t for ts in TINY_LABELED.values() for t in ts]\n"
         "labels = [k for k, ts in TINY_LABELED.items() for _ in ts]\n"
         "classifier = ThemeClassifier(calibration_folds=2).fit(texts, labels)\n"

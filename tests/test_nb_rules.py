@@ -1,10 +1,10 @@
-"""Table-driven checks of the Norwegian rules in tema.nb_rules."""
+"""Table-driven checks of the Norwegian rules in tema.segment.nb_rules."""
 
 from __future__ import annotations
 
 import pytest
 
-from tema import nb_rules
+from tema.segment import nb_rules
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Text typed by hand, with no PDF artefacts, comes out of the clean-up word for word.
 
-The kerning-gap repair of ``tema.clean`` must only join words where the raw text shows a
+The kerning-gap repair of ``tema.segment.clean`` must only join words where the raw text shows a
 gap artefact. These tests write meeting notes and report prose of their own, built from
 word lists in the register of tema's input (compound nouns in the definite form followed
 by "er", "og", "i", "som", ...), and check that every unit's cleaned text has the words of
@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tema.readers import read_source
-from tema.segment import load_pipeline, segment_documents, segment_text
+from tema.ingest.readers import read_source
+from tema.segment.stage import load_pipeline, segment_documents, segment_text
 from test_readers import make_pdf
 
 SHIPPED_MODEL = Path(__file__).resolve().parents[1] / "models" / "nb_senter"

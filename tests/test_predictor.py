@@ -21,12 +21,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import tema.predictor as predictor_module
+import tema.classify.predictor as predictor_module
 from conftest import MEETING_REPORTS, TINY_LABELED
-from tema.card import card_path_for, predictor_path_for
-from tema.errors import ModelError
-from tema.model import ThemeClassifier, ThemeModel, load_model, save_model
-from tema.predictor import (
+from tema.classify.card import card_path_for, predictor_path_for
+from tema.classify.model import ThemeClassifier, ThemeModel, load_model, save_model
+from tema.classify.predictor import (
     LinearThemePredictor,
     arrays_from_classifier,
     decide,
@@ -37,6 +36,7 @@ from tema.predictor import (
     read_arrays,
     save_arrays,
 )
+from tema.errors import ModelError
 
 REPO = Path(__file__).resolve().parent.parent
 TEXTS = [text for texts in TINY_LABELED.values() for text in texts]
@@ -399,7 +399,7 @@ def test_tema_classify_imports_no_scikit_learn(tiny: ThemeModel, tmp_path: Path)
     ],
 )
 def test_least_confident_until(confidence, target, max_share, flagged):
-    from tema.predictor import least_confident_until
+    from tema.classify.predictor import least_confident_until
 
     result = least_confident_until(np.array(confidence, dtype=float), target, max_share)
     assert result.tolist() == flagged

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tema.promote import (
+from tema.train.promote import (
     DEFAULT_SETTINGS,
     Comparison,
     check_new_labels,
@@ -127,7 +127,7 @@ def test_new_units_are_those_the_current_cv_did_not_have():
 
 
 def test_the_verdict_is_printed_in_norwegian_and_recorded_in_english():
-    from tema.promote import Verdict, format_verdict
+    from tema.train.promote import Verdict, format_verdict
 
     reasons = judge(comparison(0.80, 0.78, 0.70, {"a": (0.9, 0.5)}), max_theme_drop=0.05)
     verdict = Verdict(False, "rejected", reasons, comparison(0.80, 0.78, 0.70, {"a": (0.9, 0.5)}))

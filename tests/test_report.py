@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tema.ingest import Document
+from tema.ingest.stage import Document
 from tema.params import Theme
-from tema.report import (
+from tema.report.html import render_html
+from tema.report.stage import (
     MIN_IMPORTED_UNITS,
     adjust_shares,
     build_report,
@@ -23,8 +24,7 @@ from tema.report import (
     theme_counts,
     wilson_interval,
 )
-from tema.report_html import render_html
-from tema.report_xlsx import write_xlsx
+from tema.report.xlsx import write_xlsx
 
 THEME_IDS = ["education", "housing", "other"]
 THEMES = [Theme("education", "Utdanning og kvalifisering", "Education"),
@@ -237,7 +237,7 @@ def test_streamed_report_has_provenance_and_the_same_counts_as_in_memory(tmp_pat
 def test_excel_report_has_one_sheet_per_view(tmp_path: Path):
     from openpyxl import load_workbook
 
-    from tema.report import uncertain_units
+    from tema.report.stage import uncertain_units
 
     classified, documents = batch(tmp_path)
     out = tmp_path / "out"
@@ -274,7 +274,7 @@ def test_terminal_table_has_norwegian_numbers_in_norwegian():
 
 def test_region_and_meeting_tables_show_every_interval_and_mark_small_groups():
     from tema.numbers import NBSP, Style
-    from tema.report_html import SMALL_GROUP, share_table
+    from tema.report.html import SMALL_GROUP, share_table
 
     units = pd.DataFrame({
         "doc": ["m.txt"] * 9 + ["o.txt"] * 65,
@@ -287,7 +287,7 @@ def test_region_and_meeting_tables_show_every_interval_and_mark_small_groups():
     counts = theme_counts(units, THEME_IDS)
     region = counts[counts["level"] == "region"]
     names = {t.id: t.nb for t in THEMES}
-    from tema.report_words import TEXTS
+    from tema.report.words import TEXTS
 
     table = share_table(region, THEMES, names, TEXTS["nb"], "Region", Style("nb", NBSP))
     rows = {row.split("</td>")[0].split(">")[-1]: row for row in table.split("<tr")[2:]}
@@ -308,7 +308,7 @@ def test_region_and_meeting_tables_show_every_interval_and_mark_small_groups():
 
 def test_the_time_axis_is_proportional_to_time():
     from tema.numbers import Style
-    from tema.report_html import line_chart
+    from tema.report.html import line_chart
 
     rows = [(year, theme, share) for year, shares in
             (("2018", (0.5, 0.3, 0.2)), ("2019", (0.4, 0.4, 0.2)), ("2024", (0.2, 0.5, 0.3)))
@@ -382,7 +382,7 @@ def test_the_norwegian_report_describes_the_model_and_skipped_files_in_norwegian
 
 
 def test_a_skip_reason_code_wins_over_the_text():
-    from tema.report_model import skip_reason
+    from tema.report.model_text import skip_reason
 
     assert skip_reason({"reason": "whatever", "code": "empty"}, "nb") == "filen er tom"
     assert skip_reason({"reason": "disk on fire"}, "nb") == "filen kunne ikke leses (disk on fire)"

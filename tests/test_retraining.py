@@ -21,10 +21,10 @@ from threadpoolctl import threadpool_limits
 from typer.testing import CliRunner
 
 from conftest import THEMES, tiny_rows, write_labeled_csv
+from tema.classify.model import load_model
 from tema.cli import app
-from tema.labels import find_near_duplicates
-from tema.model import load_model
-from tema.promote import compare_on_units
+from tema.labels.store import find_near_duplicates
+from tema.train.promote import compare_on_units
 
 REPO = Path(__file__).resolve().parent.parent
 runner = CliRunner()

@@ -9,7 +9,7 @@ import spacy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tema.segment import (
+from tema.segment.stage import (
     BODY_KINDS,
     FRAME_COLUMNS,
     SENTENCIZER,
@@ -365,15 +365,15 @@ NEEDS_MODEL_CASES = [
 def test_blocks_that_may_hold_several_sentences_go_through_spacy(
     text: str, kind: str, expected: bool
 ) -> None:
-    from tema.clean import Block
-    from tema.segment import _needs_model
+    from tema.segment.clean import Block
+    from tema.segment.stage import _needs_model
 
     block = Block(kind, 0, len(text), text, [0], [(0, len(text), True)])
     assert _needs_model(block) is expected
 
 
 def test_skipping_spacy_for_one_sentence_blocks_changes_no_unit(senter, monkeypatch) -> None:
-    from tema import segment
+    from tema.segment import stage as segment
 
     text = (
         "Oppsummering fra Bodø\n\n"

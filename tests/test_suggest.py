@@ -10,9 +10,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from tema.label_exchange import read_incoming
-from tema.params import load_params, themes_from
-from tema.suggest import (
+from tema.labels.exchange import read_incoming
+from tema.labels.suggest import (
     SuggestSettings,
     candidate_units,
     margin_uncertainty,
@@ -21,6 +20,7 @@ from tema.suggest import (
     suggestion_id,
     write_suggestions,
 )
+from tema.params import load_params, themes_from
 
 REPO = Path(__file__).resolve().parent.parent
 THEMES = themes_from(load_params(REPO / "params.yaml"))

@@ -24,9 +24,9 @@ from conftest import (
     write_meeting_batch,
 )
 from tema import parallel
-from tema.classify import classify_units
+from tema.classify.model import ThemeClassifier, ThemeModel, save_model
+from tema.classify.stage import classify_units
 from tema.cli import app
-from tema.model import ThemeClassifier, ThemeModel, save_model
 
 REPO = Path(__file__).resolve().parent.parent
 runner = CliRunner()

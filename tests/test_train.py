@@ -5,7 +5,7 @@ import pytest
 
 from conftest import THEMES
 from tema.errors import TemaError
-from tema.train import train, training_data_hash
+from tema.train.stage import train, training_data_hash
 
 
 @pytest.fixture(scope="module")

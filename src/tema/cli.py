@@ -49,7 +49,7 @@ PARAMS_DEFAULTS: dict[tuple[str, str], str] = {
     ("labels audit", "output"): "labels.audit",
 }
 
-# Keys of params.yaml's `segment:` section passed on to tema.segment.segment_documents.
+# Keys of params.yaml's `segment:` section passed on to tema.segment.stage.segment_documents.
 SEGMENT_OPTIONS = ("lexicon", "max_heading_words", "max_unit_chars", "batch_size")
 
 ParamsOption = Annotated[Path, typer.Option("--params", help="The parameter file to read.")]
@@ -86,7 +86,7 @@ def main(
 ) -> None:
     """Read the parameters once and report errors without tracebacks."""
     from tema.params import load_params
-    from tema.report_words import TEXTS
+    from tema.report.words import TEXTS
 
     warnings.showwarning = _show_warning
     try:
@@ -214,8 +214,8 @@ def ingest(
     Without -o it writes the pipeline's files (ingest.documents, ingest.skipped); with
     -o, skipped.csv goes beside the -o file, never into the pipeline's.
     """
-    from tema import ingest as stage
-    from tema.files import write_csv
+    from tema.ingest import stage as stage
+    from tema.io.files import write_csv
 
     if output is None:
         output = Path(_setting(ctx, "ingest", "documents"))
@@ -238,7 +238,7 @@ def ingest(
 
 def _text_columns(ctx: typer.Context) -> list[str]:
     """The survey-table text columns to look for (params ingest.text_columns)."""
-    from tema.readers import DEFAULT_TEXT_COLUMNS
+    from tema.ingest.readers import DEFAULT_TEXT_COLUMNS
 
     settings = ctx.obj["params"].get("ingest") or {}
     return list(settings.get("text_columns") or DEFAULT_TEXT_COLUMNS)
@@ -269,10 +269,10 @@ def segment(
     quiet: QuietOption = False,
 ) -> None:
     """Cut documents into units (sentences, bullet items, headings) with offsets."""
-    from tema import ingest as reading
     from tema import parallel
-    from tema import segment as stage
+    from tema.ingest import stage as reading
     from tema.progress import progress
+    from tema.segment import stage as stage
 
     nlp = _run(_load_pipeline, spacy_model or _setting(ctx, "segment", "spacy_model"))
     if files:
@@ -317,7 +317,7 @@ def _segment_options(ctx: typer.Context) -> dict[str, Any]:
     settings = _setting(ctx, "segment", None)
     options = {key: settings[key] for key in SEGMENT_OPTIONS if key in settings}
     if isinstance(options.get("lexicon"), str) and settings.get("lexicon_cache"):
-        from tema.clean import load_lexicon
+        from tema.segment.clean import load_lexicon
 
         options["lexicon"] = _run(
             load_lexicon, options["lexicon"], cache_dir=settings["lexicon_cache"]
@@ -326,7 +326,7 @@ def _segment_options(ctx: typer.Context) -> dict[str, Any]:
 
 
 def _load_pipeline(name: str):
-    from tema.segment import load_pipeline
+    from tema.segment.stage import load_pipeline
 
     try:
         return load_pipeline(name)
@@ -353,11 +353,11 @@ def train(
     one; a worse one is kept aside in promote.candidate_dir and the command still
     succeeds, with the verdict in promote.promotion (metrics/promotion.json).
     """
-    from tema import promote
-    from tema import train as stage
-    from tema.labels import load_labeled
+    from tema.labels.store import load_labeled
     from tema.params import section, themes_from
     from tema.progress import steps
+    from tema.train import promote
+    from tema.train import stage as stage
 
     settings = section(ctx.obj["params"], "train", ctx.obj["params_path"])
     gate = ctx.obj["params"].get("promote") or {}
@@ -365,7 +365,7 @@ def train(
     labeled = _run(load_labeled, labeled_dir or Path(settings["labeled_dir"]), theme_ids)
     model = model or Path(settings["model"])
     cv_predictions = Path(settings["cv_predictions"])
-    # Cross-validation and the final fit happen inside tema.train.train, which reports no
+    # Cross-validation and the final fit happen inside tema.train.stage.train, which reports no
     # progress of its own: the bar shows which step runs and for how long.
     with steps("train", _message(ctx, "train_steps").split("|"), quiet) as done:
         fitted, oof = _run(stage.train, labeled, theme_ids, settings)
@@ -395,11 +395,11 @@ def train(
 @app.command()
 def evaluate(ctx: typer.Context, quiet: QuietOption = False) -> None:
     """Write metrics and plot data (confusion, calibration, learning curve) to metrics/."""
-    from tema import evaluate as stage
-    from tema.card import read_card
-    from tema.files import write_csv, write_json
-    from tema.labels import load_labeled
+    from tema.classify.card import read_card
+    from tema.io.files import write_csv, write_json
+    from tema.labels.store import load_labeled
     from tema.params import section, themes_from
+    from tema.train import evaluate as stage
 
     settings = section(ctx.obj["params"], "train", ctx.obj["params_path"])
     out = Path(_setting(ctx, "evaluate", "metrics_dir"))
@@ -455,9 +455,9 @@ def classify(
     Reads .txt, .md, .pdf, .docx (segmented into units) and .csv, .tsv, .xlsx tables (one
     unit per row of --text-column).
     """
-    from tema import classify as stage
     from tema import parallel
-    from tema.predictor import load_predictor
+    from tema.classify import stage as stage
+    from tema.classify.predictor import load_predictor
 
     if model is not None and not files and output is None:
         _fail(
@@ -494,10 +494,10 @@ def _units_from_files(
 ) -> pd.DataFrame:
     """Units of the files in the order given: tables one unit per non-blank answer (read
     as ingest reads them), text segmented."""
-    from tema import classify as stage
-    from tema import ingest as reading
-    from tema import segment as segmenting
-    from tema.readers import TABLE_SUFFIXES
+    from tema.classify import stage as stage
+    from tema.ingest import stage as reading
+    from tema.ingest.readers import TABLE_SUFFIXES
+    from tema.segment import stage as segmenting
 
     columns = [text_column] if text_column else _text_columns(ctx)
     nlp = None
@@ -558,11 +558,11 @@ def report(
     ] = False,
 ) -> None:
     """Count themes per document, meeting and region; write CSV, Excel and HTML reports."""
-    from tema import ingest as reading
-    from tema import report as stage
-    from tema.files import atomic_write
+    from tema.ingest import stage as reading
+    from tema.io.files import atomic_write
     from tema.params import section, themes_from
-    from tema.report_words import TEXTS
+    from tema.report import stage as stage
+    from tema.report.words import TEXTS
 
     settings = section(ctx.obj["params"], "report", ctx.obj["params_path"])
     language = language or ctx.obj["language"]
@@ -571,7 +571,7 @@ def report(
     ctx.obj["language"] = language
     themes = _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])
     if compare:
-        from tema.compare import format_compare_table, write_comparison
+        from tema.report.compare import format_compare_table, write_comparison
 
         target = out_dir or Path(settings.get("compare_dir", "reports_compare"))
         table, old, new = _run(write_comparison, compare[0], compare[1], target, themes, language)
@@ -586,9 +586,9 @@ def report(
         typer.echo()
         _say(ctx, "report_at", html=out / "report.html")
         return
-    from tema.card import read_card
-    from tema.report_html import render_html
-    from tema.report_xlsx import write_xlsx
+    from tema.classify.card import read_card
+    from tema.report.html import render_html
+    from tema.report.xlsx import write_xlsx
 
     theme_ids = [t.id for t in themes]
     confusion = _run(_confusion, Path(_setting(ctx, "train", "cv_predictions")), theme_ids)
@@ -649,9 +649,9 @@ def suggest(
     ] = None,
 ) -> None:
     """Pick unlabelled units worth labelling next (uncertain, varied, spread out)."""
-    from tema import suggest as stage
-    from tema.labels import load_labeled
-    from tema.model import load_model
+    from tema.classify.model import load_model
+    from tema.labels import suggest as stage
+    from tema.labels.store import load_labeled
     from tema.params import themes_from
 
     settings = ctx.obj["params"].get("labels") or {}
@@ -683,7 +683,7 @@ def suggest(
 
 def _meetings(ctx: typer.Context) -> dict[str, str]:
     """doc → meeting from the ingested documents (empty if they are not there)."""
-    from tema import ingest as reading
+    from tema.ingest import stage as reading
 
     path = Path((ctx.obj["params"].get("ingest") or {}).get("documents", ""))
     if not path.is_file():
@@ -708,7 +708,7 @@ def labels_import(
     annotator: Annotated[str, typer.Option(help="Who labelled the file.")],
 ) -> None:
     """Add an annotator's labels to data/labeled/ as a new file; never overwrites a label."""
-    from tema.label_exchange import import_labels
+    from tema.labels.exchange import import_labels
     from tema.params import themes_from
 
     settings = ctx.obj["params"].get("labels") or {}
@@ -730,9 +730,9 @@ def labels_audit(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Review CSV.")] = None,
 ) -> None:
     """Flag likely mislabelled units (confident learning on out-of-fold predictions)."""
-    from tema.files import write_csv
-    from tema.label_quality import audit
-    from tema.labels import load_labeled
+    from tema.io.files import write_csv
+    from tema.labels.quality import audit
+    from tema.labels.store import load_labeled
     from tema.params import themes_from
 
     settings = ctx.obj["params"].get("labels") or {}
@@ -769,9 +769,9 @@ def labels_agreement(
     ] = None,
 ) -> None:
     """Cohen's kappa, overall and per theme, for two annotators' labels of the same units."""
-    from tema.files import write_csv
-    from tema.label_exchange import read_annotations
-    from tema.label_quality import agreement, format_agreement
+    from tema.io.files import write_csv
+    from tema.labels.exchange import read_annotations
+    from tema.labels.quality import agreement, format_agreement
     from tema.params import themes_from
 
     themes = _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])
@@ -798,11 +798,11 @@ def compare_models(
     ] = None,
 ) -> None:
     """Per-theme F1 change between two models, with 95% intervals."""
-    from tema import promote
-    from tema.card import model_path_for, read_card
-    from tema.labels import read_label_file
-    from tema.model import load_model
+    from tema.classify.card import model_path_for, read_card
+    from tema.classify.model import load_model
+    from tema.labels.store import read_label_file
     from tema.params import themes_from
+    from tema.train import promote
 
     theme_ids = [t.id for t in _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])]
     if on is None:
@@ -826,7 +826,7 @@ def compare_models(
 
 def _confusion(path: Path, theme_ids: list[str]) -> pd.DataFrame | None:
     """P(predicted | true) from the cross-validated predictions; None (with a warning) if absent."""
-    from tema.report import confusion_for_correction
+    from tema.report.stage import confusion_for_correction
 
     if not path.is_file():
         warnings.warn(f"{path}: not found; the report has no adjusted shares", stacklevel=2)

@@ -9,7 +9,7 @@ byte-identical to a run with ``jobs=1``.
 
 Workers are forked from the process that has already loaded the spaCy pipeline, word
 list and classifier (its files' hashes were checked against the model card, once, in
-the parent, by ``tema.predictor.load_predictor``): nothing is loaded again in a worker.
+the parent, by ``tema.classify.predictor.load_predictor``): nothing is loaded again in a worker.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from tema.files import atomic_write
+from tema.io.files import atomic_write
 
 # Rows of the units CSV per classification chunk, characters of raw text per segmentation
 # chunk: large enough that per-chunk overhead is small, small enough for flat memory.
@@ -148,17 +148,17 @@ def document_chunks(documents: Iterable, max_chars: int = SEGMENT_CHUNK_CHARS) -
 
 
 def _segment_chunk(documents: list) -> CsvRows:
-    from tema.segment import segment_ingested, units_to_frame
+    from tema.segment.stage import segment_ingested, units_to_frame
 
     units = units_to_frame(segment_ingested(documents, _STATE["nlp"], **_STATE["options"]))
     return render_csv(units)
 
 
 def segment_stream(documents: Iterable, nlp, jobs: int = 1, **options) -> Iterator[CsvRows]:
-    """Unit tables (``tema.segment.FRAME_COLUMNS``) of ingested documents as CSV rows,
+    """Unit tables (``tema.segment.stage.FRAME_COLUMNS``) of ingested documents as CSV rows,
     chunk by chunk, in document order; the word list is loaded once, before any worker
     starts."""
-    from tema.clean import as_lexicon
+    from tema.segment.clean import as_lexicon
 
     options = {**options, "lexicon": as_lexicon(options.get("lexicon"))}
     _STATE.update(nlp=nlp, options=options)
@@ -168,7 +168,7 @@ def segment_stream(documents: Iterable, nlp, jobs: int = 1, **options) -> Iterat
 
 # --- Classification -----------------------------------------------------------------------
 def _classify_chunk(units: pd.DataFrame) -> pd.DataFrame:
-    from tema.classify import classify_units
+    from tema.classify.stage import classify_units
 
     return classify_units(units, _STATE["predictor"])
 
@@ -201,7 +201,7 @@ def classify_stream(
     chunks: Iterable[pd.DataFrame], predictor: Any, jobs: int = 1, rendered: bool = False
 ) -> Iterator[pd.DataFrame | CsvRows]:
     """Classified unit tables, chunk by chunk, in input order; `predictor` is what
-    ``tema.predictor.load_predictor`` returns (anything with ``predict(texts)``). With
+    ``tema.classify.predictor.load_predictor`` returns (anything with ``predict(texts)``). With
     ``rendered``, as CSV rows (``render_csv``) for ``write_csv_chunks``.
 
     A model with the e5 cascade classifies in this process, whatever `jobs` says: the

@@ -17,8 +17,8 @@ words are looked up by their token ids in a hash index, the counting, TF-IDF wei
 and normalisation run on whole chunks in numpy, and one sparse product scores all
 calibration folds.
 
-The module also holds what this predictor and ``tema.model`` share (text normalisation,
-the decision rule), so that the fast path never imports ``tema.model``.
+The module also holds what this predictor and ``tema.classify.model`` share (text normalisation,
+the decision rule), so that the fast path never imports ``tema.classify.model``.
 """
 
 from __future__ import annotations
@@ -36,12 +36,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from tema.card import checked_card, predictor_path_for, verified_bytes
-from tema.context import ContextWeights, with_context
+from tema.classify.card import checked_card, predictor_path_for, verified_bytes
+from tema.classify.context import ContextWeights, with_context
 from tema.errors import ModelError
 
-if TYPE_CHECKING:  # tema.model imports scikit-learn, which the fast path never needs
-    from tema.model import ThemeModel
+if TYPE_CHECKING:  # tema.classify.model imports scikit-learn, which the fast path never needs
+    from tema.classify.model import ThemeModel
 
 PREDICTION_COLUMNS = ("theme", "confidence", "second_theme", "uncertain")
 # The unit kinds a reader counts (report.counted_kinds): the batch whose least confident
@@ -148,7 +148,7 @@ def least_confident_until(
 class DecisionRule:
     """How a model's class probabilities become the columns tema writes, as its card says.
 
-    - `context` reads each unit with its neighbours and heading (`tema.context`), where
+    - `context` reads each unit with its neighbours and heading (`tema.classify.context`), where
       the units come in reading order with their `doc` and `kind`;
     - a unit is uncertain when its confidence is below `uncertainty_threshold`, or when it
       is among the least confident units of its batch that must be set aside for the rest
@@ -302,7 +302,7 @@ class LinearThemePredictor:
     """The TF-IDF theme model's predictions from its plain arrays (`arrays_from_classifier`).
 
     ``predict_proba`` gives the probabilities of the model's TF-IDF pipeline, and
-    ``predict`` the columns of `decide`, as ``tema.model.ThemeModel.predict`` does.
+    ``predict`` the columns of `decide`, as ``tema.classify.model.ThemeModel.predict`` does.
     """
 
     def __init__(
@@ -533,7 +533,7 @@ def _check_shapes(arrays: Mapping[str, np.ndarray], n_tokens: int, n_char_ngrams
 def save_arrays(arrays: Mapping[str, np.ndarray], path: Path) -> None:
     """Write the arrays as an uncompressed .npz (atomically: the old file stays until done;
     without time stamps: the same model gives the same bytes)."""
-    from tema.files import write_npz
+    from tema.io.files import write_npz
 
     write_npz(arrays, path)
 
@@ -555,7 +555,7 @@ def load_predictor(
     The model's predictor file, hash-checked and never unpickled, when the card records
     one that gives the whole model's predictions. Otherwise — a model saved before
     predictor files, or the embedding cascade — the model itself from
-    ``tema.model.load_model`` (which imports scikit-learn). Both have ``predict(texts)``
+    ``tema.classify.model.load_model`` (which imports scikit-learn). Both have ``predict(texts)``
     with the same results.
     """
     model_path = Path(model_path)
@@ -585,7 +585,7 @@ def load_predictor(
 
 
 def _full_model(model_path: Path) -> ThemeModel:
-    from tema.model import load_model
+    from tema.classify.model import load_model
 
     return load_model(model_path)
 

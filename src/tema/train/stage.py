@@ -15,21 +15,21 @@ import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.model_selection import StratifiedGroupKFold
 
-from tema.context import (
+from tema.classify.context import (
     HEADING_WEIGHTS,
     fit_context,
     fit_temperature,
     sharpen,
     with_context,
 )
+from tema.classify.model import ThemeClassifier, ThemeModel
+from tema.classify.predictor import DecisionRule
 from tema.errors import TemaError
-from tema.metrics import (
+from tema.train.metrics import (
     calibration_error_interval,
     choose_uncertainty_threshold,
     classification_scores,
 )
-from tema.model import ThemeClassifier, ThemeModel
-from tema.predictor import DecisionRule
 
 
 def training_data_hash(labeled: pd.DataFrame) -> str:
@@ -67,7 +67,7 @@ def warm_embedding_cache(texts, settings: dict[str, Any]) -> None:
     """
     classifier = settings["classifier"]
     if classifier.get("embeddings", "none") != "none" and classifier.get("embedding_cache"):
-        from tema.embeddings import E5Embedder
+        from tema.classify.embeddings import E5Embedder
 
         E5Embedder(
             cache_dir=classifier["embedding_cache"],

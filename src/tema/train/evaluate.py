@@ -13,8 +13,8 @@ import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.metrics import precision_recall_fscore_support
 
-from tema.metrics import calibration_table, macro_f1
-from tema.train import grouped_folds, make_classifier, warm_embedding_cache
+from tema.train.metrics import calibration_table, macro_f1
+from tema.train.stage import grouped_folds, make_classifier, warm_embedding_cache
 
 
 def per_theme_scores(truth: np.ndarray, predicted: np.ndarray, themes: list[str]) -> dict:

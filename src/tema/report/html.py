@@ -14,9 +14,9 @@ import pandas as pd
 
 from tema.numbers import NBSP, Style
 from tema.params import Theme
-from tema.report import ALL_KEY, MIN_IMPORTED_UNITS, UNKNOWN_KEY, Summary
-from tema.report_model import describe_model, skip_reason
-from tema.report_words import TEXTS
+from tema.report.model_text import describe_model, skip_reason
+from tema.report.stage import ALL_KEY, MIN_IMPORTED_UNITS, UNKNOWN_KEY, Summary
+from tema.report.words import TEXTS
 
 # Okabe–Ito colours (readable with colour blindness); "other" is grey.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")

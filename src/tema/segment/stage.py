@@ -6,11 +6,11 @@ carry offsets into the raw decoded text, so every unit can be traced back to its
 
 How it works (details in docs/segmentation.md):
 
-1. ``tema.clean`` cuts the raw text into layout blocks (paragraphs, bullet items, pull
+1. ``tema.segment.clean`` cuts the raw text into layout blocks (paragraphs, bullet items, pull
    quotes, links, headings ...) and cleans each one with an offset map.
 2. Blocks that can hold several sentences go through a spaCy pipeline: by default the
    sentence recogniser trained on UD Norwegian Bokmål that tema ships in
-   ``models/nb_senter``. The Norwegian rules of ``tema.nb_rules`` (abbreviations,
+   ``models/nb_senter``. The Norwegian rules of ``tema.segment.nb_rules`` (abbreviations,
    ordinals, years, «», colons) then correct its sentence starts (``rule_sentence_starts``;
    also available as the spaCy component ``tema_nb_sentence_rules_v1``).
 3. Each sentence span is mapped back to the raw text; a pull quote that repeats body text
@@ -33,8 +33,8 @@ from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from tema import nb_rules
-from tema.clean import (
+from tema.segment import nb_rules
+from tema.segment.clean import (
     DEFAULT_LEXICON,
     Block,
     as_lexicon,
@@ -149,7 +149,7 @@ def _sentence_start_decision(
 def rule_sentence_starts(
     text: str, table: numpy.ndarray, *, unpunctuated_starts: bool = True
 ) -> numpy.ndarray:
-    """Sentence starts corrected with the Norwegian rules in ``tema.nb_rules``.
+    """Sentence starts corrected with the Norwegian rules in ``tema.segment.nb_rules``.
 
     ``table`` holds one row per token of a doc over ``text``: SENT_START (1 start, -1 not,
     0 unknown), IDX and LENGTH, as from ``doc.to_array([SENT_START, IDX, LENGTH])``.
@@ -564,10 +564,10 @@ def segment_documents(
 ) -> Iterator[tuple[str, Unit]]:
     """Segment ``(doc_id, raw_text)`` pairs, streaming ``(doc_id, unit)`` pairs in order.
     A third item, the offsets where the pages of a PDF start, lets running headers and
-    footers be found (``tema.clean.page_furniture``).
+    footers be found (``tema.segment.clean.page_furniture``).
 
     Options: ``batch_size`` (blocks per spaCy batch), ``lexicon`` (a word list name from
-    ``tema.clean.LEXICON_SOURCES`` or a loaded one), ``max_heading_words`` (longest text
+    ``tema.segment.clean.LEXICON_SOURCES`` or a loaded one), ``max_heading_words`` (longest text
     block without final punctuation taken as a heading), ``max_unit_chars`` (longer units,
     from text without sentence punctuation, are cut at spaces).
 
@@ -606,7 +606,7 @@ def segment_documents(
 
 
 def segment_ingested(documents: Iterable, nlp: Language, **options) -> Iterator[tuple[str, Unit]]:
-    """Units of ingested documents (``tema.ingest.Document``): survey answers as they are,
+    """Units of ingested documents (``tema.ingest.stage.Document``): survey answers as they are,
     other text segmented by ``segment_documents`` with ``options``.
 
     Each survey answer is one unit of kind ``answer`` (its span is kept from ingest), so

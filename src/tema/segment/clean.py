@@ -36,8 +36,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from tema import nb_rules
-from tema.files import atomic_write
+from tema.io.files import atomic_write
+from tema.segment import nb_rules
 
 BLOCK_KINDS = ("heading", "paragraph", "bullet", "quote", "caption", "url", "noise")
 LEXICON_SOURCES = ("wordfreq", "simplemma", "spacy-lookups-data", "wordfreq+simplemma")
@@ -508,7 +508,7 @@ _DIGITS = re.compile(r"\d+")
 
 def page_furniture(text: str, pages: Sequence[int]) -> frozenset[int]:
     """Start offsets of the lines of ``text`` that are running headers or footers, given
-    the offsets where its pages start (``tema.readers``: PDF pages); empty without pages."""
+    the offsets where its pages start (``tema.ingest.readers``: PDF pages); empty without pages."""
     if len(pages) < FURNITURE_MIN_PAGES:
         return frozenset()
     edges: list[tuple[str, int, int]] = []  # (text without numbers, page, line start)

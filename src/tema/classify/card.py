@@ -2,8 +2,8 @@
 
 The card (``<model>.card.json``) records the SHA-256 of every file saved with the model
 and the library versions it was trained with. Both ways of loading a model use these
-checks: ``tema.model.load_model`` (the pickled scikit-learn model) and
-``tema.predictor.load_predictor`` (its plain arrays), so this module imports neither
+checks: ``tema.classify.model.load_model`` (the pickled scikit-learn model) and
+``tema.classify.predictor.load_predictor`` (its plain arrays), so this module imports neither
 scikit-learn nor joblib.
 """
 
@@ -31,7 +31,7 @@ def model_path_for(card_path: str | Path) -> Path:
 
 
 def predictor_path_for(model_path: str | Path) -> Path:
-    """The predictor file saved beside a model (see `tema.predictor`)."""
+    """The predictor file saved beside a model (see `tema.classify.predictor`)."""
     model_path = Path(model_path)
     return model_path.with_name(model_path.stem + ".predictor.npz")
 

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from tema.errors import TemaError
-from tema.labels import normalise_for_comparison, read_label_file
+from tema.labels.store import normalise_for_comparison, read_label_file
 from tema.numbers import percent
 
 DEFAULT_SETTINGS: dict[str, Any] = {
@@ -412,7 +412,7 @@ def evaluate_candidate(
     seed: int = 0,
 ) -> Verdict:
     """Compare the candidate with the model at `model_path` and decide (see module docstring)."""
-    from tema.model import load_model
+    from tema.classify.model import load_model
 
     settings = {**DEFAULT_SETTINGS, **(settings or {})}
     force = force or bool(settings["force"])
@@ -497,8 +497,8 @@ def apply_verdict(
     cv_predictions: Path, settings: dict[str, Any],
 ) -> dict:
     """Write the candidate where it belongs and the verdict to promotion.json."""
-    from tema.files import write_csv, write_json
-    from tema.model import save_model
+    from tema.classify.model import save_model
+    from tema.io.files import write_csv, write_json
 
     settings = {**DEFAULT_SETTINGS, **(settings or {})}
     candidate_dir = Path(settings["candidate_dir"])

@@ -18,8 +18,8 @@ import pandas as pd
 from tema.errors import InputError
 from tema.numbers import NBSP, Style
 from tema.params import Theme
-from tema.report import ALL_KEY, COUNT_COLUMNS, UNKNOWN_KEY, wilson_interval
-from tema.report_words import TEXTS
+from tema.report.stage import ALL_KEY, COUNT_COLUMNS, UNKNOWN_KEY, wilson_interval
+from tema.report.words import TEXTS
 
 COMPARE_LEVELS = ("all", "region", "meeting")
 COMPARE_COLUMNS = (
@@ -156,7 +156,7 @@ def render_compare_html(
     table: pd.DataFrame, themes: list[Theme], old: str, new: str, language: str = "nb"
 ) -> str:
     """A self-contained HTML page of the comparison."""
-    from tema.report_html import STYLE
+    from tema.report.html import STYLE
 
     words = TEXTS[language]
     names = {theme.id: getattr(theme, language) for theme in themes}
@@ -219,7 +219,7 @@ def write_comparison(
     language: str = "nb",
 ) -> tuple[pd.DataFrame, str, str]:
     """Write compare.csv and compare.html into `out_dir`; returns the table and labels."""
-    from tema.files import atomic_write, write_csv
+    from tema.io.files import atomic_write, write_csv
 
     old, old_label = read_counts(old_path)
     new, new_label = read_counts(new_path)

@@ -15,9 +15,9 @@ import pandas as pd
 
 from tema.numbers import Style
 from tema.params import Theme
-from tema.report import ALL_KEY, UNKNOWN_KEY, Summary
-from tema.report_model import describe_model, skip_reason
-from tema.report_words import TEXTS
+from tema.report.model_text import describe_model, skip_reason
+from tema.report.stage import ALL_KEY, UNKNOWN_KEY, Summary
+from tema.report.words import TEXTS
 
 EXCEL_MAX_ROWS = 1_048_576
 PERCENT = "0.0%"
@@ -73,7 +73,7 @@ def write_xlsx(
     """Write report.xlsx (atomically)."""
     from openpyxl import Workbook
 
-    from tema.files import atomic_write, reproducible_zip
+    from tema.io.files import atomic_write, reproducible_zip
 
     words = TEXTS[language]
     names = {theme.id: getattr(theme, language) for theme in themes}
@@ -150,7 +150,7 @@ def write_xlsx(
             if not sheet.append(unit_values(r)):
                 break
     sheet = _Sheet(workbook, words["sheet_method"], [("", 40), ("", 60)])
-    from tema.report_html import about_lines
+    from tema.report.html import about_lines
 
     for line in about_lines(summary, card, words, Style(language), language):
         sheet.append(["", line])

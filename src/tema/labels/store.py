@@ -19,12 +19,12 @@ from tema.errors import InputError
 LABEL_COLUMNS = ("id", "text", "label", "second_label", "batch", "annotator")
 # Optional columns of a document round: units written as short documents, in reading order,
 # so that the classifier can learn how much a unit's neighbours and heading tell
-# (tema.context). `doc` names the document; `kind` is heading, sentence or bullet.
+# (tema.classify.context). `doc` names the document; `kind` is heading, sentence or bullet.
 DOCUMENT_COLUMNS = ("doc", "kind")
 DOCUMENT_KINDS = ("heading", "sentence", "bullet")
 # Written by `tema labels import` (where an imported unit came from); empty for the
 # team's own rounds. Imported labels are real input, so the report's correction for
-# the classifier's confusions prefers them (tema.report.confusion_for_correction).
+# the classifier's confusions prefers them (tema.report.stage.confusion_for_correction).
 SOURCE_COLUMN = "source"
 OPTIONAL_COLUMNS = (*DOCUMENT_COLUMNS, SOURCE_COLUMN)
 # Two texts whose character n-gram profiles are this similar are the same example

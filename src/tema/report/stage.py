@@ -486,7 +486,7 @@ def build_report(
     quiet: bool = True,
 ) -> Summary:
     """Stream classified units into units.csv and the counts; write theme_counts.csv."""
-    from tema.files import atomic_write, write_csv
+    from tema.io.files import atomic_write, write_csv
     from tema.progress import progress
 
     out_dir = Path(out_dir)
@@ -524,7 +524,7 @@ def uncertain_units(units_csv: str | Path, chunk_rows: int = CHUNK_ROWS) -> Iter
 def format_count_table(counts: pd.DataFrame, themes: list[Theme], language: str = "nb") -> str:
     """The overall counts as a plain-text table for the terminal."""
     from tema.numbers import Style
-    from tema.report_words import TEXTS
+    from tema.report.words import TEXTS
 
     words = TEXTS[language]
     style = Style(language)

@@ -35,8 +35,8 @@ import numpy as np
 import pandas as pd
 
 from tema.errors import InputError, TemaError
-from tema.files import atomic_write, write_csv
-from tema.labels import (
+from tema.io.files import atomic_write, write_csv
+from tema.labels.store import (
     LABEL_COLUMNS,
     NEAR_DUPLICATE_SIMILARITY,
     load_labeled,

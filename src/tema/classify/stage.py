@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from tema.predictor import PREDICTION_COLUMNS
+from tema.classify.predictor import PREDICTION_COLUMNS
 
 OUTPUT_COLUMNS = ("doc", "unit", "text", *PREDICTION_COLUMNS)
 # Columns a table's own columns may not overwrite: the unit's place, and the predictions.
@@ -18,10 +18,10 @@ RESERVED = frozenset({"doc", "unit", "row", "text", *PREDICTION_COLUMNS})
 def classify_units(units: pd.DataFrame, model: Any) -> pd.DataFrame:
     """The units with theme, confidence, second_theme and uncertain added, in input order.
 
-    `model` is what ``tema.predictor.load_predictor`` returns, or a
-    ``tema.model.ThemeModel``: its ``predict_proba``, ``classes`` and decision ``rule``
+    `model` is what ``tema.classify.predictor.load_predictor`` returns, or a
+    ``tema.classify.model.ThemeModel``: its ``predict_proba``, ``classes`` and decision ``rule``
     are used. Units of a segmented document (with `doc` and `kind` columns, in reading
-    order) are read in their context when the model card says how (`tema.context`). A
+    order) are read in their context when the model card says how (`tema.classify.context`). A
     unit with no text cannot be sorted: it keeps its row (so output rows match input rows)
     and is flagged uncertain.
     """
@@ -44,10 +44,10 @@ def read_table_units(
     path: str | Path, text_columns: Sequence[str], sheet: str | None = None
 ) -> pd.DataFrame:
     """A CSV/TSV/XLSX table of answers as units, read as ingest reads it
-    (``tema.readers.read_answers``): one unit per non-blank answer, the text from the
+    (``tema.ingest.readers.read_answers``): one unit per non-blank answer, the text from the
     first of `text_columns` the table has, `row` its row in the file (the header is row
     1), the other columns kept."""
-    from tema.readers import read_answers  # only tables need it: ≈ 5 ms
+    from tema.ingest.readers import read_answers  # only tables need it: ≈ 5 ms
 
     path = Path(path)
     header, column, answers = read_answers(path, text_columns, sheet)

@@ -14,10 +14,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tema import readers
 from tema.errors import InputError
-from tema.files import atomic_write
-from tema.readers import UnreadableFile
+from tema.ingest import readers
+from tema.ingest.readers import UnreadableFile
+from tema.io.files import atomic_write
 
 MANIFEST_COLUMNS = ("file", "meeting", "region", "date")
 # A folder's own manifest: never a document of the batch.
@@ -34,7 +34,7 @@ class Document:
     `pages`: offsets in `text` where each PDF page starts (empty for other formats).
     `answers`: for survey tables, one entry per answer: its span in `text` (`start`,
     `end`), its `row` in the file and the row's other columns (`metadata`). Each answer
-    is one unit; see `tema.segment.segment_ingested`.
+    is one unit; see `tema.segment.stage.segment_ingested`.
     """
 
     doc: str

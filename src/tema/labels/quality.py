@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from tema.errors import TemaError
-from tema.labels import normalise_for_comparison
+from tema.labels.store import normalise_for_comparison
 
 AUDIT_COLUMNS = (
     "rank",

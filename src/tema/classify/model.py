@@ -3,9 +3,9 @@
 `ThemeClassifier` follows scikit-learn's conventions (fit / predict / predict_proba).
 `ThemeModel` is what users get from `load_model`: the fitted classifier together with
 its card, whose `predict(texts)` returns the fields tema writes for every unit. Its
-TF-IDF probabilities come from `tema.predictor.LinearThemePredictor`, which gives the
+TF-IDF probabilities come from `tema.classify.predictor.LinearThemePredictor`, which gives the
 scikit-learn pipeline's results faster; `save_model` also writes that predictor's arrays,
-so `tema classify` can use them without scikit-learn (`tema.predictor.load_predictor`).
+so `tema classify` can use them without scikit-learn (`tema.classify.predictor.load_predictor`).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from tema.card import (
+from tema.classify.card import (
     card_path_for,
     check_library_versions,
     checked_card,
@@ -35,15 +35,13 @@ from tema.card import (
     verified_bytes,
 )
 
-# Moved to tema.card and tema.predictor (which need no scikit-learn); still importable
-# from here, as are decide and normalise_text.
-from tema.card import model_path_for as model_path_for
-from tema.card import read_card as read_card
-from tema.context import sharpen
-from tema.errors import ModelError
-from tema.files import atomic_write, sha256_of, write_json
-from tema.predictor import PREDICTION_COLUMNS as PREDICTION_COLUMNS
-from tema.predictor import (
+# Moved to tema.classify.card and tema.classify.predictor (which need no scikit-learn);
+# still importable from here, as are decide and normalise_text.
+from tema.classify.card import model_path_for as model_path_for
+from tema.classify.card import read_card as read_card
+from tema.classify.context import sharpen
+from tema.classify.predictor import PREDICTION_COLUMNS as PREDICTION_COLUMNS
+from tema.classify.predictor import (
     PREDICTOR_FORMAT,
     DecisionRule,
     LinearThemePredictor,
@@ -52,9 +50,11 @@ from tema.predictor import (
     normalise_text,
     save_arrays,
 )
-from tema.predictor import (
+from tema.classify.predictor import (
     decide as decide,
 )
+from tema.errors import ModelError
+from tema.io.files import atomic_write, sha256_of, write_json
 
 # Libraries whose version must match between training and loading: a pickled
 # estimator from another scikit-learn may load yet predict differently.
@@ -63,7 +63,7 @@ PINNED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "joblib")
 EMBEDDING_MODES = ("none", "cascade")
 # How the cascade pools the two models' probabilities (ThemeClassifier).
 POOLINGS = ("mean", "geometric")
-# Card entries about the predictor file (tema.predictor), and what its scope means.
+# Card entries about the predictor file (tema.classify.predictor), and what its scope means.
 PREDICTOR_CARD_KEYS = ("predictor_file", "predictor_sha256", "predictor_scope")
 PREDICTOR_SCOPES = {
     "model": "gives the model's predictions",
@@ -79,7 +79,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
     that word features split into unrelated tokens.
 
     With `embeddings="cascade"` a second model, logistic regression on multilingual
-    sentence embeddings (see `tema.embeddings`), is fitted too. It knows words the
+    sentence embeddings (see `tema.classify.embeddings`), is fitted too. It knows words the
     labelled units never use, but embeds only ≈ 25 units/s here, so it is asked only
     about the units the fast model is unsure of (confidence below `cascade_below`);
     for those the two models' probabilities are pooled: by their mean (`pooling="mean"`,
@@ -152,7 +152,7 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         return Pipeline([("features", features), ("classifier", self._calibrated(self.c))])
 
     def _build_embedding_model(self) -> Pipeline:
-        from tema.embeddings import E5Embedder  # the embedding package is optional
+        from tema.classify.embeddings import E5Embedder  # the embedding package is optional
 
         return Pipeline(
             [
@@ -305,7 +305,7 @@ class ThemeModel:
 
 def pinned_libraries(classifier: ThemeClassifier) -> tuple[str, ...]:
     """The libraries whose version a saved classifier depends on."""
-    from tema.embeddings import EMBEDDING_PACKAGE
+    from tema.classify.embeddings import EMBEDDING_PACKAGE
 
     uses_embeddings = getattr(classifier, "embeddings", "none") != "none"
     return PINNED_LIBRARIES + ((EMBEDDING_PACKAGE,) if uses_embeddings else ())

@@ -1,0 +1,1 @@
+"""Stage `classify`: a theme, a calibrated confidence and an uncertain flag for each unit."""

@@ -1,0 +1,1 @@
+"""Stage `ingest`: documents in (text, PDF, Word, survey tables) with their provenance."""

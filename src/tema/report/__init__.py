@@ -1,0 +1,1 @@
+"""Stage `report`: theme counts with intervals, corrected shares and examples."""

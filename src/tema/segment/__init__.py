@@ -1,0 +1,1 @@
+"""Stage `segment`: documents cut into units (sentences, bullet items, headings, answers)."""
