@@ -60,9 +60,13 @@ def test_classify_reads_a_table_as_ingest_does(tmp_path: Path, model: ThemeModel
     path = write_table(tmp_path / name, delimiter=delimiter, encoding=encoding)
     units = read_table_units(path, ["answer", "svar"])  # found without naming it
     [document] = documents_from_files([path], ["answer", "svar"])
-    assert units["text"].tolist() == [document.text[a["start"]:a["end"]] for a in document.answers]
-    assert units["text"].tolist() == ["Flere kommunale boliger, og billigere",
-                                      "Arbeidsgivere må ansette flere"]  # blank ones left out
+    assert units["text"].tolist() == [
+        document.text[a["start"] : a["end"]] for a in document.answers
+    ]
+    assert units["text"].tolist() == [
+        "Flere kommunale boliger, og billigere",
+        "Arbeidsgivere må ansette flere",
+    ]  # blank ones left out
     assert units["row"].tolist() == [a["row"] for a in document.answers] == [2, 4]
     assert units["kommune"].tolist() == ["Bodø", "Hamar"]  # the other columns kept
     classified = classify_units(units, model)
@@ -105,14 +109,25 @@ def test_a_unit_without_a_theme_of_its_own_is_read_with_its_neighbours(model: Th
             "doc": ["notat.txt"] * 4,
             "unit": [0, 1, 2, 3],
             "kind": ["heading", "sentence", "sentence", "sentence"],
-            "text": ["Bolig", "Flere kommunale boliger til flyktninger",
-                     "Det tar ofte over ett år.", "Startlån og bostøtte til flere familier"],
+            "text": [
+                "Bolig",
+                "Flere kommunale boliger til flyktninger",
+                "Det tar ofte over ett år.",
+                "Startlån og bostøtte til flere familier",
+            ],
         }
     )
     with_context = ThemeModel(
         model.classifier,
-        {**model.card, "context": {"reach": 2, "neighbour_weight": 1.5, "heading_weight": 0.5,
-                                   "temperature": 0.5}},
+        {
+            **model.card,
+            "context": {
+                "reach": 2,
+                "neighbour_weight": 1.5,
+                "heading_weight": 0.5,
+                "temperature": 0.5,
+            },
+        },
     )
     assert classify_units(units, with_context).loc[2, "theme"] == "housing"
     alone = model.predict(["Det tar ofte over ett år."])
@@ -143,17 +158,24 @@ def test_the_least_confident_units_of_a_batch_are_flagged_until_the_rest_is_sure
 def test_headings_neither_take_flags_nor_count_in_the_batch(model: ThemeModel):
     texts = ["Bolig", "Takk for sist", "Det var en fin dag", "Flere kommunale boliger"]
     units = pd.DataFrame(
-        {"doc": "notat.txt", "unit": range(4), "kind": ["heading", *["sentence"] * 3],
-         "text": texts}
+        {
+            "doc": "notat.txt",
+            "unit": range(4),
+            "kind": ["heading", *["sentence"] * 3],
+            "text": texts,
+        }
     )
-    card = {"uncertainty_threshold": 0.0, "second_theme_threshold": 0.3,
-            "flagging": {"until_accuracy": 0.999, "max_share": 0.3}}
+    card = {
+        "uncertainty_threshold": 0.0,
+        "second_theme_threshold": 0.3,
+        "flagging": {"until_accuracy": 0.999, "max_share": 0.3},
+    }
     flagged = classify_units(units, ThemeModel(model.classifier, card))
     # The target cannot be reached, so the cap decides: 30 % of the three sentences,
     # rounded up, is one sentence (the least confident); the heading is not in the batch.
     sentences = flagged.iloc[1:]
     assert not flagged.loc[0, "uncertain"]
     assert sentences["uncertain"].sum() == 1
-    assert sentences.loc[sentences["uncertain"], "confidence"].iloc[0] == sentences[
-        "confidence"
-    ].min()
+    assert (
+        sentences.loc[sentences["uncertain"], "confidence"].iloc[0] == sentences["confidence"].min()
+    )

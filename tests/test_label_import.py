@@ -54,19 +54,33 @@ def write_xlsx_file(path: Path, rows: list[dict]) -> Path:
 def label_studio_export(path: Path, rows: list[tuple[str, str, str]]) -> Path:
     tasks = []
     for number, (text, label, second) in enumerate(rows, start=1):
-        result = [{"from_name": "theme", "to_name": "text", "type": "choices",
-                   "value": {"choices": [label]}}]
+        result = [
+            {
+                "from_name": "theme",
+                "to_name": "text",
+                "type": "choices",
+                "value": {"choices": [label]},
+            }
+        ]
         if second:
-            result.append({"from_name": "second_theme", "to_name": "text", "type": "choices",
-                           "value": {"choices": [second]}})
+            result.append(
+                {
+                    "from_name": "second_theme",
+                    "to_name": "text",
+                    "type": "choices",
+                    "value": {"choices": [second]},
+                }
+            )
         tasks.append(
             {
                 "id": number,
                 "data": {"text": text, "suggestion_id": f"s-{number}"},
                 "annotations": [
                     # a cancelled annotation first: it must be ignored
-                    {"was_cancelled": True, "result": [
-                        {"from_name": "theme", "value": {"choices": ["other"]}}]},
+                    {
+                        "was_cancelled": True,
+                        "result": [{"from_name": "theme", "value": {"choices": ["other"]}}],
+                    },
                     {"completed_by": 1, "was_cancelled": False, "result": result},
                 ],
             }
@@ -76,22 +90,31 @@ def label_studio_export(path: Path, rows: list[tuple[str, str, str]]) -> Path:
 
 
 def label_studio_min(path: Path, rows: list[tuple[str, str, str]]) -> Path:
-    tasks = [{"id": n, "text": t, "theme": label, "second_theme": second or None}
-             for n, (t, label, second) in enumerate(rows)]
+    tasks = [
+        {"id": n, "text": t, "theme": label, "second_theme": second or None}
+        for n, (t, label, second) in enumerate(rows)
+    ]
     path.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
     return path
 
 
 def doccano(path: Path, rows: list[tuple[str, str, str]]) -> Path:
-    lines = [json.dumps({"id": n, "text": t, "label": [label] + ([second] if second else [])},
-                        ensure_ascii=False) for n, (t, label, second) in enumerate(rows)]
+    lines = [
+        json.dumps(
+            {"id": n, "text": t, "label": [label] + ([second] if second else [])},
+            ensure_ascii=False,
+        )
+        for n, (t, label, second) in enumerate(rows)
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
 def table_rows(rows):
-    return [{"id": f"x{n}", "text": t, "label": label, "second_label": second, "note": "ok"}
-            for n, (t, label, second) in enumerate(rows)]
+    return [
+        {"id": f"x{n}", "text": t, "label": label, "second_label": second, "note": "ok"}
+        for n, (t, label, second) in enumerate(rows)
+    ]
 
 
 WRITERS = {
@@ -146,17 +169,27 @@ def test_import_appends_a_new_file_and_is_idempotent(tmp_path, labeled_dir, fmt)
     ("rows", "line", "message"),
     [
         ([{"text": "Noe om bolig", "label": "boliger"}], 2, "unknown theme 'boliger'"),
-        ([{"text": "Noe om bolig", "label": "housing"}, {"text": "  ", "label": "housing"}],
-         3, "empty text"),
-        ([{"text": "Noe om bolig", "label": "housing", "second_label": "housing"}],
-         2, "second_label repeats label"),
-        ([{"text": "Noe om bolig", "label": "", "second_label": "housing"}],
-         2, "without a label"),
+        (
+            [{"text": "Noe om bolig", "label": "housing"}, {"text": "  ", "label": "housing"}],
+            3,
+            "empty text",
+        ),
+        (
+            [{"text": "Noe om bolig", "label": "housing", "second_label": "housing"}],
+            2,
+            "second_label repeats label",
+        ),
+        ([{"text": "Noe om bolig", "label": "", "second_label": "housing"}], 2, "without a label"),
         ([{"tekst": "Noe om bolig", "label": "housing"}], 1, "missing column(s) text"),
-        ([{"id": "r7", "text": "Noe om bolig", "label": "housing"},
-          {"id": "r8", "text": "Noe om skole", "label": "education"},
-          {"id": "r7", "text": "Noe om frivillige", "label": "voluntary"}],
-         4, "duplicate id 'r7' (also at line 2)"),
+        (
+            [
+                {"id": "r7", "text": "Noe om bolig", "label": "housing"},
+                {"id": "r8", "text": "Noe om skole", "label": "education"},
+                {"id": "r7", "text": "Noe om frivillige", "label": "voluntary"},
+            ],
+            4,
+            "duplicate id 'r7' (also at line 2)",
+        ),
     ],
 )
 def test_bad_rows_name_file_and_line_and_write_nothing(tmp_path, labeled_dir, rows, line, message):
@@ -237,8 +270,10 @@ def test_near_copies_of_labelled_texts_are_skipped_or_conflicts(tmp_path, labele
     text = "Fagbrev for voksne innvandrere gjennom lærlingordningen"  # in TINY_LABELED
     path = write_csv_file(
         tmp_path / "near.csv",
-        [{"text": text.replace("voksne", "voksne,"), "label": "education"},
-         {"text": text.replace("gjennom", "gjennom hele"), "label": "employers"}],
+        [
+            {"text": text.replace("voksne", "voksne,"), "label": "education"},
+            {"text": text.replace("gjennom", "gjennom hele"), "label": "employers"},
+        ],
     )
     result = import_labels(path, labeled_dir, THEMES, "ola", tmp_path / "c.csv", today=DAY)
     assert result.already_labelled == 1
@@ -249,9 +284,9 @@ def test_near_copies_of_labelled_texts_are_skipped_or_conflicts(tmp_path, labele
 def test_cli_import_prints_a_summary(tmp_path, labeled_dir, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "params.yaml").write_text(
-        (REPO / "params.yaml").read_text(encoding="utf-8").replace(
-            "labeled_dir: data/labeled", f"labeled_dir: {labeled_dir}"
-        ),
+        (REPO / "params.yaml")
+        .read_text(encoding="utf-8")
+        .replace("labeled_dir: data/labeled", f"labeled_dir: {labeled_dir}"),
         encoding="utf-8",
     )
     path = WRITERS["csv"](tmp_path / "in", NEW)

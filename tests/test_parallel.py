@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _frames() -> list[pd.DataFrame]:
-    tricky = ['plain', 'with, comma', 'with "quotes"', "two\nlines", "", "007", "Ærlig talt"]
+    tricky = ["plain", "with, comma", 'with "quotes"', "two\nlines", "", "007", "Ærlig talt"]
     first = pd.DataFrame({"doc": "d1", "svar, fritekst": tricky, "n": range(len(tricky))})
     empty = first.iloc[0:0]
     return [first, empty, first.iloc[2:5]]

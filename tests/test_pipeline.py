@@ -86,8 +86,7 @@ def test_report_counts_match_the_classified_units(project: Path):
     params = yaml.safe_load((project / "params.yaml").read_text(encoding="utf-8"))
     classified = pd.read_csv(project / "data/processed/classified.csv", keep_default_na=False)
     counted = classified[
-        classified["kind"].isin(params["report"]["counted_kinds"])
-        & (classified["repeat_of"] == "")
+        classified["kind"].isin(params["report"]["counted_kinds"]) & (classified["repeat_of"] == "")
     ]
     assert set(counted["kind"]) >= {"sentence", "bullet", "answer"}
     counts = pd.read_csv(project / "reports/theme_counts.csv")

@@ -23,12 +23,20 @@ THEMES = ["a", "b", "c"]
 
 def comparison(current: float, low: float, candidate: float, themes: dict) -> Comparison:
     return Comparison(
-        "test", "",
+        "test",
+        "",
         None,
-        {"current": current, "current_ci_low": low, "current_ci_high": current + 0.02,
-         "candidate": candidate, "change": candidate - current},
-        {t: {"current": old, "candidate": new, "change": new - old}
-         for t, (old, new) in themes.items()},
+        {
+            "current": current,
+            "current_ci_low": low,
+            "current_ci_high": current + 0.02,
+            "candidate": candidate,
+            "change": candidate - current,
+        },
+        {
+            t: {"current": old, "candidate": new, "change": new - old}
+            for t, (old, new) in themes.items()
+        },
     )
 
 
@@ -39,8 +47,11 @@ def comparison(current: float, low: float, candidate: float, themes: dict) -> Co
         ((0.80, 0.78, 0.79), {"a": (0.8, 0.75)}, []),  # exactly 0.05: allowed
         ((0.80, 0.78, 0.77), {"a": (0.8, 0.8)}, ["macro-F1 0.770 is below"]),
         ((0.80, 0.78, 0.85), {"a": (0.9, 0.84)}, ["a F1 drops by 0.060"]),
-        ((0.80, 0.78, 0.70), {"a": (0.9, 0.5), "b": (0.9, 0.9)},
-         ["macro-F1 0.700", "a F1 drops by 0.400"]),
+        (
+            (0.80, 0.78, 0.70),
+            {"a": (0.9, 0.5), "b": (0.9, 0.9)},
+            ["macro-F1 0.700", "a F1 drops by 0.400"],
+        ),
     ],
 )
 def test_gate_rule(macro, themes, reasons):
@@ -66,12 +77,22 @@ def test_paired_comparison_on_the_same_units():
 
 
 def test_shared_oof_uses_only_units_with_the_same_text_and_label():
-    current = pd.DataFrame({"id": ["1", "2", "3", "4"], "text": ["t1", "t2", "t3", "t4"],
-                            "label": ["a", "b", "a", "b"], "theme": ["a", "b", "b", "b"]})
-    candidate = pd.DataFrame({"id": ["1", "2", "3", "4", "5"],
-                              "text": ["t1", "t2", "t3", "t4 changed", "t5"],
-                              "label": ["a", "b", "a", "b", "a"],
-                              "theme": ["a", "b", "a", "a", "a"]})
+    current = pd.DataFrame(
+        {
+            "id": ["1", "2", "3", "4"],
+            "text": ["t1", "t2", "t3", "t4"],
+            "label": ["a", "b", "a", "b"],
+            "theme": ["a", "b", "b", "b"],
+        }
+    )
+    candidate = pd.DataFrame(
+        {
+            "id": ["1", "2", "3", "4", "5"],
+            "text": ["t1", "t2", "t3", "t4 changed", "t5"],
+            "label": ["a", "b", "a", "b", "a"],
+            "theme": ["a", "b", "a", "a", "a"],
+        }
+    )
     result = shared_oof_comparison(current, candidate, ["a", "b"], seed=0, resamples=50)
     assert result is not None and result.n_units == 3
     assert result.macro["candidate"] == 1.0
@@ -80,9 +101,11 @@ def test_shared_oof_uses_only_units_with_the_same_text_and_label():
 def test_card_comparison_says_the_label_sets_differ():
     def card(value: float, sha: str, n: int) -> dict:
         score = {"value": value, "ci_low": value - 0.02, "ci_high": value + 0.02}
-        return {"training_data_sha256": sha, "n_training_units": n,
-                "cross_validation": {"macro_f1": score,
-                                     "per_theme_f1": {t: score for t in THEMES}}}
+        return {
+            "training_data_sha256": sha,
+            "n_training_units": n,
+            "cross_validation": {"macro_f1": score, "per_theme_f1": {t: score for t in THEMES}},
+        }
 
     result = compare_cards(card(0.8, "x", 100), card(0.85, "y", 150), THEMES)
     assert "100 vs 150 units: not the same test" in result.description

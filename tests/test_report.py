@@ -27,22 +27,27 @@ from tema.report.stage import (
 from tema.report.xlsx import write_xlsx
 
 THEME_IDS = ["education", "housing", "other"]
-THEMES = [Theme("education", "Utdanning og kvalifisering", "Education"),
-          Theme("housing", "Bolig", "Housing"), Theme("other", "Annet", "Other")]
+THEMES = [
+    Theme("education", "Utdanning og kvalifisering", "Education"),
+    Theme("housing", "Bolig", "Housing"),
+    Theme("other", "Annet", "Other"),
+]
 
 
 def classified_units() -> pd.DataFrame:
-    return pd.DataFrame({
-        "doc": ["a.txt", "a.txt", "a.txt", "a.txt", "b.txt", "b.txt"],
-        "meeting": ["Bodø", "Bodø", "Bodø", "Bodø", "Alta", "Alta"],
-        "region": ["Nord"] * 6,
-        "kind": ["heading", "sentence", "bullet", "quote", "bullet", "sentence"],
-        "repeat_of": [np.nan, np.nan, np.nan, 1.0, np.nan, np.nan],
-        "text": ["Bolig", "Flere boliger.", "Norskkurs", "Flere boliger", "Startlån", "Takk"],
-        "theme": ["housing", "housing", "education", "housing", "housing", "other"],
-        "confidence": [0.9, 0.8, 0.7, 0.9, 0.95, 0.4],
-        "uncertain": [False, False, False, False, False, True],
-    })
+    return pd.DataFrame(
+        {
+            "doc": ["a.txt", "a.txt", "a.txt", "a.txt", "b.txt", "b.txt"],
+            "meeting": ["Bodø", "Bodø", "Bodø", "Bodø", "Alta", "Alta"],
+            "region": ["Nord"] * 6,
+            "kind": ["heading", "sentence", "bullet", "quote", "bullet", "sentence"],
+            "repeat_of": [np.nan, np.nan, np.nan, 1.0, np.nan, np.nan],
+            "text": ["Bolig", "Flere boliger.", "Norskkurs", "Flere boliger", "Startlån", "Takk"],
+            "theme": ["housing", "housing", "education", "housing", "housing", "other"],
+            "confidence": [0.9, 0.8, 0.7, 0.9, 0.95, 0.4],
+            "uncertain": [False, False, False, False, False, True],
+        }
+    )
 
 
 def test_only_sentences_and_bullets_that_are_not_repeats_count():
@@ -91,9 +96,7 @@ CARD = {
         ("en", "Theme report", "Housing", "How the numbers were made"),
     ],
 )
-def test_html_report_is_self_contained_and_in_the_chosen_language(
-    language, heading, theme, method
-):
+def test_html_report_is_self_contained_and_in_the_chosen_language(language, heading, theme, method):
     units = counted_units(classified_units(), ["sentence", "bullet"])
     confusion = pd.DataFrame(np.eye(3), index=THEME_IDS, columns=THEME_IDS)
     page = render_html(summarise(units, THEME_IDS, confusion), THEMES, CARD, language)
@@ -131,9 +134,12 @@ def test_adjusted_shares_undo_a_known_confusion():
 
 
 def test_confusion_from_cross_validated_predictions():
-    oof = pd.DataFrame({"label": ["education"] * 4 + ["housing"] * 2,
-                        "theme": ["education", "education", "education", "housing",
-                                  "housing", "housing"]})
+    oof = pd.DataFrame(
+        {
+            "label": ["education"] * 4 + ["housing"] * 2,
+            "theme": ["education", "education", "education", "housing", "housing", "housing"],
+        }
+    )
     confusion = confusion_from_cv(oof, THEME_IDS)
     assert confusion.loc["education"].tolist() == [0.75, 0.25, 0.0]
     assert confusion.loc["housing"].tolist() == [0.0, 1.0, 0.0]
@@ -141,12 +147,17 @@ def test_confusion_from_cross_validated_predictions():
 
 
 def test_the_correction_uses_the_users_own_labels_once_there_are_enough():
-    team = pd.DataFrame({"label": ["education"] * 10, "theme": ["education"] * 10,
-                         "origin": "team"})
+    team = pd.DataFrame(
+        {"label": ["education"] * 10, "theme": ["education"] * 10, "origin": "team"}
+    )
     # Imported (user-labelled) units of real input: the model gets half of them wrong.
-    imported = pd.DataFrame({"label": ["education"] * MIN_IMPORTED_UNITS,
-                             "theme": ["education", "housing"] * (MIN_IMPORTED_UNITS // 2),
-                             "origin": "imported"})
+    imported = pd.DataFrame(
+        {
+            "label": ["education"] * MIN_IMPORTED_UNITS,
+            "theme": ["education", "housing"] * (MIN_IMPORTED_UNITS // 2),
+            "origin": "imported",
+        }
+    )
     too_few = confusion_for_correction(pd.concat([team, imported[:10]]), THEME_IDS)
     assert too_few.attrs == {"basis": "team", "units": 20}
     enough = confusion_for_correction(pd.concat([team, imported]), THEME_IDS)
@@ -172,14 +183,28 @@ def test_adjusted_share_is_reported_beside_the_raw_share():
     confusion = pd.DataFrame(np.eye(3), index=THEME_IDS, columns=THEME_IDS)
     counts = theme_counts(units, THEME_IDS, confusion)
     assert np.allclose(counts["adjusted_share"], counts["share"])
-    assert list(counts.columns) == ["level", "key", "theme", "count", "share", "ci_low",
-                                    "ci_high", "adjusted_share", "uncertain"]
+    assert list(counts.columns) == [
+        "level",
+        "key",
+        "theme",
+        "count",
+        "share",
+        "ci_low",
+        "ci_high",
+        "adjusted_share",
+        "uncertain",
+    ]
 
 
 @pytest.mark.parametrize(
     ("dates", "period"),
-    [(["2017-05-01", "2018-03-14"], "year"), (["2018-03-14", "2018-04-11"], "month"),
-     (["2018-03-14", "2018-03-15"], "date"), (["2018-03-14", ""], None), ([], None)],
+    [
+        (["2017-05-01", "2018-03-14"], "year"),
+        (["2018-03-14", "2018-04-11"], "month"),
+        (["2018-03-14", "2018-03-15"], "date"),
+        (["2018-03-14", ""], None),
+        ([], None),
+    ],
 )
 def test_period_of_shares_over_time(dates, period):
     found = period_of(dates)
@@ -190,25 +215,36 @@ def batch(tmp_path: Path) -> tuple[Path, list[Document]]:
     """A PDF-like document with two pages, a survey with two answers and a text file."""
     documents = [
         Document("a.pdf", "a.pdf", "Bodø", "Nord", "2017-05-01", "x" * 100, pages=[0, 50]),
-        Document("s.csv", "s.csv", "Alta", "Nord", "2018-03-14", "Bolig\n\nNorsk",
-                 answers=[{"start": 0, "end": 5, "row": 2, "metadata": {"alder": "30"}},
-                          {"start": 7, "end": 12, "row": 5, "metadata": {}}]),
+        Document(
+            "s.csv",
+            "s.csv",
+            "Alta",
+            "Nord",
+            "2018-03-14",
+            "Bolig\n\nNorsk",
+            answers=[
+                {"start": 0, "end": 5, "row": 2, "metadata": {"alder": "30"}},
+                {"start": 7, "end": 12, "row": 5, "metadata": {}},
+            ],
+        ),
         Document("c.txt", "c.txt", "Oslo", "Øst", "2018-06-01", "y" * 100),
     ]
-    classified = pd.DataFrame({
-        "doc": ["a.pdf", "a.pdf", "a.pdf", "s.csv", "s.csv", "c.txt", "c.txt"],
-        "unit": [0, 1, 2, 0, 1, 0, 1],
-        "start": [0, 10, 60, 0, 7, 0, 40],
-        "end": [9, 40, 90, 5, 12, 30, 90],
-        "kind": ["heading", "sentence", "sentence", "answer", "answer", "bullet", "sentence"],
-        "section": "",
-        "text": ["Tittel", "Om skole.", "Om bolig.", "Bolig", "Norsk", "Bolig", "Takk"],
-        "repeat_of": "",
-        "theme": ["other", "education", "housing", "housing", "education", "housing", "other"],
-        "confidence": [0.9, 0.8, 0.95, 0.7, 0.9, 0.6, 0.3],
-        "second_theme": ["", "", "", "education", "", "", "housing"],
-        "uncertain": [False, False, False, False, False, False, True],
-    })
+    classified = pd.DataFrame(
+        {
+            "doc": ["a.pdf", "a.pdf", "a.pdf", "s.csv", "s.csv", "c.txt", "c.txt"],
+            "unit": [0, 1, 2, 0, 1, 0, 1],
+            "start": [0, 10, 60, 0, 7, 0, 40],
+            "end": [9, 40, 90, 5, 12, 30, 90],
+            "kind": ["heading", "sentence", "sentence", "answer", "answer", "bullet", "sentence"],
+            "section": "",
+            "text": ["Tittel", "Om skole.", "Om bolig.", "Bolig", "Norsk", "Bolig", "Takk"],
+            "repeat_of": "",
+            "theme": ["other", "education", "housing", "housing", "education", "housing", "other"],
+            "confidence": [0.9, 0.8, 0.95, 0.7, 0.9, 0.6, 0.3],
+            "second_theme": ["", "", "", "education", "", "", "housing"],
+            "uncertain": [False, False, False, False, False, False, True],
+        }
+    )
     path = tmp_path / "classified.csv"
     classified.to_csv(path, index=False)
     return path, documents
@@ -218,8 +254,9 @@ def batch(tmp_path: Path) -> tuple[Path, list[Document]]:
 def test_streamed_report_has_provenance_and_the_same_counts_as_in_memory(tmp_path, chunk_rows):
     classified, documents = batch(tmp_path)
     kinds = ["sentence", "bullet", "answer"]
-    summary = build_report(classified, documents, tmp_path / "out", THEME_IDS, kinds,
-                           chunk_rows=chunk_rows)
+    summary = build_report(
+        classified, documents, tmp_path / "out", THEME_IDS, kinds, chunk_rows=chunk_rows
+    )
     units = pd.read_csv(tmp_path / "out" / "units.csv", keep_default_na=False, dtype=str)
     assert len(units) == summary.n_units == 6
     assert units["page"].tolist() == ["1", "2", "", "", "", ""]
@@ -244,8 +281,16 @@ def test_excel_report_has_one_sheet_per_view(tmp_path: Path):
     summary = build_report(classified, documents, out, THEME_IDS, ["sentence", "bullet", "answer"])
     write_xlsx(out / "report.xlsx", summary, THEMES, CARD, "nb", uncertain_units(out / "units.csv"))
     workbook = load_workbook(out / "report.xlsx")
-    assert workbook.sheetnames == ["Sammendrag", "Regioner", "Møter", "Dokumenter", "Over tid",
-                                   "Eksempler", "Usikre", "Metode"]
+    assert workbook.sheetnames == [
+        "Sammendrag",
+        "Regioner",
+        "Møter",
+        "Dokumenter",
+        "Over tid",
+        "Eksempler",
+        "Usikre",
+        "Metode",
+    ]
     summary_sheet = [row for row in workbook["Sammendrag"].iter_rows(values_only=True)]
     assert summary_sheet[0][:3] == ("Tema", "Antall", "Andel")
     assert summary_sheet[2][:2] == ("Bolig", 3)
@@ -276,14 +321,18 @@ def test_region_and_meeting_tables_show_every_interval_and_mark_small_groups():
     from tema.numbers import NBSP, Style
     from tema.report.html import SMALL_GROUP, share_table
 
-    units = pd.DataFrame({
-        "doc": ["m.txt"] * 9 + ["o.txt"] * 65,
-        "meeting": ["Trondheim"] * 9 + ["Oslo"] * 65,
-        "region": ["Midt-Norge"] * 9 + ["Øst"] * 65,
-        "kind": "sentence", "text": "x",
-        "theme": ["housing", "housing"] + ["education"] * 7 + ["housing"] * 20 + ["other"] * 45,
-        "confidence": 0.9, "uncertain": False,
-    })
+    units = pd.DataFrame(
+        {
+            "doc": ["m.txt"] * 9 + ["o.txt"] * 65,
+            "meeting": ["Trondheim"] * 9 + ["Oslo"] * 65,
+            "region": ["Midt-Norge"] * 9 + ["Øst"] * 65,
+            "kind": "sentence",
+            "text": "x",
+            "theme": ["housing", "housing"] + ["education"] * 7 + ["housing"] * 20 + ["other"] * 45,
+            "confidence": 0.9,
+            "uncertain": False,
+        }
+    )
     counts = theme_counts(units, THEME_IDS)
     region = counts[counts["level"] == "region"]
     names = {t.id: t.nb for t in THEMES}
@@ -310,15 +359,23 @@ def test_the_time_axis_is_proportional_to_time():
     from tema.numbers import Style
     from tema.report.html import line_chart
 
-    rows = [(year, theme, share) for year, shares in
-            (("2018", (0.5, 0.3, 0.2)), ("2019", (0.4, 0.4, 0.2)), ("2024", (0.2, 0.5, 0.3)))
-            for theme, share in zip(THEME_IDS, shares, strict=True)]
+    rows = [
+        (year, theme, share)
+        for year, shares in (
+            ("2018", (0.5, 0.3, 0.2)),
+            ("2019", (0.4, 0.4, 0.2)),
+            ("2024", (0.2, 0.5, 0.3)),
+        )
+        for theme, share in zip(THEME_IDS, shares, strict=True)
+    ]
     over_time = pd.DataFrame(rows, columns=["key", "theme", "share"])
     names = {t.id: t.nb for t in THEMES}
     colours = {t.id: "#000000" for t in THEMES}
     svg = line_chart(over_time, THEMES, names, colours, Style("nb"))
-    label_x = {year: float(re.search(rf'<text x="([\d.]+)"[^>]*>{year}</text>', svg).group(1))
-               for year in ("2018", "2019", "2024")}
+    label_x = {
+        year: float(re.search(rf'<text x="([\d.]+)"[^>]*>{year}</text>', svg).group(1))
+        for year in ("2018", "2019", "2024")
+    }
     # 2019 → 2024 is five times as far as 2018 → 2019.
     first, second = label_x["2019"] - label_x["2018"], label_x["2024"] - label_x["2019"]
     assert second == pytest.approx(5 * first, rel=0.01)
@@ -346,8 +403,11 @@ REAL_CARD = {  # the structure of a card written by `tema train` (free text in E
 SKIPPED = [
     {"file": "data/raw/tom.txt", "reason": "is empty"},
     {"file": "data/raw/brutt.pdf", "reason": "is not a readable PDF (EOF marker not found)"},
-    {"file": "data/raw/skannet.pdf", "reason": "has no text layer (3 page(s), probably "
-     "scanned); run OCR on it (e.g. ocrmypdf) and ingest the result"},
+    {
+        "file": "data/raw/skannet.pdf",
+        "reason": "has no text layer (3 page(s), probably "
+        "scanned); run OCR on it (e.g. ocrmypdf) and ingest the result",
+    },
     {"file": "data/raw/gammel.doc", "reason": "unknown file type '.doc'; tema reads .csv, .docx"},
 ]
 
@@ -363,8 +423,16 @@ def test_the_norwegian_report_describes_the_model_and_skipped_files_in_norwegian
     summary = summarise(units, THEME_IDS, confusion)
     summary.skipped = SKIPPED
     text = visible_text(render_html(summary, THEMES, REAL_CARD, "nb"))
-    for english in ("Sorts one unit", "TF-IDF with", "StratifiedGroupKFold", "bootstrap resamples",
-                    "is empty", "is not a readable PDF", "has no text layer", "unknown file type"):
+    for english in (
+        "Sorts one unit",
+        "TF-IDF with",
+        "StratifiedGroupKFold",
+        "bootstrap resamples",
+        "is empty",
+        "is not a readable PDF",
+        "has no text layer",
+        "unknown file type",
+    ):
         assert english not in text
     assert "flerspråklig språkmodell" in text and "under 0,70" in text  # the cascade
     assert "inntil 2 nabosetninger" in text  # context

@@ -31,8 +31,15 @@ def write_batch(project: Path, shares: dict[str, int], year: str, folder: str = 
     (base / "data" / "interim").mkdir(parents=True, exist_ok=True)
     (base / "data" / "processed").mkdir(parents=True, exist_ok=True)
     documents = [
-        {"doc": f"{name}.txt", "file": f"{name}.txt", "meeting": f"Møte {name}",
-         "region": region, "date": f"{year}-0{month}-01", "text": "x" * 10_000, "extra": {}}
+        {
+            "doc": f"{name}.txt",
+            "file": f"{name}.txt",
+            "meeting": f"Møte {name}",
+            "region": region,
+            "date": f"{year}-0{month}-01",
+            "text": "x" * 10_000,
+            "extra": {},
+        }
         for name, region, month in (("bodo", "Nord", 3), ("alta", "Nord", 4), ("oslo", "Øst", 5))
     ]
     with open(base / "data" / "interim" / "documents.jsonl", "w", encoding="utf-8") as handle:
@@ -42,14 +49,28 @@ def write_batch(project: Path, shares: dict[str, int], year: str, folder: str = 
     for theme, count in shares.items():
         for number in range(count):
             doc = documents[number % 3]["doc"]
-            rows.append({"doc": doc, "unit": len(rows), "start": len(rows), "end": len(rows) + 1,
-                         "kind": "sentence", "section": "", "text": f"Innspill {theme} {number}",
-                         "repeat_of": "", "theme": theme, "confidence": 0.9 - number / 1000,
-                         "second_theme": "", "uncertain": number % 10 == 0})
+            rows.append(
+                {
+                    "doc": doc,
+                    "unit": len(rows),
+                    "start": len(rows),
+                    "end": len(rows) + 1,
+                    "kind": "sentence",
+                    "section": "",
+                    "text": f"Innspill {theme} {number}",
+                    "repeat_of": "",
+                    "theme": theme,
+                    "confidence": 0.9 - number / 1000,
+                    "second_theme": "",
+                    "uncertain": number % 10 == 0,
+                }
+            )
     pd.DataFrame(rows).to_csv(base / "data" / "processed" / "classified.csv", index=False)
     (project / "models").mkdir(exist_ok=True)
-    card = {"description": "Test", "cross_validation": {
-        "macro_f1": {"value": 0.87, "ci_low": 0.85, "ci_high": 0.89}}}
+    card = {
+        "description": "Test",
+        "cross_validation": {"macro_f1": {"value": 0.87, "ci_low": 0.85, "ci_high": 0.89}},
+    }
     (project / "models" / "theme_classifier.card.json").write_text(json.dumps(card))
     (project / "metrics").mkdir(exist_ok=True)
     oof = pd.DataFrame({"label": THEMES * 10, "theme": THEMES * 10})
@@ -63,7 +84,8 @@ def test_ingest_reports_skipped_files_and_exits_zero(project: Path):
     raw.mkdir(parents=True)
     (raw / "manifest.csv").write_text(
         "file,meeting,region,date\nbodo.txt,Bodø,Nord,2018-03-14\nskannet.pdf,Alta,Nord,\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (raw / "bodo.txt").write_text("Vi trenger flere boliger.\n", encoding="utf-8")
     make_pdf(raw / "skannet.pdf", [[]])
     with warnings.catch_warnings():  # the command prints warnings as "warning: ..." lines
@@ -101,19 +123,26 @@ def test_report_says_when_from_which_batch_and_with_which_model(project: Path):
     write_batch(project, {"housing": 30, "education": 20, "other": 10}, "2018")
     card_path = project / "models" / "theme_classifier.card.json"
     card = json.loads(card_path.read_text())
-    card.update(created="2026-12-06T18:57:24+00:00", n_training_units=5751,
-                training_data_sha256="5747b9c7f2c4d8c5", model_sha256="9aa30f2f3678934b")
+    card.update(
+        created="2026-12-06T18:57:24+00:00",
+        n_training_units=5751,
+        training_data_sha256="5747b9c7f2c4d8c5",
+        model_sha256="9aa30f2f3678934b",
+    )
     card_path.write_text(json.dumps(card))
     pd.DataFrame({"file": ["data/raw/skannet.pdf"], "reason": ["is empty"]}).to_csv(
-        project / "data" / "interim" / "skipped.csv", index=False)
+        project / "data" / "interim" / "skipped.csv", index=False
+    )
     assert runner.invoke(app, ["report", "--quiet"]).exit_code == 0
     page = (project / "reports" / "report.html").read_text(encoding="utf-8")
     about = page.split("<ul class='about'>")[1].split("</ul>")[0].replace("\u00a0", " ")
     assert f"Laget {date_text(datetime.now().astimezone(), 'nb')} kl. " in about
     assert "Innspill: 4 filer i mappen data/raw; 1 av dem kunne ikke leses" in about
     assert "Telt: 60 innspill fra 3 dokumenter." in about
-    assert ("Modell: trent 6. desember 2026 på 5 751 håndmerkede innspill "
-            "(merkede data 5747b9c7f2c4); modell-ID 9aa30f2f3678.") in about
+    assert (
+        "Modell: trent 6. desember 2026 på 5 751 håndmerkede innspill "
+        "(merkede data 5747b9c7f2c4); modell-ID 9aa30f2f3678."
+    ) in about
 
 
 def test_report_compare_two_batches(project: Path):
@@ -145,7 +174,8 @@ def test_ingest_of_another_folder_reads_its_inputs_and_writes_beside_its_output(
     raw = project / "data" / "raw"
     raw.mkdir(parents=True)
     (raw / "manifest.csv").write_text(
-        "file,meeting,region,date\nbodo.txt,Bodø,Nord,2018-03-14\n", encoding="utf-8")
+        "file,meeting,region,date\nbodo.txt,Bodø,Nord,2018-03-14\n", encoding="utf-8"
+    )
     (raw / "bodo.txt").write_text("Vi trenger flere boliger.\n", encoding="utf-8")
     assert runner.invoke(app, ["ingest", "-q"]).exit_code == 0
     pipeline = {p: p.read_bytes() for p in (project / "data" / "interim").iterdir()}
@@ -153,7 +183,8 @@ def test_ingest_of_another_folder_reads_its_inputs_and_writes_beside_its_output(
     batch.mkdir()
     (batch / "manifest.csv").write_text(
         "file,meeting,region,date\nalta.txt,Alta,Nord,2019-01-02\nbilde.png,Alta,Nord,\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (batch / "alta.txt").write_text("Språkkafé på biblioteket.\n", encoding="utf-8")
     (batch / "bilde.png").write_bytes(b"\x89PNG")
     with warnings.catch_warnings():

@@ -30,28 +30,90 @@ REPO = Path(__file__).resolve().parent.parent
 runner = CliRunner()
 
 KEYWORDS = {
-    "education": ["norskkurset", "voksenopplæringen", "fagbrevet", "lærlingplassene",
-                  "introduksjonsprogrammet", "leksehjelpen på skolen", "studiestøtten",
-                  "godkjenningen av vitnemål", "karriereveiledningen", "yrkesfagene",
-                  "språkopplæringen", "kompetansekartleggingen"],
-    "employers": ["arbeidsgiverne", "praksisplassene", "lønnstilskuddet", "bedriftene",
-                  "rekrutteringen", "ansettelsene", "mentorordningen på jobben",
-                  "næringslivet", "arbeidsplassene", "lederne i bedriften",
-                  "bemanningsbyråene", "jobbintervjuene"],
-    "discrimination": ["rasismen", "fordommene", "diskrimineringen", "hetsen på nett",
-                       "stereotypiene", "forskjellsbehandlingen", "holdningene til muslimer",
-                       "hatpraten", "mistenkeliggjøringen", "trakasseringen",
-                       "utestengingen", "stigmaet"],
-    "housing": ["boligmarkedet", "startlånet", "bostøtten", "husleiene",
-                "de kommunale boligene", "bosettingen", "leilighetene", "boligkøen",
-                "utleierne", "trangboddheten", "boligstandarden", "områdesatsingen"],
-    "voluntary": ["frivilligsentralen", "idrettslaget", "foreningslivet", "dugnadene",
-                  "språkkafeen", "Røde Kors-gruppen", "skolekorpset", "speidergruppa",
-                  "de frivillige organisasjonene", "turlaget", "innvandrerforeningene",
-                  "menighetens ungdomsklubb"],
-    "other": ["kaffepausen", "dagsprogrammet", "lunsjen", "innlederen", "møtelederen",
-              "pausene", "statistikken", "tolketjenesten", "helsetilbudet", "åpningstalen",
-              "oppsummeringen", "neste møtedato"],
+    "education": [
+        "norskkurset",
+        "voksenopplæringen",
+        "fagbrevet",
+        "lærlingplassene",
+        "introduksjonsprogrammet",
+        "leksehjelpen på skolen",
+        "studiestøtten",
+        "godkjenningen av vitnemål",
+        "karriereveiledningen",
+        "yrkesfagene",
+        "språkopplæringen",
+        "kompetansekartleggingen",
+    ],
+    "employers": [
+        "arbeidsgiverne",
+        "praksisplassene",
+        "lønnstilskuddet",
+        "bedriftene",
+        "rekrutteringen",
+        "ansettelsene",
+        "mentorordningen på jobben",
+        "næringslivet",
+        "arbeidsplassene",
+        "lederne i bedriften",
+        "bemanningsbyråene",
+        "jobbintervjuene",
+    ],
+    "discrimination": [
+        "rasismen",
+        "fordommene",
+        "diskrimineringen",
+        "hetsen på nett",
+        "stereotypiene",
+        "forskjellsbehandlingen",
+        "holdningene til muslimer",
+        "hatpraten",
+        "mistenkeliggjøringen",
+        "trakasseringen",
+        "utestengingen",
+        "stigmaet",
+    ],
+    "housing": [
+        "boligmarkedet",
+        "startlånet",
+        "bostøtten",
+        "husleiene",
+        "de kommunale boligene",
+        "bosettingen",
+        "leilighetene",
+        "boligkøen",
+        "utleierne",
+        "trangboddheten",
+        "boligstandarden",
+        "områdesatsingen",
+    ],
+    "voluntary": [
+        "frivilligsentralen",
+        "idrettslaget",
+        "foreningslivet",
+        "dugnadene",
+        "språkkafeen",
+        "Røde Kors-gruppen",
+        "skolekorpset",
+        "speidergruppa",
+        "de frivillige organisasjonene",
+        "turlaget",
+        "innvandrerforeningene",
+        "menighetens ungdomsklubb",
+    ],
+    "other": [
+        "kaffepausen",
+        "dagsprogrammet",
+        "lunsjen",
+        "innlederen",
+        "møtelederen",
+        "pausene",
+        "statistikken",
+        "tolketjenesten",
+        "helsetilbudet",
+        "åpningstalen",
+        "oppsummeringen",
+        "neste møtedato",
+    ],
 }
 POOL_TEMPLATES = [
     "{w} var et viktig tema i {place}",
@@ -104,8 +166,10 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     write_labeled_csv(labeled / "tiny.csv", tiny_rows())
     write_labeled_csv(
         tmp_path / "holdout.csv",
-        [{"id": f"h{n}", "text": t, "label": label, "batch": "h", "annotator": "test"}
-         for n, (t, label) in enumerate(HOLDOUT)],
+        [
+            {"id": f"h{n}", "text": t, "label": label, "batch": "h", "annotator": "test"}
+            for n, (t, label) in enumerate(HOLDOUT)
+        ],
     )
     monkeypatch.chdir(tmp_path)
     # One BLAS thread: on a busy machine, threaded L-BFGS on these small problems is
@@ -181,19 +245,24 @@ def test_suggest_label_import_retrain_promote_and_catch_poison(project: Path):
     assert promotion()["status"] == "promoted", output
     assert promotion()["basis"] == "holdout"
     assert promotion()["new_labels"]["suspect"] == 0
-    old, new = holdout_macro_f1("old_models/theme_classifier.joblib"), holdout_macro_f1(
-        "models/theme_classifier.joblib"
+    old, new = (
+        holdout_macro_f1("old_models/theme_classifier.joblib"),
+        holdout_macro_f1("models/theme_classifier.joblib"),
     )
     assert new > old + 0.05, (old, new)
 
     compared = invoke(
-        "compare-models", "old_models/theme_classifier.card.json",
+        "compare-models",
+        "old_models/theme_classifier.card.json",
         "models/theme_classifier.card.json",
     )
     assert "macro-F1" in compared and "sine egne merkede innspill" in compared
     compared = invoke(
-        "compare-models", "old_models/theme_classifier.joblib",
-        "models/theme_classifier.joblib", "--on", "holdout.csv",
+        "compare-models",
+        "old_models/theme_classifier.joblib",
+        "models/theme_classifier.joblib",
+        "--on",
+        "holdout.csv",
     )
     assert "72 innspill i holdout.csv" in compared
 

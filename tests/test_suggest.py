@@ -28,8 +28,10 @@ THEMES = themes_from(load_params(REPO / "params.yaml"))
 
 def units(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
     return pd.DataFrame(
-        [{"doc": doc, "unit": n, "kind": kind, "text": text, "repeat_of": np.nan}
-         for n, (doc, kind, text) in enumerate(rows)]
+        [
+            {"doc": doc, "unit": n, "kind": kind, "text": text, "repeat_of": np.nan}
+            for n, (doc, kind, text) in enumerate(rows)
+        ]
     )
 
 
@@ -112,18 +114,29 @@ class FakeModel:
 
 def test_suggest_writes_csv_xlsx_and_label_studio_that_import_reads(tmp_path: Path):
     frame = units(
-        [("a", "sentence", "Startlån og boliger for unge"),
-         ("b", "sentence", "Møtet ble avsluttet med kaffe"),
-         ("b", "sentence", "Kommunale boliger må pusses opp")]
+        [
+            ("a", "sentence", "Startlån og boliger for unge"),
+            ("b", "sentence", "Møtet ble avsluttet med kaffe"),
+            ("b", "sentence", "Kommunale boliger må pusses opp"),
+        ]
     )
-    out = suggest(frame, FakeModel(), [], ["sentence"], SuggestSettings(n=3),
-                  meetings={"a": "Bodø", "b": "Tromsø"})
+    out = suggest(
+        frame,
+        FakeModel(),
+        [],
+        ["sentence"],
+        SuggestSettings(n=3),
+        meetings={"a": "Bodø", "b": "Tromsø"},
+    )
     assert out["label"].tolist()[0] == "housing"  # the guess is pre-filled
     assert set(out["meeting"]) == {"Bodø", "Tromsø"}
     assert out["id"].tolist()[0] == suggestion_id(out["text"].tolist()[0])
     paths = write_suggestions(out, tmp_path / "s" / "next.csv", THEMES, "abc123")
     assert {p.name for p in paths.values()} == {
-        "next.csv", "next.xlsx", "next.labelstudio.json", "next.labelstudio.xml"
+        "next.csv",
+        "next.xlsx",
+        "next.labelstudio.json",
+        "next.labelstudio.xml",
     }
     sheet = load_workbook(paths["xlsx"]).worksheets[0]
     assert [cell.value for cell in sheet[1]][:3] == ["id", "text", "label"]

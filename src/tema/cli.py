@@ -199,7 +199,8 @@ def ingest(
     output: Annotated[
         Path | None,
         typer.Option(
-            "-o", "--output",
+            "-o",
+            "--output",
             help="Documents file to write (JSON lines); skipped.csv goes beside it.",
         ),
     ] = None,
@@ -231,7 +232,10 @@ def ingest(
     _say(ctx, "ingested", documents=_counted(ctx, count, "document"), output=output)
     if left_out:
         _say(
-            ctx, "ingest_skipped", files=_counted(ctx, len(left_out), "file"), path=skipped_path,
+            ctx,
+            "ingest_skipped",
+            files=_counted(ctx, len(left_out), "file"),
+            path=skipped_path,
             names=", ".join(Path(item.file).name for item in left_out),
         )
 
@@ -257,7 +261,8 @@ def segment(
     output: Annotated[
         Path | None,
         typer.Option(
-            "-o", "--output",
+            "-o",
+            "--output",
             help="Units CSV to write; without it, FILEs' units are printed, --documents' "
             "units go to units.csv beside them, the pipeline's to segment.units.",
         ),
@@ -290,7 +295,8 @@ def segment(
     if output is None:
         # Another batch's documents give units beside them, not the pipeline's units.
         output = (
-            documents.with_name("units.csv") if documents
+            documents.with_name("units.csv")
+            if documents
             else Path(_setting(ctx, "segment", "units"))
         )
     jobs = jobs if jobs is not None else _setting(ctx, "segment", None).get("jobs", 1)
@@ -307,8 +313,11 @@ def segment(
     rows = parallel.segment_stream(counted(source), nlp, jobs, **_segment_options(ctx))
     count = _run(parallel.write_csv_chunks, rows, output, stage.FRAME_COLUMNS)
     _say(
-        ctx, "segmented", units=_counted(ctx, count, "unit"),
-        documents=_counted(ctx, documents_read, "document"), output=output,
+        ctx,
+        "segmented",
+        units=_counted(ctx, count, "unit"),
+        documents=_counted(ctx, documents_read, "document"),
+        output=output,
     )
 
 
@@ -341,9 +350,7 @@ def train(
     model: Annotated[Path | None, typer.Option(help="Model file to write.")] = None,
     force: Annotated[
         bool,
-        typer.Option(
-            "--force", help="Replace the current model even if the new one scores worse."
-        ),
+        typer.Option("--force", help="Replace the current model even if the new one scores worse."),
     ] = False,
     quiet: QuietOption = False,
 ) -> None:
@@ -371,20 +378,33 @@ def train(
         fitted, oof = _run(stage.train, labeled, theme_ids, settings)
         done()
         verdict = _run(
-            promote.evaluate_candidate, fitted, oof, labeled, theme_ids, model, cv_predictions,
-            gate, force=force, seed=settings["seed"],
+            promote.evaluate_candidate,
+            fitted,
+            oof,
+            labeled,
+            theme_ids,
+            model,
+            cv_predictions,
+            gate,
+            force=force,
+            seed=settings["seed"],
         )
         done()
         record = promote.apply_verdict(verdict, fitted, oof, model, cv_predictions, gate)
         done()
     f1 = fitted.card["cross_validation"]["macro_f1"]
     style = _style(ctx)
-    where = ("trained_model", model) if verdict.promote else (
-        "trained_aside", record["candidate_model"]
+    where = (
+        ("trained_model", model)
+        if verdict.promote
+        else ("trained_aside", record["candidate_model"])
     )
     _say(
-        ctx, "trained", units=_counted(ctx, len(labeled), "labelled"),
-        f1=style.num(f1["value"], 3), interval=style.dec_range(f1["ci_low"], f1["ci_high"], 3),
+        ctx,
+        "trained",
+        units=_counted(ctx, len(labeled), "labelled"),
+        f1=style.num(f1["value"], 3),
+        interval=style.dec_range(f1["ci_low"], f1["ci_high"], 3),
         where=_message(ctx, where[0], path=where[1]),
     )
     typer.echo(
@@ -411,7 +431,10 @@ def evaluate(ctx: typer.Context, quiet: QuietOption = False) -> None:
     write_csv(stage.confusion_rows(oof), out / "confusion.csv")
     write_csv(stage.calibration_rows(oof), out / "calibration.csv")
     curve = stage.learning_curve(
-        labeled, theme_ids, settings, _setting(ctx, "evaluate", "learning_curve_fractions"),
+        labeled,
+        theme_ids,
+        settings,
+        _setting(ctx, "evaluate", "learning_curve_fractions"),
         quiet=quiet,
     )
     write_csv(curve, out / "learning_curve.csv")
@@ -551,7 +574,8 @@ def report(
     quiet: Annotated[
         bool,
         typer.Option(
-            "--quiet", "-q",
+            "--quiet",
+            "-q",
             help="Only the closing line: no progress bar and no count table (the DVC stage; "
             "`make run` prints the table once, with --show).",
         ),
@@ -627,9 +651,14 @@ def report(
         typer.echo()
     style = _style(ctx)
     _say(
-        ctx, "reported", units=_counted(ctx, summary.n_units, "input"),
-        uncertain=style.num(summary.n_uncertain), html=out / "report.html",
-        xlsx=out / "report.xlsx", counts=out / "theme_counts.csv", unit_table=out / "units.csv",
+        ctx,
+        "reported",
+        units=_counted(ctx, summary.n_units, "input"),
+        uncertain=style.num(summary.n_uncertain),
+        html=out / "report.html",
+        xlsx=out / "report.xlsx",
+        counts=out / "theme_counts.csv",
+        unit_table=out / "units.csv",
     )
 
 
@@ -640,7 +669,8 @@ def suggest(
     output: Annotated[
         Path | None,
         typer.Option(
-            "-o", "--output",
+            "-o",
+            "--output",
             help="CSV to write; an .xlsx and a Label Studio .labelstudio.json go beside it.",
         ),
     ] = None,
@@ -666,8 +696,12 @@ def suggest(
         meeting_weight=float(settings.get("meeting_weight", 0.3)),
     )
     suggestions = stage.suggest(
-        classified, fitted, labeled["text"].tolist(),
-        _setting(ctx, "report", "counted_kinds"), options, _meetings(ctx),
+        classified,
+        fitted,
+        labeled["text"].tolist(),
+        _setting(ctx, "report", "counted_kinds"),
+        options,
+        _meetings(ctx),
     )
     output = output or Path(settings.get("suggestions", "data/label_review/suggestions.csv"))
     paths = stage.write_suggestions(
@@ -714,7 +748,11 @@ def labels_import(
     settings = ctx.obj["params"].get("labels") or {}
     themes = _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])
     result = _run(
-        import_labels, file, Path(_setting(ctx, "train", "labeled_dir")), themes, annotator,
+        import_labels,
+        file,
+        Path(_setting(ctx, "train", "labeled_dir")),
+        themes,
+        annotator,
         Path(settings.get("conflicts", "data/label_review/conflicts.csv")),
     )
     typer.echo(f"{file}: {result.summary()}")
@@ -807,7 +845,9 @@ def compare_models(
     theme_ids = [t.id for t in _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])]
     if on is None:
         comparison = _run(
-            promote.compare_cards, _run(read_card, old), _run(read_card, new),
+            promote.compare_cards,
+            _run(read_card, old),
+            _run(read_card, new),
             theme_ids,
         )
     else:
@@ -818,8 +858,12 @@ def compare_models(
         units = _run(read_label_file, on, theme_ids)
         texts = units["text"].tolist()
         comparison = promote.compare_on_units(
-            units["label"], models[0].predict(texts)["theme"], models[1].predict(texts)["theme"],
-            theme_ids, "labelled file", promote.GateText.make("units_of", n=len(units), file=on),
+            units["label"],
+            models[0].predict(texts)["theme"],
+            models[1].predict(texts)["theme"],
+            theme_ids,
+            "labelled file",
+            promote.GateText.make("units_of", n=len(units), file=on),
         )
     typer.echo(promote.format_comparison(comparison, ctx.obj["language"]))
 

@@ -104,9 +104,7 @@ def render_csv(frame: pd.DataFrame) -> CsvRows:
     return CsvRows(tuple(frame.columns), text, len(frame))
 
 
-def write_csv_chunks(
-    chunks: Iterable[pd.DataFrame | CsvRows], path: str | Path, columns
-) -> int:
+def write_csv_chunks(chunks: Iterable[pd.DataFrame | CsvRows], path: str | Path, columns) -> int:
     """Write tables (frames, or rows already rendered by ``render_csv``) one after
     another as one CSV, with the first one's header (atomically: the old file stays until
     the last row is written); an empty stream gives a file with the header only.

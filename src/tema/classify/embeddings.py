@@ -106,8 +106,9 @@ class E5Embedder(TransformerMixin, BaseEstimator):
         known = cache.read() if cache else {}
         prefix = getattr(self, "prefix", "passage")
         keys = [_text_key(text, package_version, prefix) for text in texts]
-        missing = sorted({key: text for key, text in zip(keys, texts, strict=True)
-                          if key not in known}.items())
+        missing = sorted(
+            {key: text for key, text in zip(keys, texts, strict=True) if key not in known}.items()
+        )
         if missing:
             vectors = embed_texts([text for _, text in missing], self.batch_size, prefix)
             known.update(zip([key for key, _ in missing], vectors, strict=True))

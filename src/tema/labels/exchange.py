@@ -143,8 +143,9 @@ def read_incoming(path: str | Path, themes: list[Theme]) -> tuple[list[IncomingL
             raw = _read_doccano(path)
         else:
             raise InputError(
-                path, f"unknown file type {suffix!r}; use .csv, .xlsx, .json (Label Studio) "
-                "or .jsonl (doccano)"
+                path,
+                f"unknown file type {suffix!r}; use .csv, .xlsx, .json (Label Studio) "
+                "or .jsonl (doccano)",
             )
     except UnicodeDecodeError as exc:
         raise InputError(path, "is not UTF-8 text (save it as UTF-8)") from exc
@@ -217,8 +218,9 @@ def _columns(path: Path, header: list[str]) -> dict[str, int]:
         raise InputError(
             path, f"missing column(s) {', '.join(missing)}; `text` and `label` are required", 1
         )
-    return {name: names.index(name) for name in ("text", "label", "second_label", "id")
-            if name in names}
+    return {
+        name: names.index(name) for name in ("text", "label", "second_label", "id") if name in names
+    }
 
 
 def _records_from_table(path: Path, table: list[list[Any]]) -> list[dict[str, Any]]:
@@ -227,6 +229,7 @@ def _records_from_table(path: Path, table: list[list[Any]]) -> list[dict[str, An
     columns = _columns(path, table[0])
     records = []
     for number, values in enumerate(table[1:], start=2):
+
         def cell(name: str, values=values) -> Any:
             index = columns.get(name)
             return values[index] if index is not None and index < len(values) else None
@@ -453,9 +456,7 @@ def _sort_incoming(
         return [], [], 0
     texts = [row.text for row in incoming]
     existing_texts = existing["text"].tolist()
-    by_key = {
-        normalise_for_comparison(text): index for index, text in enumerate(existing_texts)
-    }
+    by_key = {normalise_for_comparison(text): index for index, text in enumerate(existing_texts)}
     nearest, similarity = nearest_texts(texts, existing_texts)
     profiles = text_profiles().fit(texts)
     vectors = profiles.transform(texts)
@@ -472,18 +473,27 @@ def _sort_incoming(
         if key in by_key:
             match = ("same text", 1.0, _existing_match(existing, by_key[key]))
         elif nearest[index] >= 0 and similarity[index] > NEAR_DUPLICATE_SIMILARITY:
-            match = ("near copy", float(similarity[index]),
-                     _existing_match(existing, int(nearest[index])))
+            match = (
+                "near copy",
+                float(similarity[index]),
+                _existing_match(existing, int(nearest[index])),
+            )
         elif key in accepted_keys:
-            match = ("same text in this file", 1.0,
-                     _incoming_match(incoming[accepted_keys[key]], path))
+            match = (
+                "same text in this file",
+                1.0,
+                _incoming_match(incoming[accepted_keys[key]], path),
+            )
         elif accepted_index:
             scores = within[index, accepted_index]
             best = int(np.argmax(scores))
             if scores[best] > NEAR_DUPLICATE_SIMILARITY:
                 earlier = incoming[accepted_index[best]]
-                match = ("near copy in this file", float(scores[best]),
-                         _incoming_match(earlier, path))
+                match = (
+                    "near copy in this file",
+                    float(scores[best]),
+                    _incoming_match(earlier, path),
+                )
         if match is None:
             accepted.append(row)
             accepted_index.append(index)
@@ -548,8 +558,10 @@ def read_annotations(path: str | Path, themes: list[Theme]) -> pd.DataFrame:
     """An annotator's file as a frame of text, label, second_label (for agreement)."""
     rows, _ = read_incoming(path, themes)
     return pd.DataFrame(
-        [{"text": r.text, "label": r.label, "second_label": r.second_label, "where": r.where}
-         for r in rows],
+        [
+            {"text": r.text, "label": r.label, "second_label": r.second_label, "where": r.where}
+            for r in rows
+        ],
         columns=["text", "label", "second_label", "where"],
     )
 
@@ -562,6 +574,7 @@ def write_label_studio_tasks(tasks: list[dict[str, Any]], path: str | Path) -> N
 
 def label_studio_config(themes: list[Theme]) -> str:
     """A Label Studio labelling interface whose results `tema labels import` reads."""
+
     def choices(name: str, required: bool) -> str:
         lines = [
             f'  <Choices name="{name}" toName="text" choice="single" '

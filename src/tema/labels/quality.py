@@ -57,9 +57,7 @@ def audit(oof: pd.DataFrame, labeled: pd.DataFrame | None = None) -> pd.DataFram
         known = labeled.set_index("id")
         ids = oof["id"].astype(str)
         found = ids.isin(known.index)
-        where[found] = [
-            f"{known.at[i, 'file']}, line {known.at[i, 'line']}" for i in ids[found]
-        ]
+        where[found] = [f"{known.at[i, 'file']}, line {known.at[i, 'line']}" for i in ids[found]]
         annotator[found] = [known.at[i, "annotator"] for i in ids[found]]
     return pd.DataFrame(
         {
@@ -89,9 +87,7 @@ def kappa(first: np.ndarray, second: np.ndarray) -> float:
         return float("nan")
     categories = np.unique(np.concatenate([first, second]))
     observed = float(np.mean(first == second))
-    expected = float(
-        sum(np.mean(first == c) * np.mean(second == c) for c in categories)
-    )
+    expected = float(sum(np.mean(first == c) * np.mean(second == c) for c in categories))
     if expected >= 1.0:
         return float("nan")
     return (observed - expected) / (1.0 - expected)
@@ -111,9 +107,7 @@ def paired_units(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
     b = second.assign(key=second["text"].map(normalise_for_comparison))
     a = a.drop_duplicates("key")
     b = b.drop_duplicates("key")
-    return a[["key", "text", "label"]].merge(
-        b[["key", "label"]], on="key", suffixes=("_a", "_b")
-    )
+    return a[["key", "text", "label"]].merge(b[["key", "label"]], on="key", suffixes=("_a", "_b"))
 
 
 def agreement(
@@ -145,9 +139,7 @@ def agreement(
 
     rows = [row("overall", a, b, len(a))]
     for theme in themes:
-        rows.append(
-            row(theme, a == theme, b == theme, int(np.sum((a == theme) | (b == theme))))
-        )
+        rows.append(row(theme, a == theme, b == theme, int(np.sum((a == theme) | (b == theme)))))
     table = pd.DataFrame(rows)
     disagreements = pairs[pairs["label_a"] != pairs["label_b"]][["text", "label_a", "label_b"]]
     return table, disagreements.reset_index(drop=True)
@@ -160,9 +152,7 @@ def format_agreement(table: pd.DataFrame, n_units: int, names: tuple[str, str]) 
         f"{'theme':<16}{'kappa':>8}  {'95% CI':<15}{'agree':>7}{'units':>7}",
     ]
     for r in table.itertuples(index=False):
-        interval = (
-            f"{r.ci_low:.2f}–{r.ci_high:.2f}" if np.isfinite(r.ci_low) else "–"
-        )
+        interval = f"{r.ci_low:.2f}–{r.ci_high:.2f}" if np.isfinite(r.ci_low) else "–"
         value = f"{r.kappa:.3f}" if np.isfinite(r.kappa) else "n/a"
         lines.append(f"{r.theme:<16}{value:>8}  {interval:<15}{r.agreement:>7.2f}{r.units:>7}")
     return "\n".join(lines)

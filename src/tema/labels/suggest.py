@@ -197,13 +197,14 @@ def write_suggestions(
 def _write_xlsx(suggestions: pd.DataFrame, path: Path, themes: list[Theme]) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    with atomic_write(path, mode="wb") as handle, pd.ExcelWriter(
-        handle, engine="openpyxl"
-    ) as writer:
+    with (
+        atomic_write(path, mode="wb") as handle,
+        pd.ExcelWriter(handle, engine="openpyxl") as writer,
+    ):
         suggestions.to_excel(writer, sheet_name="suggestions", index=False)
-        pd.DataFrame(
-            [{"id": t.id, "nb": t.nb, "en": t.en} for t in themes]
-        ).to_excel(writer, sheet_name="themes", index=False)
+        pd.DataFrame([{"id": t.id, "nb": t.nb, "en": t.en} for t in themes]).to_excel(
+            writer, sheet_name="themes", index=False
+        )
         sheet = writer.sheets["suggestions"]
         sheet.freeze_panes = "A2"
         sheet.column_dimensions["B"].width = 80

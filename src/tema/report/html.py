@@ -260,7 +260,8 @@ def line_chart(
         points = [(x[p], y(float(rows.get(p, 0.0)))) for p in periods]
         colour = colours[theme.id]
         for (a, (ax, ay)), (b, (bx, by)) in zip(
-            zip(periods, points, strict=True), zip(periods[1:], points[1:], strict=True),
+            zip(periods, points, strict=True),
+            zip(periods[1:], points[1:], strict=True),
             strict=False,
         ):
             jump = gap is not None and times[b] - times[a] > gap * 1.5
@@ -448,7 +449,8 @@ def render_html(
         parts.append(f"<p>{esc(words['review_none'])}</p>")
     else:
         intro = words["review_intro"].format(
-            n=style.num(summary.n_uncertain), shown=style.num(len(review)),
+            n=style.num(summary.n_uncertain),
+            shown=style.num(len(review)),
             sheet=words["sheet_review"],
         )
         parts.append(f"<p class='note'>{esc(intro)}</p>")
@@ -528,9 +530,7 @@ def about_lines(
     return lines
 
 
-def adjusted_text(
-    confusion: pd.DataFrame | None, words: dict[str, str], style: Style
-) -> str:
+def adjusted_text(confusion: pd.DataFrame | None, words: dict[str, str], style: Style) -> str:
     """What the adjusted share is, and where its confusions come from."""
     if confusion is None:
         return words["adjusted_missing"]

@@ -234,9 +234,7 @@ def _read_cached_lexicon(path: Path) -> Lexicon | None:
     except (OSError, EOFError, ValueError, TypeError):
         return None
     if not (
-        isinstance(frequencies, dict)
-        and isinstance(normative, list)
-        and isinstance(names, list)
+        isinstance(frequencies, dict) and isinstance(normative, list) and isinstance(names, list)
     ):
         return None
     return Lexicon(frequencies, normative=normative, names=names)
@@ -493,7 +491,7 @@ def _after_abbreviation(text: str, stop: int) -> bool:
         return False
     low = max(0, stop - 20)  # abbreviations are short
     word_start = max(text.rfind(" ", low, stop), text.rfind("\n", low, stop), low - 1) + 1
-    return nb_rules.is_abbreviation(text[word_start : stop + 1].lstrip("«(\"“"))
+    return nb_rules.is_abbreviation(text[word_start : stop + 1].lstrip('«("“'))
 
 
 # Running headers and footers: the first and last lines of each page are compared, and
@@ -903,8 +901,10 @@ def _starts_text_block(
         return bool(nb_rules.STARTS_UPPER.match(content))  # body text after a list
     if nb_rules.LABEL_LINE.match(content):
         return True  # "Kontakt: ...", "Svar 2: ...": a new field of the notes
-    if current_kind == "bullet" and len(current) == 1 and _ends_short_title(
-        raw, current[-1], line, content
+    if (
+        current_kind == "bullet"
+        and len(current) == 1
+        and _ends_short_title(raw, current[-1], line, content)
     ):
         return True  # body text right below a short item or a numbered section title
     if current_kind == "text" and _ends_short_title(
@@ -1078,9 +1078,9 @@ def _unmarked_list_items(
     items: list[tuple[str, list[Line]]] = []
     for is_item, run in itertools.groupby(
         split,
-        key=lambda group: group[0] == "text"
-        and len(group[1]) == 1
-        and _is_unmarked_item(raw, group[1][0]),
+        key=lambda group: (
+            group[0] == "text" and len(group[1]) == 1 and _is_unmarked_item(raw, group[1][0])
+        ),
     ):
         run = list(run)
         if is_item and len(run) >= MIN_UNMARKED_ITEMS:

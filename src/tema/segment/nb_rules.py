@@ -183,6 +183,8 @@ def has_input_label(text: str) -> bool:
     label, colon, _rest = text.partition(":")
     words = label.split()
     return bool(colon) and 1 <= len(words) <= 2 and words[0].lower() in INPUT_LABELS
+
+
 # A numbered section title ("2. Utdanning og kvalifisering"), when it stands alone.
 SECTION_NUMBER_LINE = re.compile(r"^[ \t]*\d{1,2}\.[ \t]+(?=[A-ZÆØÅ])")
 

@@ -80,8 +80,11 @@ def learning_curve(
     scores = list(progress(fits, description, len(runs), quiet))
     rows = []
     for fraction in fractions:
-        mine = [(len(run[1]), score) for run, score in zip(runs, scores, strict=True)
-                if run[0] == fraction]
+        mine = [
+            (len(run[1]), score)
+            for run, score in zip(runs, scores, strict=True)
+            if run[0] == fraction
+        ]
         if mine:
             rows.append(
                 {

@@ -193,8 +193,9 @@ class Verdict:
 
 def _f1_from_counts(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:
     denominator = 2 * tp + fp + fn
-    return np.divide(2 * tp, denominator, out=np.zeros_like(denominator, dtype=float),
-                     where=denominator > 0)
+    return np.divide(
+        2 * tp, denominator, out=np.zeros_like(denominator, dtype=float), where=denominator > 0
+    )
 
 
 def _weighted_f1(
@@ -208,8 +209,14 @@ def _weighted_f1(
 
 
 def compare_on_units(
-    truth, current, candidate, themes: list[str], basis: str, description: str,
-    seed: int = 0, resamples: int = 1000,
+    truth,
+    current,
+    candidate,
+    themes: list[str],
+    basis: str,
+    description: str,
+    seed: int = 0,
+    resamples: int = 1000,
 ) -> Comparison:
     """Both models' predictions of the same units: F1s with paired bootstrap intervals."""
     truth = np.asarray(truth, dtype=object)
@@ -254,6 +261,7 @@ def compare_on_units(
 
 def compare_cards(current: dict, candidate: dict, themes: list[str]) -> Comparison:
     """Each card's own cross-validated scores (each on its own label set)."""
+
     def cv(card: dict) -> dict:
         try:
             return card["cross_validation"]
@@ -330,8 +338,11 @@ def judge(comparison: Comparison, max_theme_drop: float) -> list[str]:
 
 
 def shared_oof_comparison(
-    current_oof: pd.DataFrame, candidate_oof: pd.DataFrame, themes: list[str],
-    seed: int, resamples: int,
+    current_oof: pd.DataFrame,
+    candidate_oof: pd.DataFrame,
+    themes: list[str],
+    seed: int,
+    resamples: int,
 ) -> Comparison | None:
     """The units both cross-validations predicted, with the same text and label."""
     needed = {"id", "text", "label", "theme"}
@@ -345,10 +356,14 @@ def shared_oof_comparison(
     if merged.empty or merged["label"].nunique() < 2:
         return None
     return compare_on_units(
-        merged["label"], merged["theme_current"], merged["theme_candidate"], themes,
+        merged["label"],
+        merged["theme_current"],
+        merged["theme_candidate"],
+        themes,
         "shared out-of-fold",
         GateText.make("shared_oof", n=len(merged)),
-        seed, resamples,
+        seed,
+        resamples,
     )
 
 
@@ -375,9 +390,8 @@ def check_new_labels(current_model, new: pd.DataFrame, settings: dict[str, Any])
     expected = float(np.mean(confidence))
     spread = float(np.sqrt(np.sum(confidence * (1 - confidence)))) / len(new)
     z = (observed - expected) / spread if spread > 0 else 0.0
-    suspect = (
-        expected - observed > float(settings["new_label_max_shortfall"])
-        and z < -float(settings["new_label_z"])
+    suspect = expected - observed > float(settings["new_label_max_shortfall"]) and z < -float(
+        settings["new_label_z"]
     )
     return {
         "n_new_units": len(new),
@@ -389,8 +403,13 @@ def check_new_labels(current_model, new: pd.DataFrame, settings: dict[str, Any])
 
 
 def holdout_comparison(
-    path: Path, current_model, candidate_model, labeled: pd.DataFrame, themes: list[str],
-    seed: int, resamples: int,
+    path: Path,
+    current_model,
+    candidate_model,
+    labeled: pd.DataFrame,
+    themes: list[str],
+    seed: int,
+    resamples: int,
 ) -> Comparison:
     holdout = read_label_file(path, themes)
     trained_on = set(labeled["text"].map(normalise_for_comparison))
@@ -399,16 +418,26 @@ def holdout_comparison(
         raise TemaError(f"{path}: every held-out unit is also in the training labels")
     texts = holdout["text"].tolist()
     return compare_on_units(
-        holdout["label"], current_model.predict(texts)["theme"],
-        candidate_model.predict(texts)["theme"], themes,
-        "holdout", f"{len(holdout)} held-out units in {path} that neither model trained on",
-        seed, resamples,
+        holdout["label"],
+        current_model.predict(texts)["theme"],
+        candidate_model.predict(texts)["theme"],
+        themes,
+        "holdout",
+        f"{len(holdout)} held-out units in {path} that neither model trained on",
+        seed,
+        resamples,
     )
 
 
 def evaluate_candidate(
-    candidate, candidate_oof: pd.DataFrame, labeled: pd.DataFrame, themes: list[str],
-    model_path: Path, cv_predictions: Path, settings: dict[str, Any], force: bool = False,
+    candidate,
+    candidate_oof: pd.DataFrame,
+    labeled: pd.DataFrame,
+    themes: list[str],
+    model_path: Path,
+    cv_predictions: Path,
+    settings: dict[str, Any],
+    force: bool = False,
     seed: int = 0,
 ) -> Verdict:
     """Compare the candidate with the model at `model_path` and decide (see module docstring)."""
@@ -493,8 +522,12 @@ def verdict_record(verdict: Verdict, candidate_model: Path | None, settings: dic
 
 
 def apply_verdict(
-    verdict: Verdict, candidate, candidate_oof: pd.DataFrame, model_path: Path,
-    cv_predictions: Path, settings: dict[str, Any],
+    verdict: Verdict,
+    candidate,
+    candidate_oof: pd.DataFrame,
+    model_path: Path,
+    cv_predictions: Path,
+    settings: dict[str, Any],
 ) -> dict:
     """Write the candidate where it belongs and the verdict to promotion.json."""
     from tema.classify.model import save_model
