@@ -85,12 +85,19 @@ def main(
     language: LanguageOption = None,
 ) -> None:
     """Read the parameters once and report errors without tracebacks."""
+    from tema.config import load_config
     from tema.params import load_params
     from tema.report.words import TEXTS
 
     warnings.showwarning = _show_warning
     try:
-        ctx.obj = {"params": load_params(params), "params_path": params}
+        # The typed config validates the whole file before any stage runs. The raw
+        # mapping is what commands not yet moved to `run(config, …)` still read.
+        ctx.obj = {
+            "config": load_config(params),
+            "params": load_params(params),
+            "params_path": params,
+        }
     except TemaError as error:
         _fail(error)
     language = language or (ctx.obj["params"].get("report") or {}).get("language") or "nb"
