@@ -195,7 +195,9 @@ class Config(_Section):
 def _empty_is_none(data: Any) -> Any:
     """YAML's "" for an unset optional path (lexicon_cache: "", holdout: "") means None."""
     if isinstance(data, dict):
-        return {key: (None if value == "" else _empty_is_none(value)) for key, value in data.items()}
+        return {
+            key: (None if value == "" else _empty_is_none(value)) for key, value in data.items()
+        }
     if isinstance(data, list):
         return [_empty_is_none(value) for value in data]
     return data
