@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from tema.report.compare import compare_counts, newcombe_interval
-from tema.report.stage import theme_counts
+from tema.report.tally import theme_counts
 
 
 @pytest.mark.parametrize(

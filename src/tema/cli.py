@@ -593,6 +593,7 @@ def report(
     from tema.io.files import atomic_write
     from tema.params import section, themes_from
     from tema.report import stage as stage
+    from tema.report.tally import Batch
     from tema.report.words import TEXTS
 
     settings = section(ctx.obj["params"], "report", ctx.obj["params_path"])
@@ -642,7 +643,7 @@ def report(
     )
     if skipped_path.is_file():
         summary.skipped = _run(_read_csv, skipped_path).to_dict("records")
-    summary.batch = stage.Batch(
+    summary.batch = Batch(
         made=datetime.now().astimezone(),
         input_dir=str(_setting(ctx, "ingest", "raw_dir")),
         n_files=(summary.n_documents_read or 0) + len(summary.skipped),
@@ -877,7 +878,7 @@ def compare_models(
 
 def _confusion(path: Path, theme_ids: list[str]) -> pd.DataFrame | None:
     """P(predicted | true) from the cross-validated predictions; None (with a warning) if absent."""
-    from tema.report.stage import confusion_for_correction
+    from tema.report.tally import confusion_for_correction
 
     if not path.is_file():
         warnings.warn(f"{path}: not found; the report has no adjusted shares", stacklevel=2)

@@ -18,7 +18,7 @@ import pandas as pd
 from tema.errors import InputError
 from tema.numbers import NBSP, Style
 from tema.params import Theme
-from tema.report.stage import ALL_KEY, COUNT_COLUMNS, UNKNOWN_KEY, wilson_interval
+from tema.report.tally import ALL_KEY, COUNT_COLUMNS, UNKNOWN_KEY, wilson_interval
 from tema.report.words import TEXTS
 
 COMPARE_LEVELS = ("all", "region", "meeting")

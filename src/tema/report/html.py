@@ -15,7 +15,7 @@ import pandas as pd
 from tema.numbers import NBSP, Style
 from tema.params import Theme
 from tema.report.model_text import describe_model, skip_reason
-from tema.report.stage import ALL_KEY, MIN_IMPORTED_UNITS, UNKNOWN_KEY, Summary
+from tema.report.tally import ALL_KEY, MIN_IMPORTED_UNITS, UNKNOWN_KEY, Summary
 from tema.report.words import TEXTS
 
 # Okabe–Ito colours (readable with colour blindness); "other" is grey.

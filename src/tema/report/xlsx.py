@@ -16,7 +16,7 @@ import pandas as pd
 from tema.numbers import Style
 from tema.params import Theme
 from tema.report.model_text import describe_model, skip_reason
-from tema.report.stage import ALL_KEY, UNKNOWN_KEY, Summary
+from tema.report.tally import ALL_KEY, UNKNOWN_KEY, Summary
 from tema.report.words import TEXTS
 
 EXCEL_MAX_ROWS = 1_048_576
