@@ -12,7 +12,7 @@ from test_report import THEME_IDS, THEMES
 
 def test_the_time_axis_is_proportional_to_time():
     from tema.numbers import Style
-    from tema.report.html import line_chart
+    from tema.report.charts import line_chart
 
     rows = [
         (year, theme, share)

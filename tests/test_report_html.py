@@ -70,7 +70,8 @@ def test_the_method_section_says_where_the_confusions_come_from():
 
 def test_region_and_meeting_tables_show_every_interval_and_mark_small_groups():
     from tema.numbers import NBSP, Style
-    from tema.report.html import SMALL_GROUP, share_table
+    from tema.report.charts import SMALL_GROUP
+    from tema.report.html import share_table
 
     units = pd.DataFrame(
         {
@@ -136,3 +137,44 @@ def test_the_norwegian_report_describes_the_model_and_skipped_files_in_norwegian
     assert not re.search(r"\b(the|is|of|and|with|from|units?|model)\b", words), words
     english = visible_text(render_html(summary, THEMES, REAL_CARD, "en"))
     assert "tom.txt: the file is empty" in english and "multilingual language model" in english
+
+
+HOSTILE = "<script>alert('x')</script> & co"
+# A bare "&" (not the start of an entity) would mean a text went out unescaped.
+BARE_AMPERSAND = re.compile(r"&(?!(amp|lt|gt|quot|#\d+|#x[0-9a-fA-F]+);)")
+
+
+def test_user_text_is_escaped_in_report_html():
+    units = counted_units(classified_units(), ["sentence", "bullet"])
+    units = units.assign(
+        text=[f"{HOSTILE} {i}" for i in range(len(units))],
+        meeting="<b>Bodø & Alta</b>",
+        region="Nord & <i>Sør</i>",
+        doc="<a>.txt",
+    )
+    summary = summarise(units, THEME_IDS, pd.DataFrame(np.eye(3), THEME_IDS, THEME_IDS))
+    summary.skipped = [{"file": "data/raw/<img src=x>.pdf", "reason": "is empty"}]
+    page = render_html(summary, THEMES, CARD, "nb")
+    assert "<script" not in page and "<b>" not in page and "<i>" not in page
+    assert "<img" not in page and "<a>" not in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co 0" in page  # an example
+    assert "&lt;b&gt;Bodø &amp; Alta&lt;/b&gt;" in page  # the meeting chart and table
+    assert "Nord &amp; &lt;i&gt;Sør&lt;/i&gt;" in page  # the region chart and table
+    assert "&lt;img src=x&gt;.pdf" in page  # the skipped files
+    assert not BARE_AMPERSAND.search(page)
+    text = visible_text(page)
+    assert f"{HOSTILE} 1" in text and "<b>Bodø & Alta</b>" in text  # shown as typed
+
+
+def test_templates_mark_nothing_safe():
+    from importlib.resources import files
+
+    from tema.report.templating import environment
+
+    assert environment().autoescape is True
+    folder = files("tema.report") / "templates"
+    names = [f.name for f in folder.iterdir()] + [f.name for f in (folder / "inline").iterdir()]
+    assert {"report.html", "compare.html", "style.css"} <= set(names)
+    for template in environment().list_templates():
+        source = (folder / template).read_text(encoding="utf-8")
+        assert "safe" not in source and "autoescape" not in source, template
