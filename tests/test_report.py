@@ -163,3 +163,30 @@ def test_terminal_table_has_norwegian_numbers_in_norwegian():
     table = format_count_table(counts, THEMES, "nb")
     bolig = next(line for line in table.splitlines() if line.startswith("Bolig"))
     assert "2 000" in bolig and "50 %" in bolig and re.search(r"\d–\d+ %", bolig)
+
+
+def test_run_writes_the_report_and_answers_show_and_compare(tmp_path, monkeypatch):
+    from tema.config import load_config
+    from tema.errors import TemaError
+    from tema.report.stage import run
+    from test_report_cli import REPO, write_batch
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "params.yaml").write_bytes((REPO / "params.yaml").read_bytes())
+    write_batch(tmp_path, {"housing": 30, "education": 20, "other": 10}, "2018")
+    config = load_config(tmp_path / "params.yaml")
+    result = run(config)
+    assert (result.mode, result.n_units, result.n_uncertain) == ("report", 60, 6)
+    assert set(result.files) == {"html", "xlsx", "counts", "unit_table"}
+    assert all(path.is_file() and path.parent == Path("reports") for path in result.files.values())
+    assert "Bolig" in result.table and "50 %" in result.table
+    shown = run(config, show=True, language="en")
+    assert (shown.mode, shown.files) == ("show", {"html": Path("reports/report.html")})
+    assert "Housing" in shown.table and "50%" in shown.table
+    other = run(config, out_dir=tmp_path / "r2")
+    assert other.files["html"] == tmp_path / "r2" / "report.html"
+    compared = run(config, compare=(Path("reports"), tmp_path / "r2"))
+    assert compared.mode == "compare" and compared.files["csv"].is_file()
+    assert compared.files["html"].parent == Path("reports_compare")
+    with pytest.raises(TemaError, match="unknown language 'de'"):
+        run(config, language="de")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 import warnings
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -589,84 +588,31 @@ def report(
     ] = False,
 ) -> None:
     """Count themes per document, meeting and region; write CSV, Excel and HTML reports."""
-    from tema.ingest import stage as reading
-    from tema.io.files import atomic_write
-    from tema.params import section, themes_from
     from tema.report import stage as stage
-    from tema.report.tally import Batch
-    from tema.report.words import TEXTS
 
-    settings = section(ctx.obj["params"], "report", ctx.obj["params_path"])
+    config = ctx.obj["config"]
     language = language or ctx.obj["language"]
-    if language not in TEXTS:
-        _fail(TemaError(f"unknown language {language!r}; use nb or en"))
-    ctx.obj["language"] = language
-    themes = _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])
-    if compare:
-        from tema.report.compare import format_compare_table, write_comparison
-
-        target = out_dir or Path(settings.get("compare_dir", "reports_compare"))
-        table, old, new = _run(write_comparison, compare[0], compare[1], target, themes, language)
-        typer.echo(format_compare_table(table, themes, old, new, language))
-        typer.echo()
-        _say(ctx, "compared", html=target / "compare.html", csv=target / "compare.csv")
-        return
-    out = out_dir or Path(settings["out_dir"])
-    if show:
-        counts = _run(_read_csv, out / "theme_counts.csv")
-        typer.echo(stage.format_count_table(counts, themes, language))
-        typer.echo()
-        _say(ctx, "report_at", html=out / "report.html")
-        return
-    from tema.classify.card import read_card
-    from tema.report.html import render_html
-    from tema.report.xlsx import write_xlsx
-
-    theme_ids = [t.id for t in themes]
-    confusion = _run(_confusion, Path(_setting(ctx, "train", "cv_predictions")), theme_ids)
-    documents = reading.read_documents(Path(_setting(ctx, "ingest", "documents")))
-    summary = _run(
-        stage.build_report,
-        Path(_setting(ctx, "classify", "classified")),
-        documents,
-        out,
-        theme_ids,
-        settings["counted_kinds"],
-        confusion,
-        settings["examples_per_theme"],
-        settings.get("review_limit", 200),
+    result = _run(
+        stage.run,
+        config,
+        language=language,
+        out_dir=out_dir,
+        compare=compare,
+        show=show,
         quiet=quiet,
     )
-    skipped_path = Path(
-        (ctx.obj["params"].get("ingest") or {}).get("skipped")
-        or Path(_setting(ctx, "ingest", "documents")).with_name("skipped.csv")
-    )
-    if skipped_path.is_file():
-        summary.skipped = _run(_read_csv, skipped_path).to_dict("records")
-    summary.batch = Batch(
-        made=datetime.now().astimezone(),
-        input_dir=str(_setting(ctx, "ingest", "raw_dir")),
-        n_files=(summary.n_documents_read or 0) + len(summary.skipped),
-        n_skipped=len(summary.skipped),
-    )
-    card = _run(read_card, _setting(ctx, "train", "model"))
-    with atomic_write(out / "report.html") as handle:
-        handle.write(render_html(summary, themes, card, language))
-    uncertain = stage.uncertain_units(out / "units.csv")
-    write_xlsx(out / "report.xlsx", summary, themes, card, language, uncertain)
-    if not quiet:  # the DVC stage is quiet: `make run` prints the table once, at the end
-        typer.echo(stage.format_count_table(summary.counts, themes, language))
+    ctx.obj["language"] = language
+    if result.mode != "report" or not quiet:
+        # The DVC stage is quiet: `make run` prints the table once, at the end, with --show.
+        typer.echo(result.table)
         typer.echo()
-    style = _style(ctx)
+    closing = {"report": "reported", "show": "report_at", "compare": "compared"}[result.mode]
     _say(
         ctx,
-        "reported",
-        units=_counted(ctx, summary.n_units, "input"),
-        uncertain=style.num(summary.n_uncertain),
-        html=out / "report.html",
-        xlsx=out / "report.xlsx",
-        counts=out / "theme_counts.csv",
-        unit_table=out / "units.csv",
+        closing,
+        units=_counted(ctx, result.n_units, "input"),
+        uncertain=_style(ctx).num(result.n_uncertain),
+        **result.files,
     )
 
 
@@ -874,22 +820,6 @@ def compare_models(
             promote.GateText.make("units_of", n=len(units), file=on),
         )
     typer.echo(promote.format_comparison(comparison, ctx.obj["language"]))
-
-
-def _confusion(path: Path, theme_ids: list[str]) -> pd.DataFrame | None:
-    """P(predicted | true) from the cross-validated predictions; None (with a warning) if absent."""
-    from tema.report.tally import confusion_for_correction
-
-    if not path.is_file():
-        warnings.warn(f"{path}: not found; the report has no adjusted shares", stacklevel=2)
-        return None
-    oof = pd.read_csv(
-        path,
-        usecols=lambda column: column in ("label", "theme", "origin"),
-        dtype=str,
-        keep_default_na=False,
-    )
-    return confusion_for_correction(oof, theme_ids)
 
 
 def _print_table(frame: pd.DataFrame) -> None:

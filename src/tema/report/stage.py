@@ -1,5 +1,13 @@
 """Stage `report`: theme counts per document, meeting and region, with examples.
 
+`run` is the stage: it reads the classified units (`classify.classified`), the ingested
+documents and the skipped files (for provenance and for what the report says about the
+batch), the cross-validated predictions (for the corrected shares) and the model card,
+and writes into `report.out_dir`: units.csv, theme_counts.csv, theme_over_time.csv,
+report.html and report.xlsx. The same `run` prints nothing: it returns what the CLI
+prints. It also answers `tema report --show` (the counts of the last report) and
+`--compare OLD NEW` (`tema.report.compare`).
+
 The classified units are streamed in chunks (`build_report`), so a batch of any size runs
 in bounded memory: each chunk gets its provenance (meeting, region, date, page, survey
 row), is appended to `units.csv` and is added to running counts (`tema.report.tally`).
@@ -8,20 +16,28 @@ row), is appended to `units.csv` and is added to running counts (`tema.report.ta
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from tema.errors import InputError
+from tema.config import Config, Theme
+from tema.errors import InputError, TemaError
 from tema.io.files import atomic_write, write_csv
 from tema.numbers import Style
-from tema.params import Theme
 from tema.progress import progress
-from tema.report.tally import Summary, Tally, counted_units
+from tema.report.tally import (
+    Batch,
+    Summary,
+    Tally,
+    confusion_for_correction,
+    counted_units,
+)
 from tema.report.words import TEXTS
 
 UNIT_COLUMNS = (
@@ -29,6 +45,123 @@ UNIT_COLUMNS = (
     "section", "text", "theme", "confidence", "second_theme", "uncertain", "metadata",
 )  # fmt: skip
 CHUNK_ROWS = 50_000
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """What `run` did, for the CLI's closing lines.
+
+    `mode` is "report" (a report written), "show" (the last report's counts read) or
+    "compare" (two reports compared); `table` is the terminal table (the overall counts,
+    or the change per theme); `files` the files written or shown, by the name the
+    closing message gives them (html, xlsx, counts, unit_table; csv for a comparison).
+    """
+
+    mode: Literal["report", "show", "compare"]
+    table: str
+    files: dict[str, Path] = field(default_factory=dict)
+    n_units: int = 0
+    n_uncertain: int = 0
+
+
+def run(
+    config: Config,
+    *,
+    language: str | None = None,
+    out_dir: Path | None = None,
+    compare: tuple[Path, Path] | None = None,
+    show: bool = False,
+    quiet: bool = True,
+) -> ReportResult:
+    """The report of the pipeline's classified units; or, with `show`, the counts of the
+    last report; or, with `compare`, the change between two reports.
+
+    `language` (default `report.language`) is the reports' language; `out_dir` the folder
+    to write into (default `report.out_dir`, or `report.compare_dir` with `compare`);
+    `quiet` turns the progress bar off.
+    """
+    language = language or config.report.language
+    if language not in TEXTS:
+        raise TemaError(f"unknown language {language!r}; use nb or en")
+    if compare is not None:
+        return _compare(config, compare, out_dir or config.report.compare_dir, language)
+    out = out_dir or config.report.out_dir
+    if show:
+        counts = _read_csv(out / "theme_counts.csv")
+        table = format_count_table(counts, config.themes, language)
+        return ReportResult("show", table, {"html": out / "report.html"})
+    return _report(config, out, language, quiet)
+
+
+def _report(config: Config, out: Path, language: str, quiet: bool) -> ReportResult:
+    # Imported here, not at the top: `--show` and `--compare` need none of them.
+    from tema.classify.card import read_card
+    from tema.ingest.stage import read_documents
+    from tema.report.html import render_html
+    from tema.report.xlsx import write_xlsx
+
+    settings = config.report
+    summary = build_report(
+        config.classify.classified,
+        read_documents(config.ingest.documents),
+        out,
+        config.theme_ids,
+        settings.counted_kinds,
+        read_confusion(config.train.cv_predictions, config.theme_ids),
+        settings.examples_per_theme,
+        settings.review_limit,
+        quiet=quiet,
+    )
+    if config.ingest.skipped.is_file():
+        summary.skipped = _read_csv(config.ingest.skipped).to_dict("records")
+    summary.batch = Batch(
+        made=datetime.now().astimezone(),
+        input_dir=str(config.ingest.raw_dir),
+        n_files=(summary.n_documents_read or 0) + len(summary.skipped),
+        n_skipped=len(summary.skipped),
+    )
+    card = read_card(config.train.model_files.card)
+    files = {
+        "html": out / "report.html",
+        "xlsx": out / "report.xlsx",
+        "counts": out / "theme_counts.csv",
+        "unit_table": out / "units.csv",
+    }
+    with atomic_write(files["html"]) as handle:
+        handle.write(render_html(summary, config.themes, card, language))
+    uncertain = uncertain_units(files["unit_table"])
+    write_xlsx(files["xlsx"], summary, config.themes, card, language, uncertain)
+    table = format_count_table(summary.counts, config.themes, language)
+    return ReportResult("report", table, files, summary.n_units, summary.n_uncertain)
+
+
+def _compare(config: Config, reports: tuple[Path, Path], out: Path, language: str) -> ReportResult:
+    from tema.report.compare import format_compare_table, write_comparison
+
+    table, old, new = write_comparison(reports[0], reports[1], out, config.themes, language)
+    text = format_compare_table(table, config.themes, old, new, language)
+    return ReportResult("compare", text, {"html": out / "compare.html", "csv": out / "compare.csv"})
+
+
+def read_confusion(path: Path, theme_ids: Sequence[str]) -> pd.DataFrame | None:
+    """P(predicted | true) from the cross-validated predictions; None (with a warning) if absent."""
+    if not path.is_file():
+        warnings.warn(f"{path}: not found; the report has no adjusted shares", stacklevel=2)
+        return None
+    oof = pd.read_csv(
+        path,
+        usecols=lambda column: column in ("label", "theme", "origin"),
+        dtype=str,
+        keep_default_na=False,
+    )
+    return confusion_for_correction(oof, theme_ids)
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, keep_default_na=False, na_values={"repeat_of": [""]})
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise TemaError(f"{path}: cannot be read ({error})") from error
 
 
 @dataclass
