@@ -696,7 +696,7 @@ def labels_import(
     annotator: Annotated[str, typer.Option(help="Who labelled the file.")],
 ) -> None:
     """Add an annotator's labels to data/labeled/ as a new file; never overwrites a label."""
-    from tema.labels.exchange import import_labels
+    from tema.labels.importing import import_labels
     from tema.params import themes_from
 
     settings = ctx.obj["params"].get("labels") or {}

@@ -24,11 +24,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tema.config import Theme
 from tema.io.files import atomic_write, write_csv
 from tema.labels.exchange import label_studio_config, write_label_studio_tasks
 from tema.labels.store import NEAR_DUPLICATE_SIMILARITY, nearest_texts, normalise_for_comparison
 from tema.labels.store import text_profiles as _profiles
-from tema.params import Theme
 
 SUGGESTION_COLUMNS = (
     "id",
