@@ -16,13 +16,13 @@ from typer.testing import CliRunner
 
 from conftest import tiny_rows
 from tema.cli import app
+from tema.config import load_config
 from tema.errors import InputError
 from tema.labels.importing import import_labels
 from tema.labels.store import load_labeled
-from tema.params import load_params, themes_from
 
 REPO = Path(__file__).resolve().parent.parent
-THEMES = themes_from(load_params(REPO / "params.yaml"))
+THEMES = load_config(REPO / "params.yaml").themes
 IDS = [t.id for t in THEMES]
 DAY = date(2026, 3, 14)
 

@@ -543,13 +543,6 @@ def _units_from_files(
     return pd.concat(frames, ignore_index=True)
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    try:
-        return pd.read_csv(path, keep_default_na=False, na_values={"repeat_of": [""]})
-    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise TemaError(f"{path}: cannot be read ({error})") from error
-
-
 @app.command()
 def report(
     ctx: typer.Context,
@@ -633,50 +626,16 @@ def suggest(
     ] = None,
 ) -> None:
     """Pick unlabelled units worth labelling next (uncertain, varied, spread out)."""
-    from tema.classify.model import load_model
     from tema.labels import suggest as stage
-    from tema.labels.store import load_labeled
-    from tema.params import themes_from
 
-    settings = ctx.obj["params"].get("labels") or {}
-    themes = _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])
-    classified = _run(_read_csv, Path(_setting(ctx, "classify", "classified")))
-    theme_ids = [t.id for t in themes]
-    labeled = _run(load_labeled, Path(_setting(ctx, "train", "labeled_dir")), theme_ids)
-    fitted = _run(load_model, model or Path(_setting(ctx, "train", "model")))
-    options = stage.SuggestSettings(
-        n=n if n is not None else int(settings.get("suggest_n", 200)),
-        diversity_weight=float(settings.get("diversity_weight", 0.5)),
-        meeting_weight=float(settings.get("meeting_weight", 0.3)),
-    )
-    suggestions = stage.suggest(
-        classified,
-        fitted,
-        labeled["text"].tolist(),
-        _setting(ctx, "report", "counted_kinds"),
-        options,
-        _meetings(ctx),
-    )
-    output = output or Path(settings.get("suggestions", "data/label_review/suggestions.csv"))
-    paths = stage.write_suggestions(
-        suggestions, output, themes, str(fitted.card.get("model_sha256", ""))[:12]
-    )
+    result = _run(stage.run, ctx.obj["config"], n=n, output=output, model=model)
+    files = result.files
     typer.echo(
-        f"{len(suggestions)} units to label → {paths['csv']}, {paths['xlsx']}, "
-        f"{paths['label_studio']} (Label Studio interface: {paths['label_studio_config']})\n"
+        f"{len(result.suggestions)} units to label → {files['csv']}, {files['xlsx']}, "
+        f"{files['label_studio']} (Label Studio interface: {files['label_studio_config']})\n"
         "The model's guess is pre-filled in `label`: check every row, then "
         "`tema labels import FILE --annotator NAME`."
     )
-
-
-def _meetings(ctx: typer.Context) -> dict[str, str]:
-    """doc → meeting from the ingested documents (empty if they are not there)."""
-    from tema.ingest import stage as reading
-
-    path = Path((ctx.obj["params"].get("ingest") or {}).get("documents", ""))
-    if not path.is_file():
-        return {}
-    return {document.doc: document.meeting for document in reading.read_documents(path)}
 
 
 labels_app = typer.Typer(
@@ -696,19 +655,9 @@ def labels_import(
     annotator: Annotated[str, typer.Option(help="Who labelled the file.")],
 ) -> None:
     """Add an annotator's labels to data/labeled/ as a new file; never overwrites a label."""
-    from tema.labels.importing import import_labels
-    from tema.params import themes_from
+    from tema.labels import importing
 
-    settings = ctx.obj["params"].get("labels") or {}
-    themes = _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])
-    result = _run(
-        import_labels,
-        file,
-        Path(_setting(ctx, "train", "labeled_dir")),
-        themes,
-        annotator,
-        Path(settings.get("conflicts", "data/label_review/conflicts.csv")),
-    )
+    result = _run(importing.run, ctx.obj["config"], file, annotator)
     typer.echo(f"{file}: {result.summary()}")
 
 
@@ -722,28 +671,12 @@ def labels_audit(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Review CSV.")] = None,
 ) -> None:
     """Flag likely mislabelled units (confident learning on out-of-fold predictions)."""
-    from tema.io.files import write_csv
-    from tema.labels.quality import audit
-    from tema.labels.store import load_labeled
-    from tema.params import themes_from
+    from tema.labels import audit
 
-    settings = ctx.obj["params"].get("labels") or {}
-    theme_ids = [t.id for t in _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])]
-    path = cv_predictions or Path(_setting(ctx, "train", "cv_predictions"))
-    oof = _run(_read_csv, path)
-    labeled = _run(load_labeled, Path(_setting(ctx, "train", "labeled_dir")), theme_ids)
-    stale = sorted(set(oof["id"].astype(str)) ^ set(labeled["id"]))
-    if stale:
-        warnings.warn(
-            f"{path}: {len(stale)} unit(s) differ from {_setting(ctx, 'train', 'labeled_dir')} "
-            "(retrain for an up-to-date audit)",
-            stacklevel=1,
-        )
-    flagged = _run(audit, oof, labeled)
-    output = output or Path(settings.get("audit", "data/label_review/audit.csv"))
-    write_csv(flagged, output)
+    result = _run(audit.run, ctx.obj["config"], cv_predictions=cv_predictions, output=output)
+    flagged = result.flagged
     typer.echo(
-        f"{len(flagged)} of {len(oof)} labelled units look mislabelled → {output} "
+        f"{len(flagged)} of {result.n_audited} labelled units look mislabelled → {result.output} "
         "(fill in `decision`; fix labels in data/labeled/ by hand)"
     )
     if len(flagged):
@@ -761,20 +694,14 @@ def labels_agreement(
     ] = None,
 ) -> None:
     """Cohen's kappa, overall and per theme, for two annotators' labels of the same units."""
-    from tema.io.files import write_csv
-    from tema.labels.exchange import read_annotations
-    from tema.labels.quality import agreement, format_agreement
-    from tema.params import themes_from
+    from tema.labels import agreement
 
-    themes = _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])
-    a = _run(read_annotations, first, themes)
-    b = _run(read_annotations, second, themes)
-    table, disagreements = _run(agreement, a, b, [t.id for t in themes])
-    typer.echo(format_agreement(table, int(table.iloc[0]["units"]), (first.name, second.name)))
-    typer.echo(f"{len(disagreements)} disagreement(s)")
-    if output:
-        write_csv(disagreements, output)
-        typer.echo(f"disagreements → {output}")
+    result = _run(agreement.run, ctx.obj["config"], first, second, output)
+    names = (first.name, second.name)
+    typer.echo(agreement.format_agreement(result.table, result.n_units, names))
+    typer.echo(f"{len(result.disagreements)} disagreement(s)")
+    if result.output is not None:
+        typer.echo(f"disagreements → {result.output}")
 
 
 @app.command("compare-models")

@@ -194,7 +194,7 @@ def _records_from_table(path: Path, table: list[list[Any]]) -> list[dict[str, An
     records = []
     for number, values in enumerate(table[1:], start=2):
 
-        def cell(name: str, values=values) -> Any:
+        def cell(name: str, values: list[Any] = values) -> Any:
             index = columns.get(name)
             return values[index] if index is not None and index < len(values) else None
 

@@ -28,7 +28,7 @@ import pandas as pd
 
 from tema.config import Config, Theme
 from tema.errors import InputError, TemaError
-from tema.io.files import atomic_write, write_csv
+from tema.io.files import atomic_write, read_output_csv, write_csv
 from tema.numbers import Style
 from tema.progress import progress
 from tema.report.tally import (
@@ -87,7 +87,7 @@ def run(
         return _compare(config, compare, out_dir or config.report.compare_dir, language)
     out = out_dir or config.report.out_dir
     if show:
-        counts = _read_csv(out / "theme_counts.csv")
+        counts = read_output_csv(out / "theme_counts.csv")
         table = format_count_table(counts, config.themes, language)
         return ReportResult("show", table, {"html": out / "report.html"})
     return _report(config, out, language, quiet)
@@ -113,7 +113,7 @@ def _report(config: Config, out: Path, language: str, quiet: bool) -> ReportResu
         quiet=quiet,
     )
     if config.ingest.skipped.is_file():
-        summary.skipped = _read_csv(config.ingest.skipped).to_dict("records")
+        summary.skipped = read_output_csv(config.ingest.skipped).to_dict("records")
     summary.batch = Batch(
         made=datetime.now().astimezone(),
         input_dir=str(config.ingest.raw_dir),
@@ -155,13 +155,6 @@ def read_confusion(path: Path, theme_ids: Sequence[str]) -> pd.DataFrame | None:
         keep_default_na=False,
     )
     return confusion_for_correction(oof, theme_ids)
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    try:
-        return pd.read_csv(path, keep_default_na=False, na_values={"repeat_of": [""]})
-    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise TemaError(f"{path}: cannot be read ({error})") from error
 
 
 @dataclass
