@@ -4,8 +4,8 @@
 documents and the skipped files (for provenance and for what the report says about the
 batch), the cross-validated predictions (for the corrected shares) and the model card,
 and writes into `report.out_dir`: units.csv, theme_counts.csv, theme_over_time.csv,
-report.html and report.xlsx. The same `run` prints nothing: it returns what the CLI
-prints. It also answers `tema report --show` (the counts of the last report) and
+report.html and report.xlsx. `run` prints nothing: it returns what the CLI prints. It
+also answers `tema report --show` (the counts of the last report) and
 `--compare OLD NEW` (`tema.report.compare`).
 
 The classified units are streamed in chunks (`build_report`), so a batch of any size runs
