@@ -158,10 +158,10 @@ def end_to_end(model, real_texts: list[str], units_wanted: int, workdir: Path) -
     how many the cascade sends to the slow encoder depends on how sure the fast model is,
     and it is surer of text like its own training data.
     """
-    from tema.classify.model import save_model
+    from tema.classify.persist import save_model
 
     folder = Path(tempfile.mkdtemp(dir=workdir))
-    model_path = folder / "theme_classifier.joblib"
+    model_path = folder / "theme_classifier.skops"
     embedder = None
     if getattr(model.classifier, "embedding_pipeline_", None) is not None:
         embedder = model.classifier.embedding_pipeline_.named_steps["embeddings"]

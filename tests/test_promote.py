@@ -154,7 +154,7 @@ def test_the_verdict_is_printed_in_norwegian_and_recorded_in_english():
 
     reasons = judge(comparison(0.80, 0.78, 0.70, {"a": (0.9, 0.5)}), max_theme_drop=0.05)
     verdict = Verdict(False, "rejected", reasons, comparison(0.80, 0.78, 0.70, {"a": (0.9, 0.5)}))
-    record = {"candidate_model": "models/candidate/theme_classifier.joblib"}
+    record = {"candidate_model": "models/candidate/theme_classifier.skops"}
     norwegian = format_verdict(verdict, record, "nb")
     assert "IKKE TATT I BRUK" in norwegian
     assert "makro-F1 0,700 er under den gjeldende modellens 95 %-intervall" in norwegian

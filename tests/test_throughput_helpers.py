@@ -24,7 +24,8 @@ from conftest import (
     write_meeting_batch,
 )
 from tema import parallel
-from tema.classify.model import ThemeClassifier, ThemeModel, save_model
+from tema.classify.model import ThemeClassifier, ThemeModel
+from tema.classify.persist import save_model
 from tema.classify.stage import classify_units
 from tema.cli import app
 
@@ -48,10 +49,10 @@ def project(tmp_path: Path, fitted: ThemeModel, monkeypatch: pytest.MonkeyPatch)
     params = yaml.safe_load((REPO / "params.yaml").read_text(encoding="utf-8"))
     params["segment"]["spacy_model"] = str(REPO / params["segment"]["spacy_model"])
     params["segment"]["units"] = str(tmp_path / "units.csv")
-    params["train"]["model"] = str(tmp_path / "model.joblib")
+    params["train"]["model"] = str(tmp_path / "model.skops")
     params["classify"]["classified"] = str(tmp_path / "classified.csv")
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(params), encoding="utf-8")
-    save_model(fitted, tmp_path / "model.joblib")
+    save_model(fitted, tmp_path / "model.skops")
     texts = [*TEXTS, "", "  ", "123", "007", "Bolig og arbeid, igjen."] * 80
     units = pd.DataFrame(
         {
@@ -116,7 +117,7 @@ def test_segment_jobs_give_the_same_units(project: Path, monkeypatch: pytest.Mon
 
 
 @pytest.mark.parametrize("damage", ["tamper", "truncate"])
-@pytest.mark.parametrize("file", ["model.joblib", "model.predictor.npz"])
+@pytest.mark.parametrize("file", ["model.skops", "model.predictor.npz"])
 def test_a_damaged_model_is_refused_and_nothing_is_written(project: Path, file: str, damage: str):
     _invoke("classify")
     before = (project / "classified.csv").read_bytes()

@@ -487,7 +487,7 @@ def classify(
     """
     from tema import parallel
     from tema.classify import stage as stage
-    from tema.classify.predictor import load_predictor
+    from tema.classify.persist import load_predictor
 
     if model is not None and not files and output is None:
         _fail(
@@ -686,7 +686,7 @@ def suggest(
     ] = None,
 ) -> None:
     """Pick unlabelled units worth labelling next (uncertain, varied, spread out)."""
-    from tema.classify.model import load_model
+    from tema.classify.persist import load_model
     from tema.labels import suggest as stage
     from tema.labels.store import load_labeled
     from tema.params import themes_from
@@ -843,8 +843,8 @@ def compare_models(
     ] = None,
 ) -> None:
     """Per-theme F1 change between two models, with 95% intervals."""
-    from tema.classify.card import model_path_for, read_card
-    from tema.classify.model import load_model
+    from tema.classify.card import model_path_of, read_card
+    from tema.classify.persist import load_model
     from tema.labels.store import read_label_file
     from tema.params import themes_from
     from tema.train import promote
@@ -859,7 +859,7 @@ def compare_models(
         )
     else:
         models = [
-            _run(load_model, path if path.suffix != ".json" else model_path_for(path))
+            _run(load_model, path if path.suffix != ".json" else _run(model_path_of, path))
             for path in (old, new)
         ]
         units = _run(read_label_file, on, theme_ids)

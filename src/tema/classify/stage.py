@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from tema.classify.predictor import PREDICTION_COLUMNS
+from tema.classify.decision import PREDICTION_COLUMNS
 
 OUTPUT_COLUMNS = ("doc", "unit", "text", *PREDICTION_COLUMNS)
 # Columns a table's own columns may not overwrite: the unit's place, and the predictions.

@@ -441,7 +441,7 @@ def evaluate_candidate(
     seed: int = 0,
 ) -> Verdict:
     """Compare the candidate with the model at `model_path` and decide (see module docstring)."""
-    from tema.classify.model import load_model
+    from tema.classify.persist import load_model
 
     settings = {**DEFAULT_SETTINGS, **(settings or {})}
     force = force or bool(settings["force"])
@@ -530,7 +530,7 @@ def apply_verdict(
     settings: dict[str, Any],
 ) -> dict:
     """Write the candidate where it belongs and the verdict to promotion.json."""
-    from tema.classify.model import save_model
+    from tema.classify.persist import save_model
     from tema.io.files import write_csv, write_json
 
     settings = {**DEFAULT_SETTINGS, **(settings or {})}

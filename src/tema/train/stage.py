@@ -22,8 +22,8 @@ from tema.classify.context import (
     sharpen,
     with_context,
 )
+from tema.classify.decision import DecisionRule
 from tema.classify.model import ThemeClassifier, ThemeModel
-from tema.classify.predictor import DecisionRule
 from tema.errors import TemaError
 from tema.train.metrics import (
     calibration_error_interval,
