@@ -24,6 +24,7 @@ from conftest import (
     write_meeting_batch,
 )
 from tema import parallel
+from tema.classify import stage as classify_stage
 from tema.classify.model import ThemeClassifier, ThemeModel
 from tema.classify.persist import save_model
 from tema.classify.stage import classify_units
@@ -91,7 +92,7 @@ def test_classify_streams_in_chunks_with_the_same_output(
 ):
     units = pd.read_csv(project / "units.csv", keep_default_na=False, dtype={"text": str})
     expected = classify_units(units, fitted)
-    monkeypatch.setattr(parallel, "CLASSIFY_CHUNK_ROWS", 333)
+    monkeypatch.setattr(classify_stage, "CHUNK_ROWS", 333)
     _invoke("classify", "--jobs", "1")
     one = (project / "classified.csv").read_bytes()
     _invoke("classify", "--jobs", "2")

@@ -485,63 +485,23 @@ def classify(
     Reads .txt, .md, .pdf, .docx (segmented into units) and .csv, .tsv, .xlsx tables (one
     unit per row of --text-column).
     """
-    from tema import parallel
+    from tema.classify import inputs
     from tema.classify import stage as stage
-    from tema.classify.persist import load_predictor
 
-    if model is not None and not files and output is None:
-        _fail(
-            TemaError(
-                f"--model {model} without -o would overwrite the pipeline's "
-                f"{_setting(ctx, 'classify', 'classified')} with another model's themes; "
-                "name the output with -o FILE"
-            )
-        )
-    # The model is checked (hashes, versions) and loaded before any input is read: its
-    # predictor file, without scikit-learn, or else the model itself (load_predictor).
-    predictor = _run(load_predictor, model or Path(_setting(ctx, "train", "model")))
-    if files:
-        chunks = iter([_run(_units_from_files, ctx, files, text_column)])
-    else:
-        # Streamed: the units CSV is read, classified and written chunk by chunk.
-        chunks = parallel.read_units_chunks(Path(_setting(ctx, "segment", "units")))
-    jobs = jobs if jobs is not None else _setting(ctx, "classify", None).get("jobs", 1)
-    if output is None and files:
-        classified = parallel.classify_stream(chunks, predictor, jobs)
-        _print_table(next(classified)[list(stage.OUTPUT_COLUMNS)])
+    config = ctx.obj["config"]
+    units = inputs.unit_chunks(config, files, text_column) if files else None
+    if units is not None and output is None:
+        _print_table(_run(stage.classify_frame, config, units, model))
         return
     from tema.progress import progress
 
-    chunks = progress(chunks, "classify", None, quiet, unit=_noun(ctx, "unit"), weight=len)
-    classified = parallel.classify_stream(chunks, predictor, jobs, rendered=True)
-    output = output or Path(_setting(ctx, "classify", "classified"))
-    count = _run(parallel.write_csv_chunks, classified, output, stage.OUTPUT_COLUMNS)
-    _say(ctx, "classified", units=_counted(ctx, count, "unit"), output=output)
+    def watch(chunks):
+        return progress(chunks, "classify", None, quiet, unit=_noun(ctx, "unit"), weight=len)
 
-
-def _units_from_files(
-    ctx: typer.Context, files: list[Path], text_column: str | None
-) -> pd.DataFrame:
-    """Units of the files in the order given: tables one unit per non-blank answer (read
-    as ingest reads them), text segmented."""
-    from tema.classify import stage as stage
-    from tema.ingest import stage as reading
-    from tema.ingest.readers import TABLE_SUFFIXES
-    from tema.segment import stage as segmenting
-
-    columns = [text_column] if text_column else _text_columns(ctx)
-    nlp = None
-    frames = []
-    for path in files:
-        if path.suffix.lower() in TABLE_SUFFIXES:
-            frames.append(stage.read_table_units(path, columns))
-            continue
-        nlp = nlp or _load_pipeline(_setting(ctx, "segment", "spacy_model"))
-        pairs = segmenting.segment_ingested(
-            reading.documents_from_files([path]), nlp, **_segment_options(ctx)
-        )
-        frames.append(segmenting.units_to_frame(pairs))
-    return pd.concat(frames, ignore_index=True)
+    result = _run(
+        stage.run, config, units=units, output=output, model=model, jobs=jobs, watch=watch
+    )
+    _say(ctx, "classified", units=_counted(ctx, result.count, "unit"), output=result.output)
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
