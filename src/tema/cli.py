@@ -367,85 +367,42 @@ def train(
     one; a worse one is kept aside in promote.candidate_dir and the command still
     succeeds, with the verdict in promote.promotion (metrics/promotion.json).
     """
-    from tema.labels.store import load_labeled
-    from tema.params import section, themes_from
     from tema.progress import steps
-    from tema.train import promote
     from tema.train import stage as stage
+    from tema.train.verdict import format_verdict
 
-    settings = section(ctx.obj["params"], "train", ctx.obj["params_path"])
-    gate = ctx.obj["params"].get("promote") or {}
-    theme_ids = [t.id for t in _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])]
-    labeled = _run(load_labeled, labeled_dir or Path(settings["labeled_dir"]), theme_ids)
-    model = model or Path(settings["model"])
-    cv_predictions = Path(settings["cv_predictions"])
-    # Cross-validation and the final fit happen inside tema.train.stage.train, which reports no
-    # progress of its own: the bar shows which step runs and for how long.
+    # Cross-validation and the final fit report no progress of their own: the bar shows
+    # which step runs and for how long.
     with steps("train", _message(ctx, "train_steps").split("|"), quiet) as done:
-        fitted, oof = _run(stage.train, labeled, theme_ids, settings)
-        done()
-        verdict = _run(
-            promote.evaluate_candidate,
-            fitted,
-            oof,
-            labeled,
-            theme_ids,
-            model,
-            cv_predictions,
-            gate,
+        result = _run(
+            stage.run,
+            ctx.obj["config"],
+            labeled_dir=labeled_dir,
+            model=model,
             force=force,
-            seed=settings["seed"],
+            done=done,
         )
-        done()
-        record = promote.apply_verdict(verdict, fitted, oof, model, cv_predictions, gate)
-        done()
-    f1 = fitted.card["cross_validation"]["macro_f1"]
+    f1 = result.card["cross_validation"]["macro_f1"]
     style = _style(ctx)
-    where = (
-        ("trained_model", model)
-        if verdict.promote
-        else ("trained_aside", record["candidate_model"])
-    )
+    promoted = result.verdict.promote
     _say(
         ctx,
         "trained",
-        units=_counted(ctx, len(labeled), "labelled"),
+        units=_counted(ctx, result.n_labeled, "labelled"),
         f1=style.num(f1["value"], 3),
         interval=style.dec_range(f1["ci_low"], f1["ci_high"], 3),
-        where=_message(ctx, where[0], path=where[1]),
+        where=_message(ctx, "trained_model" if promoted else "trained_aside", path=result.saved_to),
     )
-    typer.echo(
-        promote.format_verdict(verdict, record, ctx.obj["language"]), err=not verdict.promote
-    )
+    typer.echo(format_verdict(result.verdict, result.record, ctx.obj["language"]), err=not promoted)
 
 
 @app.command()
 def evaluate(ctx: typer.Context, quiet: QuietOption = False) -> None:
     """Write metrics and plot data (confusion, calibration, learning curve) to metrics/."""
-    from tema.classify.card import read_card
-    from tema.io.files import write_csv, write_json
-    from tema.labels.store import load_labeled
-    from tema.params import section, themes_from
     from tema.train import evaluate as stage
 
-    settings = section(ctx.obj["params"], "train", ctx.obj["params_path"])
-    out = Path(_setting(ctx, "evaluate", "metrics_dir"))
-    theme_ids = [t.id for t in _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])]
-    oof = pd.read_csv(settings["cv_predictions"], keep_default_na=False)
-    card = _run(read_card, settings["model"])
-    labeled = _run(load_labeled, Path(settings["labeled_dir"]), theme_ids)
-    write_json(stage.evaluate(oof, card, theme_ids), out / "metrics.json")
-    write_csv(stage.confusion_rows(oof), out / "confusion.csv")
-    write_csv(stage.calibration_rows(oof), out / "calibration.csv")
-    curve = stage.learning_curve(
-        labeled,
-        theme_ids,
-        settings,
-        _setting(ctx, "evaluate", "learning_curve_fractions"),
-        quiet=quiet,
-    )
-    write_csv(curve, out / "learning_curve.csv")
-    _say(ctx, "evaluated", metrics=out / "metrics.json", plots=f"{out}/*.csv")
+    result = _run(stage.run, ctx.obj["config"], quiet=quiet)
+    _say(ctx, "evaluated", metrics=result.metrics, plots=f"{result.plots}/*.csv")
 
 
 @app.command()
@@ -806,10 +763,10 @@ def compare_models(
     from tema.classify.card import model_path_of, read_card
     from tema.classify.persist import load_model
     from tema.labels.store import read_label_file
-    from tema.params import themes_from
     from tema.train import promote
+    from tema.train.verdict import GateText, format_comparison
 
-    theme_ids = [t.id for t in _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])]
+    theme_ids = ctx.obj["config"].theme_ids
     if on is None:
         comparison = _run(
             promote.compare_cards,
@@ -830,9 +787,9 @@ def compare_models(
             models[1].predict(texts)["theme"],
             theme_ids,
             "labelled file",
-            promote.GateText.make("units_of", n=len(units), file=on),
+            GateText.make("units_of", n=len(units), file=on),
         )
-    typer.echo(promote.format_comparison(comparison, ctx.obj["language"]))
+    typer.echo(format_comparison(comparison, ctx.obj["language"]))
 
 
 def _confusion(path: Path, theme_ids: list[str]) -> pd.DataFrame | None:

@@ -184,12 +184,13 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         under-confident where they agree.
         """
         pooled = np.zeros(len(probabilities), dtype=bool)
-        if getattr(self, "embedding_pipeline_", None) is None or not texts:
+        embedding_pipeline = getattr(self, "embedding_pipeline_", None)
+        if embedding_pipeline is None or not texts:
             return probabilities, pooled
         unsure = np.flatnonzero(probabilities.max(axis=1) < self.cascade_below)
         pooled[unsure] = True
         if len(unsure):
-            second_opinion = self.embedding_pipeline_.predict_proba([texts[i] for i in unsure])
+            second_opinion = embedding_pipeline.predict_proba([texts[i] for i in unsure])
             # Models saved before `pooling` was a parameter pooled geometrically.
             if getattr(self, "pooling", "geometric") == "mean":
                 pool = (probabilities[unsure] + second_opinion) / 2
