@@ -51,6 +51,13 @@ PREDICTOR_SCOPES = {
 class EarlierVersionModelError(ModelError):
     """A model saved by an earlier tema: a pickled model file and a card without binding."""
 
+    def __init__(self, card_path: Path) -> None:
+        self.card_path = card_path
+        super().__init__(
+            f"{card_path}: written by an earlier version of tema, whose model file is a "
+            "pickle that tema no longer loads; retrain with `tema train`"
+        )
+
 
 def binding_of(card: Mapping[str, Any]) -> str:
     """SHA-256 of the card's content without its binding key, as canonical JSON."""
@@ -96,10 +103,7 @@ def check_binding(card: Mapping[str, Any], path: Path) -> None:
     longer matches it (edited)."""
     recorded = card.get(BINDING_KEY)
     if recorded is None:
-        raise EarlierVersionModelError(
-            f"{path}: written by an earlier version of tema, whose model file is a pickle "
-            "that tema no longer loads; retrain with `tema train`"
-        )
+        raise EarlierVersionModelError(path)
     if recorded != binding_of(card):
         raise ModelError(
             f"{path}: the model card was changed after training (its content does not "
@@ -108,16 +112,20 @@ def check_binding(card: Mapping[str, Any], path: Path) -> None:
 
 
 def checked_card(files: ModelFiles) -> Card:
-    """The card of the model `files`, after checking that both exist and that the card is
-    unedited; a missing file or an edited card is a clear error."""
+    """The card of the model `files`, after checking that the card is unedited and that
+    the model file exists; a missing file or an edited card is a clear error."""
+    if not files.card.is_file():
+        if files.model.is_file():
+            raise ModelError(f"{files.card}: model card not found; the model cannot be verified")
+        raise ModelError(
+            f"{files.model}: model file not found; train one with `tema train` or `make run`"
+        )
+    card = read_card(files.card)
+    check_binding(card, files.card)
     if not files.model.is_file():
         raise ModelError(
             f"{files.model}: model file not found; train one with `tema train` or `make run`"
         )
-    if not files.card.is_file():
-        raise ModelError(f"{files.card}: model card not found; the model cannot be verified")
-    card = read_card(files.card)
-    check_binding(card, files.card)
     return card
 
 

@@ -209,6 +209,17 @@ def load_model(path: str | Path) -> ThemeModel:
     return ThemeModel(classifier=_classifier_from(data, files.model), card=card)
 
 
+def check_container(data: bytes, path: Path) -> None:
+    """Refuse content that is not a skops file (a zip with its schema.json), unread."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            archive.getinfo("schema.json")
+    except (zipfile.BadZipFile, KeyError) as error:
+        raise ModelError(
+            f"{path}: not a skops model file (tema never loads a pickle); retrain with `tema train`"
+        ) from error
+
+
 def _classifier_from(data: bytes, path: Path) -> ThemeClassifier:
     """The classifier in skops bytes, constructed only from trusted types."""
     import skops.io as sio
@@ -216,15 +227,20 @@ def _classifier_from(data: bytes, path: Path) -> ThemeClassifier:
 
     from tema.classify.model import ThemeClassifier
 
+    check_container(data, path)
     try:
         classifier = sio.loads(data, trusted=list(TRUSTED_TYPES))
     except UntrustedTypesFoundException as error:
         raise ModelError(f"{path}: refused, it holds types tema does not trust: {error}") from error
-    except zipfile.BadZipFile as error:
-        raise ModelError(
-            f"{path}: not a skops model file (tema never loads a pickle); retrain with `tema train`"
-        ) from error
-    except (KeyError, ValueError, TypeError, AttributeError, ImportError) as error:
+    # A malformed file that passed the hash check (a forged card) fails inside skops.
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        ImportError,
+    ) as error:
         raise ModelError(
             f"{path}: cannot be loaded ({error}); retrain with `tema train`"
         ) from error
@@ -252,8 +268,8 @@ def load_predictor(model_path: str | Path) -> LinearThemePredictor | ThemeModel:
             stacklevel=2,
         )
         return load_model(files.model)
-    # The model file is not read, but a damaged model folder is refused all the same.
-    verified_bytes(files.model, card, "model_sha256")
+    # The model file is not loaded, but a damaged model folder is refused all the same.
+    check_container(verified_bytes(files.model, card, "model_sha256"), files.model)
     data = verified_bytes(files.predictor, card, "predictor_sha256")
     return predictor_from(data, files.predictor, card)
 

@@ -305,8 +305,13 @@ def current_model(files: ModelFiles) -> tuple[ThemeModel | None, GateText]:
         if files.card.is_file():  # an earlier tema's card, beside its .joblib model?
             check_binding(read_card(files.card), files.card)
     except EarlierVersionModelError as error:
-        warnings.warn(f"{error} (not compared with the new model, which replaces it)", stacklevel=2)
-        return None, GateText.make("earlier", error=error)
+        warnings.warn(
+            f"{error.card_path}: the current model was saved by an earlier version of tema "
+            "(a pickle, which tema never loads); it is not compared with the new model, "
+            "which replaces it",
+            stacklevel=2,
+        )
+        return None, GateText.make("earlier", error=f"{error.card_path} (an earlier tema's)")
     return None, GateText.make("no_current")
 
 
