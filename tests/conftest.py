@@ -115,22 +115,37 @@ def tiny_labeled_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def train_settings() -> dict:
-    return {
-        "seed": 1,
-        "cv_folds": 3,
-        "jobs": 1,
-        "target_precision": 0.9,
-        "second_theme_threshold": 0.3,
-        "classifier": {
+def train_settings():
+    """Small, fast training settings: TF-IDF only, no context, nothing flagged by batch
+    (max_share 0)."""
+    from tema.config import TrainSettings
+
+    return TrainSettings(
+        labeled_dir=Path("data/labeled"),
+        model=Path("models/theme_classifier.skops"),
+        cv_predictions=Path("metrics/cv_predictions.csv"),
+        seed=1,
+        cv_folds=3,
+        jobs=1,
+        target_precision=0.9,
+        second_theme_threshold=0.3,
+        classifier={
             "c": 4.0,
             "word_ngram_max": 2,
             "char_ngram_min": 2,
             "char_ngram_max": 5,
             "calibration": "sigmoid",
             "calibration_folds": 2,
+            "embeddings": "none",
+            "cascade_below": 0.8,
+            "embedding_c": 10.0,
+            "embedding_prefix": "query",
+            "pooling": "mean",
+            "second_label_weight": 0.0,
+            "embedding_cache": None,
         },
-    }
+        flagging={"until_accuracy": 0.9, "max_share": 0.0},
+    )
 
 
 @pytest.fixture(scope="session")

@@ -102,7 +102,7 @@ def test_outputs_of_every_stage_exist(project: Path):
     for path in (
         "data/interim/documents.jsonl",
         "data/interim/units.csv",
-        "models/theme_classifier.joblib",
+        "models/theme_classifier.skops",
         "models/theme_classifier.card.json",
         "metrics/metrics.json",
         "metrics/confusion.csv",

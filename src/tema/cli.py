@@ -366,85 +366,42 @@ def train(
     one; a worse one is kept aside in promote.candidate_dir and the command still
     succeeds, with the verdict in promote.promotion (metrics/promotion.json).
     """
-    from tema.labels.store import load_labeled
-    from tema.params import section, themes_from
     from tema.progress import steps
-    from tema.train import promote
     from tema.train import stage as stage
+    from tema.train.verdict import format_verdict
 
-    settings = section(ctx.obj["params"], "train", ctx.obj["params_path"])
-    gate = ctx.obj["params"].get("promote") or {}
-    theme_ids = [t.id for t in _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])]
-    labeled = _run(load_labeled, labeled_dir or Path(settings["labeled_dir"]), theme_ids)
-    model = model or Path(settings["model"])
-    cv_predictions = Path(settings["cv_predictions"])
-    # Cross-validation and the final fit happen inside tema.train.stage.train, which reports no
-    # progress of its own: the bar shows which step runs and for how long.
+    # Cross-validation and the final fit report no progress of their own: the bar shows
+    # which step runs and for how long.
     with steps("train", _message(ctx, "train_steps").split("|"), quiet) as done:
-        fitted, oof = _run(stage.train, labeled, theme_ids, settings)
-        done()
-        verdict = _run(
-            promote.evaluate_candidate,
-            fitted,
-            oof,
-            labeled,
-            theme_ids,
-            model,
-            cv_predictions,
-            gate,
+        result = _run(
+            stage.run,
+            ctx.obj["config"],
+            labeled_dir=labeled_dir,
+            model=model,
             force=force,
-            seed=settings["seed"],
+            done=done,
         )
-        done()
-        record = promote.apply_verdict(verdict, fitted, oof, model, cv_predictions, gate)
-        done()
-    f1 = fitted.card["cross_validation"]["macro_f1"]
+    f1 = result.card["cross_validation"]["macro_f1"]
     style = _style(ctx)
-    where = (
-        ("trained_model", model)
-        if verdict.promote
-        else ("trained_aside", record["candidate_model"])
-    )
+    promoted = result.verdict.promote
     _say(
         ctx,
         "trained",
-        units=_counted(ctx, len(labeled), "labelled"),
+        units=_counted(ctx, result.n_labeled, "labelled"),
         f1=style.num(f1["value"], 3),
         interval=style.dec_range(f1["ci_low"], f1["ci_high"], 3),
-        where=_message(ctx, where[0], path=where[1]),
+        where=_message(ctx, "trained_model" if promoted else "trained_aside", path=result.saved_to),
     )
-    typer.echo(
-        promote.format_verdict(verdict, record, ctx.obj["language"]), err=not verdict.promote
-    )
+    typer.echo(format_verdict(result.verdict, result.record, ctx.obj["language"]), err=not promoted)
 
 
 @app.command()
 def evaluate(ctx: typer.Context, quiet: QuietOption = False) -> None:
     """Write metrics and plot data (confusion, calibration, learning curve) to metrics/."""
-    from tema.classify.card import read_card
-    from tema.io.files import write_csv, write_json
-    from tema.labels.store import load_labeled
-    from tema.params import section, themes_from
     from tema.train import evaluate as stage
 
-    settings = section(ctx.obj["params"], "train", ctx.obj["params_path"])
-    out = Path(_setting(ctx, "evaluate", "metrics_dir"))
-    theme_ids = [t.id for t in _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])]
-    oof = pd.read_csv(settings["cv_predictions"], keep_default_na=False)
-    card = _run(read_card, settings["model"])
-    labeled = _run(load_labeled, Path(settings["labeled_dir"]), theme_ids)
-    write_json(stage.evaluate(oof, card, theme_ids), out / "metrics.json")
-    write_csv(stage.confusion_rows(oof), out / "confusion.csv")
-    write_csv(stage.calibration_rows(oof), out / "calibration.csv")
-    curve = stage.learning_curve(
-        labeled,
-        theme_ids,
-        settings,
-        _setting(ctx, "evaluate", "learning_curve_fractions"),
-        quiet=quiet,
-    )
-    write_csv(curve, out / "learning_curve.csv")
-    _say(ctx, "evaluated", metrics=out / "metrics.json", plots=f"{out}/*.csv")
+    result = _run(stage.run, ctx.obj["config"], quiet=quiet)
+    _say(ctx, "evaluated", metrics=result.metrics, plots=f"{result.plots}/*.csv")
 
 
 @app.command()
@@ -484,63 +441,23 @@ def classify(
     Reads .txt, .md, .pdf, .docx (segmented into units) and .csv, .tsv, .xlsx tables (one
     unit per row of --text-column).
     """
-    from tema import parallel
+    from tema.classify import inputs
     from tema.classify import stage as stage
-    from tema.classify.predictor import load_predictor
 
-    if model is not None and not files and output is None:
-        _fail(
-            TemaError(
-                f"--model {model} without -o would overwrite the pipeline's "
-                f"{_setting(ctx, 'classify', 'classified')} with another model's themes; "
-                "name the output with -o FILE"
-            )
-        )
-    # The model is checked (hashes, versions) and loaded before any input is read: its
-    # predictor file, without scikit-learn, or else the model itself (load_predictor).
-    predictor = _run(load_predictor, model or Path(_setting(ctx, "train", "model")))
-    if files:
-        chunks = iter([_run(_units_from_files, ctx, files, text_column)])
-    else:
-        # Streamed: the units CSV is read, classified and written chunk by chunk.
-        chunks = parallel.read_units_chunks(Path(_setting(ctx, "segment", "units")))
-    jobs = jobs if jobs is not None else _setting(ctx, "classify", None).get("jobs", 1)
-    if output is None and files:
-        classified = parallel.classify_stream(chunks, predictor, jobs)
-        _print_table(next(classified)[list(stage.OUTPUT_COLUMNS)])
+    config = ctx.obj["config"]
+    units = inputs.unit_chunks(config, files, text_column) if files else None
+    if units is not None and output is None:
+        _print_table(_run(stage.classify_frame, config, units, model))
         return
     from tema.progress import progress
 
-    chunks = progress(chunks, "classify", None, quiet, unit=_noun(ctx, "unit"), weight=len)
-    classified = parallel.classify_stream(chunks, predictor, jobs, rendered=True)
-    output = output or Path(_setting(ctx, "classify", "classified"))
-    count = _run(parallel.write_csv_chunks, classified, output, stage.OUTPUT_COLUMNS)
-    _say(ctx, "classified", units=_counted(ctx, count, "unit"), output=output)
+    def watch(chunks):
+        return progress(chunks, "classify", None, quiet, unit=_noun(ctx, "unit"), weight=len)
 
-
-def _units_from_files(
-    ctx: typer.Context, files: list[Path], text_column: str | None
-) -> pd.DataFrame:
-    """Units of the files in the order given: tables one unit per non-blank answer (read
-    as ingest reads them), text segmented."""
-    from tema.classify import stage as stage
-    from tema.ingest import stage as reading
-    from tema.ingest.readers import TABLE_SUFFIXES
-    from tema.segment import stage as segmenting
-
-    columns = [text_column] if text_column else _text_columns(ctx)
-    nlp = None
-    frames = []
-    for path in files:
-        if path.suffix.lower() in TABLE_SUFFIXES:
-            frames.append(stage.read_table_units(path, columns))
-            continue
-        nlp = nlp or _load_pipeline(_setting(ctx, "segment", "spacy_model"))
-        pairs = segmenting.segment_ingested(
-            reading.documents_from_files([path]), nlp, **_segment_options(ctx)
-        )
-        frames.append(segmenting.units_to_frame(pairs))
-    return pd.concat(frames, ignore_index=True)
+    result = _run(
+        stage.run, config, units=units, output=output, model=model, jobs=jobs, watch=watch
+    )
+    _say(ctx, "classified", units=_counted(ctx, result.count, "unit"), output=result.output)
 
 
 @app.command()
@@ -717,13 +634,13 @@ def compare_models(
     ] = None,
 ) -> None:
     """Per-theme F1 change between two models, with 95% intervals."""
-    from tema.classify.card import model_path_for, read_card
-    from tema.classify.model import load_model
+    from tema.classify.card import model_path_of, read_card
+    from tema.classify.persist import load_model
     from tema.labels.store import read_label_file
-    from tema.params import themes_from
     from tema.train import promote
+    from tema.train.verdict import GateText, format_comparison
 
-    theme_ids = [t.id for t in _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])]
+    theme_ids = ctx.obj["config"].theme_ids
     if on is None:
         comparison = _run(
             promote.compare_cards,
@@ -733,7 +650,7 @@ def compare_models(
         )
     else:
         models = [
-            _run(load_model, path if path.suffix != ".json" else model_path_for(path))
+            _run(load_model, path if path.suffix != ".json" else _run(model_path_of, path))
             for path in (old, new)
         ]
         units = _run(read_label_file, on, theme_ids)
@@ -744,9 +661,9 @@ def compare_models(
             models[1].predict(texts)["theme"],
             theme_ids,
             "labelled file",
-            promote.GateText.make("units_of", n=len(units), file=on),
+            GateText.make("units_of", n=len(units), file=on),
         )
-    typer.echo(promote.format_comparison(comparison, ctx.obj["language"]))
+    typer.echo(format_comparison(comparison, ctx.obj["language"]))
 
 
 def _print_table(frame: pd.DataFrame) -> None:

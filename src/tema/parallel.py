@@ -1,15 +1,14 @@
-"""Streaming and multi-core execution for `tema segment` and `tema classify`.
+"""Streaming and multi-core execution: the chunked, multi-process machinery the stages share.
 
 Large inputs are cut into chunks (documents for segmentation, rows of the units CSV for
-classification); each chunk is processed on its own and its rows are appended to the
-output file as soon as it is done, so memory holds a few chunks, never the whole corpus.
-With ``jobs > 1`` the chunks are spread over worker processes, at most ``2 × jobs``
-chunks in flight, and the results are written in input order, so the output is
-byte-identical to a run with ``jobs=1``.
+classification: `tema.classify.stage`); each chunk is processed on its own and its rows
+are appended to the output file as soon as it is done, so memory holds a few chunks,
+never the whole corpus. With ``jobs > 1`` the chunks are spread over worker processes, at
+most ``2 × jobs`` chunks in flight, and the results are written in input order, so the
+output is byte-identical to a run with ``jobs=1``.
 
-Workers are forked from the process that has already loaded the spaCy pipeline, word
-list and classifier (its files' hashes were checked against the model card, once, in
-the parent, by ``tema.classify.predictor.load_predictor``): nothing is loaded again in a worker.
+Workers are forked from the process that has already loaded what they need (the spaCy
+pipeline and word list, the classifier): nothing is loaded again in a worker.
 """
 
 from __future__ import annotations
@@ -29,9 +28,8 @@ import pandas as pd
 
 from tema.io.files import atomic_write
 
-# Rows of the units CSV per classification chunk, characters of raw text per segmentation
-# chunk: large enough that per-chunk overhead is small, small enough for flat memory.
-CLASSIFY_CHUNK_ROWS = 20_000
+# Characters of raw text per segmentation chunk: large enough that per-chunk overhead is
+# small, small enough for flat memory.
 SEGMENT_CHUNK_CHARS = 1_000_000
 
 # Set in the parent before the workers are forked; read by the worker functions.
@@ -162,53 +160,3 @@ def segment_stream(documents: Iterable, nlp, jobs: int = 1, **options) -> Iterat
     _STATE.update(nlp=nlp, options=options)
     chunks = document_chunks(documents, SEGMENT_CHUNK_CHARS)  # read now: tests lower it
     yield from ordered_map(_segment_chunk, chunks, jobs)
-
-
-# --- Classification -----------------------------------------------------------------------
-def _classify_chunk(units: pd.DataFrame) -> pd.DataFrame:
-    from tema.classify.stage import classify_units
-
-    return classify_units(units, _STATE["predictor"])
-
-
-def _classify_chunk_rendered(units: pd.DataFrame) -> CsvRows:
-    return render_csv(_classify_chunk(units))
-
-
-def read_units_chunks(path: str | Path, rows: int = CLASSIFY_CHUNK_ROWS) -> Iterator[pd.DataFrame]:
-    """The units CSV of `tema segment` in chunks of ``rows`` rows, typed as it was written
-    (text columns stay text, ``repeat_of`` an integer or empty in every chunk)."""
-    from tema.errors import TemaError
-
-    path = Path(path)
-    try:
-        header = pd.read_csv(path, nrows=0).columns
-        dtypes = {c: "string" for c in ("doc", "kind", "section", "text") if c in header}
-        if "repeat_of" in header:
-            dtypes["repeat_of"] = "Int64"
-        reader = pd.read_csv(
-            path, keep_default_na=False, na_values={"repeat_of": [""]}, dtype=dtypes,
-            chunksize=rows,
-        )  # fmt: skip
-        yield from reader
-    except (OSError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise TemaError(f"{path}: cannot be read ({error})") from error
-
-
-def classify_stream(
-    chunks: Iterable[pd.DataFrame], predictor: Any, jobs: int = 1, rendered: bool = False
-) -> Iterator[pd.DataFrame | CsvRows]:
-    """Classified unit tables, chunk by chunk, in input order; `predictor` is what
-    ``tema.classify.predictor.load_predictor`` returns (anything with ``predict(texts)``). With
-    ``rendered``, as CSV rows (``render_csv``) for ``write_csv_chunks``.
-
-    A model with the e5 cascade classifies in this process, whatever `jobs` says: the
-    encoder already runs on every core (OpenMP), and an OpenMP runtime that has run in a
-    process hangs in the processes forked from it (a process that trains, then classifies,
-    as tests/test_cli.py does).
-    """
-    _STATE["predictor"] = predictor
-    worker = _classify_chunk_rendered if rendered else _classify_chunk
-    if getattr(predictor, "uses_embeddings", False):
-        jobs = 1
-    yield from ordered_map(worker, chunks, jobs)

@@ -89,7 +89,7 @@ def run(
     """`tema suggest`: pick from the pipeline's classified units (`classify.classified`)
     those worth labelling next, with the model in use (or `model`), and write them to
     `output` (default `labels.suggestions`) and the files beside it."""
-    from tema.classify.model import load_model
+    from tema.classify.persist import load_model
 
     classified = read_output_csv(config.classify.classified)
     labeled = load_labeled(config.train.labeled_dir, config.theme_ids)
