@@ -16,6 +16,7 @@ import pandas as pd
 import typer
 
 from tema.errors import TemaError
+from tema.io.tables import read_frame
 
 # rich_markup_mode=None: click's own help layout, which shows a flag as `--quiet` (typer's
 # rich layout writes every option with a type, `--quiet <bool>`).
@@ -526,7 +527,7 @@ def _units_from_files(
     as ingest reads them), text segmented."""
     from tema.classify import stage as stage
     from tema.ingest import stage as reading
-    from tema.ingest.readers import TABLE_SUFFIXES
+    from tema.io.tables import TABLE_SUFFIXES
     from tema.segment import stage as segmenting
 
     columns = [text_column] if text_column else _text_columns(ctx)
@@ -542,13 +543,6 @@ def _units_from_files(
         )
         frames.append(segmenting.units_to_frame(pairs))
     return pd.concat(frames, ignore_index=True)
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    try:
-        return pd.read_csv(path, keep_default_na=False, na_values={"repeat_of": [""]})
-    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise TemaError(f"{path}: cannot be read ({error})") from error
 
 
 @app.command()
@@ -612,7 +606,7 @@ def report(
         return
     out = out_dir or Path(settings["out_dir"])
     if show:
-        counts = _run(_read_csv, out / "theme_counts.csv")
+        counts = _run(read_frame, out / "theme_counts.csv")
         typer.echo(stage.format_count_table(counts, themes, language))
         typer.echo()
         _say(ctx, "report_at", html=out / "report.html")
@@ -641,7 +635,7 @@ def report(
         or Path(_setting(ctx, "ingest", "documents")).with_name("skipped.csv")
     )
     if skipped_path.is_file():
-        summary.skipped = _run(_read_csv, skipped_path).to_dict("records")
+        summary.skipped = _run(read_frame, skipped_path).to_dict("records")
     summary.batch = stage.Batch(
         made=datetime.now().astimezone(),
         input_dir=str(_setting(ctx, "ingest", "raw_dir")),
@@ -693,7 +687,7 @@ def suggest(
 
     settings = ctx.obj["params"].get("labels") or {}
     themes = _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])
-    classified = _run(_read_csv, Path(_setting(ctx, "classify", "classified")))
+    classified = _run(read_frame, Path(_setting(ctx, "classify", "classified")))
     theme_ids = [t.id for t in themes]
     labeled = _run(load_labeled, Path(_setting(ctx, "train", "labeled_dir")), theme_ids)
     fitted = _run(load_model, model or Path(_setting(ctx, "train", "model")))
@@ -783,7 +777,7 @@ def labels_audit(
     settings = ctx.obj["params"].get("labels") or {}
     theme_ids = [t.id for t in _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])]
     path = cv_predictions or Path(_setting(ctx, "train", "cv_predictions"))
-    oof = _run(_read_csv, path)
+    oof = _run(read_frame, path)
     labeled = _run(load_labeled, Path(_setting(ctx, "train", "labeled_dir")), theme_ids)
     stale = sorted(set(oof["id"].astype(str)) ^ set(labeled["id"]))
     if stale:

@@ -178,21 +178,10 @@ def _classify_chunk_rendered(units: pd.DataFrame) -> CsvRows:
 def read_units_chunks(path: str | Path, rows: int = CLASSIFY_CHUNK_ROWS) -> Iterator[pd.DataFrame]:
     """The units CSV of `tema segment` in chunks of ``rows`` rows, typed as it was written
     (text columns stay text, ``repeat_of`` an integer or empty in every chunk)."""
-    from tema.errors import TemaError
+    from tema.io.tables import read_frame_chunks
 
-    path = Path(path)
-    try:
-        header = pd.read_csv(path, nrows=0).columns
-        dtypes = {c: "string" for c in ("doc", "kind", "section", "text") if c in header}
-        if "repeat_of" in header:
-            dtypes["repeat_of"] = "Int64"
-        reader = pd.read_csv(
-            path, keep_default_na=False, na_values={"repeat_of": [""]}, dtype=dtypes,
-            chunksize=rows,
-        )  # fmt: skip
-        yield from reader
-    except (OSError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise TemaError(f"{path}: cannot be read ({error})") from error
+    types = {"doc": "string", "kind": "string", "section": "string", "text": "string"}
+    return read_frame_chunks(path, rows, dtype={**types, "repeat_of": "Int64"})
 
 
 def classify_stream(

@@ -14,10 +14,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tema.errors import InputError
+from tema.errors import InputError, UnreadableFile
 from tema.ingest import readers
-from tema.ingest.readers import UnreadableFile
 from tema.io.files import atomic_write
+from tema.io.tables import TABLE_SUFFIXES, read_table
 
 MANIFEST_COLUMNS = ("file", "meeting", "region", "date")
 # A folder's own manifest: never a document of the batch.
@@ -76,10 +76,10 @@ def read_manifest(path: str | Path) -> dict[str, dict[str, str]]:
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "manifest not found")
-    if path.suffix.lower() not in readers.TABLE_SUFFIXES:
+    if path.suffix.lower() not in TABLE_SUFFIXES:
         raise InputError(path, "a manifest is a .csv or .xlsx table")
-    header, table = readers.read_rows(path)
-    names = [name.strip() for name in header]
+    table = read_table(path)
+    names = [name.strip() for name in table.header]
     missing = [c for c in MANIFEST_COLUMNS if c not in names]
     if missing:
         raise InputError(
@@ -89,7 +89,7 @@ def read_manifest(path: str | Path) -> dict[str, dict[str, str]]:
             line=1,
         )
     rows: dict[str, dict[str, str]] = {}
-    for line, cells in table:
+    for line, cells in table.rows:
         if not any(cell.strip() for cell in cells):
             continue  # a blank row (Excel leaves them)
         if any(cell.strip() for cell in cells[len(names) :]):
@@ -157,7 +157,8 @@ def ingest(
     listed_missing = sorted(set(manifest) - {path.name for path in paths})
     if listed_missing:
         raise InputError(
-            manifest_path, f"lists file(s) not in {raw_dir}: {', '.join(listed_missing)}"
+            manifest_path or raw_dir,
+            f"lists file(s) not in {raw_dir}: {', '.join(listed_missing)}",
         )
     for path in progress(paths, "ingest", len(paths), quiet, unit="file"):
         entry = manifest.get(path.name)
