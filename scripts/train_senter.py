@@ -138,7 +138,8 @@ def write_corpora(ud_dir: Path, work_dir: Path, seed: int) -> tuple[Path, Path]:
 def score_on_ud_test(model_dir: Path, ud_dir: Path) -> dict[str, float]:
     """Boundary scores on UD test: tema's segmentation with this pipeline (clean-up and
     Norwegian rules included), and the senter alone on the same text."""
-    from tema.segment.stage import load_pipeline, segment_text
+    from tema.segment.sentences import load_pipeline
+    from tema.segment.stage import segment_text
 
     text, gold_ends = rebuild_text(read_conllu_paragraphs(ud_dir / UD_TEST))
     tema_scores = boundary_scores(

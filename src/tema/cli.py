@@ -286,6 +286,7 @@ def segment(
     from tema.ingest import stage as reading
     from tema.progress import progress
     from tema.segment import stage as stage
+    from tema.segment.units import FRAME_COLUMNS, units_to_frame
 
     nlp = _run(_load_pipeline, spacy_model or _setting(ctx, "segment", "spacy_model"))
     if files:
@@ -297,7 +298,7 @@ def segment(
         total = _line_count(documents)
     if output is None and files:
         pairs = stage.segment_ingested(source, nlp, **_segment_options(ctx))
-        units = _run(stage.units_to_frame, pairs)
+        units = _run(units_to_frame, pairs)
         _print_table(units[["doc", "unit", "start", "end", "kind", "text"]])
         return
     if output is None:
@@ -319,7 +320,7 @@ def segment(
 
     source = progress(source, "segment", total, quiet, unit=_noun(ctx, "document"))
     rows = parallel.segment_stream(counted(source), nlp, jobs, **_segment_options(ctx))
-    count = _run(parallel.write_csv_chunks, rows, output, stage.FRAME_COLUMNS)
+    count = _run(parallel.write_csv_chunks, rows, output, FRAME_COLUMNS)
     _say(
         ctx,
         "segmented",
@@ -334,7 +335,7 @@ def _segment_options(ctx: typer.Context) -> dict[str, Any]:
     settings = _setting(ctx, "segment", None)
     options = {key: settings[key] for key in SEGMENT_OPTIONS if key in settings}
     if isinstance(options.get("lexicon"), str) and settings.get("lexicon_cache"):
-        from tema.segment.clean import load_lexicon
+        from tema.segment.lexicon import load_lexicon
 
         options["lexicon"] = _run(
             load_lexicon, options["lexicon"], cache_dir=settings["lexicon_cache"]
@@ -343,7 +344,7 @@ def _segment_options(ctx: typer.Context) -> dict[str, Any]:
 
 
 def _load_pipeline(name: str):
-    from tema.segment.stage import load_pipeline
+    from tema.segment.sentences import load_pipeline
 
     try:
         return load_pipeline(name)
@@ -529,6 +530,7 @@ def _units_from_files(
     from tema.ingest import stage as reading
     from tema.io.tables import TABLE_SUFFIXES
     from tema.segment import stage as segmenting
+    from tema.segment.units import units_to_frame
 
     columns = [text_column] if text_column else _text_columns(ctx)
     nlp = None
@@ -541,7 +543,7 @@ def _units_from_files(
         pairs = segmenting.segment_ingested(
             reading.documents_from_files([path]), nlp, **_segment_options(ctx)
         )
-        frames.append(segmenting.units_to_frame(pairs))
+        frames.append(units_to_frame(pairs))
     return pd.concat(frames, ignore_index=True)
 
 

@@ -146,17 +146,18 @@ def document_chunks(documents: Iterable, max_chars: int = SEGMENT_CHUNK_CHARS) -
 
 
 def _segment_chunk(documents: list) -> CsvRows:
-    from tema.segment.stage import segment_ingested, units_to_frame
+    from tema.segment.stage import segment_ingested
+    from tema.segment.units import units_to_frame
 
     units = units_to_frame(segment_ingested(documents, _STATE["nlp"], **_STATE["options"]))
     return render_csv(units)
 
 
 def segment_stream(documents: Iterable, nlp, jobs: int = 1, **options) -> Iterator[CsvRows]:
-    """Unit tables (``tema.segment.stage.FRAME_COLUMNS``) of ingested documents as CSV rows,
+    """Unit tables (``tema.segment.units.FRAME_COLUMNS``) of ingested documents as CSV rows,
     chunk by chunk, in document order; the word list is loaded once, before any worker
     starts."""
-    from tema.segment.clean import as_lexicon
+    from tema.segment.lexicon import as_lexicon
 
     options = {**options, "lexicon": as_lexicon(options.get("lexicon"))}
     _STATE.update(nlp=nlp, options=options)
