@@ -269,3 +269,50 @@ def test_running_headers_and_footers_of_a_pdf_are_not_input(tmp_path: Path):
     ]
     # The furniture between the parts of the broken sentence lies inside its span.
     assert {unit.text for unit in units if unit.kind == "noise"} >= {header, "Side 1 av 4"}
+
+
+def _config(tmp_path: Path):
+    """The project's params with the pipeline's files under `tmp_path`."""
+    from tema.config import load_config
+
+    config = load_config(Path(__file__).resolve().parents[1] / "params.yaml")
+    ingest_settings = config.ingest.model_copy(
+        update={
+            "raw_dir": tmp_path / "raw",
+            "documents": tmp_path / "interim" / "documents.jsonl",
+            "skipped": tmp_path / "interim" / "skipped.csv",
+        }
+    )
+    return config.model_copy(update={"ingest": ingest_settings})
+
+
+def test_run_writes_the_pipelines_files_by_default(tmp_path: Path):
+    from tema.ingest.stage import run
+
+    raw = make_raw(tmp_path)
+    (raw / "tom.txt").write_bytes(b"\n")
+    with pytest.warns(UserWarning, match=r"tom\.txt"):
+        result = run(_config(tmp_path), manifest=raw / "manifest.csv")
+    assert (result.documents, result.output) == (1, tmp_path / "interim" / "documents.jsonl")
+    assert result.skipped_path == tmp_path / "interim" / "skipped.csv"
+    assert [(Path(s.file).name, s.reason) for s in result.skipped] == [("tom.txt", "is empty")]
+    assert (
+        result.skipped_path.read_text(encoding="utf-8")
+        == f"file,reason\n{raw / 'tom.txt'},is empty\n"
+    )
+    [document] = read_documents(result.output)
+    assert document.meeting == "Innspillmøte Bodø"
+
+
+def test_run_with_an_output_puts_skipped_beside_it_never_into_the_pipelines(tmp_path: Path):
+    from tema.ingest.stage import run
+
+    other = tmp_path / "other"
+    other.mkdir()
+    raw = make_raw(other)
+    result = run(_config(tmp_path), raw_dir=raw, output=other / "out" / "documents.jsonl")
+    assert result.skipped_path == other / "out" / "skipped.csv"
+    assert result.skipped_path.read_text(encoding="utf-8") == "file,reason\n"
+    assert not (tmp_path / "interim").exists()
+    named = run(_config(tmp_path), raw_dir=raw, output=other / "d.jsonl", skipped=other / "s.csv")
+    assert named.skipped_path == other / "s.csv" and named.skipped_path.is_file()

@@ -319,3 +319,85 @@ def test_skipping_spacy_for_one_sentence_blocks_changes_no_unit(senter, monkeypa
     monkeypatch.setattr(segment, "_needs_model", lambda block: block.kind in ("paragraph",
                         "bullet", "heading"))  # fmt: skip
     assert segment_text(text, senter) == skipping
+
+
+def _config(tmp_path: Path):
+    """The project's params with the pipeline's files under `tmp_path` and the rule-based
+    sentencizer (no model files needed)."""
+    from tema.config import load_config
+
+    config = load_config(Path(__file__).resolve().parents[1] / "params.yaml")
+    return config.model_copy(
+        update={
+            "ingest": config.ingest.model_copy(
+                update={"documents": tmp_path / "interim" / "documents.jsonl"}
+            ),
+            "segment": config.segment.model_copy(
+                update={
+                    "spacy_model": SENTENCIZER,
+                    "units": tmp_path / "interim" / "units.csv",
+                    "lexicon_cache": None,
+                    "jobs": 1,
+                }
+            ),
+        }
+    )
+
+
+def _write_documents(path: Path) -> None:
+    from tema.ingest.stage import Document, write_documents
+
+    documents = [
+        Document(f"d{n}.txt", f"d{n}.txt", "Møte", "", "", f"Bolig\n\nVi trenger {n} boliger.\n")
+        for n in range(3)
+    ]
+    write_documents(documents, path)
+
+
+def test_run_segments_the_pipelines_documents_into_its_units(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from tema.segment.stage import run
+
+    config = _config(tmp_path)
+    _write_documents(config.ingest.documents)
+    result = run(config)
+    assert (result.units, result.documents, result.output) == (6, 3, config.segment.units)
+    units = pd.read_csv(config.segment.units)
+    assert units["kind"].tolist() == ["heading", "sentence"] * 3
+    one_job = config.segment.units.read_bytes()
+    assert run(config, jobs=2).units == 6
+    assert config.segment.units.read_bytes() == one_job  # the same bytes over workers
+
+
+def test_run_writes_another_batchs_units_beside_its_documents(tmp_path: Path) -> None:
+    from tema.segment.stage import run
+
+    config = _config(tmp_path)
+    other = tmp_path / "other" / "documents.jsonl"
+    _write_documents(other)
+    result = run(config, documents=other)
+    assert result.output == tmp_path / "other" / "units.csv" and result.output.is_file()
+    assert not config.segment.units.exists()  # never into the pipeline's units
+
+
+def test_run_returns_the_units_of_files_without_an_output(tmp_path: Path) -> None:
+    from tema.segment.stage import run
+
+    config = _config(tmp_path)
+    notes = tmp_path / "notater.txt"
+    notes.write_text("Bolig\n\nVi trenger flere boliger. Det haster.\n", encoding="utf-8")
+    result = run(config, files=[notes])
+    assert result.output is None and result.table is not None
+    assert result.table["text"].tolist() == ["Bolig", "Vi trenger flere boliger.", "Det haster."]
+    assert list(tmp_path.iterdir()) == [notes]  # nothing written
+    written = run(config, files=[notes], output=tmp_path / "u.csv")
+    assert (written.units, written.documents, written.table) == (3, 1, None)
+
+
+def test_run_names_a_pipeline_that_cannot_be_loaded(tmp_path: Path) -> None:
+    from tema.errors import TemaError
+    from tema.segment.stage import run
+
+    with pytest.raises(TemaError, match="no-such-model"):
+        run(_config(tmp_path), spacy_model="no-such-model")

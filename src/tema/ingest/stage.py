@@ -12,12 +12,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tema.errors import InputError, UnreadableFile
 from tema.ingest import readers
 from tema.io.files import atomic_write
 from tema.io.tables import TABLE_SUFFIXES, read_table
+
+if TYPE_CHECKING:
+    from tema.config import Config
 
 MANIFEST_COLUMNS = ("file", "meeting", "region", "date")
 # A folder's own manifest: never a document of the batch.
@@ -229,3 +232,63 @@ def read_documents(path: str | Path) -> Iterator[Document]:
                 yield Document(**json.loads(line))
             except (json.JSONDecodeError, TypeError) as exc:
                 raise InputError(path, f"not a document record: {exc}", line_number) from exc
+
+
+def document_count(path: str | Path) -> int | None:
+    """How many documents a JSON-lines file holds (its lines), for a progress bar; None
+    if it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            return sum(1 for _ in handle)
+    except OSError:
+        return None
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What `run` wrote: `documents` documents to `output`, and the files it left out
+    (`skipped`), listed in `skipped_path`."""
+
+    documents: int
+    output: Path
+    skipped: list[Skipped]
+    skipped_path: Path
+
+
+def run(
+    config: Config,
+    raw_dir: Path | None = None,
+    manifest: Path | None = None,
+    output: Path | None = None,
+    skipped: Path | None = None,
+    *,
+    quiet: bool = True,
+) -> IngestResult:
+    """The `ingest` stage: read the documents of `raw_dir` (default `ingest.raw_dir`) with
+    their manifest (default: the folder's own, `find_manifest`) and write them as JSON
+    lines, with the files left out and why in a CSV (columns `file, reason`).
+
+    Without `output` these are the pipeline's files (`ingest.documents`, `ingest.skipped`);
+    with it, the list of skipped files goes beside it (`skipped.csv`) unless `skipped`
+    names it, never into the pipeline's. Both are written atomically.
+    """
+    import pandas as pd
+
+    from tema.io.files import write_csv
+
+    settings = config.ingest
+    if output is None:
+        output = settings.documents
+        skipped = skipped or settings.skipped
+    skipped_path = skipped or output.with_name("skipped.csv")
+    left_out: list[Skipped] = []
+    documents = ingest(
+        raw_dir or settings.raw_dir,
+        manifest,
+        text_columns=settings.text_columns,
+        skipped=left_out,
+        quiet=quiet,
+    )
+    count = write_documents(documents, output)
+    write_csv(pd.DataFrame(left_out, columns=["file", "reason"]), skipped_path)
+    return IngestResult(count, output, left_out, skipped_path)

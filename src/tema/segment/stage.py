@@ -14,7 +14,9 @@ How it works (details in docs/segmentation.md):
 3. ``tema.segment.units`` maps each sentence span back to the raw text and links a pull
    quote that repeats body text to the unit it repeats (``repeat_of``).
 
-``units_to_frame`` (``tema.segment.units``) gives the unit table that `tema segment` writes.
+``run`` is the stage as `tema segment` and dvc.yaml run it: ingested documents (or files)
+in, the unit table (``tema.segment.units.FRAME_COLUMNS``) out, streamed in chunks over
+worker processes (``tema.parallel``).
 """
 
 from __future__ import annotations
@@ -22,24 +24,32 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from tema.errors import TemaError
 from tema.segment.clean import Block, iter_blocks
-from tema.segment.lexicon import DEFAULT_LEXICON, as_lexicon
-from tema.segment.sentences import sentence_spans, stripped_span
+from tema.segment.lexicon import DEFAULT_LEXICON, Lexicon, as_lexicon, load_lexicon
+from tema.segment.sentences import load_pipeline, sentence_spans, stripped_span
 from tema.segment.units import (
     ANSWER_KIND,
+    FRAME_COLUMNS,
     MAX_UNIT_CHARS,
     SPLIT_BLOCKS,
     Span,
     Unit,
     document_units,
+    units_to_frame,
 )
 
 if TYPE_CHECKING:
+    import pandas as pd
+
+    from tema.config import Config, SegmentSettings
     from tema.ingest.stage import Document
 
 # A block with no sentence punctuation before its end holds one sentence, unless it is
@@ -163,3 +173,122 @@ def segment_ingested(
 def segment_text(text: str, nlp: Language, **options: Any) -> list[Unit]:
     """Units of one raw text, in order (see ``segment_documents`` for the options)."""
     return [unit for _doc_id, unit in segment_documents([("", text)], nlp, **options)]
+
+
+@dataclass(frozen=True)
+class Segmenter:
+    """What segmenting needs, loaded once: the spaCy pipeline, the word list, and the
+    settings of params.yaml's ``segment`` section (``SegmentSettings``)."""
+
+    nlp: Language
+    lexicon: Lexicon
+    max_heading_words: int
+    max_unit_chars: int
+    batch_size: int
+
+    @classmethod
+    def load(cls, settings: SegmentSettings, spacy_model: str | None = None) -> Segmenter:
+        """The pipeline ``spacy_model`` (default ``segment.spacy_model``) and the word list
+        ``segment.lexicon``, kept in ``segment.lexicon_cache``; the pipeline is loaded
+        first, so that a wrong model is reported before the word list is built."""
+        name = spacy_model or settings.spacy_model
+        try:
+            nlp = load_pipeline(name)
+        except (OSError, ValueError) as error:
+            raise TemaError(str(error)) from error
+        lexicon = load_lexicon(settings.lexicon, cache_dir=settings.lexicon_cache)
+        return cls(
+            nlp, lexicon, settings.max_heading_words, settings.max_unit_chars, settings.batch_size
+        )
+
+    def units(self, documents: Iterable[Document]) -> Iterator[tuple[str, Unit]]:
+        """``(doc, unit)`` of ingested documents, in order (``segment_ingested``)."""
+        return segment_ingested(
+            documents,
+            self.nlp,
+            lexicon=self.lexicon,
+            max_heading_words=self.max_heading_words,
+            max_unit_chars=self.max_unit_chars,
+            batch_size=self.batch_size,
+        )
+
+    def frame(self, documents: Iterable[Document]) -> pd.DataFrame:
+        """The unit table (``FRAME_COLUMNS``) of ingested documents."""
+        return units_to_frame(self.units(documents))
+
+
+@dataclass(frozen=True)
+class SegmentResult:
+    """What `run` did: `units` units from `documents` documents, written to `output`; or,
+    for files without an output, not written but returned as `table`."""
+
+    units: int
+    documents: int
+    output: Path | None
+    table: pd.DataFrame | None = None
+
+
+def run(
+    config: Config,
+    files: Sequence[Path] | None = None,
+    documents: Path | None = None,
+    output: Path | None = None,
+    spacy_model: str | None = None,
+    jobs: int | None = None,
+    *,
+    quiet: bool = True,
+    language: str | None = None,
+) -> SegmentResult:
+    """The `segment` stage: cut documents into units and write the unit table (CSV).
+
+    The input is `files` (text files and tables, read as ingest reads them, without a
+    manifest) or else the documents file that `tema ingest` wrote (`documents`, default
+    `ingest.documents`). The output is `output`; without it, the units of `files` are
+    not written but returned (`SegmentResult.table`), and those of a `documents` file
+    given here go to `units.csv` beside it, never into the pipeline's `segment.units`,
+    which is the output otherwise. Documents are streamed in chunks over `jobs` worker
+    processes (default `segment.jobs`; 0: all cores), and the file is written
+    atomically. `quiet`: no progress bar; `language` (default `report.language`) names
+    the documents on it.
+    """
+    from tema import parallel
+    from tema.ingest.stage import document_count, documents_from_files, read_documents
+    from tema.messages import NOUNS
+    from tema.progress import progress
+
+    settings = config.segment
+    segmenter = Segmenter.load(settings, spacy_model)
+    if files:
+        source = documents_from_files(files, config.ingest.text_columns)
+        total: int | None = len(files)
+        if output is None:
+            table = segmenter.frame(source)
+            return SegmentResult(len(table), len(files), None, table)
+    else:
+        total = document_count(documents or config.ingest.documents)
+        source = read_documents(documents or config.ingest.documents)
+    if output is None:
+        # Another batch's documents give units beside them, not the pipeline's units.
+        output = documents.with_name("units.csv") if documents else settings.units
+    counter = _Counted(source)
+    noun = NOUNS[language or config.report.language]["document"][1]
+    chunks = parallel.segment_stream(
+        progress(counter, "segment", total, quiet, unit=noun),
+        segmenter.frame,
+        settings.jobs if jobs is None else jobs,
+    )
+    count = parallel.write_csv_chunks(chunks, output, FRAME_COLUMNS)
+    return SegmentResult(count, counter.count, output)
+
+
+class _Counted:
+    """The documents of a stream, counted as they are read."""
+
+    def __init__(self, documents: Iterable[Document]) -> None:
+        self._documents = documents
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Document]:
+        for document in self._documents:
+            self.count += 1
+            yield document
