@@ -37,6 +37,8 @@ PARAMS_DEFAULTS: dict[tuple[str, str], str] = {
     ("segment", "documents"): "ingest.documents",
     ("segment", "spacy_model"): "segment.spacy_model",
     ("segment", "jobs"): "segment.jobs",
+    ("senter", "ud_dir"): "senter.ud_dir",
+    ("senter", "output"): "senter.model",
     ("train", "labeled_dir"): "train.labeled_dir",
     ("train", "model"): "train.model",
     ("classify", "model"): "train.model",
@@ -279,6 +281,31 @@ def segment(
         documents=_counted(ctx, result.documents, "document"),
         output=result.output,
     )
+
+
+@app.command()
+def senter(
+    ctx: typer.Context,
+    ud_dir: Annotated[
+        Path | None,
+        typer.Option(help="Folder with UD Norwegian Bokmål's dev and test .conllu files."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Folder to save the pipeline in.")
+    ] = None,
+) -> None:
+    """Train the Norwegian sentence recogniser (models/nb_senter) on UD Norwegian Bokmål.
+
+    The dvc stage `senter` is frozen: `make run` never retrains the shipped model; this
+    command does (then `dvc commit -f senter`). See docs/segmentation.md.
+    """
+    import json
+
+    from tema.segment import senter as stage
+
+    result = _run(stage.run, ctx.obj["config"], ud_dir, output)
+    typer.echo(json.dumps({"ud_test": result.scores}, indent=2))
+    typer.echo(f"senter → {result.model}")
 
 
 @app.command()

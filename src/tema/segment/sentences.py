@@ -221,7 +221,7 @@ def load_pipeline(spacy_model: str = DEFAULT_SPACY_MODEL) -> Language:
         except (OSError, ValueError, KeyError) as error:
             raise ValueError(
                 f"spacy_model {spacy_model!r}: could not load the pipeline in {path.resolve()}"
-                f" ({error}). Rebuild it with scripts/train_senter.py or point spacy_model at"
+                f" ({error}). Rebuild it with `tema senter` or point spacy_model at"
                 " another pipeline."
             ) from error
     elif spacy.util.is_package(spacy_model):
