@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import write_meeting_batch
+from conftest import write_meeting_batch, write_senter_lock
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -48,12 +48,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in LABEL_ROUNDS:
         shutil.copy(REPO / "data" / "labeled" / name, root / "data" / "labeled" / name)
     shutil.copy(REPO / "dvc.yaml", root / "dvc.yaml")
-    # The sentence model is the project's, built by the frozen stage `senter` from data
-    # outside the repository: its dvc.lock entry comes along, as in a clone, so DVC checks
-    # the model against it instead of looking for the training data.
-    lock = yaml.safe_load((REPO / "dvc.lock").read_text(encoding="utf-8"))
-    senter = {"schema": lock["schema"], "stages": {"senter": lock["stages"]["senter"]}}
-    (root / "dvc.lock").write_text(yaml.safe_dump(senter, sort_keys=False), encoding="utf-8")
+    write_senter_lock(REPO, root)  # the sentence model is checked, not trained
     params = yaml.safe_load((REPO / "params.yaml").read_text(encoding="utf-8"))
     # Fewer folds and learning-curve points: this test checks the wiring, not the model.
     params["train"]["cv_folds"] = 3
