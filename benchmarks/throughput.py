@@ -88,7 +88,8 @@ def write_corpus(path: Path, target_units: int, units_per_piece: float, seed: in
 
 def units_per_piece() -> float:
     """Units per corpus piece, measured by segmenting every piece once."""
-    from tema.segment.stage import load_pipeline, segment_documents
+    from tema.segment.sentences import load_pipeline
+    from tema.segment.stage import segment_documents
 
     pieces = corpus_pieces()
     nlp = load_pipeline(str(REPO / "models" / "nb_senter"))

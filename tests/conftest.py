@@ -224,3 +224,18 @@ def write_meeting_batch(directory: Path) -> Path:
     (directory / "sporreskjema-2019.csv").write_bytes(SURVEY.encode("cp1252"))
     (directory / "manifest.csv").write_text(MEETING_MANIFEST, encoding="utf-8")
     return directory
+
+
+def write_senter_lock(repo: Path, root: Path) -> None:
+    """A dvc.lock in `root` with the entry of the repository's frozen stage `senter` only.
+
+    A project copied from the repository without its dvc.lock runs every stage, but a
+    frozen one only has its outputs checked against its entry; without one, DVC looks for
+    the stage's training data, which lies outside the repository, to record it. With the
+    entry, as in a clone, the shipped sentence model is checked and nothing is trained.
+    """
+    import yaml
+
+    lock = yaml.safe_load((repo / "dvc.lock").read_text(encoding="utf-8"))
+    entry = {"schema": lock["schema"], "stages": {"senter": lock["stages"]["senter"]}}
+    (root / "dvc.lock").write_text(yaml.safe_dump(entry, sort_keys=False), encoding="utf-8")

@@ -16,7 +16,9 @@ from tema.classify.model import ThemeClassifier
 from tema.classify.predictor import LinearThemePredictor
 from tema.errors import TemaError
 from tema.ingest.stage import documents_from_files
-from tema.segment.stage import UNIT_KINDS, load_pipeline, segment_ingested
+from tema.segment.sentences import load_pipeline
+from tema.segment.stage import segment_ingested
+from tema.segment.units import UNIT_KINDS
 
 REPO = Path(__file__).resolve().parent.parent
 FUZZ = settings(

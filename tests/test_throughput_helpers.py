@@ -22,6 +22,7 @@ from conftest import (
     tiny_rows,
     write_labeled_csv,
     write_meeting_batch,
+    write_senter_lock,
 )
 from tema import parallel
 from tema.classify import stage as classify_stage
@@ -185,6 +186,7 @@ def dvc_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("src", "models/nb_senter"):
         shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(REPO / "dvc.yaml", root / "dvc.yaml")
+    write_senter_lock(REPO, root)  # the sentence model is checked, not trained
     params = yaml.safe_load((REPO / "params.yaml").read_text(encoding="utf-8"))
     params["train"].update(cv_folds=3, jobs=1)
     params["train"]["classifier"]["calibration_folds"] = 2

@@ -35,6 +35,8 @@ PARAMS_DEFAULTS: dict[tuple[str, str], str] = {
     ("segment", "documents"): "ingest.documents",
     ("segment", "spacy_model"): "segment.spacy_model",
     ("segment", "jobs"): "segment.jobs",
+    ("senter", "ud_dir"): "senter.ud_dir",
+    ("senter", "output"): "senter.model",
     ("train", "labeled_dir"): "train.labeled_dir",
     ("train", "model"): "train.model",
     ("classify", "model"): "train.model",
@@ -47,9 +49,6 @@ PARAMS_DEFAULTS: dict[tuple[str, str], str] = {
     ("labels audit", "cv_predictions"): "train.cv_predictions",
     ("labels audit", "output"): "labels.audit",
 }
-
-# Keys of params.yaml's `segment:` section passed on to tema.segment.stage.segment_documents.
-SEGMENT_OPTIONS = ("lexicon", "max_heading_words", "max_unit_chars", "batch_size")
 
 ParamsOption = Annotated[Path, typer.Option("--params", help="The parameter file to read.")]
 QuietOption = Annotated[
@@ -152,15 +151,6 @@ def _noun(ctx: typer.Context, noun: str) -> str:
     return NOUNS[ctx.obj["language"]][noun][1]
 
 
-def _line_count(path: Path) -> int | None:
-    """Lines of a JSON-lines file (its documents), for the progress bar; None if unreadable."""
-    try:
-        with open(path, "rb") as handle:
-            return sum(1 for _ in handle)
-    except OSError:
-        return None
-
-
 def _style(ctx: typer.Context):
     """The number style of the chosen language, for the terminal."""
     from tema.numbers import Style
@@ -222,36 +212,22 @@ def ingest(
     -o, skipped.csv goes beside the -o file, never into the pipeline's.
     """
     from tema.ingest import stage as stage
-    from tema.io.files import write_csv
 
-    if output is None:
-        output = Path(_setting(ctx, "ingest", "documents"))
-        skipped = skipped or Path(_setting(ctx, "ingest", "skipped"))
-    skipped_path = skipped or output.with_name("skipped.csv")
-    raw_dir = raw_dir or Path(_setting(ctx, "ingest", "raw_dir"))
-    left_out: list = []
-    documents = stage.ingest(
-        raw_dir, manifest, text_columns=_text_columns(ctx), skipped=left_out, quiet=quiet
+    result = _run(stage.run, ctx.obj["config"], raw_dir, manifest, output, skipped, quiet=quiet)
+    _say(
+        ctx,
+        "ingested",
+        documents=_counted(ctx, result.documents, "document"),
+        output=result.output,
     )
-    count = _run(stage.write_documents, documents, output)
-    write_csv(pd.DataFrame(left_out, columns=["file", "reason"]), skipped_path)
-    _say(ctx, "ingested", documents=_counted(ctx, count, "document"), output=output)
-    if left_out:
+    if result.skipped:
         _say(
             ctx,
             "ingest_skipped",
-            files=_counted(ctx, len(left_out), "file"),
-            path=skipped_path,
-            names=", ".join(Path(item.file).name for item in left_out),
+            files=_counted(ctx, len(result.skipped), "file"),
+            path=result.skipped_path,
+            names=", ".join(Path(item.file).name for item in result.skipped),
         )
-
-
-def _text_columns(ctx: typer.Context) -> list[str]:
-    """The survey-table text columns to look for (params ingest.text_columns)."""
-    from tema.ingest.readers import DEFAULT_TEXT_COLUMNS
-
-    settings = ctx.obj["params"].get("ingest") or {}
-    return list(settings.get("text_columns") or DEFAULT_TEXT_COLUMNS)
 
 
 @app.command()
@@ -280,73 +256,54 @@ def segment(
     quiet: QuietOption = False,
 ) -> None:
     """Cut documents into units (sentences, bullet items, headings) with offsets."""
-    from tema import parallel
-    from tema.ingest import stage as reading
-    from tema.progress import progress
     from tema.segment import stage as stage
 
-    nlp = _run(_load_pipeline, spacy_model or _setting(ctx, "segment", "spacy_model"))
-    if files:
-        source = reading.documents_from_files(files, _text_columns(ctx))
-        total = len(files)
-    else:
-        documents = documents or Path(_setting(ctx, "ingest", "documents"))
-        source = reading.read_documents(documents)
-        total = _line_count(documents)
-    if output is None and files:
-        pairs = stage.segment_ingested(source, nlp, **_segment_options(ctx))
-        units = _run(stage.units_to_frame, pairs)
-        _print_table(units[["doc", "unit", "start", "end", "kind", "text"]])
+    result = _run(
+        stage.run,
+        ctx.obj["config"],
+        files,
+        documents,
+        output,
+        spacy_model,
+        jobs,
+        quiet=quiet,
+        language=ctx.obj["language"],
+    )
+    if result.table is not None:
+        _print_table(result.table[["doc", "unit", "start", "end", "kind", "text"]])
         return
-    if output is None:
-        # Another batch's documents give units beside them, not the pipeline's units.
-        output = (
-            documents.with_name("units.csv")
-            if documents
-            else Path(_setting(ctx, "segment", "units"))
-        )
-    jobs = jobs if jobs is not None else _setting(ctx, "segment", None).get("jobs", 1)
-    # Streamed in chunks of documents (over `jobs` processes) straight into the CSV.
-    documents_read = 0
-
-    def counted(documents):
-        nonlocal documents_read
-        for document in documents:
-            documents_read += 1
-            yield document
-
-    source = progress(source, "segment", total, quiet, unit=_noun(ctx, "document"))
-    rows = parallel.segment_stream(counted(source), nlp, jobs, **_segment_options(ctx))
-    count = _run(parallel.write_csv_chunks, rows, output, stage.FRAME_COLUMNS)
     _say(
         ctx,
         "segmented",
-        units=_counted(ctx, count, "unit"),
-        documents=_counted(ctx, documents_read, "document"),
-        output=output,
+        units=_counted(ctx, result.units, "unit"),
+        documents=_counted(ctx, result.documents, "document"),
+        output=result.output,
     )
 
 
-def _segment_options(ctx: typer.Context) -> dict[str, Any]:
-    """The segmentation settings of params.yaml that `segment_documents` takes."""
-    settings = _setting(ctx, "segment", None)
-    options = {key: settings[key] for key in SEGMENT_OPTIONS if key in settings}
-    if isinstance(options.get("lexicon"), str) and settings.get("lexicon_cache"):
-        from tema.segment.clean import load_lexicon
+@app.command()
+def senter(
+    ctx: typer.Context,
+    ud_dir: Annotated[
+        Path | None,
+        typer.Option(help="Folder with UD Norwegian Bokmål's dev and test .conllu files."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Folder to save the pipeline in.")
+    ] = None,
+) -> None:
+    """Train the Norwegian sentence recogniser (models/nb_senter) on UD Norwegian Bokmål.
 
-        options["lexicon"] = _run(
-            load_lexicon, options["lexicon"], cache_dir=settings["lexicon_cache"]
-        )
-    return options
+    The dvc stage `senter` is frozen: `make run` never retrains the shipped model; this
+    command does (then `dvc commit -f senter`). See docs/segmentation.md.
+    """
+    import json
 
+    from tema.segment import senter as stage
 
-def _load_pipeline(name: str):
-    from tema.segment.stage import load_pipeline
-
-    try:
-        return load_pipeline(name)
-    except (OSError, ValueError) as error:
-        raise TemaError(str(error)) from error
+    result = _run(stage.run, ctx.obj["config"], ud_dir, output)
+    typer.echo(json.dumps({"ud_test": result.scores}, indent=2))
+    typer.echo(f"senter → {result.model}")
 
 
 @app.command()

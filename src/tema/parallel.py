@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import pandas as pd
 
@@ -128,10 +128,20 @@ def _write_header(handle, columns) -> None:
 
 
 # --- Segmentation -------------------------------------------------------------------------
-def document_chunks(documents: Iterable, max_chars: int = SEGMENT_CHUNK_CHARS) -> Iterator[list]:
+class _Text(Protocol):
+    @property
+    def text(self) -> str: ...
+
+
+D = TypeVar("D", bound=_Text)
+
+
+def document_chunks(
+    documents: Iterable[D], max_chars: int = SEGMENT_CHUNK_CHARS
+) -> Iterator[list[D]]:
     """Ingested documents in lists of about ``max_chars`` characters (a longer document
     is a chunk of its own; units are numbered per document, so chunks are independent)."""
-    chunk: list = []
+    chunk: list[D] = []
     size = 0
     for document in documents:
         chunk.append(document)
@@ -143,20 +153,18 @@ def document_chunks(documents: Iterable, max_chars: int = SEGMENT_CHUNK_CHARS) -
         yield chunk
 
 
-def _segment_chunk(documents: list) -> CsvRows:
-    from tema.segment.stage import segment_ingested, units_to_frame
-
-    units = units_to_frame(segment_ingested(documents, _STATE["nlp"], **_STATE["options"]))
-    return render_csv(units)
+def _segment_chunk(documents: list[Any]) -> CsvRows:
+    return render_csv(_STATE["segment"](documents))
 
 
-def segment_stream(documents: Iterable, nlp, jobs: int = 1, **options) -> Iterator[CsvRows]:
-    """Unit tables (``tema.segment.stage.FRAME_COLUMNS``) of ingested documents as CSV rows,
-    chunk by chunk, in document order; the word list is loaded once, before any worker
-    starts."""
-    from tema.segment.clean import as_lexicon
+def segment_stream(
+    documents: Iterable[D], segment: Callable[[list[D]], pd.DataFrame], jobs: int = 1
+) -> Iterator[CsvRows]:
+    """Unit tables of ingested documents as CSV rows, chunk by chunk, in document order.
 
-    options = {**options, "lexicon": as_lexicon(options.get("lexicon"))}
-    _STATE.update(nlp=nlp, options=options)
+    ``segment`` turns a list of documents into their unit table: a loaded segmenter's
+    ``frame`` (``tema.segment.stage.Segmenter``), whose pipeline and word list are loaded
+    before any worker is forked and are shared with the workers, not loaded again."""
+    _STATE["segment"] = segment
     chunks = document_chunks(documents, SEGMENT_CHUNK_CHARS)  # read now: tests lower it
     yield from ordered_map(_segment_chunk, chunks, jobs)

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from tema.classify.decision import PREDICTION_COLUMNS
-from tema.config import Config, SegmentSettings
-from tema.errors import TemaError
+from tema.config import Config
 
 # Columns a table's own columns may not overwrite: the unit's place, and the predictions.
 RESERVED = frozenset({"doc", "unit", "row", "text", *PREDICTION_COLUMNS})
@@ -52,20 +50,19 @@ def units_from_files(
     """Units of the files in the order given: tables one unit per non-blank answer (the
     text from `text_column`, else the first of ``ingest.text_columns`` a table has), text
     segmented with the ``segment`` settings."""
-    from tema.ingest.readers import TABLE_SUFFIXES
     from tema.ingest.stage import documents_from_files
-    from tema.segment.stage import segment_ingested, units_to_frame
+    from tema.io.tables import TABLE_SUFFIXES
+    from tema.segment.stage import Segmenter
 
     columns = [text_column] if text_column else list(config.ingest.text_columns)
-    nlp = None
+    segmenter = None
     frames = []
     for path in files:
         if path.suffix.lower() in TABLE_SUFFIXES:
             frames.append(read_table_units(path, columns))
             continue
-        nlp = nlp or _pipeline(config.segment.spacy_model)
-        pairs = segment_ingested(documents_from_files([path]), nlp, **_options(config.segment))
-        frames.append(units_to_frame(pairs))
+        segmenter = segmenter or Segmenter.load(config.segment)
+        frames.append(segmenter.frame(documents_from_files([path])))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -75,27 +72,3 @@ def unit_chunks(
     """`units_from_files` as one chunk for `tema.classify.stage.run`, read only when the
     stage asks for it (after the model is checked and loaded)."""
     yield units_from_files(config, files, text_column)
-
-
-def _options(settings: SegmentSettings) -> dict[str, Any]:
-    """The segmentation settings `segment_ingested` takes, the word list from its cache."""
-    options: dict[str, Any] = {
-        "lexicon": settings.lexicon,
-        "max_heading_words": settings.max_heading_words,
-        "max_unit_chars": settings.max_unit_chars,
-        "batch_size": settings.batch_size,
-    }
-    if settings.lexicon_cache is not None:
-        from tema.segment.clean import load_lexicon
-
-        options["lexicon"] = load_lexicon(settings.lexicon, cache_dir=settings.lexicon_cache)
-    return options
-
-
-def _pipeline(name: str) -> Any:
-    from tema.segment.stage import load_pipeline
-
-    try:
-        return load_pipeline(name)
-    except (OSError, ValueError) as error:
-        raise TemaError(str(error)) from error

@@ -114,19 +114,10 @@ def read_units_chunks(path: str | Path, rows: int | None = None) -> Iterator[pd.
     """The units CSV of `tema segment` in chunks of ``rows`` rows (`CHUNK_ROWS`), typed as
     it was written (text columns stay text, ``repeat_of`` an integer or empty in every
     chunk)."""
-    path = Path(path)
-    try:
-        header = pd.read_csv(path, nrows=0).columns
-        dtypes = {c: "string" for c in ("doc", "kind", "section", "text") if c in header}
-        if "repeat_of" in header:
-            dtypes["repeat_of"] = "Int64"
-        reader = pd.read_csv(
-            path, keep_default_na=False, na_values={"repeat_of": [""]}, dtype=dtypes,
-            chunksize=rows or CHUNK_ROWS,
-        )  # fmt: skip
-        yield from reader
-    except (OSError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise TemaError(f"{path}: cannot be read ({error})") from error
+    from tema.io.tables import read_frame_chunks
+
+    types = {"doc": "string", "kind": "string", "section": "string", "text": "string"}
+    return read_frame_chunks(path, rows or CHUNK_ROWS, dtype={**types, "repeat_of": "Int64"})
 
 
 def _classify_chunk(units: pd.DataFrame) -> pd.DataFrame:

@@ -16,8 +16,6 @@ from typing import IO, Any
 
 import pandas as pd
 
-from tema.errors import InputError
-
 
 @contextlib.contextmanager
 def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
@@ -47,16 +45,6 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
     with atomic_write(path) as handle:
         frame.to_csv(handle, index=False, lineterminator="\n")
-
-
-def read_output_csv(path: str | Path) -> pd.DataFrame:
-    """A CSV that tema wrote (classified.csv, cv_predictions.csv, skipped.csv), read back:
-    empty cells stay "" (an empty `repeat_of` is NaN); an unreadable file is an error
-    naming it."""
-    try:
-        return pd.read_csv(path, keep_default_na=False, na_values={"repeat_of": [""]})
-    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise InputError(path, f"cannot be read ({error})") from error
 
 
 def write_json(data: Any, path: str | Path) -> None:

@@ -18,7 +18,8 @@ import pandas as pd
 
 from tema.config import Config
 from tema.errors import TemaError
-from tema.io.files import read_output_csv, write_csv
+from tema.io.files import write_csv
+from tema.io.tables import read_frame
 from tema.labels.store import load_labeled
 
 AUDIT_COLUMNS = (
@@ -95,7 +96,7 @@ def run(
     """Audit the labelled units from their out-of-fold predictions (default
     `train.cv_predictions`) and write the review file (default `labels.audit`)."""
     path = cv_predictions or config.train.cv_predictions
-    oof = read_output_csv(path)
+    oof = read_frame(path)
     labeled = load_labeled(config.train.labeled_dir, config.theme_ids)
     stale = sorted(set(oof["id"].astype(str)) ^ set(labeled["id"]))
     if stale:

@@ -18,8 +18,6 @@ Label Studio's import tasks and its labelling interface (`tema suggest`).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,6 +30,7 @@ import pandas as pd
 from tema.config import Theme
 from tema.errors import InputError
 from tema.io.files import atomic_write
+from tema.io.tables import read_table
 from tema.labels.store import normalise_for_comparison
 
 FORMATS = "use .csv, .xlsx, .json (Label Studio) or .jsonl (doccano)"
@@ -211,30 +210,15 @@ def _records_from_table(path: Path, table: list[list[Any]]) -> list[dict[str, An
 
 
 def _read_delimited(path: Path) -> list[dict[str, Any]]:
-    text = path.read_text(encoding="utf-8-sig")
-    first_line = text.split("\n", 1)[0]
-    # Excel in a Norwegian locale saves "CSV" with semicolons.
-    delimiter = max(("\t", ";", ","), key=first_line.count) if first_line else ","
-    try:
-        table = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise InputError(path, f"malformed CSV: {exc}") from exc
-    return _records_from_table(path, table)
+    # tema.io.tables: the delimiter and encoding (Excel's ";" and cp1252) detected as
+    # everywhere else in tema.
+    table = read_table(path)
+    return _records_from_table(path, [table.header, *(cells for _line, cells in table.rows)])
 
 
 def _read_xlsx(path: Path) -> list[dict[str, Any]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise InputError(path, f"not a readable Excel file ({exc})") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        table = [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-    return _records_from_table(path, table)
+    table = read_table(path)
+    return _records_from_table(path, [table.header, *(cells for _line, cells in table.rows)])
 
 
 def _load_json(path: Path, text: str, line: int | None = None) -> Any:

@@ -26,7 +26,8 @@ import numpy as np
 import pandas as pd
 
 from tema.config import Config, LabelsSettings, Theme
-from tema.io.files import atomic_write, read_output_csv, write_csv
+from tema.io.files import atomic_write, write_csv
+from tema.io.tables import read_frame
 from tema.labels.exchange import label_studio_config, write_label_studio_tasks
 from tema.labels.store import (
     NEAR_DUPLICATE_SIMILARITY,
@@ -91,7 +92,7 @@ def run(
     `output` (default `labels.suggestions`) and the files beside it."""
     from tema.classify.persist import load_model
 
-    classified = read_output_csv(config.classify.classified)
+    classified = read_frame(config.classify.classified)
     labeled = load_labeled(config.train.labeled_dir, config.theme_ids)
     fitted = load_model(model or config.train.model)
     suggestions = suggest(

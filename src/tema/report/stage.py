@@ -28,7 +28,8 @@ import pandas as pd
 
 from tema.config import Config, Theme
 from tema.errors import InputError, TemaError
-from tema.io.files import atomic_write, read_output_csv, write_csv
+from tema.io.files import atomic_write, write_csv
+from tema.io.tables import read_frame
 from tema.numbers import Style
 from tema.progress import progress
 from tema.report.tally import (
@@ -87,7 +88,7 @@ def run(
         return _compare(config, compare, out_dir or config.report.compare_dir, language)
     out = out_dir or config.report.out_dir
     if show:
-        counts = read_output_csv(out / "theme_counts.csv")
+        counts = read_frame(out / "theme_counts.csv")
         table = format_count_table(counts, config.themes, language)
         return ReportResult("show", table, {"html": out / "report.html"})
     return _report(config, out, language, quiet)
@@ -113,7 +114,7 @@ def _report(config: Config, out: Path, language: str, quiet: bool) -> ReportResu
         quiet=quiet,
     )
     if config.ingest.skipped.is_file():
-        summary.skipped = read_output_csv(config.ingest.skipped).to_dict("records")
+        summary.skipped = read_frame(config.ingest.skipped).to_dict("records")
     summary.batch = Batch(
         made=datetime.now().astimezone(),
         input_dir=str(config.ingest.raw_dir),
