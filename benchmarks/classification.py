@@ -262,16 +262,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="train on batches b01…bN only")  # fmt: skip
     args = parser.parse_args(argv)
 
-    from tema.config import TrainSettings
+    from tema.config import TrainSettings, load_config
     from tema.labels.store import load_labeled
-    from tema.params import load_params, section, themes_from
     from tema.train.stage import train, warm_embedding_cache
 
     typed = TrainSettings.model_validate  # the variants are params.yaml's train, changed
 
-    params = load_params(REPO / "params.yaml")
-    themes = [theme.id for theme in themes_from(params)]
-    settings = section(params, "train")
+    # The raw mapping: the candidates below are variants of params.yaml's train section.
+    params = yaml.safe_load((REPO / "params.yaml").read_text(encoding="utf-8"))
+    themes = load_config(REPO / "params.yaml").theme_ids
+    settings = params["train"]
     settings["classifier"]["embedding_cache"] = str(
         REPO / settings["classifier"]["embedding_cache"]
     )

@@ -84,14 +84,14 @@ def generate(folder: Path, documents: int, units_per_document: int, seed: int = 
 
 
 def run(folder: Path, language: str) -> None:
+    from tema.config import load_config
     from tema.ingest.stage import read_documents
-    from tema.params import load_params, themes_from
     from tema.report.html import render_html
     from tema.report.stage import build_report, uncertain_units
     from tema.report.tally import confusion_from_cv
     from tema.report.xlsx import write_xlsx
 
-    themes = themes_from(load_params(Path(__file__).resolve().parent.parent / "params.yaml"))
+    themes = load_config(Path(__file__).resolve().parent.parent / "params.yaml").themes
     ids = [t.id for t in themes]
     out = folder / "reports"
     started = time.perf_counter()

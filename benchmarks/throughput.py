@@ -178,9 +178,8 @@ def ensure_model(model: Path | None, workdir: Path) -> Path:
     from tema.classify.model import ThemeClassifier, ThemeModel
     from tema.classify.persist import save_model
     from tema.labels.store import load_labeled
-    from tema.params import load_params
 
-    params = load_params(REPO / "params.yaml")
+    params = yaml.safe_load((REPO / "params.yaml").read_text(encoding="utf-8"))
     settings = params["train"]
     theme_ids = [theme["id"] for theme in params["themes"]]
     labeled = load_labeled(REPO / settings["labeled_dir"], theme_ids)

@@ -12,7 +12,7 @@ import yaml
 from typer.testing import CliRunner
 
 from conftest import tiny_rows, write_labeled_csv
-from tema.cli import app
+from tema.cli.main import app
 
 REPO = Path(__file__).resolve().parent.parent
 runner = CliRunner()

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from tema.cli import app
+from tema.cli.main import app
 from tema.labels.agreement import agreement, kappa
 
 REPO = Path(__file__).resolve().parent.parent

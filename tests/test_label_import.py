@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from conftest import tiny_rows
-from tema.cli import app
+from tema.cli.main import app
 from tema.config import load_config
 from tema.errors import InputError
 from tema.labels.importing import import_labels

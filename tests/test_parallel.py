@@ -12,7 +12,7 @@ import yaml
 from typer.testing import CliRunner
 
 from tema import parallel
-from tema.cli import app
+from tema.cli.main import app
 
 REPO = Path(__file__).resolve().parent.parent
 

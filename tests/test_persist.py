@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from conftest import TINY_LABELED, tiny_rows, write_labeled_csv
 from tema.classify.card import BINDING_KEY, bound
 from tema.classify.persist import TRUSTED_TYPES
-from tema.cli import app
+from tema.cli.main import app
 from tema.config import ModelFiles
 
 REPO = Path(__file__).resolve().parent.parent

@@ -373,7 +373,7 @@ def test_tema_classify_imports_no_scikit_learn(tiny: ThemeModel, tmp_path: Path)
     )
     code = (
         "import sys\n"
-        "from tema.cli import app\n"
+        "from tema.cli.main import app\n"
         "app(['--params', 'params.yaml', 'classify', '-o', 'out.csv', '--jobs', '1'],"
         " standalone_mode=False)\n"
         "heavy = {'sklearn', 'joblib', 'scipy', 'skops'}\n"

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from tema.cli import app
+from tema.cli.main import app
 
 REPO = Path(__file__).resolve().parent.parent
 runner = CliRunner()

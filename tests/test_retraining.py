@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from conftest import THEMES, tiny_rows, write_labeled_csv
 from tema.classify.persist import load_model
-from tema.cli import app
+from tema.cli.main import app
 from tema.labels.store import find_near_duplicates
 from tema.train.promote import compare_on_units
 

@@ -29,7 +29,7 @@ from tema.classify import stage as classify_stage
 from tema.classify.model import ThemeClassifier, ThemeModel
 from tema.classify.persist import save_model
 from tema.classify.stage import classify_units
-from tema.cli import app
+from tema.cli.main import app
 
 REPO = Path(__file__).resolve().parent.parent
 runner = CliRunner()

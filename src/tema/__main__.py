@@ -1,5 +1,5 @@
 """Allows `python -m tema ...`."""
 
-from tema.cli import app
+from tema.cli.main import app
 
 app(prog_name="tema")

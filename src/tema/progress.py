@@ -74,10 +74,14 @@ def steps(description: str, names: list[str], quiet: bool = False) -> Iterator[C
     thread = threading.Thread(target=tick, daemon=True)
     thread.start()
 
+    finished = 0
+
     def done() -> None:
+        nonlocal finished
+        finished += 1
         bar.update(1)
-        if bar.n < len(names):
-            bar.set_description_str(f"{description}: {names[bar.n]}")
+        if finished < len(names):
+            bar.set_description_str(f"{description}: {names[finished]}")
 
     try:
         yield done

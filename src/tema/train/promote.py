@@ -45,8 +45,6 @@ from tema.train.verdict import Comparison, GateText, Verdict
 if TYPE_CHECKING:
     from tema.classify.model import ThemeModel
 
-# --------------------------------------------------------------------------- scoring
-
 
 def _f1_from_counts(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:
     denominator = 2 * tp + fp + fn
@@ -161,9 +159,6 @@ def compare_cards(current: dict, candidate: dict, themes: list[str]) -> Comparis
         )
     )
     return Comparison("cross-validation cards", description, None, macro, per_theme)
-
-
-# --------------------------------------------------------------------------- the gate
 
 
 def judge(comparison: Comparison, max_theme_drop: float) -> list[str]:

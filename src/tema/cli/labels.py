@@ -1,0 +1,93 @@
+"""Commands of the labelling rounds: suggest, labels import|audit|agreement."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tema.cli.common import config_of, print_table, run_stage
+
+
+def suggest(
+    ctx: typer.Context,
+    n: Annotated[int | None, typer.Option("-n", help="How many units to suggest.")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="CSV to write; an .xlsx and a Label Studio .labelstudio.json go beside it.",
+        ),
+    ] = None,
+    model: Annotated[
+        Path | None, typer.Option(help="Model file (default from params.yaml).")
+    ] = None,
+) -> None:
+    """Pick unlabelled units worth labelling next (uncertain, varied, spread out)."""
+    from tema.labels import suggest as stage
+
+    result = run_stage(stage.run, config_of(ctx), n=n, output=output, model=model)
+    files = result.files
+    typer.echo(
+        f"{len(result.suggestions)} units to label → {files['csv']}, {files['xlsx']}, "
+        f"{files['label_studio']} (Label Studio interface: {files['label_studio_config']})\n"
+        "The model's guess is pre-filled in `label`: check every row, then "
+        "`tema labels import FILE --annotator NAME`."
+    )
+
+
+def labels_import(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(help="CSV/XLSX (text, label), Label Studio .json or doccano .jsonl.")
+    ],
+    annotator: Annotated[str, typer.Option(help="Who labelled the file.")],
+) -> None:
+    """Add an annotator's labels to data/labeled/ as a new file; never overwrites a label."""
+    from tema.labels import importing
+
+    result = run_stage(importing.run, config_of(ctx), file, annotator)
+    typer.echo(f"{file}: {result.summary()}")
+
+
+def labels_audit(
+    ctx: typer.Context,
+    cv_predictions: Annotated[
+        Path | None,
+        typer.Option(help="Out-of-fold predictions (default: train.cv_predictions)."),
+    ] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Review CSV.")] = None,
+) -> None:
+    """Flag likely mislabelled units (confident learning on out-of-fold predictions)."""
+    from tema.labels import audit
+
+    result = run_stage(audit.run, config_of(ctx), cv_predictions=cv_predictions, output=output)
+    flagged = result.flagged
+    typer.echo(
+        f"{len(flagged)} of {result.n_audited} labelled units look mislabelled → {result.output} "
+        "(fill in `decision`; fix labels in data/labeled/ by hand)"
+    )
+    if len(flagged):
+        columns = ["rank", "id", "label", "suggested_label", "p_label", "text"]
+        print_table(flagged[columns].head(10))
+
+
+def labels_agreement(
+    ctx: typer.Context,
+    first: Annotated[Path, typer.Argument(help="One annotator's file (any import format).")],
+    second: Annotated[Path, typer.Argument(help="The other annotator's file.")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="CSV of the disagreements.")
+    ] = None,
+) -> None:
+    """Cohen's kappa, overall and per theme, for two annotators' labels of the same units."""
+    from tema.labels import agreement
+
+    result = run_stage(agreement.run, config_of(ctx), first, second, output)
+    names = (first.name, second.name)
+    typer.echo(agreement.format_agreement(result.table, result.n_units, names))
+    typer.echo(f"{len(result.disagreements)} disagreement(s)")
+    if result.output is not None:
+        typer.echo(f"disagreements → {result.output}")
