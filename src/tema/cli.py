@@ -875,6 +875,48 @@ def compare_models(
     typer.echo(promote.format_comparison(comparison, ctx.obj["language"]))
 
 
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; 127.0.0.1: only this computer.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = 8765,
+    data_dir: Annotated[
+        Path, typer.Option(help="Where the app keeps its batches, jobs and label log.")
+    ] = Path("data/serve"),
+    max_upload_mb: Annotated[
+        int, typer.Option(help="Largest upload (all files of one upload together), in MB.")
+    ] = 200,
+    folder_root: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="A folder the app may read batches from (repeatable); "
+            "default: the project folder and your home folder."
+        ),
+    ] = None,
+) -> None:
+    """Start the browser app: put in a batch, read the report, label units, retrain.
+
+    Only this computer can reach it unless --host says otherwise (docs/serve.md).
+    """
+    from tema.serve.server import serve as run_server
+    from tema.serve.state import ServeSettings
+
+    settings = ServeSettings(
+        params=ctx.obj["params_path"],
+        data_dir=data_dir,
+        host=host,
+        port=port,
+        max_upload_bytes=max_upload_mb * 1024 * 1024,
+        folder_roots=tuple(folder_root or ()),
+    )
+    try:
+        _run(run_server, settings, ctx.obj["language"])
+    except OSError as error:  # the port is taken, the address is not this computer's
+        _fail(TemaError(f"cannot listen on {host}:{port}: {error.strerror or error}"))
+
+
 def _confusion(path: Path, theme_ids: list[str]) -> pd.DataFrame | None:
     """P(predicted | true) from the cross-validated predictions; None (with a warning) if absent."""
     from tema.report.stage import confusion_for_correction
