@@ -87,12 +87,11 @@ def state_changing(endpoint: Endpoint) -> Endpoint:
     async def checked(request: Request) -> Response:
         try:
             await check_csrf(request)
-        except Refused as error:
-            return refused(request, error, 403)
-        try:
             return await endpoint(request)
         except Refused as error:
-            return refused(request, error, 400)
+            return refused(request, error, 403 if error.key == "csrf" else 400)
+        finally:
+            await request.close()  # the uploaded files' temporary copies
 
     checked.state_changing = True  # type: ignore[attr-defined]
     return checked
