@@ -137,7 +137,11 @@ class BatchUnits:
             place = around.index[around["unit"] == unit]
             if len(place):
                 at = int(place[0])
-                view.previous = _neighbours(around, max(0, at - reach), at)
+                previous = _neighbours(around, max(0, at - reach), at)
+                # The section heading is shown as the heading, not again as a neighbour.
+                view.previous = [
+                    n for n in previous if (n.kind, n.text) != ("heading", view.section)
+                ]
                 view.next = _neighbours(around, at + 1, at + 1 + reach)
         return view
 

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from tema.serve.batches import Batch, clean_field
-from tema.serve.review import BatchUnits, Pick, UnitView, batch_units, next_unit, queue_order
+from tema.serve.review import BatchUnits, UnitView, batch_units, next_unit, queue_order
 from tema.serve.security import Refused
 from tema.serve.state import AppState
 from tema.serve.web import annotator, form_text, not_found, redirect, render, state, state_changing
@@ -95,6 +95,9 @@ def _review_data(
     mine, everyone = app.log.counts(who), app.log.counts()
     pending = len(app.log.pending().get(who, []))
     suggest_job = app.jobs.latest("suggest", batch.id)
+    if params["order"] == "suggest" and not app.batches.queue_path(batch).is_file():
+        # The pipeline's own batch has no review order until one is made for it.
+        suggest_job = app.jobs.submit("suggest", batch.id)
     return {
         "view": view,
         "pick": pick,
@@ -183,7 +186,7 @@ async def more(request: Request) -> Response:
     if batch is None:
         return not_found(request)
     form = await _form(request)
-    decided = len(app.log.decided_keys(annotator(request)))
+    decided = sum(key[0] == batch.id for key in app.log.decided_keys(annotator(request)))
     n = int(app.project.section("labels").get("suggest_n", 200)) + decided
     app.jobs.submit("suggest", batch.id, n=n)
     return redirect(_review_url(batch, _order_params(form.get)))
@@ -216,10 +219,6 @@ def _local(url: str) -> str:
     if url.startswith("/") and not url.startswith("//") and "\\" not in url:
         return url
     return "/"
-
-
-def pick_summary(pick: Pick | None) -> int:
-    return pick.remaining if pick is not None else 0
 
 
 ROUTES = [
