@@ -910,6 +910,7 @@ def serve(
         port=port,
         max_upload_bytes=max_upload_mb * 1024 * 1024,
         folder_roots=tuple(folder_root or ()),
+        language=ctx.obj["language"],
     )
     try:
         _run(run_server, settings, ctx.obj["language"])

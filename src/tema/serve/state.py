@@ -33,6 +33,8 @@ class ServeSettings:
     # Host names the app answers to (against DNS rebinding); the bound host is added.
     allowed_hosts: tuple[str, ...] = LOCAL_HOSTS
     flush_every: int = FLUSH_EVERY
+    # The pages' language until a user switches (nb or en); empty: report.language.
+    language: str = ""
     # False in tests that drive the job runner by hand.
     run_jobs: bool = True
 

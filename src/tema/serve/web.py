@@ -39,7 +39,8 @@ def language(request: Request) -> str:
     chosen = request.session.get("lang")
     if chosen in LANGUAGES:
         return str(chosen)
-    return str(state(request).project.config.report.language)
+    app = state(request)
+    return app.settings.language or str(app.project.config.report.language)
 
 
 def annotator(request: Request) -> str:
