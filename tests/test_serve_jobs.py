@@ -84,3 +84,22 @@ def test_the_worker_records_a_bad_params_file_as_the_jobs_error(tmp_path: Path):
     failed = store.load(job.id)
     assert failed.state == "failed" and "parameter file not found" in failed.error
     assert failed.pid == os.getpid()
+
+
+def test_old_finished_jobs_are_removed_but_the_last_of_each_kind_stays(
+    store: JobStore, monkeypatch: pytest.MonkeyPatch
+):
+    from tema.serve import jobs
+
+    monkeypatch.setattr(jobs, "KEEP_FINISHED", 3)
+    retrain = store.submit("retrain")
+    retrain.state = "done"
+    store.save(retrain)
+    for _ in range(6):
+        job = store.submit("labels")
+        job.state = "done"
+        store.save(job)
+    store.submit("labels")
+    kept = store.all()
+    assert retrain.id in {job.id for job in kept}
+    assert len([job for job in kept if job.kind == "labels"]) == 4  # 3 finished + 1 queued

@@ -32,6 +32,8 @@ from typing import Any
 from tema.io.files import atomic_write
 
 KINDS = ("train", "batch", "refresh", "suggest", "labels", "retrain")
+# Finished jobs kept on disk (with their logs); older ones are removed as new ones come.
+KEEP_FINISHED = 100
 ACTIVE = ("queued", "running")
 POLL_SECONDS = 0.5
 
@@ -111,7 +113,17 @@ class JobStore:
                 options=options,
             )
             self.save(job)
+            self._prune()
             return job
+
+    def _prune(self) -> None:
+        finished = [job for job in self.all() if not job.active]
+        latest = {job.kind: job.id for job in finished}  # the last of each kind stays
+        for job in finished[:-KEEP_FINISHED]:
+            if latest[job.kind] == job.id:
+                continue
+            for path in (self.path(job.id), self.root / f"{job.id}.log"):
+                path.unlink(missing_ok=True)
 
     def current(self) -> Job | None:
         """The running job, else the oldest queued one."""

@@ -68,15 +68,16 @@ class Ingested:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
 
 
-def check_file(project: Project, path: Path, text_column: str = "") -> str | None:
-    """Why `tema ingest` could not read the file (its own message), or None if it can."""
+def check_file(project: Project, path: Path, text_column: str = "", sheet: str = "") -> str | None:
+    """Why `tema ingest` could not read the file (its own message), or None if it can.
+    `text_column` and `sheet`: the manifest's columns of that name for the file."""
     from tema.ingest.readers import read_source
 
     columns = [text_column] if text_column else list(project.config.ingest.text_columns)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            read_source(path, columns)
+            read_source(path, columns, sheet or None)
     except TemaError as error:
         return str(error)
     return None
@@ -165,9 +166,10 @@ class BatchFiles:
     report_dir: Path
 
 
-def report(project: Project, files: BatchFiles, language: str) -> dict[str, int]:
+def report(project: Project, files: BatchFiles, language: str, source: str = "") -> dict[str, int]:
     """`tema report` of the batch into its report folder: report.html, report.xlsx,
-    theme_counts.csv, theme_over_time.csv and units.csv."""
+    theme_counts.csv, theme_over_time.csv and units.csv. `source`: where the batch came
+    from, as the report names it (default: its raw folder)."""
     from tema.classify.card import read_card
     from tema.ingest import stage as reading
     from tema.io.files import atomic_write
@@ -191,7 +193,7 @@ def report(project: Project, files: BatchFiles, language: str) -> dict[str, int]
         summary.skipped = pd.read_csv(files.skipped, keep_default_na=False).to_dict("records")
     summary.batch = stage.Batch(
         made=datetime.now().astimezone(),
-        input_dir=str(files.raw_dir),
+        input_dir=source or str(files.raw_dir),
         n_files=(summary.n_documents_read or 0) + len(summary.skipped),
         n_skipped=len(summary.skipped),
     )

@@ -68,7 +68,8 @@ class AppState:
         data_dir = settings.data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
         jobs = JobStore(data_dir)
-        runner = JobRunner(jobs, settings.params.resolve(), data_dir.resolve(), Path.cwd())
+        # The worker runs in this folder too, so relative paths mean the same to it.
+        runner = JobRunner(jobs, settings.params, data_dir, Path.cwd())
         secret_file = data_dir / "secret_key"
         if not secret_file.is_file():
             # The session cookie's signing key: private to this user, kept so that a

@@ -92,7 +92,10 @@ def _check_files(ctx: Context, batch: Batch, raw_dir: Path) -> list[dict[str, st
     for done, item in enumerate(batch.files):
         ctx.progress("check", done, len(batch.files))
         path = raw_dir / item.name
-        reason = pipeline.check_file(ctx.project, path, item.extra.get("text_column", ""))
+        extra = item.extra
+        reason = pipeline.check_file(
+            ctx.project, path, extra.get("text_column", ""), extra.get("sheet", "")
+        )
         if reason is not None:
             rejected.append({"file": item.name, "reason": reason})
             path.unlink(missing_ok=True)
@@ -113,7 +116,7 @@ def _classify_and_report(ctx: Context, batch: Batch, files: pipeline.BatchFiles)
     pipeline.classify(ctx.project, files.units, files.classified, ctx.progress)
     ctx.progress("report", 0, None)
     language = str(ctx.job.options.get("language") or ctx.project.config.report.language)
-    counts = pipeline.report(ctx.project, files, language)
+    counts = pipeline.report(ctx.project, files, language, batch.folder or batch.name)
     ctx.progress("suggest", 0, None)
     write_queue(ctx, files, files.classified.parent / "review_queue.csv")
     return counts
