@@ -392,3 +392,27 @@ def test_labels_page_counts_per_theme(app):
     page = browser.get(f"/batches/{batch.id}/review").text
     counts = dict(re.findall(r'data-theme="(\w+)"><td>[^<]*</td><td class="n">(\d+)</td>', page))
     assert counts["housing"] == "2" and counts["voluntary"] == "1" and counts["other"] == "0"
+
+
+def test_a_batch_of_only_unreadable_files_fails_with_the_clis_reasons(app):
+    from tema.serve.worker import run
+
+    state = app.state.serve
+    browser = client(app)
+    csrf = token(browser)
+    page = upload(browser, csrf, [("skannet.pdf", b"%PDF-1.4\n%%EOF\n"), ("tom.txt", b"  \n")])
+    batch_id = re.search(r"/batches/([^/]+)/files", str(page.url)).group(1)
+    browser.post(f"/batches/{batch_id}/start", data={"csrf_token": csrf})
+    batch_job = next(job for job in state.jobs.all() if job.kind == "batch")
+    assert run(state.jobs, state.settings.params, state.settings.data_dir, batch_job.id) == 1
+    assert state.jobs.load(batch_job.id).error == "no file of the batch could be read"
+    batch = state.batches.load(batch_id)
+    assert batch.state == "failed" and not batch.run
+    reasons = {item["file"]: item["reason"] for item in batch.rejected}
+    assert reasons["tom.txt"].endswith("tom.txt: is empty")  # as `tema ingest` says it
+    assert "skannet.pdf" in reasons["skannet.pdf"]
+    assert not (state.batches.folder(batch_id) / "runs").exists() or not any(
+        (state.batches.folder(batch_id) / "runs").iterdir()
+    )
+    shown = browser.get(f"/batches/{batch_id}").text
+    assert "Jobben feilet" in shown and "is empty" in shown

@@ -50,23 +50,26 @@ def run(store: JobStore, params: Path, data_dir: Path, job_id: str) -> int:
         job.state, job.error, code = "failed", f"{type(error).__name__}: {error}", 1
     job.finished = now_text()
     store.save(job)
-    if job.state == "failed" and job.kind == "batch":
-        _batch_failed(data_dir, job.batch, job.id)
+    if job.state == "failed" and job.batch:
+        _batch_failed(data_dir, job.batch, job.id, job.kind == "batch")
     return code
 
 
-def _batch_failed(data_dir: Path, batch_id: str, job_id: str) -> None:
-    from tema.serve.batches import BatchStore
+def _batch_failed(data_dir: Path, batch_id: str, job_id: str, own_run: bool) -> None:
+    """A failed job's unfinished run goes; a batch whose own run failed says so."""
+    from tema.serve.batches import PIPELINE, BatchStore
 
+    if batch_id == PIPELINE:
+        return
+    store = BatchStore(data_dir, None)
     try:
-        store = BatchStore(data_dir, None)
         batch = store.load(batch_id)
     except (KeyError, ValueError):
         return
-    if batch.job == job_id:
+    store.drop_run(batch_id, job_id)
+    if own_run and batch.job == job_id:
         batch.state = "failed"
         store.save(batch)
-        store.drop_run(batch_id, job_id)
 
 
 if __name__ == "__main__":
