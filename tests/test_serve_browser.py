@@ -12,6 +12,7 @@ never `playwright install` (no browser can be downloaded here).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -19,6 +20,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -67,6 +69,7 @@ def server(tmp_path: Path):
     try:
         yield found.group(1), project
     finally:
+        wait_for_jobs(project)  # the refreshes a promotion queues: no worker outlives the test
         os.killpg(process.pid, signal.SIGINT)
         try:
             process.wait(timeout=30)
@@ -75,6 +78,18 @@ def server(tmp_path: Path):
             process.wait()
         reader.join(timeout=5)
         process.stdout.close()
+
+
+def wait_for_jobs(project: Path, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        states = [
+            json.loads(path.read_text(encoding="utf-8"))["state"]
+            for path in (project / "data" / "serve" / "jobs").glob("*.json")
+        ]
+        if not {"queued", "running"} & set(states):
+            return
+        time.sleep(0.5)
 
 
 def batch_files(folder: Path) -> list[Path]:
