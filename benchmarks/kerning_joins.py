@@ -18,7 +18,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from tema.segment.clean import clean_blocks, load_lexicon
+from tema.segment.clean import clean_blocks
+from tema.segment.lexicon import load_lexicon
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = Path("seed/integreringskonferansen-2017.txt")

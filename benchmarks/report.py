@@ -87,7 +87,8 @@ def run(folder: Path, language: str) -> None:
     from tema.ingest.stage import read_documents
     from tema.params import load_params, themes_from
     from tema.report.html import render_html
-    from tema.report.stage import build_report, confusion_from_cv, uncertain_units
+    from tema.report.stage import build_report, uncertain_units
+    from tema.report.tally import confusion_from_cv
     from tema.report.xlsx import write_xlsx
 
     themes = themes_from(load_params(Path(__file__).resolve().parent.parent / "params.yaml"))

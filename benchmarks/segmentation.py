@@ -42,9 +42,11 @@ from collections.abc import Callable  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from tema.segment import clean as clean_module  # noqa: E402
-from tema.segment.clean import LEXICON_SOURCES, clean_blocks, load_lexicon  # noqa: E402
-from tema.segment.stage import SENTENCIZER, load_pipeline, segment_text, stripped_span  # noqa: E402
+from tema.segment import lexicon as lexicon_module  # noqa: E402
+from tema.segment.clean import clean_blocks  # noqa: E402
+from tema.segment.lexicon import LEXICON_SOURCES, load_lexicon  # noqa: E402
+from tema.segment.sentences import SENTENCIZER, load_pipeline, stripped_span  # noqa: E402
+from tema.segment.stage import segment_text  # noqa: E402
 
 SCORED_KINDS = ("heading", "sentence", "bullet")
 SEED = Path("seed/integreringskonferansen-2017.txt")
@@ -252,7 +254,7 @@ def synthetic_hyphenation(paragraphs) -> tuple[str, list[str]]:
 def lexicon_comparison(raw: str, sites, paragraphs) -> list[tuple[str, int, float, float, float]]:
     """(word list, size, load s, seed de-hyphenation, UD-words de-hyphenation) per list."""
     synthetic_text, expected = synthetic_hyphenation(paragraphs)
-    clean_module._load_lexicon.cache_clear()  # time every list's own load
+    lexicon_module._load_lexicon.cache_clear()  # time every list's own load
     rows = []
     for source in LEXICON_SOURCES:
         try:

@@ -1,7 +1,7 @@
 """Throughput and peak memory of `tema segment`, `tema classify` and the whole path.
 
     .venv/bin/python benchmarks/throughput.py [--sizes 10000 100000 1000000] [--jobs 2]
-                                              [--model models/theme_classifier.joblib]
+                                              [--model models/theme_classifier.skops]
 
 For each size, builds a corpus of about that many units from the project's own texts
 (paragraphs of the meeting reports in data/raw/ and the labelled units of data/labeled/
@@ -88,7 +88,8 @@ def write_corpus(path: Path, target_units: int, units_per_piece: float, seed: in
 
 def units_per_piece() -> float:
     """Units per corpus piece, measured by segmenting every piece once."""
-    from tema.segment.stage import load_pipeline, segment_documents
+    from tema.segment.sentences import load_pipeline
+    from tema.segment.stage import segment_documents
 
     pieces = corpus_pieces()
     nlp = load_pipeline(str(REPO / "models" / "nb_senter"))
@@ -174,7 +175,8 @@ def blank_tokenizer_seconds(documents: Path) -> tuple[float, int]:
 def ensure_model(model: Path | None, workdir: Path) -> Path:
     if model is not None and model.is_file():
         return model.resolve()
-    from tema.classify.model import ThemeClassifier, ThemeModel, save_model
+    from tema.classify.model import ThemeClassifier, ThemeModel
+    from tema.classify.persist import save_model
     from tema.labels.store import load_labeled
     from tema.params import load_params
 
@@ -187,7 +189,7 @@ def ensure_model(model: Path | None, workdir: Path) -> Path:
     classifier = ThemeClassifier(**options, random_state=settings["seed"])
     classifier.fit(labeled["text"].tolist(), labeled["label"].tolist())
     card = {"uncertainty_threshold": 0.5, "second_theme_threshold": 0.3}
-    path = workdir / "theme_classifier.joblib"
+    path = workdir / "theme_classifier.skops"
     save_model(ThemeModel(classifier, card), path)
     print(f"(no model given: trained one on data/labeled/ into {path})")
     return path
@@ -197,7 +199,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--model", type=Path, default=REPO / "models/theme_classifier.joblib")
+    parser.add_argument("--model", type=Path, default=REPO / "models/theme_classifier.skops")
     parser.add_argument("--workdir", type=Path, default=None)
     args = parser.parse_args()
 

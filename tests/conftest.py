@@ -115,22 +115,37 @@ def tiny_labeled_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def train_settings() -> dict:
-    return {
-        "seed": 1,
-        "cv_folds": 3,
-        "jobs": 1,
-        "target_precision": 0.9,
-        "second_theme_threshold": 0.3,
-        "classifier": {
+def train_settings():
+    """Small, fast training settings: TF-IDF only, no context, nothing flagged by batch
+    (max_share 0)."""
+    from tema.config import TrainSettings
+
+    return TrainSettings(
+        labeled_dir=Path("data/labeled"),
+        model=Path("models/theme_classifier.skops"),
+        cv_predictions=Path("metrics/cv_predictions.csv"),
+        seed=1,
+        cv_folds=3,
+        jobs=1,
+        target_precision=0.9,
+        second_theme_threshold=0.3,
+        classifier={
             "c": 4.0,
             "word_ngram_max": 2,
             "char_ngram_min": 2,
             "char_ngram_max": 5,
             "calibration": "sigmoid",
             "calibration_folds": 2,
+            "embeddings": "none",
+            "cascade_below": 0.8,
+            "embedding_c": 10.0,
+            "embedding_prefix": "query",
+            "pooling": "mean",
+            "second_label_weight": 0.0,
+            "embedding_cache": None,
         },
-    }
+        flagging={"until_accuracy": 0.9, "max_share": 0.0},
+    )
 
 
 @pytest.fixture(scope="session")
@@ -209,3 +224,18 @@ def write_meeting_batch(directory: Path) -> Path:
     (directory / "sporreskjema-2019.csv").write_bytes(SURVEY.encode("cp1252"))
     (directory / "manifest.csv").write_text(MEETING_MANIFEST, encoding="utf-8")
     return directory
+
+
+def write_senter_lock(repo: Path, root: Path) -> None:
+    """A dvc.lock in `root` with the entry of the repository's frozen stage `senter` only.
+
+    A project copied from the repository without its dvc.lock runs every stage, but a
+    frozen one only has its outputs checked against its entry; without one, DVC looks for
+    the stage's training data, which lies outside the repository, to record it. With the
+    entry, as in a clone, the shipped sentence model is checked and nothing is trained.
+    """
+    import yaml
+
+    lock = yaml.safe_load((repo / "dvc.lock").read_text(encoding="utf-8"))
+    entry = {"schema": lock["schema"], "stages": {"senter": lock["stages"]["senter"]}}
+    (root / "dvc.lock").write_text(yaml.safe_dump(entry, sort_keys=False), encoding="utf-8")

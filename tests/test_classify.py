@@ -8,8 +8,9 @@ import pytest
 from openpyxl import Workbook
 
 from conftest import TINY_LABELED
+from tema.classify.inputs import read_table_units
 from tema.classify.model import ThemeClassifier, ThemeModel
-from tema.classify.stage import classify_units, read_table_units
+from tema.classify.stage import classify_units
 from tema.errors import InputError
 from tema.ingest.stage import documents_from_files
 

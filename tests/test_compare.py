@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from tema.report.compare import compare_counts, newcombe_interval
-from tema.report.stage import theme_counts
+from tema.report.tally import theme_counts
 
 
 @pytest.mark.parametrize(
@@ -36,3 +39,19 @@ def test_compare_keeps_groups_found_in_both_batches():
     housing = table[(table["level"] == "all") & (table["theme"] == "housing")].iloc[0]
     assert housing["change"] == 0.5
     assert housing["change_ci_low"] < 0.5 < housing["change_ci_high"]
+
+
+def test_user_text_is_escaped_in_compare_html():
+    from tema.config import load_config
+    from tema.report.compare import render_compare_html
+
+    themes = load_config(Path(__file__).resolve().parent.parent / "params.yaml").themes
+    theme_ids = [t.id for t in themes]
+    meetings = ["<b>Bodø & Alta</b>", "Alta"]
+    old = theme_counts(units(["housing", "other"], meetings), theme_ids)
+    new = theme_counts(units(["housing", "housing"], meetings), theme_ids)
+    page = render_compare_html(compare_counts(old, new), themes, "<script>2017</script>", "A & B")
+    assert "<script" not in page and "<b>" not in page
+    assert "&lt;script&gt;2017&lt;/script&gt;" in page and "A &amp; B" in page
+    assert "<h3>&lt;b&gt;Bodø &amp; Alta&lt;/b&gt;</h3>" in page
+    assert not re.search(r"&(?!(amp|lt|gt|quot|#\d+|#x[0-9a-fA-F]+);)", page)

@@ -11,11 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import TINY_LABELED
+from tema.classify.export import arrays_from_classifier
 from tema.classify.model import ThemeClassifier
-from tema.classify.predictor import LinearThemePredictor, arrays_from_classifier
+from tema.classify.predictor import LinearThemePredictor
 from tema.errors import TemaError
 from tema.ingest.stage import documents_from_files
-from tema.segment.stage import UNIT_KINDS, load_pipeline, segment_ingested
+from tema.segment.sentences import load_pipeline
+from tema.segment.stage import segment_ingested
+from tema.segment.units import UNIT_KINDS
 
 REPO = Path(__file__).resolve().parent.parent
 FUZZ = settings(

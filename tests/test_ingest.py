@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tema.errors import InputError
-from tema.ingest.readers import decode_text, read_source
+from tema.ingest.readers import read_source
 from tema.ingest.stage import (
     documents_from_files,
     ingest,
@@ -146,12 +146,6 @@ def test_latin1_file_is_decoded_with_a_warning(tmp_path: Path):
         assert read_document_text(path) == "Første møte i Tromsø"
 
 
-def test_utf8_misread_as_latin1_is_repaired():
-    garbled = "Første møte i Tromsø".encode().decode("latin-1")
-    assert "Ã¸" in garbled
-    assert decode_text(garbled.encode("utf-8"), "x.txt") == "Første møte i Tromsø"
-
-
 def test_documents_round_trip_through_json_lines(tmp_path: Path):
     raw = make_raw(tmp_path)
     out = tmp_path / "interim" / "documents.jsonl"
@@ -275,3 +269,50 @@ def test_running_headers_and_footers_of_a_pdf_are_not_input(tmp_path: Path):
     ]
     # The furniture between the parts of the broken sentence lies inside its span.
     assert {unit.text for unit in units if unit.kind == "noise"} >= {header, "Side 1 av 4"}
+
+
+def _config(tmp_path: Path):
+    """The project's params with the pipeline's files under `tmp_path`."""
+    from tema.config import load_config
+
+    config = load_config(Path(__file__).resolve().parents[1] / "params.yaml")
+    ingest_settings = config.ingest.model_copy(
+        update={
+            "raw_dir": tmp_path / "raw",
+            "documents": tmp_path / "interim" / "documents.jsonl",
+            "skipped": tmp_path / "interim" / "skipped.csv",
+        }
+    )
+    return config.model_copy(update={"ingest": ingest_settings})
+
+
+def test_run_writes_the_pipelines_files_by_default(tmp_path: Path):
+    from tema.ingest.stage import run
+
+    raw = make_raw(tmp_path)
+    (raw / "tom.txt").write_bytes(b"\n")
+    with pytest.warns(UserWarning, match=r"tom\.txt"):
+        result = run(_config(tmp_path), manifest=raw / "manifest.csv")
+    assert (result.documents, result.output) == (1, tmp_path / "interim" / "documents.jsonl")
+    assert result.skipped_path == tmp_path / "interim" / "skipped.csv"
+    assert [(Path(s.file).name, s.reason) for s in result.skipped] == [("tom.txt", "is empty")]
+    assert (
+        result.skipped_path.read_text(encoding="utf-8")
+        == f"file,reason\n{raw / 'tom.txt'},is empty\n"
+    )
+    [document] = read_documents(result.output)
+    assert document.meeting == "Innspillmøte Bodø"
+
+
+def test_run_with_an_output_puts_skipped_beside_it_never_into_the_pipelines(tmp_path: Path):
+    from tema.ingest.stage import run
+
+    other = tmp_path / "other"
+    other.mkdir()
+    raw = make_raw(other)
+    result = run(_config(tmp_path), raw_dir=raw, output=other / "out" / "documents.jsonl")
+    assert result.skipped_path == other / "out" / "skipped.csv"
+    assert result.skipped_path.read_text(encoding="utf-8") == "file,reason\n"
+    assert not (tmp_path / "interim").exists()
+    named = run(_config(tmp_path), raw_dir=raw, output=other / "d.jsonl", skipped=other / "s.csv")
+    assert named.skipped_path == other / "s.csv" and named.skipped_path.is_file()

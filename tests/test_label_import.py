@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -14,13 +16,13 @@ from typer.testing import CliRunner
 
 from conftest import tiny_rows
 from tema.cli import app
+from tema.config import load_config
 from tema.errors import InputError
-from tema.labels.exchange import import_labels, read_incoming
+from tema.labels.importing import import_labels
 from tema.labels.store import load_labeled
-from tema.params import load_params, themes_from
 
 REPO = Path(__file__).resolve().parent.parent
-THEMES = themes_from(load_params(REPO / "params.yaml"))
+THEMES = load_config(REPO / "params.yaml").themes
 IDS = [t.id for t in THEMES]
 DAY = date(2026, 3, 14)
 
@@ -133,14 +135,6 @@ def labeled_dir(tiny_labeled_dir: Path) -> Path:
 
 
 @pytest.mark.parametrize("fmt", sorted(WRITERS))
-def test_every_format_reads_text_label_and_second_label(tmp_path: Path, fmt: str):
-    path = WRITERS[fmt](tmp_path / "in", NEW)
-    rows, unlabelled = read_incoming(path, THEMES)
-    assert [(r.text, r.label, r.second_label) for r in rows] == NEW
-    assert unlabelled == 0
-
-
-@pytest.mark.parametrize("fmt", sorted(WRITERS))
 def test_import_appends_a_new_file_and_is_idempotent(tmp_path, labeled_dir, fmt):
     before = {p.name: p.read_bytes() for p in labeled_dir.glob("*.csv")}
     path = WRITERS[fmt](tmp_path / "in", NEW)
@@ -200,41 +194,6 @@ def test_bad_rows_name_file_and_line_and_write_nothing(tmp_path, labeled_dir, ro
     assert error.value.line == line
     assert message in str(error.value) and str(path) in str(error.value)
     assert sorted(p.name for p in labeled_dir.iterdir()) == before
-
-
-def test_json_errors_name_the_task(tmp_path: Path):
-    path = label_studio_export(tmp_path / "ls.json", [("Tekst om skole", "skole", "")])
-    with pytest.raises(InputError, match="task 1: unknown theme 'skole'"):
-        read_incoming(path, THEMES)
-    broken = tmp_path / "bad.jsonl"
-    broken.write_text('{"text": "a", "label": ["housing"]}\n{"text": \n', encoding="utf-8")
-    with pytest.raises(InputError) as error:
-        read_incoming(broken, THEMES)
-    assert error.value.line == 2
-
-
-def test_a_task_id_given_twice_names_both_tasks(tmp_path: Path):
-    path = label_studio_min(tmp_path / "ls.json", [NEW[0], NEW[1]])
-    tasks = json.loads(path.read_text(encoding="utf-8"))
-    tasks[1]["id"] = tasks[0]["id"]
-    path.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
-    with pytest.raises(InputError, match=r"task 2: duplicate id '0' \(also at task 1\)"):
-        read_incoming(path, THEMES)
-
-
-def test_display_names_blank_and_unlabelled_rows(tmp_path: Path):
-    path = write_csv_file(
-        tmp_path / "names.csv",
-        [
-            {"text": "Flere kommunale boliger", "label": "Bolig"},
-            {"text": "Frivillige driver leksehjelp", "label": "voluntary sector"},
-            {"text": "", "label": ""},
-            {"text": "Ikke merket ennå", "label": ""},
-        ],
-    )
-    rows, unlabelled = read_incoming(path, THEMES)
-    assert [r.label for r in rows] == ["housing", "voluntary"]
-    assert unlabelled == 1
 
 
 def test_conflicts_are_written_once_and_nothing_is_overwritten(tmp_path, labeled_dir):
@@ -299,3 +258,162 @@ def test_cli_import_prints_a_summary(tmp_path, labeled_dir, monkeypatch):
     result = CliRunner().invoke(app, ["labels", "import", str(bad), "--annotator", "kari.n"])
     assert result.exit_code == 1
     assert "bad.csv, line 2: unknown theme 'nope'" in result.output
+
+
+# Four annotators' rounds: different texts, none a near copy of another or of TINY_LABELED.
+ROUNDS = {
+    "kari": [
+        ("Kommunen bør bygge flere utleieboliger for store familier", "housing"),
+        ("Husbanken må gi startlån til flere", "housing"),
+    ],
+    "ola": [
+        ("Språkpraksis i barnehagen gir både jobb og norsk", "employers"),
+        ("Bedrifter i distriktet mangler fagarbeidere", "employers"),
+    ],
+    "per": [
+        ("Sjakklubben har åpnet dørene for nyankomne barn", "voluntary"),
+        ("Korpset låner ut instrumenter gratis", "voluntary"),
+    ],
+    "lise": [
+        ("Mange opplever blikk og kommentarer på bussen", "discrimination"),
+        ("Skolen bør lære elevene om fordommer", "discrimination"),
+    ],
+}
+
+
+def round_file(folder: Path, name: str, rows: list[tuple[str, str]]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_csv_file(folder / f"{name}.csv", [{"text": t, "label": lab} for t, lab in rows])
+
+
+def import_at_once(calls: list[tuple]) -> list:
+    """Run import_labels for each argument tuple in its own thread, all released together."""
+    start = threading.Barrier(len(calls))
+
+    def one(args: tuple):
+        start.wait()
+        return import_labels(*args, today=DAY)
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(one, calls))
+
+
+def test_writers_at_the_same_time_lose_nothing(tmp_path, labeled_dir):
+    conflicts = tmp_path / "conflicts.csv"
+    # Each round also disagrees with one existing label: four conflicts, one per writer.
+    disputed = {name: tiny_rows()[n * 9] for n, name in enumerate(ROUNDS)}
+    calls = [
+        (
+            round_file(tmp_path, name, [*rows, (disputed[name]["text"], "other")]),
+            labeled_dir,
+            THEMES,
+            name,
+            conflicts,
+        )
+        for name, rows in ROUNDS.items()
+    ]
+    results = import_at_once(calls)
+    assert [(len(r.added), len(r.conflicts)) for r in results] == [(2, 1)] * 4
+    labeled = load_labeled(labeled_dir, IDS)  # the folder still loads: no duplicate, no clash
+    for name, rows in ROUNDS.items():
+        mine = labeled[labeled["annotator"] == name]
+        assert sorted(zip(mine["text"], mine["label"], strict=True)) == sorted(rows)
+    assert len(list(labeled_dir.glob("import-*.csv"))) == 4
+    table = pd.read_csv(conflicts, dtype=str, keep_default_na=False)
+    assert sorted(zip(table["annotator"], table["existing_id"], strict=True)) == sorted(
+        (name, row["id"]) for name, row in disputed.items()
+    )
+
+
+def test_processes_at_the_same_time_lose_nothing(tmp_path, labeled_dir):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    conflicts = tmp_path / "conflicts.csv"
+    names = ["kari", "ola"]
+    files = [round_file(tmp_path, name, ROUNDS[name]) for name in names]
+    # spawn: a fresh interpreter, as a second `tema` command or server process would be.
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [
+            pool.submit(import_labels, path, labeled_dir, THEMES, name, conflicts, DAY)
+            for path, name in zip(files, names, strict=True)
+        ]
+        results = [future.result(timeout=300) for future in futures]
+    assert [len(result.added) for result in results] == [2, 2]
+    labeled = load_labeled(labeled_dir, IDS)
+    assert set(labeled["annotator"]) == {"test", "kari", "ola"}
+    assert len(labeled) == len(tiny_rows()) + 4
+
+
+def test_the_same_labels_saved_twice_at_once_are_added_once(tmp_path, labeled_dir):
+    conflicts = tmp_path / "conflicts.csv"
+    first = round_file(tmp_path, "kari", ROUNDS["kari"])
+    second = round_file(tmp_path / "copy", "kari", ROUNDS["kari"])
+    results = import_at_once(
+        [
+            (first, labeled_dir, THEMES, "kari", conflicts),
+            (second, labeled_dir, THEMES, "ola", conflicts),
+        ]
+    )
+    assert sorted(len(result.added) for result in results) == [0, 2]
+    assert sorted(result.already_labelled for result in results) == [0, 2]
+    labeled = load_labeled(labeled_dir, IDS)
+    assert len(labeled) == len(tiny_rows()) + 2 and not conflicts.exists()
+    before = {p.name: p.read_bytes() for p in labeled_dir.iterdir()}
+    again = import_labels(first, labeled_dir, THEMES, "kari", conflicts, today=DAY)
+    assert again.written is None and again.already_labelled == 2
+    assert {p.name: p.read_bytes() for p in labeled_dir.iterdir()} == before
+
+
+def test_two_writers_disagreeing_at_once_keep_one_label_and_one_conflict(tmp_path, labeled_dir):
+    conflicts = tmp_path / "review" / "conflicts.csv"
+    text = "Kommunen bør bygge flere utleieboliger for store familier"
+    kari = round_file(tmp_path, "kari", [(text, "housing")])
+    ola = round_file(tmp_path, "ola", [(text, "other")])
+    import_at_once(
+        [
+            (kari, labeled_dir, THEMES, "kari", conflicts),
+            (ola, labeled_dir, THEMES, "ola", conflicts),
+        ]
+    )
+    labeled = load_labeled(labeled_dir, IDS)
+    [kept] = labeled[labeled["text"] == text].itertuples()
+    [conflict] = pd.read_csv(conflicts, dtype=str, keep_default_na=False).itertuples()
+    assert {kept.label, conflict.new_label} == {"housing", "other"}
+    assert conflict.existing_label == kept.label and conflict.annotator != kept.annotator
+    assert conflict.existing_id == kept.id
+
+
+def test_a_writer_waits_for_the_lock_and_gives_up_with_a_message(tmp_path, labeled_dir):
+    from tema.errors import TemaError
+    from tema.labels.importing import lock_path, store_lock
+
+    path = round_file(tmp_path, "kari", ROUNDS["kari"])
+    with ThreadPoolExecutor(1) as pool, store_lock(labeled_dir):
+        waiting = pool.submit(import_labels, path, labeled_dir, THEMES, "kari", tmp_path / "c.csv")
+        with pytest.raises(TimeoutError):
+            waiting.result(timeout=1.0)  # still waiting for the lock
+        with (
+            pytest.raises(TemaError, match="another import has held the labels"),
+            store_lock(labeled_dir, timeout=0.1),
+        ):
+            pass
+    assert len(waiting.result(timeout=60).added) == 2  # done once the lock was released
+    assert lock_path(labeled_dir) == labeled_dir.parent / ".labeled.lock"
+
+
+def test_labels_saved_without_a_file_go_the_same_way(tmp_path, labeled_dir):
+    """The browser app's path: labels given as rows, not a file."""
+    from tema.labels.exchange import IncomingLabel
+    from tema.labels.importing import add_labels
+
+    rows = [
+        IncomingLabel(text=t, label=label, second_label="", source_id=f"u{n}", where=f"unit {n}")
+        for n, (t, label) in enumerate(ROUNDS["per"])
+    ]
+    conflicts = tmp_path / "conflicts.csv"
+    result = add_labels(rows, labeled_dir, THEMES, "per", conflicts, source=Path("tema serve"))
+    assert result.written is not None and len(result.added) == 2
+    assert list(result.added["source"]) == ["tema serve unit 0", "tema serve unit 1"]
+    again = add_labels(rows, labeled_dir, THEMES, "per", conflicts, source=Path("tema serve"))
+    assert again.written is None and again.already_labelled == 2

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import write_meeting_batch
+from conftest import write_meeting_batch, write_senter_lock
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -48,6 +48,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in LABEL_ROUNDS:
         shutil.copy(REPO / "data" / "labeled" / name, root / "data" / "labeled" / name)
     shutil.copy(REPO / "dvc.yaml", root / "dvc.yaml")
+    write_senter_lock(REPO, root)  # the sentence model is checked, not trained
     params = yaml.safe_load((REPO / "params.yaml").read_text(encoding="utf-8"))
     # Fewer folds and learning-curve points: this test checks the wiring, not the model.
     params["train"]["cv_folds"] = 3
@@ -102,7 +103,7 @@ def test_outputs_of_every_stage_exist(project: Path):
     for path in (
         "data/interim/documents.jsonl",
         "data/interim/units.csv",
-        "models/theme_classifier.joblib",
+        "models/theme_classifier.skops",
         "models/theme_classifier.card.json",
         "metrics/metrics.json",
         "metrics/confusion.csv",

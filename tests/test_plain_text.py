@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tema.ingest.readers import read_source
-from tema.segment.stage import load_pipeline, segment_documents, segment_text
+from tema.segment.sentences import load_pipeline
+from tema.segment.stage import segment_documents, segment_text
 from test_readers import make_pdf
 
 SHIPPED_MODEL = Path(__file__).resolve().parents[1] / "models" / "nb_senter"

@@ -21,21 +21,17 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import tema.classify.persist as persist_module
 import tema.classify.predictor as predictor_module
 from conftest import MEETING_REPORTS, TINY_LABELED
-from tema.classify.card import card_path_for, predictor_path_for
-from tema.classify.model import ThemeClassifier, ThemeModel, load_model, save_model
-from tema.classify.predictor import (
-    LinearThemePredictor,
-    arrays_from_classifier,
-    decide,
-    expit,
-    load_predictor,
-    normalise_text,
-    normalise_word,
-    read_arrays,
-    save_arrays,
-)
+from tema.classify.card import bound
+from tema.classify.decision import decide
+from tema.classify.export import arrays_from_classifier
+from tema.classify.model import ThemeClassifier, ThemeModel
+from tema.classify.persist import load_model, load_predictor, save_model
+from tema.classify.predictor import LinearThemePredictor, expit, read_arrays, save_arrays
+from tema.classify.text import normalise_text, normalise_word
+from tema.config import ModelFiles
 from tema.errors import ModelError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -89,6 +85,14 @@ def project_like() -> ThemeModel:
 @pytest.fixture(params=["tiny", "project_like"])
 def model(request) -> ThemeModel:
     return request.getfixturevalue(request.param)
+
+
+def card_path_for(model_path: Path) -> Path:
+    return ModelFiles.beside(model_path).card
+
+
+def predictor_path_for(model_path: Path) -> Path:
+    return ModelFiles.beside(model_path).predictor
 
 
 def linear(model: ThemeModel) -> LinearThemePredictor:
@@ -207,7 +211,7 @@ def test_two_themes():
 
 # --- Saving and loading ------------------------------------------------------------------
 def saved(model: ThemeModel, folder: Path) -> Path:
-    path = folder / "theme_classifier.joblib"
+    path = folder / "theme_classifier.skops"
     save_model(model, path)
     return path
 
@@ -242,7 +246,7 @@ def test_a_tampered_predictor_file_is_refused_before_it_is_read(
     def never(*args, **kwargs):
         raise AssertionError("the file was read before its hash was checked")
 
-    monkeypatch.setattr(predictor_module, "read_arrays", never)
+    monkeypatch.setattr(persist_module, "read_arrays", never)
     with pytest.raises(ModelError, match=re.escape(f"{predictor_file}: file hash")):
         load_predictor(path)
 
@@ -266,11 +270,12 @@ def test_a_bad_predictor_file_with_a_matching_hash_is_a_clear_error(
         predictor_file.write_bytes(b"not a zip file")
     else:
         save_arrays(arrays, predictor_file)
-    # Re-sign the card, as a careless re-export would: the content checks still hold.
+    # Re-sign and re-bind the card, as a careless re-export would: the content checks
+    # still hold.
     card_path = card_path_for(path)
     card = json.loads(card_path.read_text(encoding="utf-8"))
     card["predictor_sha256"] = hashlib.sha256(predictor_file.read_bytes()).hexdigest()
-    card_path.write_text(json.dumps(card), encoding="utf-8")
+    card_path.write_text(json.dumps(bound(card)), encoding="utf-8")
     with pytest.raises(ModelError, match=re.escape(str(predictor_file))):
         load_predictor(path)
 
@@ -301,7 +306,7 @@ def test_a_model_saved_before_predictor_files_falls_back_silently(tiny: ThemeMod
     card = json.loads(card_path.read_text(encoding="utf-8"))
     for key in ("predictor_file", "predictor_sha256", "predictor_scope"):
         del card[key]
-    card_path.write_text(json.dumps(card), encoding="utf-8")
+    card_path.write_text(json.dumps(bound(card)), encoding="utf-8")
     loaded = load_predictor(path)  # no warning (warnings are errors here)
     assert isinstance(loaded, ThemeModel)
     texts = list(TRICKY.values())
@@ -371,7 +376,8 @@ def test_tema_classify_imports_no_scikit_learn(tiny: ThemeModel, tmp_path: Path)
         "from tema.cli import app\n"
         "app(['--params', 'params.yaml', 'classify', '-o', 'out.csv', '--jobs', '1'],"
         " standalone_mode=False)\n"
-        "loaded = sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'joblib', 'scipy'})\n"
+        "heavy = {'sklearn', 'joblib', 'scipy', 'skops'}\n"
+        "loaded = sorted({m.split('.')[0] for m in sys.modules} & heavy)\n"
         "print('loaded:', loaded)\n"
     )
     done = subprocess.run(
@@ -399,7 +405,7 @@ def test_tema_classify_imports_no_scikit_learn(tiny: ThemeModel, tmp_path: Path)
     ],
 )
 def test_least_confident_until(confidence, target, max_share, flagged):
-    from tema.classify.predictor import least_confident_until
+    from tema.classify.decision import least_confident_until
 
     result = least_confident_until(np.array(confidence, dtype=float), target, max_share)
     assert result.tolist() == flagged

@@ -7,16 +7,14 @@ import pandas as pd
 import pytest
 
 from tema.train.promote import (
-    DEFAULT_SETTINGS,
-    Comparison,
     check_new_labels,
     compare_cards,
     compare_on_units,
-    format_comparison,
     judge,
     new_units,
     shared_oof_comparison,
 )
+from tema.train.verdict import Comparison, format_comparison
 
 THEMES = ["a", "b", "c"]
 
@@ -136,7 +134,7 @@ def test_new_labels_far_below_the_models_confidence_are_suspect(wrong: int, susp
     texts = [f"{THEMES[i % 3]} tekst {i}" for i in range(40)]
     labels = [THEMES[(i + (1 if i < wrong else 0)) % 3] for i in range(40)]
     new = pd.DataFrame({"id": range(40), "text": texts, "label": labels})
-    check = check_new_labels(Guesser(), new, DEFAULT_SETTINGS)
+    check = check_new_labels(Guesser(), new, max_shortfall=0.15, z_limit=3.0)
     assert check["expected_from_confidence"] == pytest.approx(0.8)
     assert bool(check["suspect"]) is suspect
 
@@ -150,11 +148,11 @@ def test_new_units_are_those_the_current_cv_did_not_have():
 
 
 def test_the_verdict_is_printed_in_norwegian_and_recorded_in_english():
-    from tema.train.promote import Verdict, format_verdict
+    from tema.train.verdict import Verdict, format_verdict
 
     reasons = judge(comparison(0.80, 0.78, 0.70, {"a": (0.9, 0.5)}), max_theme_drop=0.05)
     verdict = Verdict(False, "rejected", reasons, comparison(0.80, 0.78, 0.70, {"a": (0.9, 0.5)}))
-    record = {"candidate_model": "models/candidate/theme_classifier.joblib"}
+    record = {"candidate_model": "models/candidate/theme_classifier.skops"}
     norwegian = format_verdict(verdict, record, "nb")
     assert "IKKE TATT I BRUK" in norwegian
     assert "makro-F1 0,700 er under den gjeldende modellens 95 %-intervall" in norwegian

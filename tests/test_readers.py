@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tema.errors import InputError
-from tema.ingest.readers import UnreadableFile, page_of, read_source
+from tema.errors import InputError, UnreadableFile
+from tema.ingest.readers import page_of, read_source
 
 
 def make_pdf(path: Path, pages: list[list[str]], encrypt: str | None = None) -> Path:

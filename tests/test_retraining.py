@@ -21,7 +21,7 @@ from threadpoolctl import threadpool_limits
 from typer.testing import CliRunner
 
 from conftest import THEMES, tiny_rows, write_labeled_csv
-from tema.classify.model import load_model
+from tema.classify.persist import load_model
 from tema.cli import app
 from tema.labels.store import find_near_duplicates
 from tema.train.promote import compare_on_units
@@ -194,7 +194,7 @@ def classify_pool(project: Path) -> None:
             "text": [text for text, _ in POOL],
         }
     )
-    predictions = load_model("models/theme_classifier.joblib").predict(units["text"].tolist())
+    predictions = load_model("models/theme_classifier.skops").predict(units["text"].tolist())
     path = project / "data" / "processed" / "classified.csv"
     path.parent.mkdir(parents=True)
     pd.concat([units, predictions], axis=1).to_csv(path, index=False)
@@ -246,8 +246,8 @@ def test_suggest_label_import_retrain_promote_and_catch_poison(project: Path):
     assert promotion()["basis"] == "holdout"
     assert promotion()["new_labels"]["suspect"] == 0
     old, new = (
-        holdout_macro_f1("old_models/theme_classifier.joblib"),
-        holdout_macro_f1("models/theme_classifier.joblib"),
+        holdout_macro_f1("old_models/theme_classifier.skops"),
+        holdout_macro_f1("models/theme_classifier.skops"),
     )
     assert new > old + 0.05, (old, new)
 
@@ -259,15 +259,15 @@ def test_suggest_label_import_retrain_promote_and_catch_poison(project: Path):
     assert "macro-F1" in compared and "sine egne merkede innspill" in compared
     compared = invoke(
         "compare-models",
-        "old_models/theme_classifier.joblib",
-        "models/theme_classifier.joblib",
+        "old_models/theme_classifier.skops",
+        "models/theme_classifier.skops",
         "--on",
         "holdout.csv",
     )
     assert "72 innspill i holdout.csv" in compared
 
     # A poisoned file: the rest of the pool, every theme shifted to the next one.
-    model_bytes = Path("models/theme_classifier.joblib").read_bytes()
+    model_bytes = Path("models/theme_classifier.skops").read_bytes()
     done = set(suggested["text"])
     poison = [(text, ROTATE[label]) for text, label in POOL if text not in done]
     invoke("labels", "import", str(annotate(poison, project / "bad.xlsx")), "--annotator", "x")
@@ -278,10 +278,10 @@ def test_suggest_label_import_retrain_promote_and_catch_poison(project: Path):
     assert promotion()["status"] == "rejected" and promotion()["promoted"] == 0
     assert promotion()["new_labels"]["suspect"] == 1  # caught by both checks
     assert any("drops by" in reason for reason in promotion()["reasons"])
-    assert Path("models/theme_classifier.joblib").read_bytes() == model_bytes
-    assert Path("models/candidate/theme_classifier.joblib").is_file()
+    assert Path("models/theme_classifier.skops").read_bytes() == model_bytes
+    assert Path("models/candidate/theme_classifier.skops").is_file()
     assert Path("models/candidate/cv_predictions.csv").is_file()
-    load_model("models/candidate/theme_classifier.joblib")  # a valid model, kept aside
+    load_model("models/candidate/theme_classifier.skops")  # a valid model, kept aside
 
     # The audit of the candidate's cross-validation points at the poisoned units.
     invoke("labels", "audit", "--cv-predictions", "models/candidate/cv_predictions.csv")

@@ -5,22 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import spacy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tema.segment.stage import (
-    BODY_KINDS,
-    FRAME_COLUMNS,
-    SENTENCIZER,
-    UNIT_KINDS,
-    Unit,
-    add_sentence_rules,
-    load_pipeline,
-    segment_documents,
-    segment_text,
-    units_to_frame,
-)
+from tema.segment.sentences import SENTENCIZER, load_pipeline
+from tema.segment.stage import segment_documents, segment_text
+from tema.segment.units import BODY_KINDS, FRAME_COLUMNS, UNIT_KINDS, Unit, units_to_frame
 
 # Found from this file only to run the tests from any folder; tema itself resolves
 # spacy_model against the working directory.
@@ -182,7 +172,7 @@ def test_empty_input_gives_no_units(sentencizer, text: str) -> None:
 
 
 def test_a_long_line_is_not_cut_after_an_abbreviation(senter) -> None:
-    # A line longer than clean.MAX_LINE_CHARS (a paragraph extracted as one line) is cut
+    # A line longer than lines.MAX_LINE_CHARS (a paragraph extracted as one line) is cut
     # at a sentence end; the full stop of "Dr." is none.
     filler = "Kommunen tilbyr norskkurs om kvelden. " * 64  # 2,432 characters
     sentence = (
@@ -259,51 +249,6 @@ def test_segment_documents_streams_several_documents(sentencizer) -> None:
     assert units_to_frame([]).shape == (0, len(FRAME_COLUMNS))
 
 
-def test_load_pipeline_errors_name_the_model(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="no-such-model"):
-        load_pipeline("no-such-model")
-    with pytest.raises(ValueError, match="could not load"):
-        load_pipeline(str(tmp_path))  # a directory that holds no pipeline
-
-
-def test_load_pipeline_resolves_relative_paths_from_the_working_directory(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.chdir(SHIPPED_MODEL.parent)
-    assert load_pipeline("nb_senter").has_pipe("senter")
-    monkeypatch.chdir(SHIPPED_MODEL.parent.parent.parent)
-    with pytest.raises(ValueError, match=r"working directory|neither"):
-        load_pipeline("nb_senter")
-
-
-def test_shipped_pipeline_meta_attributes_the_data() -> None:
-    nlp = spacy.load(SHIPPED_MODEL)
-    assert nlp.meta["license"] == "CC BY-SA 4.0"
-    assert any(source["license"] == "CC BY-SA 4.0" for source in nlp.meta["sources"])
-    assert nlp.meta["performance"]["ud_test_boundary_tema_f1"] >= 0.97
-    assert (SHIPPED_MODEL / "README.md").read_text(encoding="utf-8").count("CC BY-SA 4.0")
-
-
-def test_shipped_pipeline_save_load_same_predictions(senter, tmp_path: Path) -> None:
-    text = (
-        "Regjeringen holdt konferansen i Oslo. Det kom mange deltakere fra hele landet "
-        "og de diskuterte arbeid Neste gang blir det flere Hva skjer da? Vi får se."
-    )
-    before = [token.is_sent_start for token in senter(text)]
-    senter.to_disk(tmp_path / "copy")
-    reloaded = load_pipeline(str(tmp_path / "copy"))
-    assert [token.is_sent_start for token in reloaded(text)] == before
-    assert segment_text(text, reloaded) == segment_text(text, senter)
-
-
-def test_rules_as_a_spacy_component(senter) -> None:
-    nlp = spacy.blank("nb")
-    nlp.add_pipe("sentencizer")
-    add_sentence_rules(nlp)
-    doc = nlp("Vi så f.eks. at de kom. Det var bra.")
-    assert [sentence.text for sentence in doc.sents] == ["Vi så f.eks. at de kom.", "Det var bra."]
-
-
 PDF_PIECES = st.sampled_from(
     [
         "Regjeringen", "holdt", "konferansen", "i", "2017.", "f.eks.", "17.", "mai", "NAV-",
@@ -324,20 +269,6 @@ def test_units_are_ordered_disjoint_and_cover_the_text(sentencizer, text: str) -
 @given(st.lists(PDF_PIECES, max_size=60).map("".join))
 def test_units_cover_the_text_with_the_shipped_pipeline(senter, text: str) -> None:
     assert_well_formed(text, segment_text(text, senter))
-
-
-def test_official_pipeline_keeps_only_sentence_components(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Stands in for an installed nb_core_news_* package, which tests cannot download.
-    official = spacy.blank("nb")
-    for name in ("tok2vec", "tagger", "senter", "parser", "ner"):
-        official.add_pipe(name)
-    monkeypatch.setattr(spacy.util, "is_package", lambda name: name == "nb_core_news_sm")
-    monkeypatch.setattr(spacy, "load", lambda name, **kwargs: official)
-    nlp = load_pipeline("nb_core_news_sm")
-    # The blank senter has its own tok2vec, so the shared one is not needed either.
-    assert nlp.pipe_names == ["senter"]
 
 
 # Which blocks go through the spaCy pipeline: only those that may hold more than one
@@ -388,3 +319,85 @@ def test_skipping_spacy_for_one_sentence_blocks_changes_no_unit(senter, monkeypa
     monkeypatch.setattr(segment, "_needs_model", lambda block: block.kind in ("paragraph",
                         "bullet", "heading"))  # fmt: skip
     assert segment_text(text, senter) == skipping
+
+
+def _config(tmp_path: Path):
+    """The project's params with the pipeline's files under `tmp_path` and the rule-based
+    sentencizer (no model files needed)."""
+    from tema.config import load_config
+
+    config = load_config(Path(__file__).resolve().parents[1] / "params.yaml")
+    return config.model_copy(
+        update={
+            "ingest": config.ingest.model_copy(
+                update={"documents": tmp_path / "interim" / "documents.jsonl"}
+            ),
+            "segment": config.segment.model_copy(
+                update={
+                    "spacy_model": SENTENCIZER,
+                    "units": tmp_path / "interim" / "units.csv",
+                    "lexicon_cache": None,
+                    "jobs": 1,
+                }
+            ),
+        }
+    )
+
+
+def _write_documents(path: Path) -> None:
+    from tema.ingest.stage import Document, write_documents
+
+    documents = [
+        Document(f"d{n}.txt", f"d{n}.txt", "Møte", "", "", f"Bolig\n\nVi trenger {n} boliger.\n")
+        for n in range(3)
+    ]
+    write_documents(documents, path)
+
+
+def test_run_segments_the_pipelines_documents_into_its_units(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from tema.segment.stage import run
+
+    config = _config(tmp_path)
+    _write_documents(config.ingest.documents)
+    result = run(config)
+    assert (result.units, result.documents, result.output) == (6, 3, config.segment.units)
+    units = pd.read_csv(config.segment.units)
+    assert units["kind"].tolist() == ["heading", "sentence"] * 3
+    one_job = config.segment.units.read_bytes()
+    assert run(config, jobs=2).units == 6
+    assert config.segment.units.read_bytes() == one_job  # the same bytes over workers
+
+
+def test_run_writes_another_batchs_units_beside_its_documents(tmp_path: Path) -> None:
+    from tema.segment.stage import run
+
+    config = _config(tmp_path)
+    other = tmp_path / "other" / "documents.jsonl"
+    _write_documents(other)
+    result = run(config, documents=other)
+    assert result.output == tmp_path / "other" / "units.csv" and result.output.is_file()
+    assert not config.segment.units.exists()  # never into the pipeline's units
+
+
+def test_run_returns_the_units_of_files_without_an_output(tmp_path: Path) -> None:
+    from tema.segment.stage import run
+
+    config = _config(tmp_path)
+    notes = tmp_path / "notater.txt"
+    notes.write_text("Bolig\n\nVi trenger flere boliger. Det haster.\n", encoding="utf-8")
+    result = run(config, files=[notes])
+    assert result.output is None and result.table is not None
+    assert result.table["text"].tolist() == ["Bolig", "Vi trenger flere boliger.", "Det haster."]
+    assert list(tmp_path.iterdir()) == [notes]  # nothing written
+    written = run(config, files=[notes], output=tmp_path / "u.csv")
+    assert (written.units, written.documents, written.table) == (3, 1, None)
+
+
+def test_run_names_a_pipeline_that_cannot_be_loaded(tmp_path: Path) -> None:
+    from tema.errors import TemaError
+    from tema.segment.stage import run
+
+    with pytest.raises(TemaError, match="no-such-model"):
+        run(_config(tmp_path), spacy_model="no-such-model")

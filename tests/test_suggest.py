@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from tema.config import load_config
 from tema.labels.exchange import read_incoming
 from tema.labels.suggest import (
     SuggestSettings,
@@ -20,10 +21,14 @@ from tema.labels.suggest import (
     suggestion_id,
     write_suggestions,
 )
-from tema.params import load_params, themes_from
 
 REPO = Path(__file__).resolve().parent.parent
-THEMES = themes_from(load_params(REPO / "params.yaml"))
+THEMES = load_config(REPO / "params.yaml").themes
+
+
+def settings(n: int) -> SuggestSettings:
+    """n picks with the weights these tests were written for (those of params.yaml)."""
+    return SuggestSettings(n=n, diversity_weight=0.5, meeting_weight=0.3)
 
 
 def units(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
@@ -81,13 +86,13 @@ def test_select_goes_round_themes_meetings_and_skips_near_copies():
     )
     uncertainty = np.array([0.9, 0.89, 0.8, 0.7, 0.3, 0.2, 0.6, 0.1])
     guessed = np.array(["a", "a", "a", "a", "a", "b", "b", "b"], dtype=object)
-    picked = select(frame, uncertainty, guessed, SuggestSettings(n=4, diversity_weight=0.5))
+    picked = select(frame, uncertainty, guessed, settings(4))
     assert len(picked) == len(set(picked)) == 4
     assert set(guessed[picked]) == {"a", "b"}  # both themes
     assert set(frame["meeting"].iloc[picked]) == {"m1", "m2"}  # both meetings
     assert 0 in picked and 1 not in picked  # the near copy loses to something new
-    assert select(frame, uncertainty, guessed, SuggestSettings(n=50)) != []
-    assert len(select(frame, uncertainty, guessed, SuggestSettings(n=50))) == 8
+    assert select(frame, uncertainty, guessed, settings(50)) != []
+    assert len(select(frame, uncertainty, guessed, settings(50))) == 8
 
 
 class FakeModel:
@@ -125,7 +130,7 @@ def test_suggest_writes_csv_xlsx_and_label_studio_that_import_reads(tmp_path: Pa
         FakeModel(),
         [],
         ["sentence"],
-        SuggestSettings(n=3),
+        settings(3),
         meetings={"a": "Bodø", "b": "Tromsø"},
     )
     assert out["label"].tolist()[0] == "housing"  # the guess is pre-filled
@@ -159,5 +164,15 @@ def test_suggest_writes_csv_xlsx_and_label_studio_that_import_reads(tmp_path: Pa
 
 def test_nothing_to_suggest_gives_an_empty_table():
     frame = units([("a", "heading", "Bolig")])
-    out = suggest(frame, FakeModel(), [], ["sentence"], SuggestSettings(n=5))
+    out = suggest(frame, FakeModel(), [], ["sentence"], settings(5))
     assert out.empty and "label" in out.columns
+
+
+def test_the_settings_come_from_params_and_n_from_the_command_line():
+    labels = load_config(REPO / "params.yaml").labels
+    assert SuggestSettings.from_config(labels) == SuggestSettings(
+        n=labels.suggest_n,
+        diversity_weight=labels.diversity_weight,
+        meeting_weight=labels.meeting_weight,
+    )
+    assert SuggestSettings.from_config(labels, n=7).n == 7

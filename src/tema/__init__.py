@@ -2,7 +2,12 @@
 
 Nothing happens on import: models are loaded only when asked for, and scikit-learn is
 imported only when the classifier is (``tema segment`` never needs it, nor does
-``tema classify``, which uses the model's predictor file: ``tema.classify.predictor``).
+``tema classify`` with a TF-IDF model, which uses the model's predictor file:
+``tema.classify.persist.load_predictor``).
+
+The public Python API, resolved on first use: ``tema.load_model(path)``
+(``tema.classify.persist.load_model``) and ``tema.ThemeClassifier``
+(``tema.classify.model.ThemeClassifier``).
 """
 
 from __future__ import annotations
@@ -10,15 +15,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tema.classify.model import ThemeClassifier, load_model
+    from tema.classify.model import ThemeClassifier
+    from tema.classify.persist import load_model
 
 __all__ = ["ThemeClassifier", "load_model"]
 __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from tema.classify import model
+    if name == "ThemeClassifier":
+        from tema.classify.model import ThemeClassifier
 
-        return getattr(model, name)
+        return ThemeClassifier
+    if name == "load_model":
+        from tema.classify.persist import load_model
+
+        return load_model
     raise AttributeError(f"module 'tema' has no attribute {name!r}")

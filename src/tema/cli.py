@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 import warnings
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -36,6 +35,8 @@ PARAMS_DEFAULTS: dict[tuple[str, str], str] = {
     ("segment", "documents"): "ingest.documents",
     ("segment", "spacy_model"): "segment.spacy_model",
     ("segment", "jobs"): "segment.jobs",
+    ("senter", "ud_dir"): "senter.ud_dir",
+    ("senter", "output"): "senter.model",
     ("train", "labeled_dir"): "train.labeled_dir",
     ("train", "model"): "train.model",
     ("classify", "model"): "train.model",
@@ -48,9 +49,6 @@ PARAMS_DEFAULTS: dict[tuple[str, str], str] = {
     ("labels audit", "cv_predictions"): "train.cv_predictions",
     ("labels audit", "output"): "labels.audit",
 }
-
-# Keys of params.yaml's `segment:` section passed on to tema.segment.stage.segment_documents.
-SEGMENT_OPTIONS = ("lexicon", "max_heading_words", "max_unit_chars", "batch_size")
 
 ParamsOption = Annotated[Path, typer.Option("--params", help="The parameter file to read.")]
 QuietOption = Annotated[
@@ -153,15 +151,6 @@ def _noun(ctx: typer.Context, noun: str) -> str:
     return NOUNS[ctx.obj["language"]][noun][1]
 
 
-def _line_count(path: Path) -> int | None:
-    """Lines of a JSON-lines file (its documents), for the progress bar; None if unreadable."""
-    try:
-        with open(path, "rb") as handle:
-            return sum(1 for _ in handle)
-    except OSError:
-        return None
-
-
 def _style(ctx: typer.Context):
     """The number style of the chosen language, for the terminal."""
     from tema.numbers import Style
@@ -223,36 +212,22 @@ def ingest(
     -o, skipped.csv goes beside the -o file, never into the pipeline's.
     """
     from tema.ingest import stage as stage
-    from tema.io.files import write_csv
 
-    if output is None:
-        output = Path(_setting(ctx, "ingest", "documents"))
-        skipped = skipped or Path(_setting(ctx, "ingest", "skipped"))
-    skipped_path = skipped or output.with_name("skipped.csv")
-    raw_dir = raw_dir or Path(_setting(ctx, "ingest", "raw_dir"))
-    left_out: list = []
-    documents = stage.ingest(
-        raw_dir, manifest, text_columns=_text_columns(ctx), skipped=left_out, quiet=quiet
+    result = _run(stage.run, ctx.obj["config"], raw_dir, manifest, output, skipped, quiet=quiet)
+    _say(
+        ctx,
+        "ingested",
+        documents=_counted(ctx, result.documents, "document"),
+        output=result.output,
     )
-    count = _run(stage.write_documents, documents, output)
-    write_csv(pd.DataFrame(left_out, columns=["file", "reason"]), skipped_path)
-    _say(ctx, "ingested", documents=_counted(ctx, count, "document"), output=output)
-    if left_out:
+    if result.skipped:
         _say(
             ctx,
             "ingest_skipped",
-            files=_counted(ctx, len(left_out), "file"),
-            path=skipped_path,
-            names=", ".join(Path(item.file).name for item in left_out),
+            files=_counted(ctx, len(result.skipped), "file"),
+            path=result.skipped_path,
+            names=", ".join(Path(item.file).name for item in result.skipped),
         )
-
-
-def _text_columns(ctx: typer.Context) -> list[str]:
-    """The survey-table text columns to look for (params ingest.text_columns)."""
-    from tema.ingest.readers import DEFAULT_TEXT_COLUMNS
-
-    settings = ctx.obj["params"].get("ingest") or {}
-    return list(settings.get("text_columns") or DEFAULT_TEXT_COLUMNS)
 
 
 @app.command()
@@ -281,73 +256,54 @@ def segment(
     quiet: QuietOption = False,
 ) -> None:
     """Cut documents into units (sentences, bullet items, headings) with offsets."""
-    from tema import parallel
-    from tema.ingest import stage as reading
-    from tema.progress import progress
     from tema.segment import stage as stage
 
-    nlp = _run(_load_pipeline, spacy_model or _setting(ctx, "segment", "spacy_model"))
-    if files:
-        source = reading.documents_from_files(files, _text_columns(ctx))
-        total = len(files)
-    else:
-        documents = documents or Path(_setting(ctx, "ingest", "documents"))
-        source = reading.read_documents(documents)
-        total = _line_count(documents)
-    if output is None and files:
-        pairs = stage.segment_ingested(source, nlp, **_segment_options(ctx))
-        units = _run(stage.units_to_frame, pairs)
-        _print_table(units[["doc", "unit", "start", "end", "kind", "text"]])
+    result = _run(
+        stage.run,
+        ctx.obj["config"],
+        files,
+        documents,
+        output,
+        spacy_model,
+        jobs,
+        quiet=quiet,
+        language=ctx.obj["language"],
+    )
+    if result.table is not None:
+        _print_table(result.table[["doc", "unit", "start", "end", "kind", "text"]])
         return
-    if output is None:
-        # Another batch's documents give units beside them, not the pipeline's units.
-        output = (
-            documents.with_name("units.csv")
-            if documents
-            else Path(_setting(ctx, "segment", "units"))
-        )
-    jobs = jobs if jobs is not None else _setting(ctx, "segment", None).get("jobs", 1)
-    # Streamed in chunks of documents (over `jobs` processes) straight into the CSV.
-    documents_read = 0
-
-    def counted(documents):
-        nonlocal documents_read
-        for document in documents:
-            documents_read += 1
-            yield document
-
-    source = progress(source, "segment", total, quiet, unit=_noun(ctx, "document"))
-    rows = parallel.segment_stream(counted(source), nlp, jobs, **_segment_options(ctx))
-    count = _run(parallel.write_csv_chunks, rows, output, stage.FRAME_COLUMNS)
     _say(
         ctx,
         "segmented",
-        units=_counted(ctx, count, "unit"),
-        documents=_counted(ctx, documents_read, "document"),
-        output=output,
+        units=_counted(ctx, result.units, "unit"),
+        documents=_counted(ctx, result.documents, "document"),
+        output=result.output,
     )
 
 
-def _segment_options(ctx: typer.Context) -> dict[str, Any]:
-    """The segmentation settings of params.yaml that `segment_documents` takes."""
-    settings = _setting(ctx, "segment", None)
-    options = {key: settings[key] for key in SEGMENT_OPTIONS if key in settings}
-    if isinstance(options.get("lexicon"), str) and settings.get("lexicon_cache"):
-        from tema.segment.clean import load_lexicon
+@app.command()
+def senter(
+    ctx: typer.Context,
+    ud_dir: Annotated[
+        Path | None,
+        typer.Option(help="Folder with UD Norwegian Bokmål's dev and test .conllu files."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Folder to save the pipeline in.")
+    ] = None,
+) -> None:
+    """Train the Norwegian sentence recogniser (models/nb_senter) on UD Norwegian Bokmål.
 
-        options["lexicon"] = _run(
-            load_lexicon, options["lexicon"], cache_dir=settings["lexicon_cache"]
-        )
-    return options
+    The dvc stage `senter` is frozen: `make run` never retrains the shipped model; this
+    command does (then `dvc commit -f senter`). See docs/segmentation.md.
+    """
+    import json
 
+    from tema.segment import senter as stage
 
-def _load_pipeline(name: str):
-    from tema.segment.stage import load_pipeline
-
-    try:
-        return load_pipeline(name)
-    except (OSError, ValueError) as error:
-        raise TemaError(str(error)) from error
+    result = _run(stage.run, ctx.obj["config"], ud_dir, output)
+    typer.echo(json.dumps({"ud_test": result.scores}, indent=2))
+    typer.echo(f"senter → {result.model}")
 
 
 @app.command()
@@ -367,85 +323,42 @@ def train(
     one; a worse one is kept aside in promote.candidate_dir and the command still
     succeeds, with the verdict in promote.promotion (metrics/promotion.json).
     """
-    from tema.labels.store import load_labeled
-    from tema.params import section, themes_from
     from tema.progress import steps
-    from tema.train import promote
     from tema.train import stage as stage
+    from tema.train.verdict import format_verdict
 
-    settings = section(ctx.obj["params"], "train", ctx.obj["params_path"])
-    gate = ctx.obj["params"].get("promote") or {}
-    theme_ids = [t.id for t in _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])]
-    labeled = _run(load_labeled, labeled_dir or Path(settings["labeled_dir"]), theme_ids)
-    model = model or Path(settings["model"])
-    cv_predictions = Path(settings["cv_predictions"])
-    # Cross-validation and the final fit happen inside tema.train.stage.train, which reports no
-    # progress of its own: the bar shows which step runs and for how long.
+    # Cross-validation and the final fit report no progress of their own: the bar shows
+    # which step runs and for how long.
     with steps("train", _message(ctx, "train_steps").split("|"), quiet) as done:
-        fitted, oof = _run(stage.train, labeled, theme_ids, settings)
-        done()
-        verdict = _run(
-            promote.evaluate_candidate,
-            fitted,
-            oof,
-            labeled,
-            theme_ids,
-            model,
-            cv_predictions,
-            gate,
+        result = _run(
+            stage.run,
+            ctx.obj["config"],
+            labeled_dir=labeled_dir,
+            model=model,
             force=force,
-            seed=settings["seed"],
+            done=done,
         )
-        done()
-        record = promote.apply_verdict(verdict, fitted, oof, model, cv_predictions, gate)
-        done()
-    f1 = fitted.card["cross_validation"]["macro_f1"]
+    f1 = result.card["cross_validation"]["macro_f1"]
     style = _style(ctx)
-    where = (
-        ("trained_model", model)
-        if verdict.promote
-        else ("trained_aside", record["candidate_model"])
-    )
+    promoted = result.verdict.promote
     _say(
         ctx,
         "trained",
-        units=_counted(ctx, len(labeled), "labelled"),
+        units=_counted(ctx, result.n_labeled, "labelled"),
         f1=style.num(f1["value"], 3),
         interval=style.dec_range(f1["ci_low"], f1["ci_high"], 3),
-        where=_message(ctx, where[0], path=where[1]),
+        where=_message(ctx, "trained_model" if promoted else "trained_aside", path=result.saved_to),
     )
-    typer.echo(
-        promote.format_verdict(verdict, record, ctx.obj["language"]), err=not verdict.promote
-    )
+    typer.echo(format_verdict(result.verdict, result.record, ctx.obj["language"]), err=not promoted)
 
 
 @app.command()
 def evaluate(ctx: typer.Context, quiet: QuietOption = False) -> None:
     """Write metrics and plot data (confusion, calibration, learning curve) to metrics/."""
-    from tema.classify.card import read_card
-    from tema.io.files import write_csv, write_json
-    from tema.labels.store import load_labeled
-    from tema.params import section, themes_from
     from tema.train import evaluate as stage
 
-    settings = section(ctx.obj["params"], "train", ctx.obj["params_path"])
-    out = Path(_setting(ctx, "evaluate", "metrics_dir"))
-    theme_ids = [t.id for t in _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])]
-    oof = pd.read_csv(settings["cv_predictions"], keep_default_na=False)
-    card = _run(read_card, settings["model"])
-    labeled = _run(load_labeled, Path(settings["labeled_dir"]), theme_ids)
-    write_json(stage.evaluate(oof, card, theme_ids), out / "metrics.json")
-    write_csv(stage.confusion_rows(oof), out / "confusion.csv")
-    write_csv(stage.calibration_rows(oof), out / "calibration.csv")
-    curve = stage.learning_curve(
-        labeled,
-        theme_ids,
-        settings,
-        _setting(ctx, "evaluate", "learning_curve_fractions"),
-        quiet=quiet,
-    )
-    write_csv(curve, out / "learning_curve.csv")
-    _say(ctx, "evaluated", metrics=out / "metrics.json", plots=f"{out}/*.csv")
+    result = _run(stage.run, ctx.obj["config"], quiet=quiet)
+    _say(ctx, "evaluated", metrics=result.metrics, plots=f"{result.plots}/*.csv")
 
 
 @app.command()
@@ -485,70 +398,23 @@ def classify(
     Reads .txt, .md, .pdf, .docx (segmented into units) and .csv, .tsv, .xlsx tables (one
     unit per row of --text-column).
     """
-    from tema import parallel
+    from tema.classify import inputs
     from tema.classify import stage as stage
-    from tema.classify.predictor import load_predictor
 
-    if model is not None and not files and output is None:
-        _fail(
-            TemaError(
-                f"--model {model} without -o would overwrite the pipeline's "
-                f"{_setting(ctx, 'classify', 'classified')} with another model's themes; "
-                "name the output with -o FILE"
-            )
-        )
-    # The model is checked (hashes, versions) and loaded before any input is read: its
-    # predictor file, without scikit-learn, or else the model itself (load_predictor).
-    predictor = _run(load_predictor, model or Path(_setting(ctx, "train", "model")))
-    if files:
-        chunks = iter([_run(_units_from_files, ctx, files, text_column)])
-    else:
-        # Streamed: the units CSV is read, classified and written chunk by chunk.
-        chunks = parallel.read_units_chunks(Path(_setting(ctx, "segment", "units")))
-    jobs = jobs if jobs is not None else _setting(ctx, "classify", None).get("jobs", 1)
-    if output is None and files:
-        classified = parallel.classify_stream(chunks, predictor, jobs)
-        _print_table(next(classified)[list(stage.OUTPUT_COLUMNS)])
+    config = ctx.obj["config"]
+    units = inputs.unit_chunks(config, files, text_column) if files else None
+    if units is not None and output is None:
+        _print_table(_run(stage.classify_frame, config, units, model))
         return
     from tema.progress import progress
 
-    chunks = progress(chunks, "classify", None, quiet, unit=_noun(ctx, "unit"), weight=len)
-    classified = parallel.classify_stream(chunks, predictor, jobs, rendered=True)
-    output = output or Path(_setting(ctx, "classify", "classified"))
-    count = _run(parallel.write_csv_chunks, classified, output, stage.OUTPUT_COLUMNS)
-    _say(ctx, "classified", units=_counted(ctx, count, "unit"), output=output)
+    def watch(chunks):
+        return progress(chunks, "classify", None, quiet, unit=_noun(ctx, "unit"), weight=len)
 
-
-def _units_from_files(
-    ctx: typer.Context, files: list[Path], text_column: str | None
-) -> pd.DataFrame:
-    """Units of the files in the order given: tables one unit per non-blank answer (read
-    as ingest reads them), text segmented."""
-    from tema.classify import stage as stage
-    from tema.ingest import stage as reading
-    from tema.ingest.readers import TABLE_SUFFIXES
-    from tema.segment import stage as segmenting
-
-    columns = [text_column] if text_column else _text_columns(ctx)
-    nlp = None
-    frames = []
-    for path in files:
-        if path.suffix.lower() in TABLE_SUFFIXES:
-            frames.append(stage.read_table_units(path, columns))
-            continue
-        nlp = nlp or _load_pipeline(_setting(ctx, "segment", "spacy_model"))
-        pairs = segmenting.segment_ingested(
-            reading.documents_from_files([path]), nlp, **_segment_options(ctx)
-        )
-        frames.append(segmenting.units_to_frame(pairs))
-    return pd.concat(frames, ignore_index=True)
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    try:
-        return pd.read_csv(path, keep_default_na=False, na_values={"repeat_of": [""]})
-    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise TemaError(f"{path}: cannot be read ({error})") from error
+    result = _run(
+        stage.run, config, units=units, output=output, model=model, jobs=jobs, watch=watch
+    )
+    _say(ctx, "classified", units=_counted(ctx, result.count, "unit"), output=result.output)
 
 
 @app.command()
@@ -589,83 +455,31 @@ def report(
     ] = False,
 ) -> None:
     """Count themes per document, meeting and region; write CSV, Excel and HTML reports."""
-    from tema.ingest import stage as reading
-    from tema.io.files import atomic_write
-    from tema.params import section, themes_from
     from tema.report import stage as stage
-    from tema.report.words import TEXTS
 
-    settings = section(ctx.obj["params"], "report", ctx.obj["params_path"])
+    config = ctx.obj["config"]
     language = language or ctx.obj["language"]
-    if language not in TEXTS:
-        _fail(TemaError(f"unknown language {language!r}; use nb or en"))
-    ctx.obj["language"] = language
-    themes = _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])
-    if compare:
-        from tema.report.compare import format_compare_table, write_comparison
-
-        target = out_dir or Path(settings.get("compare_dir", "reports_compare"))
-        table, old, new = _run(write_comparison, compare[0], compare[1], target, themes, language)
-        typer.echo(format_compare_table(table, themes, old, new, language))
-        typer.echo()
-        _say(ctx, "compared", html=target / "compare.html", csv=target / "compare.csv")
-        return
-    out = out_dir or Path(settings["out_dir"])
-    if show:
-        counts = _run(_read_csv, out / "theme_counts.csv")
-        typer.echo(stage.format_count_table(counts, themes, language))
-        typer.echo()
-        _say(ctx, "report_at", html=out / "report.html")
-        return
-    from tema.classify.card import read_card
-    from tema.report.html import render_html
-    from tema.report.xlsx import write_xlsx
-
-    theme_ids = [t.id for t in themes]
-    confusion = _run(_confusion, Path(_setting(ctx, "train", "cv_predictions")), theme_ids)
-    documents = reading.read_documents(Path(_setting(ctx, "ingest", "documents")))
-    summary = _run(
-        stage.build_report,
-        Path(_setting(ctx, "classify", "classified")),
-        documents,
-        out,
-        theme_ids,
-        settings["counted_kinds"],
-        confusion,
-        settings["examples_per_theme"],
-        settings.get("review_limit", 200),
+    result = _run(
+        stage.run,
+        config,
+        language=language,
+        out_dir=out_dir,
+        compare=compare,
+        show=show,
         quiet=quiet,
     )
-    skipped_path = Path(
-        (ctx.obj["params"].get("ingest") or {}).get("skipped")
-        or Path(_setting(ctx, "ingest", "documents")).with_name("skipped.csv")
-    )
-    if skipped_path.is_file():
-        summary.skipped = _run(_read_csv, skipped_path).to_dict("records")
-    summary.batch = stage.Batch(
-        made=datetime.now().astimezone(),
-        input_dir=str(_setting(ctx, "ingest", "raw_dir")),
-        n_files=(summary.n_documents_read or 0) + len(summary.skipped),
-        n_skipped=len(summary.skipped),
-    )
-    card = _run(read_card, _setting(ctx, "train", "model"))
-    with atomic_write(out / "report.html") as handle:
-        handle.write(render_html(summary, themes, card, language))
-    uncertain = stage.uncertain_units(out / "units.csv")
-    write_xlsx(out / "report.xlsx", summary, themes, card, language, uncertain)
-    if not quiet:  # the DVC stage is quiet: `make run` prints the table once, at the end
-        typer.echo(stage.format_count_table(summary.counts, themes, language))
+    ctx.obj["language"] = language
+    if result.mode != "report" or not quiet:
+        # The DVC stage is quiet: `make run` prints the table once, at the end, with --show.
+        typer.echo(result.table)
         typer.echo()
-    style = _style(ctx)
+    closing = {"report": "reported", "show": "report_at", "compare": "compared"}[result.mode]
     _say(
         ctx,
-        "reported",
-        units=_counted(ctx, summary.n_units, "input"),
-        uncertain=style.num(summary.n_uncertain),
-        html=out / "report.html",
-        xlsx=out / "report.xlsx",
-        counts=out / "theme_counts.csv",
-        unit_table=out / "units.csv",
+        closing,
+        units=_counted(ctx, result.n_units, "input"),
+        uncertain=_style(ctx).num(result.n_uncertain),
+        **result.files,
     )
 
 
@@ -686,50 +500,16 @@ def suggest(
     ] = None,
 ) -> None:
     """Pick unlabelled units worth labelling next (uncertain, varied, spread out)."""
-    from tema.classify.model import load_model
     from tema.labels import suggest as stage
-    from tema.labels.store import load_labeled
-    from tema.params import themes_from
 
-    settings = ctx.obj["params"].get("labels") or {}
-    themes = _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])
-    classified = _run(_read_csv, Path(_setting(ctx, "classify", "classified")))
-    theme_ids = [t.id for t in themes]
-    labeled = _run(load_labeled, Path(_setting(ctx, "train", "labeled_dir")), theme_ids)
-    fitted = _run(load_model, model or Path(_setting(ctx, "train", "model")))
-    options = stage.SuggestSettings(
-        n=n if n is not None else int(settings.get("suggest_n", 200)),
-        diversity_weight=float(settings.get("diversity_weight", 0.5)),
-        meeting_weight=float(settings.get("meeting_weight", 0.3)),
-    )
-    suggestions = stage.suggest(
-        classified,
-        fitted,
-        labeled["text"].tolist(),
-        _setting(ctx, "report", "counted_kinds"),
-        options,
-        _meetings(ctx),
-    )
-    output = output or Path(settings.get("suggestions", "data/label_review/suggestions.csv"))
-    paths = stage.write_suggestions(
-        suggestions, output, themes, str(fitted.card.get("model_sha256", ""))[:12]
-    )
+    result = _run(stage.run, ctx.obj["config"], n=n, output=output, model=model)
+    files = result.files
     typer.echo(
-        f"{len(suggestions)} units to label → {paths['csv']}, {paths['xlsx']}, "
-        f"{paths['label_studio']} (Label Studio interface: {paths['label_studio_config']})\n"
+        f"{len(result.suggestions)} units to label → {files['csv']}, {files['xlsx']}, "
+        f"{files['label_studio']} (Label Studio interface: {files['label_studio_config']})\n"
         "The model's guess is pre-filled in `label`: check every row, then "
         "`tema labels import FILE --annotator NAME`."
     )
-
-
-def _meetings(ctx: typer.Context) -> dict[str, str]:
-    """doc → meeting from the ingested documents (empty if they are not there)."""
-    from tema.ingest import stage as reading
-
-    path = Path((ctx.obj["params"].get("ingest") or {}).get("documents", ""))
-    if not path.is_file():
-        return {}
-    return {document.doc: document.meeting for document in reading.read_documents(path)}
 
 
 labels_app = typer.Typer(
@@ -749,19 +529,9 @@ def labels_import(
     annotator: Annotated[str, typer.Option(help="Who labelled the file.")],
 ) -> None:
     """Add an annotator's labels to data/labeled/ as a new file; never overwrites a label."""
-    from tema.labels.exchange import import_labels
-    from tema.params import themes_from
+    from tema.labels import importing
 
-    settings = ctx.obj["params"].get("labels") or {}
-    themes = _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])
-    result = _run(
-        import_labels,
-        file,
-        Path(_setting(ctx, "train", "labeled_dir")),
-        themes,
-        annotator,
-        Path(settings.get("conflicts", "data/label_review/conflicts.csv")),
-    )
+    result = _run(importing.run, ctx.obj["config"], file, annotator)
     typer.echo(f"{file}: {result.summary()}")
 
 
@@ -775,28 +545,12 @@ def labels_audit(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Review CSV.")] = None,
 ) -> None:
     """Flag likely mislabelled units (confident learning on out-of-fold predictions)."""
-    from tema.io.files import write_csv
-    from tema.labels.quality import audit
-    from tema.labels.store import load_labeled
-    from tema.params import themes_from
+    from tema.labels import audit
 
-    settings = ctx.obj["params"].get("labels") or {}
-    theme_ids = [t.id for t in _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])]
-    path = cv_predictions or Path(_setting(ctx, "train", "cv_predictions"))
-    oof = _run(_read_csv, path)
-    labeled = _run(load_labeled, Path(_setting(ctx, "train", "labeled_dir")), theme_ids)
-    stale = sorted(set(oof["id"].astype(str)) ^ set(labeled["id"]))
-    if stale:
-        warnings.warn(
-            f"{path}: {len(stale)} unit(s) differ from {_setting(ctx, 'train', 'labeled_dir')} "
-            "(retrain for an up-to-date audit)",
-            stacklevel=1,
-        )
-    flagged = _run(audit, oof, labeled)
-    output = output or Path(settings.get("audit", "data/label_review/audit.csv"))
-    write_csv(flagged, output)
+    result = _run(audit.run, ctx.obj["config"], cv_predictions=cv_predictions, output=output)
+    flagged = result.flagged
     typer.echo(
-        f"{len(flagged)} of {len(oof)} labelled units look mislabelled → {output} "
+        f"{len(flagged)} of {result.n_audited} labelled units look mislabelled → {result.output} "
         "(fill in `decision`; fix labels in data/labeled/ by hand)"
     )
     if len(flagged):
@@ -814,20 +568,14 @@ def labels_agreement(
     ] = None,
 ) -> None:
     """Cohen's kappa, overall and per theme, for two annotators' labels of the same units."""
-    from tema.io.files import write_csv
-    from tema.labels.exchange import read_annotations
-    from tema.labels.quality import agreement, format_agreement
-    from tema.params import themes_from
+    from tema.labels import agreement
 
-    themes = _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])
-    a = _run(read_annotations, first, themes)
-    b = _run(read_annotations, second, themes)
-    table, disagreements = _run(agreement, a, b, [t.id for t in themes])
-    typer.echo(format_agreement(table, int(table.iloc[0]["units"]), (first.name, second.name)))
-    typer.echo(f"{len(disagreements)} disagreement(s)")
-    if output:
-        write_csv(disagreements, output)
-        typer.echo(f"disagreements → {output}")
+    result = _run(agreement.run, ctx.obj["config"], first, second, output)
+    names = (first.name, second.name)
+    typer.echo(agreement.format_agreement(result.table, result.n_units, names))
+    typer.echo(f"{len(result.disagreements)} disagreement(s)")
+    if result.output is not None:
+        typer.echo(f"disagreements → {result.output}")
 
 
 @app.command("compare-models")
@@ -843,13 +591,13 @@ def compare_models(
     ] = None,
 ) -> None:
     """Per-theme F1 change between two models, with 95% intervals."""
-    from tema.classify.card import model_path_for, read_card
-    from tema.classify.model import load_model
+    from tema.classify.card import model_path_of, read_card
+    from tema.classify.persist import load_model
     from tema.labels.store import read_label_file
-    from tema.params import themes_from
     from tema.train import promote
+    from tema.train.verdict import GateText, format_comparison
 
-    theme_ids = [t.id for t in _run(themes_from, ctx.obj["params"], ctx.obj["params_path"])]
+    theme_ids = ctx.obj["config"].theme_ids
     if on is None:
         comparison = _run(
             promote.compare_cards,
@@ -859,7 +607,7 @@ def compare_models(
         )
     else:
         models = [
-            _run(load_model, path if path.suffix != ".json" else model_path_for(path))
+            _run(load_model, path if path.suffix != ".json" else _run(model_path_of, path))
             for path in (old, new)
         ]
         units = _run(read_label_file, on, theme_ids)
@@ -870,9 +618,9 @@ def compare_models(
             models[1].predict(texts)["theme"],
             theme_ids,
             "labelled file",
-            promote.GateText.make("units_of", n=len(units), file=on),
+            GateText.make("units_of", n=len(units), file=on),
         )
-    typer.echo(promote.format_comparison(comparison, ctx.obj["language"]))
+    typer.echo(format_comparison(comparison, ctx.obj["language"]))
 
 
 @app.command()
@@ -916,22 +664,6 @@ def serve(
         _run(run_server, settings, ctx.obj["language"])
     except OSError as error:  # the port is taken, the address is not this computer's
         _fail(TemaError(f"cannot listen on {host}:{port}: {error.strerror or error}"))
-
-
-def _confusion(path: Path, theme_ids: list[str]) -> pd.DataFrame | None:
-    """P(predicted | true) from the cross-validated predictions; None (with a warning) if absent."""
-    from tema.report.stage import confusion_for_correction
-
-    if not path.is_file():
-        warnings.warn(f"{path}: not found; the report has no adjusted shares", stacklevel=2)
-        return None
-    oof = pd.read_csv(
-        path,
-        usecols=lambda column: column in ("label", "theme", "origin"),
-        dtype=str,
-        keep_default_na=False,
-    )
-    return confusion_for_correction(oof, theme_ids)
 
 
 def _print_table(frame: pd.DataFrame) -> None:

@@ -60,6 +60,16 @@ class SegmentSettings(_Section):
     jobs: int = Field(ge=0)
 
 
+class SenterSettings(_Section):
+    """The sentence recogniser that the frozen dvc stage `senter` builds."""
+
+    # UD Norwegian Bokmål (its dev and test .conllu files), outside the repository.
+    ud_dir: Path
+    config: Path
+    model: Path
+    seed: int
+
+
 class ClassifierSettings(_Section):
     c: float = Field(gt=0)
     word_ngram_max: int = Field(ge=1)
@@ -171,6 +181,7 @@ class Config(_Section):
     themes: list[Theme] = Field(min_length=1)
     ingest: IngestSettings
     segment: SegmentSettings
+    senter: SenterSettings
     train: TrainSettings
     evaluate: EvaluateSettings
     classify: ClassifySettings

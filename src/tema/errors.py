@@ -20,5 +20,10 @@ class InputError(TemaError):
         super().__init__(f"{where}: {message}")
 
 
+class UnreadableFile(InputError):
+    """A file with no text tema can read (binary, encrypted, scanned, empty, of an unknown
+    type); ingest warns, names it and goes on with the rest of the batch."""
+
+
 class ModelError(TemaError):
     """A model file that is missing, tampered with or built by other library versions."""

@@ -1,15 +1,14 @@
-"""Streaming and multi-core execution for `tema segment` and `tema classify`.
+"""Streaming and multi-core execution: the chunked, multi-process machinery the stages share.
 
 Large inputs are cut into chunks (documents for segmentation, rows of the units CSV for
-classification); each chunk is processed on its own and its rows are appended to the
-output file as soon as it is done, so memory holds a few chunks, never the whole corpus.
-With ``jobs > 1`` the chunks are spread over worker processes, at most ``2 × jobs``
-chunks in flight, and the results are written in input order, so the output is
-byte-identical to a run with ``jobs=1``.
+classification: `tema.classify.stage`); each chunk is processed on its own and its rows
+are appended to the output file as soon as it is done, so memory holds a few chunks,
+never the whole corpus. With ``jobs > 1`` the chunks are spread over worker processes, at
+most ``2 × jobs`` chunks in flight, and the results are written in input order, so the
+output is byte-identical to a run with ``jobs=1``.
 
-Workers are forked from the process that has already loaded the spaCy pipeline, word
-list and classifier (its files' hashes were checked against the model card, once, in
-the parent, by ``tema.classify.predictor.load_predictor``): nothing is loaded again in a worker.
+Workers are forked from the process that has already loaded what they need (the spaCy
+pipeline and word list, the classifier): nothing is loaded again in a worker.
 """
 
 from __future__ import annotations
@@ -23,15 +22,14 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import pandas as pd
 
 from tema.io.files import atomic_write
 
-# Rows of the units CSV per classification chunk, characters of raw text per segmentation
-# chunk: large enough that per-chunk overhead is small, small enough for flat memory.
-CLASSIFY_CHUNK_ROWS = 20_000
+# Characters of raw text per segmentation chunk: large enough that per-chunk overhead is
+# small, small enough for flat memory.
 SEGMENT_CHUNK_CHARS = 1_000_000
 
 # Set in the parent before the workers are forked; read by the worker functions.
@@ -130,10 +128,20 @@ def _write_header(handle, columns) -> None:
 
 
 # --- Segmentation -------------------------------------------------------------------------
-def document_chunks(documents: Iterable, max_chars: int = SEGMENT_CHUNK_CHARS) -> Iterator[list]:
+class _Text(Protocol):
+    @property
+    def text(self) -> str: ...
+
+
+D = TypeVar("D", bound=_Text)
+
+
+def document_chunks(
+    documents: Iterable[D], max_chars: int = SEGMENT_CHUNK_CHARS
+) -> Iterator[list[D]]:
     """Ingested documents in lists of about ``max_chars`` characters (a longer document
     is a chunk of its own; units are numbered per document, so chunks are independent)."""
-    chunk: list = []
+    chunk: list[D] = []
     size = 0
     for document in documents:
         chunk.append(document)
@@ -145,70 +153,18 @@ def document_chunks(documents: Iterable, max_chars: int = SEGMENT_CHUNK_CHARS) -
         yield chunk
 
 
-def _segment_chunk(documents: list) -> CsvRows:
-    from tema.segment.stage import segment_ingested, units_to_frame
-
-    units = units_to_frame(segment_ingested(documents, _STATE["nlp"], **_STATE["options"]))
-    return render_csv(units)
+def _segment_chunk(documents: list[Any]) -> CsvRows:
+    return render_csv(_STATE["segment"](documents))
 
 
-def segment_stream(documents: Iterable, nlp, jobs: int = 1, **options) -> Iterator[CsvRows]:
-    """Unit tables (``tema.segment.stage.FRAME_COLUMNS``) of ingested documents as CSV rows,
-    chunk by chunk, in document order; the word list is loaded once, before any worker
-    starts."""
-    from tema.segment.clean import as_lexicon
+def segment_stream(
+    documents: Iterable[D], segment: Callable[[list[D]], pd.DataFrame], jobs: int = 1
+) -> Iterator[CsvRows]:
+    """Unit tables of ingested documents as CSV rows, chunk by chunk, in document order.
 
-    options = {**options, "lexicon": as_lexicon(options.get("lexicon"))}
-    _STATE.update(nlp=nlp, options=options)
+    ``segment`` turns a list of documents into their unit table: a loaded segmenter's
+    ``frame`` (``tema.segment.stage.Segmenter``), whose pipeline and word list are loaded
+    before any worker is forked and are shared with the workers, not loaded again."""
+    _STATE["segment"] = segment
     chunks = document_chunks(documents, SEGMENT_CHUNK_CHARS)  # read now: tests lower it
     yield from ordered_map(_segment_chunk, chunks, jobs)
-
-
-# --- Classification -----------------------------------------------------------------------
-def _classify_chunk(units: pd.DataFrame) -> pd.DataFrame:
-    from tema.classify.stage import classify_units
-
-    return classify_units(units, _STATE["predictor"])
-
-
-def _classify_chunk_rendered(units: pd.DataFrame) -> CsvRows:
-    return render_csv(_classify_chunk(units))
-
-
-def read_units_chunks(path: str | Path, rows: int = CLASSIFY_CHUNK_ROWS) -> Iterator[pd.DataFrame]:
-    """The units CSV of `tema segment` in chunks of ``rows`` rows, typed as it was written
-    (text columns stay text, ``repeat_of`` an integer or empty in every chunk)."""
-    from tema.errors import TemaError
-
-    path = Path(path)
-    try:
-        header = pd.read_csv(path, nrows=0).columns
-        dtypes = {c: "string" for c in ("doc", "kind", "section", "text") if c in header}
-        if "repeat_of" in header:
-            dtypes["repeat_of"] = "Int64"
-        reader = pd.read_csv(
-            path, keep_default_na=False, na_values={"repeat_of": [""]}, dtype=dtypes,
-            chunksize=rows,
-        )  # fmt: skip
-        yield from reader
-    except (OSError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise TemaError(f"{path}: cannot be read ({error})") from error
-
-
-def classify_stream(
-    chunks: Iterable[pd.DataFrame], predictor: Any, jobs: int = 1, rendered: bool = False
-) -> Iterator[pd.DataFrame | CsvRows]:
-    """Classified unit tables, chunk by chunk, in input order; `predictor` is what
-    ``tema.classify.predictor.load_predictor`` returns (anything with ``predict(texts)``). With
-    ``rendered``, as CSV rows (``render_csv``) for ``write_csv_chunks``.
-
-    A model with the e5 cascade classifies in this process, whatever `jobs` says: the
-    encoder already runs on every core (OpenMP), and an OpenMP runtime that has run in a
-    process hangs in the processes forked from it (a process that trains, then classifies,
-    as tests/test_cli.py does).
-    """
-    _STATE["predictor"] = predictor
-    worker = _classify_chunk_rendered if rendered else _classify_chunk
-    if getattr(predictor, "uses_embeddings", False):
-        jobs = 1
-    yield from ordered_map(worker, chunks, jobs)

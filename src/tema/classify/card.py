@@ -1,10 +1,27 @@
-"""Model cards: where a model's files are, and checking those files against the card.
+"""Model cards: what a saved model is, and the checks that bind its files together.
 
-The card (``<model>.card.json``) records the SHA-256 of every file saved with the model
-and the library versions it was trained with. Both ways of loading a model use these
-checks: ``tema.classify.model.load_model`` (the pickled scikit-learn model) and
-``tema.classify.predictor.load_predictor`` (its plain arrays), so this module imports neither
-scikit-learn nor joblib.
+A model is three files, named by one rule (`tema.config.ModelFiles.beside`): the skops
+model file (``theme_classifier.skops``), the predictor file (``….predictor.npz``) and the
+card (``….card.json``, with a readable copy in ``….card.md`` that tema never reads).
+
+The card records the SHA-256 of the model file and of the predictor file, the library
+versions the model was trained with, and ``binding_sha256``: the SHA-256 of the card's own
+content (every other key, canonical JSON), and so of both files' hashes too. Before any
+file is deserialised, `checked_card` and `verified_bytes` establish that
+
+- the card is the one training wrote (an edited card no longer matches its binding hash),
+- the model file and the predictor file are the bytes that card describes.
+
+What this guarantees: corruption, a truncated copy, a file swapped for another model's, a
+planted file and any edit by hand or by a tool that does not recompute the hashes are
+refused with a message naming the file. What it does not: the hashes are not a signature
+(there is no secret key), so someone who rewrites the files *and* recomputes the card's
+hashes and binding is not detected here. Against that, the model file's format is what
+protects: skops refuses any type outside an explicit list before it constructs anything
+(`tema.classify.persist`), and the predictor file is plain arrays read without pickle.
+
+This module imports neither scikit-learn nor skops: `tema classify` checks a model with it
+before deciding what to load.
 """
 
 from __future__ import annotations
@@ -12,55 +29,107 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from tema.config import ModelFiles
 from tema.errors import ModelError
 
-
-def card_path_for(model_path: str | Path) -> Path:
-    model_path = Path(model_path)
-    return model_path.with_name(model_path.stem + ".card.json")
-
-
-def model_path_for(card_path: str | Path) -> Path:
-    """The model file a card belongs to (the inverse of `card_path_for`)."""
-    card_path = Path(card_path)
-    return card_path.with_name(card_path.name.removesuffix(".card.json") + ".joblib")
-
-
-def predictor_path_for(model_path: str | Path) -> Path:
-    """The predictor file saved beside a model (see `tema.classify.predictor`)."""
-    model_path = Path(model_path)
-    return model_path.with_name(model_path.stem + ".predictor.npz")
+Card = dict[str, Any]
+# The card's hash over its own content (and so over the files' hashes it records).
+BINDING_KEY = "binding_sha256"
+# What the predictor file's scope means (card key `predictor_scope`).
+PREDICTOR_SCOPES = {
+    "model": "gives the model's predictions",
+    "tfidf_stage": "the TF-IDF stage only; the cascade is classified with the model file",
+    "none": "its format only; this layout is classified with the model file",
+}
 
 
-def read_card(path: str | Path) -> dict[str, Any]:
-    """A model card from a card file, or from the model file it belongs to."""
-    path = Path(path)
-    if path.suffix != ".json":
-        path = card_path_for(path)
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
-        raise ModelError(f"{path}: cannot read the model card ({error})") from error
+class EarlierVersionModelError(ModelError):
+    """A model saved by an earlier tema: a pickled model file and a card without binding."""
 
-
-def checked_card(model_path: str | Path) -> dict[str, Any]:
-    """The card of the model at `model_path`; a missing model or card is a clear error."""
-    model_path = Path(model_path)
-    card_path = card_path_for(model_path)
-    if not model_path.is_file():
-        raise ModelError(
-            f"{model_path}: model file not found; train one with `tema train` or `make run`"
+    def __init__(self, card_path: Path) -> None:
+        self.card_path = card_path
+        super().__init__(
+            f"{card_path}: written by an earlier version of tema, whose model file is a "
+            "pickle that tema no longer loads; retrain with `tema train`"
         )
-    if not card_path.is_file():
-        raise ModelError(f"{card_path}: model card not found; the model cannot be verified")
-    return read_card(card_path)
 
 
-def verified_bytes(path: Path, card: dict[str, Any], hash_key: str) -> bytes:
+def binding_of(card: Mapping[str, Any]) -> str:
+    """SHA-256 of the card's content without its binding key, as canonical JSON."""
+    content = {key: value for key, value in card.items() if key != BINDING_KEY}
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def bound(card: Mapping[str, Any]) -> Card:
+    """The card as JSON will give it back, with its binding hash added."""
+    content: Card = json.loads(
+        json.dumps({key: value for key, value in card.items() if key != BINDING_KEY})
+    )
+    return {**content, BINDING_KEY: binding_of(content)}
+
+
+def read_card(path: str | Path) -> Card:
+    """A model card from a card file, or from the model file it belongs to; unchecked
+    (what the report shows; loading a model checks it with `checked_card`)."""
+    path = Path(path)
+    if not path.name.endswith(".card.json"):
+        path = ModelFiles.beside(path).card
+    try:
+        card = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ModelError(f"{path}: cannot read the model card ({error})") from error
+    if not isinstance(card, dict):
+        raise ModelError(f"{path}: not a model card (a JSON object)")
+    return card
+
+
+def model_path_of(card_path: str | Path) -> Path:
+    """The model file a card describes: its `model_file`, beside the card."""
+    card_path = Path(card_path)
+    name = read_card(card_path).get("model_file")
+    if not isinstance(name, str) or not name or Path(name).name != name:
+        raise ModelError(f"{card_path}: the card names no model file")
+    return card_path.with_name(name)
+
+
+def check_binding(card: Mapping[str, Any], path: Path) -> None:
+    """Refuse a card without a binding hash (an earlier tema's) or one whose content no
+    longer matches it (edited)."""
+    recorded = card.get(BINDING_KEY)
+    if recorded is None:
+        raise EarlierVersionModelError(path)
+    if recorded != binding_of(card):
+        raise ModelError(
+            f"{path}: the model card was changed after training (its content does not "
+            "match its binding hash); restore the model folder or retrain with `tema train`"
+        )
+
+
+def checked_card(files: ModelFiles) -> Card:
+    """The card of the model `files`, after checking that the card is unedited and that
+    the model file exists; a missing file or an edited card is a clear error."""
+    if not files.card.is_file():
+        if files.model.is_file():
+            raise ModelError(f"{files.card}: model card not found; the model cannot be verified")
+        raise ModelError(
+            f"{files.model}: model file not found; train one with `tema train` or `make run`"
+        )
+    card = read_card(files.card)
+    check_binding(card, files.card)
+    if not files.model.is_file():
+        raise ModelError(
+            f"{files.model}: model file not found; train one with `tema train` or `make run`"
+        )
+    return card
+
+
+def verified_bytes(path: Path, card: Mapping[str, Any], hash_key: str) -> bytes:
     """The file's content, after checking its SHA-256 against the card's `hash_key`.
 
     The file is read once: the bytes checked are the bytes the caller builds from.
@@ -92,7 +161,7 @@ def library_versions(names: tuple[str, ...]) -> dict[str, str]:
     return versions
 
 
-def check_library_versions(path: Path, card: dict[str, Any], names: tuple[str, ...]) -> None:
+def check_library_versions(path: Path, card: Mapping[str, Any], names: tuple[str, ...]) -> None:
     """Refuse a file saved with other versions of the libraries `names` than installed."""
     expected = card.get("library_versions", {})
     installed = {name: installed_version(name) for name in names if name != "python"}
@@ -106,3 +175,95 @@ def check_library_versions(path: Path, card: dict[str, Any], names: tuple[str, .
             f"{path}: trained with other library versions: "
             f"{'; '.join(mismatched)}. Retrain with `tema train`."
         )
+
+
+# --- The readable copy (….card.md) ---------------------------------------------------------
+def _flagging_lines(card: Mapping[str, Any]) -> list[str]:
+    flagging = card.get("flagging") or {}
+    if flagging.get("until_accuracy") is None:
+        return []
+    return [
+        f"- also uncertain: the least confident units of a batch, until the mean confidence "
+        f"of the rest reaches {flagging['until_accuracy']} (at most "
+        f"{flagging.get('max_share', 0.3):.0%} of the batch)"
+    ]
+
+
+def _fitted_lines(card: Mapping[str, Any]) -> list[str]:
+    """The numbers fitted on out-of-fold predictions: pool temperature, context weights."""
+    lines = []
+    if card.get("pool_temperature") not in (None, 1.0):
+        lines.append(
+            f"- pooled TF-IDF and e5 probabilities sharpened by temperature "
+            f"{card['pool_temperature']} (fitted on out-of-fold pools)"
+        )
+    context = card.get("context")
+    if context:
+        fit = context.get("fitted_on", {})
+        lines.append(
+            f"- context: neighbours within {context['reach']} units weigh "
+            f"{context['neighbour_weight']}, the section heading {context['heading_weight']}, "
+            f"temperature {context['temperature']} (fitted on {fit.get('units', 0)} units of the "
+            f"labelled document rounds; log-loss {fit.get('log_loss_without')} → "
+            f"{fit.get('log_loss_with')})"
+        )
+    return lines
+
+
+def render_card_markdown(card: Mapping[str, Any]) -> str:
+    """A human-readable model card."""
+    cv = card.get("cross_validation", {})
+    lines = [
+        f"# Model card: {card.get('name', 'tema theme classifier')}",
+        "",
+        card.get("description", ""),
+        "",
+        "## Training data",
+        f"- labelled units: {card.get('n_training_units')}",
+        f"- per theme: {', '.join(f'{k} {v}' for k, v in card.get('label_counts', {}).items())}",
+        f"- training data SHA-256: `{card.get('training_data_sha256')}`",
+        "",
+        "## Cross-validated quality",
+        f"- scheme: {cv.get('scheme', '')}",
+    ]
+    for name in ("macro_f1", "accuracy", "expected_calibration_error"):
+        metric = cv.get(name)
+        if metric:
+            lines.append(
+                f"- {name}: {metric['value']:.3f} "
+                f"(95% CI {metric['ci_low']:.3f}–{metric['ci_high']:.3f})"
+            )
+    per_theme = cv.get("per_theme_f1", {})
+    if per_theme:
+        lines += ["", "| theme | F1 | 95% CI |", "|---|---|---|"]
+        lines += [
+            f"| {theme} | {m['value']:.3f} | {m['ci_low']:.3f}–{m['ci_high']:.3f} |"
+            for theme, m in per_theme.items()
+        ]
+    lines += [
+        "",
+        "## Decision rule",
+        f"- uncertain below confidence {card.get('uncertainty_threshold')} "
+        f"(chosen for precision ≥ {card.get('target_precision')} among confident units; "
+        f"{cv.get('flagged_share', float('nan')):.1%} flagged in cross-validation)",
+        *_flagging_lines(card),
+        f"- second theme when its probability ≥ {card.get('second_theme_threshold')}",
+        *_fitted_lines(card),
+        "",
+        "## Files and versions",
+        f"- model file: `{card.get('model_file')}`, SHA-256 `{card.get('model_sha256')}`",
+        *(
+            [
+                f"- predictor file (plain arrays for `tema classify`; "
+                f"{PREDICTOR_SCOPES.get(card['predictor_scope'], card['predictor_scope'])}): "
+                f"`{card['predictor_file']}`, SHA-256 `{card.get('predictor_sha256')}`"
+            ]
+            if card.get("predictor_file")
+            else []
+        ),
+        *[f"- {name}: {value}" for name, value in card.get("library_versions", {}).items()],
+        f"- binding SHA-256 (of the card's content, the files' hashes included): "
+        f"`{card.get(BINDING_KEY)}`",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,22 +1,20 @@
-"""The theme classifier: a scikit-learn estimator, its model card, and safe save/load.
+"""The theme classifier: a scikit-learn estimator, and the fitted model with its card.
 
 `ThemeClassifier` follows scikit-learn's conventions (fit / predict / predict_proba).
-`ThemeModel` is what users get from `load_model`: the fitted classifier together with
-its card, whose `predict(texts)` returns the fields tema writes for every unit. Its
-TF-IDF probabilities come from `tema.classify.predictor.LinearThemePredictor`, which gives the
-scikit-learn pipeline's results faster; `save_model` also writes that predictor's arrays,
-so `tema classify` can use them without scikit-learn (`tema.classify.predictor.load_predictor`).
+`ThemeModel` is what users get from ``tema.classify.persist.load_model``: the fitted
+classifier together with its card, whose `predict(texts)` returns the fields tema writes
+for every unit. Its TF-IDF probabilities come from
+`tema.classify.predictor.LinearThemePredictor`, which gives the scikit-learn pipeline's
+results faster. Saving and loading (skops, the predictor file, the card) are in
+`tema.classify.persist`.
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -26,50 +24,17 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from tema.classify.card import (
-    card_path_for,
-    check_library_versions,
-    checked_card,
-    library_versions,
-    predictor_path_for,
-    verified_bytes,
-)
-
-# Moved to tema.classify.card and tema.classify.predictor (which need no scikit-learn);
-# still importable from here, as are decide and normalise_text.
-from tema.classify.card import model_path_for as model_path_for
-from tema.classify.card import read_card as read_card
 from tema.classify.context import sharpen
-from tema.classify.predictor import PREDICTION_COLUMNS as PREDICTION_COLUMNS
-from tema.classify.predictor import (
-    PREDICTOR_FORMAT,
-    DecisionRule,
-    LinearThemePredictor,
-    arrays_from_classifier,
-    as_texts,
-    normalise_text,
-    save_arrays,
-)
-from tema.classify.predictor import (
-    decide as decide,
-)
+from tema.classify.decision import DecisionRule
+from tema.classify.export import arrays_from_classifier
+from tema.classify.predictor import LinearThemePredictor
+from tema.classify.text import as_texts, normalise_text
 from tema.errors import ModelError
-from tema.io.files import atomic_write, sha256_of, write_json
 
-# Libraries whose version must match between training and loading: a pickled
-# estimator from another scikit-learn may load yet predict differently.
-PINNED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "joblib")
 # "none": TF-IDF only (fast); "cascade": embeddings for the units TF-IDF is unsure of.
 EMBEDDING_MODES = ("none", "cascade")
 # How the cascade pools the two models' probabilities (ThemeClassifier).
 POOLINGS = ("mean", "geometric")
-# Card entries about the predictor file (tema.classify.predictor), and what its scope means.
-PREDICTOR_CARD_KEYS = ("predictor_file", "predictor_sha256", "predictor_scope")
-PREDICTOR_SCOPES = {
-    "model": "gives the model's predictions",
-    "tfidf_stage": "the TF-IDF stage only; the cascade is classified with the model file",
-    "none": "its format only; this layout is classified with the model file",
-}
 
 
 class ThemeClassifier(ClassifierMixin, BaseEstimator):
@@ -219,12 +184,13 @@ class ThemeClassifier(ClassifierMixin, BaseEstimator):
         under-confident where they agree.
         """
         pooled = np.zeros(len(probabilities), dtype=bool)
-        if getattr(self, "embedding_pipeline_", None) is None or not texts:
+        embedding_pipeline = getattr(self, "embedding_pipeline_", None)
+        if embedding_pipeline is None or not texts:
             return probabilities, pooled
         unsure = np.flatnonzero(probabilities.max(axis=1) < self.cascade_below)
         pooled[unsure] = True
         if len(unsure):
-            second_opinion = self.embedding_pipeline_.predict_proba([texts[i] for i in unsure])
+            second_opinion = embedding_pipeline.predict_proba([texts[i] for i in unsure])
             # Models saved before `pooling` was a parameter pooled geometrically.
             if getattr(self, "pooling", "geometric") == "mean":
                 pool = (probabilities[unsure] + second_opinion) / 2
@@ -301,172 +267,3 @@ class ThemeModel:
         return LinearThemePredictor(
             arrays, self.uncertainty_threshold, self.second_theme_threshold, self.rule
         )
-
-
-def pinned_libraries(classifier: ThemeClassifier) -> tuple[str, ...]:
-    """The libraries whose version a saved classifier depends on."""
-    from tema.classify.embeddings import EMBEDDING_PACKAGE
-
-    uses_embeddings = getattr(classifier, "embeddings", "none") != "none"
-    return PINNED_LIBRARIES + ((EMBEDDING_PACKAGE,) if uses_embeddings else ())
-
-
-def save_model(model: ThemeModel, path: str | Path) -> None:
-    """Write the estimator, its predictor file, then its card with both files' hashes.
-
-    The card goes last: a run killed before it leaves the old card, which refuses the
-    new files by their hashes. A classifier whose layout the predictor cannot reproduce
-    (isotonic calibration) gets a predictor file that holds only its format, and the
-    card's ``predictor_scope`` "none": the file always exists, as `dvc.yaml` declares it,
-    and `tema classify` uses the pickled model.
-    """
-    path = Path(path)
-    _forget_process_ids(model.classifier)
-    with atomic_write(path, mode="wb") as handle:
-        joblib.dump(model.classifier, handle, compress=3)
-    predictor_path = predictor_path_for(path)
-    try:
-        arrays = arrays_from_classifier(model.classifier)
-        cascade = getattr(model.classifier, "embedding_pipeline_", None) is not None
-        scope = "tfidf_stage" if cascade else "model"
-    except ModelError:
-        arrays, scope = {"format": np.array(PREDICTOR_FORMAT)}, "none"
-    save_arrays(arrays, predictor_path)
-    card = {
-        **{key: value for key, value in model.card.items() if key not in PREDICTOR_CARD_KEYS},
-        "model_file": path.name,
-        "model_sha256": sha256_of(path),
-        "predictor_file": predictor_path.name,
-        "predictor_sha256": sha256_of(predictor_path),
-        "predictor_scope": scope,
-        "library_versions": library_versions(pinned_libraries(model.classifier)),
-    }
-    write_json(card, card_path_for(path))
-    with atomic_write(path.with_name(path.stem + ".card.md")) as handle:
-        handle.write(render_card_markdown(card))
-
-
-def _forget_process_ids(root: Any) -> None:
-    """Drop what scikit-learn's vectorizers keep of this process: `_stop_words_id`, the
-    memory address of their stop-word list (only a cache key for a consistency check).
-    Pickled, it made the same model a different file in every run, and dvc.lock, which
-    records the model's hash, changed with it."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        item = stack.pop()
-        if id(item) in seen or isinstance(item, str | bytes | int | float | np.ndarray):
-            continue
-        seen.add(id(item))
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple):
-            stack.extend(item)
-        elif hasattr(item, "__dict__") and not isinstance(item, type):
-            vars(item).pop("_stop_words_id", None)
-            stack.extend(vars(item).values())
-
-
-def load_model(path: str | Path = "models/theme_classifier.joblib") -> ThemeModel:
-    """Load a saved model after checking its hash and library versions against its card.
-
-    The file is never unpickled before the checks: unpickling runs code, so a tampered
-    file must be refused before it is opened by joblib.
-    """
-    path = Path(path)
-    card = checked_card(path)
-    data = verified_bytes(path, card, "model_sha256")
-    # The base libraries always, plus any other the card names (the embedding package).
-    names = tuple(dict.fromkeys([*PINNED_LIBRARIES, *card.get("library_versions", {})]))
-    check_library_versions(path, card, names)
-    classifier = joblib.load(io.BytesIO(data))
-    return ThemeModel(classifier=classifier, card=card)
-
-
-def _flagging_lines(card: dict[str, Any]) -> list[str]:
-    flagging = card.get("flagging") or {}
-    if flagging.get("until_accuracy") is None:
-        return []
-    return [
-        f"- also uncertain: the least confident units of a batch, until the mean confidence "
-        f"of the rest reaches {flagging['until_accuracy']} (at most "
-        f"{flagging.get('max_share', 0.3):.0%} of the batch)"
-    ]
-
-
-def _fitted_lines(card: dict[str, Any]) -> list[str]:
-    """The numbers fitted on out-of-fold predictions: pool temperature, context weights."""
-    lines = []
-    if card.get("pool_temperature") not in (None, 1.0):
-        lines.append(
-            f"- pooled TF-IDF and e5 probabilities sharpened by temperature "
-            f"{card['pool_temperature']} (fitted on out-of-fold pools)"
-        )
-    context = card.get("context")
-    if context:
-        fit = context.get("fitted_on", {})
-        lines.append(
-            f"- context: neighbours within {context['reach']} units weigh "
-            f"{context['neighbour_weight']}, the section heading {context['heading_weight']}, "
-            f"temperature {context['temperature']} (fitted on {fit.get('units', 0)} units of the "
-            f"labelled document rounds; log-loss {fit.get('log_loss_without')} → "
-            f"{fit.get('log_loss_with')})"
-        )
-    return lines
-
-
-def render_card_markdown(card: dict[str, Any]) -> str:
-    """A human-readable model card."""
-    cv = card.get("cross_validation", {})
-    lines = [
-        f"# Model card: {card.get('name', 'tema theme classifier')}",
-        "",
-        card.get("description", ""),
-        "",
-        "## Training data",
-        f"- labelled units: {card.get('n_training_units')}",
-        f"- per theme: {', '.join(f'{k} {v}' for k, v in card.get('label_counts', {}).items())}",
-        f"- training data SHA-256: `{card.get('training_data_sha256')}`",
-        "",
-        "## Cross-validated quality",
-        f"- scheme: {cv.get('scheme', '')}",
-    ]
-    for name in ("macro_f1", "accuracy", "expected_calibration_error"):
-        metric = cv.get(name)
-        if metric:
-            lines.append(
-                f"- {name}: {metric['value']:.3f} "
-                f"(95% CI {metric['ci_low']:.3f}–{metric['ci_high']:.3f})"
-            )
-    per_theme = cv.get("per_theme_f1", {})
-    if per_theme:
-        lines += ["", "| theme | F1 | 95% CI |", "|---|---|---|"]
-        lines += [
-            f"| {theme} | {m['value']:.3f} | {m['ci_low']:.3f}–{m['ci_high']:.3f} |"
-            for theme, m in per_theme.items()
-        ]
-    lines += [
-        "",
-        "## Decision rule",
-        f"- uncertain below confidence {card.get('uncertainty_threshold')} "
-        f"(chosen for precision ≥ {card.get('target_precision')} among confident units; "
-        f"{cv.get('flagged_share', float('nan')):.1%} flagged in cross-validation)",
-        *_flagging_lines(card),
-        f"- second theme when its probability ≥ {card.get('second_theme_threshold')}",
-        *_fitted_lines(card),
-        "",
-        "## Files and versions",
-        f"- model file: `{card.get('model_file')}`, SHA-256 `{card.get('model_sha256')}`",
-        *(
-            [
-                f"- predictor file (plain arrays for `tema classify`; "
-                f"{PREDICTOR_SCOPES.get(card['predictor_scope'], card['predictor_scope'])}): "
-                f"`{card['predictor_file']}`, SHA-256 `{card.get('predictor_sha256')}`"
-            ]
-            if card.get("predictor_file")
-            else []
-        ),
-        *[f"- {name}: {value}" for name, value in card.get("library_versions", {}).items()],
-        "",
-    ]
-    return "\n".join(lines)

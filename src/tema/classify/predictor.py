@@ -1,52 +1,39 @@
 """Classification with the saved TF-IDF model's plain arrays: fast, and without scikit-learn.
 
-`tema train` saves, beside the pickled model, a predictor file
+`tema train` saves, beside the skops model file, a predictor file
 (``theme_classifier.predictor.npz``): the fitted model's numbers as plain numpy arrays —
 vocabularies, idf weights, and per calibration fold the logistic regression's
-coefficients and the sigmoid calibrator's a and b. It is read with
-``allow_pickle=False`` (nothing is unpickled) after its hash is checked against the
-model card. `LinearThemePredictor` computes the model's probabilities from it with
-numpy (and scipy for large inputs) in scikit-learn's order of floating-point
-operations, so they are identical to the model's own (asserted in
-tests/test_predictor.py). `tema classify` thus needs neither scikit-learn (≈ 1.8 s to
-import) nor the unpickled model (≈ 0.6 s).
+coefficients and the sigmoid calibrator's a and b (`tema.classify.export` reads them from
+the fitted model). It is read with ``allow_pickle=False`` (nothing is unpickled) after its
+hash is checked against the model card (`tema.classify.persist.load_predictor`).
+`LinearThemePredictor` computes the model's probabilities from it with numpy (and scipy
+for large inputs) in scikit-learn's order of floating-point operations, so they are
+identical to the model's own (asserted in tests/test_predictor.py). `tema classify` thus
+needs neither scikit-learn (≈ 1.8 s to import) nor the model file.
 
 It is also faster per unit: each distinct word's n-gram columns are looked up once and
 cached (case folding and the number rule act within a word), word n-grams that span
 words are looked up by their token ids in a hash index, the counting, TF-IDF weighting
 and normalisation run on whole chunks in numpy, and one sparse product scores all
 calibration folds.
-
-The module also holds what this predictor and ``tema.classify.model`` share (text normalisation,
-the decision rule), so that the fast path never imports ``tema.classify.model``.
 """
 
 from __future__ import annotations
 
 import io
 import math
-import re
-import warnings
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from itertools import chain, repeat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from tema.classify.card import checked_card, predictor_path_for, verified_bytes
-from tema.classify.context import ContextWeights, with_context
+from tema.classify.decision import DecisionRule
+from tema.classify.text import BULLET, as_texts, normalise_word, tokenize
 from tema.errors import ModelError
 
-if TYPE_CHECKING:  # tema.classify.model imports scikit-learn, which the fast path never needs
-    from tema.classify.model import ThemeModel
-
-PREDICTION_COLUMNS = ("theme", "confidence", "second_theme", "uncertain")
-# The unit kinds a reader counts (report.counted_kinds): the batch whose least confident
-# units are flagged (`DecisionRule`). A table of texts without kinds counts every row.
-COUNTED_KINDS = ("sentence", "bullet", "answer")
 # Version of the predictor file's layout; a file of another version is refused.
 PREDICTOR_FORMAT = 1
 # Distinct words whose n-gram columns are cached (then the cache starts again).
@@ -57,160 +44,6 @@ BATCH_TEXTS = 20_000
 # From this many texts the sparse product and the sigmoids run in scipy, which is faster
 # but takes ≈ 0.15 s to import; a small input (one document) is scored sooner without.
 SCIPY_MIN_TEXTS = 2_000
-# scikit-learn's default word token pattern, the one ThemeClassifier uses.
-TOKEN_PATTERN = r"(?u)\b\w\w+\b"
-
-_TOKENIZE = re.compile(TOKEN_PATTERN).findall
-_NUMBER = re.compile(r"\d+")
-_BULLET = re.compile(r"^[\s•●▪◦‣∙·*–—-]+")
-_SPACE = re.compile(r"\s+")
-
-
-def normalise_text(text: str) -> str:
-    """What the features see: lower case, bullets stripped, numbers as one token."""
-    text = _BULLET.sub("", text.casefold())
-    text = _NUMBER.sub("0", text)
-    return _SPACE.sub(" ", text).strip()
-
-
-def normalise_word(word: str) -> str:
-    """`normalise_text` of one word (no whitespace) that does not start a text.
-
-    Case folding and the number rule act within a word and the bullet rule only at the
-    start of a text, so ``normalise_text(text).split()`` equals
-    ``[normalise_word(w) for w in _BULLET.sub("", text).split()]`` (tested for every
-    code point); the predictor relies on this to cache n-grams per raw word.
-    """
-    return _NUMBER.sub("0", word.casefold())
-
-
-def as_texts(texts) -> list[str]:
-    """A list of texts as strings (missing values as ""); a single string is refused."""
-    if isinstance(texts, str):
-        raise TypeError("expected a list of texts, got a single string")
-    return [
-        "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text)
-        for text in texts
-    ]
-
-
-def decide(
-    probabilities: np.ndarray,
-    classes: np.ndarray,
-    uncertainty_threshold: float,
-    second_theme_threshold: float,
-) -> pd.DataFrame:
-    """Turn class probabilities into theme, confidence, second theme and the uncertain flag."""
-    if len(probabilities) == 0:
-        return pd.DataFrame({column: [] for column in PREDICTION_COLUMNS})
-    order = np.argsort(-probabilities, axis=1)
-    rows = np.arange(len(probabilities))
-    best = probabilities[rows, order[:, 0]]
-    runner_up = (
-        probabilities[rows, order[:, 1]] if probabilities.shape[1] > 1 else np.zeros(len(rows))
-    )
-    second_candidates = (
-        classes[order[:, 1]] if probabilities.shape[1] > 1 else np.full(len(rows), "")
-    )
-    return pd.DataFrame(
-        {
-            "theme": classes[order[:, 0]],
-            "confidence": np.round(best, 4),
-            "second_theme": np.where(runner_up >= second_theme_threshold, second_candidates, ""),
-            "uncertain": best < uncertainty_threshold,
-        }
-    )
-
-
-def least_confident_until(
-    confidence: np.ndarray, target_accuracy: float, max_share: float
-) -> np.ndarray:
-    """The least confident units to set aside so that the mean confidence of the rest —
-    their expected accuracy, for calibrated probabilities — reaches `target_accuracy`;
-    never more than `max_share` of the units (rounded up)."""
-    count = len(confidence)
-    flagged = np.zeros(count, dtype=bool)
-    if count == 0:
-        return flagged
-    order = np.argsort(confidence, kind="stable")
-    ascending = confidence[order]
-    # Mean confidence of the units left after setting aside the k least confident.
-    rest_sums = ascending.sum() - np.concatenate([[0.0], np.cumsum(ascending)[:-1]])
-    rest_means = rest_sums / np.arange(count, 0, -1)
-    reached = np.flatnonzero(rest_means >= target_accuracy)
-    limit = math.ceil(max_share * count)
-    set_aside = min(int(reached[0]) if len(reached) else count, limit)
-    flagged[order[:set_aside]] = True
-    return flagged
-
-
-@dataclass(frozen=True)
-class DecisionRule:
-    """How a model's class probabilities become the columns tema writes, as its card says.
-
-    - `context` reads each unit with its neighbours and heading (`tema.classify.context`), where
-      the units come in reading order with their `doc` and `kind`;
-    - a unit is uncertain when its confidence is below `uncertainty_threshold`, or when it
-      is among the least confident units of its batch that must be set aside for the rest
-      to reach `flag_until_accuracy` (at most `max_flagged_share` of the batch).
-    """
-
-    uncertainty_threshold: float
-    second_theme_threshold: float
-    context: ContextWeights | None = None
-    flag_until_accuracy: float | None = None
-    max_flagged_share: float = 0.3
-
-    @classmethod
-    def from_card(cls, card: Mapping[str, Any]) -> DecisionRule:
-        flagging = card.get("flagging") or {}
-        return cls(
-            uncertainty_threshold=float(card["uncertainty_threshold"]),
-            second_theme_threshold=float(card["second_theme_threshold"]),
-            context=ContextWeights.from_dict(card["context"]) if card.get("context") else None,
-            flag_until_accuracy=flagging.get("until_accuracy"),
-            max_flagged_share=float(flagging.get("max_share", 0.3)),
-        )
-
-    def probabilities(
-        self,
-        raw: np.ndarray,
-        docs: Sequence[str] | None = None,
-        kinds: Sequence[str] | None = None,
-    ) -> np.ndarray:
-        """The model's probabilities, read in context where there is one."""
-        if self.context is not None and docs is not None and kinds is not None:
-            return with_context(raw, docs, kinds, self.context)
-        return raw
-
-    def apply(
-        self,
-        raw: np.ndarray,
-        classes: np.ndarray,
-        docs: Sequence[str] | None = None,
-        kinds: Sequence[str] | None = None,
-    ) -> pd.DataFrame:
-        """The `PREDICTION_COLUMNS` of every unit."""
-        probabilities = self.probabilities(raw, docs, kinds)
-        decided = decide(
-            probabilities, classes, self.uncertainty_threshold, self.second_theme_threshold
-        )
-        if self.flag_until_accuracy is not None and len(probabilities):
-            # The batch is the units a reader counts: headings, captions and the like
-            # neither take a share of the flags nor make the rest look surer.
-            counted = (
-                np.isin(np.asarray(kinds, dtype=object), COUNTED_KINDS)
-                if kinds is not None
-                else np.ones(len(probabilities), dtype=bool)
-            )
-            flagged = np.zeros(len(probabilities), dtype=bool)
-            flagged[counted] = least_confident_until(
-                probabilities[counted].max(axis=1),
-                self.flag_until_accuracy,
-                self.max_flagged_share,
-            )
-            decided["uncertain"] |= flagged
-        return decided
 
 
 def char_wb_ngrams(word: str, min_n: int, max_n: int) -> list[str]:
@@ -299,10 +132,12 @@ def _lengths(sequences: list) -> np.ndarray:
 
 
 class LinearThemePredictor:
-    """The TF-IDF theme model's predictions from its plain arrays (`arrays_from_classifier`).
+    """The TF-IDF theme model's predictions from its plain arrays
+    (``tema.classify.export.arrays_from_classifier``).
 
     ``predict_proba`` gives the probabilities of the model's TF-IDF pipeline, and
-    ``predict`` the columns of `decide`, as ``tema.classify.model.ThemeModel.predict`` does.
+    ``predict`` the columns of its `DecisionRule`, as ``tema.classify.model.ThemeModel``
+    does.
     """
 
     def __init__(
@@ -407,7 +242,7 @@ class LinearThemePredictor:
         """``row × n_features + column`` (int32) of every n-gram in the vocabularies."""
         if len(self._words) >= WORD_CACHE_SIZE:
             self._words.clear()
-        word_lists = list(map(str.split, map(_BULLET.sub, repeat(""), texts)))
+        word_lists = list(map(str.split, map(BULLET.sub, repeat(""), texts)))
         entries = list(map(self._words.__getitem__, chain.from_iterable(word_lists)))
         values = np.frombuffer(b"".join(entries), dtype=np.int32)
         word_rows = np.repeat(np.arange(len(texts), dtype=np.int32), _lengths(word_lists))
@@ -441,7 +276,7 @@ class LinearThemePredictor:
         its own — its tokens' unigrams and its ``char_wb`` n-grams — then
         n_features + the id of each of its tokens, for the n-grams that span words."""
         word = normalise_word(raw_word)
-        tokens = _TOKENIZE(word)
+        tokens = tokenize(word)
         grams = char_wb_ngrams(word, *self._char_ngram_range)
         columns = [*map(self._unigram_columns.get, tokens), *map(self._char_columns.get, grams)]
         token_ids = [self._token_ids.get(token, self._unknown_token) for token in tokens]
@@ -477,7 +312,7 @@ class LinearThemePredictor:
 # --- The predictor file ------------------------------------------------------------------
 # Its arrays. Strings (word tokens, character n-grams in column order) are stored
 # "\n"-joined as UTF-8 bytes: tokens and n-grams of normalised text hold no newline.
-_ARRAYS = (
+ARRAYS = (
     "format", "classes", "word_tokens", "word_ngrams", "word_idf", "char_ngrams",
     "char_ngram_range", "char_idf", "coef", "intercept", "sigmoid_a", "sigmoid_b",
 )  # fmt: skip
@@ -489,14 +324,8 @@ def _strings(data: np.ndarray) -> list[str]:
     return data.tobytes().decode("utf-8").split("\n") if len(data) else []
 
 
-def _joined(strings: list[str], what: str) -> np.ndarray:
-    joined = "\n".join(strings)
-    _require(joined.count("\n") == max(len(strings) - 1, 0), f"its {what} contain newlines")
-    return np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
-
-
 def _check_format(arrays: Mapping[str, np.ndarray]) -> None:
-    missing = [name for name in _ARRAYS if name not in arrays]
+    missing = [name for name in ARRAYS if name not in arrays]
     if missing:
         raise ModelError(f"not a predictor file: no {', '.join(missing)}")
     if arrays["format"].shape != () or int(arrays["format"]) != PREDICTOR_FORMAT:
@@ -545,148 +374,3 @@ def read_arrays(data: bytes, path: Path) -> dict[str, np.ndarray]:
             return {name: npz[name] for name in npz.files}
     except (OSError, ValueError) as error:
         raise ModelError(f"{path}: not a readable predictor file ({error})") from error
-
-
-def load_predictor(
-    model_path: str | Path = "models/theme_classifier.joblib",
-) -> LinearThemePredictor | ThemeModel:
-    """What classifies fastest with the saved model at `model_path`, checked by its card.
-
-    The model's predictor file, hash-checked and never unpickled, when the card records
-    one that gives the whole model's predictions. Otherwise — a model saved before
-    predictor files, or the embedding cascade — the model itself from
-    ``tema.classify.model.load_model`` (which imports scikit-learn). Both have ``predict(texts)``
-    with the same results.
-    """
-    model_path = Path(model_path)
-    card = checked_card(model_path)
-    if card.get("predictor_scope") != "model":
-        return _full_model(model_path)
-    path = predictor_path_for(model_path)
-    if not path.is_file():
-        warnings.warn(
-            f"{path}: predictor file missing; classifying with the (slower) model file. "
-            "`tema train` writes it again.",
-            stacklevel=2,
-        )
-        return _full_model(model_path)
-    # The model file is not read, but a damaged model folder is refused all the same.
-    verified_bytes(model_path, card, "model_sha256")
-    data = verified_bytes(path, card, "predictor_sha256")
-    try:
-        return LinearThemePredictor(
-            read_arrays(data, path),
-            card["uncertainty_threshold"],
-            card["second_theme_threshold"],
-            DecisionRule.from_card(card),
-        )
-    except (KeyError, ValueError, ModelError) as error:
-        raise ModelError(f"{path}: cannot be used ({error})") from error
-
-
-def _full_model(model_path: Path) -> ThemeModel:
-    from tema.classify.model import load_model
-
-    return load_model(model_path)
-
-
-# --- From a fitted classifier --------------------------------------------------------------
-def arrays_from_classifier(classifier: Any) -> dict[str, np.ndarray]:
-    """The plain arrays of a fitted ``ThemeClassifier``'s TF-IDF pipeline (``pipeline_``),
-    for `LinearThemePredictor` and the predictor file.
-
-    Reads attributes only. A layout the predictor does not reproduce exactly (other
-    features, isotonic calibration, another estimator) is a ModelError.
-    """
-    try:
-        (_, union), (_, calibrated) = classifier.pipeline_.steps
-        names = [name for name, _ in union.transformer_list]
-        words, chars = (vectorizer for _, vectorizer in union.transformer_list)
-        folds = calibrated.calibrated_classifiers_
-    except (AttributeError, TypeError, ValueError) as error:
-        raise ModelError(f"not a fitted TF-IDF theme classifier ({error})") from error
-    _require(
-        names == ["words", "chars"] and not union.transformer_weights,
-        "its features are not the union of words and chars TF-IDF",
-    )
-    for vectorizer, analyzer in ((words, "word"), (chars, "char_wb")):
-        _require(
-            type(vectorizer).__name__ == "TfidfVectorizer"
-            and vectorizer.analyzer == analyzer
-            and vectorizer.preprocessor is normalise_text
-            and vectorizer.tokenizer is None
-            and vectorizer.token_pattern == TOKEN_PATTERN
-            and vectorizer.stop_words is None
-            and not vectorizer.binary
-            and vectorizer.input == "content"
-            and vectorizer.dtype is np.float64
-            and vectorizer.norm == "l2"
-            and vectorizer.use_idf
-            and vectorizer.sublinear_tf,
-            f"its {analyzer} vectorizer has other settings",
-        )
-    classes = np.asarray(calibrated.classes_)
-    n_decisions = 1 if len(classes) == 2 else len(classes)
-    _require(
-        type(calibrated).__name__ == "CalibratedClassifierCV" and len(folds) >= 1,
-        "its classifier is not a fitted CalibratedClassifierCV",
-    )
-    for fold in folds:
-        estimator = fold.estimator
-        _require(
-            fold.method == "sigmoid"
-            and type(estimator).__name__ == "LogisticRegression"
-            and np.array_equal(estimator.classes_, classes)
-            and estimator.coef_.shape == (n_decisions, len(words.idf_) + len(chars.idf_))
-            and len(fold.calibrators) == n_decisions
-            and all(type(c).__name__ == "_SigmoidCalibration" for c in fold.calibrators),
-            "it is not sigmoid-calibrated logistic regression over all classes",
-        )
-    return {
-        "format": np.array(PREDICTOR_FORMAT),
-        "classes": classes.astype(str),
-        **_word_arrays(words),
-        "char_ngrams": _joined(_in_column_order(chars.vocabulary_), "character n-grams"),
-        "char_ngram_range": np.array(chars.ngram_range),
-        "char_idf": np.asarray(chars.idf_, dtype=np.float64),
-        "coef": np.ascontiguousarray(
-            np.stack([f.estimator.coef_.T for f in folds], axis=1), dtype=np.float64
-        ),
-        "intercept": np.stack(
-            [np.broadcast_to(f.estimator.intercept_, (n_decisions,)) for f in folds]
-        ).astype(np.float64),
-        "sigmoid_a": np.array([[c.a_ for c in f.calibrators] for f in folds], dtype=np.float64),
-        "sigmoid_b": np.array([[c.b_ for c in f.calibrators] for f in folds], dtype=np.float64),
-    }
-
-
-def _require(condition: bool, problem: str) -> None:
-    if not condition:
-        raise ModelError(f"the predictor cannot reproduce this classifier: {problem}")
-
-
-def _word_arrays(vectorizer: Any) -> dict[str, np.ndarray]:
-    """The word vocabulary as its distinct tokens and, per column, its n-gram's token ids."""
-    token_lists = [gram.split(" ") for gram in _in_column_order(vectorizer.vocabulary_)]
-    min_n, max_n = vectorizer.ngram_range
-    _require(
-        all(min_n <= len(tokens) <= max_n for tokens in token_lists),
-        "its word vocabulary has n-grams outside its ngram_range",
-    )
-    tokens = list(dict.fromkeys(chain.from_iterable(token_lists)))
-    token_ids = dict(zip(tokens, range(len(tokens)), strict=True))
-    ngrams = np.full((len(token_lists), max(map(len, token_lists), default=1)), -1, np.int32)
-    for column, gram_tokens in enumerate(token_lists):
-        ngrams[column, : len(gram_tokens)] = [token_ids[token] for token in gram_tokens]
-    return {
-        "word_tokens": _joined(tokens, "word tokens"),
-        "word_ngrams": ngrams,
-        "word_idf": np.asarray(vectorizer.idf_, dtype=np.float64),
-    }
-
-
-def _in_column_order(vocabulary: dict[str, int]) -> list[str]:
-    grams = sorted(vocabulary, key=vocabulary.__getitem__)
-    columns = [int(vocabulary[gram]) for gram in grams]
-    _require(columns == list(range(len(grams))), "its vocabulary columns are not 0 … n-1")
-    return grams

@@ -1,24 +1,94 @@
-"""Stage `classify`: give every unit a theme, a calibrated confidence and an uncertain flag."""
+"""Stage `classify`: give every unit a theme, a calibrated confidence and an uncertain flag.
+
+`run` is the whole stage, as dvc.yaml's `tema classify`, the CLI and the browser app run
+it: the model is checked against its card and loaded (`tema.classify.persist.load_predictor`:
+the plain-array predictor, or the skops model for the e5 cascade) before any input is
+read; the segmented units CSV is then streamed in chunks over ``classify.jobs`` worker
+processes (`tema.parallel`) and written, in input order, to ``classify.classified``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from tema.classify.predictor import PREDICTION_COLUMNS
+from tema.classify.decision import PREDICTION_COLUMNS
+from tema.classify.persist import load_predictor
+from tema.config import Config, ModelFiles
+from tema.errors import TemaError
+from tema.parallel import CsvRows, ordered_map, render_csv, write_csv_chunks
 
 OUTPUT_COLUMNS = ("doc", "unit", "text", *PREDICTION_COLUMNS)
-# Columns a table's own columns may not overwrite: the unit's place, and the predictions.
-RESERVED = frozenset({"doc", "unit", "row", "text", *PREDICTION_COLUMNS})
+# Rows of the units CSV per chunk: large enough that per-chunk overhead is small, small
+# enough for flat memory.
+CHUNK_ROWS = 20_000
+
+# What `run` sees of its chunks (a progress bar, say); the chunks must pass through.
+ChunkWatcher = Callable[[Iterable[pd.DataFrame]], Iterable[pd.DataFrame]]
+
+# The loaded model, set in the parent before the workers are forked (`classify_stream`).
+_WORKER: dict[str, Any] = {}
+
+
+@dataclass(frozen=True)
+class ClassifyResult:
+    output: Path
+    count: int
+
+
+def run(
+    config: Config,
+    *,
+    units: Iterable[pd.DataFrame] | None = None,
+    output: Path | None = None,
+    model: Path | None = None,
+    jobs: int | None = None,
+    watch: ChunkWatcher | None = None,
+) -> ClassifyResult:
+    """Classify ``segment.units`` (or the chunks `units`) into ``classify.classified`` (or
+    `output`) with the model at ``train.model`` (or `model`), over ``classify.jobs`` (or
+    `jobs`) processes. Another model must name its own output: the pipeline's file holds
+    the pipeline model's themes."""
+    if model is not None and units is None and output is None:
+        raise TemaError(
+            f"--model {model} without -o would overwrite the pipeline's "
+            f"{config.classify.classified} with another model's themes; "
+            "name the output with -o FILE"
+        )
+    predictor = _predictor(config, model)
+    chunks: Iterable[pd.DataFrame] = (
+        read_units_chunks(config.segment.units) if units is None else units
+    )
+    if watch is not None:
+        chunks = watch(chunks)
+    output = output or config.classify.classified
+    jobs = config.classify.jobs if jobs is None else jobs
+    rows = classify_stream(chunks, predictor, jobs, rendered=True)
+    return ClassifyResult(output, write_csv_chunks(rows, output, OUTPUT_COLUMNS))
+
+
+def classify_frame(
+    config: Config, units: Iterable[pd.DataFrame], model: Path | None = None
+) -> pd.DataFrame:
+    """The `OUTPUT_COLUMNS` of the units in `units`, in this process (a table to show)."""
+    predictor = _predictor(config, model)
+    frames = [classify_units(chunk, predictor) for chunk in units]
+    return pd.concat(frames, ignore_index=True)[list(OUTPUT_COLUMNS)]
+
+
+def _predictor(config: Config, model: Path | None) -> Any:
+    files = config.train.model_files if model is None else ModelFiles.beside(model)
+    return load_predictor(files.model)
 
 
 def classify_units(units: pd.DataFrame, model: Any) -> pd.DataFrame:
     """The units with theme, confidence, second_theme and uncertain added, in input order.
 
-    `model` is what ``tema.classify.predictor.load_predictor`` returns, or a
+    `model` is what ``tema.classify.persist.load_predictor`` returns, or a
     ``tema.classify.model.ThemeModel``: its ``predict_proba``, ``classes`` and decision ``rule``
     are used. Units of a segmented document (with `doc` and `kind` columns, in reading
     order) are read in their context when the model card says how (`tema.classify.context`). A
@@ -40,25 +110,42 @@ def classify_units(units: pd.DataFrame, model: Any) -> pd.DataFrame:
     )
 
 
-def read_table_units(
-    path: str | Path, text_columns: Sequence[str], sheet: str | None = None
-) -> pd.DataFrame:
-    """A CSV/TSV/XLSX table of answers as units, read as ingest reads it
-    (``tema.ingest.readers.read_answers``): one unit per non-blank answer, the text from the
-    first of `text_columns` the table has, `row` its row in the file (the header is row
-    1), the other columns kept."""
-    from tema.ingest.readers import read_answers  # only tables need it: ≈ 5 ms
+def read_units_chunks(path: str | Path, rows: int | None = None) -> Iterator[pd.DataFrame]:
+    """The units CSV of `tema segment` in chunks of ``rows`` rows (`CHUNK_ROWS`), typed as
+    it was written (text columns stay text, ``repeat_of`` an integer or empty in every
+    chunk)."""
+    from tema.io.tables import read_frame_chunks
 
-    path = Path(path)
-    header, column, answers = read_answers(path, text_columns, sheet)
-    others = [name for name in header if name and name != column and name not in RESERVED]
-    units = pd.DataFrame(
-        [
-            [path.name, number, answer.row, answer.text]
-            + [answer.metadata.get(name, "") for name in others]
-            for number, answer in enumerate(answers)
-        ],
-        columns=["doc", "unit", "row", "text", *others],
-        dtype=object,
+    types = {"doc": "string", "kind": "string", "section": "string", "text": "string"}
+    return read_frame_chunks(path, rows or CHUNK_ROWS, dtype={**types, "repeat_of": "Int64"})
+
+
+def _classify_chunk(units: pd.DataFrame) -> pd.DataFrame:
+    return classify_units(units, _WORKER["predictor"])
+
+
+def _classify_chunk_rendered(units: pd.DataFrame) -> CsvRows:
+    return render_csv(_classify_chunk(units))
+
+
+def classify_stream(
+    chunks: Iterable[pd.DataFrame], predictor: Any, jobs: int = 1, rendered: bool = False
+) -> Iterator[pd.DataFrame | CsvRows]:
+    """Classified unit tables, chunk by chunk, in input order; `predictor` is what
+    ``tema.classify.persist.load_predictor`` returns (anything with ``predict(texts)``). With
+    ``rendered``, as CSV rows (``tema.parallel.render_csv``) for ``write_csv_chunks``.
+
+    The workers are forked from this process after the model is loaded (its files
+    checked against the card here, once): nothing is loaded again in a worker. A model
+    with the e5 cascade classifies in this process, whatever `jobs` says: the encoder
+    already runs on every core (OpenMP), and an OpenMP runtime that has run in a process
+    hangs in the processes forked from it (a process that trains, then classifies, as
+    tests/test_cli.py does).
+    """
+    _WORKER["predictor"] = predictor
+    worker: Callable[[pd.DataFrame], pd.DataFrame | CsvRows] = (
+        _classify_chunk_rendered if rendered else _classify_chunk
     )
-    return units.astype({"unit": "int64", "row": "int64"})
+    if getattr(predictor, "uses_embeddings", False):
+        jobs = 1
+    yield from ordered_map(worker, chunks, jobs)

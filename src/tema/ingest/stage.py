@@ -12,12 +12,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tema.errors import InputError
+from tema.errors import InputError, UnreadableFile
 from tema.ingest import readers
-from tema.ingest.readers import UnreadableFile
 from tema.io.files import atomic_write
+from tema.io.tables import TABLE_SUFFIXES, read_table
+
+if TYPE_CHECKING:
+    from tema.config import Config
 
 MANIFEST_COLUMNS = ("file", "meeting", "region", "date")
 # A folder's own manifest: never a document of the batch.
@@ -76,10 +79,10 @@ def read_manifest(path: str | Path) -> dict[str, dict[str, str]]:
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "manifest not found")
-    if path.suffix.lower() not in readers.TABLE_SUFFIXES:
+    if path.suffix.lower() not in TABLE_SUFFIXES:
         raise InputError(path, "a manifest is a .csv or .xlsx table")
-    header, table = readers.read_rows(path)
-    names = [name.strip() for name in header]
+    table = read_table(path)
+    names = [name.strip() for name in table.header]
     missing = [c for c in MANIFEST_COLUMNS if c not in names]
     if missing:
         raise InputError(
@@ -89,7 +92,7 @@ def read_manifest(path: str | Path) -> dict[str, dict[str, str]]:
             line=1,
         )
     rows: dict[str, dict[str, str]] = {}
-    for line, cells in table:
+    for line, cells in table.rows:
         if not any(cell.strip() for cell in cells):
             continue  # a blank row (Excel leaves them)
         if any(cell.strip() for cell in cells[len(names) :]):
@@ -157,7 +160,8 @@ def ingest(
     listed_missing = sorted(set(manifest) - {path.name for path in paths})
     if listed_missing:
         raise InputError(
-            manifest_path, f"lists file(s) not in {raw_dir}: {', '.join(listed_missing)}"
+            manifest_path or raw_dir,
+            f"lists file(s) not in {raw_dir}: {', '.join(listed_missing)}",
         )
     for path in progress(paths, "ingest", len(paths), quiet, unit="file"):
         entry = manifest.get(path.name)
@@ -228,3 +232,63 @@ def read_documents(path: str | Path) -> Iterator[Document]:
                 yield Document(**json.loads(line))
             except (json.JSONDecodeError, TypeError) as exc:
                 raise InputError(path, f"not a document record: {exc}", line_number) from exc
+
+
+def document_count(path: str | Path) -> int | None:
+    """How many documents a JSON-lines file holds (its lines), for a progress bar; None
+    if it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            return sum(1 for _ in handle)
+    except OSError:
+        return None
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What `run` wrote: `documents` documents to `output`, and the files it left out
+    (`skipped`), listed in `skipped_path`."""
+
+    documents: int
+    output: Path
+    skipped: list[Skipped]
+    skipped_path: Path
+
+
+def run(
+    config: Config,
+    raw_dir: Path | None = None,
+    manifest: Path | None = None,
+    output: Path | None = None,
+    skipped: Path | None = None,
+    *,
+    quiet: bool = True,
+) -> IngestResult:
+    """The `ingest` stage: read the documents of `raw_dir` (default `ingest.raw_dir`) with
+    their manifest (default: the folder's own, `find_manifest`) and write them as JSON
+    lines, with the files left out and why in a CSV (columns `file, reason`).
+
+    Without `output` these are the pipeline's files (`ingest.documents`, `ingest.skipped`);
+    with it, the list of skipped files goes beside it (`skipped.csv`) unless `skipped`
+    names it, never into the pipeline's. Both are written atomically.
+    """
+    import pandas as pd
+
+    from tema.io.files import write_csv
+
+    settings = config.ingest
+    if output is None:
+        output = settings.documents
+        skipped = skipped or settings.skipped
+    skipped_path = skipped or output.with_name("skipped.csv")
+    left_out: list[Skipped] = []
+    documents = ingest(
+        raw_dir or settings.raw_dir,
+        manifest,
+        text_columns=settings.text_columns,
+        skipped=left_out,
+        quiet=quiet,
+    )
+    count = write_documents(documents, output)
+    write_csv(pd.DataFrame(left_out, columns=["file", "reason"]), skipped_path)
+    return IngestResult(count, output, left_out, skipped_path)

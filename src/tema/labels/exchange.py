@@ -1,12 +1,8 @@
-"""Labels in and out: reading annotators' files and adding them to `data/labeled/`.
+"""Labels in and out: annotators' files as tema reads them, and the files tema writes for them.
 
-An import never changes or removes a label that is already there. Each import that
-brings something new becomes one new file in `data/labeled/` (its own CV batch), with
-the annotator and the date; a unit already labelled with another theme is a conflict,
-written to a conflicts file for someone to decide. Importing the same file twice
-changes nothing the second time: every row is then already labelled.
-
-Formats (chosen by the file suffix):
+`read_incoming` reads an annotator's file (chosen by the file suffix) into validated
+`IncomingLabel`s; `tema.labels.importing` adds them to `data/labeled/`, and
+`tema labels agreement` compares two such files.
 
 - `.csv` / `.tsv` / `.xlsx`: a header row with at least `text` and `label`;
   `second_label` and `id` are read when present, other columns are ignored.
@@ -16,57 +12,28 @@ Formats (chosen by the file suffix):
 - `.jsonl`: doccano's text-classification export, one `{"text": …, "label": [...]}`
   per line (`labels` is accepted too); a second label in the list is the second label.
 
-A label may be written as the theme id or its Norwegian or English name.
+A label may be written as the theme id or its Norwegian or English name. Out of tema go
+Label Studio's import tasks and its labelling interface (`tema suggest`).
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 import json
-import re
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
 
-from tema.errors import InputError, TemaError
-from tema.io.files import atomic_write, write_csv
-from tema.labels.store import (
-    LABEL_COLUMNS,
-    NEAR_DUPLICATE_SIMILARITY,
-    load_labeled,
-    nearest_texts,
-    normalise_for_comparison,
-    text_profiles,
-)
-from tema.params import Theme
+from tema.config import Theme
+from tema.errors import InputError
+from tema.io.files import atomic_write
+from tema.io.tables import read_table
+from tema.labels.store import normalise_for_comparison
 
-# Written beside the columns the loader reads; the loader ignores them.
-IMPORT_COLUMNS = (*LABEL_COLUMNS, "labeled_on", "source", "source_id")
-CONFLICT_COLUMNS = (
-    "text",
-    "new_label",
-    "new_second_label",
-    "annotator",
-    "source",
-    "source_where",
-    "match",
-    "similarity",
-    "existing_text",
-    "existing_label",
-    "existing_second_label",
-    "existing_id",
-    "existing_where",
-    "found_on",
-    "decision",
-)
-# Where a row of an incoming file is, for messages: ("line", 5) or ("task", 3).
-_SLUG = re.compile(r"[^a-z0-9._-]+")
+FORMATS = "use .csv, .xlsx, .json (Label Studio) or .jsonl (doccano)"
 
 
 @dataclass(frozen=True)
@@ -81,38 +48,10 @@ class IncomingLabel:
     line: int | None = None
 
 
-@dataclass
-class ImportResult:
-    source: Path
-    batch: str
-    written: Path | None = None
-    added: pd.DataFrame = field(default_factory=pd.DataFrame)
-    already_labelled: int = 0
-    unlabelled: int = 0
-    conflicts: pd.DataFrame = field(default_factory=pd.DataFrame)
-    conflicts_path: Path | None = None
-
-    def summary(self) -> str:
-        parts = [f"{len(self.added)} new labelled unit(s)"]
-        if self.written is not None:
-            parts[0] += f" → {self.written} (batch {self.batch})"
-        parts.append(f"{self.already_labelled} already labelled (skipped)")
-        if self.unlabelled:
-            parts.append(f"{self.unlabelled} row(s) without a label (skipped)")
-        if len(self.conflicts):
-            parts.append(
-                f"{len(self.conflicts)} conflict(s) with existing labels → {self.conflicts_path} "
-                "(decide them there; nothing was overwritten)"
-            )
-        else:
-            parts.append("no conflicts")
-        return "; ".join(parts)
-
-
 # --------------------------------------------------------------------------- reading
 
 
-def label_lookup(themes: list[Theme]) -> dict[str, str]:
+def label_lookup(themes: Sequence[Theme]) -> dict[str, str]:
     """Theme id, Norwegian and English name (case-insensitive) → theme id."""
     lookup: dict[str, str] = {}
     for theme in themes:
@@ -121,7 +60,7 @@ def label_lookup(themes: list[Theme]) -> dict[str, str]:
     return lookup
 
 
-def read_incoming(path: str | Path, themes: list[Theme]) -> tuple[list[IncomingLabel], int]:
+def read_incoming(path: str | Path, themes: Sequence[Theme]) -> tuple[list[IncomingLabel], int]:
     """The labelled rows of an annotator's file, validated; and the count of unlabelled rows.
 
     Blank rows are ignored; a row with a text but no label is counted as unlabelled
@@ -131,77 +70,101 @@ def read_incoming(path: str | Path, themes: list[Theme]) -> tuple[list[IncomingL
     path = Path(path)
     if not path.is_file():
         raise InputError(path, "file not found")
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".csv", ".tsv", ".txt"):
-            raw = _read_delimited(path)
-        elif suffix in (".xlsx", ".xlsm"):
-            raw = _read_xlsx(path)
-        elif suffix == ".json":
-            raw = _read_label_studio(path)
-        elif suffix == ".jsonl":
-            raw = _read_doccano(path)
-        else:
-            raise InputError(
-                path,
-                f"unknown file type {suffix!r}; use .csv, .xlsx, .json (Label Studio) "
-                "or .jsonl (doccano)",
-            )
-    except UnicodeDecodeError as exc:
-        raise InputError(path, "is not UTF-8 text (save it as UTF-8)") from exc
-    except OSError as exc:
-        raise InputError(path, f"cannot be read: {exc.strerror or exc}") from exc
     lookup = label_lookup(themes)
     allowed = ", ".join(theme.id for theme in themes)
     rows: list[IncomingLabel] = []
     unlabelled = 0
     first_where: dict[str, str] = {}  # id → where it was first seen
-    for record in raw:
-        text = _clean(record.get("text"))
-        given = [_clean(label) for label in record.get("labels", [])]
-        labels = [label for label in given if label]
-        where, line = record["where"], record.get("line")
-
-        def fail(message: str, where=where, line=line) -> None:
-            raise InputError(path, message if line is not None else f"{where}: {message}", line)
-
-        if not text and not labels:
+    for record in _read_records(path):
+        if _is_blank(record):
             continue
-        source_id = _clean(record.get("id"))
-        if source_id in first_where:
-            # Two rows claiming one unit: a copy-paste slip or two files merged; which
-            # label stands is for the annotator to say, as training says for data/labeled.
-            fail(f"duplicate id {source_id!r} (also at {first_where[source_id]})")
-        if source_id:
-            first_where[source_id] = where
-        if not labels:
+        row = _incoming_row(path, record, first_where, lookup, allowed)
+        if row is None:
             unlabelled += 1
-            continue
-        if given and not given[0]:
-            fail(f"second label {labels[0]!r} without a label")
-        if not text or not normalise_for_comparison(text):
-            fail(f"empty text (label {labels[0]!r})")
-        if len(labels) > 2:
-            fail(f"{len(labels)} labels {labels}; a unit has a label and at most one second label")
-        resolved = []
-        for label in labels:
-            theme = lookup.get(label.casefold())
-            if theme is None:
-                fail(f"unknown theme {label!r}; expected one of {allowed}")
-            resolved.append(theme)
-        if len(resolved) == 2 and resolved[0] == resolved[1]:
-            fail(f"second_label repeats label {resolved[0]!r}")
-        rows.append(
-            IncomingLabel(
-                text=text,
-                label=resolved[0],
-                second_label=resolved[1] if len(resolved) == 2 else "",
-                source_id=source_id,
-                where=where,
-                line=line,
-            )
-        )
+        else:
+            rows.append(row)
     return rows, unlabelled
+
+
+def _read_records(path: Path) -> list[dict[str, Any]]:
+    """The raw records of an annotator's file, read as its suffix says.
+
+    Each record has `text`, `labels` (the label, then the second label), `id`, `where`
+    ("line 5", "task 3") and, for a file of lines, `line`.
+    """
+    readers: dict[str, Callable[[Path], list[dict[str, Any]]]] = {
+        ".csv": _read_delimited,
+        ".tsv": _read_delimited,
+        ".txt": _read_delimited,
+        ".xlsx": _read_xlsx,
+        ".xlsm": _read_xlsx,
+        ".json": _read_label_studio,
+        ".jsonl": _read_doccano,
+    }
+    suffix = path.suffix.lower()
+    if suffix not in readers:
+        raise InputError(path, f"unknown file type {suffix!r}; {FORMATS}")
+    try:
+        return readers[suffix](path)
+    except UnicodeDecodeError as exc:
+        raise InputError(path, "is not UTF-8 text (save it as UTF-8)") from exc
+    except OSError as exc:
+        raise InputError(path, f"cannot be read: {exc.strerror or exc}") from exc
+
+
+def _is_blank(record: dict[str, Any]) -> bool:
+    """A row without text and without labels (an empty line of a sheet)."""
+    labels = [_clean(label) for label in record.get("labels", [])]
+    return not _clean(record.get("text")) and not any(labels)
+
+
+def _incoming_row(
+    path: Path,
+    record: dict[str, Any],
+    first_where: dict[str, str],
+    lookup: dict[str, str],
+    allowed: str,
+) -> IncomingLabel | None:
+    """One record (not blank) checked: the labelled unit, or None if it has no label yet."""
+    text = _clean(record.get("text"))
+    given = [_clean(label) for label in record.get("labels", [])]
+    labels = [label for label in given if label]
+    where, line = record["where"], record.get("line")
+
+    def fail(message: str) -> NoReturn:
+        raise InputError(path, message if line is not None else f"{where}: {message}", line)
+
+    source_id = _clean(record.get("id"))
+    if source_id in first_where:
+        # Two rows claiming one unit: a copy-paste slip or two files merged; which
+        # label stands is for the annotator to say, as training says for data/labeled.
+        fail(f"duplicate id {source_id!r} (also at {first_where[source_id]})")
+    if source_id:
+        first_where[source_id] = where
+    if not labels:
+        return None
+    if given and not given[0]:
+        fail(f"second label {labels[0]!r} without a label")
+    if not text or not normalise_for_comparison(text):
+        fail(f"empty text (label {labels[0]!r})")
+    if len(labels) > 2:
+        fail(f"{len(labels)} labels {labels}; a unit has a label and at most one second label")
+    resolved = []
+    for label in labels:
+        theme = lookup.get(label.casefold())
+        if theme is None:
+            fail(f"unknown theme {label!r}; expected one of {allowed}")
+        resolved.append(theme)
+    if len(resolved) == 2 and resolved[0] == resolved[1]:
+        fail(f"second_label repeats label {resolved[0]!r}")
+    return IncomingLabel(
+        text=text,
+        label=resolved[0],
+        second_label=resolved[1] if len(resolved) == 2 else "",
+        source_id=source_id,
+        where=where,
+        line=line,
+    )
 
 
 def _clean(value: Any) -> str:
@@ -230,7 +193,7 @@ def _records_from_table(path: Path, table: list[list[Any]]) -> list[dict[str, An
     records = []
     for number, values in enumerate(table[1:], start=2):
 
-        def cell(name: str, values=values) -> Any:
+        def cell(name: str, values: list[Any] = values) -> Any:
             index = columns.get(name)
             return values[index] if index is not None and index < len(values) else None
 
@@ -247,30 +210,15 @@ def _records_from_table(path: Path, table: list[list[Any]]) -> list[dict[str, An
 
 
 def _read_delimited(path: Path) -> list[dict[str, Any]]:
-    text = path.read_text(encoding="utf-8-sig")
-    first_line = text.split("\n", 1)[0]
-    # Excel in a Norwegian locale saves "CSV" with semicolons.
-    delimiter = max(("\t", ";", ","), key=first_line.count) if first_line else ","
-    try:
-        table = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise InputError(path, f"malformed CSV: {exc}") from exc
-    return _records_from_table(path, table)
+    # tema.io.tables: the delimiter and encoding (Excel's ";" and cp1252) detected as
+    # everywhere else in tema.
+    table = read_table(path)
+    return _records_from_table(path, [table.header, *(cells for _line, cells in table.rows)])
 
 
 def _read_xlsx(path: Path) -> list[dict[str, Any]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise InputError(path, f"not a readable Excel file ({exc})") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        table = [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-    return _records_from_table(path, table)
+    table = read_table(path)
+    return _records_from_table(path, [table.header, *(cells for _line, cells in table.rows)])
 
 
 def _load_json(path: Path, text: str, line: int | None = None) -> Any:
@@ -291,6 +239,7 @@ def _read_label_studio(path: Path) -> list[dict[str, Any]]:
         where = f"task {number}"
         if not isinstance(task, dict):
             raise InputError(path, f"{where}: expected an object, got {type(task).__name__}")
+        labels: list[Any]
         if "data" not in task:  # JSON-MIN export: flat fields
             labels = _as_list(task.get("label", task.get("theme")))
             labels += _as_list(task.get("second_label", task.get("second_theme")))
@@ -304,7 +253,7 @@ def _read_label_studio(path: Path) -> list[dict[str, Any]]:
             for annotation in task.get("annotations") or []
             if isinstance(annotation, dict) and not annotation.get("was_cancelled")
         ]
-        labels: list[str] = []
+        labels = []
         if annotations:
             # The last annotation is the one that stands (an update comes after).
             main, second = [], []
@@ -357,204 +306,10 @@ def _as_list(value: Any) -> list[Any]:
     return [value]
 
 
-# --------------------------------------------------------------------------- importing
+# --------------------------------------------------------------------------- writing
 
 
-def file_hash(path: str | Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def annotator_slug(annotator: str) -> str:
-    slug = _SLUG.sub("-", annotator.strip().casefold()).strip("-.")
-    if not slug:
-        raise TemaError(f"annotator {annotator!r} has no letters or digits; give a name")
-    return slug
-
-
-def _existing_labels(labeled_dir: Path, theme_ids: list[str]) -> pd.DataFrame:
-    if not any(labeled_dir.glob("*.csv")):
-        return pd.DataFrame(columns=[*LABEL_COLUMNS, "file", "line"])
-    return load_labeled(labeled_dir, theme_ids)
-
-
-def import_labels(
-    path: str | Path,
-    labeled_dir: str | Path,
-    themes: list[Theme],
-    annotator: str,
-    conflicts_path: str | Path,
-    today: date | None = None,
-) -> ImportResult:
-    """Add an annotator's labels to `labeled_dir` as one new file; see the module docstring."""
-    path, labeled_dir, conflicts_path = Path(path), Path(labeled_dir), Path(conflicts_path)
-    theme_ids = [theme.id for theme in themes]
-    slug = annotator_slug(annotator)
-    today = today or date.today()
-    digest = file_hash(path)[:8]
-    batch = f"imp-{today:%Y%m%d}-{digest}"
-    target = labeled_dir / f"import-{today:%Y-%m-%d}-{slug}-{digest}.csv"
-    result = ImportResult(source=path, batch=batch, conflicts_path=conflicts_path)
-
-    incoming, result.unlabelled = read_incoming(path, themes)
-    existing = _existing_labels(labeled_dir, theme_ids)
-    accepted, conflicts, result.already_labelled = _sort_incoming(
-        incoming, existing, path, annotator, today
-    )
-    result.conflicts = pd.DataFrame(conflicts, columns=list(CONFLICT_COLUMNS))
-    if len(result.conflicts):
-        _append_conflicts(result.conflicts, conflicts_path)
-    if not accepted:
-        return result
-
-    width = max(3, len(str(len(accepted))))
-    taken = set(existing["id"])
-    rows = []
-    for number, row in enumerate(accepted, start=1):
-        unit_id = f"{batch}-{number:0{width}d}"
-        if unit_id in taken:  # a hash collision with an earlier import: refuse, change nothing
-            raise TemaError(f"{target}: id {unit_id} is already used in {labeled_dir}")
-        rows.append(
-            {
-                "id": unit_id,
-                "text": row.text,
-                "label": row.label,
-                "second_label": row.second_label,
-                "batch": batch,
-                "annotator": annotator.strip(),
-                "labeled_on": today.isoformat(),
-                "source": f"{path.name} {row.where}",
-                "source_id": row.source_id,
-            }
-        )
-    result.added = pd.DataFrame(rows, columns=list(IMPORT_COLUMNS))
-    if target.exists():  # same file, same day, yet new rows: the folder was edited by hand
-        raise TemaError(f"{target} already exists; move it aside or import under another name")
-    write_csv(result.added, target)
-    try:
-        load_labeled(labeled_dir, theme_ids)  # the folder must still train
-    except TemaError:
-        target.unlink()
-        raise
-    result.written = target
-    return result
-
-
-def _sort_incoming(
-    incoming: list[IncomingLabel],
-    existing: pd.DataFrame,
-    path: Path,
-    annotator: str,
-    today: date,
-) -> tuple[list[IncomingLabel], list[dict[str, Any]], int]:
-    """Split incoming rows into new ones, conflicts and already-labelled ones.
-
-    Compared with the existing labels and with the rows accepted before it in the
-    same file: the same text (normalised) or a near copy with the same label is
-    already labelled; with another label it is a conflict.
-    """
-    if not incoming:
-        return [], [], 0
-    texts = [row.text for row in incoming]
-    existing_texts = existing["text"].tolist()
-    by_key = {normalise_for_comparison(text): index for index, text in enumerate(existing_texts)}
-    nearest, similarity = nearest_texts(texts, existing_texts)
-    profiles = text_profiles().fit(texts)
-    vectors = profiles.transform(texts)
-    within = (vectors @ vectors.T).toarray()
-
-    accepted: list[IncomingLabel] = []
-    accepted_index: list[int] = []
-    accepted_keys: dict[str, int] = {}
-    conflicts: list[dict[str, Any]] = []
-    already = 0
-    for index, row in enumerate(incoming):
-        key = normalise_for_comparison(row.text)
-        match: tuple[str, float, dict[str, Any]] | None = None
-        if key in by_key:
-            match = ("same text", 1.0, _existing_match(existing, by_key[key]))
-        elif nearest[index] >= 0 and similarity[index] > NEAR_DUPLICATE_SIMILARITY:
-            match = (
-                "near copy",
-                float(similarity[index]),
-                _existing_match(existing, int(nearest[index])),
-            )
-        elif key in accepted_keys:
-            match = (
-                "same text in this file",
-                1.0,
-                _incoming_match(incoming[accepted_keys[key]], path),
-            )
-        elif accepted_index:
-            scores = within[index, accepted_index]
-            best = int(np.argmax(scores))
-            if scores[best] > NEAR_DUPLICATE_SIMILARITY:
-                earlier = incoming[accepted_index[best]]
-                match = (
-                    "near copy in this file",
-                    float(scores[best]),
-                    _incoming_match(earlier, path),
-                )
-        if match is None:
-            accepted.append(row)
-            accepted_index.append(index)
-            accepted_keys[key] = index
-            continue
-        kind, score, other = match
-        if other["existing_label"] == row.label:
-            already += 1
-            continue
-        conflicts.append(
-            {
-                "text": row.text,
-                "new_label": row.label,
-                "new_second_label": row.second_label,
-                "annotator": annotator.strip(),
-                "source": str(path),
-                "source_where": row.where,
-                "match": kind,
-                "similarity": round(score, 3),
-                **other,
-                "found_on": today.isoformat(),
-                "decision": "",
-            }
-        )
-    return accepted, conflicts, already
-
-
-def _existing_match(existing: pd.DataFrame, index: int) -> dict[str, Any]:
-    row = existing.iloc[index]
-    return {
-        "existing_text": row["text"],
-        "existing_label": row["label"],
-        "existing_second_label": row["second_label"],
-        "existing_id": row["id"],
-        "existing_where": f"{row['file']}, line {row['line']}",
-    }
-
-
-def _incoming_match(row: IncomingLabel, path: Path) -> dict[str, Any]:
-    return {
-        "existing_text": row.text,
-        "existing_label": row.label,
-        "existing_second_label": row.second_label,
-        "existing_id": row.source_id,
-        "existing_where": f"{path}, {row.where}",
-    }
-
-
-def _append_conflicts(new: pd.DataFrame, path: Path) -> None:
-    """Add conflicts to the adjudication file, once each (a re-import adds nothing)."""
-    frames = []
-    if path.is_file():
-        frames.append(pd.read_csv(path, dtype=str, keep_default_na=False))
-    frames.append(new.astype(str))
-    merged = pd.concat(frames, ignore_index=True)
-    key = ["text", "new_label", "annotator", "existing_label", "source"]
-    merged = merged.drop_duplicates(subset=key, keep="first")
-    write_csv(merged.reindex(columns=list(CONFLICT_COLUMNS), fill_value=""), path)
-
-
-def read_annotations(path: str | Path, themes: list[Theme]) -> pd.DataFrame:
+def read_annotations(path: str | Path, themes: Sequence[Theme]) -> pd.DataFrame:
     """An annotator's file as a frame of text, label, second_label (for agreement)."""
     rows, _ = read_incoming(path, themes)
     return pd.DataFrame(
@@ -572,7 +327,7 @@ def write_label_studio_tasks(tasks: list[dict[str, Any]], path: str | Path) -> N
         handle.write("\n")
 
 
-def label_studio_config(themes: list[Theme]) -> str:
+def label_studio_config(themes: Sequence[Theme]) -> str:
     """A Label Studio labelling interface whose results `tema labels import` reads."""
 
     def choices(name: str, required: bool) -> str:

@@ -24,7 +24,7 @@ DOCUMENT_COLUMNS = ("doc", "kind")
 DOCUMENT_KINDS = ("heading", "sentence", "bullet")
 # Written by `tema labels import` (where an imported unit came from); empty for the
 # team's own rounds. Imported labels are real input, so the report's correction for
-# the classifier's confusions prefers them (tema.report.stage.confusion_for_correction).
+# the classifier's confusions prefers them (tema.report.tally.confusion_for_correction).
 SOURCE_COLUMN = "source"
 OPTIONAL_COLUMNS = (*DOCUMENT_COLUMNS, SOURCE_COLUMN)
 # Two texts whose character n-gram profiles are this similar are the same example
@@ -105,9 +105,15 @@ def load_labeled(directory: str | Path, theme_ids: list[str]) -> pd.DataFrame:
     if not files:
         raise InputError(directory, "no labelled .csv files found")
     frame = pd.concat([read_label_file(path, theme_ids) for path in files], ignore_index=True)
+    check_folder(frame)
+    return frame
+
+
+def check_folder(frame: pd.DataFrame) -> None:
+    """The rows of a folder (columns id, text, file, line) taken together: ids unique, and
+    no text the same as, or a near copy of, another (it would leak across CV folds)."""
     _check_unique_ids(frame)
     _check_no_duplicate_texts(frame)
-    return frame
 
 
 def _where(frame: pd.DataFrame, index: int) -> str:
@@ -133,7 +139,7 @@ def _check_no_duplicate_texts(frame: pd.DataFrame) -> None:
             _raise_duplicate(frame, seen[key], index, "same text as")
         seen[key] = index
     first, second = find_near_duplicates(frame["text"].tolist())
-    if first is not None:
+    if first is not None and second is not None:
         _raise_duplicate(frame, first, second, "nearly the same text as")
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,11 +25,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tema.config import Config, LabelsSettings, Theme
 from tema.io.files import atomic_write, write_csv
+from tema.io.tables import read_frame
 from tema.labels.exchange import label_studio_config, write_label_studio_tasks
-from tema.labels.store import NEAR_DUPLICATE_SIMILARITY, nearest_texts, normalise_for_comparison
+from tema.labels.store import (
+    NEAR_DUPLICATE_SIMILARITY,
+    load_labeled,
+    nearest_texts,
+    normalise_for_comparison,
+)
 from tema.labels.store import text_profiles as _profiles
-from tema.params import Theme
 
 SUGGESTION_COLUMNS = (
     "id",
@@ -49,9 +56,69 @@ SUGGESTION_COLUMNS = (
 
 @dataclass(frozen=True)
 class SuggestSettings:
-    n: int = 200
-    diversity_weight: float = 0.5
-    meeting_weight: float = 0.3
+    """How many units to pick, and the weights of the score (see the module docstring)."""
+
+    n: int
+    diversity_weight: float
+    meeting_weight: float
+
+    @classmethod
+    def from_config(cls, labels: LabelsSettings, n: int | None = None) -> SuggestSettings:
+        """`labels:` of params.yaml; `n` (when given) instead of `labels.suggest_n`."""
+        return cls(
+            n=labels.suggest_n if n is None else n,
+            diversity_weight=labels.diversity_weight,
+            meeting_weight=labels.meeting_weight,
+        )
+
+
+@dataclass(frozen=True)
+class SuggestResult:
+    """The units picked, and the files written: csv, xlsx, label_studio, label_studio_config."""
+
+    suggestions: pd.DataFrame
+    files: dict[str, Path]
+
+
+def run(
+    config: Config,
+    *,
+    n: int | None = None,
+    output: Path | None = None,
+    model: Path | None = None,
+) -> SuggestResult:
+    """`tema suggest`: pick from the pipeline's classified units (`classify.classified`)
+    those worth labelling next, with the model in use (or `model`), and write them to
+    `output` (default `labels.suggestions`) and the files beside it."""
+    from tema.classify.persist import load_model
+
+    classified = read_frame(config.classify.classified)
+    labeled = load_labeled(config.train.labeled_dir, config.theme_ids)
+    fitted = load_model(model or config.train.model)
+    suggestions = suggest(
+        classified,
+        fitted,
+        labeled["text"].tolist(),
+        config.report.counted_kinds,
+        SuggestSettings.from_config(config.labels, n),
+        meetings_of(config.ingest.documents),
+    )
+    files = write_suggestions(
+        suggestions,
+        output or config.labels.suggestions,
+        config.themes,
+        str(fitted.card.get("model_sha256", ""))[:12],
+    )
+    return SuggestResult(suggestions, files)
+
+
+def meetings_of(documents: Path) -> dict[str, str]:
+    """doc → meeting from the ingested documents (empty if they are not there)."""
+    from tema.ingest.stage import read_documents
+
+    if not documents.is_file():
+        return {}
+    return {document.doc: document.meeting for document in read_documents(documents)}
 
 
 def suggestion_id(text: str) -> str:
@@ -83,7 +150,8 @@ def margin_uncertainty(probabilities: np.ndarray) -> np.ndarray:
     if probabilities.shape[1] < 2:
         return np.zeros(len(probabilities))
     top = np.sort(probabilities, axis=1)
-    return 1.0 - (top[:, -1] - top[:, -2])
+    margin: np.ndarray = 1.0 - (top[:, -1] - top[:, -2])
+    return margin
 
 
 def select(
@@ -182,7 +250,10 @@ def output_paths(csv_path: str | Path) -> dict[str, Path]:
 
 
 def write_suggestions(
-    suggestions: pd.DataFrame, csv_path: str | Path, themes: list[Theme], model_version: str = ""
+    suggestions: pd.DataFrame,
+    csv_path: str | Path,
+    themes: Sequence[Theme],
+    model_version: str = "",
 ) -> dict[str, Path]:
     """CSV, XLSX (with a theme drop-down) and Label Studio import JSON plus its interface."""
     paths = output_paths(csv_path)
@@ -194,7 +265,7 @@ def write_suggestions(
     return paths
 
 
-def _write_xlsx(suggestions: pd.DataFrame, path: Path, themes: list[Theme]) -> None:
+def _write_xlsx(suggestions: pd.DataFrame, path: Path, themes: Sequence[Theme]) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     with (
@@ -217,7 +288,7 @@ def _write_xlsx(suggestions: pd.DataFrame, path: Path, themes: list[Theme]) -> N
                 sheet.add_data_validation(check)
 
 
-def label_studio_tasks(suggestions: pd.DataFrame, model_version: str = "") -> list[dict]:
+def label_studio_tasks(suggestions: pd.DataFrame, model_version: str = "") -> list[dict[str, Any]]:
     """Label Studio import tasks, the model's guess as a pre-annotation (prediction)."""
     tasks = []
     for row in suggestions.itertuples(index=False):

@@ -9,16 +9,19 @@ shares near 0 or 1.
 
 from __future__ import annotations
 
-import html
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from tema.config import Theme
 from tema.errors import InputError
 from tema.numbers import NBSP, Style
-from tema.params import Theme
-from tema.report.stage import ALL_KEY, COUNT_COLUMNS, UNKNOWN_KEY, wilson_interval
+from tema.report.charts import change_chart, key_label
+from tema.report.tally import COUNT_COLUMNS, wilson_interval
+from tema.report.templating import render
 from tema.report.words import TEXTS
 
 COMPARE_LEVELS = ("all", "region", "meeting")
@@ -93,7 +96,7 @@ def compare_counts(
 
 
 def format_compare_table(
-    table: pd.DataFrame, themes: list[Theme], old: str, new: str, language: str = "nb"
+    table: pd.DataFrame, themes: Sequence[Theme], old: str, new: str, language: str = "nb"
 ) -> str:
     words = TEXTS[language]
     style = Style(language)
@@ -115,107 +118,62 @@ def format_compare_table(
     return "\n".join(lines)
 
 
-def _change_chart(rows: pd.DataFrame, names: dict[str, str], style: Style) -> str:
-    """Diverging dot-and-interval chart of the change in percentage points."""
-    esc = html.escape
-    label_w, plot_w, row_h = 230, 440, 28
-    span = max(0.05, float(rows[["change_ci_low", "change_ci_high"]].abs().max().max()))
-    span = float(np.ceil(span * 20) / 20)
-    x = lambda v: label_w + plot_w * (v + span) / (2 * span)  # noqa: E731
-    height = row_h * len(rows) + 26
-    parts = [
-        f'<svg role="img" width="{label_w + plot_w + 20}" height="{height}" '
-        f'viewBox="0 0 {label_w + plot_w + 20} {height}">',
-        f'<line x1="{x(0):.1f}" x2="{x(0):.1f}" y1="0" y2="{height - 20}" stroke="#444"/>',
-    ]
-    ticks = np.linspace(-span, span, 5)
-    for tick in ticks:
-        parts.append(
-            f'<text x="{x(tick):.1f}" y="{height - 6}" font-size="11" text-anchor="middle" '
-            f'fill="#555">{style.signed(tick * 100, 0)}</text>'
-        )
-    for i, r in enumerate(rows.itertuples()):
-        y = i * row_h + 14
-        clear = r.change_ci_low > 0 or r.change_ci_high < 0
-        colour = ("#0072B2" if r.change > 0 else "#D55E00") if clear else "#8c8c8c"
-        parts.append(
-            f'<text x="{label_w - 8}" y="{y + 4}" font-size="13" text-anchor="end">'
-            f"{esc(names.get(r.theme, r.theme))}</text>"
-            f'<line x1="{x(r.change_ci_low):.1f}" x2="{x(r.change_ci_high):.1f}" y1="{y}" '
-            f'y2="{y}" stroke="{colour}" stroke-width="3"/>'
-            f'<circle cx="{x(r.change):.1f}" cy="{y}" r="5" fill="{colour}"><title>'
-            f"{esc(names.get(r.theme, r.theme))}: {style.signed(r.change * 100)} "
-            f"({style.signed(r.change_ci_low * 100)} … {style.signed(r.change_ci_high * 100)})"
-            "</title></circle>"
-        )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
 def render_compare_html(
-    table: pd.DataFrame, themes: list[Theme], old: str, new: str, language: str = "nb"
+    table: pd.DataFrame, themes: Sequence[Theme], old: str, new: str, language: str = "nb"
 ) -> str:
-    """A self-contained HTML page of the comparison."""
-    from tema.report.html import STYLE
-
+    """A self-contained HTML page of the comparison (``templates/compare.html``)."""
     words = TEXTS[language]
     names = {theme.id: getattr(theme, language) for theme in themes}
-    esc = html.escape
-    title = words["compare_title"].format(old=old, new=new)
     style = Style(language, NBSP)
-    pct = lambda v: style.pct(v, 1)  # noqa: E731
-    pp = lambda v: "" if pd.isna(v) else style.signed(v * 100)  # noqa: E731
-    parts = [
-        "<!DOCTYPE html>", f'<html lang="{language}">', '<head><meta charset="utf-8">',
-        f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>",
-        f"<h1>{esc(title)}</h1>",
-    ]  # fmt: skip
     overall = table[table["level"] == "all"]
-    if not overall.empty:
-        parts.append(
-            f"<figure>{_change_chart(overall, names, style)}<figcaption>"
-            f"{esc(words['compare_caption'])}</figcaption></figure>"
-        )
     headings = {"all": words["all"], "region": words["by_region"], "meeting": words["by_meeting"]}
+    levels = []
     for level in COMPARE_LEVELS:
         at_level = table[table["level"] == level]
         if at_level.empty:
             continue
-        parts.append(f"<h2>{esc(headings[level])}</h2>")
-        for key, rows in at_level.groupby("key", sort=False):
-            label = {ALL_KEY: words["all"], UNKNOWN_KEY: words["unknown"]}.get(key, key)
-            if level != "all":
-                parts.append(f"<h3>{esc(label)}</h3>")
-            parts.append(
-                "<table><tr>"
-                f"<th>{esc(words['theme'])}</th><th>{esc(old)}</th><th>{esc(new)}</th>"
-                f"<th>{esc(words['change'])} ({esc(words['points'])})</th>"
-                f"<th>{esc(words['change_interval'])}</th>"
-                f"<th>{esc(words['adjusted'])} {esc(old)}</th>"
-                f"<th>{esc(words['adjusted'])} {esc(new)}</th></tr>"
-            )
-            for r in rows.itertuples():
-                parts.append(
-                    f"<tr><td>{esc(names.get(r.theme, r.theme))}</td>"
-                    f"<td class='n'>{pct(r.old_share)} "
-                    f"({style.num(r.old_count)}/{style.num(r.old_total)})</td>"
-                    f"<td class='n'>{pct(r.new_share)} "
-                    f"({style.num(r.new_count)}/{style.num(r.new_total)})</td>"
-                    f"<td class='n'>{pp(r.change)}</td>"
-                    f"<td class='n'>{pp(r.change_ci_low)} … {pp(r.change_ci_high)}</td>"
-                    f"<td class='n'>{pct(r.old_adjusted_share)}</td>"
-                    f"<td class='n'>{pct(r.new_adjusted_share)}</td></tr>"
-                )
-            parts.append("</table>")
-    parts.append(f"<p class='note'>{esc(words['compare_method'])}</p></body></html>")
-    return "\n".join(parts)
+        groups = [
+            {
+                "heading": None if level == "all" else key_label(key, words),
+                "rows": [_change_row(r, names, style) for r in rows.itertuples()],
+            }
+            for key, rows in at_level.groupby("key", sort=False)
+        ]
+        levels.append({"heading": headings[level], "groups": groups})
+    return render(
+        "compare.html",
+        language=language,
+        words=words,
+        title=words["compare_title"].format(old=old, new=new),
+        old=old,
+        new=new,
+        chart=change_chart(overall, names, style) if not overall.empty else None,
+        levels=levels,
+    )
+
+
+def _change_row(r: Any, names: dict[str, str], style: Style) -> dict[str, str]:
+    """One theme's old and new share (with count/total), change and interval, as text."""
+
+    def points(value: Any) -> str:
+        return "" if pd.isna(value) else style.signed(value * 100)
+
+    return {
+        "name": names.get(r.theme, r.theme),
+        "old": f"{style.pct(r.old_share, 1)} ({style.num(r.old_count)}/{style.num(r.old_total)})",
+        "new": f"{style.pct(r.new_share, 1)} ({style.num(r.new_count)}/{style.num(r.new_total)})",
+        "change": points(r.change),
+        "interval": f"{points(r.change_ci_low)} … {points(r.change_ci_high)}",
+        "old_adjusted": style.pct(r.old_adjusted_share, 1),
+        "new_adjusted": style.pct(r.new_adjusted_share, 1),
+    }
 
 
 def write_comparison(
     old_path: str | Path,
     new_path: str | Path,
     out_dir: str | Path,
-    themes: list[Theme],
+    themes: Sequence[Theme],
     language: str = "nb",
 ) -> tuple[pd.DataFrame, str, str]:
     """Write compare.csv and compare.html into `out_dir`; returns the table and labels."""

@@ -1,4 +1,8 @@
-"""What the reports say about the model and about skipped files, in the report's language.
+"""What the reports say about themselves, the model and skipped files, in the report's language.
+
+`about_lines` say when the report was made, from which batch and with which model (under
+the title of report.html and in the method sheet of report.xlsx); `adjusted_text` says
+where the confusions that correct the shares come from.
 
 The model card's `description` and its cross-validation `scheme` are English free text for
 developers; a Norwegian report must not show them. The model is described from the card's
@@ -16,7 +20,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tema.numbers import Style
+import pandas as pd
+
+from tema import __version__
+from tema.numbers import Style, date_text
+from tema.report.tally import MIN_IMPORTED_UNITS, Summary
 
 MODEL_WORDS: dict[str, dict[str, str]] = {
     "nb": {
@@ -147,3 +155,57 @@ def skip_reason(item: dict[str, Any], language: str = "nb") -> str:
         return words[code].format(reason=reason, **details)
     except KeyError:  # a code given without the details its sentence needs
         return words["other"].format(reason=reason)
+
+
+def about_lines(
+    summary: Summary, card: dict[str, Any], words: dict[str, str], style: Style, language: str
+) -> list[str]:
+    """When the report was made, from which batch and with which model: the list under
+    report.html's title, and lines of report.xlsx's method sheet."""
+    batch = summary.batch
+    lines = []
+    if batch is not None:
+        lines.append(
+            words["about_made"].format(
+                date=date_text(batch.made, language, time=True), version=__version__
+            )
+        )
+        documents = summary.n_documents_read
+        lines.append(
+            words["about_batch_skipped" if batch.n_skipped else "about_batch"].format(
+                folder=batch.input_dir,
+                files=style.num(batch.n_files),
+                skipped=style.num(batch.n_skipped),
+            )
+        )
+        if documents is None:
+            documents = summary.n_documents
+    else:
+        documents = summary.n_documents
+    lines.append(
+        words["about_units"].format(units=style.num(summary.n_units), docs=style.num(documents))
+    )
+    if card.get("created") or card.get("n_training_units"):
+        # Cards no longer carry a time stamp (a retrained model is the same bytes);
+        # the model is identified by its hash instead.
+        model = words["about_model" if card.get("created") else "about_model_undated"].format(
+            date=date_text(card.get("created"), language),
+            n=style.num(card.get("n_training_units")) or "?",
+        )
+        if card.get("training_data_sha256"):
+            model += words["about_labels"].format(labels=str(card["training_data_sha256"])[:12])
+        if card.get("model_sha256"):
+            model += words["about_model_id"].format(model=str(card["model_sha256"])[:12])
+        lines.append(model + ".")
+    return lines
+
+
+def adjusted_text(confusion: pd.DataFrame | None, words: dict[str, str], style: Style) -> str:
+    """What the adjusted share is, and where its confusions come from."""
+    if confusion is None:
+        return words["adjusted_missing"]
+    imported = confusion.attrs.get("basis") == "imported"
+    return words["adjusted_text_imported" if imported else "adjusted_text"].format(
+        units=style.num(confusion.attrs.get("units", 0)),
+        minimum=MIN_IMPORTED_UNITS,
+    )

@@ -13,10 +13,11 @@ from typing import Any
 
 import pandas as pd
 
+from tema.config import Theme
 from tema.numbers import Style
-from tema.params import Theme
-from tema.report.model_text import describe_model, skip_reason
-from tema.report.stage import ALL_KEY, UNKNOWN_KEY, Summary
+from tema.report.charts import key_label
+from tema.report.model_text import about_lines, describe_model, skip_reason
+from tema.report.tally import Summary
 from tema.report.words import TEXTS
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -65,7 +66,7 @@ class _Sheet:
 def write_xlsx(
     path: str | Path,
     summary: Summary,
-    themes: list[Theme],
+    themes: Sequence[Theme],
     card: dict[str, Any],
     language: str = "nb",
     uncertain_chunks: Iterable[pd.DataFrame] = (),
@@ -77,8 +78,20 @@ def write_xlsx(
 
     words = TEXTS[language]
     names = {theme.id: getattr(theme, language) for theme in themes}
-    label = {ALL_KEY: words["all"], UNKNOWN_KEY: words["unknown"]}
     workbook = Workbook(write_only=True)
+    _count_sheets(workbook, summary, words, names)
+    _unit_sheets(workbook, summary, words, names, uncertain_chunks)
+    _method_sheet(workbook, summary, themes, card, words, names, language)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with atomic_write(path, "wb") as handle:  # the same report gives the same bytes
+        handle.write(reproducible_zip(buffer.getvalue()))
+
+
+def _count_sheets(
+    workbook: Any, summary: Summary, words: dict[str, str], names: dict[str, str]
+) -> None:
+    """Sammendrag, Regioner, Møter, Dokumenter and (with dates) Over tid: the count table."""
     count_headers = [
         (words["theme"], 30), (words["count"], 10), (words["share"], 10),
         (words["ci_low"], 11), (words["ci_high"], 11), (words["adjusted"], 15),
@@ -107,23 +120,28 @@ def write_xlsx(
     ):
         sheet = _Sheet(workbook, words[title], [(words[heading], 36), *count_headers])
         for row in counts[counts["level"] == level].itertuples():
-            sheet.append([label.get(row.key, row.key), *count_values(row)], (3, 4, 5, 6))
+            sheet.append([key_label(row.key, words), *count_values(row)], (3, 4, 5, 6))
     if summary.period and not summary.over_time.empty:
         sheet = _Sheet(
             workbook, words["sheet_time"], [(words[f"period_{summary.period}"], 14), *count_headers]
         )
         for row in summary.over_time.itertuples():
             sheet.append([row.key, *count_values(row)], (3, 4, 5, 6))
+
+
+def _unit_sheets(
+    workbook: Any,
+    summary: Summary,
+    words: dict[str, str],
+    names: dict[str, str],
+    uncertain_chunks: Iterable[pd.DataFrame],
+) -> None:
+    """Eksempler (the example quotes) and Usikre (every uncertain unit, to Excel's limit)."""
     unit_headers = [
         (words["theme"], 28), (words["text"], 80), (words["confidence"], 11),
         (words["second_theme"], 24), (words["document"], 32), (words["page"], 7),
         (words["row"], 7), (words["meeting"], 28), (words["region"], 20),
     ]  # fmt: skip
-
-    def number(value: Any) -> int | None:
-        if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
-            return None
-        return int(value)
 
     def unit_values(r: Any) -> list[Any]:
         second = getattr(r, "second_theme", "")
@@ -134,8 +152,8 @@ def write_xlsx(
             float(r.confidence),
             names.get(second, second),
             r.doc,
-            number(getattr(r, "page", None)),
-            number(getattr(r, "row", None)),
+            _whole_number(getattr(r, "page", None)),
+            _whole_number(getattr(r, "row", None)),
             getattr(r, "meeting", ""),
             getattr(r, "region", ""),
         ]
@@ -149,28 +167,34 @@ def write_xlsx(
         for r in chunk.itertuples():
             if not sheet.append(unit_values(r)):
                 break
-    sheet = _Sheet(workbook, words["sheet_method"], [("", 40), ("", 60)])
-    from tema.report.html import about_lines
 
-    for line in about_lines(summary, card, words, Style(language), language):
-        sheet.append(["", line])
-    cv = card.get("cross_validation", {})
+
+def _whole_number(value: Any) -> int | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
+        return None
+    return int(value)
+
+
+def _method_sheet(
+    workbook: Any,
+    summary: Summary,
+    themes: Sequence[Theme],
+    card: dict[str, Any],
+    words: dict[str, str],
+    names: dict[str, str],
+    language: str,
+) -> None:
+    """Metode: what the report is of, the model and its scores, the correction, skipped files."""
     style = Style(language)
+    sheet = _Sheet(workbook, words["sheet_method"], [("", 40), ("", 60)])
+    for line in about_lines(summary, card, words, style, language):
+        sheet.append(["", line])
     for line in describe_model(card, style):
         sheet.append([words["model_heading"], line])
     if card.get("uncertainty_threshold") is not None:
         threshold = style.num(card["uncertainty_threshold"], 2)
         sheet.append([words["uncertain"], words["threshold"].format(t=threshold)])
-
-    def score(value: dict[str, float]) -> str:
-        interval = style.dec_range(value["ci_low"], value["ci_high"], 3)
-        return f"{style.num(value['value'], 3)} ({words['interval']}: {interval})"
-
-    for metric in ("macro_f1", "accuracy"):
-        if cv.get(metric):
-            sheet.append([metric, score(cv[metric])])
-    for theme, value in (cv.get("per_theme_f1") or {}).items():
-        sheet.append([f"F1 {names.get(theme, theme)}", score(value)])
+    _score_rows(sheet, card, words, names, style)
     sheet.append([words["method"], words["method_text"]])
     sheet.append(
         [
@@ -189,7 +213,20 @@ def write_xlsx(
             )
     for item in summary.skipped:
         sheet.append([words["skipped"], f"{item['file']}: {skip_reason(item, language)}"])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    with atomic_write(path, "wb") as handle:  # the same report gives the same bytes
-        handle.write(reproducible_zip(buffer.getvalue()))
+
+
+def _score_rows(
+    sheet: _Sheet, card: dict[str, Any], words: dict[str, str], names: dict[str, str], style: Style
+) -> None:
+    """The model card's cross-validated scores, each with its interval."""
+    cv = card.get("cross_validation", {})
+
+    def score(value: dict[str, float]) -> str:
+        interval = style.dec_range(value["ci_low"], value["ci_high"], 3)
+        return f"{style.num(value['value'], 3)} ({words['interval']}: {interval})"
+
+    for metric in ("macro_f1", "accuracy"):
+        if cv.get(metric):
+            sheet.append([metric, score(cv[metric])])
+    for theme, value in (cv.get("per_theme_f1") or {}).items():
+        sheet.append([f"F1 {names.get(theme, theme)}", score(value)])

@@ -1,9 +1,10 @@
 """Norwegian text rules as plain data, in the spirit of spaCy's ``spacy/lang/nb``.
 
 Everything here is a constant (tuples, frozensets, compiled regular expressions) or a
-one-line helper around one. The logic that uses these rules lives in ``tema.segment.clean`` and
-``tema.segment.stage``; keeping the rules apart lets a reader check or extend them without
-reading any algorithm, and lets ``tests/test_nb_rules.py`` check them table-driven.
+one-line helper around one. The logic that uses these rules lives in the other modules of
+``tema.segment`` (``lines``, ``blocks``, ``clean``, ``words``, ``sentences``, ``units``);
+keeping the rules apart lets a reader check or extend them without reading any
+algorithm, and lets ``tests/test_nb_rules.py`` check them table-driven.
 
 The rules are written for Bokmål and hold for Nynorsk too (the abbreviations, months and
 punctuation conventions are shared).

@@ -1,11 +1,14 @@
 """Stage `evaluate`: metrics and plots from the cross-validated predictions of `train`.
 
-Writes DVC metrics (`metrics/*.json`) and plot data (`metrics/*.csv`), including a
-learning curve that shows whether more labels would still pay.
+`run` writes DVC metrics (``evaluate.metrics_dir``/metrics.json) and plot data
+(confusion.csv, calibration.csv, learning_curve.csv), including a learning curve that
+shows whether more labels would still pay.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -13,8 +16,40 @@ import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.metrics import precision_recall_fscore_support
 
+from tema.classify.card import read_card
+from tema.config import Config, TrainSettings
+from tema.errors import TemaError
+from tema.io.files import write_csv, write_json
+from tema.labels.store import load_labeled
 from tema.train.metrics import calibration_table, macro_f1
 from tema.train.stage import grouped_folds, make_classifier, warm_embedding_cache
+
+
+@dataclass(frozen=True)
+class EvaluateResult:
+    metrics: Path
+    plots: Path  # the folder of the plot tables
+
+
+def run(config: Config, *, quiet: bool = True) -> EvaluateResult:
+    """Metrics and plot tables from ``train.cv_predictions`` and the model card, and the
+    learning curve refitted on ``train.labeled_dir`` (a progress bar unless `quiet`)."""
+    settings = config.train
+    out = config.evaluate.metrics_dir
+    try:
+        oof = pd.read_csv(settings.cv_predictions, keep_default_na=False)
+    except (OSError, ValueError) as error:
+        raise TemaError(f"{settings.cv_predictions}: cannot be read ({error})") from error
+    card = read_card(settings.model_files.card)
+    labeled = load_labeled(settings.labeled_dir, config.theme_ids)
+    write_json(evaluate(oof, card, config.theme_ids), out / "metrics.json")
+    write_csv(confusion_rows(oof), out / "confusion.csv")
+    write_csv(calibration_rows(oof), out / "calibration.csv")
+    curve = learning_curve(
+        labeled, config.theme_ids, settings, config.evaluate.learning_curve_fractions, quiet
+    )
+    write_csv(curve, out / "learning_curve.csv")
+    return EvaluateResult(out / "metrics.json", out)
 
 
 def per_theme_scores(truth: np.ndarray, predicted: np.ndarray, themes: list[str]) -> dict:
@@ -45,7 +80,7 @@ def calibration_rows(oof: pd.DataFrame) -> pd.DataFrame:
 def learning_curve(
     labeled: pd.DataFrame,
     themes: list[str],
-    settings: dict[str, Any],
+    settings: TrainSettings,
     fractions: list[float],
     quiet: bool = True,
     description: str = "evaluate",
@@ -57,7 +92,7 @@ def learning_curve(
     folds = grouped_folds(labeled, settings)
     texts = labeled["text"].to_numpy(dtype=object)
     labels = labeled["label"].to_numpy(dtype=object)
-    rng = np.random.default_rng(settings["seed"])
+    rng = np.random.default_rng(settings.seed)
     splits = list(folds.split(texts, labels, labeled["batch"]))
     warm_embedding_cache(texts, settings)
     # Draw every subset first, in a fixed order, so the curve does not depend on how
@@ -74,7 +109,7 @@ def learning_curve(
         classifier = make_classifier(settings).fit(texts[subset], labels[subset])
         return macro_f1(themes)(labels[test_index], classifier.predict(texts[test_index]))
 
-    fits = Parallel(n_jobs=settings.get("jobs", 1), return_as="generator")(
+    fits = Parallel(n_jobs=settings.jobs, return_as="generator")(
         delayed(fit_and_score)(subset, test_index) for _, subset, test_index in runs
     )
     scores = list(progress(fits, description, len(runs), quiet))

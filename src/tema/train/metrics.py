@@ -44,7 +44,7 @@ def calibration_table(confidence: np.ndarray, correct: np.ndarray, bins: int = 1
     return table
 
 
-def _interval(value: float, samples: np.ndarray, level: float) -> dict[str, float]:
+def _interval(value: float | np.ndarray, samples: np.ndarray, level: float) -> dict[str, float]:
     tail = (1.0 - level) / 2.0
     return {
         "value": round(float(value), 4),

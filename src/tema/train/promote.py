@@ -28,165 +28,22 @@ back as suspect (a poisoned or mixed-up file).
 
 from __future__ import annotations
 
-import shutil
-from dataclasses import dataclass, field
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from tema.classify.card import EarlierVersionModelError, check_binding, read_card
+from tema.config import ModelFiles, PromoteSettings
 from tema.errors import TemaError
 from tema.labels.store import normalise_for_comparison, read_label_file
-from tema.numbers import percent
+from tema.train.verdict import Comparison, GateText, Verdict
 
-DEFAULT_SETTINGS: dict[str, Any] = {
-    "candidate_dir": "models/candidate",
-    "promotion": "metrics/promotion.json",
-    "max_theme_drop": 0.05,
-    "holdout": "",
-    "force": False,
-    "resamples": 1000,
-    "new_label_max_shortfall": 0.15,
-    "new_label_z": 3.0,
-}
-
-
-# What the gate says, in English (the record in metrics/promotion.json, and `--language en`)
-# and Norwegian bokmål (what `tema train` prints by default; tema.messages).
-GATE_TEXTS: dict[str, dict[str, str]] = {
-    "en": {
-        "macro_below": "macro-F1 {candidate} is below the current model's 95% interval "
-        "({low}–{high})",
-        "theme_drop": "{theme} F1 drops by {drop} ({old} → {new}; at most {limit} allowed)",
-        "suspect": "the {n} new labels match the current model's guess for {agree} of the "
-        "units, where its calibrated confidence expects {expected} (z = {z}): suspect labels",
-        "no_current": "no current model to compare with",
-        "unusable": "the current model cannot be used: {error}",
-        "shared_oof": "the {n} labelled units both cross-validations predicted (same id, text "
-        "and label), each by a model that had not seen it",
-        "cards_same": "each model's cross-validated score on the same labelled units",
-        "cards_other": "each model's cross-validated score on its own label set ({old} vs "
-        "{new} units: not the same test)",
-        "basis": "basis",
-        "units_of": "{n} units of {file}",
-        "current": "current",
-        "candidate": "candidate",
-        "change": "change",
-        "change_ci": "95% CI of change",
-        "new_labels": "new labels: {n}, matching the current model's guess {agree} (its "
-        "confidence expects {expected})",
-        "rejected": "NOT PROMOTED: the new model or its new labels failed the gate; the current "
-        "model stays in use.",
-        "kept_aside": "The candidate is kept aside in {path} (its out-of-fold predictions "
-        "beside it).",
-        "how_to": "Check the new labels (`tema labels audit --cv-predictions "
-        "{folder}/cv_predictions.csv`), or promote it anyway with `tema train --force` (or "
-        "params promote.force: true).",
-        "forced": "PROMOTED BY FORCE despite:",
-        "first": "promoted ({reasons})",
-        "promoted": "promoted: no theme dropped beyond the limits",
-    },
-    "nb": {
-        "macro_below": "makro-F1 {candidate} er under den gjeldende modellens 95 %-intervall "
-        "({low}–{high})",
-        "theme_drop": "F1 for {theme} faller med {drop} ({old} → {new}; høyst {limit} tillatt)",
-        "suspect": "de {n} nye merkingene stemmer med den gjeldende modellens gjetning for "
-        "{agree} av innspillene, der den kalibrerte sikkerheten venter {expected} (z = {z}): "
-        "mistenkelige merkinger",
-        "no_current": "ingen gjeldende modell å sammenligne med",
-        "unusable": "den gjeldende modellen kan ikke brukes: {error}",
-        "shared_oof": "de {n} merkede innspillene begge kryssvalideringene har sortert (samme "
-        "id, tekst og merke), hvert av en modell som ikke hadde sett det",
-        "cards_same": "hver modells kryssvaliderte tall på de samme merkede innspillene",
-        "cards_other": "hver modells kryssvaliderte tall på sine egne merkede innspill ({old} "
-        "mot {new}: ikke samme test)",
-        "basis": "grunnlag",
-        "units_of": "{n} innspill i {file}",
-        "current": "gjeldende",
-        "candidate": "ny",
-        "change": "endring",
-        "change_ci": "95 % KI for endringen",
-        "new_labels": "nye merkinger: {n}, i samsvar med den gjeldende modellens gjetning "
-        "{agree} (sikkerheten venter {expected})",
-        "rejected": "IKKE TATT I BRUK: den nye modellen eller de nye merkingene besto ikke "
-        "kontrollen; den gjeldende modellen brukes fortsatt.",
-        "kept_aside": "Den nye modellen er lagt til side i {path} (med prediksjonene fra "
-        "kryssvalideringen ved siden av).",
-        "how_to": "Sjekk de nye merkingene (`tema labels audit --cv-predictions "
-        "{folder}/cv_predictions.csv`), eller ta den i bruk likevel med `tema train --force` "
-        "(eller params promote.force: true).",
-        "forced": "TATT I BRUK MED --force til tross for:",
-        "first": "tatt i bruk ({reasons})",
-        "promoted": "tatt i bruk: ingen tema falt mer enn grensen",
-    },
-}
-
-
-# The comparison bases as a Norwegian reader sees them (the record keeps the English ids).
-BASIS_NAMES = {
-    "nb": {
-        "cross-validation cards": "modellkortenes kryssvalidering",
-        "shared out-of-fold": "felles kryssvalidering",
-        "labelled file": "merket fil",
-        "holdout": "holdt-ut-fil",
-    },
-}
-
-
-class GateText(str):
-    """A sentence of the gate: the English text (what is recorded), with its key and
-    values so that it can be said in another language (`say`)."""
-
-    key: str
-    values: dict[str, Any]
-
-    @classmethod
-    def make(cls, key: str, **values: Any) -> GateText:
-        text = cls(GATE_TEXTS["en"][key].format(**{k: _plain(v) for k, v in values.items()}))
-        text.key, text.values = key, values
-        return text
-
-
-def _plain(value: Any, language: str = "en") -> str:
-    """A value of a gate sentence as text: numbers in the language's style."""
-    if isinstance(value, tuple):  # (number, digits) or (share, "%")
-        number, digits = value
-        if digits == "%":
-            return percent(number, language)
-        return f"{number:.{digits}f}".replace(".", "," if language == "nb" else ".")
-    return str(value)
-
-
-def say(text: str, language: str = "en") -> str:
-    """`text` in `language` when it is a `GateText`, else as it is."""
-    if isinstance(text, GateText) and language in GATE_TEXTS:
-        values = {k: _plain(v, language) for k, v in text.values.items()}
-        return GATE_TEXTS[language][text.key].format(**values)
-    return str(text)
-
-
-@dataclass
-class Comparison:
-    """Current and candidate scores on one basis; F1 values with 95% intervals."""
-
-    basis: str
-    description: str
-    n_units: int | None
-    macro: dict[str, float]  # current, current_ci_low/high, candidate, candidate_ci_low/high,
-    # change, change_ci_low/high (the last two when paired)
-    per_theme: dict[str, dict[str, float]] = field(default_factory=dict)
-
-
-@dataclass
-class Verdict:
-    promote: bool
-    status: str  # promoted | rejected | forced | first model
-    reasons: list[str]
-    comparison: Comparison | None
-    new_labels: dict | None = None  # the check of the new labels (check_new_labels)
-
+if TYPE_CHECKING:
+    from tema.classify.model import ThemeModel
 
 # --------------------------------------------------------------------------- scoring
 
@@ -377,8 +234,12 @@ def new_units(current_oof: pd.DataFrame, candidate_oof: pd.DataFrame) -> pd.Data
     return merged[merged["_merge"] == "left_only"].drop(columns="_merge")
 
 
-def check_new_labels(current_model, new: pd.DataFrame, settings: dict[str, Any]) -> dict | None:
-    """How often the new labels match the current model's guess, against its confidence."""
+def check_new_labels(
+    current_model: Any, new: pd.DataFrame, max_shortfall: float, z_limit: float
+) -> dict[str, Any] | None:
+    """How often the new labels match the current model's guess, against its confidence:
+    suspect when the share is more than `max_shortfall` and `z_limit` standard errors
+    below what the confidence expects."""
     if len(new) == 0:
         return None
     texts = new["text"].tolist()
@@ -390,9 +251,7 @@ def check_new_labels(current_model, new: pd.DataFrame, settings: dict[str, Any])
     expected = float(np.mean(confidence))
     spread = float(np.sqrt(np.sum(confidence * (1 - confidence)))) / len(new)
     z = (observed - expected) / spread if spread > 0 else 0.0
-    suspect = expected - observed > float(settings["new_label_max_shortfall"]) and z < -float(
-        settings["new_label_z"]
-    )
+    suspect = expected - observed > max_shortfall and z < -z_limit
     return {
         "n_new_units": len(new),
         "agree_with_current_model": round(observed, 4),
@@ -404,8 +263,8 @@ def check_new_labels(current_model, new: pd.DataFrame, settings: dict[str, Any])
 
 def holdout_comparison(
     path: Path,
-    current_model,
-    candidate_model,
+    current_model: Any,
+    candidate_model: Any,
     labeled: pd.DataFrame,
     themes: list[str],
     seed: int,
@@ -429,52 +288,72 @@ def holdout_comparison(
     )
 
 
+def current_model(files: ModelFiles) -> tuple[ThemeModel | None, GateText]:
+    """The model to compare a candidate with, or None and why there is none.
+
+    A current model whose files fail their checks (an edited card, model or predictor
+    file, a file planted in place of the model) is an error: training stops before it
+    replaces anything. A model saved by an earlier tema (a pickle, with a card that binds
+    no files) is never loaded: it is no comparable model, said in a warning, and the new
+    model replaces it.
+    """
+    from tema.classify.persist import load_model
+
+    try:
+        if files.model.is_file():
+            return load_model(files.model), GateText.make("no_current")
+        if files.card.is_file():  # an earlier tema's card, beside its .joblib model?
+            check_binding(read_card(files.card), files.card)
+    except EarlierVersionModelError as error:
+        warnings.warn(
+            f"{error.card_path}: the current model was saved by an earlier version of tema "
+            "(a pickle, which tema never loads); it is not compared with the new model, "
+            "which replaces it",
+            stacklevel=2,
+        )
+        return None, GateText.make("earlier", error=f"{error.card_path} (an earlier tema's)")
+    return None, GateText.make("no_current")
+
+
 def evaluate_candidate(
-    candidate,
+    candidate: ThemeModel,
     candidate_oof: pd.DataFrame,
     labeled: pd.DataFrame,
     themes: list[str],
-    model_path: Path,
-    cv_predictions: Path,
-    settings: dict[str, Any],
+    current: tuple[ThemeModel | None, GateText],
+    current_oof: pd.DataFrame | None,
+    settings: PromoteSettings,
     force: bool = False,
     seed: int = 0,
 ) -> Verdict:
-    """Compare the candidate with the model at `model_path` and decide (see module docstring)."""
-    from tema.classify.model import load_model
-
-    settings = {**DEFAULT_SETTINGS, **(settings or {})}
-    force = force or bool(settings["force"])
-    resamples = int(settings["resamples"])
-    if not model_path.is_file():
-        return Verdict(True, "first model", [GateText.make("no_current")], None)
-    try:
-        current = load_model(model_path)
-    except TemaError as error:
-        return Verdict(True, "first model", [GateText.make("unusable", error=error)], None)
-    holdout = str(settings.get("holdout") or "")
+    """Compare the candidate with the `current` model (`current_model`; its out-of-fold
+    predictions `current_oof`) and decide (see module docstring)."""
+    model, why_none = current
+    force = force or settings.force
+    if model is None:
+        return Verdict(True, "first model", [why_none], None)
     comparison = None
-    if holdout and Path(holdout).is_file():
+    if settings.holdout is not None:
+        if not settings.holdout.is_file():
+            raise TemaError(f"{settings.holdout}: held-out file (promote.holdout) not found")
         comparison = holdout_comparison(
-            Path(holdout), current, candidate, labeled, themes, seed, resamples
+            settings.holdout, model, candidate, labeled, themes, seed, settings.resamples
         )
-    elif holdout:
-        raise TemaError(f"{holdout}: held-out file (promote.holdout) not found")
-    current_oof = (
-        pd.read_csv(cv_predictions, dtype=str, keep_default_na=False)
-        if cv_predictions.is_file()
-        else None
-    )
     if comparison is None and current_oof is not None:
         comparison = shared_oof_comparison(
-            current_oof, candidate_oof.astype(str), themes, seed, resamples
+            current_oof, candidate_oof.astype(str), themes, seed, settings.resamples
         )
     if comparison is None:
-        comparison = compare_cards(current.card, candidate.card, themes)
-    reasons = judge(comparison, float(settings["max_theme_drop"]))
+        comparison = compare_cards(model.card, candidate.card, themes)
+    reasons = judge(comparison, settings.max_theme_drop)
     new_labels = None
     if current_oof is not None:
-        new_labels = check_new_labels(current, new_units(current_oof, candidate_oof), settings)
+        new_labels = check_new_labels(
+            model,
+            new_units(current_oof, candidate_oof),
+            settings.new_label_max_shortfall,
+            settings.new_label_z,
+        )
     if new_labels and new_labels["suspect"]:
         reasons.append(
             GateText.make(
@@ -492,9 +371,10 @@ def evaluate_candidate(
     return Verdict(False, "rejected", reasons, comparison, new_labels)
 
 
-def verdict_record(verdict: Verdict, candidate_model: Path | None, settings: dict) -> dict:
+def verdict_record(
+    verdict: Verdict, candidate_model: Path | None, max_theme_drop: float
+) -> dict[str, Any]:
     """promotion.json: the decision, and the numbers `dvc metrics diff` can compare."""
-    settings = {**DEFAULT_SETTINGS, **(settings or {})}
     record: dict[str, Any] = {
         # When: here and not in the model card, which is an output of `train` and must be
         # the same bytes for the same labels (dvc.lock records its hash).
@@ -503,7 +383,7 @@ def verdict_record(verdict: Verdict, candidate_model: Path | None, settings: dic
         "promoted": int(verdict.promote),
         "reasons": verdict.reasons,
         "candidate_model": str(candidate_model) if candidate_model else None,
-        "max_theme_drop": settings["max_theme_drop"],
+        "max_theme_drop": max_theme_drop,
     }
     comparison = verdict.comparison
     if comparison is not None:
@@ -519,98 +399,3 @@ def verdict_record(verdict: Verdict, candidate_model: Path | None, settings: dic
     if verdict.new_labels is not None:
         record["new_labels"] = verdict.new_labels
     return record
-
-
-def apply_verdict(
-    verdict: Verdict,
-    candidate,
-    candidate_oof: pd.DataFrame,
-    model_path: Path,
-    cv_predictions: Path,
-    settings: dict[str, Any],
-) -> dict:
-    """Write the candidate where it belongs and the verdict to promotion.json."""
-    from tema.classify.model import save_model
-    from tema.io.files import write_csv, write_json
-
-    settings = {**DEFAULT_SETTINGS, **(settings or {})}
-    candidate_dir = Path(settings["candidate_dir"])
-    if verdict.promote:
-        write_csv(candidate_oof, cv_predictions)
-        save_model(candidate, model_path)
-        if candidate_dir.is_dir():  # an older rejected candidate is superseded
-            shutil.rmtree(candidate_dir)
-        aside = None
-    else:
-        aside = candidate_dir / model_path.name
-        write_csv(candidate_oof, candidate_dir / cv_predictions.name)
-        save_model(candidate, aside)
-    record = verdict_record(verdict, aside, settings)
-    write_json(record, settings["promotion"])
-    return record
-
-
-# --------------------------------------------------------------------------- printing
-
-
-def format_comparison(comparison: Comparison, language: str = "en") -> str:
-    """Per-theme F1, current → candidate, change, with intervals."""
-    words = GATE_TEXTS[language]
-    basis = BASIS_NAMES.get(language, {}).get(comparison.basis, comparison.basis)
-    lines = [f"{words['basis']}: {basis} — {say(comparison.description, language)}"]
-    paired = "change_ci_low" in comparison.macro
-    header = f"{'':<16}{words['current']:>18}{words['candidate']:>18}{words['change']:>9}"
-    lines.append(header + (f"   {words['change_ci']}" if paired else ""))
-
-    def decimal(text: str) -> str:
-        return text.replace(".", ",") if language == "nb" else text
-
-    def value(scores: dict, who: str) -> str:
-        low, high = scores.get(f"{who}_ci_low"), scores.get(f"{who}_ci_high")
-        text = f"{scores[who]:.3f}"
-        return decimal(text + (f" ({low:.2f}–{high:.2f})" if low is not None else " " * 12))
-
-    def line(name: str, scores: dict) -> str:
-        change = decimal(f"{scores['change']:>+9.3f}")
-        text = f"{name:<16}{value(scores, 'current'):>18}{value(scores, 'candidate'):>18}{change}"
-        if "change_ci_low" in scores:
-            text += decimal(f"   {scores['change_ci_low']:+.3f} – {scores['change_ci_high']:+.3f}")
-        return text
-
-    lines.append(line("macro-F1", comparison.macro))
-    for theme, scores in comparison.per_theme.items():
-        lines.append(line(theme, scores))
-    return "\n".join(lines)
-
-
-def format_verdict(verdict: Verdict, record: dict, language: str = "en") -> str:
-    """What `tema train` prints about the gate, in `language` ("nb" or "en")."""
-    words = GATE_TEXTS[language]
-    reasons = [say(reason, language) for reason in verdict.reasons]
-    lines = []
-    if verdict.comparison is not None:
-        lines.append(format_comparison(verdict.comparison, language))
-    if verdict.new_labels is not None:
-        check = verdict.new_labels
-        lines.append(
-            words["new_labels"].format(
-                n=check["n_new_units"],
-                agree=percent(check["agree_with_current_model"], language),
-                expected=percent(check["expected_from_confidence"], language),
-            )
-        )
-    if verdict.status == "rejected":
-        lines += [
-            "",
-            words["rejected"],
-            *[f"  - {reason}" for reason in reasons],
-            "  " + words["kept_aside"].format(path=record["candidate_model"]),
-            "  " + words["how_to"].format(folder=Path(record["candidate_model"]).parent),
-        ]
-    elif verdict.status == "forced":
-        lines += ["", words["forced"], *[f"  - {r}" for r in reasons]]
-    elif verdict.status == "first model":
-        lines += [words["first"].format(reasons="; ".join(reasons))]
-    else:
-        lines += [words["promoted"]]
-    return "\n".join(lines)

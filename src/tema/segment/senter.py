@@ -1,29 +1,35 @@
-"""Train tema's Norwegian sentence recogniser and save it as a spaCy pipeline.
+"""Stage `senter`: train tema's Norwegian sentence recogniser and save it as a spaCy pipeline.
 
-    python scripts/train_senter.py ../shared/ud-norwegian-bokmaal models/nb_senter
+    tema senter        # dvc.yaml's frozen stage `senter`; then `dvc commit -f senter`
 
-Reads the UD Norwegian Bokmål treebank (CC BY-SA 4.0): the dev split is the training data
-(the train split is not available to tema), 10 % of it held out for spaCy's model
-selection; the test split is only used for the final score written into the pipeline's
-meta.json. The pipeline is saved to the output directory with a README/LICENSE note that
-attributes the data.
+Reads the UD Norwegian Bokmål treebank (CC BY-SA 4.0) from `senter.ud_dir`, outside the
+repository: the dev split is the training data (the train split is not available to
+tema), 10 % of it held out for spaCy's model selection; the test split is only used for
+the final scores written into the pipeline's meta.json. The spaCy training config is
+`senter.config` (configs/senter.cfg), the seed `senter.seed`. The pipeline is saved to
+`senter.model` with a README that attributes the data; the folder is replaced in one
+rename, so a failed run leaves the previous model as it was.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
+import os
 import random
 import shutil
-import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.cli.train import train as spacy_train
-from spacy.tokens import Doc, DocBin
+from tema.errors import InputError
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from tema.config import Config
 
 UD_DEV = "no_bokmaal-ud-dev.conllu"
 UD_TEST = "no_bokmaal-ud-test.conllu"
@@ -48,7 +54,9 @@ def read_conllu_paragraphs(path: Path) -> list[list[Sentence]]:
     """Paragraphs (lists of sentences) of a CoNLL-U file, split at ``# newpar``/``# newdoc``."""
     paragraphs: list[list[Sentence]] = []
     current: list[Sentence] = []
-    text, words, spaces = "", [], []
+    text = ""
+    words: list[str] = []
+    spaces: list[bool] = []
     new_paragraph = True
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("# newpar") or line.startswith("# newdoc"):
@@ -108,12 +116,14 @@ def boundary_scores(gold_ends: list[int], predicted_ends: list[int]) -> dict[str
     return {"precision": precision, "recall": recall, "f1": f1}
 
 
-def paragraph_docs(vocab, paragraphs: list[list[Sentence]]) -> Iterator[Doc]:
+def paragraph_docs(vocab: Vocab, paragraphs: list[list[Sentence]]) -> Iterator[Doc]:
     """One gold Doc per paragraph, with sentence starts."""
+    from spacy.tokens import Doc
+
     for paragraph in paragraphs:
         words: list[str] = []
         spaces: list[bool] = []
-        starts: list[bool] = []
+        starts: list[bool | int | None] = []
         for sentence in paragraph:
             if spaces:
                 spaces[-1] = True
@@ -125,6 +135,9 @@ def paragraph_docs(vocab, paragraphs: list[list[Sentence]]) -> Iterator[Doc]:
 
 def write_corpora(ud_dir: Path, work_dir: Path, seed: int) -> tuple[Path, Path]:
     """Convert UD dev into spaCy's binary format: training part and held-out part."""
+    import spacy
+    from spacy.tokens import DocBin
+
     paragraphs = read_conllu_paragraphs(ud_dir / UD_DEV)
     random.Random(seed).shuffle(paragraphs)
     held_out = max(1, int(len(paragraphs) * HELD_OUT_SHARE))
@@ -138,7 +151,10 @@ def write_corpora(ud_dir: Path, work_dir: Path, seed: int) -> tuple[Path, Path]:
 def score_on_ud_test(model_dir: Path, ud_dir: Path) -> dict[str, float]:
     """Boundary scores on UD test: tema's segmentation with this pipeline (clean-up and
     Norwegian rules included), and the senter alone on the same text."""
-    from tema.segment.stage import load_pipeline, segment_text
+    import spacy
+
+    from tema.segment.sentences import load_pipeline
+    from tema.segment.stage import segment_text
 
     text, gold_ends = rebuild_text(read_conllu_paragraphs(ud_dir / UD_TEST))
     tema_scores = boundary_scores(
@@ -156,8 +172,8 @@ def score_on_ud_test(model_dir: Path, ud_dir: Path) -> dict[str, float]:
 
 LICENSE_NOTE = """# nb_senter — tema's Norwegian sentence recogniser
 
-A spaCy pipeline with one `senter` component, trained by `scripts/train_senter.py`
-with `configs/senter.cfg`.
+A spaCy pipeline with one `senter` component, trained by `tema senter`
+(`src/tema/segment/senter.py`, the dvc stage `senter`) with `configs/senter.cfg`.
 
 ## Training data and licence
 
@@ -170,54 +186,80 @@ Attribution-ShareAlike 4.0 International licence (CC BY-SA 4.0,
 https://creativecommons.org/licenses/by-sa/4.0/). The trained weights are derived from
 that data and are shared under the same licence, CC BY-SA 4.0.
 
-## Scores (UD Norwegian Bokmål test, via tema.segment.stage)
+## Scores (UD Norwegian Bokmål test, via tema.segment)
 
 See `meta.json` → `performance`.
 """
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "ud_dir", type=Path, help="folder with the UD Norwegian Bokmål .conllu files"
-    )
-    parser.add_argument("output_dir", type=Path, help="where to save the pipeline")
-    parser.add_argument("--config", type=Path, default=Path("configs/senter.cfg"))
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
-    for name in (UD_DEV, UD_TEST):
-        if not (args.ud_dir / name).is_file():
-            print(f"error: {args.ud_dir / name} not found", file=sys.stderr)
-            return 2
-    if args.output_dir.exists() and not (args.output_dir / "meta.json").is_file():
-        # Never delete a folder that is not an earlier build (e.g. models/ itself).
-        print(f"error: {args.output_dir} exists and is not a spaCy pipeline", file=sys.stderr)
-        return 2
-    with tempfile.TemporaryDirectory() as tmp:
+@dataclass(frozen=True)
+class SenterResult:
+    """What `run` wrote: the pipeline folder, and its boundary scores on UD test."""
+
+    model: Path
+    scores: dict[str, float]
+
+
+def run(config: Config, ud_dir: Path | None = None, output: Path | None = None) -> SenterResult:
+    """The `senter` stage: train on UD dev (`ud_dir`, default `senter.ud_dir`), score on
+    UD test, and replace the pipeline in `output` (default `senter.model`)."""
+    from spacy.cli.train import train as spacy_train
+
+    settings = config.senter
+    ud_dir = ud_dir or settings.ud_dir
+    output = output or settings.model
+    _check_inputs(ud_dir, output, settings.config)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{output.name}.", dir=output.parent) as tmp:
         work_dir = Path(tmp)
-        train_path, dev_path = write_corpora(args.ud_dir, work_dir, args.seed)
+        train_path, dev_path = write_corpora(ud_dir, work_dir, settings.seed)
         spacy_train(
-            args.config,
+            settings.config,
             output_path=work_dir / "training",
             overrides={
                 "paths.train": str(train_path),
                 "paths.dev": str(dev_path),
-                "system.seed": args.seed,
+                "system.seed": settings.seed,
             },
         )
-        best = work_dir / "training" / "model-best"
-        if args.output_dir.exists():
-            shutil.rmtree(args.output_dir)  # replace the previous build
-        shutil.copytree(best, args.output_dir)
-    scores = score_on_ud_test(args.output_dir, args.ud_dir)
-    meta_path = args.output_dir / "meta.json"
+        built = work_dir / "training" / "model-best"
+        _forget_training_paths(built)
+        scores = score_on_ud_test(built, ud_dir)
+        _describe(built, scores)
+        _replace_folder(output, built, work_dir / "previous")
+    return SenterResult(output, scores)
+
+
+def _check_inputs(ud_dir: Path, output: Path, spacy_config: Path) -> None:
+    for path in (ud_dir / UD_DEV, ud_dir / UD_TEST, spacy_config):
+        if not path.is_file():
+            raise InputError(path, "not found (senter.ud_dir and senter.config in params.yaml)")
+    if output.exists() and not (output / "meta.json").is_file():
+        # Never replace a folder that is not an earlier build (e.g. models/ itself).
+        raise InputError(output, "exists and is not a spaCy pipeline; not replaced")
+
+
+def _forget_training_paths(model_dir: Path) -> None:
+    """The saved config without the temporary paths of the training data, which name a
+    folder that is gone (and would make every build differ); loading never reads them."""
+    from thinc.api import Config
+
+    path = model_dir / "config.cfg"
+    config = Config().from_disk(path, interpolate=False)
+    config["paths"].update(train=None, dev=None)
+    config.to_disk(path, interpolate=False)
+
+
+def _describe(model_dir: Path, scores: dict[str, float]) -> None:
+    """Name, licence, data source and UD test scores into meta.json; the README."""
+    meta_path = model_dir / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta.update(
         name="nb_senter",
         version="0.1.0",
         description=(
             "tema's Norwegian Bokmål sentence recogniser (spaCy senter), trained on the "
-            "UD Norwegian Bokmål dev split. Use through tema.segment.stage, which applies "
+            "UD Norwegian Bokmål dev split. Use through tema.segment, which applies "
             "tema's Norwegian sentence rules on top."
         ),
         license="CC BY-SA 4.0",
@@ -229,10 +271,13 @@ def main(argv: list[str] | None = None) -> int:
         {f"ud_test_boundary_{key}": round(value, 4) for key, value in scores.items()}
     )
     meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    (args.output_dir / "README.md").write_text(LICENSE_NOTE, encoding="utf-8")
-    print(json.dumps({"ud_test": scores}, indent=2))
-    return 0
+    (model_dir / "README.md").write_text(LICENSE_NOTE, encoding="utf-8")
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+def _replace_folder(target: Path, new: Path, aside: Path) -> None:
+    """Put folder `new` where `target` is, by renames on one file system: the old folder
+    goes `aside` (then away), so `target` is never half-written."""
+    if target.exists():
+        os.replace(target, aside)
+    os.replace(new, target)
+    shutil.rmtree(aside, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""`tema labels audit` and `tema labels agreement`."""
+"""`tema labels agreement`: Cohen's kappa between two annotators (tema.labels.agreement)."""
 
 from __future__ import annotations
 
@@ -11,47 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from tema.cli import app
-from tema.labels.quality import agreement, audit, kappa
+from tema.labels.agreement import agreement, kappa
 
 REPO = Path(__file__).resolve().parent.parent
 THEMES = ["a", "b", "c"]
-
-
-def oof_frame(n: int = 90, flipped: tuple[int, ...] = (3, 17, 40)) -> pd.DataFrame:
-    """Out-of-fold probabilities of a good model; the units in `flipped` carry a wrong label."""
-    rng = np.random.default_rng(0)
-    truth = np.array(THEMES * (n // 3))
-    probabilities = rng.dirichlet([1, 1, 1], size=n) * 0.2
-    for i, label in enumerate(truth):
-        probabilities[i, THEMES.index(label)] += 0.8
-    labels = truth.copy()
-    for i in flipped:
-        labels[i] = THEMES[(THEMES.index(truth[i]) + 1) % 3]
-    frame = pd.DataFrame(probabilities, columns=[f"p_{t}" for t in THEMES])
-    frame.insert(0, "label", labels)
-    frame.insert(0, "text", [f"tekst {i}" for i in range(n)])
-    frame.insert(0, "id", [f"u{i}" for i in range(n)])
-    frame["batch"] = "b1"
-    return frame
-
-
-def test_audit_finds_the_flipped_labels_and_where_they_live():
-    oof = oof_frame()
-    labeled = pd.DataFrame(
-        {
-            "id": oof["id"],
-            "annotator": "kari",
-            "file": "data/labeled/x.csv",
-            "line": range(2, len(oof) + 2),
-        }
-    )
-    flagged = audit(oof, labeled)
-    assert set(flagged["id"]) == {"u3", "u17", "u40"}
-    assert flagged["rank"].tolist() == [1, 2, 3]
-    assert (flagged["p_label"] < flagged["p_suggested"]).all()
-    row = flagged.set_index("id").loc["u3"]
-    assert row["where"] == "data/labeled/x.csv, line 5" and row["annotator"] == "kari"
-    assert row["suggested_label"] == "a"
 
 
 @pytest.mark.parametrize(
@@ -108,3 +71,23 @@ def test_agreement_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     assert "4 units labelled by both" in result.output
     assert "1 disagreement(s)" in result.output
     assert "housing" in result.output and (tmp_path / "disagree.csv").is_file()
+
+
+def test_run_compares_two_files_and_writes_the_disagreements(tmp_path: Path):
+    from tema.config import load_config
+    from tema.labels import agreement as stage
+
+    config = load_config(REPO / "params.yaml")
+    (tmp_path / "a.csv").write_text(
+        "text,label\nFlere boliger,housing\nRasisme,Holdninger og diskriminering\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "b.csv").write_text(
+        "text,label\nFlere boliger,Bolig\nRasisme,other\n", encoding="utf-8"
+    )
+    result = stage.run(config, tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "d.csv")
+    assert result.n_units == 2 and result.output == tmp_path / "d.csv"
+    assert pd.read_csv(tmp_path / "d.csv").to_dict("records") == [
+        {"text": "Rasisme", "label_a": "discrimination", "label_b": "other"}
+    ]
+    assert stage.run(config, tmp_path / "a.csv", tmp_path / "b.csv").output is None

@@ -1,83 +1,23 @@
-"""Checking the labels themselves: likely mislabelled units, and agreement between annotators.
+"""`tema labels agreement`: how far two annotators who labelled the same units agree.
 
-`audit` uses confident learning (Northcutt et al., via `cleanlab.filter.find_label_issues`)
-on the out-of-fold probabilities of `tema train`: a unit is flagged when the model,
-never trained on it, is confidently sure it belongs to another theme than its label,
-beyond what the per-theme confusion rates make expected. Flagged units are candidates
-for a second look, not errors: the review file says where each lives.
-
-`agreement` gives Cohen's kappa between two annotators who labelled the same units,
-overall and per theme (theme vs. not that theme), with bootstrap 95% intervals.
+Cohen's kappa, overall and per theme (theme vs. not that theme), with bootstrap 95%
+intervals; units are matched on their normalised text.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
+from tema.config import Config
 from tema.errors import TemaError
+from tema.io.files import write_csv
+from tema.labels.exchange import read_annotations
 from tema.labels.store import normalise_for_comparison
-
-AUDIT_COLUMNS = (
-    "rank",
-    "id",
-    "text",
-    "label",
-    "suggested_label",
-    "p_label",
-    "p_suggested",
-    "batch",
-    "annotator",
-    "where",
-    "decision",
-)
-
-
-def audit(oof: pd.DataFrame, labeled: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Likely mislabelled units, most suspicious first (lowest probability of their label)."""
-    from cleanlab.filter import find_label_issues
-
-    classes = sorted(column[2:] for column in oof.columns if column.startswith("p_"))
-    if not classes:
-        raise TemaError("the cross-validated predictions have no p_<theme> columns")
-    unknown = sorted(set(oof["label"]) - set(classes))
-    if unknown:
-        raise TemaError(f"labels without a probability column: {', '.join(unknown)}")
-    probabilities = oof[[f"p_{theme}" for theme in classes]].to_numpy(dtype=float)
-    probabilities = probabilities / probabilities.sum(axis=1, keepdims=True)
-    given = np.searchsorted(classes, oof["label"].to_numpy(dtype=str))
-    issues = find_label_issues(
-        labels=given, pred_probs=probabilities, return_indices_ranked_by="self_confidence"
-    )
-    rows = np.asarray(issues, dtype=int)
-    suggested = probabilities[rows].argmax(axis=1)
-    where = pd.Series("", index=oof.index)
-    annotator = pd.Series("", index=oof.index)
-    if labeled is not None and len(labeled):
-        known = labeled.set_index("id")
-        ids = oof["id"].astype(str)
-        found = ids.isin(known.index)
-        where[found] = [f"{known.at[i, 'file']}, line {known.at[i, 'line']}" for i in ids[found]]
-        annotator[found] = [known.at[i, "annotator"] for i in ids[found]]
-    return pd.DataFrame(
-        {
-            "rank": np.arange(1, len(rows) + 1),
-            "id": oof["id"].to_numpy()[rows],
-            "text": oof["text"].to_numpy()[rows] if "text" in oof else "",
-            "label": oof["label"].to_numpy()[rows],
-            "suggested_label": np.asarray(classes, dtype=object)[suggested],
-            "p_label": np.round(probabilities[rows, given[rows]], 4),
-            "p_suggested": np.round(probabilities[rows, suggested], 4),
-            "batch": oof["batch"].to_numpy()[rows] if "batch" in oof else "",
-            "annotator": annotator.to_numpy()[rows],
-            "where": where.to_numpy()[rows],
-            "decision": "",
-        },
-        columns=list(AUDIT_COLUMNS),
-    )
-
-
-# --------------------------------------------------------------------------- agreement
 
 
 def kappa(first: np.ndarray, second: np.ndarray) -> float:
@@ -126,7 +66,7 @@ def agreement(
     rng = np.random.default_rng(seed)
     samples = [rng.integers(0, len(a), len(a)) for _ in range(resamples)]
 
-    def row(name: str, x: np.ndarray, y: np.ndarray, n_labelled: int) -> dict:
+    def row(name: str, x: np.ndarray, y: np.ndarray, n_labelled: int) -> dict[str, Any]:
         low, high = _interval([kappa(x[s], y[s]) for s in samples])
         return {
             "theme": name,
@@ -156,3 +96,24 @@ def format_agreement(table: pd.DataFrame, n_units: int, names: tuple[str, str]) 
         value = f"{r.kappa:.3f}" if np.isfinite(r.kappa) else "n/a"
         lines.append(f"{r.theme:<16}{value:>8}  {interval:<15}{r.agreement:>7.2f}{r.units:>7}")
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class AgreementResult:
+    """Kappa per theme, the disagreements, the units both labelled, where the list went."""
+
+    table: pd.DataFrame
+    disagreements: pd.DataFrame
+    n_units: int
+    output: Path | None
+
+
+def run(config: Config, first: Path, second: Path, output: Path | None = None) -> AgreementResult:
+    """Compare two annotators' files (any import format); write the disagreements to
+    `output` if given."""
+    a = read_annotations(first, config.themes)
+    b = read_annotations(second, config.themes)
+    table, disagreements = agreement(a, b, config.theme_ids)
+    if output is not None:
+        write_csv(disagreements, output)
+    return AgreementResult(table, disagreements, int(table.iloc[0]["units"]), output)

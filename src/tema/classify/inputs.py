@@ -1,0 +1,74 @@
+"""Units to classify from files named by a user (`tema classify FILE …`), outside the
+pipeline: a table (.csv .tsv .xlsx) gives one unit per answer, read as ingest reads it;
+a text file (.txt .md .pdf .docx) is segmented as `tema segment` does.
+
+Apart from `tema.classify.stage`, so that the classify stage of the pipeline (which
+classifies the segmented units CSV) does not depend on the segmentation code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from tema.classify.decision import PREDICTION_COLUMNS
+from tema.config import Config
+
+# Columns a table's own columns may not overwrite: the unit's place, and the predictions.
+RESERVED = frozenset({"doc", "unit", "row", "text", *PREDICTION_COLUMNS})
+
+
+def read_table_units(
+    path: str | Path, text_columns: Sequence[str], sheet: str | None = None
+) -> pd.DataFrame:
+    """A CSV/TSV/XLSX table of answers as units, read as ingest reads it
+    (``tema.ingest.readers.read_answers``): one unit per non-blank answer, the text from the
+    first of `text_columns` the table has, `row` its row in the file (the header is row
+    1), the other columns kept."""
+    from tema.ingest.readers import read_answers  # only tables need it: ≈ 5 ms
+
+    path = Path(path)
+    header, column, answers = read_answers(path, text_columns, sheet)
+    others = [name for name in header if name and name != column and name not in RESERVED]
+    units = pd.DataFrame(
+        [
+            [path.name, number, answer.row, answer.text]
+            + [answer.metadata.get(name, "") for name in others]
+            for number, answer in enumerate(answers)
+        ],
+        columns=["doc", "unit", "row", "text", *others],
+        dtype=object,
+    )
+    return units.astype({"unit": "int64", "row": "int64"})
+
+
+def units_from_files(
+    config: Config, files: Sequence[Path], text_column: str | None = None
+) -> pd.DataFrame:
+    """Units of the files in the order given: tables one unit per non-blank answer (the
+    text from `text_column`, else the first of ``ingest.text_columns`` a table has), text
+    segmented with the ``segment`` settings."""
+    from tema.ingest.stage import documents_from_files
+    from tema.io.tables import TABLE_SUFFIXES
+    from tema.segment.stage import Segmenter
+
+    columns = [text_column] if text_column else list(config.ingest.text_columns)
+    segmenter = None
+    frames = []
+    for path in files:
+        if path.suffix.lower() in TABLE_SUFFIXES:
+            frames.append(read_table_units(path, columns))
+            continue
+        segmenter = segmenter or Segmenter.load(config.segment)
+        frames.append(segmenter.frame(documents_from_files([path])))
+    return pd.concat(frames, ignore_index=True)
+
+
+def unit_chunks(
+    config: Config, files: Sequence[Path], text_column: str | None = None
+) -> Iterator[pd.DataFrame]:
+    """`units_from_files` as one chunk for `tema.classify.stage.run`, read only when the
+    stage asks for it (after the model is checked and loaded)."""
+    yield units_from_files(config, files, text_column)

@@ -1,0 +1,279 @@
+"""One reader for the tables people give tema: CSV, TSV and Excel workbooks.
+
+A "CSV" comes as Excel saves it in a Norwegian locale (";" between fields, Windows-1252)
+as often as with "," in UTF-8, so the encoding and the delimiter are detected, the same
+way for every table tema reads: survey answers and manifests (ingest), annotators' label
+files (`tema labels import`), and tema's own outputs read back (`read_frame`,
+`read_frame_chunks`). Every error names the file and, where known, the line.
+
+- Encoding (`decode`): UTF-16 with its byte-order mark, UTF-8 with or without one, else
+  Windows-1252 (which decodes any byte). Bytes with NUL in them are no text at all.
+- Delimiter (`detect_delimiter`): from the header line, the one of `DELIMITERS` it has
+  most of outside quotes; a `.tsv` file is tab-separated whatever its header holds.
+- Excel (`.xlsx`, `.xlsm`): the first sheet or a named one, every cell as text as the
+  spreadsheet shows it (dates as YYYY-MM-DD, whole numbers without ".0").
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import re
+import warnings
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tema.errors import InputError, UnreadableFile
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# The table files tema takes as input (ingest's survey tables and manifests, classify's FILEs).
+TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".xlsx"})
+# Workbooks read with openpyxl; every other suffix is read as delimited text.
+EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+# Field delimiters a table may use: Excel in a Norwegian locale saves "CSV" with ";".
+DELIMITERS = (";", "\t", ",")
+# The delimiter of a header without any of `DELIMITERS`: a character no text holds, so
+# that nothing splits a row of a one-column table (an answer's commas stay in it).
+ONE_COLUMN = "\x1f"
+# Bytes of the file's start that decide the encoding and delimiter of a streamed table.
+_SNIFF_BYTES = 1 << 16
+# Pairs that only appear when UTF-8 was decoded as Latin-1/cp1252 somewhere upstream
+# ("Ã¸" for "ø"); such text is repaired rather than passed on garbled.
+_MOJIBAKE_MARKERS = ("Ã¸", "Ã¥", "Ã¦", "Ã˜", "Ã…", "Ã†", "Ã©")
+# Where pandas' parser says it failed ("Expected 3 fields in line 5, saw 4").
+_PANDAS_LINE = re.compile(r"\bline (\d+)")
+
+Row = tuple[int, list[str]]  # (line number in the file, cells)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table's header and its rows, each with the line it starts on (a spreadsheet's
+    row number for a workbook: the header is row 1)."""
+
+    header: list[str]
+    rows: list[Row]
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a file; an unreadable one is an `InputError` naming it."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot be read: {exc.strerror}") from exc
+
+
+def decode(raw: bytes, path: str | Path) -> tuple[str, str]:
+    """Text and the encoding it was read in: UTF-16 (with its byte-order mark), UTF-8
+    (with or without one), else cp1252. Bytes with NUL in them are refused
+    (`UnreadableFile`): an image or a program renamed, not text in any encoding."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16"), "utf-16"
+    if b"\x00" in raw:
+        raise UnreadableFile(path, "is a binary file, not text")
+    try:
+        return raw.decode("utf-8-sig"), "utf-8-sig"
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace"), "cp1252"
+
+
+def decode_text(raw: bytes, path: str | Path, warn: bool = True) -> str:
+    """`decode`, with double-encoded UTF-8 repaired.
+
+    `warn`: say so when a file is read as cp1252. Tables do not: Excel in a Norwegian
+    locale saves "CSV" in cp1252, so there it is the normal case, not a sign of trouble.
+    """
+    text, encoding = decode(raw, path)
+    if encoding == "cp1252" and warn:
+        warnings.warn(f"{path}: not UTF-8; read as Windows-1252 (Latin-1)", stacklevel=2)
+    if any(marker in text for marker in _MOJIBAKE_MARKERS):
+        import ftfy  # wordfreq's dependency; repairs UTF-8 that was decoded as Latin-1
+
+        text = ftfy.fix_encoding(text)
+    return text
+
+
+def detect_delimiter(text: str) -> str:
+    """The delimiter of a delimited table, from its header line: the one of `DELIMITERS`
+    it has most of outside quotes. The header decides because answers are free text, full
+    of commas, while column names are not. A header with none of them is one column
+    (`ONE_COLUMN`)."""
+    unquoted = re.sub(r'"[^"]*"', "", text.split("\n", 1)[0])
+    counts = {delimiter: unquoted.count(delimiter) for delimiter in DELIMITERS}
+    best = max(DELIMITERS, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] else ONE_COLUMN
+
+
+def _delimiter_of(path: Path, text: str) -> str:
+    return "\t" if path.suffix.lower() == ".tsv" else detect_delimiter(text)
+
+
+def read_table(path: str | Path, sheet: str | None = None) -> Table:
+    """A CSV/TSV/Excel table: its header (names stripped) and its rows of text cells.
+
+    `sheet` names a workbook's sheet (default: the first). An empty file, a malformed
+    one, or a sheet that is not there is an `InputError` naming the file (and line)."""
+    path = Path(path)
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        return _read_workbook(path, sheet)
+    return _read_delimited(path)
+
+
+def _read_delimited(path: Path) -> Table:
+    text = decode_text(read_bytes(path), path, warn=False)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter_of(path, text))
+    try:
+        header = [name.strip() for name in next(reader)]
+    except StopIteration:
+        raise InputError(path, "is empty") from None
+    except csv.Error as exc:
+        raise InputError(path, f"is not a readable table: {exc}", line=1) from exc
+    rows: list[Row] = []
+    try:
+        for cells in reader:
+            rows.append((reader.line_num, cells))
+    except csv.Error as exc:
+        raise InputError(path, f"is not a readable table: {exc}", line=reader.line_num) from exc
+    return Table(header, rows)
+
+
+def _read_workbook(path: Path, sheet: str | None) -> Table:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise InputError(path, f"is not a readable Excel (.xlsx) file ({exc})") from exc
+    try:
+        if sheet and sheet not in workbook.sheetnames:
+            raise InputError(
+                path, f"no sheet {sheet!r}; the sheets are {', '.join(workbook.sheetnames)}"
+            )
+        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+        values = worksheet.iter_rows(values_only=True)
+        first = next(values, None)
+        if first is None:
+            raise InputError(path, "is empty")
+        header = [cell_text(value).strip() for value in first]
+        rows = [
+            (number, [cell_text(value) for value in row])
+            for number, row in enumerate(values, start=2)
+        ]
+    finally:
+        workbook.close()
+    return Table(header, rows)
+
+
+def cell_text(value: Any) -> str:
+    """A workbook cell as the spreadsheet shows it: dates as YYYY-MM-DD (a time only when
+    there is one), whole numbers without ".0", nothing as ""."""
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        text: str = value.isoformat()
+        return text[:10] if getattr(value, "hour", 0) == 0 else text
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# --- Tables tema wrote, typed by pandas -------------------------------------------------------
+def read_frame(
+    path: str | Path,
+    *,
+    empty_is_missing: tuple[str, ...] = ("repeat_of",),
+    dtype: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """A delimited table as a pandas frame with pandas' column types (numbers as numbers).
+
+    For the tables tema writes and reads back (theme counts, classified units, the
+    skipped files …): an empty cell stays "" except in the columns `empty_is_missing`,
+    where it is missing (a unit's `repeat_of`). `dtype` types the columns it names that
+    the table has."""
+    import pandas as pd
+
+    path = Path(path)
+    text, _encoding = decode(read_bytes(path), path)
+    delimiter = _delimiter_of(path, text)
+    with _parse_errors(path):
+        frame: pd.DataFrame = pd.read_csv(
+            io.StringIO(text), **_pandas_options(text, delimiter, empty_is_missing, dtype)
+        )
+    return frame
+
+
+def read_frame_chunks(
+    path: str | Path,
+    rows: int,
+    *,
+    empty_is_missing: tuple[str, ...] = ("repeat_of",),
+    dtype: Mapping[str, str] | None = None,
+) -> Iterator[pd.DataFrame]:
+    """`read_frame` in frames of `rows` rows, streamed: memory holds one chunk.
+
+    A streamed file is not decoded as a whole first, as `read_frame` does it: its encoding
+    and delimiter are decided from its first 64 kB (`decode`, `detect_delimiter`), and a
+    byte further on that is not in that encoding is an error naming the file."""
+    import pandas as pd
+
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError as exc:
+        raise InputError(path, f"cannot be read: {exc.strerror}") from exc
+    text, encoding = decode(_without_cut_character(head), path)
+    options = _pandas_options(text, _delimiter_of(path, text), empty_is_missing, dtype)
+    with _parse_errors(path):
+        reader = pd.read_csv(path, encoding=encoding, chunksize=rows, **options)
+        with reader:
+            yield from reader
+
+
+def _without_cut_character(head: bytes) -> bytes:
+    """The first bytes of a file without a UTF-8 character cut off at their end."""
+    for back in range(1, min(4, len(head)) + 1):
+        byte = head[-back]
+        if byte < 0x80:
+            return head  # ASCII: nothing is cut
+        if byte >= 0xC0:  # the lead byte of a character of 2, 3 or 4 bytes
+            length = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return head if length <= back else head[:-back]
+    return head
+
+
+def _pandas_options(
+    text: str, delimiter: str, empty_is_missing: tuple[str, ...], dtype: Mapping[str, str] | None
+) -> dict[str, Any]:
+    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=delimiter), [])
+    return {
+        "sep": delimiter,
+        "keep_default_na": False,
+        "na_values": {column: [""] for column in empty_is_missing},
+        "dtype": {name: kind for name, kind in (dtype or {}).items() if name in header} or None,
+    }
+
+
+@contextlib.contextmanager
+def _parse_errors(path: Path) -> Iterator[None]:
+    """pandas' parse errors as `InputError`s naming the file and, where pandas says, the line."""
+    import pandas as pd
+
+    try:
+        yield
+    except pd.errors.EmptyDataError:
+        raise InputError(path, "is empty") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"cannot be read: not the encoding of its start ({exc})") from exc
+    except (pd.errors.ParserError, ValueError) as exc:
+        match = _PANDAS_LINE.search(str(exc))
+        raise InputError(path, f"cannot be read ({exc})", int(match[1]) if match else None) from exc
+    except OSError as exc:
+        raise InputError(path, f"cannot be read: {exc.strerror or exc}") from exc

@@ -1,0 +1,111 @@
+"""`tema labels audit`: likely mislabelled units, for a second look.
+
+`audit` uses confident learning (Northcutt et al., via `cleanlab.filter.find_label_issues`)
+on the out-of-fold probabilities of `tema train`: a unit is flagged when the model,
+never trained on it, is confidently sure it belongs to another theme than its label,
+beyond what the per-theme confusion rates make expected. Flagged units are candidates
+for a second look, not errors: the review file says where each lives.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from tema.config import Config
+from tema.errors import TemaError
+from tema.io.files import write_csv
+from tema.io.tables import read_frame
+from tema.labels.store import load_labeled
+
+AUDIT_COLUMNS = (
+    "rank",
+    "id",
+    "text",
+    "label",
+    "suggested_label",
+    "p_label",
+    "p_suggested",
+    "batch",
+    "annotator",
+    "where",
+    "decision",
+)
+
+
+def audit(oof: pd.DataFrame, labeled: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Likely mislabelled units, most suspicious first (lowest probability of their label)."""
+    from cleanlab.filter import find_label_issues
+
+    classes = sorted(column[2:] for column in oof.columns if column.startswith("p_"))
+    if not classes:
+        raise TemaError("the cross-validated predictions have no p_<theme> columns")
+    unknown = sorted(set(oof["label"]) - set(classes))
+    if unknown:
+        raise TemaError(f"labels without a probability column: {', '.join(unknown)}")
+    probabilities = oof[[f"p_{theme}" for theme in classes]].to_numpy(dtype=float)
+    probabilities = probabilities / probabilities.sum(axis=1, keepdims=True)
+    given = np.searchsorted(classes, oof["label"].to_numpy(dtype=str))
+    issues = find_label_issues(
+        labels=given, pred_probs=probabilities, return_indices_ranked_by="self_confidence"
+    )
+    rows = np.asarray(issues, dtype=int)
+    suggested = probabilities[rows].argmax(axis=1)
+    where = pd.Series("", index=oof.index)
+    annotator = pd.Series("", index=oof.index)
+    if labeled is not None and len(labeled):
+        known = labeled.set_index("id")
+        ids = oof["id"].astype(str)
+        found = ids.isin(known.index)
+        where[found] = [f"{known.at[i, 'file']}, line {known.at[i, 'line']}" for i in ids[found]]
+        annotator[found] = [known.at[i, "annotator"] for i in ids[found]]
+    return pd.DataFrame(
+        {
+            "rank": np.arange(1, len(rows) + 1),
+            "id": oof["id"].to_numpy()[rows],
+            "text": oof["text"].to_numpy()[rows] if "text" in oof else "",
+            "label": oof["label"].to_numpy()[rows],
+            "suggested_label": np.asarray(classes, dtype=object)[suggested],
+            "p_label": np.round(probabilities[rows, given[rows]], 4),
+            "p_suggested": np.round(probabilities[rows, suggested], 4),
+            "batch": oof["batch"].to_numpy()[rows] if "batch" in oof else "",
+            "annotator": annotator.to_numpy()[rows],
+            "where": where.to_numpy()[rows],
+            "decision": "",
+        },
+        columns=list(AUDIT_COLUMNS),
+    )
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """The flagged units (most suspicious first), how many were audited, and where they went."""
+
+    flagged: pd.DataFrame
+    n_audited: int
+    output: Path
+
+
+def run(
+    config: Config, *, cv_predictions: Path | None = None, output: Path | None = None
+) -> AuditResult:
+    """Audit the labelled units from their out-of-fold predictions (default
+    `train.cv_predictions`) and write the review file (default `labels.audit`)."""
+    path = cv_predictions or config.train.cv_predictions
+    oof = read_frame(path)
+    labeled = load_labeled(config.train.labeled_dir, config.theme_ids)
+    stale = sorted(set(oof["id"].astype(str)) ^ set(labeled["id"]))
+    if stale:
+        warnings.warn(
+            f"{path}: {len(stale)} unit(s) differ from {config.train.labeled_dir} "
+            "(retrain for an up-to-date audit)",
+            stacklevel=2,
+        )
+    flagged = audit(oof, labeled)
+    output = output or config.labels.audit
+    write_csv(flagged, output)
+    return AuditResult(flagged, len(oof), output)

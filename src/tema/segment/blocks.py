@@ -1,0 +1,350 @@
+"""Lines grouped into layout blocks: a paragraph, a bullet item, a pull quote, a heading ...
+
+``group_lines`` reads the classified lines of ``tema.segment.lines`` in order and decides
+where a block ends; the rules are listed in its docstring and in docs/segmentation.md.
+It works on raw offsets only: ``tema.segment.clean`` cleans each block afterwards.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import replace
+
+from tema.segment import nb_rules
+from tema.segment.lines import Line
+
+# Longest block; a longer run of lines without a blank line is cut into several blocks.
+# Small enough that a spaCy batch of such blocks stays small in memory.
+MAX_BLOCK_CHARS = 5_000
+
+Group = tuple[str, list[Line]]  # (kind before heading detection, lines)
+# A line at least this long and 1.5 times the longest line of a pull quote is body text.
+PULL_QUOTE_BODY_CHARS = 40
+# A line at most this share as long as the next one, without punctuation at its end and
+# followed by a capital, is a title line above body text (no blank line between them).
+SHORT_TITLE_SHARE = 0.6
+
+
+# The most words of a title line above a one-line paragraph (see `_ends_short_title`).
+TITLE_WORDS = 8
+# Words a wrapped sentence line ends with but a title does not ("Vi trenger flere boliger i
+# / Oslo." is one sentence).
+CONTINUING_WORDS = frozenset({
+    "i", "på", "til", "for", "av", "om", "med", "og", "eller", "men", "at", "som", "fra",
+    "ved", "under", "etter", "mot", "over", "hos", "uten", "en", "et", "ei", "den", "det",
+    "de", "der", "å", "så", "enn", "når", "hvis", "fordi", "mellom", "gjennom", "blant",
+})  # fmt: skip
+
+
+def _ends_short_title(
+    raw: str, previous: Line, line: Line, content: str, alone: bool = False
+) -> bool:
+    """True when ``previous`` is a short title line directly above body text ``line``.
+
+    The title has no final punctuation and the body starts with a capital. Either the title
+    is at most SHORT_TITLE_SHARE as long as the body line, or (``alone``: the title is the
+    only line of its block so far) the body line is a whole sentence of its own, however
+    short ("Innspill om språkkravene / Kravene er for strenge."): PDF text extraction drops
+    the blank line between them. A title of at most TITLE_WORDS words that does not end in
+    a word that continues a sentence ("… i / Oslo.") counts.
+    """
+    title = raw[previous.start : previous.end].strip()
+    if (
+        nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(title)
+        or title.endswith(("-", "–"))
+        or not nb_rules.STARTS_UPPER.match(content)
+    ):
+        return False
+    if len(title) <= SHORT_TITLE_SHARE * len(content):
+        return True
+    words = title.split()
+    return (
+        alone
+        and len(words) <= TITLE_WORDS
+        and bool(nb_rules.STARTS_UPPER.match(title))
+        and words[-1].lower() not in CONTINUING_WORDS
+        and len(content.split()) >= 2
+        and bool(nb_rules.ENDS_WITH_TERMINAL.search(content))
+    )
+
+
+# The most words of a line above a list that is taken for the list's title.
+LIST_TITLE_WORDS = 8
+
+
+def _list_title(raw: str, current: list[Line]) -> Line | None:
+    """The last line of a text block when it is the title of the list that follows: short,
+    capitalised, without final punctuation, below a finished sentence ("… veileder).\n
+    Gruppe 2: Arbeidsliv\n- …")."""
+    if len(current) < 2 or current[-1].kind != "text":
+        return None
+    before, title = current[-2], current[-1]
+    content = raw[title.start : title.end].strip()
+    if (
+        len(content.split()) <= LIST_TITLE_WORDS
+        and nb_rules.STARTS_UPPER.match(content)
+        and not nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(content)
+        and nb_rules.ENDS_WITH_TERMINAL.search(raw, before.start, before.end)
+    ):
+        return title
+    return None
+
+
+def _closes_quote(raw: str, line: Line) -> bool:
+    """True when ``line`` ends with a closing quote mark ("... mitt mål’’")."""
+    content = raw[line.start : line.end].strip()
+    inner = content.strip("’'”»‘“« ")
+    return bool(inner) and content.endswith(("’’", "''", "”", "»"))
+
+
+def _starts_or_answers_question(raw: str, current: list[Line], content: str) -> bool:
+    """A question line of notes ("Hva fungerer ikke?") after a line without final
+    punctuation, or the answer below a question line, unless the answer line opens with
+    a reporting verb ("… i arbeidslivet?\nspurte Karadaki.")."""
+    previous = raw[current[-1].start : current[-1].end]
+    if nb_rules.is_question_line(content):
+        return not nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(previous)
+    if nb_rules.is_question_line(previous.strip()):
+        first = content.split(maxsplit=1)[0].strip(",.").lower() if content else ""
+        return first not in nb_rules.REPORTING_VERBS
+    return False
+
+
+def _starts_text_block(
+    raw: str,
+    current: list[Line],
+    current_kind: str,
+    line: Line,
+    content: str,
+    previous_ends_sentence: bool,
+    current_chars: int,
+) -> bool:
+    """Whether text ``line`` starts a new block rather than continuing ``current``."""
+    if line.frame_start and (previous_ends_sentence or current_kind == "quote"):
+        return True  # a new text frame after a finished sentence or a pull quote
+    if current_kind == "quote":
+        # Pull quotes are set in a narrow column: a much longer line is body text that
+        # the extraction put right after the quote.
+        longest = max(len(raw[q.start : q.end].strip()) for q in current)
+        return len(content) >= PULL_QUOTE_BODY_CHARS and len(content) > 1.5 * longest
+    if current_kind == "bullet" and previous_ends_sentence:
+        return bool(nb_rules.STARTS_UPPER.match(content))  # body text after a list
+    if nb_rules.LABEL_LINE.match(content):
+        return True  # "Kontakt: ...", "Svar 2: ...": a new field of the notes
+    if (
+        current_kind == "bullet"
+        and len(current) == 1
+        and _ends_short_title(raw, current[-1], line, content)
+    ):
+        return True  # body text right below a short item or a numbered section title
+    if current_kind == "text" and _ends_short_title(
+        raw, current[-1], line, content, alone=len(current) == 1
+    ):
+        return True
+    if current_kind in ("text", "bullet") and _starts_or_answers_question(raw, current, content):
+        return True
+    # Bound the block size, at a sentence end if there is one soon.
+    if current_chars > MAX_BLOCK_CHARS and previous_ends_sentence:
+        return True
+    return current_chars > 2 * MAX_BLOCK_CHARS
+
+
+def group_lines(raw: str, lines: list[Line]) -> list[Group]:
+    """Group lines into layout blocks ``(kind, lines)``; kinds before heading detection.
+
+    A blank line ends a block; a link, noise, bullet, pull-quote, footnote or programme
+    line starts one, and so do a labelled line ("Kontakt: ..."), a question line of notes
+    and its answer; an indented capitalised line after a finished sentence starts a new
+    text frame, and so does body text right below a short title line. A block that starts
+    in lower case after one that did not end its sentence continues it, over any page
+    furniture between them (PDF extraction puts blank lines inside wrapped paragraphs and
+    bullet items, and page breaks inside sentences). Lone numbered lines become titles
+    and runs of unmarked points become items (``_numbered_titles_as_text``,
+    ``_unmarked_list_items``).
+    """
+    grouping = _Grouping(raw)
+    for line in lines:
+        grouping.read(line)
+    grouping.close()
+    return _unmarked_list_items(raw, _numbered_titles_as_text(raw, grouping.groups))
+
+
+class _Grouping:
+    """``group_lines`` under way: the blocks so far and the block being read (``current``,
+    of kind ``kind``, ``chars`` raw characters long)."""
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self.groups: list[Group] = []
+        self.current: list[Line] = []
+        self.kind = ""
+        self.chars = 0
+        self.after_blank = True
+
+    def close(self) -> None:
+        """End the block being read."""
+        if self.current:
+            if all(line.kind == "marker" for line in self.current):
+                # A bullet with no text after it is noise, cleaned as the text it is.
+                self.kind = "noise"
+                self.current = [replace(line, kind="noise") for line in self.current]
+            self.groups.append((self.kind, self.current))
+        self.current, self.kind, self.chars = [], "", 0
+
+    def read(self, line: Line) -> None:
+        """Put the next line into a block."""
+        if line.kind == "blank":
+            self.close()
+            self.after_blank = True
+        elif line.kind == "noise":
+            self.close()
+            self.groups.append(("noise", [line]))
+            self.after_blank = True  # page furniture breaks the text like a blank line
+        else:
+            self._place(line)
+            self.chars += line.end - line.start
+            self.after_blank = False
+
+    def _place(self, line: Line) -> None:
+        if line.kind == "url":
+            self.close()
+            self.groups.append(("url", [line]))
+        elif line.kind in ("bullet", "marker", "quote"):
+            self._start_item(line)
+        elif len(self.current) == 1 and self.current[0].kind == "marker":
+            self.current.append(line)  # the text of an item whose bullet stands above it
+        elif line.kind in ("footnote", "programme") or self._after_closed_quote():
+            # A footnote, a programme item, or text after a closed pull quote starts a
+            # text block.
+            self.close()
+            self.current, self.kind = [line], "text"
+        elif not self.current:
+            self._continue_or_start_text(line)
+        elif self._starts_text_block(line):
+            self.close()
+            self.current, self.kind = [line], "text"
+        else:
+            self.current.append(line)
+
+    def _start_item(self, line: Line) -> None:
+        """A bullet item or a pull quote starts a block; the last line of the block before
+        it may be the list's title (``_list_title``), a block of its own."""
+        title = _list_title(self.raw, self.current) if line.kind != "quote" else None
+        self.close()
+        if title is not None:
+            kind, lines_before = self.groups[-1]
+            self.groups[-1] = (kind, lines_before[:-1])
+            self.groups.append(("text", [title]))
+        self.current, self.kind = [line], "quote" if line.kind == "quote" else "bullet"
+
+    def _after_closed_quote(self) -> bool:
+        return self.kind == "quote" and _closes_quote(self.raw, self.current[-1])
+
+    def _continue_or_start_text(self, line: Line) -> None:
+        """After a blank line: text in lower case continues the last text or bullet block
+        if that did not end its sentence; otherwise it starts a text block. Page furniture
+        (page numbers, running headers) between the parts of a sentence broken across
+        pages is passed over: it falls inside the joint."""
+        continued = len(self.groups) - 1
+        while continued > 0 and self.groups[continued][0] == "noise":
+            continued -= 1
+        if self.after_blank and continued >= 0 and self._continues(line, self.groups[continued]):
+            self.kind, lines = self.groups[continued]
+            del self.groups[continued:]
+            self.current = [*lines, line]
+        else:
+            self.current, self.kind = [line], "text"
+
+    def _continues(self, line: Line, group: Group) -> bool:
+        kind, lines = group
+        return (
+            kind in ("text", "bullet")
+            and bool(nb_rules.STARTS_LOWER.match(self.raw[line.start : line.end].strip()))
+            and not nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(
+                self.raw, lines[-1].start, lines[-1].end
+            )
+        )
+
+    def _starts_text_block(self, line: Line) -> bool:
+        last = self.current[-1]
+        return _starts_text_block(
+            self.raw,
+            self.current,
+            self.kind,
+            line,
+            self.raw[line.start : line.end].strip(),
+            bool(nb_rules.ENDS_WITH_TERMINAL.search(self.raw, last.start, last.end)),
+            self.chars,
+        )
+
+
+def _numbered_titles_as_text(raw: str, groups: list[Group]) -> list[Group]:
+    """A numbered line that stands alone ("2. Utdanning og kvalifisering": one line, no
+    list item right before or after it, no final punctuation) is a section title, not a
+    one-item list: it becomes a text group, which ``classify_text_block`` calls a heading."""
+    titled = list(groups)
+    for index, (kind, lines) in enumerate(groups):
+        if kind != "bullet" or len(lines) != 1:
+            continue
+        line = lines[0]
+        if not nb_rules.SECTION_NUMBER_LINE.match(raw[line.start : line.end]):
+            continue
+        neighbours = groups[index - 1 : index] + groups[index + 1 : index + 2]
+        if any(neighbour_kind == "bullet" for neighbour_kind, _ in neighbours):
+            continue
+        if nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(raw, line.start, line.end):
+            continue
+        titled[index] = ("text", lines)
+    return titled
+
+
+# Notes often list their points one per line, without markers or full stops. This many
+# such lines in a row are list items, not a heading: report headings come one or two
+# together (a title and a subtitle), never three.
+MIN_UNMARKED_ITEMS = 3
+_ENDS_WITH_PAGE_NUMBER = re.compile(r"\s\d{1,4}$")
+
+
+def _is_unmarked_item(raw: str, line: Line) -> bool:
+    """A capitalised text line without final punctuation that could be a list item (not a
+    numbered title, a contents line with its page number, or a hyphenated line end)."""
+    content = raw[line.start : line.end].strip()
+    return (
+        line.kind == "text"
+        and bool(nb_rules.STARTS_UPPER.match(content))
+        and not nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(content)
+        and not content.endswith(("-", "\u00ad", "–"))
+        and not nb_rules.SECTION_NUMBER_LINE.match(content)
+        and not _ENDS_WITH_PAGE_NUMBER.search(content)
+    )
+
+
+def _unmarked_list_items(raw: str, groups: list[Group]) -> list[Group]:
+    """Lines of notes that list points without markers become bullet items: a text block
+    of at least ``MIN_UNMARKED_ITEMS`` lines that all look like items (``_is_unmarked_item``)
+    gives one item per line, and so does a run of that many one-line blocks (points with
+    blank lines between them). Otherwise they would be taken for one long heading, and
+    headings are not counted as input."""
+    split: list[Group] = []
+    for kind, lines in groups:
+        if (
+            kind == "text"
+            and len(lines) >= MIN_UNMARKED_ITEMS
+            and all(_is_unmarked_item(raw, line) for line in lines)
+        ):
+            split.extend(("bullet", [line]) for line in lines)
+        else:
+            split.append((kind, lines))
+    items: list[Group] = []
+    for is_item, group in itertools.groupby(
+        split,
+        key=lambda group: (
+            group[0] == "text" and len(group[1]) == 1 and _is_unmarked_item(raw, group[1][0])
+        ),
+    ):
+        run = list(group)
+        if is_item and len(run) >= MIN_UNMARKED_ITEMS:
+            run = [("bullet", lines) for _kind, lines in run]
+        items.extend(run)
+    return items

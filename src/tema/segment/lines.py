@@ -1,0 +1,166 @@
+"""The lines of raw text, each with its raw offsets and its kind.
+
+A line is blank, a link, noise (page numbers, contents lines, running headers and
+footers, page furniture found by ``page_furniture``), a bullet item or a bullet alone on
+its line (``marker``), a pull quote, a footnote, a programme item, or text. Lines longer
+than ``MAX_LINE_CHARS`` are cut into pieces. ``tema.segment.blocks`` groups the lines.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from tema.segment import nb_rules
+
+# Longest line handled as one piece; longer ones (a file without line breaks) are cut at
+# whitespace so memory and spaCy's max_length stay bounded.
+MAX_LINE_CHARS = 2_500
+# Control characters, soft hyphens and zero-width marks: a line of them is noise, and
+# the clean-up drops them (tema.segment.clean).
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200d\u2060\ufeff]")
+_NOISE_LINE = re.compile(r"^\W*\d{1,4}\W*$|^[\W_]*$")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of raw text: ``start``/``end`` exclude the line break."""
+
+    start: int
+    end: int
+    kind: str  # blank, url, noise, bullet, marker, quote, footnote, programme, text
+    frame_start: bool  # indented and capitalised: a new text frame in PDF extraction
+
+
+def classify_line(content: str) -> str:
+    """Kind of one raw line (without its line break)."""
+    stripped = content.strip()
+    if not stripped:
+        return "blank" if not CONTROL.search(content) else "noise"
+    if nb_rules.URL_LINE.match(stripped):
+        return "url"
+    if stripped.startswith(nb_rules.PULL_QUOTE_OPENERS[:3]):
+        return "quote"  # also a line with only the opening marks: the quote follows
+    if len(stripped) == 1 and nb_rules.LONE_BULLET_LINE.match(content):
+        return "marker"  # the item's text follows on the next line
+    if _NOISE_LINE.match(stripped):
+        return "noise"
+    # Cheap character tests first: most lines are none of these, and this runs per line.
+    first, last = stripped[0], stripped[-1]
+    if last.isdigit() and (
+        nb_rules.PAGE_LABEL_LINE.match(stripped) or nb_rules.TOC_LINE.search(stripped)
+    ):
+        return "noise"
+    if (last.isdigit() or first.isdigit()) and nb_rules.RUNNING_HEADER_LINE.search(content):
+        return "noise"
+    if first in nb_rules.SUPERSCRIPT_DIGITS and nb_rules.FOOTNOTE_LINE.match(content):
+        return "footnote"
+    if (first.isdigit() or first == "K") and nb_rules.PROGRAMME_LINE.match(content):
+        return "programme"
+    if item_marker(content):
+        return "bullet"
+    if stripped.startswith(nb_rules.PULL_QUOTE_OPENERS):
+        return "quote"
+    return "text"
+
+
+def item_marker(content: str) -> re.Match[str] | None:
+    """The bullet, dash or number that opens a list item line, if it is one."""
+    return (
+        nb_rules.BULLET_LINE.match(content)
+        or nb_rules.DASH_BULLET_LINE.match(content)
+        or nb_rules.NUMBERED_ITEM_LINE.match(content)
+    )
+
+
+_SENTENCE_END_THEN_SPACE = re.compile(r"[.!?…][»”’\"')\]]*(?= +[\"«(]*[A-ZÆØÅ\d])")
+
+
+def _split_long(start: int, end: int, text: str) -> Iterator[tuple[int, int]]:
+    """Cut the line ``text[start:end]`` into pieces of at most MAX_LINE_CHARS: after the
+    last likely sentence end in the second half of the piece (a full stop not after an
+    abbreviation: "som Dr. Donsbach"), else at the last space."""
+    while end - start > MAX_LINE_CHARS:
+        window_start, window_end = start + MAX_LINE_CHARS // 2, start + MAX_LINE_CHARS
+        sentence_ends = [
+            match
+            for match in _SENTENCE_END_THEN_SPACE.finditer(text, window_start, window_end)
+            if not _after_abbreviation(text, match.start())
+        ]
+        if sentence_ends:
+            sentence_end = sentence_ends[-1]
+            cut = sentence_end.end()
+        else:
+            space = text.rfind(" ", window_start, window_end)
+            cut = space if space > 0 else window_end
+        yield start, cut
+        start = cut
+    yield start, end
+
+
+def _after_abbreviation(text: str, stop: int) -> bool:
+    """True when the full stop at ``text[stop]`` ends an abbreviation ("Dr.", "f.eks.")."""
+    if text[stop] != ".":
+        return False
+    low = max(0, stop - 20)  # abbreviations are short
+    word_start = max(text.rfind(" ", low, stop), text.rfind("\n", low, stop), low - 1) + 1
+    return nb_rules.is_abbreviation(text[word_start : stop + 1].lstrip('«("“'))
+
+
+# Running headers and footers: the first and last lines of each page are compared, and
+# text that recurs there (numbers aside) on at least this many pages, and on at least
+# this share of all pages, is page furniture. A heading that opens a few sections on new
+# pages ("INNSPILL FRA DELTAKERNE") recurs too, but on far fewer pages.
+FURNITURE_EDGE_LINES = 2
+FURNITURE_MIN_PAGES = 3
+FURNITURE_MIN_SHARE = 0.4
+_DIGITS = re.compile(r"\d+")
+
+
+def page_furniture(text: str, pages: Sequence[int]) -> frozenset[int]:
+    """Start offsets of the lines of ``text`` that are running headers or footers, given
+    the offsets where its pages start (``tema.ingest.readers``: PDF pages); empty without pages."""
+    if len(pages) < FURNITURE_MIN_PAGES:
+        return frozenset()
+    edges: list[tuple[str, int, int]] = []  # (text without numbers, page, line start)
+    bounds = [*pages, len(text)]
+    for page, (page_start, page_end) in enumerate(itertools.pairwise(bounds)):
+        lines = []
+        position = page_start
+        for with_break in text[page_start:page_end].splitlines(keepends=True):
+            if with_break.strip():
+                lines.append((position, with_break))
+            position += len(with_break)
+        if len(lines) > 2 * FURNITURE_EDGE_LINES:
+            lines = lines[:FURNITURE_EDGE_LINES] + lines[-FURNITURE_EDGE_LINES:]
+        for start, line in lines:
+            key = " ".join(_DIGITS.sub("#", line).lower().split())
+            edges.append((key, page, start))
+    pages_with: dict[str, set[int]] = {}
+    for key, page, _start in edges:
+        pages_with.setdefault(key, set()).add(page)
+    needed = max(FURNITURE_MIN_PAGES, FURNITURE_MIN_SHARE * len(pages))
+    return frozenset(start for key, _page, start in edges if len(pages_with[key]) >= needed)
+
+
+def split_lines(text: str, furniture: frozenset[int] = frozenset()) -> list[Line]:
+    """The lines of ``text`` with raw offsets and their kind; lines that start at an
+    offset in ``furniture`` (``page_furniture``) are noise."""
+    lines = []
+    position = 0
+    for with_break in text.splitlines(keepends=True):
+        content = with_break.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+        line_end = position + len(content)
+        for start, end in _split_long(position, line_end, text):
+            piece = text[start:end]
+            kind = "noise" if start in furniture else classify_line(piece)
+            frame_start = (
+                kind != "blank"
+                and piece[:1] in (" ", "\t")
+                and bool(nb_rules.STARTS_UPPER.match(piece.lstrip()))
+            )
+            lines.append(Line(start, end, kind, frame_start))
+        position += len(with_break)
+    return lines

@@ -1,0 +1,291 @@
+"""Sentence boundaries: the spaCy pipeline and the Norwegian rules that correct it.
+
+``load_pipeline`` loads the pipeline that proposes sentence starts: by default the
+sentence recogniser trained on UD Norwegian Bokmål that tema ships in ``models/nb_senter``
+(built by the ``senter`` stage, ``tema.segment.senter``). The Norwegian rules of
+``tema.segment.nb_rules`` (abbreviations, ordinals, years, «», colons) then correct its
+sentence starts (``rule_sentence_starts``; also available as the spaCy component
+``tema_nb_sentence_rules_v1``), and ``sentence_spans`` gives the corrected sentences of a
+parsed block as character spans.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import cast
+
+import numpy
+import spacy
+from spacy.attrs import IDX, LENGTH, SENT_START
+from spacy.language import Language
+from spacy.tokens import Doc
+from thinc.types import Ints2d
+
+from tema.segment import nb_rules
+
+DEFAULT_SPACY_MODEL = "models/nb_senter"
+# Name that selects spaCy's rule-based sentencizer on a blank Norwegian pipeline: the
+# baseline, and a pipeline that needs no model files at all.
+SENTENCIZER = "sentencizer"
+# spaCy forbids dots in component names, so the namespace is written with underscores.
+RULES_COMPONENT = "tema_nb_sentence_rules_v1"
+
+
+# --- Norwegian sentence rules -------------------------------------------------------------
+def _starts_like_sentence(text: str) -> bool:
+    """A capital, a digit, an opening quote, a dialogue dash or a bullet; also an opening
+    bracket before a capital ("(Og dette ...)")."""
+    return bool(nb_rules.STARTS_UPPER.match(text)) or text[:1] in _SENTENCE_OPENERS
+
+
+# Also a bullet: PDF extraction may run list items into one line ("... vil. • Debatten").
+_SENTENCE_OPENERS = frozenset(
+    nb_rules.OPENING_QUOTES | set(nb_rules.DASH_BULLET_CHARS) | set(nb_rules.BULLET_CHARS)
+)
+# Tokens whose last (or first) character is one of these may trigger a rule.
+_RULE_TRIGGERS = frozenset(".!?…:;,»«”“’‘\"'()[]–—-" + nb_rules.SUPERSCRIPT_DIGITS)
+_START, _NOT_START = 1, -1
+_HAS_ALNUM = re.compile(r"\w")
+_CAPITAL = re.compile(rf"[{nb_rules.UPPER}]")
+
+
+def _sentence_start_decision(
+    before: str,
+    word: str,
+    closed: str,
+    model_start: bool,
+    unpunctuated_starts: bool = True,
+    colon_continues: bool = True,
+) -> bool:
+    """Whether ``word`` starts a sentence, given the token ``before`` it and the token
+    ``closed`` before that; ``model_start`` is the statistical model's decision, which is
+    followed where no punctuation decides only if ``unpunctuated_starts``;
+    ``colon_continues`` says whether a colon ``before`` continues its sentence after a
+    capital (``_colon_continues_sentence``)."""
+    before = before.rstrip(nb_rules.SUPERSCRIPT_DIGITS) or before  # "bakgrunn.¹ Neste"
+    if word in nb_rules.CLOSING_MARKS or word in ".,;:!?)":
+        return False  # closing quotes, brackets and punctuation stay with their sentence
+    if before in nb_rules.OPENING_QUOTES or before in "(":
+        return False
+    if nb_rules.is_abbreviation(before):
+        # "f.eks.", "bl.a." never end a sentence; "m.m.", "osv." may, before a capital.
+        return before.lower() in nb_rules.SENTENCE_END_ABBREVIATIONS and _starts_like_sentence(word)
+    if nb_rules.NUMBER_WITH_STOP.match(before) and word.lower() in nb_rules.ORDINAL_FOLLOWERS:
+        return False  # "17. mai", "3. klasse"
+    if nb_rules.YEAR_WITH_STOP.match(before) or before in nb_rules.SENTENCE_FINAL:
+        return _starts_like_sentence(word)  # "... i 2017. Neste år ..."
+    if before in nb_rules.CLOSING_MARKS:
+        return closed in nb_rules.SENTENCE_FINAL and _starts_like_sentence(word)
+    if before == ":":
+        # Direct speech or a quotation after a colon is a sentence of its own, and so is a
+        # capitalised sentence after a clause or a label ("... var sikker på to ting: Han
+        # skulle ...", "Status: Det er ..."), unless the colon continues the sentence.
+        if word[:1] in _SENTENCE_OPENERS:
+            return True
+        return not colon_continues and bool(_CAPITAL.match(word))
+    if len(before) > 1 and before.endswith(".") and _starts_like_sentence(word):
+        return True  # "i P1. Hun ...", "nummer 14. Bjørn ...": not an abbreviation (above)
+    if model_start and unpunctuated_starts and _HAS_ALNUM.search(before):
+        # Without sentence punctuation before it, a sentence starts only at a capital.
+        return bool(_CAPITAL.match(word))
+    return False
+
+
+def rule_sentence_starts(
+    text: str, table: numpy.ndarray, *, unpunctuated_starts: bool = True
+) -> numpy.ndarray:
+    """Sentence starts corrected with the Norwegian rules in ``tema.segment.nb_rules``.
+
+    ``table`` holds one row per token of a doc over ``text``: SENT_START (1 start, -1 not,
+    0 unknown), IDX and LENGTH, as from ``doc.to_array([SENT_START, IDX, LENGTH])``.
+    Each rule is a case where the rule is more reliable than a statistical model. Only
+    tokens next to punctuation or marked as a start are looked at, through offsets and
+    string slices rather than spaCy Token objects: the rules must not slow tema down.
+    """
+    if len(table) < 2:
+        return numpy.full(len(table), _START, dtype=numpy.int64)
+    model_starts, offsets, lengths = (table[:, column].tolist() for column in range(3))
+    sent_starts = list(model_starts)
+    # A plain loop: blocks are short, and numpy's per-call cost outweighs its speed there.
+    candidates = [
+        i
+        for i in range(1, len(offsets))
+        if model_starts[i] == _START
+        or text[offsets[i] : offsets[i] + 1] in _RULE_TRIGGERS
+        or text[offsets[i - 1] + max(lengths[i - 1], 1) - 1] in _RULE_TRIGGERS
+    ]
+
+    def word(i: int) -> str:
+        return text[offsets[i] : offsets[i] + lengths[i]]
+
+    sentence_begin = 0  # the token that starts the sentence being read
+    for i in candidates:
+        current = word(i)
+        if not current or current.isspace():
+            continue
+        previous_index = i - 1
+        while previous_index > 0 and word(previous_index).isspace():
+            previous_index -= 1
+        before = word(previous_index)
+        closed = word(previous_index - 1) if previous_index >= 1 else ""
+        if before == "." and _attached(offsets, lengths, previous_index):
+            # spaCy's exceptions are case-sensitive: "jf." is one token, "Jf." two.
+            abbreviation = closed + "."
+            if closed[:1].isupper() and abbreviation.lower() in nb_rules.ABBREVIATIONS:
+                before = abbreviation
+                closed = word(previous_index - 2) if previous_index >= 2 else ""
+        if current == "(" and i + 1 < len(offsets) and _attached(offsets, lengths, i + 1):
+            current += word(i + 1)  # "(Og dette ...)": the bracket opens a sentence
+        model_start = model_starts[i] == _START
+        if previous_index == 0 and nb_rules.NUMBER_WITH_STOP.match(before):
+            decision = False  # a number opens the block: "2. Utdanning og kvalifisering"
+        else:
+            colon_continues = before == ":" and _colon_continues_sentence(
+                [word(k) for k in range(sentence_begin, previous_index)]
+            )
+            decision = _sentence_start_decision(
+                before, current, closed, model_start, unpunctuated_starts, colon_continues
+            )
+        sent_starts[i] = _START if decision else _NOT_START
+        if decision:
+            sentence_begin = i
+    sent_starts[0] = _START
+    return numpy.array(sent_starts, dtype=numpy.int64)
+
+
+def _colon_continues_sentence(lead: list[str]) -> bool:
+    """Whether a colon after the tokens ``lead`` (its sentence so far) continues the
+    sentence after a capital: after a name ("Ola Nordmann: Han mener ..." is one unit to
+    sort), an input label ("Svar 2: Mer kurs"), or a verb whose complement follows
+    ("oppskriften er: Ha motivasjon ...")."""
+    words = [token for token in lead if _HAS_ALNUM.search(token)]
+    if not words or words[-1].lower() in nb_rules.COLON_COMPLEMENT_VERBS:
+        return True
+    if nb_rules.has_input_label(" ".join(words) + ":"):
+        return True
+    return nb_rules.is_name(words)
+
+
+def _attached(offsets: list[int], lengths: list[int], i: int) -> bool:
+    """True when token ``i`` follows token ``i - 1`` with no space between them."""
+    return i >= 1 and offsets[i - 1] + lengths[i - 1] == offsets[i]
+
+
+def apply_sentence_rules(doc: Doc) -> Doc:
+    """spaCy component ``tema_nb_sentence_rules_v1``: ``rule_sentence_starts`` on a doc.
+
+    tema's segmentation applies the rules itself (without the cost of ``doc.text`` and a
+    write-back); the component is for using tema's rules in a plain spaCy pipeline.
+    """
+    if len(doc) == 0:
+        return doc
+    table = doc.to_array([SENT_START, IDX, LENGTH]).astype(numpy.int64)
+    sent_starts = rule_sentence_starts(doc.text, table)
+    if (sent_starts != table[:, 0]).any():
+        column = cast(Ints2d, sent_starts.astype(numpy.uint64).reshape(-1, 1))
+        doc.from_array([SENT_START], column)
+    return doc
+
+
+def add_sentence_rules(nlp: Language) -> Language:
+    """Add tema's Norwegian sentence rules as the last component of ``nlp``."""
+    _ensure_rules_component_registered()
+    if not nlp.has_pipe(RULES_COMPONENT):
+        nlp.add_pipe(RULES_COMPONENT, last=True)
+    return nlp
+
+
+def _ensure_rules_component_registered() -> None:
+    if RULES_COMPONENT not in Language.factories:
+        Language.component(RULES_COMPONENT, func=apply_sentence_rules)
+
+
+def load_pipeline(spacy_model: str = DEFAULT_SPACY_MODEL) -> Language:
+    """Load the spaCy pipeline that finds sentence boundaries.
+
+    tema's Norwegian rules are applied on top by ``segment_documents``; to get them in a
+    plain spaCy pipeline, use ``add_sentence_rules``.
+
+    ``spacy_model`` is a path to a saved pipeline directory (relative to the current
+    working directory), the name of an installed pipeline package such as
+    ``nb_core_news_sm``, or ``"sentencizer"`` for spaCy's rule-based sentencizer.
+    """
+    path = Path(spacy_model)
+    if spacy_model == SENTENCIZER:
+        nlp = spacy.blank("nb")
+        nlp.add_pipe("sentencizer")
+    elif path.is_dir():
+        try:
+            nlp = spacy.load(path)
+        except (OSError, ValueError, KeyError) as error:
+            raise ValueError(
+                f"spacy_model {spacy_model!r}: could not load the pipeline in {path.resolve()}"
+                f" ({error}). Rebuild it with `tema senter` or point spacy_model at"
+                " another pipeline."
+            ) from error
+    elif spacy.util.is_package(spacy_model):
+        nlp = _load_official_pipeline(spacy_model)
+    else:
+        raise ValueError(
+            f"spacy_model {spacy_model!r} is neither a pipeline directory (looked in "
+            f"{path.resolve()}) nor an installed spaCy pipeline package. Run tema from the "
+            "repository root so the shipped models/nb_senter is found, give the path of a "
+            "saved pipeline, install an official one (python -m spacy download "
+            f"nb_core_news_sm), or use {SENTENCIZER!r} for the rule-based baseline."
+        )
+    if not (nlp.has_pipe("senter") or nlp.has_pipe("parser") or nlp.has_pipe("sentencizer")):
+        raise ValueError(
+            f"spacy_model {spacy_model!r} has no component that sets sentence boundaries "
+            "(senter, parser or sentencizer)."
+        )
+    return nlp
+
+
+def _load_official_pipeline(name: str) -> Language:
+    """An installed pipeline with only the components needed for sentence boundaries."""
+    nlp = spacy.load(name)
+    boundary = "senter" if "senter" in nlp.component_names else "parser"
+    keep = {boundary}
+    if "tok2vec" in nlp.component_names:
+        # Keep the shared tok2vec only if the boundary component listens to it.
+        listeners = getattr(nlp.get_pipe("tok2vec"), "listening_components", [boundary])
+        if boundary in listeners:
+            keep.add("tok2vec")
+    for pipe_name in nlp.component_names:
+        if pipe_name in keep:
+            nlp.enable_pipe(pipe_name)
+        else:
+            nlp.disable_pipe(pipe_name)
+    return nlp
+
+
+# --- Sentence spans -----------------------------------------------------------------------
+def sentence_spans(
+    doc: Doc, text: str, *, unpunctuated_starts: bool = True
+) -> list[tuple[int, int]]:
+    """Character spans of the sentences of ``doc`` over ``text`` (its text, passed in
+    because ``doc.text`` is rebuilt token by token), after the Norwegian rules, without
+    outer spaces."""
+    if len(doc) == 0:
+        return []
+    table = doc.to_array([SENT_START, IDX, LENGTH]).astype(numpy.int64)
+    sent_starts = rule_sentence_starts(text, table, unpunctuated_starts=unpunctuated_starts)
+    starts = [0, *(numpy.flatnonzero(sent_starts[1:] == _START) + 1).tolist()]
+    ends = [*starts[1:], len(doc)]
+    offsets, lengths = table[:, 1].tolist(), table[:, 2].tolist()
+    spans = (
+        stripped_span(text, offsets[first], offsets[stop - 1] + lengths[stop - 1])
+        for first, stop in zip(starts, ends, strict=True)
+    )
+    return [span for span in spans if span is not None]
+
+
+def stripped_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``start, end`` narrowed to ``text[start:end]`` without outer spaces; None if blank."""
+    piece = text[start:end]
+    stripped = piece.strip()
+    if not stripped:
+        return None
+    start += len(piece) - len(piece.lstrip())
+    return start, start + len(stripped)

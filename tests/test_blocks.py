@@ -1,0 +1,235 @@
+"""Layout blocks: how lines are grouped, and the kind each block gets."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaning import LEXICON, kinds_and_texts
+from tema.segment.clean import clean_blocks
+
+
+def test_blocks_by_layout() -> None:
+    raw = (
+        " Innledning\n\n"
+        "Dette er brødtekst som går over\nflere linjer.\n\n"
+        "• Første punkt som fortsetter\n\npå neste linje.\n"
+        "• Andre punkt.\n\n"
+        "’’et sitat fra\nteksten\n\n"
+        "https://www.example.no/side\n\n"
+        "Foto: Ola Nordmann\n\n"
+        "7\n"
+    )
+    assert kinds_and_texts(raw) == [
+        ("heading", "Innledning"),
+        ("paragraph", "Dette er brødtekst som går over flere linjer."),
+        ("bullet", "Første punkt som fortsetter på neste linje."),
+        ("bullet", "Andre punkt."),
+        ("quote", "’’et sitat fra teksten"),
+        ("url", "https://www.example.no/side"),
+        ("caption", "Foto: Ola Nordmann"),
+        ("noise", "7"),
+    ]
+
+
+def test_report_layout_of_numbered_titles_contents_and_footnotes() -> None:
+    raw = (
+        "Innhold\n"
+        "1. Innledning ........................ 3\n"
+        "2. Bolig ............................. 5\n\n"
+        "2. Bolig\n"
+        "Flere deltakere mente at kommunen må bygge flere utleieboliger.¹\n"
+        "1. Flere boliger til unge\n"
+        "2. Færre hybler\n\n"
+        "• Startlån\n"
+        "Husbanken bør gi flere startlån til familier med lav inntekt i distriktene.\n\n"
+        "Side 5 av 12\n"
+        "¹ Jf. kommunens boligplan.\n\n"
+        "Program\n"
+        "Kl. 10.00  Velkommen\n"
+        "Kl. 10.15  Innledninger om bolig\n"
+    )
+    assert kinds_and_texts(raw) == [
+        ("heading", "Innhold"),
+        ("noise", "1. Innledning ........................ 3"),
+        ("noise", "2. Bolig ............................. 5"),
+        ("heading", "2. Bolig"),  # alone: a section title, not a one-item list
+        ("paragraph", "Flere deltakere mente at kommunen må bygge flere utleieboliger.¹"),
+        ("bullet", "Flere boliger til unge"),  # in a list: items
+        ("bullet", "Færre hybler"),
+        ("bullet", "Startlån"),  # a short item does not run on into the body text below
+        ("paragraph",
+         "Husbanken bør gi flere startlån til familier med lav inntekt i distriktene."),
+        ("noise", "Side 5 av 12"),
+        ("paragraph", "¹ Jf. kommunens boligplan."),
+        ("heading", "Program"),
+        ("heading", "Kl. 10.00 Velkommen"),  # one programme item a unit
+        ("heading", "Kl. 10.15 Innledninger om bolig"),
+    ]  # fmt: skip
+
+
+def test_meeting_notes_layout_of_list_titles_quoted_items_and_fields() -> None:
+    raw = (
+        "Svar: Mange mente at NAV-veilederne har for mange brukere.\n"
+        "Gruppe 2: Arbeidsliv\n"
+        "- Arbeidsgivere vet lite om tilskuddene\n"
+        "- “Vi trenger språkpraksis som fører til jobb” (deltaker)\n"
+        "- Mange bedrifter mangler folk, men krever førerkort\n"
+        "Kontakt: post@imdi.no\n"
+    )
+    assert kinds_and_texts(raw) == [
+        ("paragraph", "Svar: Mange mente at NAV-veilederne har for mange brukere."),
+        ("heading", "Gruppe 2: Arbeidsliv"),  # the list's title, not part of the answer
+        ("bullet", "Arbeidsgivere vet lite om tilskuddene"),
+        ("bullet", "“Vi trenger språkpraksis som fører til jobb” (deltaker)"),
+        ("bullet", "Mange bedrifter mangler folk, men krever førerkort"),
+        ("heading", "Kontakt: post@imdi.no"),  # a new field, not the item's rest
+    ]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Flere boliger til unge\nBedre samarbeid med Husbanken\nKommunen må ha boligkonsulent\n",
+        "Flere boliger til unge\n\nBedre samarbeid med Husbanken\n\n"
+        "Kommunen må ha boligkonsulent\n",
+    ],
+)
+def test_points_listed_one_per_line_without_markers_are_items(raw: str) -> None:
+    assert kinds_and_texts(raw) == [
+        ("bullet", "Flere boliger til unge"),
+        ("bullet", "Bedre samarbeid med Husbanken"),
+        ("bullet", "Kommunen må ha boligkonsulent"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # A title and a subtitle: two unpunctuated lines are not a list.
+        (
+            "Parallellsesjon 2 Frivillig sektor\n\nVed statssekretær Kari Nordmann\n\n"
+            "Organisasjonene er viktige. De trenger støtte.\n",
+            [
+                ("heading", "Parallellsesjon 2 Frivillig sektor"),
+                ("heading", "Ved statssekretær Kari Nordmann"),
+                ("paragraph", "Organisasjonene er viktige. De trenger støtte."),
+            ],
+        ),
+        # A wrapped heading continues in lower case.
+        (
+            "Hvordan kan vi få flere\ninn i arbeid og utdanning\nog færre på stønad\n",
+            [("heading", "Hvordan kan vi få flere inn i arbeid og utdanning og færre på stønad")],
+        ),
+    ],
+)
+def test_headings_are_not_taken_for_unmarked_items(raw: str, expected: list) -> None:
+    assert kinds_and_texts(raw) == expected
+
+
+def test_a_proposal_without_full_stop_is_input_not_a_heading() -> None:
+    raw = (
+        "Kommunen må ansette flere boligkonsulenter\n\n"
+        "Hva må til for å lykkes\n\nDet var et godt møte.\n"
+    )
+    assert [kind for kind, _text in kinds_and_texts(raw)] == ["paragraph", "heading", "paragraph"]
+
+
+def test_questions_and_answers_of_group_work_notes() -> None:
+    raw = (
+        "Gruppe 1\nHva fungerer ikke?\nfor lite språkpraksis og lange ventelister\n"
+        "Hva kan bli bedre?\nmer samarbeid med frivilligheten\n\n"
+        "Hva gjør vi nå?\nspurte hun. Ingen svarte.\n"
+    )
+    assert kinds_and_texts(raw) == [
+        ("heading", "Gruppe 1"),
+        ("paragraph", "Hva fungerer ikke?"),
+        ("paragraph", "for lite språkpraksis og lange ventelister"),
+        ("paragraph", "Hva kan bli bedre?"),
+        ("paragraph", "mer samarbeid med frivilligheten"),
+        ("paragraph", "Hva gjør vi nå? spurte hun. Ingen svarte."),  # reported speech
+    ]
+
+
+def test_labelled_answers_are_input_one_per_line() -> None:
+    raw = "Svar 1: Mer norskopplæring.\nSvar 2: Praksisplass som fører til jobb\nKontakt: Kari\n"
+    assert kinds_and_texts(raw) == [
+        ("paragraph", "Svar 1: Mer norskopplæring."),
+        ("paragraph", "Svar 2: Praksisplass som fører til jobb"),
+        ("heading", "Kontakt: Kari"),
+    ]
+
+
+def test_a_bullet_alone_on_its_line_marks_the_next_line_as_an_item() -> None:
+    raw = "Bolig\n•\nFlere boliger til unge\n•\nBedre samarbeid med Husbanken\n•\n\nSlutt.\n"
+    blocks = clean_blocks(raw, LEXICON)
+    assert [(block.kind, block.text) for block in blocks] == [
+        ("heading", "Bolig"),
+        ("bullet", "Flere boliger til unge"),
+        ("bullet", "Bedre samarbeid med Husbanken"),
+        ("noise", "•"),  # a bullet with no text after it
+        ("paragraph", "Slutt."),
+    ]
+    assert raw[blocks[1].start] == "•"  # the item's span starts at its bullet
+
+
+def test_a_block_in_lower_case_is_input_not_a_heading() -> None:
+    raw = "Hva fungerer ikke?\n\nfor lite språkpraksis og lange ventelister på norskkurs\n"
+    assert kinds_and_texts(raw)[-1] == (
+        "paragraph",
+        "for lite språkpraksis og lange ventelister på norskkurs",
+    )
+
+
+def test_a_sentence_broken_across_pages_is_one_block() -> None:
+    raw = (
+        "Deltakerne mente at kommunene må\n\n"
+        "Rapport fra innspillsmøtet i Bodø 2019            5\n\n"
+        "satse mer på kvalifisering. Flere mente at NAV må\n\n"
+        "6\n\n"
+        "følge opp arbeidsgiverne bedre.\n"
+    )
+    assert kinds_and_texts(raw) == [
+        ("paragraph", "Deltakerne mente at kommunene må satse mer på kvalifisering. "
+                      "Flere mente at NAV må følge opp arbeidsgiverne bedre."),
+    ]  # fmt: skip
+    (block,) = clean_blocks(raw, LEXICON)
+    assert (block.start, block.end) == (0, len(raw.rstrip()))  # the page furniture inside
+
+
+def test_dash_before_lower_case_continues_the_item() -> None:
+    raw = "• Arbeidsgivere må tørre å satse\n– gi dem en sjanse!\n"
+    assert kinds_and_texts(raw) == [
+        ("bullet", "Arbeidsgivere må tørre å satse – gi dem en sjanse!")
+    ]
+
+
+def test_a_pdf_title_above_a_short_one_line_paragraph_stays_apart(tmp_path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from tema.ingest.readers import read_pdf
+
+    path = tmp_path / "innspill.pdf"
+    page = canvas.Canvas(str(path), pagesize=A4)
+    page.setFont("Helvetica-Bold", 14)
+    page.drawString(72, 780, "Innspill om språkkravene")
+    page.setFont("Helvetica", 11)
+    page.drawString(72, 750, "Kravene er for strenge.")
+    page.drawString(72, 720, "Flere kommuner ønsker norskkurs på kveldstid for dem som jobber.")
+    page.save()
+    raw = read_pdf(path).text  # pypdf drops the blank lines: "…språkkravene\nKravene er …"
+    assert raw.startswith("Innspill om språkkravene\nKravene er for strenge.\n")
+    blocks = kinds_and_texts(raw)
+    assert blocks[0] == ("heading", "Innspill om språkkravene")  # not glued to the sentence
+    assert blocks[1][0] == "paragraph" and blocks[1][1].startswith("Kravene er for strenge.")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Vi trenger flere kommunale boliger i\nOslo.\n",  # a wrapped sentence, not a title
+        "Kommunen bør samarbeide med\nNAV.\n",
+    ],
+)
+def test_a_wrapped_sentence_ending_in_a_short_line_is_not_split(raw: str) -> None:
+    assert len(kinds_and_texts(raw)) == 1

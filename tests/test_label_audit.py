@@ -1,0 +1,86 @@
+"""`tema labels audit`: likely mislabelled units (tema.labels.audit)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import tiny_rows
+from tema.labels.audit import audit
+
+REPO = Path(__file__).resolve().parent.parent
+THEMES = ["a", "b", "c"]
+
+
+def oof_frame(n: int = 90, flipped: tuple[int, ...] = (3, 17, 40)) -> pd.DataFrame:
+    """Out-of-fold probabilities of a good model; the units in `flipped` carry a wrong label."""
+    rng = np.random.default_rng(0)
+    truth = np.array(THEMES * (n // 3))
+    probabilities = rng.dirichlet([1, 1, 1], size=n) * 0.2
+    for i, label in enumerate(truth):
+        probabilities[i, THEMES.index(label)] += 0.8
+    labels = truth.copy()
+    for i in flipped:
+        labels[i] = THEMES[(THEMES.index(truth[i]) + 1) % 3]
+    frame = pd.DataFrame(probabilities, columns=[f"p_{t}" for t in THEMES])
+    frame.insert(0, "label", labels)
+    frame.insert(0, "text", [f"tekst {i}" for i in range(n)])
+    frame.insert(0, "id", [f"u{i}" for i in range(n)])
+    frame["batch"] = "b1"
+    return frame
+
+
+def test_audit_finds_the_flipped_labels_and_where_they_live():
+    oof = oof_frame()
+    labeled = pd.DataFrame(
+        {
+            "id": oof["id"],
+            "annotator": "kari",
+            "file": "data/labeled/x.csv",
+            "line": range(2, len(oof) + 2),
+        }
+    )
+    flagged = audit(oof, labeled)
+    assert set(flagged["id"]) == {"u3", "u17", "u40"}
+    assert flagged["rank"].tolist() == [1, 2, 3]
+    assert (flagged["p_label"] < flagged["p_suggested"]).all()
+    row = flagged.set_index("id").loc["u3"]
+    assert row["where"] == "data/labeled/x.csv, line 5" and row["annotator"] == "kari"
+    assert row["suggested_label"] == "a"
+
+
+def test_run_audits_the_labelled_folder_and_writes_the_review_file(
+    tmp_path: Path, tiny_labeled_dir: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from tema.config import load_config
+    from tema.labels import audit as stage
+
+    monkeypatch.chdir(tmp_path)
+    config = load_config(REPO / "params.yaml")
+    config = config.model_copy(
+        update={"train": config.train.model_copy(update={"labeled_dir": tiny_labeled_dir})}
+    )
+    rows = tiny_rows()
+    themes = config.theme_ids
+    rng = np.random.default_rng(0)
+    probabilities = rng.dirichlet(np.ones(len(themes)), size=len(rows)) * 0.2
+    for i, row in enumerate(rows):
+        probabilities[i, themes.index(row["label"])] += 0.8
+    oof = pd.DataFrame(probabilities, columns=[f"p_{t}" for t in themes])
+    oof.insert(0, "label", [row["label"] for row in rows])
+    oof.insert(0, "text", [row["text"] for row in rows])
+    oof.insert(0, "id", [row["id"] for row in rows])
+    oof.loc[14, "label"] = "housing"  # an employers unit labelled housing
+    oof.to_csv(tmp_path / "oof.csv", index=False)
+    result = stage.run(config, cv_predictions=tmp_path / "oof.csv")
+    assert result.n_audited == len(rows) and result.output == config.labels.audit
+    assert result.flagged["id"].tolist() == [rows[14]["id"]]
+    written = pd.read_csv(config.labels.audit, keep_default_na=False)
+    assert written["id"].tolist() == result.flagged["id"].tolist()
+    assert written.at[0, "where"].endswith("tiny.csv, line 16")
+    oof.iloc[1:].to_csv(tmp_path / "stale.csv", index=False)
+    with pytest.warns(UserWarning, match=r"stale.csv: 1 unit\(s\) differ from .*labeled"):
+        stage.run(config, cv_predictions=tmp_path / "stale.csv", output=tmp_path / "a.csv")

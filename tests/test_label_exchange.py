@@ -1,0 +1,62 @@
+"""tema.labels.exchange: every format of an annotator's file, read and validated."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tema.errors import InputError
+from tema.labels.exchange import read_incoming
+from test_label_import import (
+    NEW,
+    THEMES,
+    WRITERS,
+    label_studio_export,
+    label_studio_min,
+    write_csv_file,
+)
+
+
+@pytest.mark.parametrize("fmt", sorted(WRITERS))
+def test_every_format_reads_text_label_and_second_label(tmp_path: Path, fmt: str):
+    path = WRITERS[fmt](tmp_path / "in", NEW)
+    rows, unlabelled = read_incoming(path, THEMES)
+    assert [(r.text, r.label, r.second_label) for r in rows] == NEW
+    assert unlabelled == 0
+
+
+def test_json_errors_name_the_task(tmp_path: Path):
+    path = label_studio_export(tmp_path / "ls.json", [("Tekst om skole", "skole", "")])
+    with pytest.raises(InputError, match="task 1: unknown theme 'skole'"):
+        read_incoming(path, THEMES)
+    broken = tmp_path / "bad.jsonl"
+    broken.write_text('{"text": "a", "label": ["housing"]}\n{"text": \n', encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        read_incoming(broken, THEMES)
+    assert error.value.line == 2
+
+
+def test_a_task_id_given_twice_names_both_tasks(tmp_path: Path):
+    path = label_studio_min(tmp_path / "ls.json", [NEW[0], NEW[1]])
+    tasks = json.loads(path.read_text(encoding="utf-8"))
+    tasks[1]["id"] = tasks[0]["id"]
+    path.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(InputError, match=r"task 2: duplicate id '0' \(also at task 1\)"):
+        read_incoming(path, THEMES)
+
+
+def test_display_names_blank_and_unlabelled_rows(tmp_path: Path):
+    path = write_csv_file(
+        tmp_path / "names.csv",
+        [
+            {"text": "Flere kommunale boliger", "label": "Bolig"},
+            {"text": "Frivillige driver leksehjelp", "label": "voluntary sector"},
+            {"text": "", "label": ""},
+            {"text": "Ikke merket ennå", "label": ""},
+        ],
+    )
+    rows, unlabelled = read_incoming(path, THEMES)
+    assert [r.label for r in rows] == ["housing", "voluntary"]
+    assert unlabelled == 1

@@ -1,0 +1,61 @@
+"""Lines of raw text: their kinds, page furniture, over-long lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaning import LEXICON
+from tema.segment.clean import clean_blocks
+from tema.segment.lines import classify_line, page_furniture
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("", "blank"),
+        ("   \t", "blank"),
+        ("\x00\x01", "noise"),
+        ("https://www.nav.no/side?a=1", "url"),
+        ("  12  ", "noise"),
+        ("– ", "noise"),
+        ("• Et punkt.", "bullet"),
+        ("– Et punkt.", "bullet"),
+        ("’’sitat fra teksten", "quote"),
+        ("Vanlig tekst her", "text"),
+        ("2. Bolig ............................ 14", "noise"),  # table of contents
+        ("Side 4 av 12", "noise"),
+        ("¹ Jf. Meld. St. 30 (2015–2016)", "footnote"),
+        ("2. Utdanning og kvalifisering", "bullet"),  # a title only when it stands alone
+        ("Kl. 10.15  Innledninger", "programme"),
+        ("•", "marker"),  # a bullet alone: its text is on the next line
+        ("Rapport fra innspillsmøtet i Bodø 2019        5", "noise"),  # running header
+        ("12\tÅrsrapport 2019", "noise"),
+    ],
+)
+def test_classify_line(line: str, kind: str) -> None:
+    assert classify_line(line) == kind
+
+
+def test_page_furniture_is_what_recurs_at_the_edges_of_most_pages() -> None:
+    topics = ["bolig", "arbeid", "skole", "helse", "idrett", "språk", "NAV", "lønn", "barn", "mat"]
+    pages_text = []
+    for number, topic in enumerate(topics, 1):
+        opening = "INNSPILL FRA DELTAKERNE\n" if number in (3, 6, 9) else ""
+        pages_text.append(
+            f"Rapport 2019\n{opening}Om {topic} ble det sagt mye.\nDeltakerne tok opp {topic}.\n"
+            f"Det gjelder {topic} i alle kommuner.\nSide {number}\n"
+        )
+    text = "".join(pages_text)
+    starts = [sum(len(page) for page in pages_text[:index]) for index in range(10)]
+    furniture = {text[start : text.index("\n", start)] for start in page_furniture(text, starts)}
+    # A heading that opens three of ten pages is not furniture; page numbers differ only
+    # in their number, so they count as one recurring footer.
+    assert furniture == {"Rapport 2019"} | {f"Side {number}" for number in range(1, 11)}
+    assert page_furniture(text, starts[:2]) == frozenset()  # too few pages to tell
+
+
+def test_lines_longer_than_the_limit_are_cut() -> None:
+    raw = "ord " * 20_000
+    blocks = clean_blocks(raw, LEXICON)
+    assert len(blocks) > 1
+    assert "".join(block.text.replace(" ", "") for block in blocks) == raw.replace(" ", "")

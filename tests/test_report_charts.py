@@ -1,0 +1,39 @@
+"""tema.report.charts: the inline SVG charts."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from test_report import THEME_IDS, THEMES
+
+
+def test_the_time_axis_is_proportional_to_time():
+    from tema.numbers import Style
+    from tema.report.charts import line_chart
+
+    rows = [
+        (year, theme, share)
+        for year, shares in (
+            ("2018", (0.5, 0.3, 0.2)),
+            ("2019", (0.4, 0.4, 0.2)),
+            ("2024", (0.2, 0.5, 0.3)),
+        )
+        for theme, share in zip(THEME_IDS, shares, strict=True)
+    ]
+    over_time = pd.DataFrame(rows, columns=["key", "theme", "share"])
+    names = {t.id: t.nb for t in THEMES}
+    colours = {t.id: "#000000" for t in THEMES}
+    svg = line_chart(over_time, THEMES, names, colours, Style("nb"))
+    label_x = {
+        year: float(re.search(rf'<text x="([\d.]+)"[^>]*>{year}</text>', svg).group(1))
+        for year in ("2018", "2019", "2024")
+    }
+    # 2019 → 2024 is five times as far as 2018 → 2019.
+    first, second = label_x["2019"] - label_x["2018"], label_x["2024"] - label_x["2019"]
+    assert second == pytest.approx(5 * first, rel=0.01)
+    # The years between have a grid line, and the jump over them is drawn dashed.
+    assert svg.count('class="year"') == 7
+    assert svg.count('stroke-dasharray="6 4"') == len(THEMES)

@@ -1,0 +1,38 @@
+"""tema.report.xlsx: report.xlsx, one sheet per view."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tema.report.stage import build_report
+from tema.report.xlsx import write_xlsx
+from test_report import CARD, THEME_IDS, THEMES, batch
+
+
+def test_excel_report_has_one_sheet_per_view(tmp_path: Path):
+    from openpyxl import load_workbook
+
+    from tema.report.stage import uncertain_units
+
+    classified, documents = batch(tmp_path)
+    out = tmp_path / "out"
+    summary = build_report(classified, documents, out, THEME_IDS, ["sentence", "bullet", "answer"])
+    write_xlsx(out / "report.xlsx", summary, THEMES, CARD, "nb", uncertain_units(out / "units.csv"))
+    workbook = load_workbook(out / "report.xlsx")
+    assert workbook.sheetnames == [
+        "Sammendrag",
+        "Regioner",
+        "Møter",
+        "Dokumenter",
+        "Over tid",
+        "Eksempler",
+        "Usikre",
+        "Metode",
+    ]
+    summary_sheet = [row for row in workbook["Sammendrag"].iter_rows(values_only=True)]
+    assert summary_sheet[0][:3] == ("Tema", "Antall", "Andel")
+    assert summary_sheet[2][:2] == ("Bolig", 3)
+    assert workbook["Sammendrag"]["C2"].number_format == "0.0%"
+    assert isinstance(workbook["Sammendrag"]["C2"].value, float)  # a number, not "50 %"
+    review = list(workbook["Usikre"].iter_rows(values_only=True))
+    assert review[1][:2] == ("Annet", "Takk") and review[1][3] == "Bolig"

@@ -1,0 +1,80 @@
+"""Sentence boundaries: loading the spaCy pipeline, the shipped model, the rules as a
+spaCy component."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+
+from tema.segment.sentences import add_sentence_rules, load_pipeline
+from tema.segment.stage import segment_text
+
+# Found from this file only to run the tests from any folder; tema itself resolves
+# spacy_model against the working directory.
+SHIPPED_MODEL = Path(__file__).resolve().parents[1] / "models" / "nb_senter"
+
+
+@pytest.fixture(scope="module")
+def senter():
+    return load_pipeline(str(SHIPPED_MODEL))
+
+
+def test_load_pipeline_errors_name_the_model(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="no-such-model"):
+        load_pipeline("no-such-model")
+    with pytest.raises(ValueError, match="could not load"):
+        load_pipeline(str(tmp_path))  # a directory that holds no pipeline
+
+
+def test_load_pipeline_resolves_relative_paths_from_the_working_directory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(SHIPPED_MODEL.parent)
+    assert load_pipeline("nb_senter").has_pipe("senter")
+    monkeypatch.chdir(SHIPPED_MODEL.parent.parent.parent)
+    with pytest.raises(ValueError, match=r"working directory|neither"):
+        load_pipeline("nb_senter")
+
+
+def test_shipped_pipeline_meta_attributes_the_data() -> None:
+    nlp = spacy.load(SHIPPED_MODEL)
+    assert nlp.meta["license"] == "CC BY-SA 4.0"
+    assert any(source["license"] == "CC BY-SA 4.0" for source in nlp.meta["sources"])
+    assert nlp.meta["performance"]["ud_test_boundary_tema_f1"] >= 0.97
+    assert (SHIPPED_MODEL / "README.md").read_text(encoding="utf-8").count("CC BY-SA 4.0")
+
+
+def test_shipped_pipeline_save_load_same_predictions(senter, tmp_path: Path) -> None:
+    text = (
+        "Regjeringen holdt konferansen i Oslo. Det kom mange deltakere fra hele landet "
+        "og de diskuterte arbeid Neste gang blir det flere Hva skjer da? Vi får se."
+    )
+    before = [token.is_sent_start for token in senter(text)]
+    senter.to_disk(tmp_path / "copy")
+    reloaded = load_pipeline(str(tmp_path / "copy"))
+    assert [token.is_sent_start for token in reloaded(text)] == before
+    assert segment_text(text, reloaded) == segment_text(text, senter)
+
+
+def test_rules_as_a_spacy_component(senter) -> None:
+    nlp = spacy.blank("nb")
+    nlp.add_pipe("sentencizer")
+    add_sentence_rules(nlp)
+    doc = nlp("Vi så f.eks. at de kom. Det var bra.")
+    assert [sentence.text for sentence in doc.sents] == ["Vi så f.eks. at de kom.", "Det var bra."]
+
+
+def test_official_pipeline_keeps_only_sentence_components(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Stands in for an installed nb_core_news_* package, which tests cannot download.
+    official = spacy.blank("nb")
+    for name in ("tok2vec", "tagger", "senter", "parser", "ner"):
+        official.add_pipe(name)
+    monkeypatch.setattr(spacy.util, "is_package", lambda name: name == "nb_core_news_sm")
+    monkeypatch.setattr(spacy, "load", lambda name, **kwargs: official)
+    nlp = load_pipeline("nb_core_news_sm")
+    # The blank senter has its own tok2vec, so the shared one is not needed either.
+    assert nlp.pipe_names == ["senter"]

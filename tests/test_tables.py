@@ -1,0 +1,212 @@
+"""tema.io.tables: every table people give tema, read one way; errors name file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tema.errors import InputError, UnreadableFile
+from tema.io.tables import (
+    ONE_COLUMN,
+    decode_text,
+    detect_delimiter,
+    read_frame,
+    read_frame_chunks,
+    read_table,
+)
+
+HEADER = ["kommune", "svar"]
+ROWS = [["Bodø", "Flere boliger, og raskere"], ["Tromsø", "Norskkurs på kveldstid"]]
+
+
+def delimited(delimiter: str, quote_commas: bool = True) -> str:
+    def cell(text: str) -> str:
+        return f'"{text}"' if quote_commas and delimiter in text + "," and "," in text else text
+
+    return "".join(delimiter.join(cell(c) for c in row) + "\n" for row in [HEADER, *ROWS])
+
+
+# (file name, bytes): the same table as people save it.
+TABLES = {
+    "comma": ("svar.csv", delimited(",").encode("utf-8")),
+    "semicolon": ("svar.csv", delimited(";").encode("utf-8")),
+    "tab": ("svar.tsv", delimited("\t").encode("utf-8")),
+    "tab-in-csv": ("svar.csv", delimited("\t").encode("utf-8")),
+    "utf-8-bom": ("svar.csv", delimited(";").encode("utf-8-sig")),
+    "cp1252-excel": ("svar.csv", delimited(";").encode("cp1252")),
+    "latin-1": ("svar.csv", delimited(",").encode("latin-1")),
+    "utf-16-bom": ("svar.csv", delimited("\t").encode("utf-16")),
+    "crlf": ("svar.csv", delimited(";").replace("\n", "\r\n").encode("cp1252")),
+}
+
+
+def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    workbook.save(path)
+    return path
+
+
+@pytest.mark.parametrize("case", sorted(TABLES))
+def test_every_kind_of_delimited_table_gives_the_same_rows(tmp_path: Path, case: str):
+    name, content = TABLES[case]
+    path = tmp_path / name
+    path.write_bytes(content)
+    table = read_table(path)
+    assert table.header == HEADER
+    assert table.rows == [(2, ROWS[0]), (3, ROWS[1])]
+
+
+def test_an_excel_workbook_gives_the_same_rows_with_cells_as_text(tmp_path: Path):
+    from datetime import date, datetime
+
+    path = write_xlsx(
+        tmp_path / "svar.xlsx",
+        [[*HEADER, "dato", "alder"], [*ROWS[0], date(2018, 3, 14), 34.0], [*ROWS[1], None, 51]],
+    )
+    table = read_table(path)
+    assert table.header == [*HEADER, "dato", "alder"]
+    assert table.rows == [(2, [*ROWS[0], "2018-03-14", "34"]), (3, [*ROWS[1], "", "51"])]
+    path = write_xlsx(tmp_path / "tid.xlsx", [["når"], [datetime(2018, 3, 14, 9, 30)]])
+    assert read_table(path).rows == [(2, ["2018-03-14T09:30:00"])]
+
+
+def test_a_named_sheet_and_a_missing_one(tmp_path: Path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["ikke", "denne"])
+    workbook.create_sheet("Svar").append(HEADER)
+    workbook.save(tmp_path / "bok.xlsx")
+    assert read_table(tmp_path / "bok.xlsx", "Svar").header == HEADER
+    with pytest.raises(InputError, match=r"bok\.xlsx: no sheet 'Ark9'; the sheets are Sheet, Svar"):
+        read_table(tmp_path / "bok.xlsx", "Ark9")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "error", "message"),
+    [
+        ("tom.csv", b"", InputError, r"tom\.csv: is empty"),
+        ("bilde.csv", b"\x89PNG\x00\x00", UnreadableFile, r"bilde\.csv: is a binary file"),
+        ("brutt.xlsx", b"not a zip", InputError, r"brutt\.xlsx: is not a readable Excel"),
+    ],
+)
+def test_bad_tables_are_errors_naming_the_file(tmp_path: Path, name, content, error, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(error, match=message):
+        read_table(path)
+
+
+def test_an_empty_workbook_is_an_error_naming_it(tmp_path: Path):
+    path = write_xlsx(tmp_path / "tom.xlsx", [])
+    with pytest.raises(InputError, match=r"tom\.xlsx: is empty"):
+        read_table(path)
+
+
+def test_a_ragged_row_is_read_as_it_is_for_the_caller_to_judge(tmp_path: Path):
+    path = tmp_path / "skjev.csv"
+    path.write_text("a,b\n1,2,3\n4\n", encoding="utf-8")
+    assert read_table(path).rows == [(2, ["1", "2", "3"]), (3, ["4"])]
+
+
+@pytest.mark.parametrize(
+    ("header", "delimiter"),
+    [
+        ("id;svar", ";"),
+        ("id\tsvar", "\t"),
+        ("id,svar", ","),
+        ('"a;b",svar,kommune', ","),  # delimiters inside quotes do not count
+        ("id;svar,kort", ";"),  # the one it has most of; a tie goes to ";" (Excel)
+        ("svar", ONE_COLUMN),  # one column: nothing splits an answer's commas
+    ],
+)
+def test_the_header_decides_the_delimiter(header: str, delimiter: str):
+    assert detect_delimiter(header + "\n1,2;3\t4\n") == delimiter
+
+
+def test_a_one_column_table_keeps_the_commas_of_its_answers(tmp_path: Path):
+    path = tmp_path / "svar.csv"
+    path.write_text("svar\nFlere boliger, og raskere\n", encoding="utf-8")
+    assert read_table(path).rows == [(2, ["Flere boliger, og raskere"])]
+
+
+def test_utf8_misread_as_latin1_is_repaired():
+    garbled = "Første møte i Tromsø".encode().decode("latin-1")
+    assert "Ã¸" in garbled
+    assert decode_text(garbled.encode("utf-8"), "x.txt") == "Første møte i Tromsø"
+
+
+def test_a_windows_1252_text_file_is_read_with_a_warning():
+    with pytest.warns(UserWarning, match=r"x\.txt: not UTF-8"):
+        assert decode_text("Tromsø".encode("cp1252"), "x.txt") == "Tromsø"
+
+
+# --- Tables tema wrote, read back with pandas' types -----------------------------------------
+UNITS = "doc,unit,text,repeat_of\nbodo.txt,0,Flere boliger,\nbodo.txt,1,«Tre»,0\n"
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "encoding"), [(",", "utf-8"), (";", "cp1252"), ("\t", "utf-8-sig")]
+)
+def test_read_frame_detects_delimiter_and_encoding(tmp_path: Path, delimiter, encoding):
+    path = tmp_path / "units.csv"
+    path.write_bytes(UNITS.replace(",", delimiter).encode(encoding))
+    frame = read_frame(path)
+    assert frame["text"].tolist() == ["Flere boliger", "«Tre»"]
+    assert frame["unit"].tolist() == [0, 1]
+    assert frame["repeat_of"].isna().tolist() == [True, False]  # empty: missing
+
+
+def test_read_frame_keeps_empty_text_as_text(tmp_path: Path):
+    path = tmp_path / "skipped.csv"
+    path.write_text("file,reason\ndata/raw/tom.txt,\n", encoding="utf-8")
+    assert read_frame(path).to_dict("records") == [{"file": "data/raw/tom.txt", "reason": ""}]
+
+
+def test_read_frame_errors_name_the_file_and_line(tmp_path: Path):
+    path = tmp_path / "units.csv"
+    path.write_text("doc,unit\na,1\nb,2,3\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"units\.csv, line 3: cannot be read") as error:
+        read_frame(path)
+    assert error.value.line == 3
+    (tmp_path / "tom.csv").write_bytes(b"")
+    with pytest.raises(InputError, match=r"tom\.csv: is empty"):
+        read_frame(tmp_path / "tom.csv")
+    with pytest.raises(InputError, match=r"borte\.csv: cannot be read"):
+        read_frame(tmp_path / "borte.csv")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_chunks_stream_the_same_rows_typed_as_asked(tmp_path: Path, encoding: str):
+    rows = "".join(f"d{n};{n};Svar nummer {n} på Tromsø;\n" for n in range(25))
+    path = tmp_path / "units.csv"
+    path.write_bytes(("doc;unit;text;repeat_of\n" + rows).encode(encoding))
+    types = {"doc": "string", "text": "string", "repeat_of": "Int64", "kind": "string"}
+    chunks = list(read_frame_chunks(path, 10, dtype=types))
+    assert [len(chunk) for chunk in chunks] == [10, 10, 5]
+    whole = pd.concat(chunks, ignore_index=True)
+    assert whole["text"].iloc[24] == "Svar nummer 24 på Tromsø"
+    assert str(whole["text"].dtype) == "string" and str(whole["repeat_of"].dtype) == "Int64"
+    assert whole["repeat_of"].isna().all()
+
+
+def test_chunks_decide_the_encoding_from_whole_characters(tmp_path: Path):
+    """The file's start is sniffed in 64 kB: a character cut there is still UTF-8."""
+    filler = "a" * (65536 - len("text\n") - 1)
+    path = tmp_path / "units.csv"
+    path.write_bytes(f"text\n{filler}ø\n".encode())
+    (chunk,) = read_frame_chunks(path, 10)
+    assert chunk["text"].iloc[0].endswith("ø")
+
+
+def test_chunks_name_the_file_when_its_encoding_changes(tmp_path: Path):
+    path = tmp_path / "units.csv"
+    path.write_bytes(b"text\n" + b"a\n" * 40000 + "Tromsø\n".encode("cp1252"))
+    with pytest.raises(InputError, match=r"units\.csv: cannot be read"):
+        list(read_frame_chunks(path, 1000))
