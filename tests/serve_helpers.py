@@ -94,11 +94,12 @@ def fake_done_batch(app_state, n_units: int, name: str = "Fake", n_docs: int = 2
     import numpy as np
     import pandas as pd
 
-    from tema.report.stage import UNIT_COLUMNS, theme_counts
-    from tema.segment.stage import FRAME_COLUMNS
+    from tema.report.stage import UNIT_COLUMNS
+    from tema.report.tally import theme_counts
+    from tema.segment.units import FRAME_COLUMNS
     from tema.serve.batches import BatchFile
 
-    themes = app_state.project.theme_ids
+    themes = app_state.config.theme_ids
     rng = np.random.default_rng(7)
     batch = app_state.batches.create(name, "upload")
     batch.files = [
@@ -136,7 +137,7 @@ def fake_done_batch(app_state, n_units: int, name: str = "Fake", n_docs: int = 2
             "model_theme": queue["theme"], "model_confidence": queue["confidence"],
             "uncertainty": 1 - queue["confidence"],
         }
-    ).to_csv(files.classified.parent / "review_queue.csv", index=False)  # fmt: skip
+    ).to_csv(files.suggestions, index=False)  # fmt: skip
     batch.run, batch.state = "run-1", "done"
     batch.summary = {
         "documents": n_docs,

@@ -64,7 +64,7 @@ def test_dvc_repro_after_labels_and_a_retraining_in_the_app(
     ):
         state.log.record("kari", "label", ("pipeline", row.doc, row.unit), row.text, theme)
     job = state.jobs.submit("retrain")
-    result = retrain(Context(state.project, state.settings.data_dir, job))
+    result = retrain(Context(state.config, state.settings.data_dir, job))
     imported = result["imports"][0]
     # The test's meeting input repeats some labelled sentences: those are already labelled.
     assert imported["added"] >= 1

@@ -3,7 +3,8 @@
 `tema labels import` run twice at the same moment, with two annotators' labels for the
 same units, must lose nothing and break nothing: the labelled folder still loads, each
 unit is labelled once, and a unit the two labelled differently is in the conflicts file.
-These tests call the store directly, without the app's own lock (tema.serve.pipeline).
+The app has no lock of its own: its saves (tema.serve.pipeline.save_labels) and the
+command's imports wait for each other on the store's lock (tema.labels.importing).
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ import pandas as pd
 import pytest
 
 from conftest import THEMES, tiny_rows, write_labeled_csv
-from tema.labels.exchange import import_labels
+from tema.config import Theme
+from tema.labels.importing import import_labels
 from tema.labels.store import load_labeled
-from tema.params import Theme
 
-THEME_SET = [Theme(theme, theme, theme) for theme in THEMES]
+THEME_SET = [Theme(id=theme, nb=theme, en=theme) for theme in THEMES]
 NEW_TEXTS = [
     "Flere leiligheter for store familier i Tromsø sentrum",
     "Kveldskurs i norsk for dem som jobber turnus",
@@ -28,8 +29,9 @@ NEW_TEXTS = [
 ]
 
 
-def _import(path: Path, labeled: Path, annotator: str, conflicts: Path, start) -> None:
-    start.wait(timeout=30)  # both imports begin at the same moment
+def _import(path: Path, labeled: Path, annotator: str, conflicts: Path, start=None) -> None:
+    if start is not None:
+        start.wait(timeout=30)  # both imports begin at the same moment
     import_labels(path, labeled, THEME_SET, annotator, conflicts)
 
 
@@ -39,36 +41,39 @@ def _write_incoming(path: Path, labels: list[str]) -> Path:
     return path
 
 
-def _import_through_the_app(
-    path: Path, labeled: Path, annotator: str, conflicts: Path, start
+def _save_through_the_app(
+    path: Path, labeled: Path, annotator: str, conflicts: Path, start=None
 ) -> None:
+    """The annotator's labels in `path`, saved as the app saves its label decisions."""
     from tema.serve import pipeline
+    from tema.serve.annotations import Decision
 
-    project = _project(labeled, conflicts)
-    start.wait(timeout=30)
-    pipeline.import_labels(project, path, annotator, labeled.parent / "import.lock")
+    config = _config(labeled, conflicts, labeled.parent / f"params-{annotator}.yaml")
+    rows = pd.read_csv(path, keep_default_na=False)
+    decisions = [
+        Decision(f"d-{annotator}-{n}", "", annotator, "label", "b", "notes.txt", n, text, label)
+        for n, (text, label) in enumerate(zip(rows["text"], rows["label"], strict=True))
+    ]
+    if start is not None:
+        start.wait(timeout=30)
+    pipeline.save_labels(config, annotator, decisions)
 
 
-def _project(labeled: Path, conflicts: Path):
-    """The app's view of a project whose labels are `labeled` (params.yaml beside it)."""
+def _config(labeled: Path, conflicts: Path, path: Path):
+    """The config of a project whose labels are `labeled` (its params file: `path`)."""
     import yaml
 
     from serve_helpers import REPO
-    from tema.serve.pipeline import Project
+    from tema.config import load_config
 
     params = yaml.safe_load((REPO / "params.yaml").read_text(encoding="utf-8"))
     params["train"]["labeled_dir"] = str(labeled)
     params["labels"]["conflicts"] = str(conflicts)
     params["themes"] = [{"id": t, "nb": t, "en": t} for t in THEMES]
-    path = labeled.parent / "params.yaml"
     path.write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
-    return Project.load(path)
+    return load_config(path)
 
 
-# The store's own lock (file lock, idempotent, conflicts kept aside) is being added on
-# main for issue #16; until it lands, two plain `tema labels import` at once can both write
-# a file and then both remove it again. This test must pass once it is there.
-@pytest.mark.xfail(reason="label store lock not on main yet (issue #16)", strict=False)
 @pytest.mark.parametrize("round_", range(3))
 def test_two_imports_at_once_lose_nothing_and_keep_conflicts_aside(tmp_path: Path, round_: int):
     _race(tmp_path, _import)
@@ -76,8 +81,8 @@ def test_two_imports_at_once_lose_nothing_and_keep_conflicts_aside(tmp_path: Pat
 
 @pytest.mark.parametrize("round_", range(2))
 def test_two_imports_through_the_app_at_once_lose_nothing(tmp_path: Path, round_: int):
-    """The app serialises its imports (tema.serve.pipeline.import_labels' lock)."""
-    _race(tmp_path, _import_through_the_app)
+    """Two annotators' saves in the app at once (the store's lock serialises them)."""
+    _race(tmp_path, _save_through_the_app)
 
 
 def _race(tmp_path: Path, target) -> None:
@@ -105,10 +110,10 @@ def _race(tmp_path: Path, target) -> None:
     disputed = pd.read_csv(conflicts, keep_default_na=False)
     assert len(disputed) == 1
     assert set(disputed[["new_label", "existing_label"]].iloc[0]) == {"other", "discrimination"}
-    # Importing both files again changes nothing.
+    # Importing both files again (the same way) changes nothing.
     assert all(worker.exitcode == 0 for worker in workers)
     before = sorted(p.read_bytes() for p in labeled.glob("*.csv"))
     for path, who in ((kari, "kari"), (ola, "ola")):
-        import_labels(path, labeled, THEME_SET, who, conflicts)
+        target(path, labeled, who, conflicts)
     assert sorted(p.read_bytes() for p in labeled.glob("*.csv")) == before
     assert len(pd.read_csv(conflicts)) == 1

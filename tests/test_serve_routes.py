@@ -150,7 +150,7 @@ def test_upload_of_each_file_type_with_its_manifest(app):
     assert by_name["notat.md"].meeting == "notat"  # not in it: the file name
     for item in batch.files:  # ingest reads every one of them
         assert (
-            pipeline.check_file(state.project, state.batches.incoming(batch.id) / item.name) is None
+            pipeline.check_file(state.config, state.batches.incoming(batch.id) / item.name) is None
         )
     assert 'value="Innspillmøte Bodø"' in page.text
 
@@ -344,7 +344,7 @@ def flush(app) -> dict:
 
     state = app.state.serve
     job = state.jobs.submit("labels")
-    return {"imports": import_pending(Context(state.project, state.settings.data_dir, job))}
+    return {"imports": import_pending(Context(state.config, state.settings.data_dir, job))}
 
 
 def test_labels_go_into_data_labeled_and_conflicts_are_kept_aside(app, project: Path):

@@ -8,10 +8,11 @@ Folding the lines gives each annotator's current decision per unit; saving the d
 an annotator already has changes nothing (no line is written).
 
 Labels reach the labelled folder through `tema labels import`'s own code
-(tema.serve.pipeline.import_labels), in rounds: the pending labels of an annotator are
-written to an import file and imported; `<data>/labels/imported.jsonl` records which
-lines went in. An import never overwrites a label: a unit labelled differently by two
-annotators goes to the conflicts file, and importing again changes nothing.
+(tema.serve.pipeline.save_labels, which calls tema.labels.importing.add_labels) in
+rounds, since one import takes seconds: the pending labels of an annotator are added
+together, and `<data>/labels/imported.jsonl` records which lines went in. An import never
+overwrites a label: a unit labelled differently by two annotators goes to the conflicts
+file, and importing again changes nothing.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tema.config import Config
 from tema.serve import routes_batches, routes_labels, routes_report, routes_review
 from tema.serve.state import AppState, ServeSettings
 from tema.serve.web import not_found, static_dir
@@ -120,9 +121,10 @@ async def _not_found(request: Request, exc: Exception) -> Response:
     return not_found(request)
 
 
-def create_app(settings: ServeSettings) -> Starlette:
-    """The app for the project of `settings.params` (paths relative to the working folder)."""
-    app_state = AppState.create(settings)
+def create_app(settings: ServeSettings, config: Config | None = None) -> Starlette:
+    """The app for the project of `settings.params` (paths relative to the working folder),
+    whose config is `config` when the caller has read it already."""
+    app_state = AppState.create(settings, config)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -5,7 +5,8 @@
     <data>/batches/<id>/runs/<run>/         one complete run: raw/ (the checked files and the
                                             manifest.csv the app wrote), documents.jsonl,
                                             skipped.csv, units.csv, classified.csv,
-                                            report/ and review_queue.csv
+                                            report/ and suggestions.csv (the review order;
+                                            its .xlsx and Label Studio files beside it)
 
 A run is written into a new folder and becomes the batch's current run (`run` in
 batch.json, itself written atomically) only when every step is done, so an interrupted
@@ -25,10 +26,13 @@ import shutil
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tema.io.files import atomic_write
-from tema.serve.pipeline import BatchFiles, Project
+from tema.serve.pipeline import BatchFiles
+
+if TYPE_CHECKING:
+    from tema.config import Config
 
 PIPELINE = "pipeline"
 _BATCH_ID = re.compile(r"^(\d{8}-\d{6}-[0-9a-f]{6}|pipeline)$")
@@ -84,15 +88,15 @@ def valid_batch_id(batch_id: str) -> bool:
 class BatchStore:
     """The batches in `<data>/batches`, read and written atomically."""
 
-    def __init__(self, data_dir: Path, project: Project | None) -> None:
+    def __init__(self, data_dir: Path, config: Config | None) -> None:
         self.root = data_dir / "batches"
-        self._project = project
+        self._config = config
 
     @property
-    def project(self) -> Project:
-        if self._project is None:
+    def config(self) -> Config:
+        if self._config is None:
             raise RuntimeError("the pipeline's batch needs the project's config")
-        return self._project
+        return self._config
 
     # -- paths
     def folder(self, batch_id: str) -> Path:
@@ -111,7 +115,7 @@ class BatchStore:
     def files_of(self, batch: Batch, run: str | None = None) -> BatchFiles:
         """The pipeline files of a run of the batch (its current run by default)."""
         if batch.read_only:
-            config = self.project.config
+            config = self.config
             return BatchFiles(
                 raw_dir=config.ingest.raw_dir,
                 documents=config.ingest.documents,
@@ -119,6 +123,8 @@ class BatchStore:
                 units=config.segment.units,
                 classified=config.classify.classified,
                 report_dir=config.report.out_dir,
+                # The app's own file: `make run` writes the rest, never the app.
+                suggestions=self.folder(PIPELINE) / "suggestions.csv",
             )
         base = self.run_dir(batch.id, run or batch.run or "none")
         return BatchFiles(
@@ -128,13 +134,12 @@ class BatchStore:
             units=base / "units.csv",
             classified=base / "classified.csv",
             report_dir=base / "report",
+            suggestions=base / "suggestions.csv",
         )
 
     def queue_path(self, batch: Batch) -> Path:
         """The review order (`tema suggest`'s picks) of the batch's current run."""
-        if batch.read_only:
-            return self.folder(PIPELINE) / "review_queue.csv"
-        return self.run_dir(batch.id, batch.run or "none") / "review_queue.csv"
+        return self.files_of(batch).suggestions
 
     # -- reading and writing
     def load(self, batch_id: str) -> Batch:
@@ -167,7 +172,7 @@ class BatchStore:
 
     def pipeline_batch(self) -> Batch:
         """The batch of `make run`, when its report is there."""
-        config = self.project.config
+        config = self.config
         done = (config.report.out_dir / "theme_counts.csv").is_file() and (
             config.report.out_dir / "units.csv"
         ).is_file()

@@ -50,7 +50,7 @@ async def index(request: Request) -> Response:
         jobs=jobs,
         roots=", ".join(str(root) for root in app.settings.roots()),
         max_mb=app.settings.max_upload_bytes // (1024 * 1024),
-        has_model=model_exists(app.project),
+        has_model=model_exists(app.config),
     )
 
 
@@ -218,7 +218,7 @@ def _read_file_fields(batch: Batch, fields: dict[str, str], lang: str) -> list[s
 
 def submit_batch(app: AppState, batch: Batch, lang: str) -> None:
     """Queue the batch's run (and, in a project without a model, a first training)."""
-    if not model_exists(app.project) and not any(
+    if not model_exists(app.config) and not any(
         job.kind == "train" and job.active for job in app.jobs.all()
     ):
         app.jobs.submit("train")

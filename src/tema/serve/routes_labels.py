@@ -15,8 +15,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from tema.errors import TemaError
-from tema.serve import pipeline
 from tema.serve.annotations import AnnotationLog
+from tema.serve.pipeline import model_exists
 from tema.serve.state import AppState
 from tema.serve.web import annotator, redirect, render, state, state_changing
 
@@ -36,6 +36,8 @@ class Kappa:
 def kappas(log: AnnotationLog, theme_ids: list[str]) -> list[Kappa]:
     """Cohen's kappa for every two annotators who labelled the same units (as `tema labels
     agreement` computes it); recomputed only when the log has grown."""
+    from tema.labels.agreement import agreement
+
     key = (str(log.path), log.state().offset)
     with _KAPPA_LOCK:
         if key in _KAPPA_CACHE:
@@ -56,7 +58,7 @@ def kappas(log: AnnotationLog, theme_ids: list[str]) -> list[Kappa]:
             for who in (first, second)
         ]
         try:
-            table, _ = pipeline.agreement(frames[0], frames[1], theme_ids)
+            table, _ = agreement(frames[0], frames[1], theme_ids)
         except TemaError:
             continue
         found.append(Kappa(first, second, len(shared), list(table.itertuples(index=False))))
@@ -87,8 +89,8 @@ def _labels_data(app: AppState, who: str) -> dict[str, Any]:
         "counts": dict(app.log.counts()),
         "pending_all": sum(len(items) for items in pending.values()),
         "imports": _imports(app.log),
-        "kappas": kappas(app.log, app.project.theme_ids),
-        "conflicts": str(app.project.section("labels").get("conflicts", "")),
+        "kappas": kappas(app.log, app.config.theme_ids),
+        "conflicts": str(app.config.labels.conflicts),
         "job": job if job is not None and job.active else None,
     }
 
@@ -112,7 +114,7 @@ async def retrain_page(request: Request) -> Response:
         last=finished[-1] if finished else None,
         refreshing=refreshing,
         pending=sum(len(items) for items in app.log.pending().values()),
-        has_model=pipeline.model_exists(app.project),
+        has_model=model_exists(app.config),
     )
 
 

@@ -12,14 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from tema.numbers import NBSP, Style
-from tema.report.stage import ALL_KEY, UNKNOWN_KEY
+from tema.report.tally import ALL_KEY, UNKNOWN_KEY
 from tema.report.words import TEXTS
 from tema.serve.batches import Batch
 from tema.serve.review import batch_units
@@ -67,14 +66,18 @@ async def report_page(request: Request) -> Response:
 
 
 def _read_counts(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, keep_default_na=False, na_values={"adjusted_share": [""]},
-                       dtype={"key": str, "theme": str})  # fmt: skip
+    from tema.io.tables import read_frame
+
+    # A share without an adjusted value is empty: missing, as the chart expects it.
+    return read_frame(
+        path, empty_is_missing=("adjusted_share",), dtype={"key": "str", "theme": "str"}
+    )
 
 
 def _report_context(request: Request, counts: pd.DataFrame, lang: str) -> dict[str, Any]:
-    from tema.report.html import overall_chart, theme_colours
+    from tema.report.charts import overall_chart, theme_colours
 
-    themes = state(request).project.themes
+    themes = state(request).config.themes
     words = TEXTS[lang]
     names = {theme.id: getattr(theme, lang) for theme in themes}
     overall = counts[counts["level"] == "all"]
@@ -85,7 +88,7 @@ def _report_context(request: Request, counts: pd.DataFrame, lang: str) -> dict[s
         "overall": list(overall.itertuples(index=False)),
         "total": int(overall["count"].sum()),
         "uncertain_total": int(overall["uncertain"].sum()),
-        "chart": Markup(chart),  # built by tema.report.html, which escapes every text
+        "chart": chart,  # markup from tema.report.charts' autoescaped template
         "tables": [table for table in tables if table.keys],
         "n_documents": len(tables[-1].keys),
         "all_key": ALL_KEY,
@@ -115,7 +118,7 @@ async def units_page(request: Request) -> Response:
     level = request.query_params.get("level", "all")
     key = request.query_params.get("key", ALL_KEY)
     theme = request.query_params.get("theme", "")
-    if level not in ("all", *LEVELS) or (theme and theme not in state(request).project.theme_ids):
+    if level not in ("all", *LEVELS) or (theme and theme not in state(request).config.theme_ids):
         return not_found(request)
     try:
         page = max(0, int(request.query_params.get("page", "0")))

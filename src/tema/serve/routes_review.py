@@ -137,7 +137,7 @@ async def _decide(request: Request, action: str) -> Response:
         return not_found(request)
     form = await _form(request)
     params = _order_params(form.get)
-    theme_ids = app.project.theme_ids
+    theme_ids = app.config.theme_ids
     chosen = form.get("label", "") if action == "label" else ""
     second = form.get("second_label", "") if action == "label" else ""
     if action == "label" and chosen not in theme_ids:
@@ -187,7 +187,7 @@ async def more(request: Request) -> Response:
         return not_found(request)
     form = await _form(request)
     decided = sum(key[0] == batch.id for key in app.log.decided_keys(annotator(request)))
-    n = int(app.project.section("labels").get("suggest_n", 200)) + decided
+    n = app.config.labels.suggest_n + decided
     app.jobs.submit("suggest", batch.id, n=n)
     return redirect(_review_url(batch, _order_params(form.get)))
 
@@ -195,7 +195,7 @@ async def more(request: Request) -> Response:
 @state_changing
 async def set_annotator(request: Request) -> Response:
     from tema.errors import TemaError
-    from tema.labels.exchange import annotator_slug
+    from tema.labels.importing import annotator_slug
 
     name = clean_field(await form_text(request, "annotator"))[:60]
     try:

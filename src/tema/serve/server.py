@@ -49,7 +49,7 @@ def serve(settings: ServeSettings, language: str = "nb") -> None:
     print(words["listening"].format(url=f"http://{shown}:{port}/"), flush=True)
     local = settings.host in LOCAL_HOSTS
     print(words["local" if local else "open"].format(host=settings.host), flush=True)
-    labeled = app.state.serve.project.config.train.labeled_dir
+    labeled = app.state.serve.config.train.labeled_dir
     print(words["data"].format(data=settings.data_dir, labeled=labeled), flush=True)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
     server = uvicorn.Server(config)

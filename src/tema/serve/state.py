@@ -6,10 +6,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tema.config import Config, load_config
 from tema.serve.annotations import AnnotationLog
 from tema.serve.batches import BatchStore
 from tema.serve.jobs import JobRunner, JobStore
-from tema.serve.pipeline import Project
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -23,6 +23,7 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 @dataclass(frozen=True)
 class ServeSettings:
+    # The project's params file: the app's config, and each job's (read when the job starts).
     params: Path = Path("params.yaml")
     data_dir: Path = DEFAULT_DATA_DIR
     host: str = DEFAULT_HOST
@@ -53,7 +54,7 @@ class ServeSettings:
 @dataclass
 class AppState:
     settings: ServeSettings
-    project: Project
+    config: Config
     batches: BatchStore
     jobs: JobStore
     runner: JobRunner
@@ -61,10 +62,12 @@ class AppState:
     secret: str = field(repr=False, default="")
 
     @classmethod
-    def create(cls, settings: ServeSettings) -> AppState:
+    def create(cls, settings: ServeSettings, config: Config | None = None) -> AppState:
+        """The app's state for the project of `settings.params`, whose config is `config`
+        when the caller has read it already."""
         from tema.serve.security import new_secret
 
-        project = Project.load(settings.params)
+        config = config or load_config(settings.params)
         data_dir = settings.data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
         jobs = JobStore(data_dir)
@@ -79,8 +82,8 @@ class AppState:
                 handle.write(new_secret())
         return cls(
             settings=settings,
-            project=project,
-            batches=BatchStore(data_dir, project),
+            config=config,
+            batches=BatchStore(data_dir, config),
             jobs=jobs,
             runner=runner,
             log=AnnotationLog(data_dir / "labels"),

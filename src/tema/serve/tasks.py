@@ -2,39 +2,41 @@
 
 from __future__ import annotations
 
-import csv
 import os
 import shutil
 import time
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tema.errors import TemaError
-from tema.io.files import atomic_write, write_csv
+from tema.io.files import write_csv
 from tema.serve import pipeline
 from tema.serve.annotations import AnnotationLog
 from tema.serve.batches import Batch, BatchStore, write_manifest
 from tema.serve.jobs import Job, JobStore
 
+if TYPE_CHECKING:
+    from tema.config import Config
+    from tema.train.stage import TrainResult
+
 BATCH_STEPS = ["check", "ingest", "segment", "classify", "report", "suggest"]
 REFRESH_STEPS = ["classify", "report", "suggest"]
 RETRAIN_STEPS = ["labels", "train", "score"]
-QUEUE_COLUMNS = ("doc", "unit", "text", "model_theme", "model_confidence", "uncertainty")
+LANGUAGES = ("nb", "en")
 SAVE_EVERY_SECONDS = 0.5
 
 
 class Context:
-    """The job being run, and where the app keeps its things."""
+    """The job being run, the project's config, and where the app keeps its things."""
 
-    def __init__(self, project: pipeline.Project, data_dir: Path, job: Job) -> None:
-        self.project = project
+    def __init__(self, config: Config, data_dir: Path, job: Job) -> None:
+        self.config = config
         self.data_dir = data_dir
         self.job = job
         self.jobs = JobStore(data_dir)
-        self.batches = BatchStore(data_dir, project)
+        self.batches = BatchStore(data_dir, config)
         self.log = AnnotationLog(data_dir / "labels")
         self._saved = 0.0
 
@@ -68,15 +70,13 @@ def run_batch(ctx: Context) -> dict[str, Any]:
         ctx.batches.save(batch)
         raise TemaError("no file of the batch could be read")
     write_manifest(kept, files.raw_dir / "manifest.csv")
+    config = pipeline.batch_config(ctx.config, files)
     ctx.progress("ingest", 0, None)
-    ingested = pipeline.ingest(ctx.project, files.raw_dir, files.documents, files.skipped)
-    rejected += [{"file": name, "reason": reason} for name, reason in ingested.skipped]
+    ingested = pipeline.ingest(config)
+    rejected += [{"file": Path(item.file).name, "reason": item.reason} for item in ingested.skipped]
     # The report lists every file left out: those the check refused and those ingest skipped.
-    write_csv(
-        _skipped_frame(rejected, files.raw_dir),
-        files.skipped,
-    )
-    n_units = pipeline.segment(ctx.project, files.documents, files.units, ctx.progress)
+    write_csv(_skipped_frame(rejected, files.raw_dir), files.skipped)
+    n_units = pipeline.segment(config, ctx.progress)
     summary = _classify_and_report(ctx, batch, files)
     batch.rejected = rejected
     batch.summary = {"documents": ingested.documents, "segments": n_units, **summary}
@@ -94,7 +94,7 @@ def _check_files(ctx: Context, batch: Batch, raw_dir: Path) -> list[dict[str, st
         path = raw_dir / item.name
         extra = item.extra
         reason = pipeline.check_file(
-            ctx.project, path, extra.get("text_column", ""), extra.get("sheet", "")
+            ctx.config, path, extra.get("text_column", ""), extra.get("sheet", "")
         )
         if reason is not None:
             rejected.append({"file": item.name, "reason": reason})
@@ -111,24 +111,22 @@ def _skipped_frame(rejected: list[dict[str, str]], raw_dir: Path) -> Any:
 
 
 def _classify_and_report(ctx: Context, batch: Batch, files: pipeline.BatchFiles) -> dict[str, int]:
-    if not pipeline.model_exists(ctx.project):
+    if not pipeline.model_exists(ctx.config):
         raise TemaError("no model yet: train one first (the app does so before a first batch)")
-    pipeline.classify(ctx.project, files.units, files.classified, ctx.progress)
+    config = pipeline.batch_config(ctx.config, files)
+    pipeline.classify(config, ctx.progress)
     ctx.progress("report", 0, None)
-    language = str(ctx.job.options.get("language") or ctx.project.config.report.language)
-    counts = pipeline.report(ctx.project, files, language, batch.folder or batch.name)
+    language = str(ctx.job.options.get("language") or config.report.language)
+    reported = pipeline.report(config, language, batch.folder or batch.name)
+    write_queue(ctx, files)
+    return {"units": reported.n_units, "uncertain": reported.n_uncertain}
+
+
+def write_queue(ctx: Context, files: pipeline.BatchFiles, n: int | None = None) -> int:
+    """The review order of the batch: `tema suggest`'s picks (`labels.suggest_n`, or `n`)."""
     ctx.progress("suggest", 0, None)
-    write_queue(ctx, files, files.classified.parent / "review_queue.csv")
-    return counts
-
-
-def write_queue(ctx: Context, files: pipeline.BatchFiles, path: Path, n: int = 0) -> int:
-    """The review order of the batch: `tema suggest`'s picks, written atomically."""
-    n = n or int(ctx.project.section("labels").get("suggest_n", 200))
-    picked = pipeline.suggest(ctx.project, files, n)
-    frame = picked.reindex(columns=list(QUEUE_COLUMNS))
-    write_csv(frame, path)
-    return len(frame)
+    config = pipeline.batch_config(ctx.config, files)
+    return len(pipeline.suggest(config, files.suggestions, n).suggestions)
 
 
 def refresh_batch(ctx: Context) -> dict[str, Any]:
@@ -136,10 +134,7 @@ def refresh_batch(ctx: Context) -> dict[str, Any]:
     batch = ctx.batches.load(ctx.job.batch)
     if batch.read_only:
         ctx.steps(["suggest"])
-        ctx.progress("suggest", 0, None)
-        return {
-            "queued": write_queue(ctx, ctx.batches.files_of(batch), ctx.batches.queue_path(batch))
-        }
+        return {"queued": write_queue(ctx, ctx.batches.files_of(batch))}
     ctx.steps(REFRESH_STEPS)
     old = ctx.batches.files_of(batch)
     run = ctx.job.id
@@ -167,31 +162,17 @@ def _link(source: str, target: str) -> str:
 def more_suggestions(ctx: Context) -> dict[str, Any]:
     batch = ctx.batches.load(ctx.job.batch)
     ctx.steps(["suggest"])
-    ctx.progress("suggest", 0, None)
-    n = int(ctx.job.options.get("n") or 0)
-    return {
-        "queued": write_queue(ctx, ctx.batches.files_of(batch), ctx.batches.queue_path(batch), n)
-    }
+    n = int(ctx.job.options.get("n") or 0) or None
+    return {"queued": write_queue(ctx, ctx.batches.files_of(batch), n)}
 
 
 # --- labels and training ------------------------------------------------------------------
 def import_pending(ctx: Context) -> list[dict[str, Any]]:
-    """Each annotator's labels not yet in the labelled folder, through `tema labels import`."""
+    """Each annotator's labels not yet in the labelled folder, as `tema labels import`
+    adds them (tema.serve.pipeline.save_labels)."""
     results = []
-    folder = ctx.data_dir / "labels" / "imports"
     for annotator, decisions in sorted(ctx.log.pending().items()):
-        from tema.labels.exchange import annotator_slug
-
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-        path = folder / f"{annotator_slug(annotator)}-{stamp}.csv"
-        with atomic_write(path) as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(["id", "text", "label", "second_label", "batch", "doc", "unit"])
-            for d in decisions:
-                writer.writerow([d.id, d.text, d.label, d.second_label, d.batch, d.doc, d.unit])
-        result = pipeline.import_labels(
-            ctx.project, path, annotator, ctx.data_dir / "labels" / "import.lock"
-        )
+        result = pipeline.save_labels(ctx.config, annotator, decisions)
         summary = {
             "annotator": annotator,
             "file": str(result.written or ""),
@@ -214,8 +195,7 @@ def import_labels_task(ctx: Context) -> dict[str, Any]:
 def train_task(ctx: Context) -> dict[str, Any]:
     """The first model of a project without one (before its first batch)."""
     ctx.steps(["train"])
-    trained = pipeline.train(ctx.project, ctx.progress)
-    return _trained_result(trained)
+    return _trained_result(pipeline.train(ctx.config, ctx.progress))
 
 
 def retrain(ctx: Context) -> dict[str, Any]:
@@ -224,54 +204,45 @@ def retrain(ctx: Context) -> dict[str, Any]:
     ctx.steps(RETRAIN_STEPS)
     ctx.progress("labels", 0, None)
     imports = import_pending(ctx)
-    trained = pipeline.train(ctx.project, ctx.progress)
+    trained = pipeline.train(ctx.config, ctx.progress)
     ctx.progress("score", 0, None)
-    result = {**_trained_result(trained), "imports": imports, "own": own_score(ctx, trained)}
-    if trained.promoted:
+    own = pipeline.own_score(ctx.config, trained)
+    result = {**_trained_result(trained), "imports": imports, "own": own}
+    if trained.verdict.promote:
         for batch in ctx.batches.all():
             if batch.state == "done":
                 ctx.jobs.submit("refresh", batch.id)
     return result
 
 
-def _trained_result(trained: pipeline.Trained) -> dict[str, Any]:
-    from tema.train.promote import BASIS_NAMES, say
+def _trained_result(trained: TrainResult) -> dict[str, Any]:
+    """What the retrain page shows of a training, in both languages (as `tema train` and
+    `tema compare-models` print it)."""
+    from tema.train.verdict import BASIS_NAMES, format_comparison, format_verdict, say
 
-    comparison = None
-    if trained.comparison is not None:
-        comparison = asdict(trained.comparison)
+    verdict = trained.verdict
+    comparison: dict[str, Any] | None = None
+    if verdict.comparison is not None:
+        basis = verdict.comparison.basis
+        comparison = asdict(verdict.comparison)
         comparison["description"] = {
-            lang: say(trained.comparison.description, lang) for lang in ("nb", "en")
+            lang: say(verdict.comparison.description, lang) for lang in LANGUAGES
         }
-        comparison["basis_name"] = {
-            "nb": BASIS_NAMES["nb"].get(trained.comparison.basis, trained.comparison.basis),
-            "en": trained.comparison.basis,
-        }
+        comparison["basis_name"] = {"nb": BASIS_NAMES["nb"].get(basis, basis), "en": basis}
     return {
-        "status": trained.status,
-        "promoted": trained.promoted,
-        "reasons": trained.reasons,
-        "text": trained.text,
-        "comparison_text": trained.comparison_text,
+        "status": verdict.status,
+        "promoted": verdict.promote,
+        "reasons": {lang: [say(r, lang) for r in verdict.reasons] for lang in LANGUAGES},
+        "text": {lang: format_verdict(verdict, trained.record, lang) for lang in LANGUAGES},
+        "comparison_text": {
+            lang: format_comparison(verdict.comparison, lang) if verdict.comparison else ""
+            for lang in LANGUAGES
+        },
         "comparison": comparison,
-        "n_labelled": trained.n_labelled,
-        "macro_f1": trained.macro_f1,
+        "n_labelled": trained.n_labeled,
+        "macro_f1": dict(trained.card["cross_validation"]["macro_f1"]),
         "candidate_model": trained.record.get("candidate_model"),
     }
-
-
-def own_score(ctx: Context, trained: pipeline.Trained) -> dict[str, Any] | None:
-    """The new model's cross-validated score on the units users labelled themselves
-    (`tema labels import`, the app included): each predicted by a model that had not seen it."""
-    oof = trained.oof
-    if "origin" not in oof.columns:
-        return None
-    own = oof[oof["origin"] == "imported"]
-    if own.empty:
-        return None
-    seed = int(ctx.project.section("train")["seed"])
-    scores = pipeline.score_on_units(own["label"], own["theme"], ctx.project.theme_ids, seed)
-    return {"n": len(own), **scores}
 
 
 TASKS: dict[str, Callable[[Context], dict[str, Any]]] = {

@@ -40,7 +40,7 @@ def language(request: Request) -> str:
     if chosen in LANGUAGES:
         return str(chosen)
     app = state(request)
-    return app.settings.language or str(app.project.config.report.language)
+    return app.settings.language or str(app.config.report.language)
 
 
 def annotator(request: Request) -> str:
@@ -50,8 +50,8 @@ def annotator(request: Request) -> str:
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
     lang = language(request)
-    project = state(request).project
-    names = {theme.id: getattr(theme, lang) for theme in project.config.themes}
+    themes = state(request).config.themes
+    names = {theme.id: getattr(theme, lang) for theme in themes}
     job = state(request).jobs.current()
     return TEMPLATES.TemplateResponse(
         request,
@@ -62,7 +62,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
             "lang": lang,
             "csrf": session_token(request),
             "annotator": annotator(request),
-            "themes": [(theme.id, names[theme.id]) for theme in project.config.themes],
+            "themes": [(theme.id, names[theme.id]) for theme in themes],
             "theme_name": lambda theme_id: names.get(theme_id, theme_id),
             "style": Style(lang, NBSP),
             "active_job": job,

@@ -32,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(store: JobStore, params: Path, data_dir: Path, job_id: str) -> int:
-    from tema.serve.pipeline import Project
+    """Run the job `job_id` with the project's params file as it is now (`load_config`)."""
+    from tema.config import load_config
     from tema.serve.tasks import TASKS, Context
 
     job = store.load(job_id)
@@ -40,7 +41,7 @@ def run(store: JobStore, params: Path, data_dir: Path, job_id: str) -> int:
     store.save(job)
     code = 0
     try:
-        context = Context(Project.load(params), data_dir, job)
+        context = Context(load_config(params), data_dir, job)
         job.result = TASKS[job.kind](context)
         job.state = "done"
     except TemaError as error:
