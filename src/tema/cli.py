@@ -648,22 +648,18 @@ def serve(
 
     Only this computer can reach it unless --host says otherwise (docs/serve.md).
     """
-    from tema.serve.server import serve as run_server
-    from tema.serve.state import ServeSettings
+    from tema.serve.server import run
 
-    settings = ServeSettings(
-        params=ctx.obj["params_path"],
-        data_dir=data_dir,
+    _run(
+        run,
+        ctx.obj["config"],
         host=host,
         port=port,
-        max_upload_bytes=max_upload_mb * 1024 * 1024,
-        folder_roots=tuple(folder_root or ()),
+        data_dir=data_dir,
+        max_upload_mb=max_upload_mb,
+        folder_roots=folder_root or (),
         language=ctx.obj["language"],
     )
-    try:
-        _run(run_server, settings, ctx.obj["language"])
-    except OSError as error:  # the port is taken, the address is not this computer's
-        _fail(TemaError(f"cannot listen on {host}:{port}: {error.strerror or error}"))
 
 
 def _print_table(frame: pd.DataFrame) -> None:

@@ -4,8 +4,22 @@ from __future__ import annotations
 
 import socket
 import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tema.serve.state import LOCAL_HOSTS, ServeSettings
+from tema.errors import TemaError
+from tema.serve.state import (
+    DEFAULT_DATA_DIR,
+    DEFAULT_HOST,
+    DEFAULT_MAX_UPLOAD_MB,
+    DEFAULT_PORT,
+    LOCAL_HOSTS,
+    ServeSettings,
+)
+
+if TYPE_CHECKING:
+    from tema.config import Config
 
 SAY = {
     "nb": {
@@ -36,23 +50,56 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(settings: ServeSettings, language: str = "nb") -> None:
+def run(
+    config: Config,
+    *,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    data_dir: Path = DEFAULT_DATA_DIR,
+    max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB,
+    folder_roots: Sequence[Path] = (),
+    language: str = "",
+) -> None:
+    """`tema serve`: the app for the project of `config` (paths relative to the working
+    folder) on host:port until Ctrl-C; `language` (default `report.language`) is the
+    pages' and these messages' language until a user switches. A port that is taken or
+    an address that is not this computer's is a `TemaError`."""
+    settings = ServeSettings(
+        params=config.source,
+        data_dir=data_dir,
+        host=host,
+        port=port,
+        max_upload_bytes=max_upload_mb * 1024 * 1024,
+        folder_roots=tuple(folder_roots),
+        language=language,
+    )
+    try:
+        serve(settings, config)
+    except OSError as error:
+        raise TemaError(f"cannot listen on {host}:{port}: {error.strerror or error}") from error
+
+
+def serve(settings: ServeSettings, config: Config | None = None) -> None:
+    """The app of `settings` (and `config`, read from `settings.params` if not given) on a
+    socket bound here, served by uvicorn until it is stopped."""
     import uvicorn
 
     from tema.serve.app import create_app
 
-    app = create_app(settings)
+    app = create_app(settings, config)
     sock = bind(settings.host, settings.port)
     port = sock.getsockname()[1]
     shown = f"[{settings.host}]" if ":" in settings.host else settings.host
+    app_state = app.state.serve
+    language = settings.language or app_state.config.report.language
     words = SAY.get(language, SAY["nb"])
     print(words["listening"].format(url=f"http://{shown}:{port}/"), flush=True)
     local = settings.host in LOCAL_HOSTS
     print(words["local" if local else "open"].format(host=settings.host), flush=True)
-    labeled = app.state.serve.config.train.labeled_dir
+    labeled = app_state.config.train.labeled_dir
     print(words["data"].format(data=settings.data_dir, labeled=labeled), flush=True)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
-    server = uvicorn.Server(config)
+    uvicorn_config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+    server = uvicorn.Server(uvicorn_config)
     try:
         server.run(sockets=[sock])
     finally:
