@@ -209,9 +209,15 @@ def train(config: Config, progress: Progress = _no_progress) -> TrainResult:
     """`tema train`: cross-validate, fit, and let the promotion gate decide and save."""
     from tema.train import stage
 
-    steps = iter(range(1, TRAIN_STEPS + 1))
+    done = 0
+
+    def step_done() -> None:
+        nonlocal done
+        done += 1
+        progress("train", done, TRAIN_STEPS)
+
     progress("train", 0, TRAIN_STEPS)
-    return stage.run(config, done=lambda: progress("train", next(steps), TRAIN_STEPS))
+    return stage.run(config, done=step_done)
 
 
 def own_score(config: Config, trained: TrainResult) -> dict[str, Any] | None:

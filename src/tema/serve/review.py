@@ -2,7 +2,7 @@
 
 A batch's units are read once per file version (cached by path, size and modification
 time) and indexed by (doc, unit), so choosing the next unit and its context takes a few
-milliseconds whatever the batch size. The order is `tema suggest`'s (review_queue.csv,
+milliseconds whatever the batch size. The order is `tema suggest`'s (suggestions.csv,
 written by the batch's job), or a filter: uncertain units, one theme, one document.
 """
 
