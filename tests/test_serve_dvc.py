@@ -72,6 +72,8 @@ def test_dvc_repro_after_labels_and_a_retraining_in_the_app(
     assert imported["added"] >= 1
     assert imported["added"] + imported["already"] + imported["conflicts"] == 3
     assert result["status"] in {"promoted", "rejected"}
+    # Scored on the users' own units: read back from where training put its predictions.
+    assert result["own"]["n"] == imported["added"]
     assert len(list((project / "data" / "labeled").glob("import-*-kari-*.csv"))) == 1
     # dvc sees the new labels: training runs again (and classify and report too if the
     # model changed), everything succeeds, and the next `dvc repro` has nothing to do.
