@@ -4,8 +4,9 @@ A batch runs through the stages' own entry points, `run(config, …)`, as `tema`
 dvc.yaml run them, with a config whose files are the batch's (`batch_config`): the same
 code, so the same output bytes, in the batch's own folder. Labels reach the labelled
 folder through `tema.labels.importing.add_labels`, as `tema labels import`, under the
-label store's lock. The only additions here are what a page needs: a progress callback
-in place of a progress bar, and the check of a file before it goes into a batch.
+label store's lock. The only additions here are what the app's pages need: a progress
+callback in place of a progress bar, the check of a file before it goes into a batch, and
+the new model's score on the units users labelled themselves.
 
 Nothing here runs `dvc`: the files written are the ones the stages write, atomically, so
 `dvc repro` afterwards sees a consistent workspace and reruns what changed.
