@@ -1,10 +1,11 @@
-# Two entry points: `make run` (whole pipeline on the bundled data) and `make test`.
+# Entry points: `make run` (whole pipeline on the bundled data), `make test`, and
+# `make serve` (the browser app on http://127.0.0.1:8765; PORT=… for another port).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint clean
+.PHONY: run test lint clean serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +23,10 @@ run: $(STAMP)
 	@PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python scripts/repro.py
 	@echo
 	@$(BIN)/tema report --show
+
+# The browser app (tema serve): only this computer can reach it (127.0.0.1).
+serve: $(STAMP)
+	$(BIN)/tema serve $(if $(PORT),--port $(PORT))
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts

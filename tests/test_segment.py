@@ -370,6 +370,23 @@ def test_run_segments_the_pipelines_documents_into_its_units(tmp_path: Path) -> 
     assert config.segment.units.read_bytes() == one_job  # the same bytes over workers
 
 
+def test_run_lets_a_watcher_see_each_document_it_reads(tmp_path: Path) -> None:
+    """The browser app's progress display: every document passes through `watch`."""
+    from tema.segment.stage import run
+
+    config = _config(tmp_path)
+    _write_documents(config.ingest.documents)
+    seen: list[str] = []
+
+    def watch(documents):
+        for document in documents:
+            seen.append(document.doc)
+            yield document
+
+    assert run(config, watch=watch).units == 6
+    assert seen == ["d0.txt", "d1.txt", "d2.txt"]
+
+
 def test_run_writes_another_batchs_units_beside_its_documents(tmp_path: Path) -> None:
     from tema.segment.stage import run
 

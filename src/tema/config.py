@@ -175,6 +175,15 @@ class PromoteSettings(_Section):
     new_label_z: float = Field(ge=0)
 
 
+class AppSettings(_Section):
+    """`tema serve`, the browser app."""
+
+    host: str = Field(min_length=1)
+    port: int = Field(ge=0, le=65535)
+    data_dir: Path
+    max_upload_mb: int = Field(gt=0)
+
+
 class Config(_Section):
     """The whole of params.yaml, by stage."""
 
@@ -188,6 +197,7 @@ class Config(_Section):
     report: ReportSettings
     labels: LabelsSettings
     promote: PromoteSettings
+    serve: AppSettings
     # Where it was read from, for messages; not a key of the file.
     source: Path = Field(default=DEFAULT_PARAMS_PATH, exclude=True)
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any, TextIO
 
 import typer
 
-from tema.cli import labels, models, pipeline
+from tema.cli import labels, models, pipeline, serve
 from tema.cli.common import Session, fail
 from tema.errors import TemaError
 
@@ -46,6 +46,7 @@ labels_app.command("import")(labels.labels_import)
 labels_app.command("audit")(labels.labels_audit)
 labels_app.command("agreement")(labels.labels_agreement)
 app.command("compare-models")(models.compare_models)
+app.command()(serve.serve)
 
 # Options whose default comes from params.yaml: (command path, option) → params key.
 # `main` writes the value of the params file in use into their --help ([default: ...]).
@@ -68,6 +69,10 @@ PARAMS_DEFAULTS: dict[tuple[str, str], str] = {
     ("suggest", "model"): "train.model",
     ("labels audit", "cv_predictions"): "train.cv_predictions",
     ("labels audit", "output"): "labels.audit",
+    ("serve", "host"): "serve.host",
+    ("serve", "port"): "serve.port",
+    ("serve", "data_dir"): "serve.data_dir",
+    ("serve", "max_upload_mb"): "serve.max_upload_mb",
 }
 
 ParamsOption = Annotated[Path, typer.Option("--params", help="The parameter file to read.")]

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,6 +51,9 @@ if TYPE_CHECKING:
 
     from tema.config import Config, SegmentSettings
     from tema.ingest.stage import Document
+
+# What `run` lets see of the documents it reads (a progress display); they must pass through.
+DocumentWatcher = Callable[[Iterable["Document"]], Iterable["Document"]]
 
 # A block with no sentence punctuation before its end holds one sentence, unless it is
 # long: only then can the model's unpunctuated sentence starts matter (run-on notes), so
@@ -238,6 +241,7 @@ def run(
     *,
     quiet: bool = True,
     language: str | None = None,
+    watch: DocumentWatcher | None = None,
 ) -> SegmentResult:
     """The `segment` stage: cut documents into units and write the unit table (CSV).
 
@@ -249,7 +253,8 @@ def run(
     which is the output otherwise. Documents are streamed in chunks over `jobs` worker
     processes (default `segment.jobs`; 0: all cores), and the file is written
     atomically. `quiet`: no progress bar; `language` (default `report.language`) names
-    the documents on it.
+    the documents on it. `watch` sees the documents as they are read (the browser app's
+    progress display); they must pass through it.
     """
     from tema import parallel
     from tema.ingest.stage import document_count, documents_from_files, read_documents
@@ -270,7 +275,7 @@ def run(
     if output is None:
         # Another batch's documents give units beside them, not the pipeline's units.
         output = documents.with_name("units.csv") if documents else settings.units
-    counter = _Counted(source)
+    counter = _Counted(source if watch is None else watch(source))
     noun = NOUNS[language or config.report.language]["document"][1]
     chunks = parallel.segment_stream(
         progress(counter, "segment", total, quiet, unit=noun),

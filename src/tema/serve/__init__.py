@@ -1,0 +1,1 @@
+"""`tema serve`: the local browser app (batches, report, review and labelling, retraining)."""

@@ -1,0 +1,156 @@
+"""The Starlette application of `tema serve`: routes, middleware and the job runner."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from tema.config import Config
+from tema.serve import routes_batches, routes_labels, routes_report, routes_review
+from tema.serve.state import AppState, ServeSettings
+from tema.serve.web import not_found, static_dir
+
+# No script, style, image or font from anywhere but tema itself; no framing by other sites.
+SECURITY_HEADERS = {
+    "content-security-policy": "default-src 'self'; img-src 'self' data:; "
+    "style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; "
+    "form-action 'self'; base-uri 'none'",
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "same-origin",
+    "cache-control": "no-store",
+}
+TOO_LARGE = (
+    "<!doctype html><meta charset='utf-8'><title>413</title>"
+    "<p>Filene er for store (høyst {mb} MB til sammen). / "
+    "The files are too large (at most {mb} MB in all).</p><p><a href='/'>tema</a></p>"
+)
+
+
+class BodyLimit:
+    """Refuse (413) a request whose body is larger than the upload limit, before it is read
+    in full: by its Content-Length, or by counting what arrives."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length", b"0")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(send)
+            return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise _TooLarge
+            return message
+
+        async def watching_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, watching_send)
+        except _TooLarge:
+            if not started:
+                await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        body = TOO_LARGE.format(mb=self.max_bytes // (1024 * 1024)).encode("utf-8")
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"text/html; charset=utf-8"),
+                                (b"content-length", str(len(body)).encode())]})  # fmt: skip
+        await send({"type": "http.response.body", "body": body})
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                existing = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [
+                    (name.encode(), value.encode())
+                    for name, value in SECURITY_HEADERS.items()
+                    if name.encode() not in existing
+                ]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        *routes_batches.ROUTES,
+        *routes_report.ROUTES,
+        *routes_review.ROUTES,
+        *routes_labels.ROUTES,
+        Mount("/static", StaticFiles(directory=static_dir()), name="static"),
+    ]
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    return not_found(request)
+
+
+def create_app(settings: ServeSettings, config: Config | None = None) -> Starlette:
+    """The app for the project of `settings.params` (paths relative to the working folder),
+    whose config is `config` when the caller has read it already."""
+    app_state = AppState.create(settings, config)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if settings.run_jobs:
+            app_state.runner.start()
+        try:
+            yield
+        finally:
+            app_state.runner.stop()
+
+    app = Starlette(
+        routes=routes(),
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(TrustedHostMiddleware, allowed_hosts=settings.hosts()),
+            Middleware(BodyLimit, max_bytes=settings.max_upload_bytes),
+            Middleware(
+                SessionMiddleware,
+                secret_key=app_state.secret,
+                session_cookie="tema_session",
+                same_site="strict",
+                max_age=30 * 24 * 3600,
+            ),
+        ],
+        exception_handlers={404: _not_found},
+        lifespan=lifespan,
+    )
+    app.state.serve = app_state
+    return app

@@ -1,0 +1,297 @@
+"""Pages to put in a batch (upload or folder), fill in its manifest, and follow its run."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from tema.serve.batches import Batch, clean_field, prefill, read_manifest_file
+from tema.serve.pipeline import model_exists
+from tema.serve.security import (
+    Refused,
+    check_content,
+    check_folder,
+    file_type,
+    files_in_folder,
+    safe_filename,
+)
+from tema.serve.state import AppState
+from tema.serve.web import (
+    form_text,
+    language,
+    not_found,
+    redirect,
+    render,
+    state,
+    state_changing,
+)
+from tema.serve.words import say
+
+MANIFEST_NAMES = ("manifest.csv", "manifest.xlsx")
+MAX_FILES = 2000
+
+
+async def index(request: Request) -> Response:
+    app = state(request)
+    batches = await run_in_threadpool(app.batches.all)
+    jobs = {job.id: job for job in app.jobs.all() if job.active}
+    return render(
+        request,
+        "index.html",
+        batches=batches,
+        jobs=jobs,
+        roots=", ".join(str(root) for root in app.settings.roots()),
+        max_mb=app.settings.max_upload_bytes // (1024 * 1024),
+        has_model=model_exists(app.config),
+    )
+
+
+# --- taking files in ------------------------------------------------------------------------
+@state_changing
+async def upload(request: Request) -> Response:
+    app = state(request)
+    form = await request.form(max_files=MAX_FILES, max_fields=MAX_FILES)
+    uploads = [item for item in form.getlist("files") if isinstance(item, UploadFile)]
+    uploads = [item for item in uploads if item.filename]
+    if not uploads:
+        raise Refused("no_files")
+    name = await form_text(request, "name")
+    batch = app.batches.create(name, "upload")
+    await run_in_threadpool(_save_uploads, app, batch, uploads)
+    return redirect(f"/batches/{batch.id}/files")
+
+
+def _save_uploads(app: AppState, batch: Batch, uploads: list[UploadFile]) -> None:
+    folder = app.batches.incoming(batch.id)
+    names: list[str] = []
+    for upload in uploads:
+        try:
+            name = safe_filename(upload.filename or "")
+            file_type(name)
+        except Refused as error:
+            batch.refused.append(
+                {"file": upload.filename or "", "reason": error.key, **_text(error)}
+            )
+            continue
+        target = folder / _free_name(folder, name, names)
+        with open(target, "wb") as handle:
+            shutil.copyfileobj(upload.file, handle)
+        _keep_if_valid(batch, target, names)
+    _take_in(app, batch, names)
+
+
+def _keep_if_valid(batch: Batch, path: Path, names: list[str]) -> None:
+    try:
+        check_content(path.name, path)
+    except Refused as error:
+        path.unlink()
+        batch.refused.append({"file": path.name, "reason": error.key, **_text(error)})
+        return
+    names.append(path.name)
+
+
+def _text(error: Refused) -> dict[str, str]:
+    """Both languages' message of a refusal, kept with the batch."""
+    return {lang: say(lang, error.key, **error.values) for lang in ("nb", "en")}
+
+
+def _free_name(folder: Path, name: str, taken: list[str]) -> str:
+    """`name`, or name-2, name-3 … if a file of the batch already has it."""
+    if name.lower() in MANIFEST_NAMES:
+        return name.lower()
+    stem, suffix = Path(name).stem, Path(name).suffix
+    candidate, number = name, 1
+    while candidate in taken or (folder / candidate).exists():
+        number += 1
+        candidate = f"{stem}-{number}{suffix}"
+    return candidate
+
+
+def _take_in(app: AppState, batch: Batch, names: list[str]) -> None:
+    """The batch's files, with meeting, region and date from its manifest if it has one."""
+    documents = [name for name in names if name.lower() not in MANIFEST_NAMES]
+    manifests = [name for name in names if name.lower() in MANIFEST_NAMES]
+    rows: dict[str, dict[str, str]] = {}
+    if manifests:
+        rows, batch.manifest_error = read_manifest_file(
+            app.batches.incoming(batch.id) / manifests[0]
+        )
+        batch.manifest_name = manifests[0] if not batch.manifest_error else ""
+    batch.files = prefill(documents, rows)
+    app.batches.save(batch)
+
+
+@state_changing
+async def from_folder(request: Request) -> Response:
+    app = state(request)
+    typed = await form_text(request, "folder")
+    folder = check_folder(typed, app.settings.roots())
+    name = await form_text(request, "name") or folder.name
+    found = await run_in_threadpool(files_in_folder, folder)
+    if not found:
+        raise Refused("no_files")
+    batch = app.batches.create(name, "folder", str(folder))
+    await run_in_threadpool(_copy_folder, app, batch, found[:MAX_FILES])
+    return redirect(f"/batches/{batch.id}/files")
+
+
+def _copy_folder(app: AppState, batch: Batch, paths: list[Path]) -> None:
+    folder = app.batches.incoming(batch.id)
+    names: list[str] = []
+    renamed: dict[str, str] = {}
+    for path in paths:
+        try:
+            name = _free_name(folder, safe_filename(path.name), names)
+        except Refused as error:
+            batch.refused.append({"file": path.name, "reason": error.key, **_text(error)})
+            continue
+        shutil.copyfile(path, folder / name)
+        renamed[path.name] = name
+        _keep_if_valid(batch, folder / name, names)
+    _take_in(app, batch, names)
+    if any(old != new for old, new in renamed.items()):
+        # The manifest names the original files; its rows follow them to their safe names.
+        _rename_manifest_rows(app, batch, renamed)
+
+
+def _rename_manifest_rows(app: AppState, batch: Batch, renamed: dict[str, str]) -> None:
+    manifest = next(
+        (n for n in MANIFEST_NAMES if (app.batches.incoming(batch.id) / n).is_file()), ""
+    )
+    if not manifest:
+        return
+    rows, _ = read_manifest_file(app.batches.incoming(batch.id) / manifest)
+    batch.files = prefill(
+        [f.name for f in batch.files], {renamed.get(k, k): v for k, v in rows.items()}
+    )
+    app.batches.save(batch)
+
+
+# --- the manifest form, and starting the run ---------------------------------------------
+async def files_form(request: Request) -> Response:
+    batch = _batch(request)
+    if batch is None or batch.read_only:
+        return not_found(request)
+    return render(request, "files.html", batch=batch, errors=[])
+
+
+@state_changing
+async def start(request: Request) -> Response:
+    app = state(request)
+    batch = _batch(request)
+    if batch is None or batch.read_only:
+        return not_found(request)
+    if batch.state in ("queued", "running"):
+        raise Refused("busy")
+    form = await request.form()
+    fields = {key: value for key, value in form.items() if isinstance(value, str)}
+    errors = _read_file_fields(batch, fields, language(request))
+    if errors:
+        app.batches.save(batch)
+        return render(request, "files.html", status_code=400, batch=batch, errors=errors)
+    submit_batch(app, batch, language(request))
+    return redirect(f"/batches/{batch.id}")
+
+
+def _read_file_fields(batch: Batch, fields: dict[str, str], lang: str) -> list[str]:
+    """Meeting, region and date of each file from the form; the dates that are not dates."""
+    errors = []
+    for index, item in enumerate(batch.files):
+        item.meeting = clean_field(fields.get(f"meeting_{index}", item.meeting))
+        item.region = clean_field(fields.get(f"region_{index}", item.region))
+        item.date = clean_field(fields.get(f"date_{index}", item.date))
+        if item.date:
+            try:
+                date.fromisoformat(item.date)
+            except ValueError:
+                errors.append(say(lang, "bad_date", file=item.name, date=item.date))
+    return errors
+
+
+def submit_batch(app: AppState, batch: Batch, lang: str) -> None:
+    """Queue the batch's run (and, in a project without a model, a first training)."""
+    if not model_exists(app.config) and not any(
+        job.kind == "train" and job.active for job in app.jobs.all()
+    ):
+        app.jobs.submit("train")
+    job = app.jobs.submit("batch", batch.id, language=lang)
+    batch.state, batch.job = "queued", job.id
+    app.batches.save(batch)
+
+
+@state_changing
+async def rerun(request: Request) -> Response:
+    app = state(request)
+    batch = _batch(request)
+    if batch is None or batch.read_only or not batch.files:
+        return not_found(request)
+    if batch.state in ("queued", "running"):
+        raise Refused("busy")
+    submit_batch(app, batch, language(request))
+    return redirect(f"/batches/{batch.id}")
+
+
+@state_changing
+async def delete(request: Request) -> Response:
+    app = state(request)
+    batch = _batch(request)
+    if batch is None or batch.read_only:
+        return not_found(request)
+    if batch.state in ("queued", "running"):
+        raise Refused("busy")
+    await run_in_threadpool(app.batches.delete, batch)
+    return redirect("/")
+
+
+# --- following a batch --------------------------------------------------------------------
+async def batch_page(request: Request) -> Response:
+    app = state(request)
+    batch = _batch(request)
+    if batch is None:
+        return not_found(request)
+    job = None
+    if batch.job:
+        try:
+            job = app.jobs.load(batch.job)
+        except KeyError:
+            job = None
+    refresh = app.jobs.latest("refresh", batch.id)
+    return render(
+        request,
+        "batch.html",
+        batch=batch,
+        job=job,
+        refreshing=refresh if refresh is not None and refresh.active else None,
+        first_training=_active(app, "train"),
+    )
+
+
+def _active(app: AppState, kind: str) -> Any:
+    return next((job for job in app.jobs.all() if job.kind == kind and job.active), None)
+
+
+def _batch(request: Request) -> Batch | None:
+    try:
+        return state(request).batches.load(request.path_params["batch"])
+    except (KeyError, ValueError):
+        return None
+
+
+ROUTES = [
+    Route("/", index, name="index"),
+    Route("/batches/upload", upload, methods=["POST"]),
+    Route("/batches/folder", from_folder, methods=["POST"]),
+    Route("/batches/{batch}", batch_page, name="batch"),
+    Route("/batches/{batch}/files", files_form),
+    Route("/batches/{batch}/start", start, methods=["POST"]),
+    Route("/batches/{batch}/rerun", rerun, methods=["POST"]),
+    Route("/batches/{batch}/delete", delete, methods=["POST"]),
+]

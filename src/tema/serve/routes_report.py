@@ -1,0 +1,175 @@
+"""The batch report in the app: the numbers of report.html, drill-down, and downloads.
+
+The shares, intervals and adjusted shares are read from the batch's theme_counts.csv, the
+file `tema report` wrote with report.html, so the two never disagree. A click on a share
+lists the units behind it, from the report's units.csv.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Route
+
+from tema.numbers import NBSP, Style
+from tema.report.tally import ALL_KEY, UNKNOWN_KEY
+from tema.report.words import TEXTS
+from tema.serve.batches import Batch
+from tema.serve.review import batch_units
+from tema.serve.web import language, not_found, render, state
+
+LEVELS = ("region", "meeting", "document")
+DOWNLOADS = {
+    "report.html": "text/html; charset=utf-8",
+    "report.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "theme_counts.csv": "text/csv; charset=utf-8",
+}
+PAGE_SIZE = 100
+
+
+@dataclass
+class LevelTable:
+    level: str
+    heading: str
+    keys: list[tuple[str, str, int]]  # (key, shown name, units)
+    cells: dict[tuple[str, str], Any]  # (key, theme) → row of theme_counts
+
+
+def _batch(request: Request) -> Batch | None:
+    try:
+        batch = state(request).batches.load(request.path_params["batch"])
+    except (KeyError, ValueError):
+        return None
+    return batch if batch.state == "done" or batch.run or batch.read_only else None
+
+
+def _report_dir(request: Request, batch: Batch) -> Path:
+    return state(request).batches.files_of(batch).report_dir
+
+
+async def report_page(request: Request) -> Response:
+    batch = _batch(request)
+    if batch is None:
+        return not_found(request)
+    folder = _report_dir(request, batch)
+    if not (folder / "theme_counts.csv").is_file():
+        return not_found(request)
+    lang = language(request)
+    counts = await run_in_threadpool(_read_counts, folder / "theme_counts.csv")
+    return render(request, "report.html", batch=batch, **_report_context(request, counts, lang))
+
+
+def _read_counts(path: Path) -> pd.DataFrame:
+    from tema.io.tables import read_frame
+
+    # A share without an adjusted value is empty: missing, as the chart expects it.
+    return read_frame(
+        path, empty_is_missing=("adjusted_share",), dtype={"key": "str", "theme": "str"}
+    )
+
+
+def _report_context(request: Request, counts: pd.DataFrame, lang: str) -> dict[str, Any]:
+    from tema.report.charts import overall_chart, theme_colours
+
+    themes = state(request).config.themes
+    words = TEXTS[lang]
+    names = {theme.id: getattr(theme, lang) for theme in themes}
+    overall = counts[counts["level"] == "all"]
+    chart = overall_chart(overall, names, theme_colours(themes), words, Style(lang, NBSP))
+    tables = [_level_table(counts, level, words) for level in LEVELS]
+    return {
+        "rw": words,
+        "overall": list(overall.itertuples(index=False)),
+        "total": int(overall["count"].sum()),
+        "uncertain_total": int(overall["uncertain"].sum()),
+        "chart": chart,  # markup from tema.report.charts' autoescaped template
+        "tables": [table for table in tables if table.keys],
+        "n_documents": len(tables[-1].keys),
+        "all_key": ALL_KEY,
+    }
+
+
+def _level_table(counts: pd.DataFrame, level: str, words: dict[str, str]) -> LevelTable:
+    part = counts[counts["level"] == level]
+    totals = part.groupby("key")["count"].sum().sort_values(ascending=False, kind="stable")
+    shown = {UNKNOWN_KEY: words["unknown"]}
+    keys = [(str(key), shown.get(str(key), str(key)), int(n)) for key, n in totals.items()]
+    cells = {(str(row.key), str(row.theme)): row for row in part.itertuples(index=False)}
+    heading = {
+        "region": words["region"],
+        "meeting": words["meeting"],
+        "document": words["document"],
+    }
+    return LevelTable(level, heading[level], keys, cells)
+
+
+async def units_page(request: Request) -> Response:
+    """The units behind one share: a theme (or all) in one region, meeting or document."""
+    batch = _batch(request)
+    if batch is None:
+        return not_found(request)
+    files = state(request).batches.files_of(batch)
+    level = request.query_params.get("level", "all")
+    key = request.query_params.get("key", ALL_KEY)
+    theme = request.query_params.get("theme", "")
+    if level not in ("all", *LEVELS) or (theme and theme not in state(request).config.theme_ids):
+        return not_found(request)
+    try:
+        page = max(0, int(request.query_params.get("page", "0")))
+    except ValueError:
+        page = 0
+    rows, count = await run_in_threadpool(_units_of, files.report_dir / "units.csv", files.units,
+                                          level, key, theme, page)  # fmt: skip
+    lang = language(request)
+    where = (
+        TEXTS[lang]["all"]
+        if level == "all"
+        else (TEXTS[lang]["unknown"] if key == UNKNOWN_KEY else key)
+    )
+    return render(
+        request, "units.html", batch=batch, rows=rows, count=count, level=level, key=key,
+        theme=theme, page=page, pages=max(1, -(-count // PAGE_SIZE)), where=where,
+        rw=TEXTS[lang],
+    )  # fmt: skip
+
+
+def _units_of(
+    report_units: Path, segments: Path, level: str, key: str, theme: str, page: int
+) -> tuple[list[Any], int]:
+    frame = batch_units(report_units, segments).units
+    mask = pd.Series(True, index=frame.index)
+    if level != "all":
+        column = "doc" if level == "document" else level
+        values = frame[column].astype(str).replace("", UNKNOWN_KEY)
+        mask &= values == key
+    if theme:
+        mask &= frame["theme"] == theme
+    chosen = frame[mask].sort_values("confidence", kind="stable")
+    part = chosen.iloc[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    return list(part.itertuples(index=False)), len(chosen)
+
+
+async def download(request: Request) -> Response:
+    batch = _batch(request)
+    name = request.path_params["name"]
+    if batch is None or name not in DOWNLOADS:
+        return not_found(request)
+    path = _report_dir(request, batch) / name
+    if not path.is_file():
+        return not_found(request)
+    # Always a download, never shown as a page of this app (the report holds user text).
+    return FileResponse(path, media_type=DOWNLOADS[name], filename=name,
+                        content_disposition_type="attachment")  # fmt: skip
+
+
+ROUTES = [
+    Route("/batches/{batch}/report", report_page, name="report"),
+    Route("/batches/{batch}/units", units_page, name="units"),
+    Route("/batches/{batch}/download/{name}", download, name="download"),
+]

@@ -1,0 +1,232 @@
+"""The review page: one unit at a time with its context; keys 1–6 label it.
+
+A label, skip or undo is a POST that carries the unit it is about (never "whatever is
+next"), so two tabs cannot label a unit they did not show. After it the browser is sent
+back to the review page (303), which shows the next unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from tema.serve.batches import Batch, clean_field
+from tema.serve.review import BatchUnits, UnitView, batch_units, next_unit, queue_order
+from tema.serve.security import Refused
+from tema.serve.state import AppState
+from tema.serve.web import annotator, form_text, not_found, redirect, render, state, state_changing
+
+NOTES = ("saved", "unchanged", "skipped", "undone", "nothing", "imported", "gone")
+
+
+def _batch(request: Request) -> Batch | None:
+    try:
+        batch = state(request).batches.load(request.path_params["batch"])
+    except (KeyError, ValueError):
+        return None
+    return batch if batch.run or batch.read_only else None
+
+
+def _units(app: AppState, batch: Batch) -> BatchUnits:
+    files = app.batches.files_of(batch)
+    return batch_units(files.report_dir / "units.csv", files.units)
+
+
+def _order_params(source: Callable[[str], str | None]) -> dict[str, str]:
+    """The review order a request asks for: order=suggest|uncertain|theme:ID|doc:NAME, others."""
+    order = source("order") or "suggest"
+    params = {"order": order}
+    if source("others") == "1":
+        params["others"] = "1"
+    return params
+
+
+def _review_url(batch: Batch, params: dict[str, str], **extra: str) -> str:
+    return f"/batches/{batch.id}/review?" + urlencode({**params, **extra})
+
+
+def _order_of(app: AppState, batch: Batch, units: BatchUnits, order: str) -> list[int]:
+    mode, _, value = order.partition(":")
+    if mode == "suggest":
+        return queue_order(units, app.batches.queue_path(batch))
+    if mode in ("uncertain", "theme", "doc"):
+        return units.order(mode, value)
+    return units.order("all")
+
+
+async def review_page(request: Request) -> Response:
+    app = state(request)
+    batch = _batch(request)
+    if batch is None:
+        return not_found(request)
+    who = annotator(request)
+    params = _order_params(request.query_params.get)
+    if not who:
+        return render(request, "review.html", batch=batch, params=params, view=None,
+                      pick=None, need_name=True, note="", counts={}, mine={}, pending=0,
+                      documents=[], job=None)  # fmt: skip
+    data = await run_in_threadpool(_review_data, app, batch, who, params, request.query_params)
+    return render(request, "review.html", batch=batch, params=params, need_name=False,
+                  note=request.query_params.get("note", ""), **data)  # fmt: skip
+
+
+def _review_data(
+    app: AppState, batch: Batch, who: str, params: dict[str, str], query: Any
+) -> dict[str, Any]:
+    units = _units(app, batch)
+    order = _order_of(app, batch, units, params["order"])
+    skip = {(doc, unit) for b, doc, unit in app.log.decided_keys(who) if b == batch.id}
+    if params.get("others") != "1":
+        skip |= {(doc, unit) for b, doc, unit in app.log.labelled_by_others(who) if b == batch.id}
+    pick = next_unit(order, units, skip)
+    view: UnitView | None = None
+    at_doc, at_unit = query.get("doc"), query.get("unit", "")
+    if at_doc is not None and at_unit.isdigit() and (at_doc, int(at_unit)) not in skip:
+        view = units.view(at_doc, int(at_unit))  # the unit an undo brought back
+    if view is None and pick.index is not None:
+        row = units.units.iloc[pick.index]
+        view = units.view(str(row["doc"]), int(row["unit"]))
+    mine, everyone = app.log.counts(who), app.log.counts()
+    pending = len(app.log.pending().get(who, []))
+    suggest_job = app.jobs.latest("suggest", batch.id)
+    if params["order"] == "suggest" and not app.batches.queue_path(batch).is_file():
+        # The pipeline's own batch has no review order until one is made for it.
+        suggest_job = app.jobs.submit("suggest", batch.id)
+    return {
+        "view": view,
+        "pick": pick,
+        "mine": dict(mine),
+        "counts": dict(everyone),
+        "pending": pending,
+        "documents": units.documents(),
+        "job": suggest_job if suggest_job is not None and suggest_job.active else None,
+    }
+
+
+def _unit_from_form(units: BatchUnits, form: dict[str, str]) -> UnitView | None:
+    doc, unit = form.get("doc", ""), form.get("unit", "")
+    return units.view(doc, int(unit)) if unit.isdigit() else None
+
+
+async def _form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+@state_changing
+async def label(request: Request) -> Response:
+    return await _decide(request, "label")
+
+
+@state_changing
+async def skip(request: Request) -> Response:
+    return await _decide(request, "skip")
+
+
+async def _decide(request: Request, action: str) -> Response:
+    app = state(request)
+    batch = _batch(request)
+    who = annotator(request)
+    if batch is None or not who:
+        return not_found(request)
+    form = await _form(request)
+    params = _order_params(form.get)
+    theme_ids = app.config.theme_ids
+    chosen = form.get("label", "") if action == "label" else ""
+    second = form.get("second_label", "") if action == "label" else ""
+    if action == "label" and chosen not in theme_ids:
+        raise Refused("unknown_theme")
+    if second not in theme_ids or second == chosen:
+        second = ""
+    units = await run_in_threadpool(_units, app, batch)
+    view = _unit_from_form(units, form)
+    if view is None:
+        return redirect(_review_url(batch, params, note="gone"))
+    key = (batch.id, view.doc, view.unit)
+    recorded = await run_in_threadpool(app.log.record, who, action, key, view.text, chosen, second)
+    if action == "label" and recorded is not None:
+        _flush_if_due(app, who)
+    note = "skipped" if action == "skip" else ("saved" if recorded is not None else "unchanged")
+    return redirect(_review_url(batch, params, note=note))
+
+
+def _flush_if_due(app: AppState, who: str) -> None:
+    """Enough pending labels: import them in the background (tema labels import's code)."""
+    if len(app.log.pending().get(who, [])) >= app.settings.flush_every:
+        app.jobs.submit("labels")
+
+
+@state_changing
+async def undo(request: Request) -> Response:
+    app = state(request)
+    batch = _batch(request)
+    who = annotator(request)
+    if batch is None or not who:
+        return not_found(request)
+    form = await _form(request)
+    params = _order_params(form.get)
+    taken_back, why = await run_in_threadpool(app.log.undo, who, batch.id)
+    if taken_back is None:
+        return redirect(_review_url(batch, params, note=why))
+    return redirect(
+        _review_url(batch, params, note="undone", doc=taken_back.doc, unit=str(taken_back.unit))
+    )
+
+
+@state_changing
+async def more(request: Request) -> Response:
+    app = state(request)
+    batch = _batch(request)
+    if batch is None:
+        return not_found(request)
+    form = await _form(request)
+    decided = sum(key[0] == batch.id for key in app.log.decided_keys(annotator(request)))
+    n = app.config.labels.suggest_n + decided
+    app.jobs.submit("suggest", batch.id, n=n)
+    return redirect(_review_url(batch, _order_params(form.get)))
+
+
+@state_changing
+async def set_annotator(request: Request) -> Response:
+    from tema.errors import TemaError
+    from tema.labels.importing import annotator_slug
+
+    name = clean_field(await form_text(request, "annotator"))[:60]
+    try:
+        annotator_slug(name)
+    except TemaError as error:
+        raise Refused("name_needed") from error
+    request.session["annotator"] = name
+    return redirect(_local(await form_text(request, "next")))
+
+
+@state_changing
+async def set_language(request: Request) -> Response:
+    chosen = await form_text(request, "lang")
+    if chosen in ("nb", "en"):
+        request.session["lang"] = chosen
+    return redirect(_local(await form_text(request, "next")))
+
+
+def _local(url: str) -> str:
+    """Only a path of this app (never another site: no open redirect)."""
+    if url.startswith("/") and not url.startswith("//") and "\\" not in url:
+        return url
+    return "/"
+
+
+ROUTES = [
+    Route("/batches/{batch}/review", review_page, name="review"),
+    Route("/batches/{batch}/review/label", label, methods=["POST"]),
+    Route("/batches/{batch}/review/skip", skip, methods=["POST"]),
+    Route("/batches/{batch}/review/undo", undo, methods=["POST"]),
+    Route("/batches/{batch}/review/more", more, methods=["POST"]),
+    Route("/annotator", set_annotator, methods=["POST"]),
+    Route("/language", set_language, methods=["POST"]),
+]

@@ -1,0 +1,123 @@
+"""What every page handler shares: rendering, the language, the annotator, CSRF checks."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.templating import Jinja2Templates
+
+from tema.numbers import NBSP, Style
+from tema.serve.security import Refused, check_csrf, session_token
+from tema.serve.state import AppState
+from tema.serve.words import WORDS, say
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+LANGUAGES = ("nb", "en")
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("tema.serve", "templates"),
+    autoescape=True,  # every value is escaped unless a template says otherwise
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+TEMPLATES = Jinja2Templates(env=_ENV)
+
+
+def state(request: Request) -> AppState:
+    app_state: AppState = request.app.state.serve
+    return app_state
+
+
+def language(request: Request) -> str:
+    chosen = request.session.get("lang")
+    if chosen in LANGUAGES:
+        return str(chosen)
+    app = state(request)
+    return app.settings.language or str(app.config.report.language)
+
+
+def annotator(request: Request) -> str:
+    name = request.session.get("annotator")
+    return name if isinstance(name, str) else ""
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
+    lang = language(request)
+    themes = state(request).config.themes
+    names = {theme.id: getattr(theme, lang) for theme in themes}
+    job = state(request).jobs.current()
+    return TEMPLATES.TemplateResponse(
+        request,
+        template,
+        {
+            "w": WORDS[lang],
+            "say": lambda key, **values: say(lang, key, **values),
+            "lang": lang,
+            "csrf": session_token(request),
+            "annotator": annotator(request),
+            "themes": [(theme.id, names[theme.id]) for theme in themes],
+            "theme_name": lambda theme_id: names.get(theme_id, theme_id),
+            "style": Style(lang, NBSP),
+            "active_job": job,
+            **context,
+        },
+        status_code=status_code,
+    )
+
+
+def refused(request: Request, error: Refused, status_code: int = 400) -> Response:
+    return render(
+        request,
+        "message.html",
+        status_code=status_code,
+        message=say(language(request), error.key, **error.values),
+    )
+
+
+def state_changing(endpoint: Endpoint) -> Endpoint:
+    """A handler of a POST: refused with 403 unless the request carries the CSRF token."""
+
+    @functools.wraps(endpoint)
+    async def checked(request: Request) -> Response:
+        try:
+            await check_csrf(request)
+            return await endpoint(request)
+        except Refused as error:
+            return refused(request, error, 403 if error.key == "csrf" else 400)
+        finally:
+            await request.close()  # the uploaded files' temporary copies
+
+    checked.state_changing = True  # type: ignore[attr-defined]
+    return checked
+
+
+def redirect(url: str) -> Response:
+    """After a POST, the page to show (303: the browser fetches it with GET)."""
+    return RedirectResponse(url, status_code=303)
+
+
+async def form_text(request: Request, name: str, default: str = "") -> str:
+    form = await request.form()
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else default
+
+
+def not_found(request: Request) -> Response:
+    return render(
+        request, "message.html", status_code=404, message=say(language(request), "not_found")
+    )
+
+
+def static_dir() -> Path:
+    return Path(__file__).parent / "static"
+
+
+def plain(text: str, status_code: int = 200) -> Response:
+    return HTMLResponse(text, status_code=status_code)

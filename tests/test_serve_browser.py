@@ -1,0 +1,196 @@
+"""`tema serve` end to end in a real browser (Playwright driving Debian's chromium).
+
+The test starts `tema serve` on a free port in a scratch project (the tiny labelled set,
+the fast TF-IDF path), puts in a small batch by upload, reads the report, labels five
+units with the keyboard, retrains and reads the verdict. Screenshots of the report and
+review pages go to test-artifacts/serve/ (gitignored); with TEMA_DOCS_SCREENSHOTS=1 the
+review page's is also written to docs/serve-review.png for the README.
+
+Needs chromium at /usr/bin/chromium (.ci/run installs it) and the playwright package;
+never `playwright install` (no browser can be downloaded here).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import MEETING_MANIFEST, MEETING_REPORTS, SURVEY
+from serve_helpers import REPO, make_project
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = REPO / "test-artifacts" / "serve"
+BROWSER_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+JOB_TIMEOUT_MS = 300_000
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="chromium not installed (apt-get install -y chromium)"
+    ),
+]
+
+
+@pytest.fixture
+def server(tmp_path: Path):
+    """`tema serve --port 0` in a scratch project; yields (base URL, project folder)."""
+    project = make_project(tmp_path / "project", tmp_path / "lexicon")
+    tema = Path(sys.executable).parent / "tema"
+    process = subprocess.Popen(
+        [str(tema), "serve", "--port", "0"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    found = re.search(r"(http://127\.0\.0\.1:\d+/)", first)
+    assert found, first + (process.stdout.read() if process.poll() is not None else "")
+    assert "Bare denne maskinen" in process.stdout.readline()  # says it binds 127.0.0.1 only
+    said: list[str] = []  # the rest of what it prints, read so that the pipe never fills
+    reader = threading.Thread(target=lambda: said.extend(process.stdout), daemon=True)
+    reader.start()
+    try:
+        yield found.group(1), project
+    finally:
+        wait_for_jobs(project)  # the refreshes a promotion queues: no worker outlives the test
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        reader.join(timeout=5)
+        process.stdout.close()
+
+
+def wait_for_jobs(project: Path, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        states = [
+            json.loads(path.read_text(encoding="utf-8"))["state"]
+            for path in (project / "data" / "serve" / "jobs").glob("*.json")
+        ]
+        if not {"queued", "running"} & set(states):
+            return
+        time.sleep(0.5)
+
+
+def batch_files(folder: Path) -> list[Path]:
+    folder.mkdir()
+    for name, text in MEETING_REPORTS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "sporreskjema-2019.csv").write_bytes(SURVEY.encode("cp1252"))
+    (folder / "manifest.csv").write_text(MEETING_MANIFEST, encoding="utf-8")
+    (folder / "skannet.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")  # a PDF ingest cannot read
+    return sorted(folder.iterdir())
+
+
+def shown_unit(page) -> str:
+    return (
+        str(page.get_attribute("#unit-text", "data-doc"))
+        + "#"
+        + str(page.get_attribute("#unit-text", "data-unit"))
+    )
+
+
+def press_and_wait(page, key: str) -> None:
+    with page.expect_navigation():
+        page.keyboard.press(key)
+
+
+def test_batch_report_label_and_retrain_in_a_browser(server, tmp_path: Path):
+    playwright = pytest.importorskip("playwright.sync_api")
+    url, project = server
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(url)
+        assert page.title().startswith("Innspill")
+
+        # 1. A batch by upload; meeting, region and date come from its manifest.
+        page.set_input_files("#upload-form input[name=files]", batch_files(tmp_path / "in"))
+        page.fill("#upload-form input[name=name]", "Innspillmøter 2018–2019")
+        with page.expect_navigation():
+            page.click("#upload-form button[type=submit]")
+        assert page.input_value("input[name=region_0]") in {"Oslo", "Nord-Norge", "Vestlandet"}
+        with page.expect_navigation():
+            page.click("#files-form button[type=submit]")
+        page.wait_for_selector(".state-done", timeout=JOB_TIMEOUT_MS)  # the page reloads itself
+        rejected = page.inner_text("section.rejected")
+        assert "skannet.pdf" in rejected and "skannet.pdf:" in rejected  # the CLI's reason
+
+        # 2. The report, with drill-down.
+        page.click("a.button[href$='/report']")
+        page.wait_for_selector("#overall")
+        assert "Bolig" in page.inner_text("#overall")
+        page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+        with page.expect_navigation():
+            page.click("#overall a:has-text('Bolig')")
+        assert page.locator("table.units tr").count() >= 2  # a header and the housing units
+        assert page.inner_text("h1") == "Bolig — Alle"
+
+        # 3. Label five units with the keyboard (one with a second theme), skip, undo.
+        page.goto(url)
+        page.click("a[href$='/review']")
+        page.fill("#name-form input[name=annotator]", "kari.n")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        labelled = []
+        for number, key in enumerate(["4", "1", "2", "3", "5"]):
+            before = shown_unit(page)
+            if number == 1:
+                page.keyboard.press("Shift+Digit2")  # a second theme: employers
+                assert page.is_checked("input[name=second_label][value=employers]")
+            press_and_wait(page, key)
+            assert page.inner_text("#note") == "Lagret."
+            labelled.append(before)
+            assert shown_unit(page) != before
+        skipped = shown_unit(page)
+        press_and_wait(page, "s")
+        assert shown_unit(page) != skipped
+        press_and_wait(page, "u")  # undo the skip: the skipped unit is back
+        assert shown_unit(page) == skipped and page.inner_text("#note").startswith("Angret")
+        counts = page.inner_text("#counts")
+        assert re.search(r"Bolig\s+1\s+1", counts)
+        page.screenshot(path=str(ARTIFACTS / "review.png"), full_page=True)
+        if os.environ.get("TEMA_DOCS_SCREENSHOTS"):
+            shutil.copy(ARTIFACTS / "review.png", REPO / "docs" / "serve-review.png")
+            shutil.copy(ARTIFACTS / "report.png", REPO / "docs" / "serve-report.png")
+
+        # 4. Retrain: the verdict, the comparison and the score on the user's own units.
+        page.goto(url + "retrain")
+        with page.expect_navigation():
+            page.click("#retrain-form button")
+        page.wait_for_selector("#verdict", timeout=JOB_TIMEOUT_MS)
+        verdict = page.inner_text("#verdict")
+        assert re.search(r"Tatt i bruk|Ikke tatt i bruk", verdict)
+        assert "makro-F1" in page.inner_text("#verdict-text") or "macro-F1" in verdict
+        assert "5 innspill merket av brukerne" in page.inner_text("#own-score")
+        page.screenshot(path=str(ARTIFACTS / "retrain.png"), full_page=True)
+        browser.close()
+
+    imported = list((project / "data" / "labeled").glob("import-*-kari.n-*.csv"))
+    assert len(imported) == 1
+    rows = pd.read_csv(imported[0], keep_default_na=False)
+    assert len(rows) == 5 and set(rows["annotator"]) == {"kari.n"}
+    assert (rows["second_label"] == "employers").sum() == 1
+    assert (project / "models" / "theme_classifier.card.json").is_file()
+    assert (project / "metrics" / "promotion.json").is_file()

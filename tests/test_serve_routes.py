@@ -1,0 +1,418 @@
+"""`tema serve`'s pages and forms through Starlette's test client (no browser, no jobs run).
+
+A processed batch is written directly (serve_helpers.fake_done_batch), so these tests
+check the app's own work: intake, security, report, review, labels into data/labeled/.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from conftest import MEETING_MANIFEST, MEETING_REPORTS, SURVEY
+from serve_helpers import fake_done_batch, make_project, minimal_docx, minimal_pdf, minimal_xlsx
+from tema.serve.app import create_app
+from tema.serve.state import ServeSettings
+
+MAX_UPLOAD = 2 * 1024 * 1024
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = make_project(tmp_path / "project", tmp_path / "lexicon")
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.fixture
+def app(project: Path, tmp_path: Path):
+    (tmp_path / "allowed").mkdir()
+    settings = ServeSettings(
+        data_dir=Path("data/serve"),
+        allowed_hosts=("testserver",),
+        run_jobs=False,
+        max_upload_bytes=MAX_UPLOAD,
+        folder_roots=(tmp_path / "allowed",),
+        flush_every=1000,
+    )
+    return create_app(settings)
+
+
+def client(app) -> TestClient:
+    return TestClient(app, follow_redirects=True)
+
+
+def token(browser: TestClient) -> str:
+    page = browser.get("/")
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found is not None
+    return found.group(1)
+
+
+def named(app, name: str) -> tuple[TestClient, str]:
+    """A browser session with an annotator name, and its CSRF token."""
+    browser = client(app)
+    csrf = token(browser)
+    answer = browser.post("/annotator", data={"csrf_token": csrf, "annotator": name, "next": "/"})
+    assert answer.status_code == 200
+    return browser, csrf
+
+
+def note(page) -> str:
+    found = re.search(r'id="note">([^<]*)<', page.text)
+    return found.group(1) if found else ""
+
+
+# --- security -------------------------------------------------------------------------------
+def post_routes(app) -> list[str]:
+    return [r.path for r in app.routes if isinstance(r, Route) and "POST" in (r.methods or ())]
+
+
+def test_every_post_without_the_csrf_token_is_refused(app):
+    browser = client(app)
+    token(browser)  # the session has a token; the requests below do not send it
+    paths = post_routes(app)
+    assert len(paths) >= 12
+    for path in paths:
+        url = path.replace("{batch}", "pipeline")
+        answer = browser.post(url, data={"annotator": "x", "lang": "en", "label": "housing"})
+        assert answer.status_code == 403, path
+        forged = browser.post(url, data={"csrf_token": "forged-" + "x" * 40})
+        assert forged.status_code == 403, path
+    other = client(app)  # another session's valid token is not this session's
+    assert (
+        other.post("/language", data={"csrf_token": token(browser), "lang": "en"}).status_code
+        == 403
+    )
+
+
+def test_the_token_is_accepted_in_the_form_or_the_header(app):
+    browser = client(app)
+    csrf = token(browser)
+    assert browser.post("/language", data={"csrf_token": csrf, "lang": "en"}).status_code == 200
+    assert "Batches" in browser.get("/").text
+    answer = browser.post("/language", data={"lang": "nb"}, headers={"X-CSRF-Token": csrf})
+    assert answer.status_code == 200 and "Innspill" in browser.get("/").text
+
+
+def test_security_headers_and_host_check(app):
+    page = client(app).get("/")
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "samesite=strict" in page.headers["set-cookie"].lower()
+    assert "httponly" in page.headers["set-cookie"].lower()
+    rebound = TestClient(app, base_url="http://evil.example")
+    assert rebound.get("/").status_code == 400  # DNS rebinding: another host name
+
+
+def test_pages_load_nothing_from_elsewhere(app):
+    browser = client(app)
+    fake_done_batch(app.state.serve, 50)
+    for path in ["/", "/labels", "/retrain"]:
+        page = browser.get(path).text
+        assert "http://" not in page and "https://" not in page, path
+        assert re.findall(r'(?:src|href)="(/[^"]*|#)"', page)  # only tema's own paths
+
+
+# --- taking files in ------------------------------------------------------------------------
+def upload(browser: TestClient, csrf: str, files: list[tuple[str, bytes]], name: str = "B"):
+    parts = [("files", (filename, data, "application/octet-stream")) for filename, data in files]
+    return browser.post("/batches/upload", data={"csrf_token": csrf, "name": name}, files=parts)
+
+
+def test_upload_of_each_file_type_with_its_manifest(app):
+    from tema.serve import pipeline
+
+    browser = client(app)
+    files = [(n, t.encode()) for n, t in MEETING_REPORTS.items()] + [
+        ("sporreskjema-2019.csv", SURVEY.encode("cp1252")),
+        ("notat.md", b"# Bolig\n\nFlere kommunale boliger trengs i Alta.\n"),
+        ("rapport.pdf", minimal_pdf("Arbeidsgivere må ansette flere innvandrere.")),
+        ("referat.docx", minimal_docx(["Frivillige lag trenger driftsstøtte."])),
+        ("svar.xlsx", minimal_xlsx([["svar"], ["Norskkurs på kveldstid"]])),
+        ("manifest.csv", MEETING_MANIFEST.encode()),
+    ]
+    page = upload(browser, token(browser), files)
+    assert page.status_code == 200 and "/files" in str(page.url)
+    state = app.state.serve
+    (batch,) = [b for b in state.batches.all() if not b.read_only]
+    assert sorted(f.name for f in batch.files) == sorted(n for n, _ in files[:-1])
+    assert not batch.refused
+    by_name = {f.name: f for f in batch.files}
+    assert by_name["innspillmote-bodo-2018.txt"].region == "Nord-Norge"  # from the manifest
+    assert by_name["notat.md"].meeting == "notat"  # not in it: the file name
+    for item in batch.files:  # ingest reads every one of them
+        assert (
+            pipeline.check_file(state.config, state.batches.incoming(batch.id) / item.name) is None
+        )
+    assert 'value="Innspillmøte Bodø"' in page.text
+
+
+def test_a_hostile_filename_stays_inside_the_batch_and_is_escaped(app, project: Path):
+    browser = client(app)
+    hostile = "../../../<img src=x onerror=alert(1)>.txt"
+    page = upload(browser, token(browser), [(hostile, b"Bolig i Bod\xc3\xb8"), ("a.txt", b"x")])
+    assert page.status_code == 200
+    state = app.state.serve
+    (batch,) = [b for b in state.batches.all() if not b.read_only]
+    incoming = state.batches.incoming(batch.id).resolve()
+    for item in batch.files:
+        assert (incoming / item.name).resolve().parent == incoming
+    assert not (project.parent / "x onerror=alert(1)>.txt").exists()
+    assert "<img" not in page.text and "onerror=alert(1)>" not in page.text
+
+
+def test_wrong_content_is_listed_with_its_reason_and_the_rest_goes_on(app):
+    browser = client(app)
+    files = [("rapport.pdf", b"MZ not a pdf"), ("skript.py", b"print(1)"), ("ok.txt", b"Bolig")]
+    page = upload(browser, token(browser), files)
+    assert "rapport.pdf: innholdet er ikke en .pdf-fil." in page.text
+    assert "skript.py" in page.text
+    (batch,) = [b for b in app.state.serve.batches.all() if not b.read_only]
+    assert [f.name for f in batch.files] == ["ok.txt"]
+
+
+def test_an_oversize_upload_is_refused_before_anything_is_written(app):
+    browser = client(app)
+    page = upload(browser, token(browser), [("stor.txt", b"a" * (MAX_UPLOAD + 1))])
+    assert page.status_code == 413
+    assert "for store" in page.text
+    assert not [b for b in app.state.serve.batches.all() if not b.read_only]
+
+
+def test_a_folder_is_read_only_under_the_allowed_roots(app, tmp_path: Path):
+    browser = client(app)
+    csrf = token(browser)
+    folder = tmp_path / "allowed" / "møter"
+    folder.mkdir()
+    for name, text in MEETING_REPORTS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "manifest.csv").write_text(MEETING_MANIFEST, encoding="utf-8")
+    page = browser.post("/batches/folder", data={"csrf_token": csrf, "folder": str(folder)})
+    assert page.status_code == 200 and 'value="Vestlandet"' in page.text
+    outside = browser.post("/batches/folder", data={"csrf_token": csrf, "folder": str(tmp_path)})
+    assert outside.status_code == 400 and "utenfor" in outside.text
+    escape = str(folder / ".." / ".." / "project")
+    assert (
+        browser.post("/batches/folder", data={"csrf_token": csrf, "folder": escape}).status_code
+        == 400
+    )
+
+
+def test_a_bad_date_is_refused_and_the_batch_not_started(app):
+    browser = client(app)
+    csrf = token(browser)
+    page = upload(browser, csrf, [("a.txt", b"Bolig i Alta")])
+    batch_id = re.search(r"/batches/([^/]+)/files", str(page.url)).group(1)
+    answer = browser.post(
+        f"/batches/{batch_id}/start",
+        data={"csrf_token": csrf, "meeting_0": "Møte", "region_0": "Nord", "date_0": "14.03.2018"},
+    )
+    assert answer.status_code == 400 and "ikke ÅÅÅÅ-MM-DD" in answer.text
+    assert app.state.serve.jobs.all() == []
+    ok = browser.post(
+        f"/batches/{batch_id}/start", data={"csrf_token": csrf, "date_0": "2018-03-14"}
+    )
+    assert ok.status_code == 200
+    kinds = [job.kind for job in app.state.serve.jobs.all()]
+    assert kinds == ["train", "batch"]  # no model yet: a first training goes first
+    assert app.state.serve.batches.load(batch_id).files[0].date == "2018-03-14"
+
+
+# --- report -------------------------------------------------------------------------------
+def test_report_numbers_drill_down_and_downloads(app):
+    batch = fake_done_batch(app.state.serve, 300)
+    browser = client(app)
+    page = browser.get(f"/batches/{batch.id}/report")
+    assert page.status_code == 200
+    counts = pd.read_csv(
+        app.state.serve.batches.files_of(batch).report_dir / "theme_counts.csv",
+        keep_default_na=False,
+    )
+    housing = counts[(counts["level"] == "all") & (counts["theme"] == "housing")].iloc[0]
+    assert f"{round(housing['share'] * 100)}\xa0%" in page.text  # the same number, nb style
+    drill = browser.get(f"/batches/{batch.id}/units?level=region&key=Region 1&theme=housing")
+    expected = counts[(counts["level"] == "region") & (counts["key"] == "Region 1")
+                      & (counts["theme"] == "housing")]["count"].iloc[0]  # fmt: skip
+    assert f"{expected} innspill" in drill.text
+    for name in ("report.html", "report.xlsx", "theme_counts.csv"):
+        answer = browser.get(f"/batches/{batch.id}/download/{name}")
+        assert answer.status_code == 200 and "attachment" in answer.headers["content-disposition"]
+    for bad in ("../batch.json", "..%2Fbatch.json", "units.csv", "%2e%2e%2fsecret_key"):
+        assert browser.get(f"/batches/{batch.id}/download/{bad}").status_code == 404
+    assert browser.get("/batches/..%2F..%2Fetc/report").status_code == 404
+
+
+# --- review and labels --------------------------------------------------------------------
+def shown_unit(page) -> tuple[str, str]:
+    doc = re.search(r'name="doc" value="([^"]+)"', page.text).group(1)
+    unit = re.search(r'name="unit" value="([^"]+)"', page.text).group(1)
+    return doc, unit
+
+
+def label_shown(browser, csrf, batch, theme, second="", order="suggest"):
+    page = browser.get(f"/batches/{batch.id}/review?order={order}")
+    doc, unit = shown_unit(page)
+    data = {"csrf_token": csrf, "doc": doc, "unit": unit, "label": theme, "order": order}
+    if second:
+        data["second_label"] = second
+    return browser.post(f"/batches/{batch.id}/review/label", data=data), (doc, unit)
+
+
+def test_review_shows_context_and_asks_for_a_name_first(app):
+    batch = fake_done_batch(app.state.serve, 120)
+    anonymous = client(app)
+    assert 'id="name-form"' in anonymous.get(f"/batches/{batch.id}/review").text
+    browser, _ = named(app, "kari")
+    page = browser.get(f"/batches/{batch.id}/review")
+    assert 'id="unit-text"' in page.text and "Overskrift" in page.text
+    assert "Kilde" in page.text and 'class="context ' in page.text  # previous or next unit
+    for order in ("uncertain", "theme:housing", "doc:dokument-003.txt"):
+        assert 'id="unit-text"' in browser.get(f"/batches/{batch.id}/review?order={order}").text
+
+
+def test_labels_are_saved_once_and_undo_brings_the_unit_back(app):
+    state = app.state.serve
+    batch = fake_done_batch(state, 120)
+    browser, csrf = named(app, "kari")
+    answer, (doc, unit) = label_shown(browser, csrf, batch, "housing", second="employers")
+    assert note(answer) == "Lagret."
+    assert shown_unit(answer) != (doc, unit)  # the next unit
+    again = browser.post(
+        f"/batches/{batch.id}/review/label",
+        data={"csrf_token": csrf, "doc": doc, "unit": unit, "label": "housing",
+              "second_label": "employers", "order": "suggest"},
+    )  # fmt: skip
+    assert note(again) == "Samme merking som før: ingenting endret."
+    lines = state.log.path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1
+    undone = browser.post(f"/batches/{batch.id}/review/undo", data={"csrf_token": csrf})
+    assert note(undone).startswith("Angret") and shown_unit(undone) == (doc, unit)
+    assert state.log.counts("kari")["housing"] == 0
+    unknown = browser.post(
+        f"/batches/{batch.id}/review/label",
+        data={"csrf_token": csrf, "doc": doc, "unit": unit, "label": "<script>"},
+    )
+    assert unknown.status_code == 400
+
+
+def test_two_annotators_labelling_at_once_lose_nothing(app):
+    """Two sessions (two annotators, two tabs each) post labels in parallel threads."""
+    state = app.state.serve
+    batch = fake_done_batch(state, 200)
+    units = state.batches.files_of(batch).report_dir / "units.csv"
+    frame = pd.read_csv(units, keep_default_na=False, dtype={"doc": str})
+    targets = list(zip(frame["doc"], frame["unit"].astype(str), strict=True))[:40]
+    sessions = [named(app, "kari"), named(app, "ola")]
+    errors: list[str] = []
+
+    def work(browser, csrf, part, theme):
+        for doc, unit in part:
+            answer = browser.post(
+                f"/batches/{batch.id}/review/label",
+                data={"csrf_token": csrf, "doc": doc, "unit": unit, "label": theme},
+            )
+            if answer.status_code != 200:
+                errors.append(answer.text)
+
+    threads = [
+        threading.Thread(target=work, args=(*sessions[who], targets[tab::2], theme))
+        for who, theme in ((0, "housing"), (1, "education"))
+        for tab in (0, 1)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    labels = state.log.labels()
+    assert len(labels["kari"]) == 40 and len(labels["ola"]) == 40
+    assert {d.label for d in labels["kari"].values()} == {"housing"}
+    assert state.log.counts() == {"housing": 40, "education": 40}
+
+
+def flush(app) -> dict:
+    """Run the label import as its job does (in this process)."""
+    from tema.serve.tasks import Context, import_pending
+
+    state = app.state.serve
+    job = state.jobs.submit("labels")
+    return {"imports": import_pending(Context(state.config, state.settings.data_dir, job))}
+
+
+def test_labels_go_into_data_labeled_and_conflicts_are_kept_aside(app, project: Path):
+    state = app.state.serve
+    batch = fake_done_batch(state, 120)
+    kari, kari_csrf = named(app, "kari")
+    ola, ola_csrf = named(app, "ola")
+    shared = []
+    for _ in range(3):
+        _, unit = label_shown(kari, kari_csrf, batch, "housing")
+        shared.append(unit)
+    # ola agrees on two, disagrees on one
+    for (doc, unit), theme in zip(shared, ("housing", "housing", "education"), strict=True):
+        data = {"csrf_token": ola_csrf, "doc": doc, "unit": unit, "label": theme}
+        ola.post(f"/batches/{batch.id}/review/label", data=data)
+    result = flush(app)["imports"]
+    by_who = {item["annotator"]: item for item in result}
+    assert by_who["kari"]["added"] == 3 and by_who["kari"]["conflicts"] == 0
+    assert by_who["ola"]["added"] == 0 and by_who["ola"]["already"] == 2
+    assert by_who["ola"]["conflicts"] == 1
+    imported = sorted((project / "data" / "labeled").glob("import-*.csv"))
+    assert len(imported) == 1  # kari's file; ola's conflict is not written there
+    written = pd.read_csv(imported[0], keep_default_na=False)
+    assert set(written["label"]) == {"housing"} and set(written["annotator"]) == {"kari"}
+    conflicts = pd.read_csv(project / "data" / "label_review" / "conflicts.csv")
+    assert conflicts[["new_label", "existing_label", "annotator"]].values.tolist() == [
+        ["education", "housing", "ola"]
+    ]
+    # Saving again changes nothing: no pending label, no new file, no new conflict line.
+    before = sorted(p.read_bytes() for p in (project / "data" / "labeled").glob("*.csv"))
+    assert flush(app)["imports"] == []
+    assert sorted(p.read_bytes() for p in (project / "data" / "labeled").glob("*.csv")) == before
+    # An imported label cannot be undone from the browser (it is in the training data).
+    undone = kari.post(f"/batches/{batch.id}/review/undo", data={"csrf_token": kari_csrf})
+    assert "allerede i treningsdataene" in note(undone)
+    labels_page = kari.get("/labels").text
+    assert "kari og ola: 3 innspill merket av begge" in labels_page  # Cohen's kappa
+
+
+def test_labels_page_counts_per_theme(app):
+    batch = fake_done_batch(app.state.serve, 60)
+    browser, csrf = named(app, "kari")
+    for theme in ("housing", "housing", "voluntary"):
+        label_shown(browser, csrf, batch, theme)
+    page = browser.get(f"/batches/{batch.id}/review").text
+    counts = dict(re.findall(r'data-theme="(\w+)"><td>[^<]*</td><td class="n">(\d+)</td>', page))
+    assert counts["housing"] == "2" and counts["voluntary"] == "1" and counts["other"] == "0"
+
+
+def test_a_batch_of_only_unreadable_files_fails_with_the_clis_reasons(app):
+    from tema.serve.worker import run
+
+    state = app.state.serve
+    browser = client(app)
+    csrf = token(browser)
+    page = upload(browser, csrf, [("skannet.pdf", b"%PDF-1.4\n%%EOF\n"), ("tom.txt", b"  \n")])
+    batch_id = re.search(r"/batches/([^/]+)/files", str(page.url)).group(1)
+    browser.post(f"/batches/{batch_id}/start", data={"csrf_token": csrf})
+    batch_job = next(job for job in state.jobs.all() if job.kind == "batch")
+    assert run(state.jobs, state.settings.params, state.settings.data_dir, batch_job.id) == 1
+    assert state.jobs.load(batch_job.id).error == "no file of the batch could be read"
+    batch = state.batches.load(batch_id)
+    assert batch.state == "failed" and not batch.run
+    reasons = {item["file"]: item["reason"] for item in batch.rejected}
+    assert reasons["tom.txt"].endswith("tom.txt: is empty")  # as `tema ingest` says it
+    assert "skannet.pdf" in reasons["skannet.pdf"]
+    assert not (state.batches.folder(batch_id) / "runs").exists() or not any(
+        (state.batches.folder(batch_id) / "runs").iterdir()
+    )
+    shown = browser.get(f"/batches/{batch_id}").text
+    assert "Jobben feilet" in shown and "is empty" in shown

@@ -1,0 +1,119 @@
+"""tema.serve.security: names, content and folders a browser sends are checked."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from serve_helpers import fake_zip, minimal_docx, minimal_pdf, minimal_xlsx
+from tema.serve.security import (
+    Refused,
+    check_content,
+    check_folder,
+    files_in_folder,
+    safe_filename,
+)
+
+
+@pytest.mark.parametrize(
+    ("hostile", "safe"),
+    [
+        ("../../etc/passwd.txt", "passwd.txt"),
+        ("..\\..\\Windows\\system.ini.md", "system.ini.md"),
+        ("C:\\Users\\kari\\Innspill Bodø.PDF", "Innspill Bodø.pdf"),
+        (".hidden.txt", "hidden.txt"),
+        ("<script>alert(1)</script>.txt", "script_.txt"),
+        ("<b onmouseover=x>.txt", "_b onmouseover_x_.txt"),
+        ("notat\x00.txt", "notat.txt"),
+        ("-rf.csv", "rf.csv"),
+        ("a" * 300 + ".docx", "a" * 115 + ".docx"),
+    ],
+)
+def test_hostile_names_become_safe_base_names(hostile: str, safe: str):
+    name = safe_filename(hostile)
+    assert name == safe
+    assert "/" not in name and "\\" not in name and not name.startswith(".")
+
+
+@pytest.mark.parametrize("hostile", ["..", "../", "/", "....", "\x00\x01"])
+def test_names_with_nothing_left_are_refused(hostile: str):
+    with pytest.raises(Refused) as caught:
+        safe_filename(hostile)
+    assert caught.value.key == "bad_name"
+
+
+def _write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("notat.txt", "Bolig i Bodø".encode()),
+        ("notat.md", b"# Overskrift\n\nTekst"),
+        ("svar.csv", "svar;kommune\nFlere boliger;Bodø\n".encode("cp1252")),
+        ("utf16.txt", "Bolig".encode("utf-16")),
+        ("rapport.pdf", minimal_pdf("Bolig i Bodø")),
+        ("referat.docx", minimal_docx(["Bolig i Bodø"])),
+        ("svar.xlsx", minimal_xlsx([["svar"], ["Flere boliger"]])),
+    ],
+)
+def test_each_type_is_taken_when_its_content_matches(tmp_path: Path, name: str, data: bytes):
+    check_content(name, _write(tmp_path, name, data))
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("fake.pdf", b"MZ\x90\x00 a program"),
+        ("fake.docx", fake_zip("xl/workbook.xml")),  # an Excel file named .docx
+        ("fake.xlsx", b"%PDF-1.4 not a workbook"),
+        ("fake.txt", b"\x7fELF\x02\x01\x01\x00\x00\x00"),
+        ("fake.csv", b"a,b\n\x00\x00\x00"),
+    ],
+)
+def test_content_that_does_not_match_its_name_is_refused(tmp_path: Path, name: str, data: bytes):
+    with pytest.raises(Refused) as caught:
+        check_content(name, _write(tmp_path, name, data))
+    assert caught.value.key == "bad_content"
+
+
+def test_unknown_types_are_refused(tmp_path: Path):
+    for name in ("script.py", "model.joblib", "data.pkl", "page.html", "noext"):
+        with pytest.raises(Refused) as caught:
+            check_content(name, _write(tmp_path, "x", b"x"))
+        assert caught.value.key == "bad_type"
+
+
+def test_folders_outside_the_roots_are_refused(tmp_path: Path):
+    root = tmp_path / "allowed"
+    (root / "batch").mkdir(parents=True)
+    outside = tmp_path / "private"
+    outside.mkdir()
+    assert check_folder(str(root / "batch"), (root,)) == (root / "batch").resolve()
+    for typed in (str(outside), str(root / "batch" / ".." / ".." / "private"), "/etc"):
+        with pytest.raises(Refused) as caught:
+            check_folder(typed, (root,))
+        assert caught.value.key == "folder_outside"
+    (root / "link").symlink_to(outside)  # a symlink out of the root is followed, then refused
+    with pytest.raises(Refused):
+        check_folder(str(root / "link"), (root,))
+    for typed in ("", str(root / "missing"), "a\x00b", str(_write(root, "f.txt", b"x"))):
+        with pytest.raises(Refused) as caught:
+            check_folder(typed, (root,))
+        assert caught.value.key == "bad_folder"
+
+
+def test_a_folders_files_leave_out_hidden_files_and_links_out_of_it(tmp_path: Path):
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    secret = _write(tmp_path, "secret.txt", b"private")
+    for name in ("a.txt", "b.pdf", ".hidden.txt", "c.exe"):
+        _write(folder, name, b"x")
+    os.symlink(secret, folder / "link.txt")
+    os.symlink(folder / "a.txt", folder / "inside.txt")
+    assert [p.name for p in files_in_folder(folder)] == ["a.txt", "b.pdf", "inside.txt"]
