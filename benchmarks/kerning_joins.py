@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import argparse
 import csv
-import importlib.util
 import re
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -58,13 +56,9 @@ def seed_verdict(position: int, left: str, right: str, gold: list[dict]) -> str:
 
 
 def ud_text(shared: Path) -> str:
-    path = REPO / "scripts" / "train_senter.py"
-    spec = importlib.util.spec_from_file_location("train_senter", path)
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module.rebuild_text(module.read_conllu_paragraphs(shared / UD_TEST))[0]
+    from tema.segment.senter import read_conllu_paragraphs, rebuild_text
+
+    return rebuild_text(read_conllu_paragraphs(shared / UD_TEST))[0]
 
 
 def main(argv: list[str] | None = None) -> int:

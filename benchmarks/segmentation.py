@@ -34,7 +34,6 @@ for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import csv  # noqa: E402
-import importlib.util  # noqa: E402
 import re  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -54,17 +53,6 @@ SEED_GOLD = Path("eval/seed_gold.tsv")
 UD = Path("ud-norwegian-bokmaal")
 # A word hyphenated across a line break: letters, hyphen, line break (spaces around).
 LINE_HYPHEN = re.compile(r"([A-Za-zÆØÅæøåé]+)-[ \t]*\r?\n[ \t]*([A-Za-zÆØÅæøåé]+)")
-
-
-def _load_training_script():
-    """The UD reading helpers live in scripts/train_senter.py; reuse them."""
-    path = Path(__file__).resolve().parent.parent / "scripts" / "train_senter.py"
-    spec = importlib.util.spec_from_file_location("train_senter", path)
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
 
 
 @dataclass(frozen=True)
@@ -297,7 +285,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
 
-    train_senter = _load_training_script()
+    from tema.segment import senter as train_senter  # the UD reading helpers
+
     ud_paragraphs = train_senter.read_conllu_paragraphs(args.shared / UD / train_senter.UD_TEST)
     ud_text, ud_ends = train_senter.rebuild_text(ud_paragraphs)
     ud_tokens = sum(len(s.words) for paragraph in ud_paragraphs for s in paragraph)

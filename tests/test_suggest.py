@@ -52,7 +52,7 @@ def test_candidates_are_counted_unlabelled_and_unique():
             ("c", "answer", "Noe som ble sagt i et annet dokument først"),
         ]
     )
-    frame.loc[6, "repeat_of"] = 3.0  # as `_read_csv` reads it: NaN or a number
+    frame.loc[6, "repeat_of"] = 3.0  # as `tema.io.tables.read_frame` reads it: NaN or a number
     kept = candidate_units(
         frame, ["norskkurs på kveldstid for dem som er i jobb"], ["sentence", "bullet", "answer"]
     )

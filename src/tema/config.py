@@ -106,7 +106,7 @@ class ModelFiles(_Section):
 
     @classmethod
     def beside(cls, model: Path) -> ModelFiles:
-        """`models/x.joblib` → models/x.predictor.npz, models/x.card.json, models/x.card.md."""
+        """`models/x.skops` → models/x.predictor.npz, models/x.card.json, models/x.card.md."""
         stem = model.with_suffix("")
         return cls(
             model=model,

@@ -2,9 +2,11 @@
 
 A "CSV" comes as Excel saves it in a Norwegian locale (";" between fields, Windows-1252)
 as often as with "," in UTF-8, so the encoding and the delimiter are detected, the same
-way for every table tema reads: survey answers and manifests (ingest), annotators' label
-files (`tema labels import`), and tema's own outputs read back (`read_frame`,
-`read_frame_chunks`). Every error names the file and, where known, the line.
+way for the tables people give tema: survey answers and manifests (ingest), annotators'
+label files (`tema labels import`); and for tema's own outputs read back (`read_frame`,
+`read_frame_chunks`) where a stage reads them through here. (`data/labeled/*.csv`, tema's
+own UTF-8 comma format, is read by `tema.labels.store` with `csv`.) Every error names the
+file and, where known, the line.
 
 - Encoding (`decode`): UTF-16 with its byte-order mark, UTF-8 with or without one, else
   Windows-1252 (which decodes any byte). Bytes with NUL in them are no text at all.

@@ -5,14 +5,16 @@ brings something new becomes one new file in `data/labeled/` (its own CV batch),
 the annotator and the date; a unit already labelled with another theme is a conflict,
 written to the conflicts file for someone to decide. Importing the same labels twice
 changes nothing the second time: every row is then already labelled, and a conflict
-already listed is not listed again.
+already listed from the same source path is not listed again.
 
 Writers may run at the same time (two annotators saving in the browser app, an import
 from the command line): `add_labels` holds an exclusive lock on the label store (a lock
 file beside the labelled folder, `filelock`, which works on Linux, macOS and Windows)
 from reading the existing labels to writing the new file and the conflicts, so each
 writer sees the labels of the writers before it. The new file is validated together
-with the existing ones before anything is written, and written atomically.
+with the existing ones before anything is written. Each file is written atomically, one
+after the other (the conflicts first, then the new labels): a failure between the two
+leaves conflicts listed without their labels, and importing again adds the labels.
 """
 
 from __future__ import annotations

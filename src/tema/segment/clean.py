@@ -46,8 +46,6 @@ from tema.segment.words import (
     remembered_gap_evidence,
 )
 
-BLOCK_KINDS = ("heading", "paragraph", "bullet", "quote", "caption", "url", "noise")
-
 _L = nb_rules.LETTERS
 # Everything in a line that is not copied unchanged: whitespace other than one plain
 # space, control characters, soft hyphens and zero-width marks, and mojibake pairs.

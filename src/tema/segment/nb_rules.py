@@ -115,13 +115,6 @@ SENTENCE_FINAL = frozenset({".", "!", "?", "…", "..."})
 # Closing marks that may stand after a sentence-final mark and still belong to the sentence.
 CLOSING_MARKS = frozenset({"»", "”", "’", '"', "'", ")", "]", "’’", "''"})
 OPENING_QUOTES = frozenset({"«", "“", "„", '"'})
-CLOSING_QUOTES = frozenset({"»", "”", '"'})
-GUILLEMETS = ("«", "»")
-
-# A text ends a sentence (or a paragraph) when its last visible character is one of these,
-# possibly followed by closing marks. ":" and ";" end a line that introduces a list.
-TERMINAL_PUNCTUATION = ".!?…"
-LIST_INTRODUCING_PUNCTUATION = ":;"
 # Footnote numbers: after a word or full stop in the text ("skolebakgrunn.¹"), and at the
 # start of the footnote at the foot of the page ("¹ Jf. ...").
 SUPERSCRIPT_DIGITS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
@@ -255,7 +248,6 @@ PULL_QUOTE_OPENERS: tuple[str, ...] = ("’’", "''", "‘‘", "””", "“"
 
 URL_LINE = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.IGNORECASE)
 URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
 
 # Caption cues: a line that starts with one of these is a photo caption or a link text.
 CAPTION_PREFIXES: tuple[str, ...] = (

@@ -133,9 +133,6 @@ class AnnotationLog:
             if any(d.id not in state.imported for d in decisions.values())
         }
 
-    def is_imported(self, decision_id: str) -> bool:
-        return decision_id in self.state().imported
-
     # -- writing
     def record(
         self,

@@ -23,7 +23,6 @@ import secrets
 import subprocess
 import sys
 import threading
-import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -231,16 +230,6 @@ class JobRunner:
         self.process_job = job.id
         job.state, job.pid, job.started = "running", self.process.pid, now_text()
         self.store.save(job)
-
-    def wait_idle(self, timeout: float) -> bool:
-        """Tests and the benchmark: wait until no job is queued or running."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            self.tick()
-            if self.store.current() is None and self.process is None:
-                return True
-            time.sleep(0.2)
-        return False
 
 
 def _after_interruption(store: JobStore, job: Job) -> None:

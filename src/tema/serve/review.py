@@ -19,7 +19,6 @@ import pandas as pd
 
 from tema.serve.annotations import UnitKey
 
-MODES = ("suggest", "uncertain", "theme", "doc")
 CONTEXT_SKIPS = frozenset({"noise"})
 T = TypeVar("T")
 

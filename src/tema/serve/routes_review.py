@@ -22,8 +22,6 @@ from tema.serve.security import Refused
 from tema.serve.state import AppState
 from tema.serve.web import annotator, form_text, not_found, redirect, render, state, state_changing
 
-NOTES = ("saved", "unchanged", "skipped", "undone", "nothing", "imported", "gone")
-
 
 def _batch(request: Request) -> Batch | None:
     try:
