@@ -24,8 +24,10 @@ every 100 ms with psutil. CPU time: user + system seconds of the command and its
 (getrusage of the finished children), printed after the table; it varies less than wall
 time when the machine is shared.
 
-Without --model, or when the model file is missing, a classifier is trained on
-data/labeled/ with params.yaml's settings (no cross-validation) into a temporary folder.
+Without --model, the project's model (models/theme_classifier.skops, the default cascade).
+Given a --model file that does not exist, a fast-path classifier (params.yaml's settings
+with `embeddings: none`, no cross-validation) is trained on data/labeled/ into a
+temporary folder: `--model /tmp/none.skops` measures the fast path.
 """
 
 from __future__ import annotations
