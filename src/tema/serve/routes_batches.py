@@ -183,14 +183,23 @@ async def files_form(request: Request) -> Response:
     return render(request, "files.html", batch=batch, errors=[])
 
 
+def _idle_batch(request: Request) -> Batch | None:
+    """The URL's batch if it may be changed now: None if there is none or it is read-only
+    (the pipeline's own); a batch whose run is queued or running is refused as busy."""
+    batch = _batch(request)
+    if batch is None or batch.read_only:
+        return None
+    if batch.state in ("queued", "running"):
+        raise Refused("busy")
+    return batch
+
+
 @state_changing
 async def start(request: Request) -> Response:
     app = state(request)
-    batch = _batch(request)
-    if batch is None or batch.read_only:
+    batch = _idle_batch(request)
+    if batch is None:
         return not_found(request)
-    if batch.state in ("queued", "running"):
-        raise Refused("busy")
     form = await request.form()
     fields = {key: value for key, value in form.items() if isinstance(value, str)}
     errors = _read_file_fields(batch, fields, language(request))
@@ -230,11 +239,9 @@ def submit_batch(app: AppState, batch: Batch, lang: str) -> None:
 @state_changing
 async def rerun(request: Request) -> Response:
     app = state(request)
-    batch = _batch(request)
-    if batch is None or batch.read_only or not batch.files:
+    batch = _idle_batch(request)
+    if batch is None or not batch.files:
         return not_found(request)
-    if batch.state in ("queued", "running"):
-        raise Refused("busy")
     submit_batch(app, batch, language(request))
     return redirect(f"/batches/{batch.id}")
 
@@ -242,11 +249,9 @@ async def rerun(request: Request) -> Response:
 @state_changing
 async def delete(request: Request) -> Response:
     app = state(request)
-    batch = _batch(request)
-    if batch is None or batch.read_only:
+    batch = _idle_batch(request)
+    if batch is None:
         return not_found(request)
-    if batch.state in ("queued", "running"):
-        raise Refused("busy")
     await run_in_threadpool(app.batches.delete, batch)
     return redirect("/")
 
