@@ -121,6 +121,43 @@ def test_an_edited_card_is_refused(project: Path, command: str):
     assert FILES.model.read_bytes() == before  # `train` replaced nothing
 
 
+# What shows a card's figures: the report's model section, `tema evaluate`'s metrics and
+# `tema compare-models` (by cards) refuse an edited card too, so no edited score is shown.
+@pytest.mark.parametrize(
+    "command",
+    [["evaluate"], ["compare-models", str(FILES.card), str(FILES.card)]],
+    ids=["evaluate", "compare-models"],
+)
+def test_figures_from_an_edited_card_are_refused(project: Path, command: list[str]):
+    card = json.loads(FILES.card.read_text(encoding="utf-8"))
+    card["cross_validation"]["macro_f1"]["value"] = 0.99
+    FILES.card.write_text(json.dumps(card, indent=2), encoding="utf-8")
+    result = invoke(*command)
+    assert result.exit_code == 1, result.output
+    last = [line for line in result.output.splitlines() if line.strip()][-1]
+    assert last.startswith("error: ") and "the model card was changed after training" in last
+
+
+def test_the_report_refuses_an_edited_card(project: Path):
+    raw = project / "data" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "notat.txt").write_text("- Flere plasser i norskopplæringen.\n", encoding="utf-8")
+    manifest = "file,meeting,region,date\nnotat.txt,Innspillmøte Bodø,Nord-Norge,2026-03-02\n"
+    (raw / "manifest.csv").write_text(manifest, encoding="utf-8")
+    params = yaml.safe_load(Path("params.yaml").read_text(encoding="utf-8"))
+    params["segment"]["spacy_model"] = str(REPO / "models" / "nb_senter")
+    Path("params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), "utf-8")
+    for stage in ("ingest", "segment", "classify"):
+        done = invoke(stage)
+        assert done.exit_code == 0, done.output
+    made = invoke("report", "--quiet")
+    assert made.exit_code == 0, made.output
+    card = json.loads(FILES.card.read_text(encoding="utf-8"))
+    card["cross_validation"]["macro_f1"]["value"] = 0.99
+    FILES.card.write_text(json.dumps(card, indent=2), encoding="utf-8")
+    refused("report", "the model card was changed after training")
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 @pytest.mark.parametrize("which", ["model", "predictor"])
 def test_an_edited_model_or_predictor_file_is_refused(project: Path, command: str, which: str):

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from tema.classify.card import bound
 from tema.cli.main import app
 
 REPO = Path(__file__).resolve().parent.parent
@@ -71,7 +72,8 @@ def write_batch(project: Path, shares: dict[str, int], year: str, folder: str = 
         "description": "Test",
         "cross_validation": {"macro_f1": {"value": 0.87, "ci_low": 0.85, "ci_high": 0.89}},
     }
-    (project / "models" / "theme_classifier.card.json").write_text(json.dumps(card))
+    # Bound as `tema train` binds it: the report refuses a card edited after training.
+    (project / "models" / "theme_classifier.card.json").write_text(json.dumps(bound(card)))
     (project / "metrics").mkdir(exist_ok=True)
     oof = pd.DataFrame({"label": THEMES * 10, "theme": THEMES * 10})
     oof.to_csv(project / "metrics" / "cv_predictions.csv", index=False)
@@ -129,7 +131,7 @@ def test_report_says_when_from_which_batch_and_with_which_model(project: Path):
         training_data_sha256="5747b9c7f2c4d8c5",
         model_sha256="9aa30f2f3678934b",
     )
-    card_path.write_text(json.dumps(card))
+    card_path.write_text(json.dumps(bound(card)))
     pd.DataFrame({"file": ["data/raw/skannet.pdf"], "reason": ["is empty"]}).to_csv(
         project / "data" / "interim" / "skipped.csv", index=False
     )

@@ -74,18 +74,32 @@ def bound(card: Mapping[str, Any]) -> Card:
     return {**content, BINDING_KEY: binding_of(content)}
 
 
-def read_card(path: str | Path) -> Card:
-    """A model card from a card file, or from the model file it belongs to; unchecked
-    (what the report shows; loading a model checks it with `checked_card`)."""
+def card_path_of(path: str | Path) -> Path:
+    """The card file itself, or the card beside a model file."""
     path = Path(path)
-    if not path.name.endswith(".card.json"):
-        path = ModelFiles.beside(path).card
+    return path if path.name.endswith(".card.json") else ModelFiles.beside(path).card
+
+
+def read_card(path: str | Path) -> Card:
+    """A model card from a card file, or from the model file it belongs to, unchecked:
+    what shows a card's figures reads it with `read_checked_card`, and loading a model
+    checks it with `checked_card`."""
+    path = card_path_of(path)
     try:
         card = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise ModelError(f"{path}: cannot read the model card ({error})") from error
     if not isinstance(card, dict):
         raise ModelError(f"{path}: not a model card (a JSON object)")
+    return card
+
+
+def read_checked_card(path: str | Path) -> Card:
+    """`read_card`, refused when the card was edited after training (`check_binding`): the
+    scores a report, `tema evaluate` or `tema compare-models` shows are those training
+    wrote. The model files are not read; loading a model checks them (`checked_card`)."""
+    card = read_card(path)
+    check_binding(card, card_path_of(path))
     return card
 
 

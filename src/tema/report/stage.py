@@ -96,7 +96,7 @@ def run(
 
 def _report(config: Config, out: Path, language: str, quiet: bool) -> ReportResult:
     # Imported here, not at the top: `--show` and `--compare` need none of them.
-    from tema.classify.card import read_card
+    from tema.classify.card import read_checked_card
     from tema.ingest.stage import read_documents
     from tema.report.html import render_html
     from tema.report.xlsx import write_xlsx
@@ -121,7 +121,7 @@ def _report(config: Config, out: Path, language: str, quiet: bool) -> ReportResu
         n_files=(summary.n_documents_read or 0) + len(summary.skipped),
         n_skipped=len(summary.skipped),
     )
-    card = read_card(config.train.model_files.card)
+    card = read_checked_card(config.train.model_files.card)
     files = {
         "html": out / "report.html",
         "xlsx": out / "report.xlsx",

@@ -14,12 +14,12 @@ from tema.train.verdict import Comparison
 
 def run(config: Config, old: Path, new: Path, on: Path | None = None) -> Comparison:
     """The comparison of model `old` with model `new` (cards or model files)."""
-    from tema.classify.card import model_path_of, read_card
+    from tema.classify.card import model_path_of, read_checked_card
     from tema.train import promote
 
     theme_ids = config.theme_ids
     if on is None:
-        return promote.compare_cards(read_card(old), read_card(new), theme_ids)
+        return promote.compare_cards(read_checked_card(old), read_checked_card(new), theme_ids)
     from tema.classify.persist import load_model
     from tema.labels.store import read_label_file
     from tema.train.verdict import GateText

@@ -16,7 +16,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.metrics import precision_recall_fscore_support
 
-from tema.classify.card import read_card
+from tema.classify.card import read_checked_card
 from tema.config import Config, TrainSettings
 from tema.errors import TemaError
 from tema.io.files import write_csv, write_json
@@ -40,7 +40,7 @@ def run(config: Config, *, quiet: bool = True) -> EvaluateResult:
         oof = pd.read_csv(settings.cv_predictions, keep_default_na=False)
     except (OSError, ValueError) as error:
         raise TemaError(f"{settings.cv_predictions}: cannot be read ({error})") from error
-    card = read_card(settings.model_files.card)
+    card = read_checked_card(settings.model_files.card)
     labeled = load_labeled(settings.labeled_dir, config.theme_ids)
     write_json(evaluate(oof, card, config.theme_ids), out / "metrics.json")
     write_csv(confusion_rows(oof), out / "confusion.csv")
