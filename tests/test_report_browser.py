@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tema.report.charts import theme_colours
 from tema.report.html import render_html
+from tema.report.look import theme_colours
 from tema.report.stage import build_report
 from test_report import CARD, THEME_IDS, THEMES, batch
 

@@ -13,6 +13,7 @@ from test_report import THEME_IDS, THEMES
 def test_the_time_axis_is_proportional_to_time():
     from tema.numbers import Style
     from tema.report.charts import line_chart
+    from tema.report.look import Look
 
     rows = [
         (year, theme, share)
@@ -24,9 +25,7 @@ def test_the_time_axis_is_proportional_to_time():
         for theme, share in zip(THEME_IDS, shares, strict=True)
     ]
     over_time = pd.DataFrame(rows, columns=["key", "theme", "share"])
-    names = {t.id: t.nb for t in THEMES}
-    colours = {t.id: "#000000" for t in THEMES}
-    svg = line_chart(over_time, THEMES, names, colours, Style("nb"))
+    svg = line_chart(over_time, Look.of(THEMES, "nb", Style("nb")))
     label_x = {
         year: float(re.search(rf'<text x="([\d.]+)"[^>]*>{year}</text>', svg).group(1))
         for year in ("2018", "2019", "2024")

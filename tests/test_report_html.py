@@ -87,10 +87,9 @@ def test_region_and_meeting_tables_show_every_interval_and_mark_small_groups():
     )
     counts = theme_counts(units, THEME_IDS)
     region = counts[counts["level"] == "region"]
-    names = {t.id: t.nb for t in THEMES}
-    from tema.report.words import TEXTS
+    from tema.report.look import Look
 
-    table = share_table(region, THEMES, names, TEXTS["nb"], "Region", Style("nb", NBSP))
+    table = share_table(region, Look.of(THEMES, "nb", Style("nb", NBSP)), "Region")
     rows = {row.split("</td>")[0].split(">")[-1]: row for row in table.split("<tr")[2:]}
     midt, ost = rows["Midt-Norge"], rows["Øst"]
     # Every share cell carries its 95 % interval, visibly (not only as a tooltip).

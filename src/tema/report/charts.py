@@ -10,7 +10,7 @@ that macro's output: escaped markup, ready to go into a page.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -20,29 +20,16 @@ from markupsafe import Markup
 
 from tema.config import Theme
 from tema.numbers import Style
+from tema.report.look import OTHER_COLOUR, Look
 from tema.report.tally import ALL_KEY, UNKNOWN_KEY
 from tema.report.templating import macro
 
-# Okabe–Ito colours (readable with colour blindness); "other" is grey.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
-OTHER_COLOUR = "#8c8c8c"
 # Rows drawn in a per-meeting or per-region chart; the rest are in the Excel file.
 CHART_ROWS = 40
 # Groups with fewer units than this are marked: their shares are too uncertain to compare.
 SMALL_GROUP = 30
 SMALL_MARK = "*"
 TEMPLATE = "inline/charts.svg"
-
-
-def theme_colours(themes: Sequence[Theme]) -> dict[str, str]:
-    colours, index = {}, 0
-    for theme in themes:
-        if theme.id == "other":
-            colours[theme.id] = OTHER_COLOUR
-        else:
-            colours[theme.id] = PALETTE[index % len(PALETTE)]
-            index += 1
-    return colours
 
 
 def key_label(key: object, words: dict[str, str]) -> str:
@@ -60,13 +47,7 @@ def _scale(top: float) -> float:
     return min(1.0, math.ceil(top * 10) / 10)
 
 
-def overall_chart(
-    overall: pd.DataFrame,
-    names: dict[str, str],
-    colours: dict[str, str],
-    words: dict[str, str],
-    style: Style,
-) -> Markup:
+def overall_chart(overall: pd.DataFrame, look: Look) -> Markup:
     """One bar per theme with its 95% interval and a ◆ at the adjusted share."""
     label_w, bar_w, row_h, pad = 230, 420, 30, 10
     top = max([0.1, *overall["ci_high"].tolist(), *overall["adjusted_share"].fillna(0).tolist()])
@@ -77,18 +58,18 @@ def overall_chart(
 
     height = row_h * len(overall) + 30
     ticks = [
-        {"x": _at(x(tick / 10)), "label": style.pct(tick / 10)}
+        {"x": _at(x(tick / 10)), "label": look.style.pct(tick / 10)}
         for tick in range(0, round(scale_max * 10) + 1)
     ]
     bars = []
     for i, row in enumerate(overall.itertuples()):
         y = i * row_h + pad
-        name = names.get(row.theme, row.theme)
+        name = look.names.get(row.theme, row.theme)
         adjusted = None
         if not pd.isna(row.adjusted_share):
             adjusted = {
                 "path": f"M{_at(x(row.adjusted_share))},{y + 3} l6,7 l-6,7 l-6,-7 z",
-                "title": f"{words['adjusted']}: {style.pct(row.adjusted_share, 1)}",
+                "title": f"{look.words['adjusted']}: {look.style.pct(row.adjusted_share, 1)}",
             }
         bars.append(
             {
@@ -96,19 +77,19 @@ def overall_chart(
                 "text_y": y + 14,
                 "bar_y": y + 2,
                 "bar_width": _at(x(row.share) - label_w),
-                "colour": colours.get(row.theme, OTHER_COLOUR),
-                "title": f"{name}: {style.pct(row.share, 1)} "
-                f"({style.pct_range(row.ci_low, row.ci_high, 1)})",
+                "colour": look.colours.get(row.theme, OTHER_COLOUR),
+                "title": f"{name}: {look.style.pct(row.share, 1)} "
+                f"({look.style.pct_range(row.ci_low, row.ci_high, 1)})",
                 "ci_low": _at(x(row.ci_low)),
                 "ci_high": _at(x(row.ci_high)),
                 "ci_y": y + 10,
                 "value_x": _at(x(row.ci_high) + 6),
-                "value": style.pct(row.share),
+                "value": look.style.pct(row.share),
                 "adjusted": adjusted,
             }
         )
     chart = {
-        "label": words["summary_chart"],
+        "label": look.words["summary_chart"],
         "width": label_w + bar_w + 80,
         "height": height,
         "grid_bottom": height - 20,
@@ -122,13 +103,7 @@ def overall_chart(
 
 
 def stacked_chart(
-    at_level: pd.DataFrame,
-    themes: Sequence[Theme],
-    names: dict[str, str],
-    colours: dict[str, str],
-    words: dict[str, str],
-    style: Style,
-    limit: int = CHART_ROWS,
+    at_level: pd.DataFrame, look: Look, limit: int = CHART_ROWS
 ) -> tuple[Markup, int, int]:
     """One 100 % bar per key (largest first): theme shares side by side. Returns svg, shown, all."""
     totals = at_level.groupby("key")["count"].sum().sort_values(ascending=False, kind="stable")
@@ -138,19 +113,17 @@ def stacked_chart(
     rows = []
     for i, key in enumerate(keys):
         y = i * row_h + 3
-        label = key_label(key, words)
+        label = key_label(key, look.words)
         short = label if len(label) <= 32 else label[:31] + "…"
         small = bool(totals[key] < SMALL_GROUP)
         mark = SMALL_MARK if small else ""
         rows.append(
             {
                 "label": label,
-                "text": f"{short} (n={style.num(totals[key])}{mark})",
+                "text": f"{short} (n={look.style.num(totals[key])}{mark})",
                 "text_y": y + 15,
                 "small": small,
-                "segments": _segments(
-                    indexed, key, label, y, themes, names, colours, words, style, small
-                ),
+                "segments": _segments(indexed, key, label, y, look, small),
             }
         )
     chart = {
@@ -167,18 +140,14 @@ def _segments(
     key: Any,
     label: str,
     y: int,
-    themes: Sequence[Theme],
-    names: dict[str, str],
-    colours: dict[str, str],
-    words: dict[str, str],
-    style: Style,
+    look: Look,
     small: bool,
 ) -> list[dict[str, Any]]:
     """The coloured parts of one key's bar, left to right, in theme order."""
     label_w, bar_w = 260, 460
     left = float(label_w)
     segments = []
-    for theme in themes:
+    for theme in look.themes:
         if (key, theme.id) not in indexed.index:
             continue
         row = indexed.loc[(key, theme.id)]
@@ -186,16 +155,16 @@ def _segments(
         width = bar_w * share
         if width <= 0:
             continue
-        interval = style.pct_range(row["ci_low"], row["ci_high"], 1)
+        interval = look.style.pct_range(row["ci_low"], row["ci_high"], 1)
         segments.append(
             {
                 "x": _at(left),
                 "y": y,
                 "width": _at(width),
-                "colour": colours[theme.id],
+                "colour": look.colours[theme.id],
                 "faded": small,
-                "title": f"{label} – {names[theme.id]}: {style.pct(share, 1)} "
-                f"({words['interval']} {interval})",
+                "title": f"{label} – {look.names[theme.id]}: {look.style.pct(share, 1)} "
+                f"({look.words['interval']} {interval})",
                 # The share in per cent, written on the bar when the bar is wide enough.
                 "percent": f"{share * 100:.0f}" if share >= 0.08 else None,
                 "percent_x": _at(left + width / 2),
@@ -217,13 +186,7 @@ def period_time(period: str) -> float:
     return day.year + (day.timetuple().tm_yday - 1) / 365.25
 
 
-def line_chart(
-    over_time: pd.DataFrame,
-    themes: Sequence[Theme],
-    names: dict[str, str],
-    colours: dict[str, str],
-    style: Style,
-) -> Markup:
+def line_chart(over_time: pd.DataFrame, look: Look) -> Markup:
     """Share per theme over periods: one line per theme, on a time-proportional axis.
 
     Periods sit at their place in time (2018, 2019 and 2024 are not equally spaced); every
@@ -248,7 +211,7 @@ def line_chart(
         {
             "y": _at(y_of(tick / 10)),
             "text_y": _at(y_of(tick / 10) + 4),
-            "label": style.pct(tick / 10),
+            "label": look.style.pct(tick / 10),
         }
         for tick in range(0, round(scale_max * 10) + 1)
     ]
@@ -278,8 +241,7 @@ def line_chart(
         "years": year_lines,
         "period_labels": _period_labels(periods, x),
         "themes": [
-            _theme_line(over_time, theme, periods, times, x, y_of, names, colours, style)
-            for theme in themes
+            _theme_line(over_time, theme, periods, times, x, y_of, look) for theme in look.themes
         ],
     }
     return _draw("line_chart", chart)
@@ -304,9 +266,7 @@ def _theme_line(
     times: dict[str, float],
     x: dict[str, float],
     y_of: Callable[[float], float],
-    names: dict[str, str],
-    colours: dict[str, str],
-    style: Style,
+    look: Look,
 ) -> dict[str, Any]:
     """One theme's line: segments between periods (dashed over a gap) and a point per period."""
     rows = over_time[over_time["theme"] == theme.id].set_index("key")["share"]
@@ -330,11 +290,11 @@ def _theme_line(
         {
             "x": _at(px),
             "y": _at(py),
-            "title": f"{names[theme.id]} {period}: {style.pct(rows.get(period, 0.0), 1)}",
+            "title": f"{look.names[theme.id]} {period}: {look.style.pct(rows.get(period, 0.0), 1)}",
         }
         for period, (px, py) in zip(periods, points, strict=True)
     ]
-    return {"colour": colours[theme.id], "segments": segments, "points": circles}
+    return {"colour": look.colours[theme.id], "segments": segments, "points": circles}
 
 
 def change_chart(rows: pd.DataFrame, names: dict[str, str], style: Style) -> Markup:

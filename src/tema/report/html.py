@@ -15,22 +15,20 @@ import pandas as pd
 from markupsafe import Markup
 
 from tema.config import Theme
-from tema.numbers import NBSP, Style
+from tema.numbers import Style
 from tema.report.charts import (
     CHART_ROWS,
-    OTHER_COLOUR,
     SMALL_GROUP,
     SMALL_MARK,
     key_label,
     line_chart,
     overall_chart,
     stacked_chart,
-    theme_colours,
 )
+from tema.report.look import OTHER_COLOUR, Look
 from tema.report.model_text import about_lines, adjusted_text, describe_model, skip_reason
 from tema.report.tally import Summary
 from tema.report.templating import macro, render
-from tema.report.words import TEXTS
 
 TABLES = "inline/tables.html"
 # The per-group sections of the page: (level, heading, the table's first column).
@@ -44,10 +42,8 @@ def render_html(
     language: str = "nb",
 ) -> str:
     """The self-contained HTML report (no external scripts, fonts or images)."""
-    words = TEXTS[language]
-    names = {theme.id: getattr(theme, language) for theme in themes}
-    colours = theme_colours(themes)
-    style = Style(language, NBSP)
+    look = Look.of(themes, language)
+    words, names, colours, style = look.words, look.names, look.colours, look.style
     counts = summary.counts
     overall = counts[counts["level"] == "all"]
     unsure_pct = style.pct(summary.n_uncertain / summary.n_units if summary.n_units else 0.0)
@@ -62,7 +58,7 @@ def render_html(
             unsure=style.num(summary.n_uncertain),
             pct=unsure_pct,
         ),
-        overall_chart=overall_chart(overall, names, colours, words, style),
+        overall_chart=overall_chart(overall, look),
         overall=[
             {
                 "colour": colours.get(row.theme, OTHER_COLOUR),
@@ -76,71 +72,49 @@ def render_html(
             for row in overall.itertuples()
         ],
         themes_legend=[{"colour": colours[t.id], "name": names[t.id]} for t in themes],
-        groups=_group_sections(counts, themes, names, colours, words, style),
-        over_time=_over_time_section(summary, themes, names, colours, words, style),
-        examples=_examples(summary.examples, themes, names, words),
-        review=_review(summary, names, words, style),
-        method=_method(summary, themes, card, words, names, style),
+        groups=_group_sections(counts, look),
+        over_time=_over_time_section(summary, look),
+        examples=_examples(summary.examples, look),
+        review=_review(summary, look),
+        method=_method(summary, card, look),
     )
 
 
-def _group_sections(
-    counts: pd.DataFrame,
-    themes: Sequence[Theme],
-    names: dict[str, str],
-    colours: dict[str, str],
-    words: dict[str, str],
-    style: Style,
-) -> list[dict[str, Any]]:
+def _group_sections(counts: pd.DataFrame, look: Look) -> list[dict[str, Any]]:
     """The per-region and per-meeting sections: a chart and a table each."""
     sections = []
     for level, heading, label in GROUP_SECTIONS:
         at_level = counts[counts["level"] == level]
         if at_level.empty:
             continue
-        chart, shown, total = stacked_chart(at_level, themes, names, colours, words, style)
+        chart, shown, total = stacked_chart(at_level, look)
         limited = ""
         if shown < total:
-            limited = words["chart_limited"].format(shown=shown, total=style.num(total))
+            limited = look.words["chart_limited"].format(shown=shown, total=look.style.num(total))
         sections.append(
             {
                 "level": level,
-                "heading": words[heading],
+                "heading": look.words[heading],
                 "chart": chart,
                 "limited": limited,
-                "table": share_table(
-                    at_level, themes, names, words, words[label], style, CHART_ROWS
-                ),
+                "table": share_table(at_level, look, look.words[label], CHART_ROWS),
             }
         )
     return sections
 
 
-def _over_time_section(
-    summary: Summary,
-    themes: Sequence[Theme],
-    names: dict[str, str],
-    colours: dict[str, str],
-    words: dict[str, str],
-    style: Style,
-) -> dict[str, Markup] | None:
+def _over_time_section(summary: Summary, look: Look) -> dict[str, Markup] | None:
     if not summary.period or summary.over_time.empty:
         return None
-    heading = words[f"period_{summary.period}"]
+    heading = look.words[f"period_{summary.period}"]
     return {
-        "chart": line_chart(summary.over_time, themes, names, colours, style),
-        "table": share_table(summary.over_time, themes, names, words, heading, style),
+        "chart": line_chart(summary.over_time, look),
+        "table": share_table(summary.over_time, look, heading),
     }
 
 
 def share_table(
-    at_level: pd.DataFrame,
-    themes: Sequence[Theme],
-    names: dict[str, str],
-    words: dict[str, str],
-    heading: str,
-    style: Style,
-    limit: int | None = None,
+    at_level: pd.DataFrame, look: Look, heading: str, limit: int | None = None
 ) -> Markup:
     """Wide table: one row per key, n and each theme's share with its 95 % interval below it.
 
@@ -153,13 +127,13 @@ def share_table(
     rows = []
     for key in keys:
         cells = []
-        for theme in themes:
+        for theme in look.themes:
             row = indexed.loc[(key, theme.id)]
-            interval = style.pct_range(row["ci_low"], row["ci_high"])
+            interval = look.style.pct_range(row["ci_low"], row["ci_high"])
             cells.append(
                 {
-                    "title": f"{words['interval']}: {interval}",
-                    "share": style.pct(row["share"]),
+                    "title": f"{look.words['interval']}: {interval}",
+                    "share": look.style.pct(row["share"]),
                     "interval": interval,
                 }
             )
@@ -167,17 +141,17 @@ def share_table(
         rows.append(
             {
                 "small": small,
-                "label": key_label(key, words),
-                "n": style.num(totals[key]) + (SMALL_MARK if small else ""),
+                "label": key_label(key, look.words),
+                "n": look.style.num(totals[key]) + (SMALL_MARK if small else ""),
                 "cells": cells,
             }
         )
-    note = words["interval_note"]
+    note = look.words["interval_note"]
     if any(row["small"] for row in rows):
-        note += " " + words["small_group_note"].format(mark=SMALL_MARK, n=SMALL_GROUP)
+        note += " " + look.words["small_group_note"].format(mark=SMALL_MARK, n=SMALL_GROUP)
     table = {
         "heading": heading,
-        "names": [names[t.id] for t in themes],
+        "names": [look.names[t.id] for t in look.themes],
         "rows": rows,
         "note": note,
     }
@@ -197,82 +171,70 @@ def _where(row: Any, words: dict[str, str]) -> str:
     return ", ".join(parts)
 
 
-def _examples(
-    examples: pd.DataFrame,
-    themes: Sequence[Theme],
-    names: dict[str, str],
-    words: dict[str, str],
-) -> list[dict[str, Any]]:
+def _examples(examples: pd.DataFrame, look: Look) -> list[dict[str, Any]]:
     """The quotes per theme, with where each comes from (themes without any left out)."""
     groups = []
-    for theme in themes:
+    for theme in look.themes:
         chosen = examples[examples["theme"] == theme.id] if not examples.empty else examples
         if chosen.empty:
             continue
-        quotes = [{"text": str(r.text), "where": _where(r, words)} for r in chosen.itertuples()]
-        groups.append({"name": names[theme.id], "quotes": quotes})
+        quotes = [
+            {"text": str(r.text), "where": _where(r, look.words)} for r in chosen.itertuples()
+        ]
+        groups.append({"name": look.names[theme.id], "quotes": quotes})
     return groups
 
 
-def _review(
-    summary: Summary, names: dict[str, str], words: dict[str, str], style: Style
-) -> dict[str, Any] | None:
+def _review(summary: Summary, look: Look) -> dict[str, Any] | None:
     """The least confident uncertain units, for a person to read; None when there are none."""
     review = summary.review
     if review.empty:
         return None
-    intro = words["review_intro"].format(
-        n=style.num(summary.n_uncertain),
-        shown=style.num(len(review)),
-        sheet=words["sheet_review"],
+    intro = look.words["review_intro"].format(
+        n=look.style.num(summary.n_uncertain),
+        shown=look.style.num(len(review)),
+        sheet=look.words["sheet_review"],
     )
     units = []
     for r in review.itertuples():
         second = getattr(r, "second_theme", "")
-        second = names.get(second, second) if isinstance(second, str) else ""
+        second = look.names.get(second, second) if isinstance(second, str) else ""
         units.append(
             {
                 "text": str(r.text),
-                "theme": names.get(r.theme, r.theme),
+                "theme": look.names.get(r.theme, r.theme),
                 "second_theme": second,
-                "confidence": style.num(r.confidence, 2),
-                "where": _where(r, words),
+                "confidence": look.style.num(r.confidence, 2),
+                "where": _where(r, look.words),
             }
         )
     return {"intro": intro, "units": units}
 
 
-def _method(
-    summary: Summary,
-    themes: Sequence[Theme],
-    card: dict[str, Any],
-    words: dict[str, str],
-    names: dict[str, str],
-    style: Style,
-) -> dict[str, Any]:
+def _method(summary: Summary, card: dict[str, Any], look: Look) -> dict[str, Any]:
     """How the numbers were made: the correction, the model, its scores, skipped files."""
     # From the card's structured fields: its free-text description is English.
-    lines = describe_model(card, style) + _score_lines(card, words, style)
+    lines = describe_model(card, look.style) + _score_lines(card, look.words, look.style)
     confusion = None
     if summary.confusion is not None:
-        ids = [t.id for t in themes]
+        ids = [t.id for t in look.themes]
         confusion = {
-            "names": [names[i] for i in ids],
+            "names": [look.names[i] for i in ids],
             "rows": [
                 {
-                    "name": names[true],
-                    "cells": [style.pct(summary.confusion.loc[true, pred]) for pred in ids],
+                    "name": look.names[true],
+                    "cells": [look.style.pct(summary.confusion.loc[true, pred]) for pred in ids],
                 }
                 for true in ids
             ],
         }
     return {
-        "adjusted": adjusted_text(summary.confusion, words, style),
+        "adjusted": adjusted_text(summary.confusion, look.words, look.style),
         "model_lines": lines,
-        "theme_scores": _theme_scores(card, themes, names, style),
+        "theme_scores": _theme_scores(card, look.themes, look.names, look.style),
         "confusion": confusion,
         "skipped": [
-            f"{item['file']}: {skip_reason(item, style.language)}" for item in summary.skipped
+            f"{item['file']}: {skip_reason(item, look.style.language)}" for item in summary.skipped
         ],
     }
 

@@ -17,7 +17,6 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from tema.numbers import NBSP, Style
 from tema.report.tally import ALL_KEY, UNKNOWN_KEY
 from tema.report.words import TEXTS
 from tema.serve.batches import Batch
@@ -75,13 +74,13 @@ def _read_counts(path: Path) -> pd.DataFrame:
 
 
 def _report_context(request: Request, counts: pd.DataFrame, lang: str) -> dict[str, Any]:
-    from tema.report.charts import overall_chart, theme_colours
+    from tema.report.charts import overall_chart
+    from tema.report.look import Look
 
-    themes = state(request).config.themes
-    words = TEXTS[lang]
-    names = {theme.id: getattr(theme, lang) for theme in themes}
+    look = Look.of(state(request).config.themes, lang)
+    words = look.words
     overall = counts[counts["level"] == "all"]
-    chart = overall_chart(overall, names, theme_colours(themes), words, Style(lang, NBSP))
+    chart = overall_chart(overall, look)
     tables = [_level_table(counts, level, words) for level in LEVELS]
     return {
         "rw": words,
