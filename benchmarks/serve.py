@@ -49,23 +49,6 @@ def prepare(root: Path, units: int) -> str:
     return batch.id
 
 
-def start_server(root: Path) -> tuple[subprocess.Popen[str], str]:
-    tema = Path(sys.executable).parent / "tema"
-    process = subprocess.Popen(
-        [str(tema), "serve", "--port", "0"],
-        cwd=root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        start_new_session=True,
-    )
-    assert process.stdout is not None
-    found = re.search(r"(http://127\.0\.0\.1:\d+)/", process.stdout.readline())
-    if not found:
-        raise SystemExit("tema serve did not start")
-    return process, found.group(1)
-
-
 def timed(function) -> float:
     start = time.perf_counter()
     function()
@@ -115,9 +98,13 @@ def main() -> None:
         made = time.perf_counter()
         batch = prepare(root, args.units)
         print(f"batch of {args.units:,} units written in {time.perf_counter() - made:.1f} s")
-        process, url = start_server(root)
+        from serve_helpers import start_serve
+
+        process, url = start_serve(root, stderr=subprocess.DEVNULL)
         try:
-            with httpx.Client(base_url=url, follow_redirects=False, timeout=60) as client:
+            with httpx.Client(
+                base_url=url.rstrip("/"), follow_redirects=False, timeout=60
+            ) as client:
                 first = client.get("/")
                 token = re.search(r'name="csrf_token" value="([^"]+)"', first.text).group(1)
                 client.post("/annotator", data={"csrf_token": token, "annotator": "bench"})

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -11,6 +14,30 @@ import yaml
 from conftest import tiny_rows, write_labeled_csv
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def start_serve(
+    project: Path, stderr: int = subprocess.STDOUT
+) -> tuple[subprocess.Popen[str], str]:
+    """`tema serve --port 0` in `project`, in a session of its own (stop it with
+    ``os.killpg``); returns the process and the base URL it printed ("http://…/"). The
+    caller reads or drains the rest of its output."""
+    tema = Path(sys.executable).parent / "tema"
+    process = subprocess.Popen(
+        [str(tema), "serve", "--port", "0"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+        start_new_session=True,
+    )
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    found = re.search(r"(http://127\.0\.0\.1:\d+/)", first)
+    if not found:
+        rest = process.stdout.read() if process.poll() is not None else ""
+        raise RuntimeError(f"tema serve did not start: {first}{rest}")
+    return process, found.group(1)
 
 
 def make_project(root: Path, lexicon_cache: Path) -> Path:

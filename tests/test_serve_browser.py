@@ -18,7 +18,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -27,7 +26,7 @@ import pandas as pd
 import pytest
 
 from conftest import MEETING_MANIFEST, MEETING_REPORTS, SURVEY
-from serve_helpers import REPO, make_project
+from serve_helpers import REPO, make_project, start_serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts" / "serve"
@@ -49,25 +48,14 @@ pytestmark = [
 def server(tmp_path: Path):
     """`tema serve --port 0` in a scratch project; yields (base URL, project folder)."""
     project = make_project(tmp_path / "project", tmp_path / "lexicon")
-    tema = Path(sys.executable).parent / "tema"
-    process = subprocess.Popen(
-        [str(tema), "serve", "--port", "0"],
-        cwd=project,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    process, url = start_serve(project)
     assert process.stdout is not None
-    first = process.stdout.readline()
-    found = re.search(r"(http://127\.0\.0\.1:\d+/)", first)
-    assert found, first + (process.stdout.read() if process.poll() is not None else "")
     assert "Bare denne maskinen" in process.stdout.readline()  # says it binds 127.0.0.1 only
     said: list[str] = []  # the rest of what it prints, read so that the pipe never fills
     reader = threading.Thread(target=lambda: said.extend(process.stdout), daemon=True)
     reader.start()
     try:
-        yield found.group(1), project
+        yield url, project
     finally:
         wait_for_jobs(project)  # the refreshes a promotion queues: no worker outlives the test
         os.killpg(process.pid, signal.SIGINT)
