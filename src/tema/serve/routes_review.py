@@ -8,6 +8,7 @@ back to the review page (303), which shows the next unit.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -127,14 +128,33 @@ async def skip(request: Request) -> Response:
     return await _decide(request, "skip")
 
 
-async def _decide(request: Request, action: str) -> Response:
-    app = state(request)
+@dataclass(frozen=True)
+class _ReviewPost:
+    """What a label, skip or undo acts on: the batch, the annotator, the form and the order
+    of the review page to return to."""
+
+    app: AppState
+    batch: Batch
+    who: str
+    form: dict[str, str]
+    params: dict[str, str]
+
+
+async def _review_post(request: Request) -> _ReviewPost | None:
+    """The review POST's parts; None for an unknown batch or when no annotator is set."""
     batch = _batch(request)
     who = annotator(request)
     if batch is None or not who:
-        return not_found(request)
+        return None
     form = await _form(request)
-    params = _order_params(form.get)
+    return _ReviewPost(state(request), batch, who, form, _order_params(form.get))
+
+
+async def _decide(request: Request, action: str) -> Response:
+    post = await _review_post(request)
+    if post is None:
+        return not_found(request)
+    app, batch, who, form, params = post.app, post.batch, post.who, post.form, post.params
     theme_ids = app.config.theme_ids
     chosen = form.get("label", "") if action == "label" else ""
     second = form.get("second_label", "") if action == "label" else ""
@@ -162,14 +182,11 @@ def _flush_if_due(app: AppState, who: str) -> None:
 
 @state_changing
 async def undo(request: Request) -> Response:
-    app = state(request)
-    batch = _batch(request)
-    who = annotator(request)
-    if batch is None or not who:
+    post = await _review_post(request)
+    if post is None:
         return not_found(request)
-    form = await _form(request)
-    params = _order_params(form.get)
-    taken_back, why = await run_in_threadpool(app.log.undo, who, batch.id)
+    batch, params = post.batch, post.params
+    taken_back, why = await run_in_threadpool(post.app.log.undo, post.who, batch.id)
     if taken_back is None:
         return redirect(_review_url(batch, params, note=why))
     return redirect(
