@@ -48,16 +48,7 @@ def test_a_batch_runs_through_the_stages_into_its_own_folder(config: Config):
     trained = pipeline.train(config, progress)
     assert trained.verdict.status == "first model" and pipeline.model_exists(config)
     assert steps_seen(calls, "train") == [0, 1, 2, 3]
-    run = Path("data/serve/batches/b/runs/r")
-    files = pipeline.BatchFiles(
-        raw_dir=run / "raw",
-        documents=run / "documents.jsonl",
-        skipped=run / "skipped.csv",
-        units=run / "units.csv",
-        classified=run / "classified.csv",
-        report_dir=run / "report",
-        suggestions=run / "suggestions.csv",
-    )
+    files = pipeline.BatchFiles.in_folder(Path("data/serve/batches/b/runs/r"))
     write_meeting_batch(files.raw_dir)
     batch = pipeline.batch_config(config, files)
     assert pipeline.ingest(batch).documents == 4

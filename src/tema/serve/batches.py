@@ -126,16 +126,7 @@ class BatchStore:
                 # The app's own file: `make run` writes the rest, never the app.
                 suggestions=self.folder(PIPELINE) / "suggestions.csv",
             )
-        base = self.run_dir(batch.id, run or batch.run or "none")
-        return BatchFiles(
-            raw_dir=base / "raw",
-            documents=base / "documents.jsonl",
-            skipped=base / "skipped.csv",
-            units=base / "units.csv",
-            classified=base / "classified.csv",
-            report_dir=base / "report",
-            suggestions=base / "suggestions.csv",
-        )
+        return BatchFiles.in_folder(self.run_dir(batch.id, run or batch.run or "none"))
 
     def queue_path(self, batch: Batch) -> Path:
         """The review order (`tema suggest`'s picks) of the batch's current run."""

@@ -57,6 +57,19 @@ class BatchFiles:
     # `tema suggest`'s picks: the batch's review order.
     suggestions: Path
 
+    @classmethod
+    def in_folder(cls, base: Path) -> BatchFiles:
+        """The files of a run kept together in one folder (`base`)."""
+        return cls(
+            raw_dir=base / "raw",
+            documents=base / "documents.jsonl",
+            skipped=base / "skipped.csv",
+            units=base / "units.csv",
+            classified=base / "classified.csv",
+            report_dir=base / "report",
+            suggestions=base / "suggestions.csv",
+        )
+
 
 def batch_config(config: Config, files: BatchFiles) -> Config:
     """`config` with the batch's files in place of the pipeline's: what each stage reads
