@@ -134,8 +134,7 @@ def checked_card(files: ModelFiles) -> Card:
         raise ModelError(
             f"{files.model}: model file not found; train one with `tema train` or `make run`"
         )
-    card = read_card(files.card)
-    check_binding(card, files.card)
+    card = read_checked_card(files.card)
     if not files.model.is_file():
         raise ModelError(
             f"{files.model}: model file not found; train one with `tema train` or `make run`"

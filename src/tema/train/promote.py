@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from tema.classify.card import EarlierVersionModelError, check_binding, read_card
+from tema.classify.card import EarlierVersionModelError, read_checked_card
 from tema.config import ModelFiles, PromoteSettings
 from tema.errors import TemaError
 from tema.labels.store import normalise_for_comparison, read_label_file
@@ -298,7 +298,7 @@ def current_model(files: ModelFiles) -> tuple[ThemeModel | None, GateText]:
         if files.model.is_file():
             return load_model(files.model), GateText.make("no_current")
         if files.card.is_file():  # an earlier tema's card, beside its .joblib model?
-            check_binding(read_card(files.card), files.card)
+            read_checked_card(files.card)
     except EarlierVersionModelError as error:
         warnings.warn(
             f"{error.card_path}: the current model was saved by an earlier version of tema "
