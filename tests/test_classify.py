@@ -75,6 +75,35 @@ def test_classify_reads_a_table_as_ingest_does(tmp_path: Path, model: ThemeModel
     assert classified["theme"].tolist() == ["housing", "employers"]
 
 
+def test_an_answer_is_read_with_its_question(tmp_path: Path, model: ThemeModel):
+    """The same elliptic answer under two questions: with a model whose card reads
+    questions, each takes its question's theme; without, both get the same theme."""
+    survey = write_table(
+        tmp_path / "svar.csv",
+        [
+            ("spørsmål", "svar"),
+            ("Hvordan kan det bli lettere å finne en kommunal bolig?", "Mer av det"),
+            ("Hvordan kan arbeidsgivere ansette flere innvandrere?", "Mer av det"),
+        ],
+    )
+    units = read_table_units(survey, ["svar"])
+    assert units["kind"].tolist() == ["answer", "answer"]
+    assert units["section"].tolist() == [
+        "Hvordan kan det bli lettere å finne en kommunal bolig?",
+        "Hvordan kan arbeidsgivere ansette flere innvandrere?",
+    ]
+    weights = {"reach": 2, "neighbour_weight": 0.0, "heading_weight": 0.0, "temperature": 1.0}
+    reads_questions = ThemeModel(
+        model.classifier,
+        {**model.card, "context": {**weights, "question_weight": 3.0}},
+    )
+    read = classify_units(units, reads_questions)
+    assert read["theme"].tolist() == ["housing", "employers"]
+    assert read["text"].tolist() == ["Mer av det", "Mer av det"]  # rows and text unchanged
+    alone = classify_units(units, model)
+    assert alone["theme"].nunique() == 1
+
+
 def test_missing_text_column_lists_the_columns(tmp_path: Path):
     table = tmp_path / "svar.csv"
     table.write_text("id,answer\n1,Hei\n", encoding="utf-8")

@@ -122,8 +122,9 @@ def test_train_then_classify_a_table(project: Path):
     )
     assert result.exit_code == 0, result.output
     output = (project / "ut.csv").read_text(encoding="utf-8").splitlines()
-    assert output[0].split(",")[:4] == ["doc", "unit", "row", "text"]
-    assert [line.split(",")[3] for line in output[1:]] == ["x", "y"]
+    # As segmented units: each answer's kind, and its question (none here) as its section.
+    assert output[0].split(",")[:6] == ["doc", "unit", "row", "kind", "section", "text"]
+    assert [line.split(",")[5] for line in output[1:]] == ["x", "y"]
 
 
 def test_classify_without_a_model_says_how_to_get_one(project: Path):

@@ -13,6 +13,7 @@ from tema.classify.context import (
     sections,
     sharpen,
     with_context,
+    with_questions,
 )
 
 HOUSING, EDUCATION = [0.9, 0.1], [0.1, 0.9]
@@ -114,3 +115,93 @@ def test_fit_context_learns_weight_from_documents_where_neighbours_decide():
 def test_fit_context_without_documents_keeps_weights_at_zero():
     weights, fit = fit_context(np.array([HOUSING]), np.array([0]), ["d"], ["sentence"])
     assert weights == ContextWeights() and fit == {"units": 0}
+
+
+def test_an_elliptic_answer_takes_the_theme_of_its_question():
+    # A question (a heading row) and two answers: "Mer av det" (unsure) and one that
+    # carries its own theme strongly.
+    probabilities = np.array([HOUSING, UNSURE, [0.02, 0.98]])
+    kinds = ["heading", "answer", "answer"]
+    weights = ContextWeights(question_weight=1.0)
+    read = with_context(probabilities, ["survey"] * 3, kinds, weights)
+    assert read[1].argmax() == 0
+    assert read[2].argmax() == 1  # a clear answer keeps its own theme
+    assert np.allclose(read[0], HOUSING)  # the question keeps its own
+
+
+def test_answers_read_no_neighbours_and_sentences_no_question_weight():
+    probabilities = np.array([HOUSING, UNSURE, EDUCATION, HOUSING, UNSURE])
+    kinds = ["heading", "answer", "answer", "heading", "sentence"]
+    # Answers are not one another's neighbours: with only a neighbour weight they keep
+    # their own probabilities; a sentence ignores the question weight.
+    only_neighbours = ContextWeights(neighbour_weight=1.5, question_weight=0.0)
+    assert np.allclose(with_context(probabilities, ["d"] * 5, kinds, only_neighbours)[1], UNSURE)
+    only_questions = ContextWeights(question_weight=3.0)
+    assert np.allclose(with_context(probabilities, ["d"] * 5, kinds, only_questions)[4], UNSURE)
+
+
+def test_cards_written_before_questions_read_none():
+    old_card = {"reach": 2, "neighbour_weight": 0.75, "heading_weight": 0.1, "temperature": 0.5}
+    weights = ContextWeights.from_dict(old_card)
+    assert weights.question_weight == 0.0 and weights.question_temperature == 1.0
+
+
+@pytest.mark.parametrize(
+    ("kinds", "questions", "docs", "expected_texts", "expected_rows"),
+    [
+        # one heading row per run of answers to the same question
+        (["answer"] * 3, ["Q1", "Q1", "Q2"], ["t"] * 3,
+         ["Q1", "a0", "a1", "Q2", "a2"], [1, 2, 4]),
+        # an answer without a question, and other kinds, are left as they are
+        (["answer", "sentence", "answer"], ["", "Q1", "Q1"], ["t"] * 3,
+         ["a0", "a1", "Q1", "a2"], [0, 1, 3]),
+        # the same question in another table is asked again
+        (["answer", "answer"], ["Q1", "Q1"], ["t", "u"],
+         ["Q1", "a0", "Q1", "a1"], [1, 3]),
+        # a question that comes back after another is asked again
+        (["answer"] * 3, ["Q1", "Q2", "Q1"], ["t"] * 3,
+         ["Q1", "a0", "Q2", "a1", "Q1", "a2"], [1, 3, 5]),
+    ],
+)  # fmt: skip
+def test_with_questions_puts_each_question_before_its_answers(
+    kinds, questions, docs, expected_texts, expected_rows
+):
+    texts = [f"a{number}" for number in range(len(kinds))]
+    layout = with_questions(texts, docs, kinds, questions)
+    assert layout.texts == expected_texts
+    assert layout.rows.tolist() == expected_rows
+    assert [layout.texts[row] for row in layout.rows] == texts
+    assert all(
+        kind == "heading" for text, kind in zip(layout.texts, layout.kinds, strict=True)
+        if text.startswith("Q")
+    )  # fmt: skip
+
+
+def test_fit_context_learns_a_question_weight_from_surveys_where_questions_decide():
+    rows, truth, docs, kinds = [], [], [], []
+    for number in range(40):
+        theme = number % 2
+        sure = HOUSING if theme == 0 else EDUCATION
+        rows += [sure, UNSURE, UNSURE, sure]
+        truth += [theme] * 4
+        docs += [f"survey{number}"] * 4
+        kinds += ["heading", "answer", "answer", "answer"]
+    weights, fit = fit_context(np.array(rows), np.array(truth), docs, kinds)
+    assert weights.question_weight > 0
+    assert fit["answer_log_loss_with"] < fit["answer_log_loss_without"]
+    assert fit["answers"] == 120 and fit["units"] == 0
+
+
+def test_fit_context_keeps_the_question_weight_at_zero_where_questions_mislead():
+    rows, truth, docs, kinds = [], [], [], []
+    for number in range(40):
+        theme = number % 2
+        # The question reads as the other theme; the answers are right on their own.
+        question = EDUCATION if theme == 0 else HOUSING
+        answer = [0.7, 0.3] if theme == 0 else [0.3, 0.7]
+        rows += [question, answer, answer]
+        truth += [1 - theme, theme, theme]
+        docs += [f"survey{number}"] * 3
+        kinds += ["heading", "answer", "answer"]
+    weights, _fit = fit_context(np.array(rows), np.array(truth), docs, kinds)
+    assert weights.question_weight == 0.0

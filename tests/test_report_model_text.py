@@ -8,3 +8,19 @@ def test_a_skip_reason_code_wins_over_the_text():
 
     assert skip_reason({"reason": "whatever", "code": "empty"}, "nb") == "filen er tom"
     assert skip_reason({"reason": "disk on fire"}, "nb") == "filen kunne ikke leses (disk on fire)"
+
+
+def test_the_report_says_answers_are_read_with_their_question_only_when_they_are():
+    from tema.numbers import Style
+    from tema.report.model_text import describe_model
+
+    context = {"reach": 2, "neighbour_weight": 0.75, "heading_weight": 0.1, "temperature": 0.5}
+    reads = {"context": {**context, "question_weight": 1.5, "question_temperature": 0.7}}
+    ignores = {"context": {**context, "question_weight": 0.0}}
+    older = {"context": context}  # a card from before questions were read
+    sentence = "Et svar i en spørreundersøkelse leses sammen med spørsmålet det svarer på"
+    assert any(line.startswith(sentence) for line in describe_model(reads, Style("nb")))
+    for card in (ignores, older):
+        assert not any(line.startswith(sentence) for line in describe_model(card, Style("nb")))
+    english = describe_model(reads, Style("en"))
+    assert any(line.startswith("A survey answer is read together with") for line in english)

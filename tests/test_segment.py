@@ -418,3 +418,33 @@ def test_run_names_a_pipeline_that_cannot_be_loaded(tmp_path: Path) -> None:
 
     with pytest.raises(TemaError, match="no-such-model"):
         run(_config(tmp_path), spacy_model="no-such-model")
+
+
+def test_a_survey_answer_records_its_question_as_its_section(tmp_path: Path) -> None:
+    """The pipeline's units carry each answer's question (the table's `Spørsmål` column),
+    which classification reads as the answer's heading."""
+    import csv
+
+    from tema.segment.stage import run
+
+    config = _config(tmp_path)
+    survey = tmp_path / "svar.csv"
+    with open(survey, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(
+            [
+                ("Spørsmål ", "Svar", "Kommune"),
+                ("Hva var vanskeligst med å finne bolig?", "For dyrt", "Bodø"),
+                ("Andre innspill?", "Nei", "Alta"),
+            ]
+        )
+    plain = tmp_path / "svar_uten.csv"
+    plain.write_text("Svar\nFor dyrt\n", encoding="utf-8")
+    result = run(config, files=[survey, plain])
+    assert result.table is not None
+    assert result.table["kind"].tolist() == ["answer"] * 3
+    assert result.table["section"].fillna("").tolist() == [
+        "Hva var vanskeligst med å finne bolig?",
+        "Andre innspill?",
+        "",  # no question column
+    ]
+    assert result.table["text"].tolist() == ["For dyrt", "Nei", "For dyrt"]  # answers as written

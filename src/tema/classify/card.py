@@ -220,6 +220,13 @@ def _fitted_lines(card: Mapping[str, Any]) -> list[str]:
             f"labelled document rounds; log-loss {fit.get('log_loss_without')} → "
             f"{fit.get('log_loss_with')})"
         )
+        if fit.get("answers"):
+            lines.append(
+                f"- survey answers: the question weighs {context['question_weight']}, "
+                f"temperature {context['question_temperature']} (fitted on {fit['answers']} "
+                f"answers of the labelled surveys; log-loss {fit.get('answer_log_loss_without')}"
+                f" → {fit.get('answer_log_loss_with')})"
+            )
     return lines
 
 

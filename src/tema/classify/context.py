@@ -9,33 +9,45 @@ heading, then sharpens the sum by a temperature:
 
     p' ∝ (p + neighbour_weight · mean(p of neighbours) + heading_weight · p of heading) ^ (1/T)
 
-The three numbers are not tuned by hand: `fit_context` picks them by the log-loss of the
+A survey answer has no neighbours (the answers of a table are not read in sequence), but
+where the table has a question column the question plays the heading's part, with a weight
+and temperature of its own (a question decides an elliptic answer, "Mer tid til det",
+far more often than a report's heading decides a sentence):
+
+    p' ∝ (p + question_weight · p of question) ^ (1/T_question)
+
+The numbers are not tuned by hand: `fit_context` picks them by the log-loss of the
 out-of-fold probabilities of the labelled *document rounds* (labelled units written as
-short documents, with `doc` and `kind` columns; docs/labeling.md), and `tema train`
-writes them on the model card. Units without context (survey answers, a table of texts,
-the first unit of a section with no neighbours) keep their own probabilities.
+short documents or surveys, with `doc` and `kind` columns; docs/labeling.md), and `tema
+train` writes them on the model card. Units without context (a table of texts, an answer
+without a question, the first unit of a section with no neighbours) keep their own
+probabilities.
 
 Sections are read from the order of the units, not from their `section` column: a
 heading row starts a section, a new document starts one too. So training (labelled
 document rounds, which have no `section` column) and classification (`tema segment`'s
-units) see the same structure.
+units) see the same structure. A labelled survey is a heading row (the question) followed
+by its answers; in classification an answer's question is its `section`, which
+`with_questions` turns into such a heading row.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
 # The unit kinds that are read for their content and can lend it to a neighbour.
 CONTENT_KINDS = ("sentence", "bullet")
 HEADING_KIND = "heading"
+ANSWER_KIND = "answer"
 # The grid `fit_context` searches: small on purpose (≈ 700 document units to fit on).
 NEIGHBOUR_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
 HEADING_WEIGHTS = (0.0, 0.1, 0.25, 0.5)
 TEMPERATURES = (0.33, 0.5, 0.7, 1.0)
+QUESTION_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0)
 # The floor of a probability under the log in the log-loss.
 _EPSILON = 1e-6
 
@@ -48,6 +60,8 @@ class ContextWeights:
     neighbour_weight: float = 0.0
     heading_weight: float = 0.0
     temperature: float = 1.0
+    question_weight: float = 0.0
+    question_temperature: float = 1.0
 
     def as_dict(self) -> dict[str, float | int]:
         return asdict(self)
@@ -59,20 +73,27 @@ class ContextWeights:
             neighbour_weight=float(values["neighbour_weight"]),
             heading_weight=float(values["heading_weight"]),
             temperature=float(values["temperature"]),
+            # Cards written before questions were read have neither.
+            question_weight=float(values.get("question_weight", 0.0)),
+            question_temperature=float(values.get("question_temperature", 1.0)),
         )
 
 
 @dataclass(frozen=True)
 class Context:
-    """For each unit: its neighbours' mean probabilities and its heading's, where it has them."""
+    """For each unit: its neighbours' mean probabilities and its heading's, where it has
+    them; for each survey answer, its question's."""
 
     neighbours: np.ndarray
     has_neighbours: np.ndarray
     heading: np.ndarray
     has_heading: np.ndarray
+    question: np.ndarray
+    has_question: np.ndarray
 
     @property
     def has_context(self) -> np.ndarray:
+        """The content units (sentences, bullets) that have neighbours or a heading."""
         return self.has_neighbours | self.has_heading
 
 
@@ -98,9 +119,11 @@ def sections(docs: Sequence[str], kinds: Sequence[str]) -> tuple[np.ndarray, np.
 def read_context(
     probabilities: np.ndarray, docs: Sequence[str], kinds: Sequence[str], reach: int
 ) -> Context:
-    """The neighbour and heading probabilities of every unit (zeros where it has none)."""
+    """The neighbour, heading and question probabilities of every unit (zeros where it has
+    none)."""
     section, heading_row = sections(docs, kinds)
-    content = np.isin(np.asarray(kinds, dtype=object), CONTENT_KINDS)
+    kind = np.asarray(kinds, dtype=object)
+    content = np.isin(kind, CONTENT_KINDS)
     count = len(probabilities)
     total = np.zeros_like(probabilities)
     neighbours = np.zeros(count)
@@ -121,11 +144,16 @@ def read_context(
     has_heading = content & (heading_row >= 0)
     heading = np.zeros_like(probabilities)
     heading[has_heading] = probabilities[heading_row[has_heading]]
+    has_question = (kind == ANSWER_KIND) & (heading_row >= 0)
+    question = np.zeros_like(probabilities)
+    question[has_question] = probabilities[heading_row[has_question]]
     return Context(
         neighbours=np.where(has_neighbours[:, None], mean, 0.0),
         has_neighbours=has_neighbours,
         heading=heading,
         has_heading=has_heading,
+        question=question,
+        has_question=has_question,
     )
 
 
@@ -138,7 +166,10 @@ def combine(probabilities: np.ndarray, context: Context, weights: ContextWeights
     )
     pooled = pooled / pooled.sum(axis=1, keepdims=True)
     sharpened = sharpen(pooled, weights.temperature)
-    return np.where(context.has_context[:, None], sharpened, probabilities)
+    answered = probabilities + weights.question_weight * context.question
+    answered = sharpen(answered / answered.sum(axis=1, keepdims=True), weights.question_temperature)
+    read = np.where(context.has_context[:, None], sharpened, probabilities)
+    return np.where(context.has_question[:, None], answered, read)
 
 
 def with_context(
@@ -190,24 +221,79 @@ def fit_context(
     context, and the log-loss without and with them (for the model card).
 
     `probabilities` are out-of-fold probabilities of document-round units in reading order.
-    `heading_weights=(0.0,)` reads neighbours only.
+    `heading_weights=(0.0,)` reads neighbours only. The question weight and temperature are
+    fitted on the answers that have a question (labelled surveys), after the rest.
     """
     context = read_context(probabilities, docs, kinds, reach)
+    best = ContextWeights(reach=reach)
+    fit: dict[str, float] = {"units": 0}
     scored = context.has_context
-    if not scored.any():
-        return ContextWeights(reach=reach), {"units": 0}
-    truth = truth_columns[scored]
-    best, best_loss = ContextWeights(reach=reach), log_loss(probabilities[scored], truth)
-    without = best_loss
-    for neighbour, heading, temperature in itertools.product(
-        NEIGHBOUR_WEIGHTS, heading_weights, TEMPERATURES
+    if scored.any():
+        truth = truth_columns[scored]
+        best_loss = without = log_loss(probabilities[scored], truth)
+        for neighbour, heading, temperature in itertools.product(
+            NEIGHBOUR_WEIGHTS, heading_weights, TEMPERATURES
+        ):
+            weights = ContextWeights(reach, neighbour, heading, temperature)
+            loss = log_loss(combine(probabilities, context, weights)[scored], truth)
+            if loss < best_loss - 1e-9:
+                best, best_loss = weights, loss
+        fit = {
+            "units": int(scored.sum()),
+            "log_loss_without": round(without, 4),
+            "log_loss_with": round(best_loss, 4),
+        }
+    # Answers are read with their question only, so its weights are fitted on their own.
+    asked = context.has_question
+    if asked.any():
+        truth = truth_columns[asked]
+        best_loss = without = log_loss(probabilities[asked], truth)
+        for weight, temperature in itertools.product(QUESTION_WEIGHTS, TEMPERATURES):
+            weights = replace(best, question_weight=weight, question_temperature=temperature)
+            loss = log_loss(combine(probabilities, context, weights)[asked], truth)
+            if loss < best_loss - 1e-9:
+                best, best_loss = weights, loss
+        fit |= {
+            "answers": int(asked.sum()),
+            "answer_log_loss_without": round(without, 4),
+            "answer_log_loss_with": round(best_loss, 4),
+        }
+    return best, fit
+
+
+@dataclass(frozen=True)
+class QuestionLayout:
+    """Units with each survey answer's question put before it as a heading row (the layout
+    of a labelled survey), and where the units themselves are in it."""
+
+    texts: list[str]
+    docs: list[str]
+    kinds: list[str]
+    rows: np.ndarray
+
+
+def with_questions(
+    texts: Sequence[str], docs: Sequence[str], kinds: Sequence[str], questions: Sequence[str]
+) -> QuestionLayout:
+    """`texts` in reading order, with a heading row holding the question before each run
+    of answers (kind ``answer``) that reply to the same question in the same document.
+
+    `questions` is each unit's question ("" for none, and ignored for other kinds): the
+    `section` column that `tema segment` and `tema classify` of a table record for answers.
+    """
+    layout = QuestionLayout([], [], [], np.zeros(len(texts), dtype=np.int64))
+    previous: tuple[str, str] | None = None
+    for row, (text, doc, kind, question) in enumerate(
+        zip(texts, docs, kinds, questions, strict=True)
     ):
-        weights = ContextWeights(reach, neighbour, heading, temperature)
-        loss = log_loss(combine(probabilities, context, weights)[scored], truth)
-        if loss < best_loss - 1e-9:
-            best, best_loss = weights, loss
-    return best, {
-        "units": int(scored.sum()),
-        "log_loss_without": round(without, 4),
-        "log_loss_with": round(best_loss, 4),
-    }
+        asked = (doc, question) if kind == ANSWER_KIND and question else None
+        if asked is not None and asked != previous:
+            layout.texts.append(question)
+            layout.docs.append(doc)
+            layout.kinds.append(HEADING_KIND)
+        previous = asked
+        layout.rows[row] = len(layout.texts)
+        layout.texts.append(text)
+        layout.docs.append(doc)
+        layout.kinds.append(kind)
+    return layout

@@ -17,28 +17,29 @@ from tema.classify.decision import PREDICTION_COLUMNS
 from tema.config import Config
 
 # Columns a table's own columns may not overwrite: the unit's place, and the predictions.
-RESERVED = frozenset({"doc", "unit", "row", "text", *PREDICTION_COLUMNS})
+RESERVED = frozenset({"doc", "unit", "row", "kind", "section", "text", *PREDICTION_COLUMNS})
 
 
 def read_table_units(
     path: str | Path, text_columns: Sequence[str], sheet: str | None = None
 ) -> pd.DataFrame:
     """A CSV/TSV/XLSX table of answers as units, read as ingest reads it
-    (``tema.ingest.readers.read_answers``): one unit per non-blank answer, the text from the
-    first of `text_columns` the table has, `row` its row in the file (the header is row
-    1), the other columns kept."""
-    from tema.ingest.readers import read_answers  # only tables need it: ≈ 5 ms
+    (``tema.ingest.readers.read_answers``): one unit of kind ``answer`` per non-blank
+    answer, the text from the first of `text_columns` the table has, `row` its row in the
+    file (the header is row 1), `section` the question it replies to (as segment records
+    it), the other columns kept."""
+    from tema.ingest.readers import question_of, read_answers  # only tables: ≈ 5 ms
 
     path = Path(path)
     header, column, answers = read_answers(path, text_columns, sheet)
     others = [name for name in header if name and name != column and name not in RESERVED]
     units = pd.DataFrame(
         [
-            [path.name, number, answer.row, answer.text]
+            [path.name, number, answer.row, "answer", question_of(answer.metadata), answer.text]
             + [answer.metadata.get(name, "") for name in others]
             for number, answer in enumerate(answers)
         ],
-        columns=["doc", "unit", "row", "text", *others],
+        columns=["doc", "unit", "row", "kind", "section", "text", *others],
         dtype=object,
     )
     return units.astype({"unit": "int64", "row": "int64"})

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from tema.classify.context import ANSWER_KIND, with_questions
 from tema.classify.decision import PREDICTION_COLUMNS
 from tema.classify.persist import load_predictor
 from tema.config import Config, ModelFiles
@@ -91,18 +92,31 @@ def classify_units(units: pd.DataFrame, model: Any) -> pd.DataFrame:
     `model` is what ``tema.classify.persist.load_predictor`` returns, or a
     ``tema.classify.model.ThemeModel``: its ``predict_proba``, ``classes`` and decision ``rule``
     are used. Units of a segmented document (with `doc` and `kind` columns, in reading
-    order) are read in their context when the model card says how (`tema.classify.context`). A
-    unit with no text cannot be sorted: it keeps its row (so output rows match input rows)
-    and is flagged uncertain.
+    order) are read in their context when the model card says how (`tema.classify.context`);
+    a survey answer with its question (its `section`). A unit with no text cannot be
+    sorted: it keeps its row (so output rows match input rows) and is flagged uncertain.
     """
     texts = units["text"].fillna("").astype(str)
-    has_structure = {"doc", "kind"} <= set(units.columns)
-    predictions = model.rule.apply(
-        model.predict_proba(texts.tolist()),
-        model.classes,
-        units["doc"].astype(str).tolist() if has_structure else None,
-        units["kind"].astype(str).tolist() if has_structure else None,
-    )
+    if not {"doc", "kind"} <= set(units.columns):
+        predictions = model.rule.apply(model.predict_proba(texts.tolist()), model.classes)
+    else:
+        docs, kinds = units["doc"].astype(str).tolist(), units["kind"].astype(str).tolist()
+        sections = units["section"] if "section" in units.columns else None
+        asked = (
+            sections is not None
+            and ((units["kind"] == ANSWER_KIND) & (sections.fillna("").astype(str) != "")).any()
+        )
+        if sections is None or not asked:
+            predictions = model.rule.apply(
+                model.predict_proba(texts.tolist()), model.classes, docs, kinds
+            )
+        else:
+            questions = sections.fillna("").astype(str).tolist()
+            layout = with_questions(texts.tolist(), docs, kinds, questions)
+            read = model.rule.apply(
+                model.predict_proba(layout.texts), model.classes, layout.docs, layout.kinds
+            )
+            predictions = read.iloc[layout.rows]
     predictions.index = units.index
     predictions["uncertain"] = predictions["uncertain"] | (texts.str.strip() == "")
     return pd.concat(

@@ -18,7 +18,7 @@ raises `UnreadableFile`; ingest warns, names the file and goes on with the batch
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,10 @@ TEXT_SUFFIXES = frozenset({".txt", ".md"})
 SUFFIXES = TEXT_SUFFIXES | TABLE_SUFFIXES | {".pdf", ".docx"}
 # Text columns tried in order when neither the manifest nor the command names one.
 DEFAULT_TEXT_COLUMNS = ("svar", "answer", "text", "tekst")
+# A column holding the question each answer replies to (first found, ignoring case and
+# spaces): classification reads an answer with its question, as a sentence with its
+# section heading (tema.classify.context).
+QUESTION_COLUMNS = ("spørsmål", "sporsmal", "question")
 # Between two answers of a survey table, and between the paragraphs of a Word file.
 ANSWER_SEPARATOR = "\n\n"
 BULLET = "• "
@@ -230,6 +234,16 @@ def read_survey_table(path: Path, text_columns: Sequence[str], sheet: str | None
         parts.append(answer.text)
         offset += len(answer.text)
     return Source(ANSWER_SEPARATOR.join(parts), answers=answers)
+
+
+def question_of(metadata: Mapping[str, str]) -> str:
+    """The question an answer replies to: the value of its row's first `QUESTION_COLUMNS`
+    column ("" when the table has none)."""
+    by_name = {name.strip().casefold(): value for name, value in metadata.items()}
+    for candidate in QUESTION_COLUMNS:
+        if by_name.get(candidate, "").strip():
+            return by_name[candidate].strip()
+    return ""
 
 
 def choose_text_column(path: Path, header: Sequence[str], candidates: Sequence[str]) -> str:

@@ -19,9 +19,10 @@ from tema.errors import InputError
 LABEL_COLUMNS = ("id", "text", "label", "second_label", "batch", "annotator")
 # Optional columns of a document round: units written as short documents, in reading order,
 # so that the classifier can learn how much a unit's neighbours and heading tell
-# (tema.classify.context). `doc` names the document; `kind` is heading, sentence or bullet.
+# (tema.classify.context). `doc` names the document; `kind` is heading, sentence or bullet,
+# or answer: a survey answer under the heading row that holds its question.
 DOCUMENT_COLUMNS = ("doc", "kind")
-DOCUMENT_KINDS = ("heading", "sentence", "bullet")
+DOCUMENT_KINDS = ("heading", "sentence", "bullet", "answer")
 # Written by `tema labels import` (where an imported unit came from); empty for the
 # team's own rounds. Imported labels are real input, so the report's correction for
 # the classifier's confusions prefers them (tema.report.tally.confusion_for_correction).

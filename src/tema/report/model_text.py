@@ -38,6 +38,8 @@ MODEL_WORDS: dict[str, dict[str, str]] = {
         "på hver side og overskriften det står under.",
         "context_one": "Et innspill i et dokument leses sammen med nabosetningen på hver "
         "side og overskriften det står under.",
+        "question": "Et svar i en spørreundersøkelse leses sammen med spørsmålet det svarer "
+        "på, der tabellen har en spørsmålskolonne.",
         "training": "Trent på {n} håndmerkede innspill.",
         "cv": "Tallene under er kryssvalidert i {folds} deler, gruppert etter merkerunde: "
         "modellen testes hver gang på runder den ikke er trent på. Intervallene er 95 % "
@@ -56,6 +58,8 @@ MODEL_WORDS: dict[str, dict[str, str]] = {
         "sentences on each side and the heading it stands under.",
         "context_one": "A unit of a document is read together with the neighbouring sentence "
         "on each side and the heading it stands under.",
+        "question": "A survey answer is read together with the question it answers, where "
+        "the table has a question column.",
         "training": "Trained on {n} hand-labelled units.",
         "cv": "The scores below are cross-validated in {folds} folds grouped by labelling "
         "round: each time the model is tested on rounds it was not trained on. Intervals are "
@@ -83,6 +87,8 @@ def describe_model(card: dict[str, Any], style: Style) -> list[str]:
         lines.append(words["context_one"])
     elif reach > 1:
         lines.append(words["context"].format(reach=style.num(reach)))
+    if float(context.get("question_weight", 0) or 0) > 0:
+        lines.append(words["question"])
     if card.get("n_training_units"):
         lines.append(words["training"].format(n=style.num(card["n_training_units"])))
     if settings.get("cv_folds"):

@@ -32,6 +32,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from tema.errors import TemaError
+from tema.ingest.readers import question_of
 from tema.segment.clean import Block, iter_blocks
 from tema.segment.lexicon import DEFAULT_LEXICON, Lexicon, as_lexicon, load_lexicon
 from tema.segment.sentences import load_pipeline, sentence_spans, stripped_span
@@ -160,7 +161,9 @@ def segment_ingested(
 
     Each survey answer is one unit of kind ``answer`` (its span is kept from ingest), so
     answers are never merged or split, and a short answer without a full stop is not
-    mistaken for a heading. Runs of ordinary documents are streamed together.
+    mistaken for a heading. Its section is the question it replies to, where the table
+    has a question column (``tema.ingest.readers.QUESTION_COLUMNS``). Runs of ordinary
+    documents are streamed together.
     """
     for is_table, group in itertools.groupby(documents, key=lambda d: bool(d.answers)):
         if not is_table:
@@ -170,7 +173,8 @@ def segment_ingested(
             for number, answer in enumerate(document.answers):
                 start, end = answer["start"], answer["end"]
                 text = document.text[start:end]
-                yield document.doc, Unit(number, start, end, ANSWER_KIND, "", text)
+                question = question_of(answer.get("metadata") or {})
+                yield document.doc, Unit(number, start, end, ANSWER_KIND, question, text)
 
 
 def segment_text(text: str, nlp: Language, **options: Any) -> list[Unit]:

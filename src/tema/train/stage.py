@@ -120,8 +120,9 @@ def describe(settings: TrainSettings) -> str:
         )
     if settings.context is not None:
         text += (
-            "; a unit of a document is read with its neighbours and section heading, "
-            "weighted as fitted on the labelled document rounds"
+            "; a unit of a document is read with its neighbours and section heading, and "
+            "a survey answer with its question, weighted as fitted on the labelled document "
+            "rounds"
         )
     return text + "."
 
