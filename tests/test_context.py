@@ -96,18 +96,27 @@ def test_fit_temperature_sharpens_an_under_confident_model():
     assert fit_temperature(probabilities, truth) < 1.0
 
 
+def documents(units_of, kinds_of_one, count: int = 40):
+    """`count` documents alternating between the two themes, each made of the units
+    `units_of(sure)` (sure: the theme's confident probabilities) with the kinds
+    `kinds_of_one`: probabilities, true columns, docs and kinds for `fit_context`."""
+    rows, truth, docs, kinds = [], [], [], []
+    for number in range(count):
+        theme = number % 2
+        units = units_of(HOUSING if theme == 0 else EDUCATION)
+        rows += units
+        truth += [theme] * len(units)
+        docs += [f"doc{number}"] * len(units)
+        kinds += kinds_of_one
+    return np.array(rows), np.array(truth), docs, kinds
+
+
 def test_fit_context_learns_weight_from_documents_where_neighbours_decide():
     # Documents of four units of one theme each, where the second unit is unsure: its
     # neighbours tell the theme, so the fitted neighbour weight is positive and lowers the
     # log-loss.
-    rows, truth, docs = [], [], []
-    for number in range(40):
-        theme = number % 2
-        sure = HOUSING if theme == 0 else EDUCATION
-        rows += [sure, UNSURE, sure, sure]
-        truth += [theme] * 4
-        docs += [f"doc{number}"] * 4
-    weights, fit = fit_context(np.array(rows), np.array(truth), docs, ["sentence"] * len(rows))
+    rows, truth, docs, kinds = documents(lambda sure: [sure, UNSURE, sure, sure], ["sentence"] * 4)
+    weights, fit = fit_context(rows, truth, docs, kinds)
     assert weights.neighbour_weight > 0
     assert fit["log_loss_with"] < fit["log_loss_without"]
 
@@ -178,15 +187,10 @@ def test_with_questions_puts_each_question_before_its_answers(
 
 
 def test_fit_context_learns_a_question_weight_from_surveys_where_questions_decide():
-    rows, truth, docs, kinds = [], [], [], []
-    for number in range(40):
-        theme = number % 2
-        sure = HOUSING if theme == 0 else EDUCATION
-        rows += [sure, UNSURE, UNSURE, sure]
-        truth += [theme] * 4
-        docs += [f"survey{number}"] * 4
-        kinds += ["heading", "answer", "answer", "answer"]
-    weights, fit = fit_context(np.array(rows), np.array(truth), docs, kinds)
+    # Surveys of one theme each: the question is sure, two of its three answers are not.
+    layout = ["heading", "answer", "answer", "answer"]
+    rows, truth, docs, kinds = documents(lambda sure: [sure, UNSURE, UNSURE, sure], layout)
+    weights, fit = fit_context(rows, truth, docs, kinds)
     assert weights.question_weight > 0
     assert fit["answer_log_loss_with"] < fit["answer_log_loss_without"]
     assert fit["answers"] == 120 and fit["units"] == 0
