@@ -9,6 +9,7 @@ from tema.classify.context import (
     ContextWeights,
     fit_context,
     fit_temperature,
+    no_theme_column,
     read_context,
     sections,
     sharpen,
@@ -136,6 +137,24 @@ def test_an_elliptic_answer_takes_the_theme_of_its_question():
     assert read[1].argmax() == 0
     assert read[2].argmax() == 1  # a clear answer keeps its own theme
     assert np.allclose(read[0], HOUSING)  # the question keeps its own
+
+
+def test_a_general_question_lends_no_theme_to_its_answers():
+    # Columns: housing, education, other. "Andre innspill?" reads as other; under it a
+    # clear housing answer stays housing, and "vet ikke" stays other.
+    general, housing_answer, empty_answer = [0.02, 0.03, 0.95], [0.6, 0.1, 0.3], [0.1, 0.1, 0.8]
+    probabilities = np.array([general, housing_answer, empty_answer])
+    kinds = ["heading", "answer", "answer"]
+    weights = ContextWeights(question_weight=3.0)
+    read = with_context(probabilities, ["survey"] * 3, kinds, weights, no_theme=2)
+    assert read[1].argmax() == 0 and read[2].argmax() == 2
+    # Without naming the no-theme column the question's `other` would win.
+    assert with_context(probabilities, ["survey"] * 3, kinds, weights)[1].argmax() == 2
+
+
+def test_no_theme_column_finds_other():
+    assert no_theme_column(["discrimination", "education", "other", "voluntary"]) == 2
+    assert no_theme_column(np.array(["a", "b"], dtype=object)) is None
 
 
 def test_answers_read_no_neighbours_and_sentences_no_question_weight():

@@ -12,9 +12,11 @@ heading, then sharpens the sum by a temperature:
 A survey answer has no neighbours (the answers of a table are not read in sequence), but
 where the table has a question column the question plays the heading's part, with a weight
 and temperature of its own (a question decides an elliptic answer, "Mer tid til det",
-far more often than a report's heading decides a sentence):
+far more often than a report's heading decides a sentence). The question lends only its
+theme probabilities: a general question ("Andre innspill?") reads as `other`, which says
+nothing about the theme of the answers it collects:
 
-    p' ∝ (p + question_weight · p of question) ^ (1/T_question)
+    p' ∝ (p + question_weight · p of question, its `other` set to 0) ^ (1/T_question)
 
 The numbers are not tuned by hand: `fit_context` picks them by the log-loss of the
 out-of-fold probabilities of the labelled *document rounds* (labelled units written as
@@ -34,8 +36,9 @@ by its answers; in classification an answer's question is its `section`, which
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -43,6 +46,8 @@ import numpy as np
 CONTENT_KINDS = ("sentence", "bullet")
 HEADING_KIND = "heading"
 ANSWER_KIND = "answer"
+# The class that names no theme (LABELS.md: "none of the above").
+NO_THEME = "other"
 # The grid `fit_context` searches: small on purpose (≈ 700 document units to fit on).
 NEIGHBOUR_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
 HEADING_WEIGHTS = (0.0, 0.1, 0.25, 0.5)
@@ -116,11 +121,21 @@ def sections(docs: Sequence[str], kinds: Sequence[str]) -> tuple[np.ndarray, np.
     return section, heading_row
 
 
+def no_theme_column(classes: Iterable[Any]) -> int | None:
+    """The column of `NO_THEME` among `classes` (None when there is no such class)."""
+    names = [str(name) for name in classes]
+    return names.index(NO_THEME) if NO_THEME in names else None
+
+
 def read_context(
-    probabilities: np.ndarray, docs: Sequence[str], kinds: Sequence[str], reach: int
+    probabilities: np.ndarray,
+    docs: Sequence[str],
+    kinds: Sequence[str],
+    reach: int,
+    no_theme: int | None = None,
 ) -> Context:
     """The neighbour, heading and question probabilities of every unit (zeros where it has
-    none)."""
+    none); a question's without its column `no_theme` (see the module docstring)."""
     section, heading_row = sections(docs, kinds)
     kind = np.asarray(kinds, dtype=object)
     content = np.isin(kind, CONTENT_KINDS)
@@ -147,6 +162,8 @@ def read_context(
     has_question = (kind == ANSWER_KIND) & (heading_row >= 0)
     question = np.zeros_like(probabilities)
     question[has_question] = probabilities[heading_row[has_question]]
+    if no_theme is not None:
+        question[:, no_theme] = 0.0
     return Context(
         neighbours=np.where(has_neighbours[:, None], mean, 0.0),
         has_neighbours=has_neighbours,
@@ -177,11 +194,14 @@ def with_context(
     docs: Sequence[str],
     kinds: Sequence[str],
     weights: ContextWeights,
+    no_theme: int | None = None,
 ) -> np.ndarray:
-    """Each unit's probabilities read in its context (units in reading order)."""
+    """Each unit's probabilities read in its context (units in reading order; `no_theme`:
+    the column of `NO_THEME`)."""
     if len(probabilities) == 0:
         return probabilities
-    return combine(probabilities, read_context(probabilities, docs, kinds, weights.reach), weights)
+    context = read_context(probabilities, docs, kinds, weights.reach, no_theme)
+    return combine(probabilities, context, weights)
 
 
 def sharpen(probabilities: np.ndarray, temperature: float) -> np.ndarray:
@@ -216,6 +236,7 @@ def fit_context(
     kinds: Sequence[str],
     reach: int = 2,
     heading_weights: Sequence[float] = HEADING_WEIGHTS,
+    no_theme: int | None = None,
 ) -> tuple[ContextWeights, dict[str, float]]:
     """The weights of the grid with the lowest log-loss on the content units that have
     context, and the log-loss without and with them (for the model card).
@@ -224,7 +245,7 @@ def fit_context(
     `heading_weights=(0.0,)` reads neighbours only. The question weight and temperature are
     fitted on the answers that have a question (labelled surveys), after the rest.
     """
-    context = read_context(probabilities, docs, kinds, reach)
+    context = read_context(probabilities, docs, kinds, reach, no_theme)
     best = ContextWeights(reach=reach)
     fit: dict[str, float] = {"units": 0}
     scored = context.has_context

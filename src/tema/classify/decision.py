@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from tema.classify.context import ContextWeights, with_context
+from tema.classify.context import ContextWeights, no_theme_column, with_context
 
 PREDICTION_COLUMNS = ("theme", "confidence", "second_theme", "uncertain")
 # The unit kinds a reader counts (report.counted_kinds): the batch whose least confident
@@ -107,12 +107,14 @@ class DecisionRule:
     def probabilities(
         self,
         raw: Probabilities,
+        classes: npt.NDArray[Any],
         docs: Sequence[str] | None = None,
         kinds: Sequence[str] | None = None,
     ) -> Probabilities:
-        """The model's probabilities, read in context where there is one."""
+        """The model's probabilities (columns: `classes`), read in context where there is
+        one."""
         if self.context is not None and docs is not None and kinds is not None:
-            return with_context(raw, docs, kinds, self.context)
+            return with_context(raw, docs, kinds, self.context, no_theme_column(classes))
         return raw
 
     def apply(
@@ -123,7 +125,7 @@ class DecisionRule:
         kinds: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """The `PREDICTION_COLUMNS` of every unit."""
-        probabilities = self.probabilities(raw, docs, kinds)
+        probabilities = self.probabilities(raw, classes, docs, kinds)
         decided = decide(
             probabilities, classes, self.uncertainty_threshold, self.second_theme_threshold
         )

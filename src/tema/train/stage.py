@@ -30,6 +30,7 @@ from tema.classify.context import (
     HEADING_WEIGHTS,
     fit_context,
     fit_temperature,
+    no_theme_column,
     sharpen,
     with_context,
 )
@@ -153,6 +154,7 @@ def fit_decision(
         # Headings can be switched off: in the labelled document rounds they announce
         # their section's theme far more reliably than in real reports (docs/classifier.md).
         reads_headings = settings.context.headings
+        no_theme = no_theme_column(classes)
         weights, fit = fit_context(
             probabilities[in_documents],
             truth[in_documents],
@@ -160,10 +162,11 @@ def fit_decision(
             kinds,
             reach=settings.context.reach,
             heading_weights=HEADING_WEIGHTS if reads_headings else (0.0,),
+            no_theme=no_theme,
         )
         fitted["context"] = {**weights.as_dict(), "fitted_on": fit}
         probabilities[in_documents] = with_context(
-            probabilities[in_documents], docs, kinds, weights
+            probabilities[in_documents], docs, kinds, weights, no_theme
         )
     return probabilities, fitted
 
