@@ -81,7 +81,10 @@ TINY_LABELED = {
 
 
 def write_labeled_csv(path: Path, rows: list[dict[str, str]]) -> Path:
+    """A labelled round as the team writes them (with `doc,kind` if any row has them)."""
     columns = ["id", "text", "label", "second_label", "batch", "annotator"]
+    if any("doc" in row for row in rows):
+        columns += ["doc", "kind"]
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()

@@ -92,16 +92,62 @@ def test_an_answer_is_read_with_its_question(tmp_path: Path, model: ThemeModel):
         "Hvordan kan det bli lettere å finne en kommunal bolig?",
         "Hvordan kan arbeidsgivere ansette flere innvandrere?",
     ]
-    weights = {"reach": 2, "neighbour_weight": 0.0, "heading_weight": 0.0, "temperature": 1.0}
-    reads_questions = ThemeModel(
-        model.classifier,
-        {**model.card, "context": {**weights, "question_weight": 3.0}},
-    )
-    read = classify_units(units, reads_questions)
+    read = classify_units(units, _reading_questions(model))
     assert read["theme"].tolist() == ["housing", "employers"]
     assert read["text"].tolist() == ["Mer av det", "Mer av det"]  # rows and text unchanged
     alone = classify_units(units, model)
     assert alone["theme"].nunique() == 1
+
+
+def _reading_questions(model: ThemeModel, weight: float = 3.0) -> ThemeModel:
+    weights = {"reach": 2, "neighbour_weight": 0.0, "heading_weight": 0.0, "temperature": 1.0}
+    context = {**weights, "question_weight": weight}
+    return ThemeModel(model.classifier, {**model.card, "context": context})
+
+
+def test_a_question_that_names_no_theme_leaves_its_answers_their_own(model: ThemeModel):
+    # The "question" reads as `other` (it is one of the tiny model's own `other` texts); the
+    # answer is housing. Only the question's themes count, so the answer stays housing.
+    units = pd.DataFrame(
+        {
+            "doc": ["s.csv"] * 2,
+            "kind": ["answer"] * 2,
+            "section": ["Velkommen til konferansen", ""],
+            "text": ["Flere kommunale boliger", "Flere kommunale boliger"],
+        }
+    )
+    read = classify_units(units, _reading_questions(model, weight=1.0))
+    assert read["theme"].tolist() == ["housing", "housing"]
+
+
+def test_an_answer_without_a_question_is_not_read_with_the_one_before(model: ThemeModel):
+    question = "Hvordan kan det bli lettere å finne en kommunal bolig?"
+    units = pd.DataFrame(
+        {
+            "doc": ["s.csv"] * 3,
+            "kind": ["answer"] * 3,
+            "section": [question, question, ""],  # the last row's question cell is empty
+            "text": ["Mer av det"] * 3,
+        }
+    )
+    read = classify_units(units, _reading_questions(model))
+    alone = classify_units(units.assign(section=""), model)
+    assert read["theme"].iloc[0] == read["theme"].iloc[1] == "housing"
+    assert read["confidence"].iloc[2] == alone["confidence"].iloc[2]  # as if alone
+
+
+def test_a_table_column_named_like_a_unit_column_is_kept(tmp_path: Path):
+    table = write_table(
+        tmp_path / "svar.csv",
+        [("svar", "section", "text", "kommune"), ("Flere boliger", "B", "notat", "Bodø")],
+    )
+    units = read_table_units(table, ["svar"])
+    assert units[["table_section", "table_text", "kommune"]].iloc[0].tolist() == [
+        "B",
+        "notat",
+        "Bodø",
+    ]
+    assert units["section"].tolist() == [""] and units["text"].tolist() == ["Flere boliger"]
 
 
 def test_missing_text_column_lists_the_columns(tmp_path: Path):

@@ -186,6 +186,9 @@ def test_cards_written_before_questions_read_none():
         # the same question in another table is asked again
         (["answer", "answer"], ["Q1", "Q1"], ["t", "u"],
          ["Q1", "a0", "Q1", "a1"], [1, 3]),
+        # an answer whose question cell is empty has none, and the next is asked again
+        (["answer"] * 3, ["Q1", "", "Q1"], ["t"] * 3,
+         ["Q1", "a0", "a1", "Q1", "a2"], [1, 2, 4]),
         # a question that comes back after another is asked again
         (["answer"] * 3, ["Q1", "Q2", "Q1"], ["t"] * 3,
          ["Q1", "a0", "Q2", "a1", "Q1", "a2"], [1, 3, 5]),

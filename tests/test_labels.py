@@ -56,6 +56,23 @@ def test_bad_row_names_file_and_line(tmp_path: Path, change: dict, message: str)
     assert message in str(error.value)
 
 
+def test_a_survey_round_is_read_and_an_unknown_kind_named(tmp_path: Path):
+    question = {
+        **GOOD,
+        "text": "Hva bør endres i norskopplæringen?",
+        "doc": "s1",
+        "kind": "heading",
+    }
+    answer = {**GOOD, "id": "a2", "text": "mer tid", "doc": "s1", "kind": "answer"}
+    path = write_labeled_csv(tmp_path / "survey.csv", [question, answer])
+    assert read_label_file(path, THEMES)["kind"].tolist() == ["heading", "answer"]
+    caption = {**answer, "kind": "caption"}
+    path = write_labeled_csv(tmp_path / "bad.csv", [question, caption])
+    with pytest.raises(InputError, match="kind 'caption' of a document row") as error:
+        read_label_file(path, THEMES)
+    assert error.value.line == 3
+
+
 def test_missing_column_is_reported(tmp_path: Path):
     path = tmp_path / "bad.csv"
     path.write_text("id,text,batch\n1,Hei,b1\n", encoding="utf-8")

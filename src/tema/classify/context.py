@@ -48,6 +48,9 @@ HEADING_KIND = "heading"
 ANSWER_KIND = "answer"
 # The class that names no theme (LABELS.md: "none of the above").
 NO_THEME = "other"
+# Marks the doc of an answer without a question in a `QuestionLayout` (a name no real
+# document has: file names cannot hold NUL).
+_UNASKED = "\x00unasked"
 # The grid `fit_context` searches: small on purpose (≈ 700 document units to fit on).
 NEIGHBOUR_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
 HEADING_WEIGHTS = (0.0, 0.1, 0.25, 0.5)
@@ -285,12 +288,14 @@ def fit_context(
 @dataclass(frozen=True)
 class QuestionLayout:
     """Units with each survey answer's question put before it as a heading row (the layout
-    of a labelled survey), and where the units themselves are in it."""
+    of a labelled survey): the texts, docs and kinds to read in context, where the units
+    themselves are in it (`rows`) and where the questions are (`questions`)."""
 
     texts: list[str]
     docs: list[str]
     kinds: list[str]
     rows: np.ndarray
+    questions: list[int]
 
 
 def with_questions(
@@ -301,20 +306,24 @@ def with_questions(
 
     `questions` is each unit's question ("" for none, and ignored for other kinds): the
     `section` column that `tema segment` and `tema classify` of a table record for answers.
+    An answer without a question is read without one, never with the question of the
+    answers before it: its doc is marked in the layout, so that it stands in a section of
+    its own (answers take no neighbours, so nothing else changes).
     """
-    layout = QuestionLayout([], [], [], np.zeros(len(texts), dtype=np.int64))
+    layout = QuestionLayout([], [], [], np.zeros(len(texts), dtype=np.int64), [])
     previous: tuple[str, str] | None = None
     for row, (text, doc, kind, question) in enumerate(
         zip(texts, docs, kinds, questions, strict=True)
     ):
         asked = (doc, question) if kind == ANSWER_KIND and question else None
         if asked is not None and asked != previous:
+            layout.questions.append(len(layout.texts))
             layout.texts.append(question)
             layout.docs.append(doc)
             layout.kinds.append(HEADING_KIND)
         previous = asked
         layout.rows[row] = len(layout.texts)
         layout.texts.append(text)
-        layout.docs.append(doc)
+        layout.docs.append(doc + _UNASKED if kind == ANSWER_KIND and asked is None else doc)
         layout.kinds.append(kind)
     return layout

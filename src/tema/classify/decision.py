@@ -80,8 +80,9 @@ def least_confident_until(
 class DecisionRule:
     """How a model's class probabilities become the columns tema writes, as its card says.
 
-    - `context` reads each unit with its neighbours and heading (`tema.classify.context`), where
-      the units come in reading order with their `doc` and `kind`;
+    - `context` reads each unit with its neighbours and heading, and a survey answer with
+      its question (`tema.classify.context`), where the units come in reading order with
+      their `doc` and `kind`;
     - a unit is uncertain when its confidence is below `uncertainty_threshold`, or when it
       is among the least confident units of its batch that must be set aside for the rest
       to reach `flag_until_accuracy` (at most `max_flagged_share` of the batch).

@@ -17,6 +17,7 @@ from tema.classify.decision import PREDICTION_COLUMNS
 from tema.config import Config
 
 # Columns a table's own columns may not overwrite: the unit's place, and the predictions.
+# A table column of one of these names is kept as `table_<name>`.
 RESERVED = frozenset({"doc", "unit", "row", "kind", "section", "text", *PREDICTION_COLUMNS})
 
 
@@ -27,19 +28,27 @@ def read_table_units(
     (``tema.ingest.readers.read_answers``): one unit of kind ``answer`` per non-blank
     answer, the text from the first of `text_columns` the table has, `row` its row in the
     file (the header is row 1), `section` the question it replies to (as segment records
-    it), the other columns kept."""
+    it), the other columns kept (one named like a column tema writes as `table_<name>`)."""
     from tema.ingest.readers import question_of, read_answers  # only tables: ≈ 5 ms
 
     path = Path(path)
     header, column, answers = read_answers(path, text_columns, sheet)
-    others = [name for name in header if name and name != column and name not in RESERVED]
+    others = [name for name in dict.fromkeys(header) if name and name != column]
     units = pd.DataFrame(
         [
             [path.name, number, answer.row, "answer", question_of(answer.metadata), answer.text]
             + [answer.metadata.get(name, "") for name in others]
             for number, answer in enumerate(answers)
         ],
-        columns=["doc", "unit", "row", "kind", "section", "text", *others],
+        columns=[
+            "doc",
+            "unit",
+            "row",
+            "kind",
+            "section",
+            "text",
+            *(f"table_{name}" if name in RESERVED else name for name in others),
+        ],
         dtype=object,
     )
     return units.astype({"unit": "int64", "row": "int64"})

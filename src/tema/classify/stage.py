@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tema.classify.context import ANSWER_KIND, with_questions
@@ -101,27 +102,41 @@ def classify_units(units: pd.DataFrame, model: Any) -> pd.DataFrame:
         predictions = model.rule.apply(model.predict_proba(texts.tolist()), model.classes)
     else:
         docs, kinds = units["doc"].astype(str).tolist(), units["kind"].astype(str).tolist()
-        sections = units["section"] if "section" in units.columns else None
-        asked = (
-            sections is not None
-            and ((units["kind"] == ANSWER_KIND) & (sections.fillna("").astype(str) != "")).any()
+        questions = (
+            units["section"].fillna("").astype(str).where(units["kind"] == ANSWER_KIND, "")
+            if "section" in units.columns
+            else pd.Series("", index=units.index)
         )
-        if sections is None or not asked:
+        if (questions != "").any():
+            predictions = _read_with_questions(model, texts.tolist(), docs, kinds, questions)
+        else:
             predictions = model.rule.apply(
                 model.predict_proba(texts.tolist()), model.classes, docs, kinds
             )
-        else:
-            questions = sections.fillna("").astype(str).tolist()
-            layout = with_questions(texts.tolist(), docs, kinds, questions)
-            read = model.rule.apply(
-                model.predict_proba(layout.texts), model.classes, layout.docs, layout.kinds
-            )
-            predictions = read.iloc[layout.rows]
     predictions.index = units.index
     predictions["uncertain"] = predictions["uncertain"] | (texts.str.strip() == "")
     return pd.concat(
         [units.drop(columns=list(PREDICTION_COLUMNS), errors="ignore"), predictions], axis=1
     )
+
+
+def _read_with_questions(
+    model: Any, texts: list[str], docs: list[str], kinds: list[str], questions: pd.Series
+) -> pd.DataFrame:
+    """The predictions of units some of which are survey answers with a question: read in
+    the layout of a labelled survey (`tema.classify.context.with_questions`)."""
+    layout = with_questions(texts, docs, kinds, questions.tolist())
+    probabilities = np.empty((len(layout.texts), len(model.classes)))
+    probabilities[layout.rows] = model.predict_proba(texts)
+    # A question recurs before every run of its answers (a table sorted by respondent has
+    # a run per answer): each distinct one is classified once.
+    asked = [layout.texts[row] for row in layout.questions]
+    distinct = pd.Index(asked).unique()
+    probabilities[layout.questions] = model.predict_proba(distinct.tolist())[
+        distinct.get_indexer(asked)
+    ]
+    read = model.rule.apply(probabilities, model.classes, layout.docs, layout.kinds)
+    return read.iloc[layout.rows]
 
 
 def read_units_chunks(path: str | Path, rows: int | None = None) -> Iterator[pd.DataFrame]:
