@@ -186,9 +186,11 @@ def combine(probabilities: np.ndarray, context: Context, weights: ContextWeights
     )
     pooled = pooled / pooled.sum(axis=1, keepdims=True)
     sharpened = sharpen(pooled, weights.temperature)
+    read = np.where(context.has_context[:, None], sharpened, probabilities)
+    if not context.has_question.any():  # a report: no survey answer to read
+        return read
     answered = probabilities + weights.question_weight * context.question
     answered = sharpen(answered / answered.sum(axis=1, keepdims=True), weights.question_temperature)
-    read = np.where(context.has_context[:, None], sharpened, probabilities)
     return np.where(context.has_question[:, None], answered, read)
 
 
@@ -253,36 +255,52 @@ def fit_context(
     fit: dict[str, float] = {"units": 0}
     scored = context.has_context
     if scored.any():
-        truth = truth_columns[scored]
-        best_loss = without = log_loss(probabilities[scored], truth)
-        for neighbour, heading, temperature in itertools.product(
-            NEIGHBOUR_WEIGHTS, heading_weights, TEMPERATURES
-        ):
-            weights = ContextWeights(reach, neighbour, heading, temperature)
-            loss = log_loss(combine(probabilities, context, weights)[scored], truth)
-            if loss < best_loss - 1e-9:
-                best, best_loss = weights, loss
-        fit = {
-            "units": int(scored.sum()),
-            "log_loss_without": round(without, 4),
-            "log_loss_with": round(best_loss, 4),
-        }
+        candidates = (
+            ContextWeights(reach, neighbour, heading, temperature)
+            for neighbour, heading, temperature in itertools.product(
+                NEIGHBOUR_WEIGHTS, heading_weights, TEMPERATURES
+            )
+        )
+        best, without, loss = _lowest_loss(
+            best, candidates, probabilities, truth_columns, context, scored
+        )
+        fit = {"units": int(scored.sum()), "log_loss_without": without, "log_loss_with": loss}
     # Answers are read with their question only, so its weights are fitted on their own.
     asked = context.has_question
     if asked.any():
-        truth = truth_columns[asked]
-        best_loss = without = log_loss(probabilities[asked], truth)
-        for weight, temperature in itertools.product(QUESTION_WEIGHTS, TEMPERATURES):
-            weights = replace(best, question_weight=weight, question_temperature=temperature)
-            loss = log_loss(combine(probabilities, context, weights)[asked], truth)
-            if loss < best_loss - 1e-9:
-                best, best_loss = weights, loss
+        candidates = (
+            replace(best, question_weight=weight, question_temperature=temperature)
+            for weight, temperature in itertools.product(QUESTION_WEIGHTS, TEMPERATURES)
+        )
+        best, without, loss = _lowest_loss(
+            best, candidates, probabilities, truth_columns, context, asked
+        )
         fit |= {
             "answers": int(asked.sum()),
-            "answer_log_loss_without": round(without, 4),
-            "answer_log_loss_with": round(best_loss, 4),
+            "answer_log_loss_without": without,
+            "answer_log_loss_with": loss,
         }
     return best, fit
+
+
+def _lowest_loss(
+    start: ContextWeights,
+    candidates: Iterable[ContextWeights],
+    probabilities: np.ndarray,
+    truth_columns: np.ndarray,
+    context: Context,
+    scored: np.ndarray,
+) -> tuple[ContextWeights, float, float]:
+    """Of `start` and `candidates`, the weights with the lowest log-loss on the `scored`
+    units, with the log-loss of their own probabilities and the lowest (both rounded)."""
+    truth = truth_columns[scored]
+    best, best_loss = start, log_loss(probabilities[scored], truth)
+    without = best_loss
+    for weights in candidates:
+        loss = log_loss(combine(probabilities, context, weights)[scored], truth)
+        if loss < best_loss - 1e-9:
+            best, best_loss = weights, loss
+    return best, round(without, 4), round(best_loss, 4)
 
 
 @dataclass(frozen=True)

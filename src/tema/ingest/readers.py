@@ -18,7 +18,7 @@ raises `UnreadableFile`; ingest warns, names the file and goes on with the batch
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -236,22 +236,30 @@ def read_survey_table(path: Path, text_columns: Sequence[str], sheet: str | None
     return Source(ANSWER_SEPARATOR.join(parts), answers=answers)
 
 
-def question_of(metadata: Mapping[str, str]) -> str:
-    """The question an answer replies to: the value of its row's first `QUESTION_COLUMNS`
-    column ("" when the table has none)."""
-    by_name = {name.strip().casefold(): value for name, value in metadata.items()}
-    for candidate in QUESTION_COLUMNS:
-        if by_name.get(candidate, "").strip():
-            return by_name[candidate].strip()
-    return ""
-
-
-def choose_text_column(path: Path, header: Sequence[str], candidates: Sequence[str]) -> str:
-    """The first candidate that is a column (ignoring case and spaces); else a clear error."""
+def find_column(header: Iterable[str], candidates: Sequence[str]) -> str | None:
+    """The first candidate that is a column of `header`, as the header spells it (compared
+    ignoring case and surrounding spaces); None when none is."""
     by_name = {name.strip().casefold(): name for name in header}
     for candidate in candidates:
         if candidate.strip().casefold() in by_name:
             return by_name[candidate.strip().casefold()]
+    return None
+
+
+def question_of(metadata: Mapping[str, str]) -> str:
+    """The question an answer replies to: the value of its row's first `QUESTION_COLUMNS`
+    column that is not blank ("" when there is none)."""
+    column = find_column(
+        [name for name, value in metadata.items() if value.strip()], QUESTION_COLUMNS
+    )
+    return metadata[column].strip() if column is not None else ""
+
+
+def choose_text_column(path: Path, header: Sequence[str], candidates: Sequence[str]) -> str:
+    """The first candidate that is a column (ignoring case and spaces); else a clear error."""
+    column = find_column(header, candidates)
+    if column is not None:
+        return column
     raise InputError(
         path,
         f"no text column: looked for {', '.join(repr(c) for c in candidates)}; "
