@@ -115,9 +115,12 @@ THEME_WORDS = {
 }
 
 
-def fake_done_batch(app_state, n_units: int, name: str = "Fake", n_docs: int = 20):
+def fake_done_batch(
+    app_state, n_units: int, name: str = "Fake", n_docs: int = 20, kind: str = "sentence"
+):
     """A batch as its job leaves it (the run's units, report tables and review order),
-    written directly: for route tests and the benchmark, without running the pipeline."""
+    written directly: for route tests and the benchmark, without running the pipeline.
+    `kind`: every unit's kind (``answer``: survey answers, whose section is a question)."""
     import numpy as np
     import pandas as pd
 
@@ -143,11 +146,11 @@ def fake_done_batch(app_state, n_units: int, name: str = "Fake", n_docs: int = 2
         text = f"Innspill {i}: vi trenger mer innsats for {THEME_WORDS[theme]} i kommune {i % 97}."
         confidence = float(rng.uniform(0.2, 0.99))
         section = f"Del {i // 10}"
-        segments.append((doc, unit, 0, len(text), "sentence", section, text, ""))
+        segments.append((doc, unit, 0, len(text), kind, section, text, ""))
         rows.append({
             "doc": doc, "meeting": f"Møte {i % 7}", "region": f"Region {i % 3}",
             "date": "2025-03-01", "page": "", "row": "", "unit": unit, "start": 0,
-            "end": len(text), "kind": "sentence", "section": section, "text": text,
+            "end": len(text), "kind": kind, "section": section, "text": text,
             "theme": theme, "confidence": round(confidence, 4), "second_theme": "",
             "uncertain": confidence < 0.5, "metadata": "",
         })  # fmt: skip

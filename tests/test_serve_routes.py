@@ -278,6 +278,31 @@ def test_review_shows_context_and_asks_for_a_name_first(app):
         assert 'id="unit-text"' in browser.get(f"/batches/{batch.id}/review?order={order}").text
 
 
+def test_review_names_a_survey_answers_question_as_its_question(app):
+    batch = fake_done_batch(app.state.serve, 40, kind="answer")
+    browser, csrf = named(app, "kari")
+    page = browser.get(f"/batches/{batch.id}/review")
+    assert re.search(r'class="heading">Spørsmål: <strong>Del \d+</strong>', page.text)
+    assert "Overskrift" not in page.text
+    browser.post("/language", data={"csrf_token": csrf, "lang": "en"})
+    english = browser.get(f"/batches/{batch.id}/review")
+    assert re.search(r'class="heading">Question: <strong>Del \d+</strong>', english.text)
+
+
+def test_a_survey_answer_is_shown_beside_answers_to_its_own_question_only(app):
+    from tema.serve.review import batch_units
+
+    # Two tables of 20 answers; the question changes every 10 rows ("Del 0", "Del 1").
+    batch = fake_done_batch(app.state.serve, 40, n_docs=2, kind="answer")
+    files = app.state.serve.batches.files_of(batch)
+    units = batch_units(files.report_dir / "units.csv", files.units)
+    first_of_second_question = units.view("dokument-000.txt", 10)
+    assert first_of_second_question is not None
+    assert first_of_second_question.section == "Del 1"
+    assert first_of_second_question.previous == []  # unit 9 answers "Del 0"
+    assert [n.text.split(":")[0] for n in first_of_second_question.next] == ["Innspill 11"]
+
+
 def test_labels_are_saved_once_and_undo_brings_the_unit_back(app):
     state = app.state.serve
     batch = fake_done_batch(state, 120)

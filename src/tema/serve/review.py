@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from tema.segment.units import ANSWER_KIND
 from tema.serve.annotations import UnitKey
 
 CONTEXT_SKIPS = frozenset({"noise"})
@@ -105,8 +106,8 @@ class BatchUnits:
             frame = pd.read_csv(
                 segments,
                 keep_default_na=False,
-                usecols=["doc", "unit", "kind", "text"],
-                dtype={"doc": str, "kind": str, "text": str},
+                usecols=["doc", "unit", "kind", "section", "text"],
+                dtype={"doc": str, "kind": str, "section": str, "text": str},
             )
             frame = frame[~frame["kind"].isin(CONTEXT_SKIPS)]
             self.context = {doc: part.reset_index(drop=True) for doc, part in frame.groupby("doc")}
@@ -132,6 +133,9 @@ class BatchUnits:
             confidence=float(row["confidence"]), uncertain=bool(row["uncertain"]),
         )  # fmt: skip
         around = self.context.get(doc)
+        if around is not None and view.kind == ANSWER_KIND:
+            # A survey answer's context is the other answers to its question.
+            around = around[around["section"] == view.section].reset_index(drop=True)
         if around is not None:
             place = around.index[around["unit"] == unit]
             if len(place):

@@ -112,6 +112,8 @@ WORDS: dict[str, dict[str, str]] = {
         "show_others": "Ta med innspill andre har merket (dobbeltmerking gir kappa)",
         "apply": "Vis",
         "heading": "Overskrift",
+        # A survey answer's section is the question it replies to.
+        "question": "Spørsmål",
         "before": "Før",
         "after": "Etter",
         "second_theme": "Andre tema",
@@ -293,6 +295,8 @@ WORDS: dict[str, dict[str, str]] = {
         "show_others": "Include units others labelled (double labelling gives kappa)",
         "apply": "Show",
         "heading": "Heading",
+        # A survey answer's section is the question it replies to.
+        "question": "Question",
         "before": "Before",
         "after": "After",
         "second_theme": "Second theme",
