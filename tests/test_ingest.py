@@ -60,7 +60,7 @@ def test_file_missing_from_manifest_falls_back_to_its_name_with_a_warning(tmp_pa
         (MANIFEST + "bodo.txt,Igjen,Nord-Norge,2018-03-14\n", "listed twice", 3),
         ("file,meeting,region,date\nbodo.txt,Møte,Nord,14.03.2018\n", "is not YYYY-MM-DD", 2),
         ("file,meeting,region,date\n,Møte,Nord,2018-03-14\n", "empty file name", 2),
-        ("file,meeting,region,date\nbodo.txt,Møte,Nord,2018-03-14,extra\n", "more fields", 2),
+        ("file,meeting,region,date\nbodo.txt,Møte,Nord,2018-03-14,extra\n", "5 fields but", 2),
     ],
 )
 def test_malformed_manifest_names_file_and_line(

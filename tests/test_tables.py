@@ -109,10 +109,40 @@ def test_an_empty_workbook_is_an_error_naming_it(tmp_path: Path):
         read_table(path)
 
 
-def test_a_ragged_row_is_read_as_it_is_for_the_caller_to_judge(tmp_path: Path):
+def test_a_short_row_or_empty_cells_past_the_header_are_read_as_they_are(tmp_path: Path):
     path = tmp_path / "skjev.csv"
-    path.write_text("a,b\n1,2,3\n4\n", encoding="utf-8")
-    assert read_table(path).rows == [(2, ["1", "2", "3"]), (3, ["4"])]
+    path.write_text("a;b\n1;2;;\n4\n", encoding="utf-8")  # Excel adds the empty cells
+    assert read_table(path).rows == [(2, ["1", "2", "", ""]), (3, ["4"])]
+
+
+@pytest.mark.parametrize(
+    ("content", "message", "line"),
+    [
+        # An unquoted ";" inside an answer: the text after it would be lost.
+        ("Spørsmål;Svar\nBolig?;For dyrt; altfor dyrt\n", "3 fields but the header has 2", 2),
+        # A quote left open would swallow every later row into one cell.
+        ('Spørsmål;Svar\nHva?;"Svar en\nHva?;Svar to\nHva?;Svar tre\n', "unexpected end", 2),
+        # Two columns of one name: which one holds the answers would be a silent choice.
+        ("Spørsmål;Svar;svar\nHva?;a;b\n", "'svar' appears twice", 1),
+    ],
+)
+def test_a_table_that_would_lose_text_is_refused_with_its_line(
+    tmp_path: Path, content: str, message: str, line: int
+):
+    path = tmp_path / "svar.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match=message) as error:
+        read_table(path)
+    assert (error.value.path, error.value.line) == (str(path), line)
+
+
+def test_a_row_is_numbered_by_the_line_it_starts_on(tmp_path: Path):
+    # A quoted answer over three lines: the next rows keep the numbers an editor shows.
+    path = tmp_path / "svar.csv"
+    path.write_text('Svar\n"Linje en\nlinje to\nlinje tre"\nNeste\nSiste\n', encoding="utf-8")
+    table = read_table(path)
+    assert [line for line, _cells in table.rows] == [2, 5, 6]
+    assert table.rows[0][1] == ["Linje en\nlinje to\nlinje tre"]
 
 
 @pytest.mark.parametrize(

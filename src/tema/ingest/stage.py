@@ -95,8 +95,6 @@ def read_manifest(path: str | Path) -> dict[str, dict[str, str]]:
     for line, cells in table.rows:
         if not any(cell.strip() for cell in cells):
             continue  # a blank row (Excel leaves them)
-        if any(cell.strip() for cell in cells[len(names) :]):
-            raise InputError(path, "more fields than columns in the header", line)
         row = dict(zip(names, cells + [""] * (len(names) - len(cells)), strict=False))
         record = _check_manifest_row(path, line, row, rows)
         rows[record["file"]] = record

@@ -56,10 +56,19 @@ Row = tuple[int, list[str]]  # (line number in the file, cells)
 @dataclass(frozen=True)
 class Table:
     """A table's header and its rows, each with the line it starts on (a spreadsheet's
-    row number for a workbook: the header is row 1)."""
+    row number for a workbook: the header is row 1). A delimited row has no text beyond
+    the header's columns, and no two columns share a name (`read_table` refuses both)."""
 
     header: list[str]
     rows: list[Row]
+
+    def frame(self) -> pd.DataFrame:
+        """The rows as a frame of text cells under the header (a short row padded with "")."""
+        import pandas as pd
+
+        width = len(self.header)
+        cells = [row[:width] + [""] * (width - len(row)) for _line, row in self.rows]
+        return pd.DataFrame(cells, columns=self.header, dtype=str)
 
 
 def read_bytes(path: Path) -> bytes:
@@ -128,20 +137,50 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
 
 def _read_delimited(path: Path) -> Table:
     text = decode_text(read_bytes(path), path, warn=False)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter_of(path, text))
+    # strict: a quote left open would otherwise swallow every line after it into one cell.
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=_delimiter_of(path, text), strict=True
+    )
     try:
         header = [name.strip() for name in next(reader)]
     except StopIteration:
         raise InputError(path, "is empty") from None
     except csv.Error as exc:
         raise InputError(path, f"is not a readable table: {exc}", line=1) from exc
+    _check_header(path, header)
     rows: list[Row] = []
+    start = reader.line_num + 1  # a quoted cell may span lines: a row is where it starts
     try:
         for cells in reader:
-            rows.append((reader.line_num, cells))
+            _check_width(path, start, header, cells)
+            rows.append((start, cells))
+            start = reader.line_num + 1
     except csv.Error as exc:
-        raise InputError(path, f"is not a readable table: {exc}", line=reader.line_num) from exc
+        raise InputError(path, f"is not a readable table: {exc}", line=start) from exc
     return Table(header, rows)
+
+
+def _check_header(path: Path, header: list[str]) -> None:
+    """Two columns of one name: which of them a reader takes would be a silent choice."""
+    seen: set[str] = set()
+    for name in header:
+        key = name.casefold()
+        if key and key in seen:
+            raise InputError(path, f"the column {name!r} appears twice in the header", line=1)
+        seen.add(key)
+
+
+def _check_width(path: Path, line: int, header: list[str], cells: list[str]) -> None:
+    """A row with text beyond the header's last column would lose that text: most often an
+    unquoted ";" or "," inside an answer. (Empty cells there, as spreadsheets add, are fine.)"""
+    extra = [cell for cell in cells[len(header) :] if cell.strip()]
+    if extra:
+        raise InputError(
+            path,
+            f"{len(cells)} fields but the header has {len(header)}; text beyond the last "
+            f"column ({extra[0]!r}) would be lost. Put cells holding the delimiter in quotes",
+            line=line,
+        )
 
 
 def _read_workbook(path: Path, sheet: str | None) -> Table:
@@ -164,6 +203,7 @@ def _read_workbook(path: Path, sheet: str | None) -> Table:
         if first is None:
             raise InputError(path, "is empty")
         header = [cell_text(value).strip() for value in first]
+        _check_header(path, header)
         rows = [
             (number, [cell_text(value) for value in row])
             for number, row in enumerate(values, start=2)

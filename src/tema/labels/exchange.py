@@ -93,11 +93,11 @@ def _read_records(path: Path) -> list[dict[str, Any]]:
     ("line 5", "task 3") and, for a file of lines, `line`.
     """
     readers: dict[str, Callable[[Path], list[dict[str, Any]]]] = {
-        ".csv": _read_delimited,
-        ".tsv": _read_delimited,
-        ".txt": _read_delimited,
-        ".xlsx": _read_xlsx,
-        ".xlsm": _read_xlsx,
+        ".csv": _read_table_records,
+        ".tsv": _read_table_records,
+        ".txt": _read_table_records,
+        ".xlsx": _read_table_records,
+        ".xlsm": _read_table_records,
         ".json": _read_label_studio,
         ".jsonl": _read_doccano,
     }
@@ -186,12 +186,14 @@ def _columns(path: Path, header: list[str]) -> dict[str, int]:
     }
 
 
-def _records_from_table(path: Path, table: list[list[Any]]) -> list[dict[str, Any]]:
-    if not table:
-        raise InputError(path, "is empty; expected a header row with text and label")
-    columns = _columns(path, table[0])
+def _read_table_records(path: Path) -> list[dict[str, Any]]:
+    """A CSV/TSV/Excel label file's records, each with the line (or sheet row) its row
+    starts on. tema.io.tables detects the delimiter and encoding (Excel's ";" and cp1252)
+    as everywhere else in tema."""
+    table = read_table(path)
+    columns = _columns(path, table.header)
     records = []
-    for number, values in enumerate(table[1:], start=2):
+    for number, values in table.rows:
 
         def cell(name: str, values: list[Any] = values) -> Any:
             index = columns.get(name)
@@ -207,18 +209,6 @@ def _records_from_table(path: Path, table: list[list[Any]]) -> list[dict[str, An
             }
         )
     return records
-
-
-def _read_delimited(path: Path) -> list[dict[str, Any]]:
-    # tema.io.tables: the delimiter and encoding (Excel's ";" and cp1252) detected as
-    # everywhere else in tema.
-    table = read_table(path)
-    return _records_from_table(path, [table.header, *(cells for _line, cells in table.rows)])
-
-
-def _read_xlsx(path: Path) -> list[dict[str, Any]]:
-    table = read_table(path)
-    return _records_from_table(path, [table.header, *(cells for _line, cells in table.rows)])
 
 
 def _load_json(path: Path, text: str, line: int | None = None) -> Any:
