@@ -225,6 +225,50 @@ def test_conflicts_are_written_once_and_nothing_is_overwritten(tmp_path, labeled
     assert conflicts.read_bytes() == before
 
 
+def test_decisions_in_a_conflicts_file_saved_by_excel_are_kept(tmp_path, labeled_dir):
+    # Excel in a Norwegian locale saves the reviewed file with ";" in Windows-1252.
+    conflicts = tmp_path / "review" / "conflicts.csv"
+    first = write_csv_file(tmp_path / "a.csv", [{"text": tiny_rows()[0]["text"], "label": "other"}])
+    import_labels(first, labeled_dir, THEMES, "kari", conflicts, today=DAY)
+    with conflicts.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[0].append("kommentar")
+    rows[1][rows[0].index("decision")] = "education"
+    rows[1].append("sjekket – står")
+    with conflicts.open("w", encoding="cp1252", newline="") as handle:
+        csv.writer(handle, delimiter=";").writerows(rows)
+
+    disagreeing = [{"text": tiny_rows()[1]["text"], "label": "other"}]
+    second = write_csv_file(tmp_path / "b.csv", disagreeing)
+    import_labels(second, labeled_dir, THEMES, "ola", conflicts, today=DAY)
+    table = pd.read_csv(conflicts, dtype=str, keep_default_na=False)
+    assert list(table["annotator"]) == ["kari", "ola"]
+    assert list(table["decision"]) == ["education", ""]
+    assert list(table["kommentar"]) == ["sjekket – står", ""]
+
+
+def test_a_conflicts_file_without_the_columns_tema_wrote_is_refused(tmp_path, labeled_dir):
+    conflicts = tmp_path / "conflicts.csv"
+    conflicts.write_text("tekst;beslutning\nnoe;education\n", encoding="utf-8")
+    before = conflicts.read_bytes()
+    names = sorted(p.name for p in labeled_dir.iterdir())
+    path = write_csv_file(tmp_path / "a.csv", [{"text": tiny_rows()[0]["text"], "label": "other"}])
+    with pytest.raises(InputError, match="text, new_label"):
+        import_labels(path, labeled_dir, THEMES, "kari", conflicts, today=DAY)
+    assert conflicts.read_bytes() == before
+    assert sorted(p.name for p in labeled_dir.iterdir()) == names
+
+
+def test_an_error_after_a_cell_over_several_lines_names_the_line_it_is_on(tmp_path, labeled_dir):
+    path = tmp_path / "round.csv"
+    path.write_text(
+        'text,label\n"Første linje\nandre linje",housing\nNoe om bolig,boliger\n', encoding="utf-8"
+    )
+    with pytest.raises(InputError) as error:
+        import_labels(path, labeled_dir, THEMES, "kari", tmp_path / "c.csv", today=DAY)
+    assert error.value.line == 4 and "unknown theme 'boliger'" in str(error.value)
+
+
 def test_near_copies_of_labelled_texts_are_skipped_or_conflicts(tmp_path, labeled_dir):
     text = "Fagbrev for voksne innvandrere gjennom lærlingordningen"  # in TINY_LABELED
     path = write_csv_file(

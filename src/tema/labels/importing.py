@@ -33,8 +33,9 @@ import pandas as pd
 from filelock import FileLock, Timeout
 
 from tema.config import Config, Theme
-from tema.errors import TemaError
+from tema.errors import InputError, TemaError
 from tema.io.files import write_csv
+from tema.io.tables import read_table
 from tema.labels.exchange import IncomingLabel, read_incoming
 from tema.labels.store import (
     LABEL_COLUMNS,
@@ -381,8 +382,18 @@ def _append_conflicts(new: pd.DataFrame, path: Path) -> None:
     """Add conflicts to the adjudication file, once each (a re-import adds nothing)."""
     frames = []
     if path.is_file():
-        frames.append(pd.read_csv(path, dtype=str, keep_default_na=False))
+        # The reviewer edits this file, often in Excel, which saves it with ";" (and in
+        # Windows-1252): read it as tema reads any table, so no decision is lost.
+        table = read_table(path)
+        missing = [name for name in CONFLICT_KEY if name not in table.header]
+        if missing:
+            raise InputError(
+                path, f"the column(s) {', '.join(missing)} that tema wrote are gone", line=1
+            )
+        frames.append(table.frame())
     frames.append(new.astype(str))
     merged = pd.concat(frames, ignore_index=True)
     merged = merged.drop_duplicates(subset=CONFLICT_KEY, keep="first")
-    write_csv(merged.reindex(columns=list(CONFLICT_COLUMNS), fill_value=""), path)
+    # Columns a reviewer added (a comment, say) are kept after tema's own.
+    columns = [*CONFLICT_COLUMNS, *(c for c in merged.columns if c not in CONFLICT_COLUMNS)]
+    write_csv(merged.reindex(columns=columns).fillna(""), path)
