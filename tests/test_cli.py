@@ -109,6 +109,30 @@ def test_classify_finds_the_text_column_of_an_excel_csv(project: Path):
     assert output["kommune"].tolist() == ["Bodø", "Hamar"]
 
 
+@pytest.mark.parametrize(
+    ("command", "output", "message"),
+    [
+        (["classify", "svar.csv"], "svar.csv", "is also the input"),
+        (["classify", "svar.csv"], "svar.xlsx", "give the output a .csv name"),
+        (["segment", "notat.txt"], "notat.txt", "give the output a .csv name"),
+        # the same file by another path (a table given to segment is read too)
+        (["segment", "notat.csv"], "./units/../notat.csv", "is also the input"),
+    ],
+)
+def test_an_output_that_would_replace_an_input_or_lie_about_its_format_is_refused(
+    project: Path, command: list[str], output: str, message: str
+):
+    (project / "svar.csv").write_text("svar\nStartlån og bostøtte\n", encoding="utf-8")
+    (project / "notat.txt").write_text("- Flere lærlingplasser.\n", encoding="utf-8")
+    (project / "notat.csv").write_text("svar\nMer leksehjelp\n", encoding="utf-8")
+    (project / "units").mkdir()
+    before = {path.name: path.read_bytes() for path in project.iterdir() if path.is_file()}
+    result = runner.invoke(app, [*command, "-o", output])
+    assert result.exit_code == 1 and message in result.output, result.output
+    after = {path.name: path.read_bytes() for path in project.iterdir() if path.is_file()}
+    assert after == before
+
+
 def test_train_then_classify_a_table(project: Path):
     result = runner.invoke(app, ["train"])
     assert result.exit_code == 0, result.output

@@ -9,7 +9,7 @@ processes (`tema.parallel`) and written, in input order, to ``classify.classifie
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from tema.classify.decision import PREDICTION_COLUMNS
 from tema.classify.persist import load_predictor
 from tema.config import Config, ModelFiles
 from tema.errors import TemaError
+from tema.io.files import check_output
 from tema.parallel import CsvRows, ordered_map, render_csv, write_csv_chunks
 
 OUTPUT_COLUMNS = ("doc", "unit", "text", *PREDICTION_COLUMNS)
@@ -50,11 +51,15 @@ def run(
     model: Path | None = None,
     jobs: int | None = None,
     watch: ChunkWatcher | None = None,
+    sources: Sequence[Path] = (),
 ) -> ClassifyResult:
-    """Classify ``segment.units`` (or the chunks `units`) into ``classify.classified`` (or
-    `output`) with the model at ``train.model`` (or `model`), over ``classify.jobs`` (or
-    `jobs`) processes. Another model must name its own output: the pipeline's file holds
-    the pipeline model's themes."""
+    """Classify ``segment.units`` (or the chunks `units`, read from the files `sources`)
+    into ``classify.classified`` (or `output`, a .csv that is none of the inputs) with the
+    model at ``train.model`` (or `model`), over ``classify.jobs`` (or `jobs`) processes.
+    Another model must name its own output: the pipeline's file holds the pipeline
+    model's themes."""
+    if output is not None:
+        check_output(output, sources if units is not None else [config.segment.units])
     if model is not None and units is None and output is None:
         raise TemaError(
             f"--model {model} without -o would overwrite the pipeline's "

@@ -174,7 +174,14 @@ def classify(
         return progress(chunks, "classify", None, quiet, unit=noun(ctx, "unit"), weight=len)
 
     result = run_stage(
-        stage.run, config, units=units, output=output, model=model, jobs=jobs, watch=watch
+        stage.run,
+        config,
+        units=units,
+        output=output,
+        model=model,
+        jobs=jobs,
+        watch=watch,
+        sources=files or (),
     )
     say(ctx, "classified", units=counted(ctx, result.count, "unit"), output=result.output)
 

@@ -10,11 +10,13 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
+
+from tema.errors import InputError
 
 
 @contextlib.contextmanager
@@ -40,6 +42,19 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
+
+
+def check_output(output: Path, inputs: Iterable[str | Path]) -> None:
+    """Refuse an output file (`-o`) that would replace one of its own `inputs`, or whose
+    name says another format than the CSV written into it ("-o svar.xlsx" would leave CSV
+    text in a file Excel cannot open). Checked before anything is read or written."""
+    if output.suffix.lower() != ".csv":
+        raise InputError(output, "tema writes a CSV table here: give the output a .csv name")
+    target = output.resolve()
+    if any(Path(path).resolve() == target for path in inputs):
+        raise InputError(
+            output, "is also the input; writing would replace it. Name another output file"
+        )
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:

@@ -33,6 +33,7 @@ from spacy.tokens import Doc
 
 from tema.errors import TemaError
 from tema.ingest.readers import question_of
+from tema.io.files import check_output
 from tema.segment.clean import Block, iter_blocks
 from tema.segment.lexicon import DEFAULT_LEXICON, Lexicon, as_lexicon, load_lexicon
 from tema.segment.sentences import load_pipeline, sentence_spans, stripped_span
@@ -266,6 +267,8 @@ def run(
     from tema.progress import progress
 
     settings = config.segment
+    if output is not None:
+        check_output(output, files or [documents or config.ingest.documents])
     segmenter = Segmenter.load(settings, spacy_model)
     if files:
         source = documents_from_files(files, config.ingest.text_columns)
