@@ -203,6 +203,33 @@ def test_dash_before_lower_case_continues_the_item() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # Notes often list points in lower case under a dash: each is an item.
+        (
+            "– flere boliger til store familier\n– bedre norskopplæring for voksne\n",
+            [
+                ("bullet", "flere boliger til store familier"),
+                ("bullet", "bedre norskopplæring for voksne"),
+            ],
+        ),
+        # … also with blank lines between them, and with hyphens.
+        (
+            "- mer leksehjelp\n\n- flere lærlingplasser\n",
+            [("bullet", "mer leksehjelp"), ("bullet", "flere lærlingplasser")],
+        ),
+        # One dash before a lower-case word is a dash a line break put first.
+        (
+            "Mange mente at det hastet, og\n– som flere sa – at vi må handle.\n",
+            [("paragraph", "Mange mente at det hastet, og – som flere sa – at vi må handle.")],
+        ),
+    ],
+)
+def test_lower_case_dash_items_in_a_run_are_items(raw: str, expected: list) -> None:
+    assert kinds_and_texts(raw) == expected
+
+
 def test_a_pdf_title_above_a_short_one_line_paragraph_stays_apart(tmp_path) -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas

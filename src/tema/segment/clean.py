@@ -36,7 +36,13 @@ from dataclasses import dataclass, field
 from tema.segment import nb_rules
 from tema.segment.blocks import group_lines
 from tema.segment.lexicon import Lexicon, as_lexicon
-from tema.segment.lines import CONTROL, Line, item_marker, page_furniture, split_lines
+from tema.segment.lines import (
+    CONTROL,
+    Line,
+    item_marker_of_bullet,
+    page_furniture,
+    split_lines,
+)
 from tema.segment.words import (
     GAP_IF_LETTER_SPACED,
     NO_GAP,
@@ -207,7 +213,7 @@ def _region(raw: str, line: Line) -> tuple[int, int]:
 def _without_marker(raw: str, line: Line, region: tuple[int, int]) -> tuple[int, int]:
     """A line's content region (``_region``) without its bullet marker."""
     start, end = region
-    marker = item_marker(raw[line.start : line.end])
+    marker = item_marker_of_bullet(raw[line.start : line.end])
     if marker:
         start = max(start, line.start + marker.end())
     return start, max(start, end)

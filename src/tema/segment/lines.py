@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tema.segment import nb_rules
 
@@ -73,6 +73,12 @@ def item_marker(content: str) -> re.Match[str] | None:
         or nb_rules.DASH_BULLET_LINE.match(content)
         or nb_rules.NUMBERED_ITEM_LINE.match(content)
     )
+
+
+def item_marker_of_bullet(content: str) -> re.Match[str] | None:
+    """`item_marker`, or the dash of a lower-case item that a run of them made a bullet
+    (``split_lines``)."""
+    return item_marker(content) or nb_rules.LOWER_DASH_ITEM_LINE.match(content)
 
 
 _SENTENCE_END_THEN_SPACE = re.compile(r"[.!?…][»”’\"')\]]*(?= +[\"«(]*[A-ZÆØÅ\d])")
@@ -163,4 +169,21 @@ def split_lines(text: str, furniture: frozenset[int] = frozenset()) -> list[Line
             )
             lines.append(Line(start, end, kind, frame_start))
         position += len(with_break)
-    return lines
+    return _lower_case_dash_items(text, lines)
+
+
+def _lower_case_dash_items(text: str, lines: list[Line]) -> list[Line]:
+    """Text lines that open with a dash before a lower-case word become list items where
+    two or more of them follow each other (``nb_rules.LOWER_DASH_ITEM_LINE``)."""
+    items: set[int] = set()
+    run: list[int] = []
+    for index, line in enumerate([*lines, Line(len(text), len(text), "end", False)]):
+        if line.kind == "blank":
+            continue
+        if line.kind == "text" and nb_rules.LOWER_DASH_ITEM_LINE.match(text[line.start : line.end]):
+            run.append(index)
+            continue
+        if len(run) >= 2:
+            items.update(run)
+        run = []
+    return [replace(line, kind="bullet") if i in items else line for i, line in enumerate(lines)]

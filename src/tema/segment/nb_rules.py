@@ -137,6 +137,10 @@ BULLET_LINE = re.compile(rf"^[ \t]*[{re.escape(BULLET_CHARS)}][ \t]+(?=\S)")
 DASH_BULLET_LINE = re.compile(
     rf"^[ \t]*[{re.escape(DASH_BULLET_CHARS)}][ \t]+(?=[\dA-ZÆØÅ«\"“„‘'(])"
 )
+# A dash before a lower-case word: a list item only in a run of two or more such lines
+# (blank lines between them allowed), as notes list "– flere boliger" one under another;
+# alone, it is more likely a dash that a line break put first in running text.
+LOWER_DASH_ITEM_LINE = re.compile(rf"^[ \t]*[{re.escape(DASH_BULLET_CHARS)}][ \t]+(?=[a-zæøå])")
 # A numbered item "1. ", "2) ", "a) " at the start of a line, or Word's sub-item "o "
 # (a lower-case o as bullet) before a capital.
 NUMBERED_ITEM_LINE = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|[a-z][)]|o)[ \t]+(?=[A-ZÆØÅ])")
