@@ -260,3 +260,18 @@ def test_the_same_model_saved_by_two_processes_is_the_same_files(tmp_path: Path)
         "model.skops",
     ]
     assert files[0] == files[1]
+
+
+def test_a_cascade_keeps_new_vectors_where_it_is_told(fitted_cascade: ThemeModel, tmp_path: Path):
+    # The params file in use decides the folder, not the one the model was trained with.
+    embedder = fitted_cascade.classifier.embedding_pipeline_.named_steps["embeddings"]
+    trained_with = embedder.cache_dir
+    try:
+        fitted_cascade.keep_embeddings_in(tmp_path / "here")
+        fitted_cascade.predict_proba(["Et helt nytt innspill om noe uklart"])
+        assert list((tmp_path / "here").glob("*.npz"))
+        fitted_cascade.keep_embeddings_in(None)
+        fitted_cascade.predict_proba(["Enda et nytt innspill om noe annet"])
+        assert embedder.cache_dir is None
+    finally:
+        embedder.cache_dir = trained_with

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -241,6 +242,15 @@ class ThemeModel:
     @property
     def rule(self) -> DecisionRule:
         return DecisionRule.from_card(self.card)
+
+    def keep_embeddings_in(self, cache_dir: Path | None) -> None:
+        """Keep the vectors the encoder computes in `cache_dir` (None: nowhere), whatever
+        folder the model was trained with: the params file in use decides every path."""
+        pipeline = getattr(self.classifier, "embedding_pipeline_", None)
+        if pipeline is not None:
+            pipeline.named_steps["embeddings"].cache_dir = (
+                None if cache_dir is None else str(cache_dir)
+            )
 
     def predict(self, texts) -> pd.DataFrame:
         """One row per text: theme, confidence, second_theme, uncertain."""

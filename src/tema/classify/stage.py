@@ -89,7 +89,12 @@ def classify_frame(
 
 def _predictor(config: Config, model: Path | None) -> Any:
     files = config.train.model_files if model is None else ModelFiles.beside(model)
-    return load_predictor(files.model)
+    predictor = load_predictor(files.model)
+    # Only a cascade model (not the plain-array predictor, which has no encoder) keeps
+    # embeddings; asked by name so that the fast path never imports scikit-learn.
+    if hasattr(predictor, "keep_embeddings_in"):
+        predictor.keep_embeddings_in(config.train.classifier.embedding_cache)
+    return predictor
 
 
 def classify_units(units: pd.DataFrame, model: Any) -> pd.DataFrame:
