@@ -240,3 +240,17 @@ def test_chunks_name_the_file_when_its_encoding_changes(tmp_path: Path):
     path.write_bytes(b"text\n" + b"a\n" * 40000 + "Tromsø\n".encode("cp1252"))
     with pytest.raises(InputError, match=r"units\.csv: cannot be read"):
         list(read_frame_chunks(path, 1000))
+
+
+def test_a_table_pasted_together_from_utf8_and_windows_1252_reads_as_written(tmp_path: Path):
+    path = tmp_path / "svar.csv"
+    path.write_bytes(
+        "Spørsmål;Svar\nHva er viktigst?;For dyrt å leie\n".encode()
+        + "Hva med jobb?;Færre krav\n".encode("cp1252")
+    )
+    table = read_table(path)
+    assert table.header == ["Spørsmål", "Svar"]
+    assert [cells for _line, cells in table.rows] == [
+        ["Hva er viktigst?", "For dyrt å leie"],
+        ["Hva med jobb?", "Færre krav"],
+    ]

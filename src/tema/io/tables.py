@@ -105,7 +105,9 @@ def decode_text(raw: bytes, path: str | Path, warn: bool = True) -> str:
     if any(marker in text for marker in _MOJIBAKE_MARKERS):
         import ftfy  # wordfreq's dependency; repairs UTF-8 that was decoded as Latin-1
 
-        text = ftfy.fix_encoding(text)
+        # Line by line: a file pasted together from a UTF-8 and a Windows-1252 part is
+        # decoded as cp1252 whole, and ftfy leaves text with genuine cp1252 letters alone.
+        text = "".join(ftfy.fix_encoding(line) for line in text.splitlines(keepends=True))
     return text
 
 
