@@ -38,6 +38,14 @@ def test_json_errors_name_the_task(tmp_path: Path):
     assert error.value.line == 2
 
 
+def test_a_json_file_that_is_no_label_studio_export_is_refused(tmp_path: Path):
+    # Before: read as one task without text or labels, "0 new", and exit 0.
+    path = tmp_path / "noe.json"
+    path.write_text('{"a": 1}', encoding="utf-8")
+    with pytest.raises(InputError, match="task 1: neither 'data' nor 'text'"):
+        read_incoming(path, THEMES)
+
+
 def test_a_task_id_given_twice_names_both_tasks(tmp_path: Path):
     path = label_studio_min(tmp_path / "ls.json", [NEW[0], NEW[1]])
     tasks = json.loads(path.read_text(encoding="utf-8"))

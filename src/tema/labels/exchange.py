@@ -230,6 +230,10 @@ def _read_label_studio(path: Path) -> list[dict[str, Any]]:
         if not isinstance(task, dict):
             raise InputError(path, f"{where}: expected an object, got {type(task).__name__}")
         labels: list[Any]
+        if "data" not in task and "text" not in task:
+            raise InputError(
+                path, f"{where}: neither 'data' nor 'text'; expected a Label Studio export"
+            )
         if "data" not in task:  # JSON-MIN export: flat fields
             labels = _as_list(task.get("label", task.get("theme")))
             labels += _as_list(task.get("second_label", task.get("second_theme")))
