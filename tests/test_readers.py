@@ -156,3 +156,19 @@ def test_unknown_or_empty_files_are_unreadable(tmp_path: Path, name, content, me
     path.write_bytes(content)
     with pytest.raises(UnreadableFile, match=message):
         read_source(path)
+
+
+@pytest.mark.parametrize(
+    ("header", "found"),
+    [
+        (["Kommune", "Spørsmål", "Svar"], "Spørsmål"),
+        ([" SPØRSMÅL ", "Svar"], " SPØRSMÅL "),
+        # A Mac writes "ø" as one letter but "å" as "a" and a combining ring (NFD).
+        (["Spørsma\u030al", "Svar"], "Spørsma\u030al"),
+        (["Kommune", "Svar"], None),
+    ],
+)
+def test_the_question_column_is_found_however_it_is_spelt(header: list[str], found):
+    from tema.ingest.readers import QUESTION_COLUMNS, find_column
+
+    assert find_column(header, QUESTION_COLUMNS) == found

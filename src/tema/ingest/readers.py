@@ -18,6 +18,7 @@ raises `UnreadableFile`; ingest warns, names the file and goes on with the batch
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -238,11 +239,16 @@ def read_survey_table(path: Path, text_columns: Sequence[str], sheet: str | None
 
 def find_column(header: Iterable[str], candidates: Sequence[str]) -> str | None:
     """The first candidate that is a column of `header`, as the header spells it (compared
-    ignoring case and surrounding spaces); None when none is."""
-    by_name = {name.strip().casefold(): name for name in header}
+    ignoring case, surrounding spaces and Unicode composition: a Mac writes "å" as "a" and
+    a ring); None when none is."""
+
+    def key(name: str) -> str:
+        return unicodedata.normalize("NFC", name.strip()).casefold()
+
+    by_name = {key(name): name for name in header}
     for candidate in candidates:
-        if candidate.strip().casefold() in by_name:
-            return by_name[candidate.strip().casefold()]
+        if key(candidate) in by_name:
+            return by_name[key(candidate)]
     return None
 
 
