@@ -114,9 +114,10 @@ def test_a_manifest_given_but_missing_is_an_error(tmp_path: Path):
 
 
 def test_manifest_listing_a_missing_file_is_an_error(tmp_path: Path):
-    raw = make_raw(tmp_path, MANIFEST + "borte.txt,Møte,Nord,2018-03-14\n")
-    with pytest.raises(InputError, match=r"borte\.txt"):
+    raw = make_raw(tmp_path, MANIFEST + "\nborte.txt,Møte,Nord,2018-03-14\nvekk.txt,,,\n")
+    with pytest.raises(InputError, match=r"borte\.txt, vekk\.txt") as error:
         list(ingest(raw, raw / "manifest.csv"))
+    assert error.value.line == 4  # the first file missing, counting the blank line
 
 
 @pytest.mark.parametrize(

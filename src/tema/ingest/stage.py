@@ -115,6 +115,16 @@ def _check_manifest_row(path: Path, line: int, row: dict, seen: dict) -> dict[st
     return record
 
 
+def _line_of(manifest_path: str | Path, name: str) -> int | None:
+    """The line (or sheet row) of the manifest that lists the file `name`."""
+    table = read_table(manifest_path)
+    column = [header.strip() for header in table.header].index("file")
+    for line, cells in table.rows:
+        if column < len(cells) and cells[column].strip() == name:
+            return line
+    return None
+
+
 def discover(raw_dir: str | Path, manifest_path: str | Path | None) -> list[Path]:
     """Documents in `raw_dir` (not a manifest), in a stable order."""
     raw_dir = Path(raw_dir)
@@ -155,11 +165,14 @@ def ingest(
         manifest_path = find_manifest(raw_dir)
     manifest = read_manifest(manifest_path) if manifest_path is not None else {}
     paths = discover(raw_dir, manifest_path)
-    listed_missing = sorted(set(manifest) - {path.name for path in paths})
+    present = {path.name for path in paths}
+    listed_missing = [name for name in manifest if name not in present]  # in manifest order
     if listed_missing:
         raise InputError(
             manifest_path or raw_dir,
             f"lists file(s) not in {raw_dir}: {', '.join(listed_missing)}",
+            # The line of the first one: the manifest is read again only to say where.
+            _line_of(manifest_path, listed_missing[0]) if manifest_path else None,
         )
     for path in progress(paths, "ingest", len(paths), quiet, unit="file"):
         entry = manifest.get(path.name)
