@@ -124,6 +124,8 @@ def test_a_short_row_or_empty_cells_past_the_header_are_read_as_they_are(tmp_pat
         ('Spørsmål;Svar\nHva?;"Svar en\nHva?;Svar to\nHva?;Svar tre\n', "unexpected end", 2),
         # Two columns of one name: which one holds the answers would be a silent choice.
         ("Spørsmål;Svar;svar\nHva?;a;b\n", "'svar' appears twice", 1),
+        # … also when one is spelt as a Mac spells it (NFD), as find_column compares them.
+        ("Spørsmål;Svar;Spørsma\u030al\nHva?;a;b\n", "appears twice", 1),
     ],
 )
 def test_a_table_that_would_lose_text_is_refused_with_its_line(

@@ -18,14 +18,13 @@ raises `UnreadableFile`; ingest warns, names the file and goes on with the batch
 from __future__ import annotations
 
 import io
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tema.errors import InputError, UnreadableFile
-from tema.io.tables import TABLE_SUFFIXES, decode_text, read_bytes, read_table
+from tema.io.tables import TABLE_SUFFIXES, column_key, decode_text, read_bytes, read_table
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 SUFFIXES = TEXT_SUFFIXES | TABLE_SUFFIXES | {".pdf", ".docx"}
@@ -239,16 +238,11 @@ def read_survey_table(path: Path, text_columns: Sequence[str], sheet: str | None
 
 def find_column(header: Iterable[str], candidates: Sequence[str]) -> str | None:
     """The first candidate that is a column of `header`, as the header spells it (compared
-    ignoring case, surrounding spaces and Unicode composition: a Mac writes "å" as "a" and
-    a ring); None when none is."""
-
-    def key(name: str) -> str:
-        return unicodedata.normalize("NFC", name.strip()).casefold()
-
-    by_name = {key(name): name for name in header}
+    by `tema.io.tables.column_key`); None when none is."""
+    by_name = {column_key(name): name for name in header}
     for candidate in candidates:
-        if key(candidate) in by_name:
-            return by_name[key(candidate)]
+        if column_key(candidate) in by_name:
+            return by_name[column_key(candidate)]
     return None
 
 

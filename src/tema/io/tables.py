@@ -22,6 +22,7 @@ import contextlib
 import csv
 import io
 import re
+import unicodedata
 import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -162,11 +163,18 @@ def _read_delimited(path: Path) -> Table:
     return Table(header, rows)
 
 
+def column_key(name: str) -> str:
+    """A column name as tema compares it: ignoring case, surrounding spaces and Unicode
+    composition (a Mac writes "å" as "a" and a combining ring)."""
+    return unicodedata.normalize("NFC", name.strip()).casefold()
+
+
 def _check_header(path: Path, header: list[str]) -> None:
-    """Two columns of one name: which of them a reader takes would be a silent choice."""
+    """Two columns of one name (`column_key`): which of them a reader takes would be a
+    silent choice."""
     seen: set[str] = set()
     for name in header:
-        key = name.casefold()
+        key = column_key(name)
         if key and key in seen:
             raise InputError(path, f"the column {name!r} appears twice in the header", line=1)
         seen.add(key)

@@ -30,7 +30,7 @@ import pandas as pd
 from tema.config import Theme
 from tema.errors import InputError
 from tema.io.files import atomic_write
-from tema.io.tables import read_table
+from tema.io.tables import column_key, read_table
 from tema.labels.store import normalise_for_comparison
 
 FORMATS = "use .csv, .xlsx, .json (Label Studio) or .jsonl (doccano)"
@@ -175,7 +175,7 @@ def _clean(value: Any) -> str:
 
 def _columns(path: Path, header: list[str]) -> dict[str, int]:
     """Positions of text, label, second_label and id in a header (case-insensitive)."""
-    names = [str(name or "").strip().casefold() for name in header]
+    names = [column_key(str(name or "")) for name in header]
     missing = [name for name in ("text", "label") if name not in names]
     if missing:
         raise InputError(
