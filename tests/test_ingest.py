@@ -53,6 +53,13 @@ def test_file_missing_from_manifest_falls_back_to_its_name_with_a_warning(tmp_pa
     assert [d.meeting for d in documents] == ["alta", "Innspillmøte Bodø"]
 
 
+def test_empty_meeting_cell_falls_back_to_the_file_name_naming_the_line(tmp_path: Path):
+    raw = make_raw(tmp_path, "file,meeting,region,date\nbodo.txt, ,Nord-Norge,2018-03-14\n")
+    with pytest.warns(UserWarning, match=r"manifest.csv, line 2: empty meeting for 'bodo.txt'"):
+        [document] = list(ingest(raw, raw / "manifest.csv"))
+    assert (document.meeting, document.region) == ("bodo", "Nord-Norge")
+
+
 @pytest.mark.parametrize(
     ("manifest", "message", "line"),
     [
@@ -114,7 +121,7 @@ def test_a_manifest_given_but_missing_is_an_error(tmp_path: Path):
 
 
 def test_manifest_listing_a_missing_file_is_an_error(tmp_path: Path):
-    raw = make_raw(tmp_path, MANIFEST + "\nborte.txt,Møte,Nord,2018-03-14\nvekk.txt,,,\n")
+    raw = make_raw(tmp_path, MANIFEST + "\nborte.txt,Møte,Nord,2018-03-14\nvekk.txt,Møte,,\n")
     with pytest.raises(InputError, match=r"borte\.txt, vekk\.txt") as error:
         list(ingest(raw, raw / "manifest.csv"))
     assert error.value.line == 4  # the first file missing, counting the blank line

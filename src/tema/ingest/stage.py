@@ -107,6 +107,15 @@ def _check_manifest_row(path: Path, line: int, row: dict, seen: dict) -> dict[st
         raise InputError(path, "empty file name", line)
     if record["file"] in seen:
         raise InputError(path, f"{record['file']!r} is listed twice", line)
+    if not record["meeting"]:
+        # As for a file the manifest leaves out: a blank group in the report's counts by
+        # meeting would hide which document its units came from.
+        record["meeting"] = Path(record["file"]).stem
+        warnings.warn(
+            f"{path}, line {line}: empty meeting for {record['file']!r}; "
+            "meeting taken from the file name",
+            stacklevel=2,
+        )
     if record["date"]:
         try:
             date.fromisoformat(record["date"])
