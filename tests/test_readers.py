@@ -84,8 +84,50 @@ def test_docx_headings_paragraphs_bullets_and_tables(tmp_path: Path):
         "Deltakerne var opptatt av bolig.",
         "• Flere kommunale boliger\n• Startlån til flere",
         "Takk for et godt møte.",
-        "Arbeid",
-        "Flere praksisplasser.",
+        "• Arbeid | Flere praksisplasser.",
+    ]
+
+
+def make_docx_with_table(path: Path) -> Path:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Innspill fra gruppearbeidet", level=1)
+    table = document.add_table(rows=4, cols=2)
+    rows = [
+        ("Tema", "Innspill"),
+        ("Bolig", "Flere kommunale boliger til store familier"),
+        ("Arbeid", "Flere praksisplasser i privat sektor"),
+        ("Felles for alle grupper", ""),
+    ]
+    for number, (first, second) in enumerate(rows):
+        table.cell(number, 0).text = first
+        table.cell(number, 1).text = second
+    table.cell(3, 0).merge(table.cell(3, 1))
+    document.save(str(path))
+    return path
+
+
+def test_docx_table_rows_are_items_under_their_header(tmp_path: Path):
+    from tema.segment.sentences import SENTENCIZER, load_pipeline
+    from tema.segment.stage import segment_text
+
+    text = read_source(make_docx_with_table(tmp_path / "gruppe.docx")).text
+    assert text.split("\n\n") == [
+        "Innspill fra gruppearbeidet",
+        "Tema | Innspill",
+        "• Bolig | Flere kommunale boliger til store familier\n"
+        "• Arbeid | Flere praksisplasser i privat sektor\n"
+        "• Felles for alle grupper",  # a merged cell once, not once per column
+    ]
+    units = segment_text(text, load_pipeline(SENTENCIZER))
+    # The document's heading and the table's header are headings, never counted as input.
+    assert [(unit.kind, unit.text) for unit in units] == [
+        ("heading", "Innspill fra gruppearbeidet"),
+        ("heading", "Tema | Innspill"),
+        ("bullet", "Bolig | Flere kommunale boliger til store familier"),
+        ("bullet", "Arbeid | Flere praksisplasser i privat sektor"),
+        ("bullet", "Felles for alle grupper"),
     ]
 
 

@@ -129,7 +129,7 @@ def read_docx(path: Path) -> Source:
     """Paragraphs of a .docx in order: headings as lines, list items as "• " bullets.
 
     Paragraphs are separated by a blank line, consecutive list items by a line break (a
-    list stays one block of bullets). Table cells are read as paragraphs.
+    list stays one block of bullets). A table is read row by row (`_table_lines`).
     """
     import zipfile
 
@@ -152,10 +152,7 @@ def read_docx(path: Path) -> Source:
 
     for block in document.iter_inner_content():
         if isinstance(block, Table):
-            for row in block.rows:
-                for cell in row.cells:
-                    for paragraph in cell.paragraphs:
-                        add_paragraph(paragraph)
+            lines.extend(_table_lines(block))
         else:
             add_paragraph(block)
     parts: list[str] = []
@@ -164,6 +161,48 @@ def read_docx(path: Path) -> Source:
             parts.append("\n" if is_item and lines[index - 1][0] else ANSWER_SEPARATOR)
         parts.append(BULLET + text if is_item else text)
     return Source("".join(parts))
+
+
+# Between the cells of a Word table's row, which tema reads as one line.
+CELL_SEPARATOR = " | "
+# A first row whose every cell is a label this short (and without final punctuation) is
+# the table's header ("Tema | Innspill").
+MAX_HEADER_CELL_WORDS = 4
+
+
+def _table_lines(table) -> list[tuple[bool, str]]:
+    """A Word table as (is list item, text) lines: each row one list item, its non-empty
+    cells joined by CELL_SEPARATOR, so that a row of input is one unit however many
+    columns it has; a header row is one plain line, which segmentation takes for the
+    heading of the rows under it (never counted).
+
+    Cell by cell, the header's labels and a first column of topics ("Bolig") would be
+    counted as input of their own, and a run of short cells would turn the document's
+    own heading above the table into a list item.
+    """
+    rows = []
+    for row in table.rows:
+        cells: list[str] = []
+        for cell in row.cells:
+            text = " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())
+            # python-docx repeats a merged cell once per grid column it spans.
+            if text and (not cells or cells[-1] != text):
+                cells.append(text)
+        if cells:
+            rows.append(cells)
+    if not rows:
+        return []
+    header = (
+        len(rows) > 1
+        and len(rows[0]) > 1
+        and all(
+            len(cell.split()) <= MAX_HEADER_CELL_WORDS and not cell.endswith((".", "!", "?", ":"))
+            for cell in rows[0]
+        )
+    )
+    lines = [(False, CELL_SEPARATOR.join(rows[0]))] if header else []
+    lines.extend((True, CELL_SEPARATOR.join(cells)) for cells in rows[1 if header else 0 :])
+    return lines
 
 
 def _is_list_item(paragraph) -> bool:
