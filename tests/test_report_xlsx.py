@@ -36,3 +36,20 @@ def test_excel_report_has_one_sheet_per_view(tmp_path: Path):
     assert isinstance(workbook["Sammendrag"]["C2"].value, float)  # a number, not "50 %"
     review = list(workbook["Usikre"].iter_rows(values_only=True))
     assert review[1][:2] == ("Annet", "Takk") and review[1][3] == "Bolig"
+
+
+def test_text_that_looks_like_a_formula_is_shown_as_written(tmp_path: Path):
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    from tema.report.stage import uncertain_units
+
+    classified, documents = batch(tmp_path)
+    frame = pd.read_csv(classified, dtype=str, keep_default_na=False)
+    frame["text"] = frame["text"].replace("Takk", '=HYPERLINK("http://example.com","Klikk")')
+    frame.to_csv(classified, index=False)
+    out = tmp_path / "out"
+    summary = build_report(classified, documents, out, THEME_IDS, ["sentence", "bullet", "answer"])
+    write_xlsx(out / "report.xlsx", summary, THEMES, CARD, "nb", uncertain_units(out / "units.csv"))
+    cell = load_workbook(out / "report.xlsx")["Usikre"]["B2"]
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://example.com","Klikk")', "s")

@@ -162,6 +162,16 @@ def test_suggest_writes_csv_xlsx_and_label_studio_that_import_reads(tmp_path: Pa
     )
 
 
+def test_suggested_text_that_looks_like_a_formula_stays_text_and_imports(tmp_path: Path):
+    frame = units([("a", "sentence", "=1+2 boliger i hver bydel")])
+    out = suggest(frame, FakeModel(), [], ["sentence"], settings(1))
+    paths = write_suggestions(out, tmp_path / "next.csv", THEMES)
+    cell = load_workbook(paths["xlsx"]).worksheets[0]["B2"]
+    assert (cell.value, cell.data_type) == ("=1+2 boliger i hver bydel", "s")
+    rows, _ = read_incoming(paths["xlsx"], THEMES)
+    assert [(r.text, r.label) for r in rows] == [("=1+2 boliger i hver bydel", "housing")]
+
+
 def test_nothing_to_suggest_gives_an_empty_table():
     frame = units([("a", "heading", "Bolig")])
     out = suggest(frame, FakeModel(), [], ["sentence"], settings(5))

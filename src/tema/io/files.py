@@ -83,6 +83,18 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _OFFICE_DATES = re.compile(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>")
 
 
+def as_text_cell(cell: Any) -> Any:
+    """An openpyxl cell whose text starts with "=" kept as that text, not a formula.
+
+    openpyxl stores such a string as a formula, so Excel would show its result ("=1+2"
+    as 3, "=HYPERLINK(…)" as a link) instead of what the person wrote, and would hand
+    the result back to `tema labels import`.
+    """
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
 def reproducible_zip(data: bytes) -> bytes:
     """The zip `data` (an .xlsx, an .npz) without its time stamps: members dated
     `ZIP_DATE`, and an Office file's created/modified properties left out."""

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from tema.config import Config, LabelsSettings, Theme
-from tema.io.files import atomic_write, write_csv
+from tema.io.files import as_text_cell, atomic_write, write_csv
 from tema.io.tables import read_frame
 from tema.labels.exchange import label_studio_config, write_label_studio_tasks
 from tema.labels.store import (
@@ -277,6 +277,9 @@ def _write_xlsx(suggestions: pd.DataFrame, path: Path, themes: Sequence[Theme]) 
             writer, sheet_name="themes", index=False
         )
         sheet = writer.sheets["suggestions"]
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                as_text_cell(cell)
         sheet.freeze_panes = "A2"
         sheet.column_dimensions["B"].width = 80
         if len(suggestions):

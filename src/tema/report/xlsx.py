@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from tema.config import Theme
+from tema.io.files import as_text_cell
 from tema.numbers import Style
 from tema.report.charts import key_label
 from tema.report.model_text import about_lines, describe_model, skip_reason
@@ -54,7 +55,7 @@ class _Sheet:
                 value = None
             elif hasattr(value, "item"):
                 value = value.item()  # numpy scalar → Python
-            cell = self._cell(self.sheet, value=value)
+            cell = as_text_cell(self._cell(self.sheet, value=value))
             if index in percent:
                 cell.number_format = PERCENT
             cells.append(cell)
