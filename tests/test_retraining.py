@@ -238,6 +238,14 @@ def test_suggest_label_import_retrain_promote_and_catch_poison(project: Path):
     # Spread: every meeting and every guessed theme is represented.
     assert suggested["meeting"].nunique() == len(MEETINGS)
     assert suggested["model_theme"].nunique() >= 4
+    # Suggesting again into the same round's files is refused: an annotator may be
+    # filling them in. --overwrite replaces them.
+    before = Path("round/suggestions.xlsx").read_bytes()
+    again = runner.invoke(app, ["suggest", "-n", "5", "-o", "round/suggestions.csv"])
+    assert again.exit_code == 1 and "suggestions.csv: already exists" in again.output
+    assert Path("round/suggestions.xlsx").read_bytes() == before
+    invoke("suggest", "-n", "5", "-o", "round/suggestions.csv", "--overwrite")
+    assert len(pd.read_csv("round/suggestions.csv")) == 5
 
     truth = [(text, TRUTH[text]) for text in suggested["text"]]
     invoke("labels", "import", str(annotate(truth, project / "kari.xlsx")), "--annotator", "kari")

@@ -24,11 +24,17 @@ def suggest(
     model: Annotated[
         Path | None, typer.Option(help="Model file (default from params.yaml).")
     ] = None,
+    overwrite: Annotated[
+        bool,
+        typer.Option(help="Replace the files of an earlier round (and any labels in them)."),
+    ] = False,
 ) -> None:
     """Pick unlabelled units worth labelling next (uncertain, varied, spread out)."""
     from tema.labels import suggest as stage
 
-    result = run_stage(stage.run, config_of(ctx), n=n, output=output, model=model)
+    result = run_stage(
+        stage.run, config_of(ctx), n=n, output=output, model=model, overwrite=overwrite
+    )
     files = result.files
     typer.echo(
         f"{len(result.suggestions)} units to label → {files['csv']}, {files['xlsx']}, "

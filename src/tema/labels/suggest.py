@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from tema.config import Config, LabelsSettings, Theme
+from tema.errors import InputError
 from tema.io.files import as_text_cell, atomic_write, write_csv
 from tema.io.tables import read_frame
 from tema.labels.exchange import label_studio_config, write_label_studio_tasks
@@ -86,12 +87,26 @@ def run(
     n: int | None = None,
     output: Path | None = None,
     model: Path | None = None,
+    overwrite: bool = False,
 ) -> SuggestResult:
     """`tema suggest`: pick from the pipeline's classified units (`classify.classified`)
     those worth labelling next, with the model in use (or `model`), and write them to
-    `output` (default `labels.suggestions`) and the files beside it."""
+    `output` (default `labels.suggestions`) and the files beside it.
+
+    Files of an earlier round are never replaced unless `overwrite`: an annotator may be
+    filling them in, and a new round would erase their labels without a trace.
+    """
     from tema.classify.persist import load_model
 
+    output = output or config.labels.suggestions
+    earlier = [path for path in output_paths(output).values() if path.exists()]
+    if earlier and not overwrite:
+        raise InputError(
+            earlier[0],
+            "already exists, perhaps with an annotator's labels in it: import it first "
+            "(`tema labels import`), write the new round elsewhere (-o), or replace it "
+            "with --overwrite",
+        )
     classified = read_frame(config.classify.classified)
     labeled = load_labeled(config.train.labeled_dir, config.theme_ids)
     fitted = load_model(model or config.train.model)
@@ -105,7 +120,7 @@ def run(
     )
     files = write_suggestions(
         suggestions,
-        output or config.labels.suggestions,
+        output,
         config.themes,
         str(fitted.card.get("model_sha256", ""))[:12],
     )

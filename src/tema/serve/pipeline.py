@@ -158,10 +158,11 @@ def report(config: Config, language: str, source: str = "") -> ReportResult:
 
 def suggest(config: Config, output: Path, n: int | None = None) -> SuggestResult:
     """`tema suggest -n N -o OUTPUT` on the batch's classified units: the review order
-    (`output`, a CSV) and the same picks for Excel and Label Studio beside it."""
+    (`output`, a CSV) and the same picks for Excel and Label Studio beside it, replacing
+    the run's earlier ones: the browser keeps its labels elsewhere (docs/serve.md)."""
     from tema.labels import suggest as picking
 
-    return picking.run(config, n=n, output=output)
+    return picking.run(config, n=n, output=output, overwrite=True)
 
 
 def _counting(
