@@ -84,3 +84,34 @@ def test_run_audits_the_labelled_folder_and_writes_the_review_file(
     oof.iloc[1:].to_csv(tmp_path / "stale.csv", index=False)
     with pytest.warns(UserWarning, match=r"stale.csv: 1 unit\(s\) differ from .*labeled"):
         stage.run(config, cv_predictions=tmp_path / "stale.csv", output=tmp_path / "a.csv")
+
+
+def test_a_new_audit_keeps_the_reviewers_decisions(tmp_path: Path):
+    from tema.labels.audit import with_earlier_review
+
+    first = audit(oof_frame(flipped=(3, 17, 40)))
+    path = tmp_path / "audit.csv"
+    # The reviewer decides two units in Excel (";", Windows-1252) and adds a column.
+    reviewed = first.astype(str).assign(merknad="")
+    reviewed.loc[reviewed["id"] == "u3", ["decision", "merknad"]] = ["riktig", "sjekket på møtet"]
+    reviewed.loc[reviewed["id"] == "u40", "decision"] = "feil – rettet til c"
+    reviewed.to_csv(path, sep=";", index=False, encoding="cp1252")
+    # After the fix, u40 is no longer flagged.
+    second = audit(oof_frame(flipped=(3, 17)))
+    kept = with_earlier_review(second, path).set_index("id")
+    assert kept.loc["u3", ["decision", "merknad"]].tolist() == ["riktig", "sjekket på møtet"]
+    assert kept.loc["u17", "decision"] == ""
+    assert kept.loc["u40", "decision"] == "feil – rettet til c"  # kept, unranked, at the end
+    assert kept.index[-1] == "u40" and kept.loc["u40", "rank"] == ""
+    assert str(kept.loc["u3", "rank"]) == str(second.set_index("id").loc["u3", "rank"])
+
+
+def test_an_audit_file_without_tema_s_columns_is_refused_before_writing(tmp_path: Path):
+    from tema.errors import InputError
+    from tema.labels.audit import with_earlier_review
+
+    path = tmp_path / "audit.csv"
+    path.write_text("id,decision\nu3,riktig\n", encoding="utf-8")
+    with pytest.raises(InputError, match="text, label that tema wrote are gone") as error:
+        with_earlier_review(audit(oof_frame()), path)
+    assert error.value.line == 1 and path.read_text(encoding="utf-8") == "id,decision\nu3,riktig\n"

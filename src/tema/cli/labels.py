@@ -69,11 +69,12 @@ def labels_audit(
     """Flag likely mislabelled units (confident learning on out-of-fold predictions)."""
     from tema.labels import audit
 
-    result = run_stage(audit.run, config_of(ctx), cv_predictions=cv_predictions, output=output)
+    config = config_of(ctx)
+    result = run_stage(audit.run, config, cv_predictions=cv_predictions, output=output)
     flagged = result.flagged
     typer.echo(
         f"{len(flagged)} of {result.n_audited} labelled units look mislabelled → {result.output} "
-        "(fill in `decision`; fix labels in data/labeled/ by hand)"
+        f"(fill in `decision`; fix labels in {config.train.labeled_dir} by hand)"
     )
     if len(flagged):
         columns = ["rank", "id", "label", "suggested_label", "p_label", "text"]

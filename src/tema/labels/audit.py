@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from tema.config import Config
-from tema.errors import TemaError
+from tema.errors import InputError, TemaError
 from tema.io.files import write_csv
-from tema.io.tables import read_frame
+from tema.io.tables import read_frame, read_table
 from tema.labels.store import load_labeled
 
 AUDIT_COLUMNS = (
@@ -105,7 +105,49 @@ def run(
             "(retrain for an up-to-date audit)",
             stacklevel=2,
         )
-    flagged = audit(oof, labeled)
     output = output or config.labels.audit
-    write_csv(flagged, output)
+    flagged = audit(oof, labeled)
+    write_csv(with_earlier_review(flagged, output), output)
     return AuditResult(flagged, len(oof), output)
+
+
+# A unit of an audit file, as a reviewer's decision refers to it.
+AUDIT_KEY = ["id", "text", "label"]
+
+
+def with_earlier_review(flagged: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """The new audit, keeping what a reviewer wrote in the earlier audit file at `path`.
+
+    A re-run (after a fix, after a retrain) must not erase the reviewer's work: a
+    flagged unit (same id, text and label) gets its earlier `decision` and any columns
+    the reviewer added; reviewed units that are no longer flagged stay at the end,
+    without a rank. The earlier file is read as tema reads any table (Excel saves it
+    with ";" and in Windows-1252).
+    """
+    if not path.is_file():
+        return flagged
+    table = read_table(path)
+    missing = [name for name in (*AUDIT_KEY, "decision") if name not in table.header]
+    if missing:
+        raise InputError(
+            path,
+            f"the column(s) {', '.join(missing)} that tema wrote are gone; restore them, "
+            "or move the file away for a fresh audit",
+            line=1,
+        )
+    earlier = table.frame()
+    added = [name for name in earlier.columns if name not in AUDIT_COLUMNS]
+    review_columns = ["decision", *added]
+    reviewed = earlier[earlier[review_columns].apply(lambda c: c.str.strip() != "").any(axis=1)]
+    reviewed = reviewed.drop_duplicates(subset=AUDIT_KEY)
+    if reviewed.empty:
+        return flagged
+    keys = flagged[AUDIT_KEY].astype(str)
+    merged = pd.concat([keys, flagged.drop(columns=[*AUDIT_KEY, "decision"])], axis=1).merge(
+        reviewed[[*AUDIT_KEY, *review_columns]], on=AUDIT_KEY, how="left"
+    )
+    still_flagged = pd.MultiIndex.from_frame(keys)
+    gone = reviewed[~pd.MultiIndex.from_frame(reviewed[AUDIT_KEY]).isin(still_flagged)]
+    gone = gone.assign(rank="")
+    columns = [*AUDIT_COLUMNS, *added]
+    return pd.concat([merged, gone], ignore_index=True).reindex(columns=columns).fillna("")
