@@ -180,3 +180,30 @@ def test_nothing_is_marked_safe():
     for module in (files("tema.report")).iterdir():
         if module.name.endswith(".py"):  # no text is declared markup by hand
             assert "Markup(" not in module.read_text(encoding="utf-8"), module.name
+
+
+def test_the_table_over_time_is_in_time_order_and_says_what_is_undated():
+    dates = ["2019-03-01"] * 5 + ["2021-06-01"] * 3 + ["2020-01-15"] * 2 + [""]
+    units = pd.DataFrame(
+        {
+            "doc": [f"{date or 'x'}.txt" for date in dates],
+            "meeting": "m",
+            "region": "r",
+            "date": dates,
+            "kind": "sentence",
+            "text": "x",
+            "theme": "housing",
+            "confidence": 0.9,
+            "uncertain": False,
+        }
+    )
+    for language, note in (
+        ("nb", "1 innspill uten møtedato er ikke med her."),
+        ("en", "Units without a meeting date (1) are not included."),
+    ):
+        page = render_html(summarise(units, THEME_IDS), THEMES, {}, language)
+        time_section = page[page.index("id='time'") :]
+        table = time_section[time_section.index("<table") :]
+        years = re.findall(r"<td[^>]*>(20\d\d)</td>", table)
+        assert years == ["2019", "2020", "2021"]  # in time order, not by size
+        assert note in visible_text(time_section)

@@ -107,21 +107,34 @@ def _over_time_section(summary: Summary, look: Look) -> dict[str, Markup] | None
     if not summary.period or summary.over_time.empty:
         return None
     heading = look.words[f"period_{summary.period}"]
+    undated = ""
+    if summary.n_undated:
+        undated = look.words["undated_note"].format(n=look.style.num(summary.n_undated))
     return {
         "chart": line_chart(summary.over_time, look),
-        "table": share_table(summary.over_time, look, heading),
+        "table": share_table(summary.over_time, look, heading, chronological=True),
+        "undated": undated,
     }
 
 
 def share_table(
-    at_level: pd.DataFrame, look: Look, heading: str, limit: int | None = None
+    at_level: pd.DataFrame,
+    look: Look,
+    heading: str,
+    limit: int | None = None,
+    chronological: bool = False,
 ) -> Markup:
     """Wide table: one row per key, n and each theme's share with its 95 % interval below it.
 
-    Rows of groups with fewer than SMALL_GROUP units are marked (``*`` after n, greyed) and
-    explained under the table: their shares are too uncertain to compare.
+    Rows are the largest groups first, or (`chronological`, keys that are ISO dates or
+    their prefixes) in time order. Rows of groups with fewer than SMALL_GROUP units are
+    marked (``*`` after n, greyed) and explained under the table: their shares are too
+    uncertain to compare.
     """
-    totals = at_level.groupby("key")["count"].sum().sort_values(ascending=False, kind="stable")
+    totals = at_level.groupby("key")["count"].sum()
+    totals = (
+        totals.sort_index() if chronological else totals.sort_values(ascending=False, kind="stable")
+    )
     keys = totals.index.tolist() if limit is None else totals.index[:limit].tolist()
     indexed = at_level.set_index(["key", "theme"])
     rows = []

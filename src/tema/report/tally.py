@@ -257,6 +257,8 @@ class Summary:
     # Documents read by ingest (also those without counted units); None when not known.
     n_documents_read: int | None = None
     batch: Batch | None = None
+    # Counted units without a date: not in `over_time`.
+    n_undated: int = 0
 
 
 class Tally:
@@ -326,10 +328,12 @@ class Tally:
         review = self.review if self.review is not None else pd.DataFrame()
         if not review.empty:
             review = review.sort_values("confidence", kind="stable").reset_index(drop=True)
+        undated = raw[(raw["level"] == PERIOD) & (raw["key"] == UNKNOWN_KEY)]
         return Summary(
             counts=counts,
             over_time=over_time,
             period=period[0] if period else None,
+            n_undated=int(undated["count"].sum()),
             examples=examples,
             review=review,
             n_units=self.n_units,

@@ -52,6 +52,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "period_date": "Dato",
         "over_time_caption": "Andel per tema etter møtedato. Avstanden mellom punktene følger "
         "tiden; en stiplet linje går over perioder uten møter.",
+        "undated_note": "{n} innspill uten møtedato er ikke med her.",
         "examples": "Eksempler",
         "examples_intro": "Tre typiske innspill per tema (de modellen er sikrest på, fra "
         "ulike dokumenter der det går).",
@@ -162,6 +163,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "period_date": "Date",
         "over_time_caption": "Share per theme by meeting date. The distance between points follows "
         "time; a dashed line spans periods without meetings.",
+        "undated_note": "Units without a meeting date ({n}) are not included.",
         "examples": "Examples",
         "examples_intro": "Three typical units per theme (those the model is surest of, from "
         "different documents where possible).",
