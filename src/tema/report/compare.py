@@ -33,10 +33,15 @@ COMPARE_COLUMNS = (
 )  # fmt: skip
 
 
+def _counts_file(path: str | Path) -> Path:
+    path = Path(path)
+    return path / "theme_counts.csv" if path.is_dir() else path
+
+
 def read_counts(path: str | Path) -> tuple[pd.DataFrame, str]:
     """theme_counts.csv from a report folder or the file itself, and a label for it."""
     path = Path(path)
-    file = path / "theme_counts.csv" if path.is_dir() else path
+    file = _counts_file(path)
     if not file.is_file():
         raise InputError(file, "not found (give a report folder or its theme_counts.csv)")
     try:
@@ -51,6 +56,25 @@ def read_counts(path: str | Path) -> tuple[pd.DataFrame, str]:
     counts["key"] = counts["key"].astype(str)
     label = (path if path.is_dir() else path.parent).resolve().name
     return counts, label
+
+
+def _check_same_themes(
+    batches: dict[str, tuple[Path, pd.DataFrame]], theme_ids: Sequence[str]
+) -> None:
+    """Both reports must count the themes of params.yaml, no more and no fewer: a theme
+    missing from one would vanish from the comparison, and one too many would enter its
+    totals, so that shares no longer match their counts."""
+    for file, counts in batches.values():
+        found = set(counts.loc[counts["level"] == "all", "theme"].astype(str))
+        missing = [theme for theme in theme_ids if theme not in found]
+        extra = sorted(found - set(theme_ids))
+        if missing or extra:
+            parts = [f"lacks the theme(s) {', '.join(missing)}"] if missing else []
+            parts += [f"has theme(s) not in params.yaml: {', '.join(extra)}"] if extra else []
+            raise InputError(
+                file,
+                f"{'; '.join(parts)}; only reports made with the same themes can be compared",
+            )
 
 
 def newcombe_interval(
@@ -103,16 +127,19 @@ def format_compare_table(
     names = {theme.id: getattr(theme, language) for theme in themes}
     overall = table[table["level"] == "all"]
     width = max(len(n) for n in names.values()) + 2
+    # Each column as wide as its heading (a folder's name can be long), two spaces apart.
+    old_width, new_width = max(10, len(old) + 2), max(10, len(new) + 2)
+    change_width = max(12, len(words["change"]) + 2)
     lines = [
         words["compare_title"].format(old=old, new=new),
-        f"{words['theme']:<{width}}{old:>10}{new:>10}{words['change']:>10}  "
-        f"{words['change_interval']}",
+        f"{words['theme']:<{width}}{old:>{old_width}}{new:>{new_width}}"
+        f"{words['change']:>{change_width}}  {words['change_interval']}",
     ]
     for r in overall.itertuples():
         lines.append(
-            f"{names.get(r.theme, r.theme):<{width}}{style.pct(r.old_share, 1):>10}"
-            f"{style.pct(r.new_share, 1):>10}"
-            f"{style.signed(r.change * 100) + ' ' + words['points']:>10}  "
+            f"{names.get(r.theme, r.theme):<{width}}{style.pct(r.old_share, 1):>{old_width}}"
+            f"{style.pct(r.new_share, 1):>{new_width}}"
+            f"{style.signed(r.change * 100) + ' ' + words['points']:>{change_width}}  "
             f"{style.signed(r.change_ci_low * 100)} … {style.signed(r.change_ci_high * 100)}"
         )
     return "\n".join(lines)
@@ -179,8 +206,14 @@ def write_comparison(
     """Write compare.csv and compare.html into `out_dir`; returns the table and labels."""
     from tema.io.files import atomic_write, write_csv
 
+    if _counts_file(old_path).resolve() == _counts_file(new_path).resolve():
+        raise InputError(new_path, "is the same report as the old one; give two batches")
     old, old_label = read_counts(old_path)
     new, new_label = read_counts(new_path)
+    _check_same_themes(
+        {"old": (_counts_file(old_path), old), "new": (_counts_file(new_path), new)},
+        [theme.id for theme in themes],
+    )
     if old_label == new_label:
         old_label, new_label = f"{old_label} (1)", f"{new_label} (2)"
     table = compare_counts(old, new)
