@@ -140,7 +140,7 @@ def test_report_says_when_from_which_batch_and_with_which_model(project: Path):
     about = page.split("<ul class='about'>")[1].split("</ul>")[0].replace("\u00a0", " ")
     assert f"Laget {date_text(datetime.now().astimezone(), 'nb')} kl. " in about
     assert "Innspill: 4 filer i mappen data/raw; 1 av dem kunne ikke leses" in about
-    assert "Telt: 60 innspill fra 3 dokumenter." in about
+    assert "Lest: 3 dokumenter; telt: 60 innspill." in about
     assert (
         "Modell: trent 6. desember 2026 på 5 751 håndmerkede innspill "
         "(merkede data 5747b9c7f2c4); modell-ID 9aa30f2f3678."

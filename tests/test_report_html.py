@@ -207,3 +207,40 @@ def test_the_table_over_time_is_in_time_order_and_says_what_is_undated():
         years = re.findall(r"<td[^>]*>(20\d\d)</td>", table)
         assert years == ["2019", "2020", "2021"]  # in time order, not by size
         assert note in visible_text(time_section)
+
+
+@pytest.mark.parametrize(
+    ("language", "phrases"),
+    [
+        ("nb", ["Innspill: 1 fil i mappen raw.", "Lest: 1 dokument; telt: 1 innspill.",
+                "1 innspill fra 1 dokument er sortert i tema"]),
+        ("en", ["Input: 1 file in the folder raw.", "Read: 1 document; counted: 1 unit.",
+                "1 unit of input from 1 document were sorted"]),
+    ],
+)  # fmt: skip
+def test_one_file_one_document_one_unit_are_singular(language, phrases):
+    from dataclasses import replace
+    from datetime import datetime
+
+    from tema.report.tally import Batch
+
+    units = pd.DataFrame(
+        {
+            "doc": ["en.txt"],
+            "meeting": "m",
+            "region": "r",
+            "kind": "sentence",
+            "text": "Flere kommunale boliger til flyktninger er nødvendig.",
+            "theme": "housing",
+            "confidence": 0.9,
+            "uncertain": False,
+        }
+    )
+    summary = replace(
+        summarise(units, THEME_IDS),
+        batch=Batch(datetime(2026, 12, 7), "raw", n_files=1),
+        n_documents_read=1,
+    )
+    text = visible_text(render_html(summary, THEMES, {}, language)).replace("\u00a0", " ")
+    for phrase in phrases:
+        assert phrase in text

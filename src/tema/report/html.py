@@ -29,6 +29,7 @@ from tema.report.look import OTHER_COLOUR, Look
 from tema.report.model_text import about_lines, adjusted_text, describe_model, skip_reason
 from tema.report.tally import Summary
 from tema.report.templating import macro, render
+from tema.report.words import counted
 
 TABLES = "inline/tables.html"
 # The per-group sections of the page: (level, heading, the table's first column).
@@ -53,8 +54,8 @@ def render_html(
         words=words,
         about=about_lines(summary, card, words, style, language),
         units_line=words["units"].format(
-            n=style.num(summary.n_units),
-            docs=style.num(summary.n_documents),
+            n=counted(words, "unit", summary.n_units, style.num(summary.n_units)),
+            docs=counted(words, "document", summary.n_documents, style.num(summary.n_documents)),
             unsure=style.num(summary.n_uncertain),
             pct=unsure_pct,
         ),

@@ -25,6 +25,7 @@ import pandas as pd
 from tema import __version__
 from tema.numbers import Style, date_text
 from tema.report.tally import MIN_IMPORTED_UNITS, Summary
+from tema.report.words import counted
 
 MODEL_WORDS: dict[str, dict[str, str]] = {
     "nb": {
@@ -180,7 +181,7 @@ def about_lines(
         lines.append(
             words["about_batch_skipped" if batch.n_skipped else "about_batch"].format(
                 folder=batch.input_dir,
-                files=style.num(batch.n_files),
+                files=counted(words, "file", batch.n_files, style.num(batch.n_files)),
                 skipped=style.num(batch.n_skipped),
             )
         )
@@ -189,7 +190,10 @@ def about_lines(
     else:
         documents = summary.n_documents
     lines.append(
-        words["about_units"].format(units=style.num(summary.n_units), docs=style.num(documents))
+        words["about_units"].format(
+            units=counted(words, "unit", summary.n_units, style.num(summary.n_units)),
+            docs=counted(words, "document", documents, style.num(documents)),
+        )
     )
     if card.get("created") or card.get("n_training_units"):
         # Cards no longer carry a time stamp (a retrained model is the same bytes);

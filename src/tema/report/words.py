@@ -6,10 +6,16 @@ TEXTS: dict[str, dict[str, str]] = {
     "nb": {
         "title": "Temarapport",
         "about_made": "Laget {date} av tema {version}.",
-        "about_batch": "Innspill: {files} filer i mappen {folder}.",
-        "about_batch_skipped": "Innspill: {files} filer i mappen {folder}; {skipped} av dem "
+        "about_batch": "Innspill: {files} i mappen {folder}.",
+        "about_batch_skipped": "Innspill: {files} i mappen {folder}; {skipped} av dem "
         "kunne ikke leses (se «Slik er tallene laget»).",
-        "about_units": "Telt: {units} innspill fra {docs} dokumenter.",
+        "about_units": "Lest: {docs}; telt: {units}.",
+        "file_one": "fil",
+        "file_other": "filer",
+        "document_one": "dokument",
+        "document_other": "dokumenter",
+        "unit_one": "innspill",
+        "unit_other": "innspill",
         "about_model": "Modell: trent {date} på {n} håndmerkede innspill",
         "about_model_undated": "Modell: trent på {n} håndmerkede innspill",
         "about_labels": " (merkede data {labels})",
@@ -26,8 +32,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "all": "Alle",
         "unknown": "(ukjent)",
         "summary": "Sammendrag",
-        "units": "{n} innspill fra {docs} dokumenter er sortert i tema; {unsure} ({pct}) er "
-        "merket som usikre.",
+        "units": "{n} fra {docs} er sortert i tema; {unsure} ({pct}) er merket som usikre.",
         "summary_chart": "Andel per tema med 95 % intervall (strek) og andel korrigert for "
         "modellens feil (◆).",
         "by_region": "Per region",
@@ -117,10 +122,16 @@ TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "title": "Theme report",
         "about_made": "Made on {date} by tema {version}.",
-        "about_batch": "Input: {files} files in the folder {folder}.",
-        "about_batch_skipped": "Input: {files} files in the folder {folder}; {skipped} of them "
+        "about_batch": "Input: {files} in the folder {folder}.",
+        "about_batch_skipped": "Input: {files} in the folder {folder}; {skipped} of them "
         "could not be read (see “How the numbers were made”).",
-        "about_units": "Counted: {units} units from {docs} documents.",
+        "about_units": "Read: {docs}; counted: {units}.",
+        "file_one": "file",
+        "file_other": "files",
+        "document_one": "document",
+        "document_other": "documents",
+        "unit_one": "unit",
+        "unit_other": "units",
         "about_model": "Model: trained on {date} on {n} hand-labelled units",
         "about_model_undated": "Model: trained on {n} hand-labelled units",
         "about_labels": " (labelled data {labels})",
@@ -137,7 +148,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "all": "All",
         "unknown": "(unknown)",
         "summary": "Summary",
-        "units": "{n} units of input from {docs} documents were sorted into themes; {unsure} "
+        "units": "{n} of input from {docs} were sorted into themes; {unsure} "
         "({pct}) are flagged uncertain.",
         "summary_chart": "Share per theme with 95% interval (line) and the share corrected for "
         "the model's errors (◆).",
@@ -224,3 +235,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "level": "Level",
     },
 }
+
+
+def counted(words: dict[str, str], noun: str, n: int, number: str) -> str:
+    """A count with its noun in the right number: "1 fil", "3 filer", "1 unit".
+
+    `noun` is a key of TEXTS with `_one` and `_other` forms; `number` is `n` as the
+    report writes it (thousands separated).
+    """
+    return f"{number} {words[noun + ('_one' if n == 1 else '_other')]}"
