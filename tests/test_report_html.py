@@ -244,3 +244,18 @@ def test_one_file_one_document_one_unit_are_singular(language, phrases):
     text = visible_text(render_html(summary, THEMES, {}, language)).replace("\u00a0", " ")
     for phrase in phrases:
         assert phrase in text
+
+
+def test_the_report_states_both_rules_that_flag_a_unit_uncertain():
+    units = counted_units(classified_units(), ["sentence", "bullet"])
+    card = {**CARD, "uncertainty_threshold": 0.26, "flagging": {"until_accuracy": 0.9}}
+    summary = summarise(units, THEME_IDS)
+    page = visible_text(render_html(summary, THEMES, card, "nb")).replace("\u00a0", " ")
+    assert "Innspill med sikkerhet under 0,26 merkes som usikre." in page
+    # Units above 0.26 are flagged by the batch rule too, so the report must say so.
+    assert "til modellens forventede treffsikkerhet for resten er 90 % (høyst 30 %" in page
+    assert "under sikkerhetsterskelen" not in page
+    english = visible_text(render_html(summary, THEMES, card, "en"))
+    assert "expected accuracy on the rest is 90% (at most 30% of the units)" in english
+    without = {key: value for key, value in card.items() if key != "flagging"}
+    assert "treffsikkerhet for resten" not in render_html(summary, THEMES, without, "nb")

@@ -26,7 +26,13 @@ from tema.report.charts import (
     stacked_chart,
 )
 from tema.report.look import OTHER_COLOUR, Look
-from tema.report.model_text import about_lines, adjusted_text, describe_model, skip_reason
+from tema.report.model_text import (
+    about_lines,
+    adjusted_text,
+    describe_model,
+    skip_reason,
+    uncertainty_lines,
+)
 from tema.report.tally import Summary
 from tema.report.templating import macro, render
 from tema.report.words import counted
@@ -272,9 +278,7 @@ def _score_lines(card: dict[str, Any], words: dict[str, str], style: Style) -> l
                 interval=style.dec_range(acc["ci_low"], acc["ci_high"]),
             )
         )
-    if card.get("uncertainty_threshold") is not None:
-        lines.append(words["threshold"].format(t=style.num(card["uncertainty_threshold"], 2)))
-    return lines
+    return lines + uncertainty_lines(card, words, style)
 
 
 def _theme_scores(

@@ -219,3 +219,21 @@ def adjusted_text(confusion: pd.DataFrame | None, words: dict[str, str], style: 
         units=style.num(confusion.attrs.get("units", 0)),
         minimum=MIN_IMPORTED_UNITS,
     )
+
+
+def uncertainty_lines(card: dict[str, Any], words: dict[str, str], style: Style) -> list[str]:
+    """How units are flagged uncertain, as the model card's decision rule does it: the
+    fixed threshold and, where the card has one, the batch rule (`train.flagging`), which
+    flags more units than the threshold alone."""
+    lines = []
+    if card.get("uncertainty_threshold") is not None:
+        lines.append(words["threshold"].format(t=style.num(card["uncertainty_threshold"], 2)))
+    flagging = card.get("flagging") or {}
+    if flagging.get("until_accuracy") is not None:
+        lines.append(
+            words["flagging"].format(
+                accuracy=style.pct(flagging["until_accuracy"]),
+                share=style.pct(flagging.get("max_share", 0.3)),
+            )
+        )
+    return lines

@@ -62,10 +62,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "examples_intro": "Tre typiske innspill per tema (de modellen er sikrest på, fra "
         "ulike dokumenter der det går).",
         "review": "Usikre innspill som bør leses",
-        "review_intro": "{n} innspill er under sikkerhetsterskelen. Her vises de {shown} "
+        "review_intro": "Merket som usikre: {n}. Her vises de {shown} "
         "modellen er minst sikker på; alle står i arket «{sheet}» i report.xlsx og i "
         "units.csv (kolonnen uncertain).",
-        "review_none": "Ingen innspill er under sikkerhetsterskelen.",
+        "review_none": "Ingen innspill er merket som usikre.",
         "text": "Tekst",
         "confidence": "Sikkerhet",
         "second_theme": "Andre tema",
@@ -73,7 +73,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "method_text": "Teksten er delt i setninger og kulepunkter; hvert svar i en "
         "spørreundersøkelse er ett innspill. Overskrifter, sitater, bildetekster og lenker "
         "telles ikke. Hvert innspill er sortert av en modell trent på håndmerkede eksempler. "
-        "Innspill under terskelen for sikkerhet er merket som usikre og bør leses av en "
+        "Innspill modellen er lite sikker på, er merket som usikre og bør leses av en "
         "person. Intervallene er 95 % Wilson-intervaller for andelen.",
         "adjusted_text": "Korrigert andel: modellen forveksler noen tema. Fra kryssvalideringen "
         "vet vi hvor ofte et innspill om ett tema blir sortert som et annet (tabellen under). "
@@ -94,6 +94,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "model": "Modellens kryssvaliderte makro-F1: {f1} (95 % KI {interval}).",
         "accuracy": "Treffsikkerhet (andel riktig): {value} (95 % KI {interval}).",
         "threshold": "Innspill med sikkerhet under {t} merkes som usikre.",
+        "flagging": "I tillegg merkes de minst sikre innspillene som usikre, til modellens "
+        "forventede treffsikkerhet for resten er {accuracy} (høyst {share} av innspillene).",
         "f1": "F1",
         "confusion": "Forvekslinger i kryssvalideringen (rad: riktig tema, kolonne: "
         "modellens tema; andel av radens innspill).",
@@ -179,18 +181,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "examples_intro": "Three typical units per theme (those the model is surest of, from "
         "different documents where possible).",
         "review": "Uncertain units to review",
-        "review_intro": "{n} units are below the confidence threshold. Shown here are the "
+        "review_intro": "Flagged uncertain: {n}. Shown here are the "
         "{shown} the model is least sure of; all are in the sheet “{sheet}” of report.xlsx "
         "and in units.csv (column uncertain).",
-        "review_none": "No unit is below the confidence threshold.",
+        "review_none": "No unit is flagged uncertain.",
         "text": "Text",
         "confidence": "Confidence",
         "second_theme": "Second theme",
         "method": "How the numbers were made",
         "method_text": "The text is split into sentences and bullet items; each survey answer "
         "is one unit. Headings, quotes, captions and links are not counted. Each unit is "
-        "sorted by a model trained on hand-labelled examples. Units below the confidence "
-        "threshold are flagged uncertain and should be read by a person. Intervals are 95% "
+        "sorted by a model trained on hand-labelled examples. Units the model is unsure of "
+        "are flagged uncertain and should be read by a person. Intervals are 95% "
         "Wilson intervals for the share.",
         "adjusted_text": "Adjusted share: the model confuses some themes. Cross-validation tells "
         "how often a unit of one theme is sorted as another (table below). The adjusted share "
@@ -209,6 +211,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "model": "The model's cross-validated macro-F1: {f1} (95% CI {interval}).",
         "accuracy": "Accuracy: {value} (95% CI {interval}).",
         "threshold": "Units with confidence below {t} are flagged uncertain.",
+        "flagging": "Besides, the least confident units are flagged until the model's "
+        "expected accuracy on the rest is {accuracy} (at most {share} of the units).",
         "f1": "F1",
         "confusion": "Confusions in cross-validation (row: true theme, column: the model's "
         "theme; share of the row's units).",

@@ -17,7 +17,7 @@ from tema.config import Theme
 from tema.io.files import as_text_cell
 from tema.numbers import Style
 from tema.report.charts import key_label
-from tema.report.model_text import about_lines, describe_model, skip_reason
+from tema.report.model_text import about_lines, describe_model, skip_reason, uncertainty_lines
 from tema.report.tally import Summary
 from tema.report.words import TEXTS
 
@@ -192,9 +192,8 @@ def _method_sheet(
         sheet.append(["", line])
     for line in describe_model(card, style):
         sheet.append([words["model_heading"], line])
-    if card.get("uncertainty_threshold") is not None:
-        threshold = style.num(card["uncertainty_threshold"], 2)
-        sheet.append([words["uncertain"], words["threshold"].format(t=threshold)])
+    for line in uncertainty_lines(card, words, style):
+        sheet.append([words["uncertain"], line])
     _score_rows(sheet, card, words, names, style)
     sheet.append([words["method"], words["method_text"]])
     sheet.append(
