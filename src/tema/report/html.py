@@ -110,7 +110,7 @@ def _group_sections(counts: pd.DataFrame, look: Look) -> list[dict[str, Any]]:
     return sections
 
 
-def _over_time_section(summary: Summary, look: Look) -> dict[str, Markup] | None:
+def _over_time_section(summary: Summary, look: Look) -> dict[str, Markup | str] | None:
     if not summary.period or summary.over_time.empty:
         return None
     heading = look.words[f"period_{summary.period}"]
