@@ -15,7 +15,6 @@ from tema.labels.exchange import read_incoming
 from tema.labels.suggest import (
     SuggestSettings,
     candidate_units,
-    margin_uncertainty,
     select,
     suggest,
     suggestion_id,
@@ -62,14 +61,6 @@ def test_candidates_are_counted_unlabelled_and_unique():
     ]
 
 
-@pytest.mark.parametrize(
-    ("probabilities", "expected"),
-    [([[0.5, 0.5, 0.0]], 1.0), ([[1.0, 0.0, 0.0]], 0.0), ([[0.6, 0.3, 0.1]], 0.7)],
-)
-def test_margin_uncertainty(probabilities, expected):
-    assert margin_uncertainty(np.array(probabilities))[0] == pytest.approx(expected)
-
-
 def test_select_goes_round_themes_meetings_and_skips_near_copies():
     texts = [
         "Kommunen bør kjøpe flere små leiligheter",
@@ -95,44 +86,28 @@ def test_select_goes_round_themes_meetings_and_skips_near_copies():
     assert len(select(frame, uncertainty, guessed, settings(50))) == 8
 
 
-class FakeModel:
-    """Probabilities from keywords: enough to exercise `suggest` without training."""
-
-    classes = np.array(["housing", "other"], dtype=object)
-
-    class classifier:  # mimics ThemeModel.classifier
-        @staticmethod
-        def predict_proba(texts):
-            return np.array([[0.55, 0.45] if "bolig" in t else [0.1, 0.9] for t in texts])
-
-    def predict(self, texts):
-        p = self.classifier.predict_proba(texts)
-        return pd.DataFrame(
-            {
-                "theme": self.classes[p.argmax(axis=1)],
-                "confidence": p.max(axis=1),
-                "second_theme": np.where(p.min(axis=1) >= 0.3, "other", ""),
-                "uncertain": p.max(axis=1) < 0.6,
-            }
-        )
+def classified(rows: list[tuple[str, str, str]], sections: list[str] | None = None) -> pd.DataFrame:
+    """What `tema classify` writes for `rows`: a housing guess where the text says
+    "bolig", with its confidence read in context as the report counted it."""
+    frame = units(rows)
+    housing = frame["text"].str.contains("bolig")
+    frame["section"] = sections or ""
+    frame["theme"] = np.where(housing, "housing", "other")
+    frame["confidence"] = np.where(housing, 0.55, 0.9)
+    frame["second_theme"] = np.where(housing, "other", "")
+    frame["uncertain"] = housing
+    return frame
 
 
 def test_suggest_writes_csv_xlsx_and_label_studio_that_import_reads(tmp_path: Path):
-    frame = units(
+    frame = classified(
         [
             ("a", "sentence", "Startlån og boliger for unge"),
             ("b", "sentence", "Møtet ble avsluttet med kaffe"),
             ("b", "sentence", "Kommunale boliger må pusses opp"),
         ]
     )
-    out = suggest(
-        frame,
-        FakeModel(),
-        [],
-        ["sentence"],
-        settings(3),
-        meetings={"a": "Bodø", "b": "Tromsø"},
-    )
+    out = suggest(frame, [], ["sentence"], settings(3), meetings={"a": "Bodø", "b": "Tromsø"})
     assert out["label"].tolist()[0] == "housing"  # the guess is pre-filled
     assert set(out["meeting"]) == {"Bodø", "Tromsø"}
     assert out["id"].tolist()[0] == suggestion_id(out["text"].tolist()[0])
@@ -163,8 +138,8 @@ def test_suggest_writes_csv_xlsx_and_label_studio_that_import_reads(tmp_path: Pa
 
 
 def test_suggested_text_that_looks_like_a_formula_stays_text_and_imports(tmp_path: Path):
-    frame = units([("a", "sentence", "=1+2 boliger i hver bydel")])
-    out = suggest(frame, FakeModel(), [], ["sentence"], settings(1))
+    frame = classified([("a", "sentence", "=1+2 boliger i hver bydel")])
+    out = suggest(frame, [], ["sentence"], settings(1))
     paths = write_suggestions(out, tmp_path / "next.csv", THEMES)
     cell = load_workbook(paths["xlsx"]).worksheets[0]["B2"]
     assert (cell.value, cell.data_type) == ("=1+2 boliger i hver bydel", "s")
@@ -172,9 +147,31 @@ def test_suggested_text_that_looks_like_a_formula_stays_text_and_imports(tmp_pat
     assert [(r.text, r.label) for r in rows] == [("=1+2 boliger i hver bydel", "housing")]
 
 
+def test_suggest_offers_what_classify_counted_with_the_section_to_read_it_by():
+    frame = classified(
+        [
+            ("s", "answer", "Mer av det"),
+            ("s", "answer", "Flere kommunale boliger"),
+            ("s", "answer", "Takk for møtet"),
+        ],
+        sections=["Hva mener du om boligtilbudet?", "Hva mener du om boligtilbudet?", ""],
+    )
+    # Read with its question, "Mer av det" was counted as housing, and not surely.
+    frame.loc[0, ["theme", "confidence", "second_theme"]] = ["housing", 0.51, ""]
+    out = suggest(frame, [], ["answer"], settings(3)).set_index("text")
+    assert out.loc["Mer av det", ["label", "model_confidence", "section"]].tolist() == [
+        "housing",
+        0.51,
+        "Hva mener du om boligtilbudet?",
+    ]
+    assert out.loc["Mer av det", "uncertainty"] == pytest.approx(0.49)
+    # The least sure of a theme is offered first.
+    assert out.index[0] == "Mer av det"
+
+
 def test_nothing_to_suggest_gives_an_empty_table():
-    frame = units([("a", "heading", "Bolig")])
-    out = suggest(frame, FakeModel(), [], ["sentence"], settings(5))
+    frame = classified([("a", "heading", "Bolig")])
+    out = suggest(frame, [], ["sentence"], settings(5))
     assert out.empty and "label" in out.columns
 
 

@@ -22,7 +22,11 @@ def suggest(
         ),
     ] = None,
     model: Annotated[
-        Path | None, typer.Option(help="Model file (default from params.yaml).")
+        Path | None,
+        typer.Option(
+            help="Model whose id the Label Studio predictions carry (default from "
+            "params.yaml); the guesses are those of `tema classify`."
+        ),
     ] = None,
     overwrite: Annotated[
         bool,

@@ -338,6 +338,8 @@ def label_studio_config(themes: Sequence[Theme]) -> str:
     return "\n".join(
         [
             "<View>",
+            # The heading or survey question the unit stands under (empty: none).
+            '  <Header value="$section" size="6"/>',
             '  <Text name="text" value="$text"/>',
             '  <Header value="Tema (label)"/>',
             choices("theme", True),

@@ -3,8 +3,9 @@
 Candidates are the classified units of the counted kinds whose text is not labelled
 yet (nor a near copy of a labelled text). The pick is greedy and deterministic:
 
-- **uncertainty**: 1 − (p₁ − p₂), the margin between the model's two most likely
-  themes; a unit the model cannot separate teaches it the most;
+- **uncertainty**: 1 − the confidence `tema classify` gave the unit, read in its context
+  as the report counted it, so the units the report flags for reading come first; a
+  unit the model is unsure of teaches it the most;
 - **diversity**: minus `diversity_weight` × the highest similarity (character
   n-grams) to a unit already picked, so near-identical sentences are not picked twice;
 - **spread over meetings**: minus `meeting_weight` × how far the unit's meeting is
@@ -43,6 +44,9 @@ SUGGESTION_COLUMNS = (
     "text",
     "label",
     "second_label",
+    # The heading the unit stands under, or the question a survey answer replies to: a
+    # unit that refers back takes its theme from there (LABELS.md).
+    "section",
     "model_theme",
     "model_confidence",
     "model_second_theme",
@@ -53,6 +57,10 @@ SUGGESTION_COLUMNS = (
     "kind",
     "comment",
 )
+
+
+# What `tema classify` adds to every unit, and suggest reads back.
+CLASSIFIED_COLUMNS = ("text", "theme", "confidence", "second_theme")
 
 
 @dataclass(frozen=True)
@@ -90,13 +98,15 @@ def run(
     overwrite: bool = False,
 ) -> SuggestResult:
     """`tema suggest`: pick from the pipeline's classified units (`classify.classified`)
-    those worth labelling next, with the model in use (or `model`), and write them to
-    `output` (default `labels.suggestions`) and the files beside it.
+    those worth labelling next, and write them to `output` (default `labels.suggestions`)
+    and the files beside it. The guesses are those of `tema classify`; the model in use
+    (or `model`) only stamps its id on the Label Studio predictions.
 
     Files of an earlier round are never replaced unless `overwrite`: an annotator may be
     filling them in, and a new round would erase their labels without a trace.
     """
-    from tema.classify.persist import load_model
+    from tema.classify.card import checked_card
+    from tema.config import ModelFiles
 
     output = output or config.labels.suggestions
     earlier = [path for path in output_paths(output).values() if path.exists()]
@@ -108,11 +118,17 @@ def run(
             "with --overwrite",
         )
     classified = read_frame(config.classify.classified)
+    missing = [name for name in CLASSIFIED_COLUMNS if name not in classified.columns]
+    if missing:
+        raise InputError(
+            config.classify.classified,
+            f"has no column(s) {', '.join(missing)}: not the output of `tema classify`",
+            line=1,
+        )
     labeled = load_labeled(config.train.labeled_dir, config.theme_ids)
-    fitted = load_model(model or config.train.model)
+    card = checked_card(ModelFiles.beside(model or config.train.model))
     suggestions = suggest(
         classified,
-        fitted,
         labeled["text"].tolist(),
         config.report.counted_kinds,
         SuggestSettings.from_config(config.labels, n),
@@ -122,7 +138,7 @@ def run(
         suggestions,
         output,
         config.themes,
-        str(fitted.card.get("model_sha256", ""))[:12],
+        str(card.get("model_sha256", ""))[:12],
     )
     return SuggestResult(suggestions, files)
 
@@ -159,14 +175,6 @@ def candidate_units(
         _, similarity = nearest_texts(frame["text"].astype(str).tolist(), list(labeled_texts))
         frame = frame[similarity <= NEAR_DUPLICATE_SIMILARITY]
     return frame.reset_index(drop=True)
-
-
-def margin_uncertainty(probabilities: np.ndarray) -> np.ndarray:
-    if probabilities.shape[1] < 2:
-        return np.zeros(len(probabilities))
-    top = np.sort(probabilities, axis=1)
-    margin: np.ndarray = 1.0 - (top[:, -1] - top[:, -2])
-    return margin
 
 
 def select(
@@ -213,35 +221,35 @@ def select(
 
 def suggest(
     classified: pd.DataFrame,
-    model: Any,
     labeled_texts: list[str],
     counted_kinds: list[str],
     settings: SuggestSettings,
     meetings: dict[str, str] | None = None,
 ) -> pd.DataFrame:
-    """The units to label next, with the model's guess pre-filled as `label`."""
+    """The units to label next, with the theme `tema classify` gave them (the one the
+    report counted, read in context) pre-filled as `label`."""
     candidates = candidate_units(classified, labeled_texts, counted_kinds)
     if candidates.empty:
         return pd.DataFrame(columns=list(SUGGESTION_COLUMNS))
     doc = candidates["doc"].astype(str) if "doc" in candidates else pd.Series("", candidates.index)
     candidates["meeting"] = doc.map(lambda name: (meetings or {}).get(name, name))
-    texts = candidates["text"].astype(str).tolist()
-    probabilities = model.classifier.predict_proba(texts)
-    decisions = model.predict(texts)
-    uncertainty = margin_uncertainty(probabilities)
-    guessed = decisions["theme"].to_numpy(dtype=object)
+    confidence = pd.to_numeric(candidates["confidence"], errors="coerce").fillna(0.0)
+    uncertainty = 1.0 - confidence.to_numpy(dtype=float)
+    guessed = candidates["theme"].astype(str).to_numpy(dtype=object)
     order = select(candidates, uncertainty, guessed, settings)
     chosen = candidates.iloc[order].reset_index(drop=True)
-    chosen_decisions = decisions.iloc[order].reset_index(drop=True)
+    second = chosen["second_theme"].fillna("").astype(str)
+    section = chosen["section"] if "section" in chosen else pd.Series("", index=chosen.index)
     return pd.DataFrame(
         {
             "id": chosen["text"].astype(str).map(suggestion_id),
             "text": chosen["text"].astype(str),
-            "label": chosen_decisions["theme"],
-            "second_label": chosen_decisions["second_theme"],
-            "model_theme": chosen_decisions["theme"],
-            "model_confidence": chosen_decisions["confidence"],
-            "model_second_theme": chosen_decisions["second_theme"],
+            "label": chosen["theme"].astype(str),
+            "second_label": second,
+            "section": section.fillna("").astype(str),
+            "model_theme": chosen["theme"].astype(str),
+            "model_confidence": chosen["confidence"],
+            "model_second_theme": second,
             "uncertainty": np.round(uncertainty[order], 4),
             "meeting": chosen["meeting"],
             "doc": doc.iloc[order].to_numpy() if len(order) else [],
@@ -297,6 +305,7 @@ def _write_xlsx(suggestions: pd.DataFrame, path: Path, themes: Sequence[Theme]) 
                 as_text_cell(cell)
         sheet.freeze_panes = "A2"
         sheet.column_dimensions["B"].width = 80
+        sheet.column_dimensions["E"].width = 40  # section
         if len(suggestions):
             last = len(suggestions) + 1
             ids = ",".join(theme.id for theme in themes)
@@ -331,6 +340,7 @@ def label_studio_tasks(suggestions: pd.DataFrame, model_version: str = "") -> li
             {
                 "data": {
                     "text": row.text,
+                    "section": str(row.section),
                     "suggestion_id": row.id,
                     "meeting": str(row.meeting),
                     "doc": str(row.doc),
