@@ -158,7 +158,17 @@ def test_the_verdict_is_printed_in_norwegian_and_recorded_in_english():
     assert "makro-F1 0,700 er under den gjeldende modellens 95 %-intervall" in norwegian
     assert "F1 for a faller med 0,400 (0,900 → 0,500; høyst 0,05 tillatt)" in norwegian
     assert "gjeldende" in norwegian and "NOT PROMOTED" not in norwegian
+    # Norwegian numbers: a true minus for a fall, never a hyphen.
+    assert "\u22120,400" in norwegian and "-0,4" not in norwegian
     english = format_verdict(verdict, record, "en")
     assert "NOT PROMOTED" in english and "a F1 drops by 0.400" in english
     # What metrics/promotion.json records stays English (and plain strings).
     assert [str(reason) for reason in reasons][1].startswith("a F1 drops by 0.400")
+
+
+def test_gate_sentences_count_in_norwegian_style_and_record_plain_numbers():
+    from tema.train.verdict import GateText, say
+
+    text = GateText.make("shared_oof", n=1354)
+    assert say(text, "nb").startswith("de 1 354 merkede innspillene")
+    assert str(text).startswith("the 1354 labelled units")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tema.numbers import percent
+from tema.numbers import MINUS, number, percent
 
 # What the gate says, in English (the record in metrics/promotion.json, and `--language en`)
 # and Norwegian bokmål (what `tema train` prints by default; tema.messages).
@@ -109,12 +109,18 @@ class GateText(str):
 
 
 def _plain(value: Any, language: str = "en") -> str:
-    """A value of a gate sentence as text: numbers in the language's style."""
+    """A value of a gate sentence as text: numbers in the language's style (Norwegian:
+    decimal comma, a space between thousands, a true minus; the English record keeps
+    plain numbers)."""
     if isinstance(value, tuple):  # (number, digits) or (share, "%")
-        number, digits = value
+        amount, digits = value
         if digits == "%":
-            return percent(number, language)
-        return f"{number:.{digits}f}".replace(".", "," if language == "nb" else ".")
+            return percent(amount, language)
+        if language == "nb":
+            return number(amount, language, digits)
+        return f"{amount:.{digits}f}"
+    if language == "nb" and isinstance(value, int) and not isinstance(value, bool):
+        return number(value, language)
     return str(value)
 
 
@@ -157,7 +163,7 @@ def format_comparison(comparison: Comparison, language: str = "en") -> str:
     lines.append(header + (f"   {words['change_ci']}" if paired else ""))
 
     def decimal(text: str) -> str:
-        return text.replace(".", ",") if language == "nb" else text
+        return text.replace(".", ",").replace("-", MINUS) if language == "nb" else text
 
     def value(scores: dict[str, float], who: str) -> str:
         low, high = scores.get(f"{who}_ci_low"), scores.get(f"{who}_ci_high")
