@@ -91,3 +91,15 @@ def test_run_compares_two_files_and_writes_the_disagreements(tmp_path: Path):
         {"text": "Rasisme", "label_a": "discrimination", "label_b": "other"}
     ]
     assert stage.run(config, tmp_path / "a.csv", tmp_path / "b.csv").output is None
+
+
+def test_two_files_without_a_shared_unit_are_named(tmp_path: Path):
+    from tema.config import load_config
+    from tema.errors import InputError
+    from tema.labels import agreement as stage
+
+    config = load_config(REPO / "params.yaml")
+    (tmp_path / "kari.csv").write_text("text,label\nFlere boliger,housing\n", encoding="utf-8")
+    (tmp_path / "ola.csv").write_text("text,label\nRasisme,other\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"kari\.csv: has no unit \(text\) in common with .*ola"):
+        stage.run(config, tmp_path / "kari.csv", tmp_path / "ola.csv")

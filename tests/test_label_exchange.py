@@ -29,7 +29,7 @@ def test_every_format_reads_text_label_and_second_label(tmp_path: Path, fmt: str
 
 def test_json_errors_name_the_task(tmp_path: Path):
     path = label_studio_export(tmp_path / "ls.json", [("Tekst om skole", "skole", "")])
-    with pytest.raises(InputError, match="task 1: unknown theme 'skole'"):
+    with pytest.raises(InputError, match=r"task 1 \(id 1\): unknown theme 'skole'"):
         read_incoming(path, THEMES)
     broken = tmp_path / "bad.jsonl"
     broken.write_text('{"text": "a", "label": ["housing"]}\n{"text": \n', encoding="utf-8")
@@ -51,7 +51,8 @@ def test_a_task_id_given_twice_names_both_tasks(tmp_path: Path):
     tasks = json.loads(path.read_text(encoding="utf-8"))
     tasks[1]["id"] = tasks[0]["id"]
     path.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
-    with pytest.raises(InputError, match=r"task 2: duplicate id '0' \(also at task 1\)"):
+    twice = r"task 2 \(id 0\): duplicate id '0' \(also at task 1 \(id 0\)\)"
+    with pytest.raises(InputError, match=twice):
         read_incoming(path, THEMES)
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from tema.config import Config
-from tema.errors import TemaError
+from tema.errors import InputError, TemaError
 from tema.io.files import write_csv
 from tema.labels.exchange import read_annotations
 from tema.labels.store import normalise_for_comparison
@@ -113,6 +113,8 @@ def run(config: Config, first: Path, second: Path, output: Path | None = None) -
     `output` if given."""
     a = read_annotations(first, config.themes)
     b = read_annotations(second, config.themes)
+    if paired_units(a, b).empty:
+        raise InputError(first, f"has no unit (text) in common with {second}")
     table, disagreements = agreement(a, b, config.theme_ids)
     if output is not None:
         write_csv(disagreements, output)

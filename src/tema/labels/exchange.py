@@ -226,7 +226,9 @@ def _read_label_studio(path: Path) -> list[dict[str, Any]]:
         raise InputError(path, "expected a Label Studio export: a JSON list of tasks")
     records = []
     for number, task in enumerate(tasks, start=1):
-        where = f"task {number}"
+        # Label Studio shows a task by its id; the position helps where there is none.
+        task_id = task.get("id") if isinstance(task, dict) else None
+        where = f"task {number}" + (f" (id {task_id})" if task_id is not None else "")
         if not isinstance(task, dict):
             raise InputError(path, f"{where}: expected an object, got {type(task).__name__}")
         labels: list[Any]
