@@ -441,3 +441,19 @@ def test_a_batch_of_only_unreadable_files_fails_with_the_clis_reasons(app):
     )
     shown = browser.get(f"/batches/{batch_id}").text
     assert "Jobben feilet" in shown and "is empty" in shown
+
+
+def test_deleting_a_batch_asks_first_and_only_the_answer_deletes(app):
+    batch = fake_done_batch(app.state.serve, 20, name="Innspillmøte Bodø")
+    browser = client(app)
+    csrf = token(browser)
+    page = browser.get(f"/batches/{batch.id}")
+    assert f'href="/batches/{batch.id}/delete"' in page.text  # a link to the question
+    question = browser.get(f"/batches/{batch.id}/delete")
+    assert "Slette «Innspillmøte Bodø»?" in question.text and "kan ikke angres" in question.text
+    # A POST without the answer (an old form, a stray request) only shows the question.
+    unconfirmed = browser.post(f"/batches/{batch.id}/delete", data={"csrf_token": csrf})
+    assert "Slette «Innspillmøte Bodø»?" in unconfirmed.text
+    assert browser.get(f"/batches/{batch.id}").status_code == 200
+    done = browser.post(f"/batches/{batch.id}/delete", data={"csrf_token": csrf, "confirm": "yes"})
+    assert done.status_code == 200 and browser.get(f"/batches/{batch.id}").status_code == 404

@@ -246,12 +246,22 @@ async def rerun(request: Request) -> Response:
     return redirect(f"/batches/{batch.id}")
 
 
+async def confirm_delete(request: Request) -> Response:
+    """The question before a batch is deleted: there is no undo."""
+    batch = _idle_batch(request)
+    if batch is None:
+        return not_found(request)
+    return render(request, "delete.html", batch=batch)
+
+
 @state_changing
 async def delete(request: Request) -> Response:
     app = state(request)
     batch = _idle_batch(request)
     if batch is None:
         return not_found(request)
+    if (await request.form()).get("confirm") != "yes":
+        return redirect(f"/batches/{batch.id}/delete")  # only the question page confirms
     await run_in_threadpool(app.batches.delete, batch)
     return redirect("/")
 
@@ -298,5 +308,6 @@ ROUTES = [
     Route("/batches/{batch}/files", files_form),
     Route("/batches/{batch}/start", start, methods=["POST"]),
     Route("/batches/{batch}/rerun", rerun, methods=["POST"]),
+    Route("/batches/{batch}/delete", confirm_delete),
     Route("/batches/{batch}/delete", delete, methods=["POST"]),
 ]

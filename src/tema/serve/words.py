@@ -86,8 +86,11 @@ WORDS: dict[str, dict[str, str]] = {
         "i bruk; kjør den på nytt.",
         "rerun": "Kjør på nytt",
         "delete": "Slett",
-        "delete_confirm": "Slette innspillene og resultatene deres? Merkinger som er lagret, "
-        "beholdes.",
+        "delete_confirm": "Innspillene og resultatene deres slettes, og det kan ikke angres. "
+        "Merkinger som er lagret, beholdes.",
+        "delete_title": "Slette «{name}»?",
+        "delete_yes": "Ja, slett",
+        "cancel": "Avbryt",
         "open_report": "Rapport",
         "open_review": "Merk innspill",
         "summary_line": "{units} innspill fra {documents} dokumenter; {uncertain} usikre.",
@@ -270,7 +273,11 @@ WORDS: dict[str, dict[str, str]] = {
         "in use; run it again.",
         "rerun": "Run again",
         "delete": "Delete",
-        "delete_confirm": "Delete this batch and its results? Labels already saved stay.",
+        "delete_confirm": "The batch and its results are deleted, and this cannot be undone. "
+        "Labels already saved stay.",
+        "delete_title": "Delete “{name}”?",
+        "delete_yes": "Yes, delete",
+        "cancel": "Cancel",
         "open_report": "Report",
         "open_review": "Label units",
         "summary_line": "{units} units from {documents} documents; {uncertain} uncertain.",
