@@ -53,6 +53,32 @@ def test_file_missing_from_manifest_falls_back_to_its_name_with_a_warning(tmp_pa
     assert [d.meeting for d in documents] == ["alta", "Innspillmøte Bodø"]
 
 
+@pytest.mark.parametrize(
+    ("written", "iso"),
+    [
+        ("2018-03-14", "2018-03-14"),
+        ("14.03.2018", "2018-03-14"),
+        ("4.3.2018", "2018-03-04"),
+        (" 14.03.2018 ", "2018-03-14"),
+        ("31.02.2018", None),
+        ("14.03.18", None),
+        ("2018-3-14", None),
+        ("mars 2018", None),
+        ("20180314", None),
+    ],
+)
+def test_meeting_dates_as_people_write_them(written: str, iso: str | None):
+    from tema.ingest.stage import meeting_date
+
+    assert meeting_date(written) == iso
+
+
+def test_a_norwegian_date_in_the_manifest_is_read_as_that_date(tmp_path: Path):
+    raw = make_raw(tmp_path, "file,meeting,region,date\nbodo.txt,Møte,Nord,14.03.2018\n")
+    [document] = list(ingest(raw, raw / "manifest.csv"))
+    assert document.date == "2018-03-14"
+
+
 def test_empty_meeting_cell_falls_back_to_the_file_name_naming_the_line(tmp_path: Path):
     raw = make_raw(tmp_path, "file,meeting,region,date\nbodo.txt, ,Nord-Norge,2018-03-14\n")
     with pytest.warns(UserWarning, match=r"manifest.csv, line 2: empty meeting for 'bodo.txt'"):
@@ -65,7 +91,7 @@ def test_empty_meeting_cell_falls_back_to_the_file_name_naming_the_line(tmp_path
     [
         ("file,meeting,date\nbodo.txt,Møte,2018-01-01\n", "missing column(s) region", 1),
         (MANIFEST + "bodo.txt,Igjen,Nord-Norge,2018-03-14\n", "listed twice", 3),
-        ("file,meeting,region,date\nbodo.txt,Møte,Nord,14.03.2018\n", "is not YYYY-MM-DD", 2),
+        ("file,meeting,region,date\nbodo.txt,Møte,Nord,14.3.18\n", "is not YYYY-MM-DD", 2),
         ("file,meeting,region,date\n,Møte,Nord,2018-03-14\n", "empty file name", 2),
         ("file,meeting,region,date\nbodo.txt,Møte,Nord,2018-03-14,extra\n", "5 fields but", 2),
     ],

@@ -155,6 +155,50 @@ def test_upload_of_each_file_type_with_its_manifest(app):
     assert 'value="Innspillmøte Bodø"' in page.text
 
 
+def test_one_bad_date_in_the_manifest_keeps_the_rest_of_it(app):
+    manifest = (
+        "file;meeting;region;date\n"
+        "bodo.txt;Innspillmøte Bodø;Nord-Norge;14.03.2025\n"
+        "mo.txt;Møte i Mo;Nord-Norge;neste uke\n"
+    )
+    browser = client(app)
+    files = [("bodo.txt", b"Bolig"), ("mo.txt", b"Arbeid"), ("manifest.csv", manifest.encode())]
+    page = upload(browser, token(browser), files)
+    (batch,) = [b for b in app.state.serve.batches.all() if not b.read_only]
+    by_name = {item.name: item for item in batch.files}
+    assert not batch.manifest_error
+    assert (by_name["bodo.txt"].meeting, by_name["bodo.txt"].date) == (
+        "Innspillmøte Bodø",
+        "2025-03-14",
+    )
+    # The bad cell is shown as written, for the form's own check to refuse on start.
+    assert (by_name["mo.txt"].meeting, by_name["mo.txt"].date) == ("Møte i Mo", "neste uke")
+    assert 'value="neste uke"' in page.text
+
+
+def test_the_form_says_which_files_the_manifest_and_the_upload_disagree_on(app):
+    manifest = (
+        "file;meeting;region;date\n"
+        "bodo.txt;Innspillmøte Bodø;Nord-Norge;2025-03-04\n"
+        "narvik.txt;Møte Narvik;Nord-Norge;2025-03-06\n"
+    )
+    browser = client(app)
+    files = [
+        ("bodo.txt", b"Flere boliger."),
+        ("tromso.txt", b"Flere praksisplasser."),
+        ("manifest.csv", manifest.encode("cp1252")),
+    ]
+    page = upload(browser, token(browser), files)
+    (batch,) = [b for b in app.state.serve.batches.all() if not b.read_only]
+    assert (batch.manifest_missing, batch.manifest_unlisted) == (["narvik.txt"], ["tromso.txt"])
+    assert "Manifestet nevner filer som ikke er med: narvik.txt." in page.text
+    assert "Ikke i manifestet: tromso.txt." in page.text
+    # Without a manifest, no file is "not in it".
+    upload(browser, token(browser), [("alta.txt", b"Bolig")], name="Uten manifest")
+    other = next(b for b in app.state.serve.batches.all() if b.name == "Uten manifest")
+    assert other.manifest_unlisted == [] and other.manifest_missing == []
+
+
 def test_a_hostile_filename_stays_inside_the_batch_and_is_escaped(app, project: Path):
     browser = client(app)
     hostile = "../../../<img src=x onerror=alert(1)>.txt"
@@ -213,12 +257,14 @@ def test_a_bad_date_is_refused_and_the_batch_not_started(app):
     batch_id = re.search(r"/batches/([^/]+)/files", str(page.url)).group(1)
     answer = browser.post(
         f"/batches/{batch_id}/start",
-        data={"csrf_token": csrf, "meeting_0": "Møte", "region_0": "Nord", "date_0": "14.03.2018"},
+        data={"csrf_token": csrf, "meeting_0": "Møte", "region_0": "Nord", "date_0": "mars 2018"},
     )
-    assert answer.status_code == 400 and "ikke ÅÅÅÅ-MM-DD" in answer.text
+    assert answer.status_code == 400
+    assert "a.txt: «mars 2018» er ikke en dato (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ)" in answer.text
     assert app.state.serve.jobs.all() == []
+    # The Norwegian way of writing it is a date, kept in ISO form for the report.
     ok = browser.post(
-        f"/batches/{batch_id}/start", data={"csrf_token": csrf, "date_0": "2018-03-14"}
+        f"/batches/{batch_id}/start", data={"csrf_token": csrf, "date_0": "14.03.2018"}
     )
     assert ok.status_code == 200
     kinds = [job.kind for job in app.state.serve.jobs.all()]

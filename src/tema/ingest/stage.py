@@ -7,6 +7,7 @@ the pipeline are into the text as decoded here.
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -28,6 +29,30 @@ MANIFEST_NAMES = ("manifest.csv", "manifest.xlsx")
 # Optional manifest columns that steer how a file is read rather than describe it.
 TEXT_COLUMN = "text_column"
 SHEET = "sheet"
+
+
+# A meeting date as people write it: ISO, or the Norwegian day.month.year.
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NORWEGIAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+def meeting_date(text: str) -> str | None:
+    """`text` as an ISO date (YYYY-MM-DD) if it is a date written YYYY-MM-DD or
+    DD.MM.YYYY ("14.03.2025", "4.3.2025"), else None. Reports group by the ISO form."""
+    text = text.strip()
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text).isoformat()
+        except ValueError:
+            return None
+    found = _NORWEGIAN_DATE.fullmatch(text)
+    if found is None:
+        return None
+    day, month, year = (int(part) for part in found.groups())
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -70,11 +95,13 @@ def find_manifest(raw_dir: str | Path) -> Path | None:
     return found[0] if found else None
 
 
-def read_manifest(path: str | Path) -> dict[str, dict[str, str]]:
+def read_manifest(path: str | Path, keep_bad_dates: bool = False) -> dict[str, dict[str, str]]:
     """Manifest rows by file name; checks columns, duplicates and dates.
 
     A CSV (comma, semicolon or tab; UTF-8 or Windows-1252, as Excel saves it) or an
-    .xlsx (its first sheet), read by the same reader as survey tables.
+    .xlsx (its first sheet), read by the same reader as survey tables. Dates are given
+    in ISO form; one that is not a date stops the reading, or with `keep_bad_dates` (the
+    browser app's form, which checks what it shows) is kept as written.
     """
     path = Path(path)
     if not path.is_file():
@@ -96,12 +123,14 @@ def read_manifest(path: str | Path) -> dict[str, dict[str, str]]:
         if not any(cell.strip() for cell in cells):
             continue  # a blank row (Excel leaves them)
         row = dict(zip(names, cells + [""] * (len(names) - len(cells)), strict=False))
-        record = _check_manifest_row(path, line, row, rows)
+        record = _check_manifest_row(path, line, row, rows, keep_bad_dates)
         rows[record["file"]] = record
     return rows
 
 
-def _check_manifest_row(path: Path, line: int, row: dict, seen: dict) -> dict[str, str]:
+def _check_manifest_row(
+    path: Path, line: int, row: dict, seen: dict, keep_bad_dates: bool = False
+) -> dict[str, str]:
     record = {key: (value or "").strip() for key, value in row.items() if key}
     if not record["file"]:
         raise InputError(path, "empty file name", line)
@@ -117,10 +146,12 @@ def _check_manifest_row(path: Path, line: int, row: dict, seen: dict) -> dict[st
             stacklevel=2,
         )
     if record["date"]:
-        try:
-            date.fromisoformat(record["date"])
-        except ValueError as exc:
-            raise InputError(path, f"date {record['date']!r} is not YYYY-MM-DD", line) from exc
+        iso = meeting_date(record["date"])
+        if iso is None and not keep_bad_dates:
+            raise InputError(
+                path, f"date {record['date']!r} is not YYYY-MM-DD (or DD.MM.YYYY)", line
+            )
+        record["date"] = iso or record["date"]
     return record
 
 

@@ -70,6 +70,10 @@ class Batch:
     summary: dict[str, int] = field(default_factory=dict)
     manifest_name: str = ""
     manifest_error: str = ""
+    # Files the manifest lists that did not come in, and files that came in unlisted: the
+    # form says so (`tema ingest` refuses the first and warns of the second).
+    manifest_missing: list[str] = field(default_factory=list)
+    manifest_unlisted: list[str] = field(default_factory=list)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Batch:
@@ -278,6 +282,6 @@ def read_manifest_file(path: Path) -> tuple[dict[str, dict[str, str]], str]:
     from tema.ingest.stage import read_manifest
 
     try:
-        return read_manifest(path), ""
+        return read_manifest(path, keep_bad_dates=True), ""
     except TemaError as error:
         return {}, str(error)

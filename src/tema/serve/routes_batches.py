@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from tema.ingest.stage import meeting_date
 from tema.serve.batches import Batch, clean_field, prefill, read_manifest_file
 from tema.serve.pipeline import model_exists
 from tema.serve.security import (
@@ -125,8 +125,18 @@ def _take_in(app: AppState, batch: Batch, names: list[str]) -> None:
             app.batches.incoming(batch.id) / manifests[0]
         )
         batch.manifest_name = manifests[0] if not batch.manifest_error else ""
-    batch.files = prefill(documents, rows)
+    _fill_from_manifest(batch, documents, rows)
     app.batches.save(batch)
+
+
+def _fill_from_manifest(
+    batch: Batch, documents: list[str], rows: dict[str, dict[str, str]]
+) -> None:
+    """The files with what the manifest says of them, and what does not match."""
+    batch.files = prefill(documents, rows)
+    listed = bool(batch.manifest_name)
+    batch.manifest_missing = [name for name in rows if name not in documents]
+    batch.manifest_unlisted = [name for name in documents if listed and name not in rows]
 
 
 @state_changing
@@ -169,8 +179,8 @@ def _rename_manifest_rows(app: AppState, batch: Batch, renamed: dict[str, str]) 
     if not manifest:
         return
     rows, _ = read_manifest_file(app.batches.incoming(batch.id) / manifest)
-    batch.files = prefill(
-        [f.name for f in batch.files], {renamed.get(k, k): v for k, v in rows.items()}
+    _fill_from_manifest(
+        batch, [f.name for f in batch.files], {renamed.get(k, k): v for k, v in rows.items()}
     )
     app.batches.save(batch)
 
@@ -218,10 +228,10 @@ def _read_file_fields(batch: Batch, fields: dict[str, str], lang: str) -> list[s
         item.region = clean_field(fields.get(f"region_{index}", item.region))
         item.date = clean_field(fields.get(f"date_{index}", item.date))
         if item.date:
-            try:
-                date.fromisoformat(item.date)
-            except ValueError:
+            iso = meeting_date(item.date)
+            if iso is None:
                 errors.append(say(lang, "bad_date", file=item.name, date=item.date))
+            item.date = iso or item.date
     return errors
 
 

@@ -52,7 +52,7 @@ WORDS: dict[str, dict[str, str]] = {
         "read_folder": "Les mappen",
         "files_title": "Møte, region og dato per fil",
         "files_help": "Utfylt fra manifestet der det finnes; ellers er møtet filnavnet. Dato "
-        "skrives ÅÅÅÅ-MM-DD.",
+        "skrives ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ.",
         "file": "Fil",
         "meeting": "Møte",
         "region": "Region",
@@ -60,6 +60,10 @@ WORDS: dict[str, dict[str, str]] = {
         "start": "Sorter innspillene",
         "manifest_used": "Utfylt fra {name}.",
         "manifest_error": "Manifestet kunne ikke leses: {error}",
+        "manifest_missing": "Manifestet nevner filer som ikke er med: {names}. De kommer ikke "
+        "med i rapporten; last dem opp i en ny batch om de skal med.",
+        "manifest_unlisted": "Ikke i manifestet: {names}. Møtet er satt til filnavnet; fyll inn "
+        "møte, region og dato under.",
         "state_draft": "ikke startet",
         "state_queued": "i kø",
         "state_running": "pågår",
@@ -191,7 +195,7 @@ WORDS: dict[str, dict[str, str]] = {
         "folder_outside": "Mappen {folder} ligger utenfor mappene tema får lese ({roots}).",
         "no_files": "Ingen filer tema kan lese ble valgt.",
         "too_large": "Filene er for store (høyst {mb} MB til sammen).",
-        "bad_date": "{file}: datoen {date!r} er ikke ÅÅÅÅ-MM-DD.",
+        "bad_date": "{file}: «{date}» er ikke en dato (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ).",
         "busy": "Innspillene sorteres allerede.",
         "read_only": "Prosjektets egne innspill oppdateres med `make run`.",
         "name_needed": "Skriv et navn med bokstaver eller tall.",
@@ -239,7 +243,7 @@ WORDS: dict[str, dict[str, str]] = {
         "read_folder": "Read the folder",
         "files_title": "Meeting, region and date per file",
         "files_help": "Filled in from the manifest where there is one; otherwise the meeting is "
-        "the file name. Dates are YYYY-MM-DD.",
+        "the file name. Dates are YYYY-MM-DD or DD.MM.YYYY.",
         "file": "File",
         "meeting": "Meeting",
         "region": "Region",
@@ -247,6 +251,10 @@ WORDS: dict[str, dict[str, str]] = {
         "start": "Sort the batch",
         "manifest_used": "Filled in from {name}.",
         "manifest_error": "The manifest cannot be read: {error}",
+        "manifest_missing": "The manifest lists files that are not here: {names}. They will "
+        "not be in the report; put them in a new batch if they belong to it.",
+        "manifest_unlisted": "Not in the manifest: {names}. The meeting is the file name; fill "
+        "in meeting, region and date below.",
         "state_draft": "not started",
         "state_queued": "queued",
         "state_running": "running",
@@ -377,7 +385,7 @@ WORDS: dict[str, dict[str, str]] = {
         "folder_outside": "Folder {folder} is outside the folders tema may read ({roots}).",
         "no_files": "No file tema can read was chosen.",
         "too_large": "The files are too large (at most {mb} MB in all).",
-        "bad_date": "{file}: date {date!r} is not YYYY-MM-DD.",
+        "bad_date": "{file}: “{date}” is not a date (YYYY-MM-DD or DD.MM.YYYY).",
         "busy": "The batch is already being sorted.",
         "read_only": "The project's own batch is updated by `make run`.",
         "name_needed": "Give a name with letters or digits.",
