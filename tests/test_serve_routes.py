@@ -480,13 +480,14 @@ def test_a_batch_of_only_unreadable_files_fails_with_the_clis_reasons(app):
     batch = state.batches.load(batch_id)
     assert batch.state == "failed" and not batch.run
     reasons = {item["file"]: item["reason"] for item in batch.rejected}
-    assert reasons["tom.txt"].endswith("tom.txt: is empty")  # as `tema ingest` says it
-    assert "skannet.pdf" in reasons["skannet.pdf"]
+    assert reasons["tom.txt"] == "is empty"  # as `tema ingest` says it, without the path
+    assert "PDF" in reasons["skannet.pdf"]
     assert not (state.batches.folder(batch_id) / "runs").exists() or not any(
         (state.batches.folder(batch_id) / "runs").iterdir()
     )
     shown = browser.get(f"/batches/{batch_id}").text
-    assert "Jobben feilet" in shown and "is empty" in shown
+    assert "Jobben feilet" in shown and "filen er tom" in shown  # in the page's language
+    assert "data/serve" not in shown and "is empty" not in shown
 
 
 def test_deleting_a_batch_asks_first_and_only_the_answer_deletes(app):

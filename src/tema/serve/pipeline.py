@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from tema.errors import TemaError
+from tema.errors import InputError, TemaError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -108,6 +108,10 @@ def check_file(config: Config, path: Path, text_column: str = "", sheet: str = "
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             read_source(path, columns, sheet or None)
+    except InputError as error:
+        # The file is named beside the reason; its path in the app's data folder is not
+        # the user's business.
+        return f"line {error.line}: {error.reason}" if error.line else error.reason
     except TemaError as error:
         return str(error)
     return None

@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from tema.numbers import NBSP, Style
+from tema.report.model_text import skip_reason
 from tema.serve.security import Refused, check_csrf, session_token
 from tema.serve.state import AppState
 from tema.serve.words import WORDS, say
@@ -64,6 +65,8 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
             "annotator": annotator(request),
             "themes": [(theme.id, names[theme.id]) for theme in themes],
             "theme_name": lambda theme_id: names.get(theme_id, theme_id),
+            # Why a file was left out, in the page's language (as report.html says it).
+            "skip_reason": lambda item: skip_reason(item, lang),
             "style": Style(lang, NBSP),
             "active_job": job,
             **context,
