@@ -465,6 +465,19 @@ def test_labels_page_counts_per_theme(app):
     assert counts["housing"] == "2" and counts["voluntary"] == "1" and counts["other"] == "0"
 
 
+def test_one_document_and_one_waiting_label_are_singular(app):
+    batch = fake_done_batch(app.state.serve, 12, n_docs=1)
+    browser, csrf = named(app, "kari")
+    page = browser.get(f"/batches/{batch.id}").text.replace("\u00a0", " ")
+    assert "12 innspill fra 1 dokument; usikre:" in page and "1 dokumenter" not in page
+    label_shown(browser, csrf, batch, "housing")
+    review = browser.get(f"/batches/{batch.id}/review").text
+    assert "1 merking venter på å bli lagt i treningsdataene." in review
+    browser.post("/language", data={"csrf_token": csrf, "lang": "en"})
+    english = browser.get(f"/batches/{batch.id}/review").text
+    assert "Waiting to go into the training data: 1 label." in english
+
+
 def test_a_batch_of_only_unreadable_files_fails_with_the_clis_reasons(app):
     from tema.serve.worker import run
 
