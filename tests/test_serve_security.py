@@ -28,6 +28,10 @@ from tema.serve.security import (
         ("<b onmouseover=x>.txt", "_b onmouseover_x_.txt"),
         ("notat\x00.txt", "notat.txt"),
         ("-rf.csv", "rf.csv"),
+        # Names people give their files keep their punctuation (the meeting is the name).
+        ("Referat, Ålesund – «høst» 2025.txt", "Referat, Ålesund – «høst» 2025.txt"),
+        ("Kari’s & Ola's notater (endelig)!.docx", "Kari’s & Ola's notater (endelig)!.docx"),
+        ('a<b>:c"d|e?f*g%h;i.txt', "a_b_c_d_e_f_g_h_i.txt"),
         ("a" * 300 + ".docx", "a" * 115 + ".docx"),
     ],
 )

@@ -32,8 +32,10 @@ TEXT_TYPES = frozenset({".txt", ".md", ".csv", ".tsv"})
 ZIP_TYPES = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml"}
 ACCEPTED_TYPES = TEXT_TYPES | frozenset(ZIP_TYPES) | {".pdf"}
 MAX_NAME_LENGTH = 120
-# Letters (any script, Norwegian included), digits and a few separators; the rest becomes "_".
-_UNSAFE = re.compile(r"[^\w.\- ()]+", re.UNICODE)
+# Letters (any script, Norwegian included), digits and the punctuation Norwegian file names
+# carry ("Referat, Ålesund – «høst» 2025.txt"); the rest becomes "_": slashes, the
+# characters Windows refuses (<>:"|?*), and % and ; which links and tables read specially.
+_UNSAFE = re.compile(r"[^\w.\- (),–—«»'’&+!]+", re.UNICODE)
 
 
 class Refused(Exception):
