@@ -284,6 +284,8 @@ def test_report_numbers_drill_down_and_downloads(app):
     )
     housing = counts[(counts["level"] == "all") & (counts["theme"] == "housing")].iloc[0]
     assert f"{round(housing['share'] * 100)}\xa0%" in page.text  # the same number, nb style
+    # Documents of 15 units are starred, and the star is explained, as in report.html.
+    assert "15*</td>" in page.text and "* Færre enn 30 innspill" in page.text
     drill = browser.get(f"/batches/{batch.id}/units?level=region&key=Region 1&theme=housing")
     expected = counts[(counts["level"] == "region") & (counts["key"] == "Region 1")
                       & (counts["theme"] == "housing")]["count"].iloc[0]  # fmt: skip

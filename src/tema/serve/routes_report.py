@@ -74,7 +74,7 @@ def _read_counts(path: Path) -> pd.DataFrame:
 
 
 def _report_context(request: Request, counts: pd.DataFrame, lang: str) -> dict[str, Any]:
-    from tema.report.charts import overall_chart
+    from tema.report.charts import SMALL_GROUP, SMALL_MARK, overall_chart
     from tema.report.look import Look
 
     look = Look.of(state(request).config.themes, lang)
@@ -91,6 +91,10 @@ def _report_context(request: Request, counts: pd.DataFrame, lang: str) -> dict[s
         "tables": [table for table in tables if table.keys],
         "n_documents": len(tables[-1].keys),
         "all_key": ALL_KEY,
+        # Groups this small are greyed and starred, as in report.html, and explained.
+        "small_group": SMALL_GROUP,
+        "small_note": words["small_group_note"].format(mark=SMALL_MARK, n=SMALL_GROUP),
+        "small_mark": SMALL_MARK,
     }
 
 
