@@ -368,6 +368,11 @@ def test_labels_are_saved_once_and_undo_brings_the_unit_back(app):
     assert len(lines) == 1
     undone = browser.post(f"/batches/{batch.id}/review/undo", data={"csrf_token": csrf})
     assert note(undone).startswith("Angret") and shown_unit(undone) == (doc, unit)
+    # The note quotes the unit; one this long is cut at a word, and says so with "…".
+    quoted = note(undone)[len("Angret: «") : -len("».")]
+    shown = re.search(r'id="unit-text"[^>]*>([^<]*)<', undone.text).group(1)
+    assert len(shown) > 80 and quoted.endswith("…") and len(quoted) <= 81
+    assert shown.startswith(quoted[:-1]) and shown[len(quoted) - 1] == " "
     assert state.log.counts("kari")["housing"] == 0
     unknown = browser.post(
         f"/batches/{batch.id}/review/label",
