@@ -524,3 +524,14 @@ def test_deleting_a_batch_asks_first_and_only_the_answer_deletes(app):
     assert browser.get(f"/batches/{batch.id}").status_code == 200
     done = browser.post(f"/batches/{batch.id}/delete", data={"csrf_token": csrf, "confirm": "yes"})
     assert done.status_code == 200 and browser.get(f"/batches/{batch.id}").status_code == 404
+
+
+def test_command_names_in_the_pages_are_code_not_backticks(app):
+    browser = client(app)
+    for path in ("/labels", "/retrain"):
+        page = browser.get(path).text
+        assert "`" not in page.split("<main>")[1], path
+    assert "<code>tema labels import</code>" in browser.get("/labels").text
+    from tema.serve.web import with_code
+
+    assert str(with_code("`<b>` & x")) == "<code>&lt;b&gt;</code> &amp; x"  # escaped first

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
@@ -29,6 +31,17 @@ _ENV = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def with_code(text: str) -> markupsafe.Markup:
+    """`text` escaped, with its `command` spans shown as code (the words name commands
+    the way the docs do; a page should not show the backticks)."""
+    escaped = str(markupsafe.escape(text))
+    return markupsafe.Markup(_BACKTICKED.sub(r"<code>\1</code>", escaped))
+
+
+_BACKTICKED = re.compile(r"`([^`]+)`")
+_ENV.filters["code"] = with_code
 TEMPLATES = Jinja2Templates(env=_ENV)
 
 
