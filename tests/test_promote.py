@@ -172,3 +172,9 @@ def test_gate_sentences_count_in_norwegian_style_and_record_plain_numbers():
     text = GateText.make("shared_oof", n=1354)
     assert say(text, "nb").startswith("de 1 354 merkede innspillene")
     assert str(text).startswith("the 1354 labelled units")
+
+
+def test_no_change_is_never_printed_as_a_negative_zero():
+    table = format_comparison(comparison(0.8001, 0.78, 0.8, {"a": (0.9, 0.8999)}), "nb")
+    assert "\u22120,000" not in table and "-0,000" not in table
+    assert table.count("+0,000") == 2

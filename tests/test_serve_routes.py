@@ -227,7 +227,8 @@ def test_an_oversize_upload_is_refused_before_anything_is_written(app):
     browser = client(app)
     page = upload(browser, token(browser), [("stor.txt", b"a" * (MAX_UPLOAD + 1))])
     assert page.status_code == 413
-    assert "for store" in page.text
+    assert "Filene er for store" in page.text and "Høyst 2 MB til sammen" in page.text
+    assert "/static/app.css" in page.text and "href='/'" in page.text  # the app's look
     assert not [b for b in app.state.serve.batches.all() if not b.read_only]
 
 

@@ -30,10 +30,17 @@ SECURITY_HEADERS = {
     "referrer-policy": "same-origin",
     "cache-control": "no-store",
 }
+# Sent before the request reaches the app (and its session, which holds the language), so
+# in both languages; styled like the app's pages, with the way back.
 TOO_LARGE = (
-    "<!doctype html><meta charset='utf-8'><title>413</title>"
-    "<p>Filene er for store (høyst {mb} MB til sammen). / "
-    "The files are too large (at most {mb} MB in all).</p><p><a href='/'>tema</a></p>"
+    "<!doctype html><html lang='nb'><meta charset='utf-8'>"
+    "<title>For store filer · tema</title><link rel='stylesheet' href='/static/app.css'>"
+    "<main><h1>Filene er for store</h1>"
+    "<p class='error'>Høyst {mb} MB til sammen i én opplasting. Del filene på flere "
+    "opplastinger, eller les dem fra en mappe.</p>"
+    "<p lang='en'>The files are too large: at most {mb} MB in all per upload. Split them "
+    "over several uploads, or read them from a folder.</p>"
+    "<p><a href='/'>Tilbake / Back</a></p></main></html>"
 )
 
 

@@ -171,7 +171,8 @@ def format_comparison(comparison: Comparison, language: str = "en") -> str:
         return decimal(text + (f" ({low:.2f}–{high:.2f})" if low is not None else " " * 12))
 
     def line(name: str, scores: dict[str, float]) -> str:
-        change = decimal(f"{scores['change']:>+9.3f}")
+        # round(…) + 0.0: a change of -0.0001 is "+0.000", never "-0.000".
+        change = decimal(f"{round(scores['change'], 3) + 0.0:>+9.3f}")
         text = f"{name:<16}{value(scores, 'current'):>18}{value(scores, 'candidate'):>18}{change}"
         if "change_ci_low" in scores:
             text += decimal(f"   {scores['change_ci_low']:+.3f} – {scores['change_ci_high']:+.3f}")
