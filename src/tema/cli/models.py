@@ -16,6 +16,7 @@ from tema.cli.common import (
     say,
     session,
     style,
+    theme_names,
 )
 
 
@@ -85,8 +86,10 @@ def train(
         interval=numbers.dec_range(f1["ci_low"], f1["ci_high"], 3),
         where=message(ctx, "trained_model" if promoted else "trained_aside", path=result.saved_to),
     )
+    language = session(ctx).language
     typer.echo(
-        format_verdict(result.verdict, result.record, session(ctx).language), err=not promoted
+        format_verdict(result.verdict, result.record, language, theme_names(ctx, language)),
+        err=not promoted,
     )
 
 
@@ -114,4 +117,5 @@ def compare_models(
     from tema.train.verdict import format_comparison
 
     comparison = run_stage(compare.run, config_of(ctx), old, new, on)
-    typer.echo(format_comparison(comparison, session(ctx).language))
+    language = session(ctx).language
+    typer.echo(format_comparison(comparison, language, theme_names(ctx, language)))

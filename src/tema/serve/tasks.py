@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,7 +18,7 @@ from tema.serve.batches import Batch, BatchStore, write_manifest
 from tema.serve.jobs import Job, JobStore
 
 if TYPE_CHECKING:
-    from tema.config import Config
+    from tema.config import Config, Theme
     from tema.train.stage import TrainResult
 
 BATCH_STEPS = ["check", "ingest", "segment", "classify", "report", "suggest"]
@@ -195,7 +195,7 @@ def import_labels_task(ctx: Context) -> dict[str, Any]:
 def train_task(ctx: Context) -> dict[str, Any]:
     """The first model of a project without one (before its first batch)."""
     ctx.steps(["train"])
-    return _trained_result(pipeline.train(ctx.config, ctx.progress))
+    return _trained_result(pipeline.train(ctx.config, ctx.progress), ctx.config.themes)
 
 
 def retrain(ctx: Context) -> dict[str, Any]:
@@ -207,7 +207,7 @@ def retrain(ctx: Context) -> dict[str, Any]:
     trained = pipeline.train(ctx.config, ctx.progress)
     ctx.progress("score", 0, None)
     own = pipeline.own_score(ctx.config, trained)
-    result = {**_trained_result(trained), "imports": imports, "own": own}
+    result = {**_trained_result(trained, ctx.config.themes), "imports": imports, "own": own}
     if trained.verdict.promote:
         for batch in ctx.batches.all():
             if batch.state == "done":
@@ -215,11 +215,12 @@ def retrain(ctx: Context) -> dict[str, Any]:
     return result
 
 
-def _trained_result(trained: TrainResult) -> dict[str, Any]:
+def _trained_result(trained: TrainResult, themes: Sequence[Theme]) -> dict[str, Any]:
     """What the retrain page shows of a training, in both languages (as `tema train` and
-    `tema compare-models` print it)."""
+    `tema compare-models` print it), each theme by its name."""
     from tema.train.verdict import BASIS_NAMES, format_comparison, format_verdict, say
 
+    names = {lang: {theme.id: getattr(theme, lang) for theme in themes} for lang in LANGUAGES}
     verdict = trained.verdict
     comparison: dict[str, Any] | None = None
     if verdict.comparison is not None:
@@ -232,10 +233,18 @@ def _trained_result(trained: TrainResult) -> dict[str, Any]:
     return {
         "status": verdict.status,
         "promoted": verdict.promote,
-        "reasons": {lang: [say(r, lang) for r in verdict.reasons] for lang in LANGUAGES},
-        "text": {lang: format_verdict(verdict, trained.record, lang) for lang in LANGUAGES},
+        "reasons": {
+            lang: [say(r, lang, names[lang]) for r in verdict.reasons] for lang in LANGUAGES
+        },
+        "text": {
+            lang: format_verdict(verdict, trained.record, lang, names[lang]) for lang in LANGUAGES
+        },
         "comparison_text": {
-            lang: format_comparison(verdict.comparison, lang) if verdict.comparison else ""
+            lang: (
+                format_comparison(verdict.comparison, lang, names[lang])
+                if verdict.comparison
+                else ""
+            )
             for lang in LANGUAGES
         },
         "comparison": comparison,

@@ -6,6 +6,7 @@ made (`Comparison`), its decision (`Verdict`), and the table and verdict `tema t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ GATE_TEXTS: dict[str, dict[str, str]] = {
         "cards_other": "each model's cross-validated score on its own label set ({old} vs "
         "{new} units: not the same test)",
         "basis": "basis",
+        "macro_f1": "macro-F1",
         "units_of": "{n} units of {file}",
         "current": "current",
         "candidate": "candidate",
@@ -62,6 +64,7 @@ GATE_TEXTS: dict[str, dict[str, str]] = {
         "cards_other": "hver modells kryssvaliderte tall på sine egne merkede innspill ({old} "
         "mot {new}: ikke samme test)",
         "basis": "grunnlag",
+        "macro_f1": "makro-F1",
         "units_of": "{n} innspill i {file}",
         "current": "gjeldende",
         "candidate": "ny",
@@ -124,10 +127,13 @@ def _plain(value: Any, language: str = "en") -> str:
     return str(value)
 
 
-def say(text: str, language: str = "en") -> str:
-    """`text` in `language` when it is a `GateText`, else as it is."""
+def say(text: str, language: str = "en", names: Mapping[str, str] | None = None) -> str:
+    """`text` in `language` when it is a `GateText`, else as it is; `names`: the themes'
+    names in that language, for the ids a sentence names."""
     if isinstance(text, GateText) and language in GATE_TEXTS:
         values = {k: _plain(v, language) for k, v in text.values.items()}
+        if names and "theme" in values:
+            values["theme"] = names.get(values["theme"], values["theme"])
         return GATE_TEXTS[language][text.key].format(**values)
     return str(text)
 
@@ -153,13 +159,19 @@ class Verdict:
     new_labels: dict[str, Any] | None = None  # the check of the new labels (check_new_labels)
 
 
-def format_comparison(comparison: Comparison, language: str = "en") -> str:
-    """Per-theme F1, current → candidate, change, with intervals."""
+def format_comparison(
+    comparison: Comparison, language: str = "en", names: Mapping[str, str] | None = None
+) -> str:
+    """Per-theme F1, current → candidate, change, with intervals; each theme by its name
+    in `names` (the ids without)."""
     words = GATE_TEXTS[language]
+    names = names or {}
     basis = BASIS_NAMES.get(language, {}).get(comparison.basis, comparison.basis)
     lines = [f"{words['basis']}: {basis} — {say(comparison.description, language)}"]
     paired = "change_ci_low" in comparison.macro
-    header = f"{'':<16}{words['current']:>18}{words['candidate']:>18}{words['change']:>9}"
+    shown = [names.get(theme, theme) for theme in comparison.per_theme]
+    width = max(16, *(len(name) + 2 for name in shown)) if shown else 16
+    header = f"{'':<{width}}{words['current']:>18}{words['candidate']:>18}{words['change']:>9}"
     lines.append(header + (f"   {words['change_ci']}" if paired else ""))
 
     def decimal(text: str) -> str:
@@ -173,24 +185,32 @@ def format_comparison(comparison: Comparison, language: str = "en") -> str:
     def line(name: str, scores: dict[str, float]) -> str:
         # round(…) + 0.0: a change of -0.0001 is "+0.000", never "-0.000".
         change = decimal(f"{round(scores['change'], 3) + 0.0:>+9.3f}")
-        text = f"{name:<16}{value(scores, 'current'):>18}{value(scores, 'candidate'):>18}{change}"
+        text = (
+            f"{name:<{width}}{value(scores, 'current'):>18}{value(scores, 'candidate'):>18}{change}"
+        )
         if "change_ci_low" in scores:
             text += decimal(f"   {scores['change_ci_low']:+.3f} – {scores['change_ci_high']:+.3f}")
         return text
 
-    lines.append(line("macro-F1", comparison.macro))
-    for theme, scores in comparison.per_theme.items():
-        lines.append(line(theme, scores))
+    lines.append(line(words["macro_f1"], comparison.macro))
+    for name, scores in zip(shown, comparison.per_theme.values(), strict=True):
+        lines.append(line(name, scores))
     return "\n".join(lines)
 
 
-def format_verdict(verdict: Verdict, record: dict[str, Any], language: str = "en") -> str:
-    """What `tema train` prints about the gate, in `language` ("nb" or "en")."""
+def format_verdict(
+    verdict: Verdict,
+    record: dict[str, Any],
+    language: str = "en",
+    names: Mapping[str, str] | None = None,
+) -> str:
+    """What `tema train` prints about the gate, in `language` ("nb" or "en"), each theme
+    by its name in `names`."""
     words = GATE_TEXTS[language]
-    reasons = [say(reason, language) for reason in verdict.reasons]
+    reasons = [say(reason, language, names) for reason in verdict.reasons]
     lines = []
     if verdict.comparison is not None:
-        lines.append(format_comparison(verdict.comparison, language))
+        lines.append(format_comparison(verdict.comparison, language, names))
     if verdict.new_labels is not None:
         check = verdict.new_labels
         lines.append(
