@@ -536,3 +536,12 @@ def test_command_names_in_the_pages_are_code_not_backticks(app):
     from tema.serve.web import with_code
 
     assert str(with_code("`<b>` & x")) == "<code>&lt;b&gt;</code> &amp; x"  # escaped first
+
+
+def test_page_titles_name_the_page_then_the_app_once(app):
+    browser = client(app)
+    title = re.compile(r"<title>([^<]*)</title>")
+    assert title.search(browser.get("/").text).group(1).endswith(" · tema")
+    missing = browser.get("/batches/finnes-ikke")
+    assert missing.status_code == 404
+    assert title.search(missing.text).group(1).count("tema") == 1

@@ -106,10 +106,14 @@ def test_folders_outside_the_roots_are_refused(tmp_path: Path):
     (root / "link").symlink_to(outside)  # a symlink out of the root is followed, then refused
     with pytest.raises(Refused):
         check_folder(str(root / "link"), (root,))
-    for typed in ("", str(root / "missing"), "a\x00b", str(_write(root, "f.txt", b"x"))):
+    for typed in (str(root / "missing"), "a\x00b", str(_write(root, "f.txt", b"x"))):
         with pytest.raises(Refused) as caught:
             check_folder(typed, (root,))
         assert caught.value.key == "bad_folder"
+    for typed in ("", "   "):  # nothing typed: asked for, not "not found"
+        with pytest.raises(Refused) as caught:
+            check_folder(typed, (root,))
+        assert caught.value.key == "no_folder"
 
 
 def test_a_folders_files_leave_out_hidden_files_and_links_out_of_it(tmp_path: Path):

@@ -149,7 +149,9 @@ def _is_text(path: Path) -> bool:
 def check_folder(typed: str, roots: tuple[Path, ...]) -> Path:
     """The folder a user typed, resolved; it must exist and lie under one of `roots`."""
     text = typed.strip()
-    if not text or "\x00" in text:
+    if not text:
+        raise Refused("no_folder")
+    if "\x00" in text:
         raise Refused("bad_folder", folder=typed)
     folder = Path(text).expanduser()
     try:
