@@ -1,0 +1,23 @@
+"""tema.serve.words: the browser app says everything in both languages."""
+
+from __future__ import annotations
+
+import string
+
+from tema.serve.words import WORDS, say
+
+
+def test_every_text_is_in_both_languages_with_the_same_placeholders():
+    norwegian, english = WORDS["nb"], WORDS["en"]
+    assert set(norwegian) == set(english)
+    for key, text in norwegian.items():
+        fields = {name for _, name, _, _ in string.Formatter().parse(text) if name}
+        assert fields == {
+            name for _, name, _, _ in string.Formatter().parse(english[key]) if name
+        }, key
+
+
+def test_say_fills_in_and_falls_back_to_norwegian():
+    assert say("nb", "delete_title", name="Bodø") == "Slette «Bodø»?"
+    assert say("en", "delete_title", name="Bodø") == "Delete “Bodø”?"
+    assert say("xx", "cancel") == "Avbryt"
