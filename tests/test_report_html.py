@@ -259,3 +259,12 @@ def test_the_report_states_both_rules_that_flag_a_unit_uncertain():
     assert "expected accuracy on the rest is 90% (at most 30% of the units)" in english
     without = {key: value for key, value in card.items() if key != "flagging"}
     assert "treffsikkerhet for resten" not in render_html(summary, THEMES, without, "nb")
+
+
+def test_a_batch_with_nothing_to_count_says_so():
+    units = counted_units(classified_units().assign(kind="heading"), ["sentence", "bullet"])
+    assert units.empty
+    page = visible_text(render_html(summarise(units, THEME_IDS), THEMES, {}, "nb"))
+    assert "Ingen innspill er telt" in page
+    counted = counted_units(classified_units(), ["sentence", "bullet"])
+    assert "Ingen innspill er telt" not in render_html(summarise(counted, THEME_IDS), THEMES, {})

@@ -59,6 +59,7 @@ def render_html(
         language=language,
         words=words,
         about=about_lines(summary, card, words, style, language),
+        no_units=summary.n_units == 0,
         units_line=words["units"].format(
             n=counted(words, "unit", summary.n_units, style.num(summary.n_units)),
             docs=counted(words, "document", summary.n_documents, style.num(summary.n_documents)),

@@ -113,6 +113,12 @@ def _report(config: Config, out: Path, language: str, quiet: bool) -> ReportResu
         settings.review_limit,
         quiet=quiet,
     )
+    if summary.n_units == 0:
+        warnings.warn(
+            f"{config.classify.classified}: no unit of the counted kinds "
+            f"({', '.join(settings.counted_kinds)}); every share of the report is empty",
+            stacklevel=2,
+        )
     if config.ingest.skipped.is_file():
         summary.skipped = read_frame(config.ingest.skipped).to_dict("records")
     summary.batch = Batch(

@@ -33,6 +33,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "unknown": "(ukjent)",
         "summary": "Sammendrag",
         "units": "{n} fra {docs} er sortert i tema; {unsure} ({pct}) er merket som usikre.",
+        "no_units": "Ingen innspill er telt: dokumentene har bare overskrifter, lenker eller "
+        "bildetekster, eller ingen tekst tema kunne lese. Andelene under sier derfor ingenting.",
         "summary_chart": "Andel per tema med 95 % intervall (strek) og andel korrigert for "
         "modellens feil (◆).",
         "by_region": "Per region",
@@ -152,6 +154,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "summary": "Summary",
         "units": "{n} of input from {docs} were sorted into themes; {unsure} "
         "({pct}) are flagged uncertain.",
+        "no_units": "No unit was counted: the documents hold only headings, links or "
+        "captions, or no text tema could read. The shares below therefore say nothing.",
         "summary_chart": "Share per theme with 95% interval (line) and the share corrected for "
         "the model's errors (◆).",
         "by_region": "By region",
