@@ -545,3 +545,11 @@ def test_page_titles_name_the_page_then_the_app_once(app):
     missing = browser.get("/batches/finnes-ikke")
     assert missing.status_code == 404
     assert title.search(missing.text).group(1).count("tema") == 1
+
+
+def test_the_project_batch_is_named_the_same_in_its_tab_and_its_heading(app):
+    page = client(app).get("/batches/pipeline")
+    assert page.status_code == 200
+    title = re.search(r"<title>([^<]*)</title>", page.text).group(1)
+    heading = re.search(r"<h1>([^<]*)</h1>", page.text).group(1)
+    assert title == f"{heading} · tema" and "data/raw" not in title
