@@ -214,3 +214,43 @@ def test_the_question_column_is_found_however_it_is_spelt(header: list[str], fou
     from tema.ingest.readers import QUESTION_COLUMNS, find_column
 
     assert find_column(header, QUESTION_COLUMNS) == found
+
+
+def docx_table(path: Path, rows: list[list[str]], bold_first_row: bool = False) -> Path:
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+    for number, cells in enumerate(rows):
+        for column, text in enumerate(cells):
+            paragraph = table.cell(number, column).paragraphs[0]
+            paragraph.add_run(text).bold = (bold_first_row and number == 0) or None
+    document.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("rows", "bold", "expected"),
+    [
+        # Short rows alike: no header, every row is input.
+        ([["Bolig", "Flere boliger"], ["Arbeid", "Flere praksisplasser"],
+          ["Helse", "Kortere ventetid"]], False,
+         ["• Bolig | Flere boliger\n• Arbeid | Flere praksisplasser\n• Helse | Kortere ventetid"]),
+        # The same table with its first row in bold: Word says it is the header.
+        ([["Tema", "Innspill"], ["Arbeid", "Flere praksisplasser"]], True,
+         ["Tema | Innspill", "• Arbeid | Flere praksisplasser"]),
+        # One column under a label.
+        ([["Innspill"], ["Flere kommunale boliger trengs."], ["Mer leksehjelp på skolen."]],
+         False, ["Innspill", "• Flere kommunale boliger trengs.\n• Mer leksehjelp på skolen."]),
+        # A template left empty: its header is not input.
+        ([["Tema", "Innspill"], ["", ""], ["", ""]], False, ["Tema | Innspill"]),
+        # Neighbouring cells of equal text are two answers, not one merged cell.
+        ([["Spørsmål", "Kari", "Ola"], ["Er tilbudet godt nok i dag?", "Nei", "Nei"]], False,
+         ["Spørsmål | Kari | Ola", "• Er tilbudet godt nok i dag? | Nei | Nei"]),
+    ],
+)  # fmt: skip
+def test_docx_table_header_only_where_the_table_shows_one(
+    tmp_path: Path, rows: list[list[str]], bold: bool, expected: list[str]
+):
+    text = read_source(docx_table(tmp_path / "tabell.docx", rows, bold)).text
+    assert text.split("\n\n") == expected

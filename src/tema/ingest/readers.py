@@ -180,29 +180,58 @@ def _table_lines(table) -> list[tuple[bool, str]]:
     counted as input of their own, and a run of short cells would turn the document's
     own heading above the table into a list item.
     """
-    rows = []
+    rows: list[list[str]] = []
     for row in table.rows:
         cells: list[str] = []
+        previous = None
         for cell in row.cells:
+            # python-docx repeats a merged cell once per grid column it spans: the same
+            # cell element, which two neighbouring cells of equal text are not.
+            if previous is not None and cell._tc is previous._tc:
+                continue
+            previous = cell
             text = " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())
-            # python-docx repeats a merged cell once per grid column it spans.
-            if text and (not cells or cells[-1] != text):
+            if text:
                 cells.append(text)
-        if cells:
-            rows.append(cells)
-    if not rows:
+        rows.append(cells)
+    filled = [cells for cells in rows if cells]
+    if not filled:
         return []
-    header = (
-        len(rows) > 1
-        and len(rows[0]) > 1
-        and all(
-            len(cell.split()) <= MAX_HEADER_CELL_WORDS and not cell.endswith((".", "!", "?", ":"))
-            for cell in rows[0]
-        )
-    )
+    header = bool(rows[0]) and len(rows) > 1 and _is_header(table, rows)
     lines = [(False, CELL_SEPARATOR.join(rows[0]))] if header else []
-    lines.extend((True, CELL_SEPARATOR.join(cells)) for cells in rows[1 if header else 0 :])
+    lines.extend((True, CELL_SEPARATOR.join(cells)) for cells in filled[1 if header else 0 :])
     return lines
+
+
+def _is_header(table, rows: list[list[str]]) -> bool:
+    """Whether a table's first row (of several) is its header.
+
+    Word says so when the row repeats as the header on each page, or when all its text is
+    bold. Otherwise its cells must be short labels without final punctuation and the rows
+    below must read differently (a longer cell or a sentence), or be empty (a template):
+    a table of short rows alike ("Bolig | Flere boliger") has no header.
+    """
+
+    def label_like(cell: str) -> bool:
+        return len(cell.split()) <= MAX_HEADER_CELL_WORDS and not cell.endswith(
+            (".", "!", "?", ":")
+        )
+
+    from docx.oxml.ns import qn
+
+    first = table.rows[0]
+    properties = first._tr.trPr
+    if properties is not None and properties.find(qn("w:tblHeader")) is not None:
+        return True
+    runs = [
+        run for cell in first.cells for p in cell.paragraphs for run in p.runs if run.text.strip()
+    ]
+    if runs and all(run.bold for run in runs):
+        return True
+    below = [cell for cells in rows[1:] for cell in cells]
+    return all(label_like(cell) for cell in rows[0]) and (
+        not below or not all(label_like(cell) for cell in below)
+    )
 
 
 def _is_list_item(paragraph) -> bool:
