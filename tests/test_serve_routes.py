@@ -155,6 +155,19 @@ def test_upload_of_each_file_type_with_its_manifest(app):
     assert 'value="Innspillmøte Bodø"' in page.text
 
 
+def test_an_upload_saved_under_a_safe_name_keeps_its_manifest_row(app):
+    manifest = "file;meeting;region;date\nReferat #3.TXT;Møte Bodø;Nord-Norge;2025-03-04\n"
+    browser = client(app)
+    files = [("Referat #3.TXT", b"Bolig"), ("manifest.csv", manifest.encode())]
+    page = upload(browser, token(browser), files)
+    (batch,) = [b for b in app.state.serve.batches.all() if not b.read_only]
+    [item] = batch.files
+    assert item.name == "Referat _3.txt"  # "#" is not kept, the suffix is lower case
+    assert (item.meeting, item.region, item.date) == ("Møte Bodø", "Nord-Norge", "2025-03-04")
+    assert batch.manifest_missing == [] and batch.manifest_unlisted == []
+    assert "Manifestet nevner" not in page.text and "Ikke i manifestet" not in page.text
+
+
 def test_one_bad_date_in_the_manifest_keeps_the_rest_of_it(app):
     manifest = (
         "file;meeting;region;date\n"

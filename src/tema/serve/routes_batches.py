@@ -17,6 +17,7 @@ from tema.serve.batches import Batch, clean_field, prefill, read_manifest_file
 from tema.serve.pipeline import model_exists
 from tema.serve.security import (
     Refused,
+    base_name,
     check_content,
     check_folder,
     file_type,
@@ -72,6 +73,7 @@ async def upload(request: Request) -> Response:
 def _save_uploads(app: AppState, batch: Batch, uploads: list[UploadFile]) -> None:
     folder = app.batches.incoming(batch.id)
     names: list[str] = []
+    renamed: dict[str, str] = {}
     for upload in uploads:
         try:
             name = safe_filename(upload.filename or "")
@@ -84,8 +86,9 @@ def _save_uploads(app: AppState, batch: Batch, uploads: list[UploadFile]) -> Non
         target = folder / _free_name(folder, name, names)
         with open(target, "wb") as handle:
             shutil.copyfileobj(upload.file, handle)
+        renamed[base_name(upload.filename or "")] = target.name
         _keep_if_valid(batch, target, names)
-    _take_in(app, batch, names)
+    _take_in(app, batch, names, renamed)
 
 
 def _keep_if_valid(batch: Batch, path: Path, names: list[str]) -> None:
@@ -115,28 +118,29 @@ def _free_name(folder: Path, name: str, taken: list[str]) -> str:
     return candidate
 
 
-def _take_in(app: AppState, batch: Batch, names: list[str]) -> None:
-    """The batch's files, with meeting, region and date from its manifest if it has one."""
+def _take_in(app: AppState, batch: Batch, names: list[str], renamed: dict[str, str]) -> None:
+    """The batch's files, with meeting, region and date from its manifest if it has one.
+
+    `renamed`: each file's name as it came in → the safe name it was saved under. The
+    manifest names the files as they came in; its rows follow them to their safe names.
+    """
     documents = [name for name in names if name.lower() not in MANIFEST_NAMES]
     manifests = [name for name in names if name.lower() in MANIFEST_NAMES]
     rows: dict[str, dict[str, str]] = {}
     if manifests:
-        rows, batch.manifest_error = read_manifest_file(
+        written, batch.manifest_error = read_manifest_file(
             app.batches.incoming(batch.id) / manifests[0]
         )
+        rows = {renamed.get(base_name(name), name): row for name, row in written.items()}
         batch.manifest_name = manifests[0] if not batch.manifest_error else ""
-    _fill_from_manifest(batch, documents, rows)
-    app.batches.save(batch)
-
-
-def _fill_from_manifest(
-    batch: Batch, documents: list[str], rows: dict[str, dict[str, str]]
-) -> None:
-    """The files with what the manifest says of them, and what does not match."""
     batch.files = prefill(documents, rows)
-    listed = bool(batch.manifest_name)
+    # What does not match is named on the form (`tema ingest` refuses the first, warns of
+    # the second).
     batch.manifest_missing = [name for name in rows if name not in documents]
-    batch.manifest_unlisted = [name for name in documents if listed and name not in rows]
+    batch.manifest_unlisted = [
+        name for name in documents if batch.manifest_name and name not in rows
+    ]
+    app.batches.save(batch)
 
 
 @state_changing
@@ -164,25 +168,9 @@ def _copy_folder(app: AppState, batch: Batch, paths: list[Path]) -> None:
             batch.refused.append({"file": path.name, "reason": error.key, **_text(error)})
             continue
         shutil.copyfile(path, folder / name)
-        renamed[path.name] = name
+        renamed[base_name(path.name)] = name
         _keep_if_valid(batch, folder / name, names)
-    _take_in(app, batch, names)
-    if any(old != new for old, new in renamed.items()):
-        # The manifest names the original files; its rows follow them to their safe names.
-        _rename_manifest_rows(app, batch, renamed)
-
-
-def _rename_manifest_rows(app: AppState, batch: Batch, renamed: dict[str, str]) -> None:
-    manifest = next(
-        (n for n in MANIFEST_NAMES if (app.batches.incoming(batch.id) / n).is_file()), ""
-    )
-    if not manifest:
-        return
-    rows, _ = read_manifest_file(app.batches.incoming(batch.id) / manifest)
-    _fill_from_manifest(
-        batch, [f.name for f in batch.files], {renamed.get(k, k): v for k, v in rows.items()}
-    )
-    app.batches.save(batch)
+    _take_in(app, batch, names, renamed)
 
 
 # --- the manifest form, and starting the run ---------------------------------------------

@@ -71,15 +71,19 @@ async def check_csrf(request: Request) -> None:
         raise Refused("csrf")
 
 
+def base_name(name: str) -> str:
+    """The last part of a path as a browser or a folder gives it, NFC-normalised: both
+    kinds of slash count as folders (a Windows browser may send "C:\\a\\b.txt")."""
+    return unicodedata.normalize("NFC", re.split(r"[\\/]", name)[-1])
+
+
 def safe_filename(name: str) -> str:
     """A base name safe to write in a folder of the app's own: "../../x.txt" → "x.txt".
 
-    Both kinds of slash count as folders (a Windows browser may send "C:\\a\\b.txt"); the
-    name is NFC-normalised, control characters, leading dots and spaces go, the stem is
-    cut to a bounded length. Refused ("bad_name") when nothing usable is left.
+    The `base_name`, without control characters, leading dots and spaces; the stem is cut
+    to a bounded length. Refused ("bad_name") when nothing usable is left.
     """
-    base = re.split(r"[\\/]", name)[-1]
-    base = unicodedata.normalize("NFC", base)
+    base = base_name(name)
     base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
     base = _UNSAFE.sub("_", base).strip(" .")
     base = base.lstrip("-")
