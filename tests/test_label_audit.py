@@ -112,6 +112,29 @@ def test_an_audit_file_without_tema_s_columns_is_refused_before_writing(tmp_path
 
     path = tmp_path / "audit.csv"
     path.write_text("id,decision\nu3,riktig\n", encoding="utf-8")
-    with pytest.raises(InputError, match="text, label that tema wrote are gone") as error:
+    with pytest.raises(InputError, match=r"column\(s\) label that tema wrote are gone") as error:
         with_earlier_review(audit(oof_frame()), path)
     assert error.value.line == 1 and path.read_text(encoding="utf-8") == "id,decision\nu3,riktig\n"
+
+
+def test_excel_s_empty_columns_are_dropped_and_a_nameless_note_is_kept(tmp_path: Path):
+    from tema.labels.audit import with_earlier_review
+
+    first = audit(oof_frame(flipped=(3, 17, 40)))
+    path = tmp_path / "audit.csv"
+    saved = first.astype(str)
+    saved.loc[saved["id"] == "u3", "decision"] = "riktig"
+    # Excel's used range past the last column: nameless columns, one of them with a note,
+    # and a text Excel changed (a formula-like text becomes its result).
+    saved.loc[saved["id"] == "u17", "text"] = "3"
+    rows = [";".join([*saved.columns, "", "", ""])]
+    for number, values in enumerate(saved.itertuples(index=False)):
+        rows.append(
+            ";".join([*map(str, values), "", "se møtereferatet" if number == 0 else "", ""])
+        )
+    path.write_text("\n".join(rows) + "\n", encoding="cp1252")
+    kept = with_earlier_review(audit(oof_frame(flipped=(3, 17, 40))), path).set_index("id")
+    assert kept.loc["u3", "decision"] == "riktig"
+    note_column = f"column {len(saved.columns) + 2}"
+    assert [c for c in kept.columns if c.startswith("column ")] == [note_column]
+    assert kept.loc[first.at[0, "id"], note_column] == "se møtereferatet"

@@ -112,17 +112,18 @@ def run(
 
 
 # A unit of an audit file, as a reviewer's decision refers to it.
-AUDIT_KEY = ["id", "text", "label"]
+AUDIT_KEY = ["id", "label"]
 
 
 def with_earlier_review(flagged: pd.DataFrame, path: Path) -> pd.DataFrame:
     """The new audit, keeping what a reviewer wrote in the earlier audit file at `path`.
 
     A re-run (after a fix, after a retrain) must not erase the reviewer's work: a
-    flagged unit (same id, text and label) gets its earlier `decision` and any columns
-    the reviewer added; reviewed units that are no longer flagged stay at the end,
-    without a rank. The earlier file is read as tema reads any table (Excel saves it
-    with ";" and in Windows-1252).
+    flagged unit (same id and label; ids are unique in data/labeled/, and Excel may have
+    changed the text, "=1+2" into 3) gets its earlier `decision` and any columns the
+    reviewer added; reviewed units that are no longer flagged stay at the end, without a
+    rank. The earlier file is read as tema reads any table (Excel saves it with ";" and
+    in Windows-1252, and with empty columns beyond the last).
     """
     if not path.is_file():
         return flagged
@@ -135,7 +136,7 @@ def with_earlier_review(flagged: pd.DataFrame, path: Path) -> pd.DataFrame:
             "or move the file away for a fresh audit",
             line=1,
         )
-    earlier = table.frame()
+    earlier = _named_columns(table.frame())
     added = [name for name in earlier.columns if name not in AUDIT_COLUMNS]
     review_columns = ["decision", *added]
     reviewed = earlier[earlier[review_columns].apply(lambda c: c.str.strip() != "").any(axis=1)]
@@ -151,3 +152,17 @@ def with_earlier_review(flagged: pd.DataFrame, path: Path) -> pd.DataFrame:
     gone = gone.assign(rank="")
     columns = [*AUDIT_COLUMNS, *added]
     return pd.concat([merged, gone], ignore_index=True).reindex(columns=columns).fillna("")
+
+
+def _named_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` without the nameless empty columns Excel adds; a nameless column that
+    holds text is kept, as "column N" (its position), so nothing a reviewer wrote is lost."""
+    names, keep = [], []
+    for position, name in enumerate(frame.columns):
+        if not str(name).strip():
+            if not (frame.iloc[:, position].str.strip() != "").any():
+                continue
+            name = f"column {position + 1}"
+        names.append(name)
+        keep.append(position)
+    return frame.iloc[:, keep].set_axis(names, axis=1)
