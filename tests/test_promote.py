@@ -178,3 +178,12 @@ def test_no_change_is_never_printed_as_a_negative_zero():
     table = format_comparison(comparison(0.8001, 0.78, 0.8, {"a": (0.9, 0.8999)}), "nb")
     assert "\u22120,000" not in table and "-0,000" not in table
     assert table.count("+0,000") == 2
+
+
+def test_the_new_labels_line_counts_in_norwegian_style():
+    from tema.train.verdict import Verdict, format_verdict
+
+    check = {"n_new_units": 1354, "agree_with_current_model": 0.5, "expected_from_confidence": 0.6}
+    verdict = Verdict(True, "promoted", [], None, new_labels=check)
+    assert "nye merkinger: 1 354," in format_verdict(verdict, {}, "nb")
+    assert "new labels: 1354," in format_verdict(verdict, {}, "en")

@@ -215,7 +215,7 @@ def format_verdict(
         check = verdict.new_labels
         lines.append(
             words["new_labels"].format(
-                n=check["n_new_units"],
+                n=_plain(int(check["n_new_units"]), language),
                 agree=percent(check["agree_with_current_model"], language),
                 expected=percent(check["expected_from_confidence"], language),
             )
