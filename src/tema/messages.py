@@ -48,6 +48,7 @@ NOUNS: dict[str, dict[str, tuple[str, str]]] = {
         "input": ("innspill", "innspill"),
         "labelled": ("merket innspill", "merkede innspill"),
         "file": ("fil", "filer"),
+        "label": ("merking", "merkinger"),
     },
     "en": {
         "document": ("document", "documents"),
@@ -55,13 +56,15 @@ NOUNS: dict[str, dict[str, tuple[str, str]]] = {
         "input": ("unit", "units"),
         "labelled": ("labelled unit", "labelled units"),
         "file": ("file", "files"),
+        "label": ("label", "labels"),
     },
 }
 
 
-def counted(count: int, noun: str, language: str = "nb") -> str:
-    """ "1 dokument", "3 700 dokumenter" (the number in the language's style)."""
+def counted(count: int, noun: str, language: str = "nb", space: str = " ") -> str:
+    """ "1 dokument", "3 700 dokumenter" (the number in the language's style; `space`
+    between its thousands: a no-break space on a web page)."""
     from tema.numbers import number
 
     one, many = NOUNS[language][noun]
-    return f"{number(count, language)} {one if count == 1 else many}"
+    return f"{number(count, language, space=space)} {one if count == 1 else many}"

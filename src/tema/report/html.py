@@ -15,6 +15,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from tema.config import Theme
+from tema.messages import counted
 from tema.numbers import Style
 from tema.report.charts import (
     CHART_ROWS,
@@ -35,7 +36,6 @@ from tema.report.model_text import (
 )
 from tema.report.tally import Summary
 from tema.report.templating import macro, render
-from tema.report.words import counted
 
 TABLES = "inline/tables.html"
 # The per-group sections of the page: (level, heading, the table's first column).
@@ -61,8 +61,8 @@ def render_html(
         about=about_lines(summary, card, words, style, language),
         no_units=summary.n_units == 0,
         units_line=words["units"].format(
-            n=counted(words, "unit", summary.n_units, style.num(summary.n_units)),
-            docs=counted(words, "document", summary.n_documents, style.num(summary.n_documents)),
+            n=counted(summary.n_units, "input", language, style.space),
+            docs=counted(summary.n_documents, "document", language, style.space),
             unsure=style.num(summary.n_uncertain),
             pct=unsure_pct,
         ),

@@ -23,9 +23,9 @@ from typing import Any
 import pandas as pd
 
 from tema import __version__
+from tema.messages import counted
 from tema.numbers import Style, date_text
 from tema.report.tally import MIN_IMPORTED_UNITS, Summary
-from tema.report.words import counted
 
 MODEL_WORDS: dict[str, dict[str, str]] = {
     "nb": {
@@ -181,7 +181,7 @@ def about_lines(
         lines.append(
             words["about_batch_skipped" if batch.n_skipped else "about_batch"].format(
                 folder=batch.input_dir,
-                files=counted(words, "file", batch.n_files, style.num(batch.n_files)),
+                files=counted(batch.n_files, "file", language, style.space),
                 skipped=style.num(batch.n_skipped),
             )
         )
@@ -191,8 +191,8 @@ def about_lines(
         documents = summary.n_documents
     lines.append(
         words["about_units"].format(
-            units=counted(words, "unit", summary.n_units, style.num(summary.n_units)),
-            docs=counted(words, "document", documents, style.num(documents)),
+            units=counted(summary.n_units, "input", language, style.space),
+            docs=counted(documents, "document", language, style.space),
         )
     )
     if card.get("created") or card.get("n_training_units"):

@@ -10,12 +10,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "about_batch_skipped": "Innspill: {files} i mappen {folder}; {skipped} av dem "
         "kunne ikke leses (se «Slik er tallene laget»).",
         "about_units": "Lest: {docs}; telt: {units}.",
-        "file_one": "fil",
-        "file_other": "filer",
-        "document_one": "dokument",
-        "document_other": "dokumenter",
-        "unit_one": "innspill",
-        "unit_other": "innspill",
         "about_model": "Modell: trent {date} på {n} håndmerkede innspill",
         "about_model_undated": "Modell: trent på {n} håndmerkede innspill",
         "about_labels": " (merkede data {labels})",
@@ -130,12 +124,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "about_batch_skipped": "Input: {files} in the folder {folder}; {skipped} of them "
         "could not be read (see “How the numbers were made”).",
         "about_units": "Read: {docs}; counted: {units}.",
-        "file_one": "file",
-        "file_other": "files",
-        "document_one": "document",
-        "document_other": "documents",
-        "unit_one": "unit",
-        "unit_other": "units",
         "about_model": "Model: trained on {date} on {n} hand-labelled units",
         "about_model_undated": "Model: trained on {n} hand-labelled units",
         "about_labels": " (labelled data {labels})",
@@ -243,12 +231,3 @@ TEXTS: dict[str, dict[str, str]] = {
         "level": "Level",
     },
 }
-
-
-def counted(words: dict[str, str], noun: str, n: int, number: str) -> str:
-    """A count with its noun in the right number: "1 fil", "3 filer", "1 unit".
-
-    `noun` is a key of TEXTS with `_one` and `_other` forms; `number` is `n` as the
-    report writes it (thousands separated).
-    """
-    return f"{number} {words[noun + ('_one' if n == 1 else '_other')]}"

@@ -14,9 +14,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
+from tema.messages import counted
 from tema.numbers import NBSP, Style
 from tema.report.model_text import skip_reason
-from tema.report.words import counted
 from tema.serve.security import Refused, check_csrf, session_token
 from tema.serve.state import AppState
 from tema.serve.words import WORDS, say
@@ -81,8 +81,8 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
             "theme_name": lambda theme_id: names.get(theme_id, theme_id),
             # Why a file was left out, in the page's language (as report.html says it).
             "skip_reason": lambda item: skip_reason(item, lang),
-            # "1 dokument", "3 dokumenter": a count with its noun (WORDS' `_one`/`_other`).
-            "count": lambda n, noun: counted(WORDS[lang], noun, n, Style(lang, NBSP).num(n)),
+            # "1 dokument", "3 dokumenter": a count with its noun (tema.messages.NOUNS).
+            "count": lambda n, noun: counted(n, noun, lang, NBSP),
             "style": Style(lang, NBSP),
             "active_job": job,
             **context,
