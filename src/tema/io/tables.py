@@ -24,7 +24,7 @@ import io
 import re
 import unicodedata
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,6 +62,17 @@ class Table:
 
     header: list[str]
     rows: list[Row]
+
+    def require(self, path: str | Path, names: Iterable[str], advice: str = "") -> None:
+        """Refuse (naming the header's line) a file tema wrote and a person edited, when
+        columns tema needs to read it back are gone; `advice` says what to do."""
+        missing = [name for name in names if name not in self.header]
+        if missing:
+            raise InputError(
+                path,
+                f"the column(s) {', '.join(missing)} that tema wrote are gone{advice}",
+                line=1,
+            )
 
     def frame(self) -> pd.DataFrame:
         """The rows as a frame of text cells under the header (a short row padded with "")."""

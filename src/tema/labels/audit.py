@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from tema.config import Config
-from tema.errors import InputError, TemaError
+from tema.errors import TemaError
 from tema.io.files import write_csv
 from tema.io.tables import read_frame, read_table
 from tema.labels.store import load_labeled
@@ -128,14 +128,9 @@ def with_earlier_review(flagged: pd.DataFrame, path: Path) -> pd.DataFrame:
     if not path.is_file():
         return flagged
     table = read_table(path)
-    missing = [name for name in (*AUDIT_KEY, "decision") if name not in table.header]
-    if missing:
-        raise InputError(
-            path,
-            f"the column(s) {', '.join(missing)} that tema wrote are gone; restore them, "
-            "or move the file away for a fresh audit",
-            line=1,
-        )
+    table.require(
+        path, (*AUDIT_KEY, "decision"), "; restore them, or move the file away for a fresh audit"
+    )
     earlier = _named_columns(table.frame())
     added = [name for name in earlier.columns if name not in AUDIT_COLUMNS]
     review_columns = ["decision", *added]

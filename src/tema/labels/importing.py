@@ -33,7 +33,7 @@ import pandas as pd
 from filelock import FileLock, Timeout
 
 from tema.config import Config, Theme
-from tema.errors import InputError, TemaError
+from tema.errors import TemaError
 from tema.io.files import write_csv
 from tema.io.tables import read_table
 from tema.labels.exchange import IncomingLabel, read_incoming
@@ -385,11 +385,7 @@ def _append_conflicts(new: pd.DataFrame, path: Path) -> None:
         # The reviewer edits this file, often in Excel, which saves it with ";" (and in
         # Windows-1252): read it as tema reads any table, so no decision is lost.
         table = read_table(path)
-        missing = [name for name in CONFLICT_KEY if name not in table.header]
-        if missing:
-            raise InputError(
-                path, f"the column(s) {', '.join(missing)} that tema wrote are gone", line=1
-            )
+        table.require(path, CONFLICT_KEY)
         frames.append(table.frame())
     frames.append(new.astype(str))
     merged = pd.concat(frames, ignore_index=True)
