@@ -158,6 +158,8 @@ def test_batch_report_label_and_retrain_in_a_browser(server, tmp_path: Path):
         assert shown_unit(page) != skipped
         press_and_wait(page, "u")  # undo the skip: the skipped unit is back
         assert shown_unit(page) == skipped and page.inner_text("#note").startswith("Angret")
+        page.reload()  # the same unit, without saying "Angret" a second time
+        assert shown_unit(page) == skipped and page.locator("#note").count() == 0
         counts = page.inner_text("#counts")
         assert re.search(r"Bolig\s+1\s+1", counts)
         page.screenshot(path=str(ARTIFACTS / "review.png"), full_page=True)

@@ -45,6 +45,19 @@
     }
   });
 
+  // The note ("Lagret.", "Angret: …") is about the step just taken, and comes in the address
+  // the step sent the browser to. Take it out of the address, so that a reload or a bookmark
+  // shows the unit again without saying the step once more.
+  if (window.history.replaceState && window.URLSearchParams) {
+    var query = new URLSearchParams(window.location.search);
+    if (query.has("note")) {
+      query.delete("note");
+      var rest = query.toString();
+      window.history.replaceState(
+        null, "", window.location.pathname + (rest ? "?" + rest : "") + window.location.hash);
+    }
+  }
+
   // A second click or key press while the page is being sent does nothing.
   Array.prototype.forEach.call(document.querySelectorAll("form[method=post]"), function (f) {
     f.addEventListener("submit", function () { busy = true; });
