@@ -155,6 +155,26 @@ def test_upload_of_each_file_type_with_its_manifest(app):
     assert 'value="Innspillmøte Bodø"' in page.text
 
 
+def test_a_second_batch_of_the_same_name_is_numbered(app):
+    browser = client(app)
+    csrf = token(browser)
+    for _ in range(3):
+        upload(browser, csrf, [("notat.txt", b"Bolig")], name="Innspill Bodø")
+    names = sorted(b.name for b in app.state.serve.batches.all() if not b.read_only)
+    assert names == ["Innspill Bodø", "Innspill Bodø (2)", "Innspill Bodø (3)"]
+
+
+def test_an_upload_left_on_its_form_can_be_taken_up_or_deleted_from_the_list(app):
+    browser = client(app)
+    upload(browser, token(browser), [("notat.txt", b"Bolig")], name="Halvferdig")
+    (batch,) = [b for b in app.state.serve.batches.all() if not b.read_only]
+    listing = browser.get("/").text
+    row = listing[listing.index("Halvferdig") :].split("</tr>")[0]
+    assert "ikke startet" in row
+    assert f'href="/batches/{batch.id}/files">Fortsett' in row
+    assert f'href="/batches/{batch.id}/delete" class="danger">Slett' in row
+
+
 def test_an_upload_saved_under_a_safe_name_keeps_its_manifest_row(app):
     manifest = "file;meeting;region;date\nReferat #3.TXT;Møte Bodø;Nord-Norge;2025-03-04\n"
     browser = client(app)
@@ -242,7 +262,14 @@ def test_an_oversize_upload_is_refused_before_anything_is_written(app):
     assert page.status_code == 413
     assert "Filene er for store" in page.text and "Høyst 2 MB til sammen" in page.text
     assert "/static/app.css" in page.text and "href='/'" in page.text  # the app's look
+    assert "too large" not in page.text  # one language: the session's
     assert not [b for b in app.state.serve.batches.all() if not b.read_only]
+    csrf = token(browser)
+    browser.post("/language", data={"csrf_token": csrf, "lang": "en"})
+    page = upload(browser, csrf, [("stor.txt", b"a" * (MAX_UPLOAD + 1))])
+    assert page.status_code == 413 and "<html lang='en'>" in page.text
+    assert "The files are too large" in page.text and "At most 2 MB in all" in page.text
+    assert "Filene er for store" not in page.text
 
 
 def test_a_folder_is_read_only_under_the_allowed_roots(app, tmp_path: Path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from html import escape
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -19,6 +20,7 @@ from tema.config import Config
 from tema.serve import routes_batches, routes_labels, routes_report, routes_review
 from tema.serve.state import AppState, ServeSettings
 from tema.serve.web import not_found, static_dir
+from tema.serve.words import WORDS
 
 # No script, style, image or font from anywhere but tema itself; no framing by other sites.
 SECURITY_HEADERS = {
@@ -30,27 +32,35 @@ SECURITY_HEADERS = {
     "referrer-policy": "same-origin",
     "cache-control": "no-store",
 }
-# Sent before the request reaches the app (and its session, which holds the language), so
-# in both languages; styled like the app's pages, with the way back.
+# Sent before the request reaches the routes, styled like the app's pages, with the way back;
+# in the language of the session (SessionMiddleware has read its cookie by then).
 TOO_LARGE = (
-    "<!doctype html><html lang='nb'><meta charset='utf-8'>"
-    "<title>For store filer · tema</title><link rel='stylesheet' href='/static/app.css'>"
-    "<main><h1>Filene er for store</h1>"
-    "<p class='error'>Høyst {mb} MB til sammen i én opplasting. Del filene på flere "
-    "opplastinger, eller les dem fra en mappe.</p>"
-    "<p lang='en'>The files are too large: at most {mb} MB in all per upload. Split them "
-    "over several uploads, or read them from a folder.</p>"
-    "<p><a href='/'>Tilbake / Back</a></p></main></html>"
+    "<!doctype html><html lang='{lang}'><meta charset='utf-8'>"
+    "<title>{title} · tema</title><link rel='stylesheet' href='/static/app.css'>"
+    "<main><h1>{title}</h1><p class='error'>{help}</p>"
+    "<p><a href='/'>{back}</a></p></main></html>"
 )
+
+
+def too_large_page(lang: str, max_bytes: int) -> bytes:
+    words = WORDS[lang]
+    mb = max_bytes // (1024 * 1024)
+    return TOO_LARGE.format(
+        lang=lang,
+        title=escape(words["too_large_title"]),
+        help=escape(words["too_large_help"].format(mb=mb)),
+        back=escape(words["back_home"]),
+    ).encode("utf-8")
 
 
 class BodyLimit:
     """Refuse (413) a request whose body is larger than the upload limit, before it is read
     in full: by its Content-Length, or by counting what arrives."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, default_language: str) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.default_language = default_language
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -59,7 +69,7 @@ class BodyLimit:
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length", b"0")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+            await self._refuse(scope, send)
             return
         received = 0
         started = False
@@ -81,10 +91,12 @@ class BodyLimit:
             await self.app(scope, counting_receive, watching_send)
         except _TooLarge:
             if not started:
-                await self._refuse(send)
+                await self._refuse(scope, send)
 
-    async def _refuse(self, send: Send) -> None:
-        body = TOO_LARGE.format(mb=self.max_bytes // (1024 * 1024)).encode("utf-8")
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        chosen = scope.get("session", {}).get("lang")
+        lang = chosen if chosen in WORDS else self.default_language
+        body = too_large_page(lang, self.max_bytes)
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"text/html; charset=utf-8"),
                                 (b"content-length", str(len(body)).encode())]})  # fmt: skip
@@ -147,13 +159,19 @@ def create_app(settings: ServeSettings, config: Config | None = None) -> Starlet
         middleware=[
             Middleware(SecurityHeaders),
             Middleware(TrustedHostMiddleware, allowed_hosts=settings.hosts()),
-            Middleware(BodyLimit, max_bytes=settings.max_upload_bytes),
             Middleware(
                 SessionMiddleware,
                 secret_key=app_state.secret,
                 session_cookie="tema_session",
                 same_site="strict",
                 max_age=30 * 24 * 3600,
+            ),
+            # Inside the session: it reads only the cookie, never the body, and gives the
+            # refusal its language.
+            Middleware(
+                BodyLimit,
+                max_bytes=settings.max_upload_bytes,
+                default_language=settings.language or str(app_state.config.report.language),
             ),
         ],
         exception_handlers={404: _not_found},

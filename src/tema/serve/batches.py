@@ -186,13 +186,24 @@ class BatchStore:
         self.incoming(batch_id).mkdir(parents=True)
         batch = Batch(
             id=batch_id,
-            name=clean_field(name) or batch_id,
+            name=self._unused_name(clean_field(name) or batch_id),
             created=now.astimezone().isoformat(timespec="seconds"),
             origin=origin,
             folder=folder,
         )
         self.save(batch)
         return batch
+
+    def _unused_name(self, name: str) -> str:
+        """`name`, or `name (2)`, `name (3)` … when a batch already has it: the list and the
+        reports name batches, and two of one name would only be told apart by the time."""
+        taken = {batch.name for batch in self.all() if not batch.read_only}
+        number = 2
+        unused = name
+        while unused in taken:
+            unused = f"{name} ({number})"
+            number += 1
+        return unused
 
     def delete(self, batch: Batch) -> None:
         if not batch.read_only:

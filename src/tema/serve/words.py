@@ -92,6 +92,7 @@ WORDS: dict[str, dict[str, str]] = {
         "job_interrupted": "Jobben ble avbrutt ({error}). Ingen halvferdige resultater er tatt "
         "i bruk; kjør den på nytt.",
         "rerun": "Kjør på nytt",
+        "continue_draft": "Fortsett",
         "delete": "Slett",
         "delete_confirm": "Innspillene og resultatene deres slettes, og det kan ikke angres. "
         "Merkinger som er lagret, beholdes.",
@@ -198,7 +199,10 @@ WORDS: dict[str, dict[str, str]] = {
         "no_folder": "Skriv inn stien til en mappe.",
         "folder_outside": "Mappen {folder} ligger utenfor mappene tema får lese ({roots}).",
         "no_files": "Ingen filer tema kan lese ble valgt.",
-        "too_large": "Filene er for store (høyst {mb} MB til sammen).",
+        "too_large_title": "Filene er for store",
+        "too_large_help": "Høyst {mb} MB til sammen i én opplasting. Del filene på flere "
+        "opplastinger, eller les dem fra en mappe.",
+        "back_home": "Tilbake til forsiden",
         "bad_date": "{file}: «{date}» er ikke en dato (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ).",
         "busy": "Innspillene sorteres allerede.",
         "read_only": "Prosjektets egne innspill oppdateres med `make run`.",

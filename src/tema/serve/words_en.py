@@ -80,6 +80,7 @@ ENGLISH: dict[str, str] = {
     "job_interrupted": "The job was interrupted ({error}). No half-made result was put "
     "in use; run it again.",
     "rerun": "Run again",
+    "continue_draft": "Continue",
     "delete": "Delete",
     "delete_confirm": "The batch and its results are deleted, and this cannot be undone. "
     "Labels already saved stay.",
@@ -185,7 +186,10 @@ ENGLISH: dict[str, str] = {
     "no_folder": "Type the path of a folder.",
     "folder_outside": "Folder {folder} is outside the folders tema may read ({roots}).",
     "no_files": "No file tema can read was chosen.",
-    "too_large": "The files are too large (at most {mb} MB in all).",
+    "too_large_title": "The files are too large",
+    "too_large_help": "At most {mb} MB in all per upload. Split the files over several "
+    "uploads, or read them from a folder.",
+    "back_home": "Back to the start page",
     "bad_date": "{file}: “{date}” is not a date (YYYY-MM-DD or DD.MM.YYYY).",
     "busy": "The batch is already being sorted.",
     "read_only": "The project's own batch is updated by `make run`.",
