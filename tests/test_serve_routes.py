@@ -162,6 +162,22 @@ def test_a_second_batch_of_the_same_name_is_numbered(app):
         upload(browser, csrf, [("notat.txt", b"Bolig")], name="Innspill Bodø")
     names = sorted(b.name for b in app.state.serve.batches.all() if not b.read_only)
     assert names == ["Innspill Bodø", "Innspill Bodø (2)", "Innspill Bodø (3)"]
+    long_name = "Å" * 250  # a name is cut to 200 characters, its number included
+    for _ in range(2):
+        upload(browser, csrf, [("notat.txt", b"Bolig")], name=long_name)
+    numbered = [b.name for b in app.state.serve.batches.all() if b.name.startswith("ÅÅ")]
+    assert sorted(len(name) for name in numbered) == [200, 200] and len(set(numbered)) == 2
+
+
+def test_forms_that_come_back_to_a_page_do_not_bring_its_note_back(app):
+    batch = fake_done_batch(app.state.serve, 20)
+    browser, _ = named(app, "kari.n")
+    page = browser.get(f"/batches/{batch.id}/review?order=suggest&note=saved")
+    assert note(page) == "Lagret."
+    comebacks = re.findall(r'name="next" value="([^"]*)"', page.text)
+    assert comebacks and all(
+        value == f"/batches/{batch.id}/review?order=suggest" for value in comebacks
+    )
 
 
 def test_an_upload_left_on_its_form_can_be_taken_up_or_deleted_from_the_list(app):
@@ -270,6 +286,43 @@ def test_an_oversize_upload_is_refused_before_anything_is_written(app):
     assert page.status_code == 413 and "<html lang='en'>" in page.text
     assert "The files are too large" in page.text and "At most 2 MB in all" in page.text
     assert "Filene er for store" not in page.text
+
+
+def test_an_oversize_upload_sent_in_chunks_is_refused_once_it_passes_the_limit(app):
+    """Without a Content-Length (a chunked upload) the body is counted as it arrives: the
+    refusal comes once the limit is passed, not after the whole body is read."""
+    import anyio
+
+    browser = client(app)
+    csrf = token(browser)
+    cookie = f"tema_session={browser.cookies['tema_session']}".encode()
+    part = b'--x\r\nContent-Disposition: form-data; name="files"; filename="stor.txt"\r\n\r\n'
+    chunk = b"a" * (256 * 1024)
+    chunks_read = 0
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        nonlocal chunks_read
+        chunks_read += 1
+        body = part + chunk if chunks_read == 1 else chunk
+        return {"type": "http.request", "body": body, "more_body": chunks_read < 40}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http", "method": "POST", "path": "/batches/upload", "raw_path": b"/batches/upload",
+        "query_string": b"", "root_path": "", "scheme": "http", "http_version": "1.1",
+        "server": ("testserver", 80), "client": ("127.0.0.1", 1234),
+        "headers": [(b"host", b"testserver"), (b"cookie", cookie),
+                    (b"x-csrf-token", csrf.encode()),
+                    (b"content-type", b"multipart/form-data; boundary=x")],
+    }  # fmt: skip
+    anyio.run(app, scope, receive, send)
+    assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 413
+    assert chunks_read < 10  # about 2 MB of the 10 MB sent
+    assert "Filene er for store" in b"".join(m.get("body", b"") for m in sent).decode()
+    assert not [b for b in app.state.serve.batches.all() if not b.read_only]
 
 
 def test_a_folder_is_read_only_under_the_allowed_roots(app, tmp_path: Path):

@@ -20,7 +20,7 @@ from tema.config import Config
 from tema.serve import routes_batches, routes_labels, routes_report, routes_review
 from tema.serve.state import AppState, ServeSettings
 from tema.serve.web import not_found, static_dir
-from tema.serve.words import WORDS
+from tema.serve.words import WORDS, pick_language
 
 # No script, style, image or font from anywhere but tema itself; no framing by other sites.
 SECURITY_HEADERS = {
@@ -94,8 +94,7 @@ class BodyLimit:
                 await self._refuse(scope, send)
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
-        chosen = scope.get("session", {}).get("lang")
-        lang = chosen if chosen in WORDS else self.default_language
+        lang = pick_language(scope.get("session", {}).get("lang"), self.default_language)
         body = too_large_page(lang, self.max_bytes)
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"text/html; charset=utf-8"),
@@ -171,7 +170,7 @@ def create_app(settings: ServeSettings, config: Config | None = None) -> Starlet
             Middleware(
                 BodyLimit,
                 max_bytes=settings.max_upload_bytes,
-                default_language=settings.language or str(app_state.config.report.language),
+                default_language=app_state.default_language,
             ),
         ],
         exception_handlers={404: _not_found},

@@ -152,6 +152,14 @@ class BatchStore:
             json.dump(asdict(batch), handle, ensure_ascii=False, indent=1)
 
     def all(self) -> list[Batch]:
+        """The app's batches, newest first, then the pipeline's when its report is there."""
+        batches = self._own()
+        pipeline = self.pipeline_batch()
+        if pipeline.state == "done":
+            batches.append(pipeline)
+        return batches
+
+    def _own(self) -> list[Batch]:
         batches = []
         if self.root.is_dir():
             for path in sorted(self.root.iterdir(), reverse=True):
@@ -160,9 +168,6 @@ class BatchStore:
                         batches.append(self.load(path.name))
                     except (KeyError, ValueError, TypeError):
                         continue  # a folder being created, or not the app's
-        pipeline = self.pipeline_batch()
-        if pipeline.state == "done":
-            batches.append(pipeline)
         return batches
 
     def pipeline_batch(self) -> Batch:
@@ -196,12 +201,15 @@ class BatchStore:
 
     def _unused_name(self, name: str) -> str:
         """`name`, or `name (2)`, `name (3)` … when a batch already has it: the list and the
-        reports name batches, and two of one name would only be told apart by the time."""
-        taken = {batch.name for batch in self.all() if not batch.read_only}
+        reports name batches, and two of one name would only be told apart by the time.
+        (Unique as long as batches are created one at a time: `create` runs on the event
+        loop, with no await between reading the names and saving the new batch.)"""
+        taken = {batch.name for batch in self._own()}
         number = 2
         unused = name
         while unused in taken:
-            unused = f"{name} ({number})"
+            suffix = f" ({number})"
+            unused = name[: MAX_FIELD - len(suffix)] + suffix
             number += 1
         return unused
 

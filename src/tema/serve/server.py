@@ -90,7 +90,7 @@ def serve(settings: ServeSettings, config: Config | None = None) -> None:
     port = sock.getsockname()[1]
     shown = f"[{settings.host}]" if ":" in settings.host else settings.host
     app_state = app.state.serve
-    language = settings.language or app_state.config.report.language
+    language = app_state.default_language
     words = SAY.get(language, SAY["nb"])
     print(words["listening"].format(url=f"http://{shown}:{port}/"), flush=True)
     local = settings.host in LOCAL_HOSTS

@@ -60,6 +60,11 @@ class AppState:
     log: AnnotationLog
     secret: str = field(repr=False, default="")
 
+    @property
+    def default_language(self) -> str:
+        """The pages' language until a user switches: `--language`, else the report's."""
+        return self.settings.language or str(self.config.report.language)
+
     @classmethod
     def create(cls, settings: ServeSettings, config: Config | None = None) -> AppState:
         """The app's state for the project of `settings.params`, whose config is `config`

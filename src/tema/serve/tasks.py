@@ -16,6 +16,7 @@ from tema.serve import pipeline
 from tema.serve.annotations import AnnotationLog
 from tema.serve.batches import Batch, BatchStore, write_manifest
 from tema.serve.jobs import Job, JobStore
+from tema.serve.words import LANGUAGES
 
 if TYPE_CHECKING:
     from tema.config import Config, Theme
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 BATCH_STEPS = ["check", "ingest", "segment", "classify", "report", "suggest"]
 REFRESH_STEPS = ["classify", "report", "suggest"]
 RETRAIN_STEPS = ["labels", "train", "score"]
-LANGUAGES = ("nb", "en")
 SAVE_EVERY_SECONDS = 0.5
 
 

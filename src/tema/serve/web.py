@@ -19,10 +19,9 @@ from tema.numbers import NBSP, Style
 from tema.report.model_text import skip_reason
 from tema.serve.security import Refused, check_csrf, session_token
 from tema.serve.state import AppState
-from tema.serve.words import WORDS, say
+from tema.serve.words import WORDS, pick_language, say
 
 Endpoint = Callable[[Request], Awaitable[Response]]
-LANGUAGES = ("nb", "en")
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("tema.serve", "templates"),
@@ -51,16 +50,19 @@ def state(request: Request) -> AppState:
 
 
 def language(request: Request) -> str:
-    chosen = request.session.get("lang")
-    if chosen in LANGUAGES:
-        return str(chosen)
-    app = state(request)
-    return app.settings.language or str(app.config.report.language)
+    return pick_language(request.session.get("lang"), state(request).default_language)
 
 
 def annotator(request: Request) -> str:
     name = request.session.get("annotator")
     return name if isinstance(name, str) else ""
+
+
+def this_page(request: Request) -> str:
+    """The page's path and query, for forms that come back to it (language, name), without
+    the note on the step just taken: coming back should not say it again."""
+    url = request.url.remove_query_params("note")
+    return url.path + (f"?{url.query}" if url.query else "")
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
@@ -85,6 +87,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
             "count": lambda n, noun: counted(n, noun, lang, NBSP),
             "style": Style(lang, NBSP),
             "active_job": job,
+            "this_page": this_page(request),
             **context,
         },
         status_code=status_code,

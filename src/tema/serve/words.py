@@ -213,6 +213,17 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 
+LANGUAGES = tuple(WORDS)  # nb, en
+
+
+def pick_language(chosen: object, default: str) -> str:
+    """The language a user chose (kept in their session) when tema speaks it, else the
+    app's default, else Norwegian."""
+    if isinstance(chosen, str) and chosen in WORDS:
+        return chosen
+    return default if default in WORDS else "nb"
+
+
 def say(language: str, key: str, **values: Any) -> str:
     """The text `key` in `language`, with `values` filled in."""
     text = WORDS.get(language, WORDS["nb"]).get(key, key)
