@@ -59,6 +59,9 @@ def test_file_missing_from_manifest_falls_back_to_its_name_with_a_warning(tmp_pa
         ("2018-03-14", "2018-03-14"),
         ("14.03.2018", "2018-03-14"),
         ("4.3.2018", "2018-03-04"),
+        ("2018-03-14T10:00:00", "2018-03-14"),  # an Excel date cell with a time of day
+        ("2018-03-14 10:00", "2018-03-14"),
+        ("2018-03-14T25:00", None),
         (" 14.03.2018 ", "2018-03-14"),
         ("31.02.2018", None),
         ("14.03.18", None),
@@ -226,6 +229,48 @@ def test_mixed_batch_skips_unreadable_files_and_goes_on(tmp_path: Path):
         {"kommune": "Bodø"},
         {"kommune": "Alta"},
     ]
+
+
+def test_empty_and_broken_tables_and_office_lock_files_do_not_stop_the_batch(tmp_path: Path):
+    from tema.ingest.stage import Skipped
+
+    raw = make_raw(tmp_path)
+    (raw / "tom.csv").write_bytes(b"")
+    (raw / "bare-overskrift.csv").write_text("kommune,svar\n", encoding="utf-8")
+    (raw / "gammel.xlsx").write_bytes(b"\xd0\xcf\x11\xe0 an old .xls saved as .xlsx")
+    (raw / "~$notat.docx").write_bytes(b"kari.n")  # Word's lock file: Word has notat open
+    skipped: list[Skipped] = []
+    with pytest.warns(UserWarning) as caught:
+        documents = list(ingest(raw, raw / "manifest.csv", skipped=skipped))
+    assert "skipped, the rest of the batch goes on" in " ".join(str(w.message) for w in caught)
+    assert "~$" not in " ".join(str(w.message) for w in caught)
+    assert [d.doc for d in documents] == ["bodo.txt"]
+    reasons = {Path(s.file).name: s.reason for s in skipped}
+    assert reasons == {
+        "bare-overskrift.csv": "column 'svar' has no answers",
+        "gammel.xlsx": reasons["gammel.xlsx"],
+        "tom.csv": "is empty",
+    }
+    assert reasons["gammel.xlsx"].startswith("is not a readable Excel (.xlsx) file")
+
+
+def test_the_manifest_matches_files_and_columns_as_a_user_writes_them(tmp_path: Path):
+    import unicodedata
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    # The folder has the names as a Mac stores them (decomposed) and in another case.
+    (raw / unicodedata.normalize("NFD", "Tromsø.txt")).write_text("Bolig.", encoding="utf-8")
+    (raw / "Bergen.TXT").write_text("Skole.", encoding="utf-8")
+    (raw / "manifest.csv").write_text(
+        "File;Meeting;Region;Date\nTromsø.txt;Møte Tromsø;Nord;2025-03-14 10:00:00\n"
+        "Bergen.txt;Møte Bergen;Vest;14.03.2025\n",
+        encoding="utf-8",
+    )
+    documents = {d.meeting: d for d in ingest(raw, raw / "manifest.csv")}
+    assert sorted(documents) == ["Møte Bergen", "Møte Tromsø"]
+    assert {d.date for d in documents.values()} == {"2025-03-14"}
+    assert documents["Møte Tromsø"].region == "Nord"
 
 
 def test_manifest_names_the_text_column_of_a_table(tmp_path: Path):

@@ -204,6 +204,26 @@ def test_an_upload_saved_under_a_safe_name_keeps_its_manifest_row(app):
     assert "Manifestet nevner" not in page.text and "Ikke i manifestet" not in page.text
 
 
+def test_the_manifest_names_uploads_as_ingest_matches_them(app):
+    import unicodedata
+
+    # Another case than the file's, and a file name as a Mac stores it (decomposed).
+    manifest = (
+        "File;Meeting;Region;Date\nbergen.txt;Møte Bergen;Vest;2025-03-04\n"
+        "Tromsø.txt;Møte Tromsø;Nord;2025-03-05\n"
+    )
+    nfd = unicodedata.normalize("NFD", "Tromsø.txt")
+    files = [("Bergen.txt", b"Bolig"), (nfd, b"Skole"), ("manifest.csv", manifest.encode())]
+    browser = client(app)
+    page = upload(browser, token(browser), files)
+    (batch,) = [b for b in app.state.serve.batches.all() if not b.read_only]
+    by_name = {item.name: item for item in batch.files}
+    assert by_name["Bergen.txt"].meeting == "Møte Bergen"
+    assert by_name["Tromsø.txt"].meeting == "Møte Tromsø"
+    assert batch.manifest_missing == [] and batch.manifest_unlisted == []
+    assert "Manifestet nevner" not in page.text
+
+
 def test_one_bad_date_in_the_manifest_keeps_the_rest_of_it(app):
     manifest = (
         "file;meeting;region;date\n"

@@ -91,9 +91,10 @@ def test_a_named_sheet_and_a_missing_one(tmp_path: Path):
 @pytest.mark.parametrize(
     ("name", "content", "error", "message"),
     [
-        ("tom.csv", b"", InputError, r"tom\.csv: is empty"),
+        # Unreadable: ingest skips them and goes on with the batch.
+        ("tom.csv", b"", UnreadableFile, r"tom\.csv: is empty"),
         ("bilde.csv", b"\x89PNG\x00\x00", UnreadableFile, r"bilde\.csv: is a binary file"),
-        ("brutt.xlsx", b"not a zip", InputError, r"brutt\.xlsx: is not a readable Excel"),
+        ("brutt.xlsx", b"not a zip", UnreadableFile, r"brutt\.xlsx: is not a readable Excel"),
     ],
 )
 def test_bad_tables_are_errors_naming_the_file(tmp_path: Path, name, content, error, message):
@@ -105,8 +106,45 @@ def test_bad_tables_are_errors_naming_the_file(tmp_path: Path, name, content, er
 
 def test_an_empty_workbook_is_an_error_naming_it(tmp_path: Path):
     path = write_xlsx(tmp_path / "tom.xlsx", [])
-    with pytest.raises(InputError, match=r"tom\.xlsx: is empty"):
+    with pytest.raises(UnreadableFile, match=r"tom\.xlsx: is empty"):
         read_table(path)
+
+
+def test_the_first_visible_sheet_is_read_not_a_hidden_list_before_it(tmp_path: Path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    choices = workbook.active
+    for choice in ("Ja", "Nei", "Vet ikke"):
+        choices.append([choice])
+    choices.sheet_state = "hidden"
+    workbook.create_sheet("Svar").append(HEADER)
+    workbook.save(tmp_path / "skjema.xlsx")
+    assert read_table(tmp_path / "skjema.xlsx").header == HEADER
+
+
+def test_excel_escapes_in_cells_are_read_as_the_characters(tmp_path: Path):
+    path = write_xlsx(tmp_path / "svar.xlsx", [["svar"], ["Flere boliger._x000D_\nOgså skoler."]])
+    assert read_table(path).rows == [(2, ["Flere boliger.\nOgså skoler."])]
+
+
+def test_a_wrong_sheet_size_written_by_another_tool_loses_nothing(tmp_path: Path):
+    import re
+    import zipfile
+
+    path = write_xlsx(tmp_path / "eksport.xlsx", [["id", "svar"], [1, "Bolig"], [2, "Skole"]])
+    wrong = tmp_path / "feil.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(wrong, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1"', data)
+            target.writestr(item, data)
+    table = read_table(wrong)
+    assert table.header == ["id", "svar"] and table.rows == [
+        (2, ["1", "Bolig"]),
+        (3, ["2", "Skole"]),
+    ]
 
 
 def test_a_short_row_or_empty_cells_past_the_header_are_read_as_they_are(tmp_path: Path):

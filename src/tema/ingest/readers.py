@@ -126,120 +126,21 @@ def page_of(pages: Sequence[int], offset: int) -> int | None:
 
 # --- Word -----------------------------------------------------------------------------------
 def read_docx(path: Path) -> Source:
-    """Paragraphs of a .docx in order: headings as lines, list items as "• " bullets.
+    """Paragraphs of a .docx in order (`tema.ingest.word`): headings as lines, list items as
+    "• " bullets, a table row by row.
 
     Paragraphs are separated by a blank line, consecutive list items by a line break (a
-    list stays one block of bullets). A table is read row by row (`_table_lines`).
+    list stays one block of bullets).
     """
-    import zipfile
+    from tema.ingest.word import docx_lines
 
-    import docx
-    from docx.opc.exceptions import OpcError
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    try:
-        document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, OpcError) as exc:
-        raise UnreadableFile(path, f"is not a readable Word (.docx) file ({exc})") from exc
-
-    lines: list[tuple[bool, str]] = []  # (is list item, text)
-
-    def add_paragraph(paragraph: Paragraph) -> None:
-        text = paragraph.text.strip()
-        if text:
-            lines.append((_is_list_item(paragraph), text))
-
-    for block in document.iter_inner_content():
-        if isinstance(block, Table):
-            lines.extend(_table_lines(block))
-        else:
-            add_paragraph(block)
+    lines = docx_lines(path)
     parts: list[str] = []
     for index, (is_item, text) in enumerate(lines):
         if index:
             parts.append("\n" if is_item and lines[index - 1][0] else ANSWER_SEPARATOR)
         parts.append(BULLET + text if is_item else text)
     return Source("".join(parts))
-
-
-# Between the cells of a Word table's row, which tema reads as one line.
-CELL_SEPARATOR = " | "
-# A first row whose every cell is a label this short (and without final punctuation) is
-# the table's header ("Tema | Innspill").
-MAX_HEADER_CELL_WORDS = 4
-
-
-def _table_lines(table) -> list[tuple[bool, str]]:
-    """A Word table as (is list item, text) lines: each row one list item, its non-empty
-    cells joined by CELL_SEPARATOR, so that a row of input is one unit however many
-    columns it has; a header row is one plain line, which segmentation takes for the
-    heading of the rows under it (never counted).
-
-    Cell by cell, the header's labels and a first column of topics ("Bolig") would be
-    counted as input of their own, and a run of short cells would turn the document's
-    own heading above the table into a list item.
-    """
-    rows: list[list[str]] = []
-    for row in table.rows:
-        cells: list[str] = []
-        previous = None
-        for cell in row.cells:
-            # python-docx repeats a merged cell once per grid column it spans: the same
-            # cell element, which two neighbouring cells of equal text are not.
-            if previous is not None and cell._tc is previous._tc:
-                continue
-            previous = cell
-            text = " ".join(p.text.strip() for p in cell.paragraphs if p.text.strip())
-            if text:
-                cells.append(text)
-        rows.append(cells)
-    filled = [cells for cells in rows if cells]
-    if not filled:
-        return []
-    header = bool(rows[0]) and len(rows) > 1 and _is_header(table, rows)
-    lines = [(False, CELL_SEPARATOR.join(rows[0]))] if header else []
-    lines.extend((True, CELL_SEPARATOR.join(cells)) for cells in filled[1 if header else 0 :])
-    return lines
-
-
-def _is_header(table, rows: list[list[str]]) -> bool:
-    """Whether a table's first row (of several) is its header.
-
-    Word says so when the row repeats as the header on each page, or when all its text is
-    bold. Otherwise its cells must be short labels without final punctuation and the rows
-    below must read differently (a longer cell or a sentence), or be empty (a template):
-    a table of short rows alike ("Bolig | Flere boliger") has no header.
-    """
-
-    def label_like(cell: str) -> bool:
-        return len(cell.split()) <= MAX_HEADER_CELL_WORDS and not cell.endswith(
-            (".", "!", "?", ":")
-        )
-
-    from docx.oxml.ns import qn
-
-    first = table.rows[0]
-    properties = first._tr.trPr
-    if properties is not None and properties.find(qn("w:tblHeader")) is not None:
-        return True
-    runs = [
-        run for cell in first.cells for p in cell.paragraphs for run in p.runs if run.text.strip()
-    ]
-    if runs and all(run.bold for run in runs):
-        return True
-    below = [cell for cells in rows[1:] for cell in cells]
-    return all(label_like(cell) for cell in rows[0]) and (
-        not below or not all(label_like(cell) for cell in below)
-    )
-
-
-def _is_list_item(paragraph) -> bool:
-    style = (paragraph.style.name if paragraph.style is not None else "") or ""
-    if style.lower().startswith(("list", "liste")):
-        return True
-    properties = paragraph._p.pPr
-    return properties is not None and properties.numPr is not None
 
 
 # --- survey tables --------------------------------------------------------------------------
@@ -278,7 +179,7 @@ def read_answers(
         }
         answers.append(Answer(row_number, text, metadata))
     if not answers:
-        raise InputError(path, f"column {column!r} has no answers")
+        raise UnreadableFile(path, f"column {column!r} has no answers")
     return header, column, answers
 
 

@@ -11,14 +11,14 @@ import re
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tema.errors import InputError, UnreadableFile
 from tema.ingest import readers
 from tema.io.files import atomic_write
-from tema.io.tables import TABLE_SUFFIXES, read_table
+from tema.io.tables import TABLE_SUFFIXES, column_key, read_table
 
 if TYPE_CHECKING:
     from tema.config import Config
@@ -29,20 +29,29 @@ MANIFEST_NAMES = ("manifest.csv", "manifest.xlsx")
 # Optional manifest columns that steer how a file is read rather than describe it.
 TEXT_COLUMN = "text_column"
 SHEET = "sheet"
+# The columns tema reads by name, whatever their case ("File", "Date"); other columns are
+# the user's own and keep their spelling.
+KNOWN_COLUMNS = (*MANIFEST_COLUMNS, TEXT_COLUMN, SHEET)
+# Office's lock file beside a document open in Word or Excel ("~$notat.docx"): not a
+# document of the batch.
+LOCK_FILE_PREFIX = "~$"
 
 
-# A meeting date as people write it: ISO, or the Norwegian day.month.year.
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A meeting date as people write it: ISO, or the Norwegian day.month.year; a date cell of
+# a spreadsheet that also holds a time of day comes as ISO date and time.
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 _NORWEGIAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 
 
 def meeting_date(text: str) -> str | None:
-    """`text` as an ISO date (YYYY-MM-DD) if it is a date written YYYY-MM-DD or
-    DD.MM.YYYY ("14.03.2025", "4.3.2025"), else None. Reports group by the ISO form."""
+    """`text` as an ISO date (YYYY-MM-DD) if it is a date written YYYY-MM-DD (with or
+    without a time of day) or DD.MM.YYYY ("14.03.2025", "4.3.2025"), else None. Reports
+    group by the ISO form."""
     text = text.strip()
-    if _ISO_DATE.fullmatch(text):
+    iso = _ISO_DATE.fullmatch(text)
+    if iso is not None:
         try:
-            return date.fromisoformat(text).isoformat()
+            return datetime.fromisoformat(text).date().isoformat()
         except ValueError:
             return None
     found = _NORWEGIAN_DATE.fullmatch(text)
@@ -109,7 +118,7 @@ def read_manifest(path: str | Path, keep_bad_dates: bool = False) -> dict[str, d
     if path.suffix.lower() not in TABLE_SUFFIXES:
         raise InputError(path, "a manifest is a .csv or .xlsx table")
     table = read_table(path)
-    names = [name.strip() for name in table.header]
+    names = [_column_name(name) for name in table.header]
     missing = [c for c in MANIFEST_COLUMNS if c not in names]
     if missing:
         raise InputError(
@@ -126,6 +135,17 @@ def read_manifest(path: str | Path, keep_bad_dates: bool = False) -> dict[str, d
         record = _check_manifest_row(path, line, row, rows, keep_bad_dates)
         rows[record["file"]] = record
     return rows
+
+
+def _column_name(name: str) -> str:
+    key = column_key(name)
+    return key if key in KNOWN_COLUMNS else name.strip()
+
+
+def same_file(name: str) -> str:
+    """A file name as a manifest row and a file in the folder are matched: ignoring case
+    (Windows does) and Unicode composition (a Mac stores "ø" decomposed)."""
+    return column_key(name)
 
 
 def _check_manifest_row(
@@ -158,9 +178,9 @@ def _check_manifest_row(
 def _line_of(manifest_path: str | Path, name: str) -> int | None:
     """The line (or sheet row) of the manifest that lists the file `name`."""
     table = read_table(manifest_path)
-    column = [header.strip() for header in table.header].index("file")
+    column = [_column_name(header) for header in table.header].index("file")
     for line, cells in table.rows:
-        if column < len(cells) and cells[column].strip() == name:
+        if column < len(cells) and same_file(cells[column]) == same_file(name):
             return line
     return None
 
@@ -175,7 +195,7 @@ def discover(raw_dir: str | Path, manifest_path: str | Path | None) -> list[Path
         path
         for path in raw_dir.iterdir()
         if path.is_file()
-        and not path.name.startswith(".")
+        and not path.name.startswith((".", LOCK_FILE_PREFIX))
         and path.name.lower() not in MANIFEST_NAMES
         and path.resolve() != manifest_name
     )
@@ -205,8 +225,9 @@ def ingest(
         manifest_path = find_manifest(raw_dir)
     manifest = read_manifest(manifest_path) if manifest_path is not None else {}
     paths = discover(raw_dir, manifest_path)
-    present = {path.name for path in paths}
-    listed_missing = [name for name in manifest if name not in present]  # in manifest order
+    present = {same_file(path.name) for path in paths}
+    listed_missing = [name for name in manifest if same_file(name) not in present]  # in order
+    by_file = {same_file(name): entry for name, entry in manifest.items()}
     if listed_missing:
         raise InputError(
             manifest_path or raw_dir,
@@ -215,7 +236,7 @@ def ingest(
             _line_of(manifest_path, listed_missing[0]) if manifest_path else None,
         )
     for path in progress(paths, "ingest", len(paths), quiet, unit="file"):
-        entry = manifest.get(path.name)
+        entry = manifest.get(path.name) or by_file.get(same_file(path.name))
         if entry is None:
             warnings.warn(
                 f"{path}: not in the manifest; meeting taken from the file name", stacklevel=2

@@ -158,7 +158,7 @@ def _read_delimited(path: Path) -> Table:
     try:
         header = [name.strip() for name in next(reader)]
     except StopIteration:
-        raise InputError(path, "is empty") from None
+        raise UnreadableFile(path, "is empty") from None
     except csv.Error as exc:
         raise InputError(path, f"is not a readable table: {exc}", line=1) from exc
     _check_header(path, header)
@@ -206,23 +206,28 @@ def _check_width(path: Path, line: int, header: list[str], cells: list[str]) -> 
 
 def _read_workbook(path: Path, sheet: str | None) -> Table:
     import zipfile
+    import zlib
 
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InputError(path, f"is not a readable Excel (.xlsx) file ({exc})") from exc
+    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError) as exc:
+        # Also an old .xls or a password-protected workbook saved under .xlsx.
+        raise UnreadableFile(path, f"is not a readable Excel (.xlsx) file ({exc})") from exc
     try:
         if sheet and sheet not in workbook.sheetnames:
             raise InputError(
                 path, f"no sheet {sheet!r}; the sheets are {', '.join(workbook.sheetnames)}"
             )
-        worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
+        worksheet = workbook[sheet] if sheet else _first_visible(workbook)
+        # Some exporters write a wrong size into the sheet, which read-only mode trusts:
+        # columns or rows beyond it would be lost.
+        worksheet.reset_dimensions()
         values = worksheet.iter_rows(values_only=True)
         first = next(values, None)
         if first is None:
-            raise InputError(path, "is empty")
+            raise UnreadableFile(path, "is empty")
         header = [cell_text(value).strip() for value in first]
         _check_header(path, header)
         rows = [
@@ -232,6 +237,15 @@ def _read_workbook(path: Path, sheet: str | None) -> Table:
     finally:
         workbook.close()
     return Table(header, rows)
+
+
+def _first_visible(workbook: Any) -> Any:
+    """The first sheet a user sees: a hidden sheet (a list of choices behind a form, say)
+    is not the data."""
+    for worksheet in workbook.worksheets:
+        if getattr(worksheet, "sheet_state", "visible") == "visible":
+            return worksheet
+    return workbook.worksheets[0]
 
 
 def cell_text(value: Any) -> str:
@@ -244,7 +258,17 @@ def cell_text(value: Any) -> str:
         return text[:10] if getattr(value, "hour", 0) == 0 else text
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    text = str(value)
+    # Excel stores some characters of a cell's text escaped ("_x000D_" for the carriage
+    # return of text pasted from Windows), and openpyxl leaves them so.
+    return _EXCEL_ESCAPE.sub(_unescape, text).replace("\r\n", "\n") if "_x" in text else text
+
+
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(found: re.Match[str]) -> str:
+    return chr(int(found.group(1), 16))
 
 
 # --- Tables tema wrote, typed by pandas -------------------------------------------------------

@@ -1,0 +1,202 @@
+"""Word files as their readers see them (tema.ingest.word): the text Word shows, once,
+in order, whatever markup holds it."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tema.errors import UnreadableFile
+from tema.ingest.readers import read_source
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NAMESPACES = (
+    f'xmlns:w="{W}" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+    'xmlns:v="urn:schemas-microsoft-com:vml"'
+)
+
+
+def run(text: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def docx_with_body(path: Path, body: str, styles=None) -> Path:
+    """A .docx whose body is `body` (WordprocessingML, without the w:body element);
+    `styles(document)` may add paragraph styles first."""
+    import docx
+    from lxml import etree
+
+    document = docx.Document()
+    if styles is not None:
+        styles(document)
+    element = document.element.body
+    for child in list(element):
+        if child.tag != f"{{{W}}}sectPr":
+            element.remove(child)
+    wrapper = etree.fromstring(f"<w:body {NAMESPACES}>{body}</w:body>")
+    for position, child in enumerate(wrapper):
+        element.insert(position, child)
+    document.save(str(path))
+    return path
+
+
+def text_of(tmp_path: Path, body: str, styles=None) -> str:
+    return read_source(docx_with_body(tmp_path / "notat.docx", body, styles)).text
+
+
+def test_tracked_changes_read_as_accepted(tmp_path: Path):
+    body = (
+        "<w:p>" + run("Kommunen må ")
+        + "<w:del><w:r><w:delText>ikke </w:delText></w:r></w:del>"
+        + "<w:ins>" + run("skaffe flere ") + "</w:ins>" + run("boliger.") + "</w:p>"
+        + "<w:p><w:moveFrom>" + run("Flyttet bort.") + "</w:moveFrom></w:p>"
+        + "<w:p><w:moveTo>" + run("Flyttet hit.") + "</w:moveTo></w:p>"
+        + "<w:p><w:ins>" + run("Et helt nytt avsnitt.") + "</w:ins></w:p>"
+    )  # fmt: skip
+    assert text_of(tmp_path, body) == (
+        "Kommunen må skaffe flere boliger.\n\nFlyttet hit.\n\nEt helt nytt avsnitt."
+    )
+
+
+def test_content_controls_smart_tags_and_field_results_keep_their_text(tmp_path: Path):
+    body = (
+        "<w:sdt><w:sdtContent><w:p>" + run("Hele malen står i en innholdskontroll.")
+        + "</w:p></w:sdtContent></w:sdt>"
+        + "<w:p>" + run("Møtet ble holdt i ") + "<w:sdt><w:sdtContent>" + run("Tromsø")
+        + "</w:sdtContent></w:sdt>" + run(" med ") + "<w:smartTag>" + run("40")
+        + "</w:smartTag>" + run(" deltakere.") + "</w:p>"
+        + '<w:p><w:fldSimple w:instr="DOCPROPERTY Kommune">' + run("Alta")
+        + "</w:fldSimple>" + run(" trenger boliger.") + "</w:p>"
+    )  # fmt: skip
+    assert text_of(tmp_path, body) == (
+        "Hele malen står i en innholdskontroll.\n\n"
+        "Møtet ble holdt i Tromsø med 40 deltakere.\n\nAlta trenger boliger."
+    )
+
+
+def test_a_document_wholly_in_a_content_control_is_not_empty(tmp_path: Path):
+    body = "<w:sdt><w:sdtContent><w:p>" + run("Bolig først.") + "</w:p></w:sdtContent></w:sdt>"
+    assert text_of(tmp_path, body) == "Bolig først."
+
+
+def test_a_text_box_is_its_own_paragraph_after_its_anchor_and_read_once(tmp_path: Path):
+    box = (
+        "<w:txbxContent><w:p>" + run("Faktaboks: 40 flyktninger bosatt.") + "</w:p></w:txbxContent>"
+    )
+    body = (
+        "<w:p>" + run("Innledning.") + "<w:r><mc:AlternateContent><mc:Choice Requires=\"wps\">"
+        + f"<w:drawing><wps:txbx>{box}</wps:txbx></w:drawing></mc:Choice>"
+        + f"<mc:Fallback><w:pict><v:textbox>{box}</v:textbox></w:pict></mc:Fallback>"
+        + "</mc:AlternateContent></w:r></w:p>"
+        + "<w:p>" + run("Neste avsnitt.") + "</w:p>"
+    )  # fmt: skip
+    assert text_of(tmp_path, body) == (
+        "Innledning.\n\nFaktaboks: 40 flyktninger bosatt.\n\nNeste avsnitt."
+    )
+
+
+def test_breaks_and_tabs_inside_a_paragraph_keep_words_apart(tmp_path: Path):
+    body = (
+        "<w:p>" + run("Ordet") + '<w:r><w:br w:type="column"/></w:r>' + run("spalte to.")
+        + "<w:r><w:tab/></w:r>" + run("NAV") + "<w:r><w:noBreakHyphen/></w:r>" + run("kontoret")
+        + "</w:p>"
+    )  # fmt: skip
+    assert text_of(tmp_path, body) == "Ordet spalte to.\tNAV-kontoret"
+
+
+def numbered(style: str = "", number: str = "1") -> str:
+    style_xml = f'<w:pStyle w:val="{style}"/>' if style else ""
+    return (
+        f'<w:pPr>{style_xml}<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{number}"/>'
+        "</w:numPr></w:pPr>"
+    )
+
+
+def bullet_style(document) -> None:
+    """A paragraph style whose numbering is in the style, as organisations' templates
+    define their own bullet styles."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from lxml import etree
+
+    style = document.styles.add_style("Kulepunkt", WD_STYLE_TYPE.PARAGRAPH)
+    properties = style.element.get_or_add_pPr()
+    properties.append(etree.fromstring(f'<w:numPr {NAMESPACES}><w:numId w:val="3"/></w:numPr>'))
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "bullet"),
+    [
+        (f"<w:p>{numbered()}{run('Flere boliger')}</w:p>", True),
+        (f"<w:p>{numbered('Heading1')}{run('Bolig')}</w:p>", False),  # a numbered heading
+        (f"<w:p>{numbered(number='0')}{run('Nummerering fjernet')}</w:p>", False),
+        (f'<w:p><w:pPr><w:pStyle w:val="Kulepunkt"/></w:pPr>{run("Mer praksis")}</w:p>', True),
+        (f"<w:p>{run('Vanlig avsnitt.')}</w:p>", False),
+    ],
+)
+def test_list_items_by_numbering_on_the_paragraph_or_its_style(
+    tmp_path: Path, paragraph: str, bullet: bool
+):
+    text = text_of(tmp_path, paragraph, styles=bullet_style)
+    assert text.startswith("• ") is bullet
+
+
+def cell(text: str, merge: str = "") -> str:
+    merged = f'<w:tcPr><w:vMerge w:val="{merge}"/></w:tcPr>' if merge == "restart" else ""
+    if merge == "continue":
+        merged = "<w:tcPr><w:vMerge/></w:tcPr>"
+    return f"<w:tc>{merged}<w:p>{run(text) if text else ''}</w:p></w:tc>"
+
+
+def table(rows: list[str]) -> str:
+    grid = "<w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid>"
+    return "<w:tbl>" + grid + "".join(f"<w:tr>{row}</w:tr>" for row in rows) + "</w:tbl>"
+
+
+def test_a_vertically_merged_cell_is_read_once(tmp_path: Path):
+    rows = [
+        cell("Boligsituasjonen er svært vanskelig for mange.", "restart") + cell("Oslo"),
+        cell("", "continue") + cell("Bergen"),
+        cell("", "continue") + cell("Tromsø"),
+    ]
+    text = text_of(tmp_path, table(rows))
+    assert text.count("Boligsituasjonen") == 1
+    assert "Bergen" in text and "Tromsø" in text
+
+
+def test_a_table_inside_a_cell_keeps_its_text(tmp_path: Path):
+    inner = table([cell("Nestet innspill om leksehjelp.") + cell("Skole")])
+    rows = [f"<w:tc><w:p>{run('Gruppe 1')}</w:p>{inner}<w:p/></w:tc>" + cell("Utdanning")]
+    text = text_of(tmp_path, table(rows))
+    assert "Nestet innspill om leksehjelp." in text and "Gruppe 1" in text
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda xml: xml.replace(b"</w:body>", b"<w:p></w:body>"),  # malformed XML
+        None,  # a corrupt deflate stream
+    ],
+)
+def test_a_damaged_document_is_unreadable_not_a_crash(tmp_path: Path, damage):
+    path = docx_with_body(tmp_path / "ok.docx", f"<w:p>{run('Tekst.')}</w:p>")
+    damaged = tmp_path / "skadet.docx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml" and damage is not None:
+                data = damage(data)
+            target.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED)
+    if damage is None:  # flip bytes inside the compressed document.xml
+        raw = bytearray(damaged.read_bytes())
+        with zipfile.ZipFile(damaged) as archive:
+            info = archive.getinfo("word/document.xml")
+        start = info.header_offset + 30 + len(info.filename) + len(info.extra) + 10
+        for offset in range(start, start + 40):
+            raw[offset] ^= 0xFF
+        damaged.write_bytes(bytes(raw))
+    with pytest.raises(UnreadableFile, match=r"skadet\.docx"):
+        read_source(damaged)
