@@ -200,3 +200,35 @@ def test_a_damaged_document_is_unreadable_not_a_crash(tmp_path: Path, damage):
         damaged.write_bytes(bytes(raw))
     with pytest.raises(UnreadableFile, match=r"skadet\.docx"):
         read_source(damaged)
+
+
+def heading(text: str, style: str = "Heading1") -> str:
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{run(text)}</w:p>'
+
+
+def test_words_headings_are_headings_and_sections_whatever_their_words(tmp_path: Path):
+    """A heading that reads as a question or a sentence is still a heading: not counted,
+    and the section of the paragraphs under it."""
+    import spacy
+
+    from tema.ingest.stage import documents_from_files
+    from tema.segment.stage import segment_ingested
+
+    body = (
+        heading("Hva kan arbeidsgivere gjøre for å rekruttere flere innvandrere?")
+        + f"<w:p>{run('Bedriftene bør ta inn flere på praksisplass.')}</w:p>"
+        + heading("Arbeidsgivere må tørre å ansette folk med hull i CV-en", "Heading2")
+        + f"<w:p>{run('Mange blir sortert bort på grunn av navnet.')}</w:p>"
+        + f'<w:p><w:pPr><w:outlineLvl w:val="1"/></w:pPr>{run("Bolig og bosetting.")}</w:p>'
+        + f"<w:p>{run('Kommunene må bosette flere.')}</w:p>"
+    )  # fmt: skip
+    path = docx_with_body(tmp_path / "referat.docx", body)
+    nlp = spacy.blank("nb")
+    nlp.add_pipe("sentencizer")
+    units = [unit for _, unit in segment_ingested(documents_from_files([path]), nlp)]
+    by_text = {unit.text: unit for unit in units}
+    assert [unit.kind for unit in units] == ["heading", "sentence"] * 3
+    assert by_text["Mange blir sortert bort på grunn av navnet."].section == (
+        "Arbeidsgivere må tørre å ansette folk med hull i CV-en"
+    )
+    assert by_text["Kommunene må bosette flere."].section == "Bolig og bosetting."

@@ -5,6 +5,7 @@ needed to trace a unit back to where it came from:
 
 - PDF: `pages`, the offset in `text` where each page starts (page 1 starts at 0); a unit's
   page is the last page that starts at or before the unit's start offset.
+- Word: `headings`, the offsets where the paragraphs Word marks as headings start.
 - CSV/XLSX survey answers: `answers`, one entry per answer with its span in `text`, its
   row number in the file (as a spreadsheet shows it: the header is row 1) and the row's
   other columns. Answers are joined with a blank line, and the spans are the units: each
@@ -46,6 +47,9 @@ class Source:
     text: str
     pages: list[int] = field(default_factory=list)
     answers: list[dict[str, Any]] = field(default_factory=list)
+    # Offsets in `text` where a paragraph starts that the file marks as a heading (a Word
+    # heading style): segmentation takes it for one whatever its words.
+    headings: list[int] = field(default_factory=list)
 
 
 def read_source(
@@ -132,15 +136,21 @@ def read_docx(path: Path) -> Source:
     Paragraphs are separated by a blank line, consecutive list items by a line break (a
     list stays one block of bullets).
     """
-    from tema.ingest.word import docx_lines
+    from tema.ingest.word import HEADING, ITEM, docx_lines
 
     lines = docx_lines(path)
     parts: list[str] = []
-    for index, (is_item, text) in enumerate(lines):
+    headings: list[int] = []
+    offset = 0
+    for index, (kind, text) in enumerate(lines):
         if index:
-            parts.append("\n" if is_item and lines[index - 1][0] else ANSWER_SEPARATOR)
-        parts.append(BULLET + text if is_item else text)
-    return Source("".join(parts))
+            parts.append("\n" if kind == ITEM and lines[index - 1][0] == ITEM else ANSWER_SEPARATOR)
+            offset += len(parts[-1])
+        if kind == HEADING:
+            headings.append(offset)
+        parts.append(BULLET + text if kind == ITEM else text)
+        offset += len(parts[-1])
+    return Source("".join(parts), headings=headings)
 
 
 # --- survey tables --------------------------------------------------------------------------

@@ -69,6 +69,8 @@ class Document:
     """One source document and its provenance.
 
     `pages`: offsets in `text` where each PDF page starts (empty for other formats).
+    `headings`: offsets in `text` where a paragraph its file marks as a heading starts
+    (Word's heading styles; empty for other formats).
     `answers`: for survey tables, one entry per answer: its span in `text` (`start`,
     `end`), its `row` in the file and the row's other columns (`metadata`). Each answer
     is one unit; see `tema.segment.stage.segment_ingested`.
@@ -83,6 +85,7 @@ class Document:
     extra: dict[str, str] = field(default_factory=dict)
     pages: list[int] = field(default_factory=list)
     answers: list[dict[str, Any]] = field(default_factory=list)
+    headings: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -261,6 +264,7 @@ def ingest(
             extra=extra,
             pages=source.pages,
             answers=source.answers,
+            headings=source.headings,
         )
 
 
@@ -280,6 +284,7 @@ def documents_from_files(
             text=source.text,
             pages=source.pages,
             answers=source.answers,
+            headings=source.headings,
         )
 
 

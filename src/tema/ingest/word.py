@@ -8,6 +8,11 @@ every run a reader sees; it leaves out deleted and moved-away text (`w:del`,
 `w:moveFrom`), the fallback copy of a drawing (`mc:Fallback`), comments, footnotes and
 headers and footers. Text boxes are read as paragraphs of their own after the paragraph
 they stand in.
+
+Each line says what Word says it is: a heading (a heading style or outline level, and a
+table's header row), a list item (numbering, or a list style), or a paragraph. Segmentation
+takes Word's headings as headings; for other paragraphs it judges from the text, as for
+any document (people also make headings by typing them in bold).
 """
 
 from __future__ import annotations
@@ -28,6 +33,10 @@ MAX_HEADER_CELL_WORDS = 4
 # Paragraph styles that are headings (English and Norwegian Word name them so); a
 # numbered heading is a heading, not a list item.
 HEADING_STYLES = ("heading", "overskrift", "title", "tittel")
+# The kinds of line: what Word says a paragraph is.
+PARAGRAPH, ITEM, HEADING = "paragraph", "item", "heading"
+# Word's outline levels are 0–8 for headings; 9 is body text.
+BODY_TEXT_LEVEL = 9
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -35,7 +44,7 @@ _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _HIDDEN = frozenset({f"{_W}del", f"{_W}moveFrom", f"{_MC}Fallback", f"{_W}txbxContent"})
 _TEXT_BOX = f"{_W}txbxContent"
 
-Line = tuple[bool, str]  # (is list item, text)
+Line = tuple[str, str]  # (PARAGRAPH, ITEM or HEADING; its text)
 
 
 def docx_lines(path: Path) -> list[Line]:
@@ -65,7 +74,7 @@ def _block_lines(container: Any, parent: Any) -> Iterator[Line]:
             paragraph = Paragraph(child, parent)
             text = paragraph_text(child).strip()
             if text:
-                yield _is_list_item(paragraph), text
+                yield _kind(paragraph), text
             for box in _text_boxes(child):
                 yield from _block_lines(box, parent)
         elif child.tag == f"{_W}tbl":
@@ -129,35 +138,46 @@ def _text_boxes(paragraph: Any) -> list[Any]:
     return boxes
 
 
-def _is_list_item(paragraph: Any) -> bool:
-    """A bulleted or numbered paragraph: a list style, or numbering on the paragraph or its
-    style (numbering 0 is Word's "numbering removed"); never a heading style."""
+def _kind(paragraph: Any) -> str:
+    """HEADING for a heading style or an outline level (a numbered heading too); ITEM for
+    a list style or numbering on the paragraph or its style (numbering 0 is Word's
+    "numbering removed"); else PARAGRAPH."""
     style = paragraph.style
     name = ((style.name if style is not None else "") or "").lower()
-    if name.startswith(HEADING_STYLES):
-        return False
+    level = _inherited(paragraph, "outlineLvl")
+    if name.startswith(HEADING_STYLES) or (
+        level is not None and level.get(f"{_W}val", str(BODY_TEXT_LEVEL)) != str(BODY_TEXT_LEVEL)
+    ):
+        return HEADING
     if name.startswith(("list", "liste")):
-        return True
-    numbering = _numbering(paragraph._p)
-    while numbering is None and style is not None:
-        numbering = _numbering(style.element)
-        style = style.base_style
+        return ITEM
+    numbering = _inherited(paragraph, "numPr")
     if numbering is None:
-        return False
+        return PARAGRAPH
     number = numbering.find(f"{_W}numId")
-    return number is None or number.get(f"{_W}val") != "0"
+    return ITEM if number is None or number.get(f"{_W}val") != "0" else PARAGRAPH
 
 
-def _numbering(element: Any) -> Any:
+def _inherited(paragraph: Any, name: str) -> Any:
+    """The paragraph property `name` (w:pPr/w:<name>) of the paragraph, else of its style or
+    the styles that style is based on."""
+    found = _property(paragraph._p, name)
+    style = paragraph.style
+    while found is None and style is not None:
+        found = _property(style.element, name)
+        style = style.base_style
+    return found
+
+
+def _property(element: Any, name: str) -> Any:
     properties = element.find(f"{_W}pPr")
-    return properties.find(f"{_W}numPr") if properties is not None else None
+    return properties.find(f"{_W}{name}") if properties is not None else None
 
 
 def _table_lines(table: Any) -> list[Line]:
-    """A Word table as (is list item, text) lines: each row one list item, its non-empty
-    cells joined by CELL_SEPARATOR, so that a row of input is one unit however many
-    columns it has; a header row is one plain line, which segmentation takes for the
-    heading of the rows under it (never counted).
+    """A Word table as lines: each row one list item, its non-empty cells joined by
+    CELL_SEPARATOR, so that a row of input is one unit however many columns it has; a
+    header row is a heading, of the rows under it (never counted).
 
     Cell by cell, the header's labels and a first column of topics ("Bolig") would be
     counted as input of their own, and a run of short cells would turn the document's
@@ -181,8 +201,8 @@ def _table_lines(table: Any) -> list[Line]:
     if not filled:
         return []
     header = bool(rows[0]) and len(rows) > 1 and _is_header(table, rows)
-    lines = [(False, CELL_SEPARATOR.join(rows[0]))] if header else []
-    lines.extend((True, CELL_SEPARATOR.join(cells)) for cells in filled[1 if header else 0 :])
+    lines = [(HEADING, CELL_SEPARATOR.join(rows[0]))] if header else []
+    lines.extend((ITEM, CELL_SEPARATOR.join(cells)) for cells in filled[1 if header else 0 :])
     return lines
 
 

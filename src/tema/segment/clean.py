@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tema.segment import nb_rules
@@ -346,16 +346,22 @@ def iter_blocks(
     lexicon: str | Mapping[str, float] | None = None,
     max_heading_words: int = 25,
     pages: Sequence[int] = (),
+    headings: Collection[int] = (),
 ) -> Iterator[Block]:
     """Cleaned, classified layout blocks of ``raw``, in order, one at a time (``lexicon``:
     anything ``as_lexicon`` takes; ``pages``: where the pages of a PDF start, used to
     find running headers and footers; a PDF shows letter-spaced extraction, so weaker
-    evidence closes a kerning gap in it: ``kerning_gap_evidence``)."""
+    evidence closes a kerning gap in it: ``kerning_gap_evidence``; ``headings``: where
+    paragraphs start that the file itself marks as headings, taken for headings whatever
+    their words)."""
     lexicon = as_lexicon(lexicon)
     letter_spacing = LetterSpacing(raw, lexicon, is_pdf=bool(pages))
+    marked = frozenset(headings)
     for kind, lines in group_lines(raw, split_lines(raw, page_furniture(raw, pages))):
         block = clean_lines(raw, lines, kind, lexicon, letter_spacing)
-        if kind == "text":
+        if block.start in marked and kind not in ("url", "noise"):
+            block = _with_kind(block, "heading")
+        elif kind == "text":
             block = _with_kind(block, classify_text_block(block, max_heading_words))
         elif kind in ("url", "noise"):
             # Kept as they are: not input, but nothing is silently dropped.

@@ -101,7 +101,11 @@ def _block_sentence_spans(block: Block, doc: Doc | None) -> list[Span] | None:
 
 
 def segment_documents(
-    documents: Iterable[tuple[str, str] | tuple[str, str, Sequence[int]]],
+    documents: Iterable[
+        tuple[str, str]
+        | tuple[str, str, Sequence[int]]
+        | tuple[str, str, Sequence[int], Sequence[int]]
+    ],
     nlp: Language,
     *,
     batch_size: int = 128,
@@ -111,7 +115,9 @@ def segment_documents(
 ) -> Iterator[tuple[str, Unit]]:
     """Segment ``(doc_id, raw_text)`` pairs, streaming ``(doc_id, unit)`` pairs in order.
     A third item, the offsets where the pages of a PDF start, lets running headers and
-    footers be found (``tema.segment.lines.page_furniture``).
+    footers be found (``tema.segment.lines.page_furniture``); a fourth, the offsets where
+    paragraphs the file marks as headings start (Word's heading styles), makes them
+    headings whatever their words.
 
     Options: ``batch_size`` (blocks per spaCy batch), ``lexicon`` (a word list name from
     ``tema.segment.lexicon.LEXICON_SOURCES`` or a loaded one), ``max_heading_words``
@@ -125,8 +131,8 @@ def segment_documents(
     words = as_lexicon(lexicon)  # once, not per document
     blocks = (
         (number, doc_id, raw, block)
-        for number, (doc_id, raw, *pages) in enumerate(documents)
-        for block in iter_blocks(raw, words, max_heading_words, *pages)
+        for number, (doc_id, raw, *marks) in enumerate(documents)
+        for block in iter_blocks(raw, words, max_heading_words, *marks)
     )
     # Two views of one stream: one feeds spaCy, one assembles units. tee buffers only the
     # blocks that spaCy has read ahead (about one batch).
@@ -168,7 +174,9 @@ def segment_ingested(
     """
     for is_table, group in itertools.groupby(documents, key=lambda d: bool(d.answers)):
         if not is_table:
-            yield from segment_documents(((d.doc, d.text, d.pages) for d in group), nlp, **options)
+            yield from segment_documents(
+                ((d.doc, d.text, d.pages, d.headings) for d in group), nlp, **options
+            )
             continue
         for document in group:
             for number, answer in enumerate(document.answers):
