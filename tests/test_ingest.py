@@ -16,6 +16,7 @@ from tema.ingest.stage import (
     read_manifest,
     write_documents,
 )
+from tema.io.files import OLE2_SIGNATURE
 
 
 def read_document_text(path: Path) -> str:
@@ -233,25 +234,33 @@ def test_mixed_batch_skips_unreadable_files_and_goes_on(tmp_path: Path):
 
 def test_empty_and_broken_tables_and_office_lock_files_do_not_stop_the_batch(tmp_path: Path):
     from tema.ingest.stage import Skipped
+    from test_tables import write_xlsx
 
     raw = make_raw(tmp_path)
     (raw / "tom.csv").write_bytes(b"")
     (raw / "bare-overskrift.csv").write_text("kommune,svar\n", encoding="utf-8")
-    (raw / "gammel.xlsx").write_bytes(b"\xd0\xcf\x11\xe0 an old .xls saved as .xlsx")
+    old_office = OLE2_SIGNATURE + b" an old .xls, or a password-protected workbook"
+    (raw / "gammel.xlsx").write_bytes(old_office)
+    (raw / "gammel.docx").write_bytes(old_office)
     (raw / "~$notat.docx").write_bytes(b"kari.n")  # Word's lock file: Word has notat open
+    (raw / "2019").mkdir()  # a subfolder: not read, and said so
+    write_xlsx(raw / "formler.xlsx", [["svar"], ["#N/A"], ["Flere boliger"]])
     skipped: list[Skipped] = []
     with pytest.warns(UserWarning) as caught:
         documents = list(ingest(raw, raw / "manifest.csv", skipped=skipped))
-    assert "skipped, the rest of the batch goes on" in " ".join(str(w.message) for w in caught)
-    assert "~$" not in " ".join(str(w.message) for w in caught)
-    assert [d.doc for d in documents] == ["bodo.txt"]
+    said = " ".join(str(w.message) for w in caught)
+    assert "skipped, the rest of the batch goes on" in said and "~$" not in said
+    assert "subfolder(s) not read: 2019" in said
+    assert [d.doc for d in documents] == ["bodo.txt", "formler.xlsx"]
+    assert documents[1].text == "Flere boliger"  # a formula's error value is no answer
     reasons = {Path(s.file).name: s.reason for s in skipped}
+    old = "is an old Office file or password-protected: open it, remove any password and save it as"
     assert reasons == {
         "bare-overskrift.csv": "column 'svar' has no answers",
-        "gammel.xlsx": reasons["gammel.xlsx"],
+        "gammel.docx": f"{old} .docx",
+        "gammel.xlsx": f"{old} .xlsx",
         "tom.csv": "is empty",
     }
-    assert reasons["gammel.xlsx"].startswith("is not a readable Excel (.xlsx) file")
 
 
 def test_the_manifest_matches_files_and_columns_as_a_user_writes_them(tmp_path: Path):

@@ -228,6 +228,15 @@ def ingest(
         manifest_path = find_manifest(raw_dir)
     manifest = read_manifest(manifest_path) if manifest_path is not None else {}
     paths = discover(raw_dir, manifest_path)
+    subfolders = sorted(
+        path.name for path in raw_dir.iterdir() if path.is_dir() and not path.name.startswith(".")
+    )
+    if subfolders:
+        warnings.warn(
+            f"{raw_dir}: subfolder(s) not read: {', '.join(subfolders)}; tema reads the files "
+            "of the folder itself (move them up, or ingest each folder as its own batch)",
+            stacklevel=2,
+        )
     present = {same_file(path.name) for path in paths}
     listed_missing = [name for name in manifest if same_file(name) not in present]  # in order
     by_file = {same_file(name): entry for name, entry in manifest.items()}

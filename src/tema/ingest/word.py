@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from tema.errors import UnreadableFile
+from tema.io.files import office_binary_reason
 
 # Between the cells of a Word table's row, which tema reads as one line.
 CELL_SEPARATOR = " | "
@@ -56,7 +57,10 @@ def docx_lines(path: Path) -> list[Line]:
         document = docx.Document(str(path))
         return list(_block_lines(document.element.body, document._body))
     except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OpcError) as exc:
-        raise UnreadableFile(path, f"is not a readable Word (.docx) file ({exc})") from exc
+        reason = office_binary_reason(path, ".docx")
+        raise UnreadableFile(
+            path, reason or f"is not a readable Word (.docx) file ({exc})"
+        ) from exc
     except Exception as exc:  # lxml's XMLSyntaxError: a damaged document.xml
         if type(exc).__name__ != "XMLSyntaxError":
             raise

@@ -119,3 +119,24 @@ def write_npz(arrays: Mapping[str, Any], path: str | Path) -> None:
     np.savez(buffer, **arrays)
     with atomic_write(path, mode="wb") as handle:
         handle.write(reproducible_zip(buffer.getvalue()))
+
+
+# The first bytes of Office's old binary format (.doc, .xls), which is also the format of
+# a password-protected .docx or .xlsx: neither can be read without Word or Excel.
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def office_binary_reason(path: str | Path, suffix: str) -> str | None:
+    """Why a file named .docx or .xlsx cannot be read, when it is an old binary Office file
+    or a password-protected one (which only Word or Excel can open); else None."""
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(len(OLE2_SIGNATURE))
+    except OSError:
+        return None
+    if start != OLE2_SIGNATURE:
+        return None
+    return (
+        f"is an old Office file or password-protected: open it, remove any password and "
+        f"save it as {suffix}"
+    )

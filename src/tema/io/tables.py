@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tema.errors import InputError, UnreadableFile
+from tema.io.files import office_binary_reason
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -213,8 +214,10 @@ def _read_workbook(path: Path, sheet: str | None) -> Table:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError) as exc:
-        # Also an old .xls or a password-protected workbook saved under .xlsx.
-        raise UnreadableFile(path, f"is not a readable Excel (.xlsx) file ({exc})") from exc
+        reason = office_binary_reason(path, ".xlsx")
+        raise UnreadableFile(
+            path, reason or f"is not a readable Excel (.xlsx) file ({exc})"
+        ) from exc
     try:
         if sheet and sheet not in workbook.sheetnames:
             raise InputError(
@@ -248,10 +251,14 @@ def _first_visible(workbook: Any) -> Any:
     return workbook.worksheets[0]
 
 
+# What a formula cell holds when its formula fails ("#N/A"): no one wrote it.
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
+
+
 def cell_text(value: Any) -> str:
     """A workbook cell as the spreadsheet shows it: dates as YYYY-MM-DD (a time only when
-    there is one), whole numbers without ".0", nothing as ""."""
-    if value is None:
+    there is one), whole numbers without ".0", nothing and a formula's error value as ""."""
+    if value is None or value in EXCEL_ERRORS:
         return ""
     if hasattr(value, "isoformat"):
         text: str = value.isoformat()
