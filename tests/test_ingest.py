@@ -392,6 +392,19 @@ def test_run_writes_the_pipelines_files_by_default(tmp_path: Path):
     assert document.meeting == "Innspillmøte Bodø"
 
 
+def test_an_output_folder_inside_the_batch_is_not_called_an_unread_subfolder(tmp_path: Path):
+    import warnings
+
+    from tema.ingest.stage import run
+
+    raw = make_raw(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning fails the test
+        result = run(_config(tmp_path), raw_dir=raw, output=raw / "ut" / "documents.jsonl")
+        run(_config(tmp_path), raw_dir=raw, output=raw / "ut" / "documents.jsonl")
+    assert result.documents == 1
+
+
 def test_run_with_an_output_puts_skipped_beside_it_never_into_the_pipelines(tmp_path: Path):
     from tema.ingest.stage import run
 

@@ -211,6 +211,7 @@ def ingest(
     text_columns: Sequence[str] = readers.DEFAULT_TEXT_COLUMNS,
     skipped: list[Skipped] | None = None,
     quiet: bool = True,
+    output_dirs: Iterable[Path] = (),
 ) -> Iterator[Document]:
     """Read every document in `raw_dir` with its provenance from the manifest.
 
@@ -219,7 +220,8 @@ def ingest(
     Files that give no text (encrypted or scanned PDFs, unknown types, empty files) are
     left out with a warning naming them and appended to `skipped`; the batch goes on.
     Survey tables take their text column from the manifest's `text_column`, else the
-    first of `text_columns` they have.
+    first of `text_columns` they have. Subfolders are not read; a warning names them
+    (except `output_dirs`, where the run writes).
     """
     from tema.progress import progress
 
@@ -228,8 +230,13 @@ def ingest(
         manifest_path = find_manifest(raw_dir)
     manifest = read_manifest(manifest_path) if manifest_path is not None else {}
     paths = discover(raw_dir, manifest_path)
+    # `output_dirs`: where this run writes; a subfolder of the batch that holds tema's own
+    # output is not input left unread.
+    ours = {Path(folder).resolve() for folder in output_dirs}
     subfolders = sorted(
-        path.name for path in raw_dir.iterdir() if path.is_dir() and not path.name.startswith(".")
+        path.name
+        for path in raw_dir.iterdir()
+        if path.is_dir() and not path.name.startswith(".") and path.resolve() not in ours
     )
     if subfolders:
         warnings.warn(
@@ -374,6 +381,7 @@ def run(
         text_columns=settings.text_columns,
         skipped=left_out,
         quiet=quiet,
+        output_dirs=(output.parent, skipped_path.parent),
     )
     count = write_documents(documents, output)
     write_csv(pd.DataFrame(left_out, columns=["file", "reason"]), skipped_path)
