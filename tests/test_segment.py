@@ -122,16 +122,18 @@ def test_units_of_a_small_report(senter) -> None:
         ),
         ("Møtet var i regi av NAV. Neste sak.", ["Møtet var i regi av NAV.", "Neste sak."]),
         ("2. Utdanning og kvalifisering", ["2. Utdanning og kvalifisering"]),
-        # A colon before a capital: a new sentence after a clause or a label ...
+        # A colon before a capital: a new sentence after a clause ...
         (
             "Gruppen var enig om to ting: Kursene må starte tidligere.",
             ["Gruppen var enig om to ting:", "Kursene må starte tidligere."],
         ),
+        # ... but not after a label (alone it would be counted beside its sentence), a
+        # name, an input label or a verb whose complement follows.
         (
             "Status: Det er uklart når tilbudet kommer.",
-            ["Status:", "Det er uklart når tilbudet kommer."],
+            ["Status: Det er uklart når tilbudet kommer."],
         ),
-        # ... but not after a name, an input label or a verb whose complement follows.
+        ("Bolig: For få kommunale boliger.", ["Bolig: For få kommunale boliger."]),
         (
             "Ola Nordmann: Han mener kommunen må gjøre mer.",
             ["Ola Nordmann: Han mener kommunen må gjøre mer."],

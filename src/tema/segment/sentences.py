@@ -156,11 +156,12 @@ def rule_sentence_starts(
 
 def _colon_continues_sentence(lead: list[str]) -> bool:
     """Whether a colon after the tokens ``lead`` (its sentence so far) continues the
-    sentence after a capital: after a name ("Ola Nordmann: Han mener ..." is one unit to
-    sort), an input label ("Svar 2: Mer kurs"), or a verb whose complement follows
-    ("oppskriften er: Ha motivasjon ...")."""
+    sentence after a capital: after a one-word label ("Bolig: For få boliger ..."; alone
+    the label would be a unit of its own, counted beside its sentence), an input label
+    ("Svar 2: Mer kurs"), a name ("Ola Nordmann: Han mener ..." is one unit to sort), or
+    a verb whose complement follows ("oppskriften er: Ha motivasjon ...")."""
     words = [token for token in lead if _HAS_ALNUM.search(token)]
-    if not words or words[-1].lower() in nb_rules.COLON_COMPLEMENT_VERBS:
+    if len(words) <= 1 or words[-1].lower() in nb_rules.COLON_COMPLEMENT_VERBS:
         return True
     if nb_rules.has_input_label(" ".join(words) + ":"):
         return True
