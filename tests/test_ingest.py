@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from tema.errors import InputError
+from tema.ingest.manifest import read_manifest
 from tema.ingest.readers import read_source
 from tema.ingest.stage import (
     documents_from_files,
     ingest,
     read_documents,
-    read_manifest,
     write_documents,
 )
 from tema.io.files import OLE2_SIGNATURE
@@ -72,7 +72,7 @@ def test_file_missing_from_manifest_falls_back_to_its_name_with_a_warning(tmp_pa
     ],
 )
 def test_meeting_dates_as_people_write_them(written: str, iso: str | None):
-    from tema.ingest.stage import meeting_date
+    from tema.ingest.manifest import meeting_date
 
     assert meeting_date(written) == iso
 
@@ -282,6 +282,19 @@ def test_the_manifest_matches_files_and_columns_as_a_user_writes_them(tmp_path: 
     assert documents["Møte Tromsø"].region == "Nord"
 
 
+def test_a_table_whose_text_is_in_another_column_stops_the_batch(tmp_path: Path):
+    raw = make_raw(tmp_path)
+    (raw / "skjema.csv").write_text("kommune;svar;tekst\nBodø;;Flere boliger\n", encoding="utf-8")
+    with (
+        pytest.warns(UserWarning, match="not in the manifest"),
+        pytest.raises(
+            InputError,
+            match=r"skjema\.csv: column 'svar' has no answers, but other columns have text",
+        ),
+    ):
+        list(ingest(raw, raw / "manifest.csv"))
+
+
 def test_manifest_names_the_text_column_of_a_table(tmp_path: Path):
     raw = make_raw(
         tmp_path,
@@ -417,3 +430,22 @@ def test_run_with_an_output_puts_skipped_beside_it_never_into_the_pipelines(tmp_
     assert not (tmp_path / "interim").exists()
     named = run(_config(tmp_path), raw_dir=raw, output=other / "d.jsonl", skipped=other / "s.csv")
     assert named.skipped_path == other / "s.csv" and named.skipped_path.is_file()
+
+
+@pytest.mark.parametrize(
+    ("files", "rows", "matched"),
+    [
+        (["Bergen.TXT"], ["Bergen.txt"], {"Bergen.TXT": "Bergen.txt"}),
+        # Two files that a Linux disk tells apart: each only by its exact row.
+        (["Notat.txt", "notat.txt"], ["Notat.txt"], {"Notat.txt": "Notat.txt"}),
+        # Two rows for one file: only the exact one, and the other row is missing.
+        (["Notat.txt"], ["Notat.txt", "notat.txt"], {"Notat.txt": "Notat.txt"}),
+        (["notat.TXT"], ["Notat.txt", "notat.txt"], {}),
+    ],
+)
+def test_manifest_rows_match_files_loosely_only_where_that_is_unambiguous(
+    files: list[str], rows: list[str], matched: dict[str, str]
+):
+    from tema.ingest.manifest import match_rows
+
+    assert match_rows(files, rows) == matched

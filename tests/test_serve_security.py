@@ -116,11 +116,11 @@ def test_folders_outside_the_roots_are_refused(tmp_path: Path):
         assert caught.value.key == "no_folder"
 
 
-def test_a_folders_files_leave_out_hidden_files_and_links_out_of_it(tmp_path: Path):
+def test_a_folders_files_leave_out_hidden_files_lock_files_and_links_out_of_it(tmp_path: Path):
     folder = tmp_path / "batch"
     folder.mkdir()
     secret = _write(tmp_path, "secret.txt", b"private")
-    for name in ("a.txt", "b.pdf", ".hidden.txt", "c.exe"):
+    for name in ("a.txt", "b.pdf", ".hidden.txt", "c.exe", "~$notat.docx"):
         _write(folder, name, b"x")
     os.symlink(secret, folder / "link.txt")
     os.symlink(folder / "a.txt", folder / "inside.txt")

@@ -294,3 +294,25 @@ def test_a_table_pasted_together_from_utf8_and_windows_1252_reads_as_written(tmp
         ["Hva er viktigst?", "For dyrt å leie"],
         ["Hva med jobb?", "Færre krav"],
     ]
+
+
+def test_a_workbook_damaged_deep_inside_its_sheet_is_unreadable_not_a_crash(tmp_path: Path):
+    """Read-only mode reads a sheet as it goes, so damage near its end shows only then."""
+    import zipfile
+
+    rows: list[list[object]] = [["svar"]]
+    rows += [[f"Svar nummer {i} om bolig og skole."] for i in range(2000)]
+    path = write_xlsx(tmp_path / "ok.xlsx", rows)
+    damaged = tmp_path / "skadet.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item), compress_type=zipfile.ZIP_DEFLATED)
+    raw = bytearray(damaged.read_bytes())
+    with zipfile.ZipFile(damaged) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    end = info.header_offset + 30 + len(info.filename) + len(info.extra) + info.compress_size
+    for offset in range(end - 400, end - 360):
+        raw[offset] ^= 0xFF
+    damaged.write_bytes(bytes(raw))
+    with pytest.raises(UnreadableFile, match=r"skadet\.xlsx: is not a readable Excel"):
+        read_table(damaged)

@@ -232,3 +232,87 @@ def test_words_headings_are_headings_and_sections_whatever_their_words(tmp_path:
         "Arbeidsgivere må tørre å ansette folk med hull i CV-en"
     )
     assert by_text["Kommunene må bosette flere."].section == "Bolig og bosetting."
+
+
+def test_a_content_control_still_showing_its_placeholder_holds_no_input(tmp_path: Path):
+    placeholder = "<w:sdtPr><w:showingPlcHdr/></w:sdtPr>"
+    body = (
+        f"<w:sdt>{placeholder}<w:sdtContent><w:p>"
+        + run("Klikk eller trykk her for å skrive inn tekst.") + "</w:p></w:sdtContent></w:sdt>"
+        + "<w:p>" + run("Innspill: ") + f"<w:sdt>{placeholder}<w:sdtContent>"
+        + run("Klikk her.") + "</w:sdtContent></w:sdt></w:p>"
+        + "<w:p>" + run("Skrevet av deltakeren.") + "</w:p>"
+    )  # fmt: skip
+    assert text_of(tmp_path, body) == "Innspill:\n\nSkrevet av deltakeren."
+
+
+def test_a_style_based_on_itself_is_read_not_a_hang(tmp_path: Path):
+    def looping_style(document) -> None:
+        from docx.enum.style import WD_STYLE_TYPE
+        from lxml import etree
+
+        style = document.styles.add_style("Sirkel", WD_STYLE_TYPE.PARAGRAPH)
+        based_on = etree.fromstring(f'<w:basedOn {NAMESPACES} w:val="Sirkel"/>')
+        style.element.insert(0, based_on)
+
+    paragraph = f'<w:p><w:pPr><w:pStyle w:val="Sirkel"/></w:pPr>{run("Tekst i stil.")}</w:p>'
+    assert text_of(tmp_path, paragraph, styles=looping_style) == "Tekst i stil."
+
+
+@pytest.mark.parametrize(
+    ("rows", "texts"),
+    [
+        # A repeating section of a form wraps its rows in a content control.
+        (
+            "<w:sdt><w:sdtContent><w:tr>" + cell("Rad i en gjentakende del.") + cell("Bolig")
+            + "</w:tr></w:sdtContent></w:sdt>",
+            ["Rad i en gjentakende del.", "Bolig"],
+        ),
+        # A merge that continues from no row above (as some converters write it).
+        (
+            "<w:tr>" + cell("", "continue") + cell("Svar uten celle over.") + "</w:tr>",
+            ["Svar uten celle over."],
+        ),
+    ],
+)  # fmt: skip
+def test_table_rows_in_controls_and_odd_merges_are_read(tmp_path: Path, rows, texts):
+    body = "<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid>" + rows + "</w:tbl>"
+    text = text_of(tmp_path, body)
+    assert all(piece in text for piece in texts)
+
+
+def test_list_paragraph_with_its_numbering_removed_is_a_paragraph(tmp_path: Path):
+    paragraph = f"<w:p>{numbered('ListParagraph', number='0')}{run('Et innrykket avsnitt.')}</w:p>"
+    assert text_of(tmp_path, paragraph) == "Et innrykket avsnitt."
+
+
+def kinds_of(path: Path) -> list[tuple[str, str]]:
+    import spacy
+
+    from tema.ingest.stage import documents_from_files
+    from tema.segment.stage import segment_ingested
+
+    nlp = spacy.blank("nb")
+    nlp.add_pipe("sentencizer")
+    return [(u.kind, u.text) for _, u in segment_ingested(documents_from_files([path]), nlp)]
+
+
+def test_a_heading_is_judged_by_its_words_where_word_does_not_decide(tmp_path: Path):
+    """A guessed table header, a heading run together with the paragraph after it, and a
+    whole paragraph in a heading style are judged as any text is, so input stays counted."""
+    long_title = " ".join(["Kommunene må bosette flere flyktninger"] * 6) + "."
+    body = (
+        heading("Bolig og bosetting")
+        + f"<w:p>{run('kommunene må bosette flere flyktninger i år.')}</w:p>"
+        + heading(long_title, "Title")
+        + table([
+            "<w:tc><w:p><w:r><w:rPr><w:b/></w:rPr><w:t>Kommunen må bygge flere boliger.</w:t>"
+            "</w:r></w:p></w:tc>" + cell(""),
+            cell("Det tar for lang tid å få bolig.") + cell(""),
+        ])
+    )  # fmt: skip
+    units = kinds_of(docx_with_body(tmp_path / "notat.docx", body))
+    counted = [text for kind, text in units if kind != "heading"]
+    assert any("kommunene må bosette flere flyktninger i år." in text for text in counted)
+    assert long_title in counted
+    assert any("Kommunen må bygge flere boliger." in text for text in counted)

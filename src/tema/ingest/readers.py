@@ -5,7 +5,7 @@ needed to trace a unit back to where it came from:
 
 - PDF: `pages`, the offset in `text` where each page starts (page 1 starts at 0); a unit's
   page is the last page that starts at or before the unit's start offset.
-- Word: `headings`, the offsets where the paragraphs Word marks as headings start.
+- Word: `headings`, the spans of the paragraphs Word marks as headings.
 - CSV/XLSX survey answers: `answers`, one entry per answer with its span in `text`, its
   row number in the file (as a spreadsheet shows it: the header is row 1) and the row's
   other columns. Answers are joined with a blank line, and the spans are the units: each
@@ -47,9 +47,9 @@ class Source:
     text: str
     pages: list[int] = field(default_factory=list)
     answers: list[dict[str, Any]] = field(default_factory=list)
-    # Offsets in `text` where a paragraph starts that the file marks as a heading (a Word
-    # heading style): segmentation takes it for one whatever its words.
-    headings: list[int] = field(default_factory=list)
+    # Spans (start, end) in `text` of the paragraphs the file marks as headings (Word's
+    # heading styles): segmentation takes each for a heading whatever its words.
+    headings: list[list[int]] = field(default_factory=list)
 
 
 def read_source(
@@ -140,15 +140,15 @@ def read_docx(path: Path) -> Source:
 
     lines = docx_lines(path)
     parts: list[str] = []
-    headings: list[int] = []
+    headings: list[list[int]] = []
     offset = 0
     for index, (kind, text) in enumerate(lines):
         if index:
             parts.append("\n" if kind == ITEM and lines[index - 1][0] == ITEM else ANSWER_SEPARATOR)
             offset += len(parts[-1])
-        if kind == HEADING:
-            headings.append(offset)
         parts.append(BULLET + text if kind == ITEM else text)
+        if kind == HEADING:
+            headings.append([offset, offset + len(text)])
         offset += len(parts[-1])
     return Source("".join(parts), headings=headings)
 
@@ -189,6 +189,14 @@ def read_answers(
         }
         answers.append(Answer(row_number, text, metadata))
     if not answers:
+        if any(cell.strip() for _, row in rows for cell in row):
+            # Text in other columns: most likely the wrong column was chosen, which the
+            # user must see rather than the file being left out.
+            raise InputError(
+                path,
+                f"column {column!r} has no answers, but other columns have text: name the "
+                "text column in the manifest's text_column column (or --text-column)",
+            )
         raise UnreadableFile(path, f"column {column!r} has no answers")
     return header, column, answers
 

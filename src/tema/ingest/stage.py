@@ -7,61 +7,28 @@ the pipeline are into the text as decoded here.
 from __future__ import annotations
 
 import json
-import re
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tema.errors import InputError, UnreadableFile
 from tema.ingest import readers
-from tema.io.files import atomic_write
-from tema.io.tables import TABLE_SUFFIXES, column_key, read_table
+from tema.ingest.manifest import (
+    MANIFEST_COLUMNS,
+    MANIFEST_NAMES,
+    SHEET,
+    TEXT_COLUMN,
+    find_manifest,
+    line_of,
+    match_rows,
+    read_manifest,
+)
+from tema.io.files import LOCK_FILE_PREFIX, atomic_write
 
 if TYPE_CHECKING:
     from tema.config import Config
-
-MANIFEST_COLUMNS = ("file", "meeting", "region", "date")
-# A folder's own manifest: never a document of the batch.
-MANIFEST_NAMES = ("manifest.csv", "manifest.xlsx")
-# Optional manifest columns that steer how a file is read rather than describe it.
-TEXT_COLUMN = "text_column"
-SHEET = "sheet"
-# The columns tema reads by name, whatever their case ("File", "Date"); other columns are
-# the user's own and keep their spelling.
-KNOWN_COLUMNS = (*MANIFEST_COLUMNS, TEXT_COLUMN, SHEET)
-# Office's lock file beside a document open in Word or Excel ("~$notat.docx"): not a
-# document of the batch.
-LOCK_FILE_PREFIX = "~$"
-
-
-# A meeting date as people write it: ISO, or the Norwegian day.month.year; a date cell of
-# a spreadsheet that also holds a time of day comes as ISO date and time.
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
-_NORWEGIAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-
-
-def meeting_date(text: str) -> str | None:
-    """`text` as an ISO date (YYYY-MM-DD) if it is a date written YYYY-MM-DD (with or
-    without a time of day) or DD.MM.YYYY ("14.03.2025", "4.3.2025"), else None. Reports
-    group by the ISO form."""
-    text = text.strip()
-    iso = _ISO_DATE.fullmatch(text)
-    if iso is not None:
-        try:
-            return datetime.fromisoformat(text).date().isoformat()
-        except ValueError:
-            return None
-    found = _NORWEGIAN_DATE.fullmatch(text)
-    if found is None:
-        return None
-    day, month, year = (int(part) for part in found.groups())
-    try:
-        return date(year, month, day).isoformat()
-    except ValueError:
-        return None
 
 
 @dataclass(frozen=True)
@@ -69,7 +36,7 @@ class Document:
     """One source document and its provenance.
 
     `pages`: offsets in `text` where each PDF page starts (empty for other formats).
-    `headings`: offsets in `text` where a paragraph its file marks as a heading starts
+    `headings`: spans [start, end] in `text` of the paragraphs its file marks as headings
     (Word's heading styles; empty for other formats).
     `answers`: for survey tables, one entry per answer: its span in `text` (`start`,
     `end`), its `row` in the file and the row's other columns (`metadata`). Each answer
@@ -85,7 +52,7 @@ class Document:
     extra: dict[str, str] = field(default_factory=dict)
     pages: list[int] = field(default_factory=list)
     answers: list[dict[str, Any]] = field(default_factory=list)
-    headings: list[int] = field(default_factory=list)
+    headings: list[list[int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -94,98 +61,6 @@ class Skipped:
 
     file: str
     reason: str
-
-
-def find_manifest(raw_dir: str | Path) -> Path | None:
-    """The manifest of a folder of documents: its manifest.csv or manifest.xlsx (or none)."""
-    raw_dir = Path(raw_dir)
-    found = [raw_dir / name for name in MANIFEST_NAMES if (raw_dir / name).is_file()]
-    if len(found) > 1:
-        raise InputError(
-            raw_dir, f"has both {found[0].name} and {found[1].name}; keep one manifest"
-        )
-    return found[0] if found else None
-
-
-def read_manifest(path: str | Path, keep_bad_dates: bool = False) -> dict[str, dict[str, str]]:
-    """Manifest rows by file name; checks columns, duplicates and dates.
-
-    A CSV (comma, semicolon or tab; UTF-8 or Windows-1252, as Excel saves it) or an
-    .xlsx (its first sheet), read by the same reader as survey tables. Dates are given
-    in ISO form; one that is not a date stops the reading, or with `keep_bad_dates` (the
-    browser app's form, which checks what it shows) is kept as written.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(path, "manifest not found")
-    if path.suffix.lower() not in TABLE_SUFFIXES:
-        raise InputError(path, "a manifest is a .csv or .xlsx table")
-    table = read_table(path)
-    names = [_column_name(name) for name in table.header]
-    missing = [c for c in MANIFEST_COLUMNS if c not in names]
-    if missing:
-        raise InputError(
-            path,
-            f"missing column(s) {', '.join(missing)}; expected {', '.join(MANIFEST_COLUMNS)} "
-            f"(the header has {', '.join(repr(name) for name in names) or 'no columns'})",
-            line=1,
-        )
-    rows: dict[str, dict[str, str]] = {}
-    for line, cells in table.rows:
-        if not any(cell.strip() for cell in cells):
-            continue  # a blank row (Excel leaves them)
-        row = dict(zip(names, cells + [""] * (len(names) - len(cells)), strict=False))
-        record = _check_manifest_row(path, line, row, rows, keep_bad_dates)
-        rows[record["file"]] = record
-    return rows
-
-
-def _column_name(name: str) -> str:
-    key = column_key(name)
-    return key if key in KNOWN_COLUMNS else name.strip()
-
-
-def same_file(name: str) -> str:
-    """A file name as a manifest row and a file in the folder are matched: ignoring case
-    (Windows does) and Unicode composition (a Mac stores "ø" decomposed)."""
-    return column_key(name)
-
-
-def _check_manifest_row(
-    path: Path, line: int, row: dict, seen: dict, keep_bad_dates: bool = False
-) -> dict[str, str]:
-    record = {key: (value or "").strip() for key, value in row.items() if key}
-    if not record["file"]:
-        raise InputError(path, "empty file name", line)
-    if record["file"] in seen:
-        raise InputError(path, f"{record['file']!r} is listed twice", line)
-    if not record["meeting"]:
-        # As for a file the manifest leaves out: a blank group in the report's counts by
-        # meeting would hide which document its units came from.
-        record["meeting"] = Path(record["file"]).stem
-        warnings.warn(
-            f"{path}, line {line}: empty meeting for {record['file']!r}; "
-            "meeting taken from the file name",
-            stacklevel=2,
-        )
-    if record["date"]:
-        iso = meeting_date(record["date"])
-        if iso is None and not keep_bad_dates:
-            raise InputError(
-                path, f"date {record['date']!r} is not YYYY-MM-DD (or DD.MM.YYYY)", line
-            )
-        record["date"] = iso or record["date"]
-    return record
-
-
-def _line_of(manifest_path: str | Path, name: str) -> int | None:
-    """The line (or sheet row) of the manifest that lists the file `name`."""
-    table = read_table(manifest_path)
-    column = [_column_name(header) for header in table.header].index("file")
-    for line, cells in table.rows:
-        if column < len(cells) and same_file(cells[column]) == same_file(name):
-            return line
-    return None
 
 
 def discover(raw_dir: str | Path, manifest_path: str | Path | None) -> list[Path]:
@@ -232,11 +107,13 @@ def ingest(
     paths = discover(raw_dir, manifest_path)
     # `output_dirs`: where this run writes; a subfolder of the batch that holds tema's own
     # output is not input left unread.
-    ours = {Path(folder).resolve() for folder in output_dirs}
+    ours = [Path(folder).resolve() for folder in output_dirs]
     subfolders = sorted(
         path.name
         for path in raw_dir.iterdir()
-        if path.is_dir() and not path.name.startswith(".") and path.resolve() not in ours
+        if path.is_dir()
+        and not path.name.startswith(".")
+        and not any(out == path.resolve() or path.resolve() in out.parents for out in ours)
     )
     if subfolders:
         warnings.warn(
@@ -244,18 +121,18 @@ def ingest(
             "of the folder itself (move them up, or ingest each folder as its own batch)",
             stacklevel=2,
         )
-    present = {same_file(path.name) for path in paths}
-    listed_missing = [name for name in manifest if same_file(name) not in present]  # in order
-    by_file = {same_file(name): entry for name, entry in manifest.items()}
+    row_of = match_rows([path.name for path in paths], manifest)
+    found = set(row_of.values())
+    listed_missing = [name for name in manifest if name not in found]  # in manifest order
     if listed_missing:
         raise InputError(
             manifest_path or raw_dir,
             f"lists file(s) not in {raw_dir}: {', '.join(listed_missing)}",
             # The line of the first one: the manifest is read again only to say where.
-            _line_of(manifest_path, listed_missing[0]) if manifest_path else None,
+            line_of(manifest_path, listed_missing[0]) if manifest_path else None,
         )
     for path in progress(paths, "ingest", len(paths), quiet, unit="file"):
-        entry = manifest.get(path.name) or by_file.get(same_file(path.name))
+        entry = manifest.get(row_of.get(path.name, ""))
         if entry is None:
             warnings.warn(
                 f"{path}: not in the manifest; meeting taken from the file name", stacklevel=2

@@ -41,35 +41,38 @@ BODY_TEXT_LEVEL = 9
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
-# Runs under these are not what the document says now, or say it a second time.
-_HIDDEN = frozenset({f"{_W}del", f"{_W}moveFrom", f"{_MC}Fallback", f"{_W}txbxContent"})
 _TEXT_BOX = f"{_W}txbxContent"
+_CONTROL_CONTENT = f"{_W}sdtContent"
+# Runs under these are not what the document says now, or say it a second time.
+_HIDDEN = frozenset({f"{_W}del", f"{_W}moveFrom", f"{_MC}Fallback", _TEXT_BOX})
+# Elements that only wrap paragraphs, tables or rows: content controls and custom XML.
+_WRAPPERS = frozenset({f"{_W}sdt", f"{_W}customXml"})
+# How far a style's "based on" chain is followed (a damaged file may loop it).
+MAX_STYLE_DEPTH = 20
 
-Line = tuple[str, str]  # (PARAGRAPH, ITEM or HEADING; its text)
+WordLine = tuple[str, str]  # (PARAGRAPH, ITEM or HEADING; its text)
 
 
-def docx_lines(path: Path) -> list[Line]:
+def docx_lines(path: Path) -> list[WordLine]:
     """The paragraphs (with their text boxes) and table rows of a .docx, in order."""
     import docx
     from docx.opc.exceptions import OpcError
+    from lxml.etree import XMLSyntaxError
 
     try:
         document = docx.Document(str(path))
-        return list(_block_lines(document.element.body, document._body))
-    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OpcError) as exc:
+    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OpcError, XMLSyntaxError) as exc:
         reason = office_binary_reason(path, ".docx")
         raise UnreadableFile(
             path, reason or f"is not a readable Word (.docx) file ({exc})"
         ) from exc
-    except Exception as exc:  # lxml's XMLSyntaxError: a damaged document.xml
-        if type(exc).__name__ != "XMLSyntaxError":
-            raise
-        raise UnreadableFile(path, f"is not a readable Word (.docx) file ({exc})") from exc
+    return list(_block_lines(document.element.body, document._body))
 
 
-def _block_lines(container: Any, parent: Any) -> Iterator[Line]:
+def _block_lines(container: Any, parent: Any) -> Iterator[WordLine]:
     """Lines of the paragraphs and tables in `container` (the body, a content control, a
-    text box), content controls opened."""
+    text box, a table cell), content controls opened; a control still showing its
+    placeholder ("Klikk her for å skrive inn tekst") holds nothing anyone wrote."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
@@ -83,28 +86,42 @@ def _block_lines(container: Any, parent: Any) -> Iterator[Line]:
                 yield from _block_lines(box, parent)
         elif child.tag == f"{_W}tbl":
             yield from _table_lines(Table(child, parent))
-        elif child.tag in (f"{_W}sdt", f"{_W}customXml"):
-            content = child.find(f"{_W}sdtContent")
+        elif child.tag in _WRAPPERS and not _placeholder(child):
+            content = child.find(_CONTROL_CONTENT)
             yield from _block_lines(content if content is not None else child, parent)
+
+
+def _placeholder(control: Any) -> bool:
+    """A content control that shows its placeholder text, not text someone wrote."""
+    properties = control.find(f"{_W}sdtPr")
+    return properties is not None and properties.find(f"{_W}showingPlcHdr") is not None
 
 
 def paragraph_text(paragraph: Any) -> str:
     """The text of a `w:p` element as a reader sees it: every run that is not deleted,
-    moved away, a drawing's fallback copy or inside a text box."""
+    moved away, a drawing's fallback copy, inside a text box or a control's placeholder."""
     parts = []
     for run in paragraph.iter(f"{_W}r"):
-        if _visible(run, paragraph):
+        if not _inside(run, paragraph, hidden_runs=True):
             parts.append(_run_text(run))
     return "".join(parts)
 
 
-def _visible(run: Any, paragraph: Any) -> bool:
-    element = run.getparent()
+def _inside(element: Any, paragraph: Any, hidden_runs: bool) -> bool:
+    """Whether `element` of `paragraph` stands in something that hides it: for a run
+    (`hidden_runs`), deleted or moved text, a fallback copy, a text box, a placeholder; for
+    a text box, a fallback copy or another text box (read with that box)."""
+    element = element.getparent()
     while element is not None and element is not paragraph:
-        if element.tag in _HIDDEN:
-            return False
+        tag = element.tag
+        if tag in (f"{_MC}Fallback", _TEXT_BOX):
+            return True
+        if hidden_runs and (
+            tag in _HIDDEN or (tag == _CONTROL_CONTENT and _placeholder(element.getparent()))
+        ):
+            return True
         element = element.getparent()
-    return True
+    return False
 
 
 def _run_text(run: Any) -> str:
@@ -128,112 +145,132 @@ def _run_text(run: Any) -> str:
 def _text_boxes(paragraph: Any) -> list[Any]:
     """The text boxes anchored in a paragraph, each once (not its drawing's fallback copy,
     not a box inside another box: that one is read with its box)."""
-    boxes = []
-    for box in paragraph.iter(_TEXT_BOX):
-        element = box.getparent()
-        inside = False
-        while element is not None and element is not paragraph:
-            if element.tag in (f"{_MC}Fallback", _TEXT_BOX):
-                inside = True
-                break
-            element = element.getparent()
-        if not inside:
-            boxes.append(box)
-    return boxes
+    return [
+        box for box in paragraph.iter(_TEXT_BOX) if not _inside(box, paragraph, hidden_runs=False)
+    ]
 
 
 def _kind(paragraph: Any) -> str:
-    """HEADING for a heading style or an outline level (a numbered heading too); ITEM for
-    a list style or numbering on the paragraph or its style (numbering 0 is Word's
-    "numbering removed"); else PARAGRAPH."""
-    style = paragraph.style
-    name = ((style.name if style is not None else "") or "").lower()
-    level = _inherited(paragraph, "outlineLvl")
+    """HEADING for a heading style or an outline level (a numbered heading too); PARAGRAPH
+    where numbering is removed (numbering 0, whatever the style); ITEM for a list style or
+    numbering on the paragraph or its style; else PARAGRAPH."""
+    styles = _style_chain(paragraph)
+    name = ((styles[0].name if styles else "") or "").lower()
+    level = _inherited(paragraph, styles, "outlineLvl")
     if name.startswith(HEADING_STYLES) or (
         level is not None and level.get(f"{_W}val", str(BODY_TEXT_LEVEL)) != str(BODY_TEXT_LEVEL)
     ):
         return HEADING
-    if name.startswith(("list", "liste")):
+    numbering = _inherited(paragraph, styles, "numPr")
+    number = numbering.find(f"{_W}numId") if numbering is not None else None
+    if number is not None and number.get(f"{_W}val") == "0":
+        return PARAGRAPH  # Word's "numbering removed"
+    if name.startswith(("list", "liste")) or numbering is not None:
         return ITEM
-    numbering = _inherited(paragraph, "numPr")
-    if numbering is None:
-        return PARAGRAPH
-    number = numbering.find(f"{_W}numId")
-    return ITEM if number is None or number.get(f"{_W}val") != "0" else PARAGRAPH
+    return PARAGRAPH
 
 
-def _inherited(paragraph: Any, name: str) -> Any:
-    """The paragraph property `name` (w:pPr/w:<name>) of the paragraph, else of its style or
-    the styles that style is based on."""
-    found = _property(paragraph._p, name)
+def _style_chain(paragraph: Any) -> list[Any]:
+    """The paragraph's style and the styles it is based on, each once (a damaged file can
+    base a style on itself)."""
+    chain: list[Any] = []
     style = paragraph.style
-    while found is None and style is not None:
-        found = _property(style.element, name)
+    while style is not None and len(chain) < MAX_STYLE_DEPTH:
+        if any(style.element is seen.element for seen in chain):
+            break
+        chain.append(style)
         style = style.base_style
-    return found
+    return chain
 
 
-def _property(element: Any, name: str) -> Any:
-    properties = element.find(f"{_W}pPr")
-    return properties.find(f"{_W}{name}") if properties is not None else None
+def _inherited(paragraph: Any, styles: list[Any], name: str) -> Any:
+    """The paragraph property `name` (w:pPr/w:<name>) of the paragraph, else of the first
+    style in its chain that sets it."""
+    for element in (paragraph._p, *(style.element for style in styles)):
+        properties = element.find(f"{_W}pPr")
+        found = properties.find(f"{_W}{name}") if properties is not None else None
+        if found is not None:
+            return found
+    return None
 
 
-def _table_lines(table: Any) -> list[Line]:
+def _table_lines(table: Any) -> list[WordLine]:
     """A Word table as lines: each row one list item, its non-empty cells joined by
     CELL_SEPARATOR, so that a row of input is one unit however many columns it has; a
-    header row is a heading, of the rows under it (never counted).
+    header row is one line above them: a heading where Word marks it as the header row,
+    else a plain line that segmentation judges (it takes a short label for a heading).
 
     Cell by cell, the header's labels and a first column of topics ("Bolig") would be
     counted as input of their own, and a run of short cells would turn the document's
     own heading above the table into a list item.
     """
+    from docx.table import _Cell
+
+    row_elements = list(_wrapped(table._tbl, f"{_W}tr"))
     rows: list[list[str]] = []
-    seen: set[Any] = set()  # the cell elements read (held, so each keeps its identity)
-    for row in table.rows:
+    for row in row_elements:
         cells: list[str] = []
-        for cell in row.cells:
-            # python-docx repeats a merged cell once per grid column it spans and once per
-            # row it spans: the same cell element, which two cells of equal text are not.
-            if cell._tc in seen:
-                continue
-            seen.add(cell._tc)
-            text = " ".join(text for _, text in _block_lines(cell._tc, cell))
+        for cell in _wrapped(row, f"{_W}tc"):
+            if _continues_merge(cell):
+                continue  # the cell above spans this row: read once, there
+            text = " ".join(text for _, text in _block_lines(cell, _Cell(cell, table)))
             if text:
                 cells.append(text)
         rows.append(cells)
     filled = [cells for cells in rows if cells]
     if not filled:
         return []
-    header = bool(rows[0]) and len(rows) > 1 and _is_header(table, rows)
-    lines = [(HEADING, CELL_SEPARATOR.join(rows[0]))] if header else []
+    header = _header_kind(row_elements[0], table, rows) if rows[0] and len(rows) > 1 else None
+    lines = [(header, CELL_SEPARATOR.join(rows[0]))] if header else []
     lines.extend((ITEM, CELL_SEPARATOR.join(cells)) for cells in filled[1 if header else 0 :])
     return lines
 
 
-def _is_header(table: Any, rows: list[list[str]]) -> bool:
-    """Whether a table's first row (of several) is its header.
+def _wrapped(element: Any, tag: str) -> Iterator[Any]:
+    """The children of `element` with `tag`, also those inside content controls and custom
+    XML (a repeating section of a form wraps its rows so); not placeholders."""
+    for child in element.iterchildren():
+        if child.tag == tag:
+            yield child
+        elif child.tag in _WRAPPERS and not _placeholder(child):
+            content = child.find(_CONTROL_CONTENT)
+            yield from _wrapped(content if content is not None else child, tag)
 
-    Word says so when the row repeats as the header on each page, or when all its text is
-    bold. Otherwise its cells must be short labels without final punctuation and the rows
-    below must read differently (a longer cell or a sentence), or be empty (a template):
-    a table of short rows alike ("Bolig | Flere boliger") has no header.
-    """
+
+def _continues_merge(cell: Any) -> bool:
+    """A cell that a vertically merged cell above it spans (Word keeps it, empty)."""
+    properties = cell.find(f"{_W}tcPr")
+    merge = properties.find(f"{_W}vMerge") if properties is not None else None
+    return merge is not None and merge.get(f"{_W}val", "continue") != "restart"
+
+
+def _header_kind(first: Any, table: Any, rows: list[list[str]]) -> str | None:
+    """How a table's first row (of several) is its header: HEADING when Word marks it as
+    the header row (repeated on each page); PARAGRAPH when it looks like one (all its
+    text bold; or short labels without final punctuation over rows that read differently,
+    a longer cell or a sentence, or over empty rows: a template); else None. A table of
+    short rows alike ("Bolig | Flere boliger") has no header."""
+    from docx.table import _Cell
 
     def label_like(cell: str) -> bool:
         return len(cell.split()) <= MAX_HEADER_CELL_WORDS and not cell.endswith(
             (".", "!", "?", ":")
         )
 
-    first = table.rows[0]
-    properties = first._tr.trPr
+    properties = first.find(f"{_W}trPr")
     if properties is not None and properties.find(f"{_W}tblHeader") is not None:
-        return True
+        return HEADING
     runs = [
-        run for cell in first.cells for p in cell.paragraphs for run in p.runs if run.text.strip()
+        run
+        for cell in _wrapped(first, f"{_W}tc")
+        for paragraph in _Cell(cell, table).paragraphs
+        for run in paragraph.runs
+        if run.text.strip()
     ]
     if runs and all(run.bold for run in runs):
-        return True
+        return PARAGRAPH
     below = [cell for cells in rows[1:] for cell in cells]
-    return all(label_like(cell) for cell in rows[0]) and (
+    guessed = all(label_like(cell) for cell in rows[0]) and (
         not below or not all(label_like(cell) for cell in below)
     )
+    return PARAGRAPH if guessed else None

@@ -121,6 +121,9 @@ def write_npz(arrays: Mapping[str, Any], path: str | Path) -> None:
         handle.write(reproducible_zip(buffer.getvalue()))
 
 
+# Office's lock file beside a document open in Word or Excel ("~$notat.docx"): never a
+# document of a batch.
+LOCK_FILE_PREFIX = "~$"
 # The first bytes of Office's old binary format (.doc, .xls), which is also the format of
 # a password-protected .docx or .xlsx: neither can be read without Word or Excel.
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

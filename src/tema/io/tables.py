@@ -211,34 +211,41 @@ def _read_workbook(path: Path, sheet: str | None) -> Table:
 
     from openpyxl import load_workbook
 
+    damaged = (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OSError) as exc:
+    except damaged as exc:
         reason = office_binary_reason(path, ".xlsx")
         raise UnreadableFile(
             path, reason or f"is not a readable Excel (.xlsx) file ({exc})"
         ) from exc
     try:
-        if sheet and sheet not in workbook.sheetnames:
-            raise InputError(
-                path, f"no sheet {sheet!r}; the sheets are {', '.join(workbook.sheetnames)}"
-            )
-        worksheet = workbook[sheet] if sheet else _first_visible(workbook)
-        # Some exporters write a wrong size into the sheet, which read-only mode trusts:
-        # columns or rows beyond it would be lost.
-        worksheet.reset_dimensions()
-        values = worksheet.iter_rows(values_only=True)
-        first = next(values, None)
-        if first is None:
-            raise UnreadableFile(path, "is empty")
-        header = [cell_text(value).strip() for value in first]
-        _check_header(path, header)
-        rows = [
-            (number, [cell_text(value) for value in row])
-            for number, row in enumerate(values, start=2)
-        ]
+        return _sheet_table(path, workbook, sheet)
+    except damaged as exc:  # read-only mode reads the sheet as it goes: damage shows late
+        raise UnreadableFile(path, f"is not a readable Excel (.xlsx) file ({exc})") from exc
     finally:
         workbook.close()
+
+
+def _sheet_table(path: Path, workbook: Any, sheet: str | None) -> Table:
+    """The table on `sheet` (default: the first visible sheet) of an open workbook."""
+    if sheet and sheet not in workbook.sheetnames:
+        raise InputError(
+            path, f"no sheet {sheet!r}; the sheets are {', '.join(workbook.sheetnames)}"
+        )
+    worksheet = workbook[sheet] if sheet else _first_visible(workbook)
+    # Some exporters write a wrong size into the sheet, which read-only mode trusts:
+    # columns or rows beyond it would be lost.
+    worksheet.reset_dimensions()
+    values = worksheet.iter_rows(values_only=True)
+    first = next(values, None)
+    if first is None:
+        raise UnreadableFile(path, "is empty")
+    header = [cell_text(value).strip() for value in first]
+    _check_header(path, header)
+    rows = [
+        (number, [cell_text(value) for value in row]) for number, row in enumerate(values, start=2)
+    ]
     return Table(header, rows)
 
 
@@ -252,7 +259,10 @@ def _first_visible(workbook: Any) -> Any:
 
 
 # What a formula cell holds when its formula fails ("#N/A"): no one wrote it.
-EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
+EXCEL_ERRORS = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!",
+     "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
+)  # fmt: skip
 
 
 def cell_text(value: Any) -> str:
@@ -275,7 +285,9 @@ _EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 def _unescape(found: re.Match[str]) -> str:
-    return chr(int(found.group(1), 16))
+    code = int(found.group(1), 16)
+    # Half of a surrogate pair is no character on its own: left as Excel wrote it.
+    return found.group(0) if 0xD800 <= code <= 0xDFFF else chr(code)
 
 
 # --- Tables tema wrote, typed by pandas -------------------------------------------------------

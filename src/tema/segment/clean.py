@@ -346,20 +346,25 @@ def iter_blocks(
     lexicon: str | Mapping[str, float] | None = None,
     max_heading_words: int = 25,
     pages: Sequence[int] = (),
-    headings: Collection[int] = (),
+    headings: Collection[Sequence[int]] = (),
 ) -> Iterator[Block]:
     """Cleaned, classified layout blocks of ``raw``, in order, one at a time (``lexicon``:
     anything ``as_lexicon`` takes; ``pages``: where the pages of a PDF start, used to
     find running headers and footers; a PDF shows letter-spaced extraction, so weaker
-    evidence closes a kerning gap in it: ``kerning_gap_evidence``; ``headings``: where
-    paragraphs start that the file itself marks as headings, taken for headings whatever
-    their words)."""
+    evidence closes a kerning gap in it: ``kerning_gap_evidence``; ``headings``: the spans
+    of paragraphs that the file itself marks as headings, taken for headings whatever
+    their words, unless a block joined more text to one (a PDF rule: a line in lower
+    case continues the block before it) or it is longer than any heading)."""
     lexicon = as_lexicon(lexicon)
     letter_spacing = LetterSpacing(raw, lexicon, is_pdf=bool(pages))
-    marked = frozenset(headings)
+    marked = {(start, end) for start, end in headings}
     for kind, lines in group_lines(raw, split_lines(raw, page_furniture(raw, pages))):
         block = clean_lines(raw, lines, kind, lexicon, letter_spacing)
-        if block.start in marked and kind not in ("url", "noise"):
+        if (
+            (block.start, block.end) in marked
+            and kind not in ("url", "noise")
+            and len(block.text.split()) <= max_heading_words
+        ):
             block = _with_kind(block, "heading")
         elif kind == "text":
             block = _with_kind(block, classify_text_block(block, max_heading_words))

@@ -104,7 +104,7 @@ def segment_documents(
     documents: Iterable[
         tuple[str, str]
         | tuple[str, str, Sequence[int]]
-        | tuple[str, str, Sequence[int], Sequence[int]]
+        | tuple[str, str, Sequence[int], Sequence[Sequence[int]]]
     ],
     nlp: Language,
     *,
@@ -115,9 +115,9 @@ def segment_documents(
 ) -> Iterator[tuple[str, Unit]]:
     """Segment ``(doc_id, raw_text)`` pairs, streaming ``(doc_id, unit)`` pairs in order.
     A third item, the offsets where the pages of a PDF start, lets running headers and
-    footers be found (``tema.segment.lines.page_furniture``); a fourth, the offsets where
-    paragraphs the file marks as headings start (Word's heading styles), makes them
-    headings whatever their words.
+    footers be found (``tema.segment.lines.page_furniture``); a fourth, the spans
+    ``(start, end)`` of paragraphs the file marks as headings (Word's heading styles),
+    makes them headings whatever their words.
 
     Options: ``batch_size`` (blocks per spaCy batch), ``lexicon`` (a word list name from
     ``tema.segment.lexicon.LEXICON_SOURCES`` or a loaded one), ``max_heading_words``

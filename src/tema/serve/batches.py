@@ -298,7 +298,7 @@ def prefill(names: list[str], manifest: dict[str, dict[str, str]]) -> list[Batch
 def read_manifest_file(path: Path) -> tuple[dict[str, dict[str, str]], str]:
     """A manifest's rows by file name, or no rows and the reason it cannot be read."""
     from tema.errors import TemaError
-    from tema.ingest.stage import read_manifest
+    from tema.ingest.manifest import read_manifest
 
     try:
         return read_manifest(path, keep_bad_dates=True), ""

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tema.ingest.stage import meeting_date, same_file
+from tema.ingest.manifest import MANIFEST_NAMES, match_rows, meeting_date
 from tema.serve.batches import Batch, clean_field, prefill, read_manifest_file
 from tema.serve.pipeline import model_exists
 from tema.serve.security import (
@@ -36,7 +36,6 @@ from tema.serve.web import (
 )
 from tema.serve.words import say
 
-MANIFEST_NAMES = ("manifest.csv", "manifest.xlsx")
 MAX_FILES = 2000
 
 
@@ -123,8 +122,8 @@ def _take_in(app: AppState, batch: Batch, names: list[str], renamed: dict[str, s
 
     `renamed`: each file's name as it came in → the safe name it was saved under. The
     manifest names the files as they came in; its rows follow them to their safe names.
-    A row names its file as `tema ingest` matches them: ignoring case and Unicode
-    composition (`same_file`).
+    A row names its file as `tema ingest` matches them (`match_rows`: also ignoring case
+    and Unicode composition where that is unambiguous).
     """
     documents = [name for name in names if name.lower() not in MANIFEST_NAMES]
     manifests = [name for name in names if name.lower() in MANIFEST_NAMES]
@@ -133,18 +132,16 @@ def _take_in(app: AppState, batch: Batch, names: list[str], renamed: dict[str, s
         written, batch.manifest_error = read_manifest_file(
             app.batches.incoming(batch.id) / manifests[0]
         )
-        saved_as = {same_file(name): safe for name, safe in renamed.items()}
-        document_named = {same_file(name): name for name in documents}
-        for name, row in written.items():
-            saved = saved_as.get(same_file(base_name(name)), name)
-            rows[document_named.get(same_file(saved), saved)] = row
+        rows = {renamed.get(base_name(name), name): row for name, row in written.items()}
         batch.manifest_name = manifests[0] if not batch.manifest_error else ""
-    batch.files = prefill(documents, rows)
+    row_of = match_rows(documents, rows)
+    batch.files = prefill(documents, {name: rows[row] for name, row in row_of.items()})
     # What does not match is named on the form (`tema ingest` refuses the first, warns of
     # the second).
-    batch.manifest_missing = [name for name in rows if name not in documents]
+    found = set(row_of.values())
+    batch.manifest_missing = [name for name in rows if name not in found]
     batch.manifest_unlisted = [
-        name for name in documents if batch.manifest_name and name not in rows
+        name for name in documents if batch.manifest_name and name not in row_of
     ]
     app.batches.save(batch)
 

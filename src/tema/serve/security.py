@@ -24,6 +24,8 @@ from typing import Any
 
 from starlette.requests import Request
 
+from tema.io.files import LOCK_FILE_PREFIX
+
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SESSION_TOKEN = "csrf"
@@ -171,10 +173,13 @@ def check_folder(typed: str, roots: tuple[Path, ...]) -> Path:
 
 def files_in_folder(folder: Path) -> list[Path]:
     """The regular files directly in `folder` the app takes (by name), sorted; a symlink
-    counts only if it points to a file inside the folder."""
+    counts only if it points to a file inside the folder. Office's lock files are not
+    documents (as `tema ingest` skips them)."""
     found = []
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or Path(path.name).suffix.lower() not in ACCEPTED_TYPES:
+        if path.name.startswith((".", LOCK_FILE_PREFIX)) or (
+            Path(path.name).suffix.lower() not in ACCEPTED_TYPES
+        ):
             continue
         if path.is_symlink():
             target = path.resolve()

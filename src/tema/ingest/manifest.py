@@ -1,0 +1,169 @@
+"""The manifest of a batch: which meeting, region and date each file is from.
+
+A `manifest.csv` or `manifest.xlsx` in the batch's folder, one row per file (columns
+`file, meeting, region, date`, then any of the user's own). Rows are matched to the
+folder's files by exact name, else ignoring case and Unicode composition where that is
+unambiguous (`match_rows`); dates are read as people write them (`meeting_date`).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date, datetime
+from pathlib import Path
+
+from tema.errors import InputError
+from tema.io.tables import TABLE_SUFFIXES, column_key, read_table
+
+MANIFEST_COLUMNS = ("file", "meeting", "region", "date")
+# A folder's own manifest: never a document of the batch.
+MANIFEST_NAMES = ("manifest.csv", "manifest.xlsx")
+# Optional manifest columns that steer how a file is read rather than describe it.
+TEXT_COLUMN = "text_column"
+SHEET = "sheet"
+# The columns tema reads by name, whatever their case ("File", "Date"); other columns are
+# the user's own and keep their spelling.
+KNOWN_COLUMNS = (*MANIFEST_COLUMNS, TEXT_COLUMN, SHEET)
+
+
+# A meeting date as people write it: ISO, or the Norwegian day.month.year; a date cell of
+# a spreadsheet that also holds a time of day comes as ISO date and time.
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_NORWEGIAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+def meeting_date(text: str) -> str | None:
+    """`text` as an ISO date (YYYY-MM-DD) if it is a date written YYYY-MM-DD (with or
+    without a time of day) or DD.MM.YYYY ("14.03.2025", "4.3.2025"), else None. Reports
+    group by the ISO form."""
+    text = text.strip()
+    iso = _ISO_DATE.fullmatch(text)
+    if iso is not None:
+        try:
+            return datetime.fromisoformat(text).date().isoformat()
+        except ValueError:
+            return None
+    found = _NORWEGIAN_DATE.fullmatch(text)
+    if found is None:
+        return None
+    day, month, year = (int(part) for part in found.groups())
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def find_manifest(raw_dir: str | Path) -> Path | None:
+    """The manifest of a folder of documents: its manifest.csv or manifest.xlsx (or none)."""
+    raw_dir = Path(raw_dir)
+    found = [raw_dir / name for name in MANIFEST_NAMES if (raw_dir / name).is_file()]
+    if len(found) > 1:
+        raise InputError(
+            raw_dir, f"has both {found[0].name} and {found[1].name}; keep one manifest"
+        )
+    return found[0] if found else None
+
+
+def read_manifest(path: str | Path, keep_bad_dates: bool = False) -> dict[str, dict[str, str]]:
+    """Manifest rows by file name; checks columns, duplicates and dates.
+
+    A CSV (comma, semicolon or tab; UTF-8 or Windows-1252, as Excel saves it) or an
+    .xlsx (its first sheet), read by the same reader as survey tables. Dates are given
+    in ISO form; one that is not a date stops the reading, or with `keep_bad_dates` (the
+    browser app's form, which checks what it shows) is kept as written.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path, "manifest not found")
+    if path.suffix.lower() not in TABLE_SUFFIXES:
+        raise InputError(path, "a manifest is a .csv or .xlsx table")
+    table = read_table(path)
+    names = [_column_name(name) for name in table.header]
+    missing = [c for c in MANIFEST_COLUMNS if c not in names]
+    if missing:
+        raise InputError(
+            path,
+            f"missing column(s) {', '.join(missing)}; expected {', '.join(MANIFEST_COLUMNS)} "
+            f"(the header has {', '.join(repr(name) for name in names) or 'no columns'})",
+            line=1,
+        )
+    rows: dict[str, dict[str, str]] = {}
+    for line, cells in table.rows:
+        if not any(cell.strip() for cell in cells):
+            continue  # a blank row (Excel leaves them)
+        row = dict(zip(names, cells + [""] * (len(names) - len(cells)), strict=False))
+        record = _check_manifest_row(path, line, row, rows, keep_bad_dates)
+        rows[record["file"]] = record
+    return rows
+
+
+def _column_name(name: str) -> str:
+    key = column_key(name)
+    return key if key in KNOWN_COLUMNS else name.strip()
+
+
+def same_file(name: str) -> str:
+    """A file name as a manifest row and a file in the folder are matched when their exact
+    names differ: ignoring case (Windows does) and Unicode composition (a Mac stores "ø"
+    decomposed)."""
+    return column_key(name)
+
+
+def match_rows(files: Iterable[str], rows: Iterable[str]) -> dict[str, str]:
+    """Each file's manifest row (file name → the row's `file`): the row of its exact name;
+    else the row whose name is its name by `same_file`, when no other file or row has that
+    name too (on a disk that tells "Notat.txt" from "notat.txt", each needs its own row)."""
+    files, rows = list(files), list(rows)
+    exact = set(rows)
+    matched = {name: name for name in files if name in exact}
+    files_by_key = Counter(same_file(name) for name in files)
+    rows_by_key: dict[str, list[str]] = {}
+    for row in rows:
+        rows_by_key.setdefault(same_file(row), []).append(row)
+    for name in files:
+        key = same_file(name)
+        # One file and one row of that name: the row is not another file's exact name.
+        candidates = rows_by_key.get(key, [])
+        if name not in matched and files_by_key[key] == 1 and len(candidates) == 1:
+            matched[name] = candidates[0]
+    return matched
+
+
+def _check_manifest_row(
+    path: Path, line: int, row: dict, seen: dict, keep_bad_dates: bool = False
+) -> dict[str, str]:
+    record = {key: (value or "").strip() for key, value in row.items() if key}
+    if not record["file"]:
+        raise InputError(path, "empty file name", line)
+    if record["file"] in seen:
+        raise InputError(path, f"{record['file']!r} is listed twice", line)
+    if not record["meeting"]:
+        # As for a file the manifest leaves out: a blank group in the report's counts by
+        # meeting would hide which document its units came from.
+        record["meeting"] = Path(record["file"]).stem
+        warnings.warn(
+            f"{path}, line {line}: empty meeting for {record['file']!r}; "
+            "meeting taken from the file name",
+            stacklevel=2,
+        )
+    if record["date"]:
+        iso = meeting_date(record["date"])
+        if iso is None and not keep_bad_dates:
+            raise InputError(
+                path, f"date {record['date']!r} is not YYYY-MM-DD (or DD.MM.YYYY)", line
+            )
+        record["date"] = iso or record["date"]
+    return record
+
+
+def line_of(manifest_path: str | Path, name: str) -> int | None:
+    """The line (or sheet row) of the manifest that lists the file `name`."""
+    table = read_table(manifest_path)
+    column = [_column_name(header) for header in table.header].index("file")
+    for line, cells in table.rows:
+        if column < len(cells) and cells[column].strip() == name:
+            return line
+    return None
