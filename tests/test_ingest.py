@@ -245,14 +245,16 @@ def test_empty_and_broken_tables_and_office_lock_files_do_not_stop_the_batch(tmp
     (raw / "~$notat.docx").write_bytes(b"kari.n")  # Word's lock file: Word has notat open
     (raw / "2019").mkdir()  # a subfolder: not read, and said so
     write_xlsx(raw / "formler.xlsx", [["svar"], ["#N/A"], ["Flere boliger"]])
+    (raw / "formler.csv").write_text("svar\n#N/A\nFlere skoler\n", encoding="utf-8")
     skipped: list[Skipped] = []
     with pytest.warns(UserWarning) as caught:
         documents = list(ingest(raw, raw / "manifest.csv", skipped=skipped))
     said = " ".join(str(w.message) for w in caught)
     assert "skipped, the rest of the batch goes on" in said and "~$" not in said
     assert "subfolder(s) not read: 2019" in said
-    assert [d.doc for d in documents] == ["bodo.txt", "formler.xlsx"]
-    assert documents[1].text == "Flere boliger"  # a formula's error value is no answer
+    assert [d.doc for d in documents] == ["bodo.txt", "formler.csv", "formler.xlsx"]
+    # A formula's error value is no answer, in the workbook or in a CSV Excel saved.
+    assert [d.text for d in documents[1:]] == ["Flere skoler", "Flere boliger"]
     reasons = {Path(s.file).name: s.reason for s in skipped}
     old = "is an old Office file or password-protected: open it, remove any password and save it as"
     assert reasons == {

@@ -25,7 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from tema.errors import InputError, UnreadableFile
-from tema.io.tables import TABLE_SUFFIXES, column_key, decode_text, read_bytes, read_table
+from tema.io.tables import (
+    EXCEL_ERRORS,
+    TABLE_SUFFIXES,
+    column_key,
+    decode_text,
+    read_bytes,
+    read_table,
+)
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 SUFFIXES = TEXT_SUFFIXES | TABLE_SUFFIXES | {".pdf", ".docx"}
@@ -180,8 +187,8 @@ def read_answers(
     answers = []
     for row_number, row in rows:
         text = row[index].strip() if index < len(row) else ""
-        if not text:
-            continue
+        if not text or text in EXCEL_ERRORS:
+            continue  # a formula's error value ("#N/A") in a CSV that Excel saved: no answer
         metadata = {
             name: value
             for position, (name, value) in enumerate(zip(header, row, strict=False))
