@@ -43,8 +43,11 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _TEXT_BOX = f"{_W}txbxContent"
 _CONTROL_CONTENT = f"{_W}sdtContent"
-# Runs under these are not what the document says now, or say it a second time.
-_HIDDEN = frozenset({f"{_W}del", f"{_W}moveFrom", f"{_MC}Fallback", _TEXT_BOX})
+# Runs under these are not what the document says now (tracked deletions and moves).
+_REMOVED = frozenset({f"{_W}del", f"{_W}moveFrom"})
+# Under these, text says again what is read elsewhere: a drawing's fallback copy, and a
+# text box (read as paragraphs of its own).
+_ELSEWHERE = frozenset({f"{_MC}Fallback", _TEXT_BOX})
 # Elements that only wrap paragraphs, tables or rows: content controls and custom XML.
 _WRAPPERS = frozenset({f"{_W}sdt", f"{_W}customXml"})
 # How far a style's "based on" chain is followed (a damaged file may loop it).
@@ -76,7 +79,7 @@ def _block_lines(container: Any, parent: Any) -> Iterator[WordLine]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    for child in container.iterchildren():
+    for child in _wrapped(container, (f"{_W}p", f"{_W}tbl")):
         if child.tag == f"{_W}p":
             paragraph = Paragraph(child, parent)
             text = paragraph_text(child).strip()
@@ -84,11 +87,8 @@ def _block_lines(container: Any, parent: Any) -> Iterator[WordLine]:
                 yield _kind(paragraph), text
             for box in _text_boxes(child):
                 yield from _block_lines(box, parent)
-        elif child.tag == f"{_W}tbl":
+        else:
             yield from _table_lines(Table(child, parent))
-        elif child.tag in _WRAPPERS and not _placeholder(child):
-            content = child.find(_CONTROL_CONTENT)
-            yield from _block_lines(content if content is not None else child, parent)
 
 
 def _placeholder(control: Any) -> bool:
@@ -114,10 +114,10 @@ def _inside(element: Any, paragraph: Any, hidden_runs: bool) -> bool:
     element = element.getparent()
     while element is not None and element is not paragraph:
         tag = element.tag
-        if tag in (f"{_MC}Fallback", _TEXT_BOX):
+        if tag in _ELSEWHERE:
             return True
         if hidden_runs and (
-            tag in _HIDDEN or (tag == _CONTROL_CONTENT and _placeholder(element.getparent()))
+            tag in _REMOVED or (tag == _CONTROL_CONTENT and _placeholder(element.getparent()))
         ):
             return True
         element = element.getparent()
@@ -206,11 +206,11 @@ def _table_lines(table: Any) -> list[WordLine]:
     """
     from docx.table import _Cell
 
-    row_elements = list(_wrapped(table._tbl, f"{_W}tr"))
+    row_elements = list(_wrapped(table._tbl, (f"{_W}tr",)))
     rows: list[list[str]] = []
     for row in row_elements:
         cells: list[str] = []
-        for cell in _wrapped(row, f"{_W}tc"):
+        for cell in _wrapped(row, (f"{_W}tc",)):
             if _continues_merge(cell):
                 continue  # the cell above spans this row: read once, there
             text = " ".join(text for _, text in _block_lines(cell, _Cell(cell, table)))
@@ -226,15 +226,16 @@ def _table_lines(table: Any) -> list[WordLine]:
     return lines
 
 
-def _wrapped(element: Any, tag: str) -> Iterator[Any]:
-    """The children of `element` with `tag`, also those inside content controls and custom
-    XML (a repeating section of a form wraps its rows so); not placeholders."""
+def _wrapped(element: Any, tags: tuple[str, ...]) -> Iterator[Any]:
+    """The children of `element` with one of `tags`, in order, also those inside content
+    controls and custom XML (a template wraps paragraphs so, a repeating section of a form
+    its rows); not a control that still shows its placeholder."""
     for child in element.iterchildren():
-        if child.tag == tag:
+        if child.tag in tags:
             yield child
         elif child.tag in _WRAPPERS and not _placeholder(child):
             content = child.find(_CONTROL_CONTENT)
-            yield from _wrapped(content if content is not None else child, tag)
+            yield from _wrapped(content if content is not None else child, tags)
 
 
 def _continues_merge(cell: Any) -> bool:
@@ -262,7 +263,7 @@ def _header_kind(first: Any, table: Any, rows: list[list[str]]) -> str | None:
         return HEADING
     runs = [
         run
-        for cell in _wrapped(first, f"{_W}tc")
+        for cell in _wrapped(first, (f"{_W}tc",))
         for paragraph in _Cell(cell, table).paragraphs
         for run in paragraph.runs
         if run.text.strip()
