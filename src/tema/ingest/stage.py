@@ -79,6 +79,21 @@ def discover(raw_dir: str | Path, manifest_path: str | Path | None) -> list[Path
     )
 
 
+def unread_subfolders(raw_dir: Path, output_dirs: Iterable[Path] = ()) -> list[str]:
+    """The names of `raw_dir`'s subfolders, which ingest does not read; not hidden ones, and
+    not one that holds `output_dirs` (where the run writes: tema's own output is not input
+    left unread)."""
+    ours = [Path(folder).resolve() for folder in output_dirs]
+    names = []
+    for path in raw_dir.iterdir():
+        if not path.is_dir() or path.name.startswith("."):
+            continue
+        folder = path.resolve()
+        if not any(out == folder or folder in out.parents for out in ours):
+            names.append(path.name)
+    return sorted(names)
+
+
 def ingest(
     raw_dir: str | Path,
     manifest_path: str | Path | None = None,
@@ -105,16 +120,7 @@ def ingest(
         manifest_path = find_manifest(raw_dir)
     manifest = read_manifest(manifest_path) if manifest_path is not None else {}
     paths = discover(raw_dir, manifest_path)
-    # `output_dirs`: where this run writes; a subfolder of the batch that holds tema's own
-    # output is not input left unread.
-    ours = [Path(folder).resolve() for folder in output_dirs]
-    subfolders = sorted(
-        path.name
-        for path in raw_dir.iterdir()
-        if path.is_dir()
-        and not path.name.startswith(".")
-        and not any(out == path.resolve() or path.resolve() in out.parents for out in ours)
-    )
+    subfolders = unread_subfolders(raw_dir, output_dirs)
     if subfolders:
         warnings.warn(
             f"{raw_dir}: subfolder(s) not read: {', '.join(subfolders)}; tema reads the files "
