@@ -13,6 +13,7 @@ test checks that the two agree.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -39,6 +40,11 @@ class Theme(_Section):
     id: str = Field(min_length=1)
     nb: str = Field(min_length=1)
     en: str = Field(min_length=1)
+
+
+def theme_names(themes: Iterable[Theme], language: str) -> dict[str, str]:
+    """Theme id → its display name in `language` ("nb" or "en")."""
+    return {theme.id: getattr(theme, language) for theme in themes}
 
 
 class IngestSettings(_Section):

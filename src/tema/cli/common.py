@@ -51,11 +51,6 @@ def config_of(ctx: typer.Context) -> Config:
     return session(ctx).config
 
 
-def theme_names(ctx: typer.Context, language: str) -> dict[str, str]:
-    """Theme id → its name in `language` (params.yaml's `themes`)."""
-    return {theme.id: getattr(theme, language) for theme in config_of(ctx).themes}
-
-
 def fail(error: Exception) -> NoReturn:
     typer.echo(f"error: {error}", err=True)
     raise typer.Exit(code=1)

@@ -16,8 +16,8 @@ from tema.cli.common import (
     say,
     session,
     style,
-    theme_names,
 )
+from tema.config import theme_names
 
 
 def senter(
@@ -88,7 +88,9 @@ def train(
     )
     language = session(ctx).language
     typer.echo(
-        format_verdict(result.verdict, result.record, language, theme_names(ctx, language)),
+        format_verdict(
+            result.verdict, result.record, language, theme_names(config_of(ctx).themes, language)
+        ),
         err=not promoted,
     )
 
@@ -118,4 +120,6 @@ def compare_models(
 
     comparison = run_stage(compare.run, config_of(ctx), old, new, on)
     language = session(ctx).language
-    typer.echo(format_comparison(comparison, language, theme_names(ctx, language)))
+    typer.echo(
+        format_comparison(comparison, language, theme_names(config_of(ctx).themes, language))
+    )

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tema.config import Theme
+from tema.config import Theme, theme_names
 from tema.errors import InputError
 from tema.numbers import NBSP, Style
 from tema.report.charts import change_chart, key_label
@@ -124,7 +124,7 @@ def format_compare_table(
 ) -> str:
     words = TEXTS[language]
     style = Style(language)
-    names = {theme.id: getattr(theme, language) for theme in themes}
+    names = theme_names(themes, language)
     overall = table[table["level"] == "all"]
     width = max(len(n) for n in names.values()) + 2
     # Each column as wide as its heading (a folder's name can be long), two spaces apart.
@@ -150,7 +150,7 @@ def render_compare_html(
 ) -> str:
     """A self-contained HTML page of the comparison (``templates/compare.html``)."""
     words = TEXTS[language]
-    names = {theme.id: getattr(theme, language) for theme in themes}
+    names = theme_names(themes, language)
     style = Style(language, NBSP)
     overall = table[table["level"] == "all"]
     headings = {"all": words["all"], "region": words["by_region"], "meeting": words["by_meeting"]}

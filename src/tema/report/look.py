@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tema.config import Theme
+from tema.config import Theme, theme_names
 from tema.numbers import NBSP, Style
 from tema.report.words import TEXTS
 
@@ -48,7 +48,7 @@ class Look:
         unless another `style` is given."""
         return cls(
             themes=tuple(themes),
-            names={theme.id: getattr(theme, language) for theme in themes},
+            names=theme_names(themes, language),
             colours=theme_colours(themes),
             words=TEXTS[language],
             style=style or Style(language, NBSP),

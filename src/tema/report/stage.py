@@ -26,7 +26,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from tema.config import Config, Theme
+from tema.config import Config, Theme, theme_names
 from tema.errors import InputError, TemaError
 from tema.io.files import atomic_write, write_csv
 from tema.io.tables import read_frame
@@ -309,7 +309,7 @@ def format_count_table(counts: pd.DataFrame, themes: Sequence[Theme], language: 
     """The overall counts as a plain-text table for the terminal."""
     words = TEXTS[language]
     style = Style(language)
-    name = {theme.id: getattr(theme, language) for theme in themes}
+    name = theme_names(themes, language)
     overall = counts[counts["level"] == "all"]
     width = max(len(n) for n in name.values()) + 2
     lines = [

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from tema.config import Theme
+from tema.config import Theme, theme_names
 from tema.io.files import as_text_cell
 from tema.numbers import Style
 from tema.report.charts import key_label
@@ -78,7 +78,7 @@ def write_xlsx(
     from tema.io.files import atomic_write, reproducible_zip
 
     words = TEXTS[language]
-    names = {theme.id: getattr(theme, language) for theme in themes}
+    names = theme_names(themes, language)
     workbook = Workbook(write_only=True)
     _count_sheets(workbook, summary, words, names)
     _unit_sheets(workbook, summary, words, names, uncertain_chunks)

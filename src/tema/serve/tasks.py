@@ -10,6 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tema.config import theme_names
 from tema.errors import TemaError
 from tema.io.files import write_csv
 from tema.serve import pipeline
@@ -220,7 +221,7 @@ def _trained_result(trained: TrainResult, themes: Sequence[Theme]) -> dict[str, 
     `tema compare-models` print it), each theme by its name."""
     from tema.train.verdict import BASIS_NAMES, format_comparison, format_verdict, say
 
-    names = {lang: {theme.id: getattr(theme, lang) for theme in themes} for lang in LANGUAGES}
+    names = {lang: theme_names(themes, lang) for lang in LANGUAGES}
     verdict = trained.verdict
     comparison: dict[str, Any] | None = None
     if verdict.comparison is not None:

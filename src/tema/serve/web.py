@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
+from tema.config import theme_names
 from tema.messages import counted
 from tema.numbers import NBSP, Style
 from tema.report.model_text import skip_reason
@@ -68,7 +69,7 @@ def this_page(request: Request) -> str:
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
     lang = language(request)
     themes = state(request).config.themes
-    names = {theme.id: getattr(theme, lang) for theme in themes}
+    names = theme_names(themes, lang)
     job = state(request).jobs.current()
     return TEMPLATES.TemplateResponse(
         request,
