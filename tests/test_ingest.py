@@ -69,6 +69,15 @@ def test_file_missing_from_manifest_falls_back_to_its_name_with_a_warning(tmp_pa
         ("2018-3-14", None),
         ("mars 2018", None),
         ("20180314", None),
+        # Excel's day number of a date in a General cell: 2025-03-14, 1990-01-01, 2099-12-31.
+        ("45730", "2025-03-14"),
+        ("32874", "1990-01-01"),
+        ("73050", "2099-12-31"),
+        ("32873", None),
+        ("73051", None),
+        ("2018", None),
+        ("45730.5", "2025-03-14"),  # with a time of day
+        ("45730,5", None),
     ],
 )
 def test_meeting_dates_as_people_write_them(written: str, iso: str | None):
@@ -142,6 +151,21 @@ def test_manifest_xlsx_is_read_and_a_second_manifest_is_refused(tmp_path: Path):
     (raw / "manifest.csv").write_text(MANIFEST, encoding="utf-8")
     with pytest.raises(InputError, match=r"has both manifest\.csv and manifest\.xlsx"):
         list(ingest(raw))
+
+
+def test_a_date_in_a_general_cell_of_an_xlsx_manifest_is_read_as_its_date(tmp_path: Path):
+    """A date typed into a cell formatted as General, or re-formatted, is stored as Excel's
+    day number; Excel shows 45730 in such a cell, and it is 14 March 2025."""
+    from openpyxl import Workbook
+
+    raw = make_raw(tmp_path)
+    (raw / "manifest.csv").unlink()
+    workbook = Workbook()
+    workbook.active.append(["file", "meeting", "region", "date"])
+    workbook.active.append(["bodo.txt", "Innspillmøte Bodø", "Nord-Norge", 45730])
+    workbook.save(raw / "manifest.xlsx")
+    [document] = list(ingest(raw))
+    assert document.date == "2025-03-14"
 
 
 def test_a_manifest_given_but_missing_is_an_error(tmp_path: Path):

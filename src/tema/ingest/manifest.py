@@ -12,7 +12,7 @@ import re
 import warnings
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from tema.errors import InputError
@@ -33,13 +33,25 @@ KNOWN_COLUMNS = (*MANIFEST_COLUMNS, TEXT_COLUMN, SHEET)
 # a spreadsheet that also holds a time of day comes as ISO date and time.
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 _NORWEGIAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+# A date in a spreadsheet cell formatted as General (or a number) reaches tema as the
+# number Excel stores: days since 1899-12-30. Only five-digit day numbers from 1990 to 2099
+# are read so: no meeting code or year looks like that.
+_SPREADSHEET_DAY = re.compile(r"(\d{5})(?:\.\d+)?")  # a fraction is the time of day
+_SPREADSHEET_EPOCH = date(1899, 12, 30)
+_SPREADSHEET_DAYS = range(
+    (date(1990, 1, 1) - _SPREADSHEET_EPOCH).days, (date(2100, 1, 1) - _SPREADSHEET_EPOCH).days
+)
 
 
 def meeting_date(text: str) -> str | None:
     """`text` as an ISO date (YYYY-MM-DD) if it is a date written YYYY-MM-DD (with or
-    without a time of day) or DD.MM.YYYY ("14.03.2025", "4.3.2025"), else None. Reports
-    group by the ISO form."""
+    without a time of day) or DD.MM.YYYY ("14.03.2025", "4.3.2025"), or Excel's day number
+    of a date in a General cell ("45730", 1990–2099), else None. Reports group by the ISO
+    form."""
     text = text.strip()
+    day_number = _SPREADSHEET_DAY.fullmatch(text)
+    if day_number is not None and int(day_number[1]) in _SPREADSHEET_DAYS:
+        return (_SPREADSHEET_EPOCH + timedelta(days=int(day_number[1]))).isoformat()
     iso = _ISO_DATE.fullmatch(text)
     if iso is not None:
         try:
