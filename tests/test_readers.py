@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,44 @@ def test_pdf_protected_only_against_editing_is_read(tmp_path: Path):
     encryption = pdfencrypt.StandardEncryption("", ownerPassword="eier", canPrint=1)
     path = make_pdf(tmp_path / "låst.pdf", [["Åpen tekst om bolig."]], encryption)
     assert "Åpen tekst om bolig." in read_source(path).text
+
+
+def damage_page_streams(path: Path, count: int) -> Path:
+    """The PDF with the filter name of its first `count` page streams garbled, as a byte
+    flipped in transfer does (pypdf then raises NotImplementedError, not PdfReadError)."""
+    data = path.read_bytes()
+    assert data.count(b"/FlateDecode") >= count
+    path.write_bytes(data.replace(b"/FlateDecode", b"/FlateDecodX", count))
+    return path
+
+
+def test_a_pdf_with_a_damaged_page_is_read_without_it_and_a_warning_names_the_page(
+    tmp_path: Path,
+):
+    path = make_pdf(tmp_path / "møte.pdf", [["Side en om bolig."], ["Side to om arbeid."]])
+    damage_page_streams(path, 1)
+    with pytest.warns(UserWarning, match=r"møte\.pdf: page 1 cannot be read .*left out"):
+        source = read_source(path)
+    assert source.text.strip() == "Side to om arbeid."
+    assert page_of(source.pages, source.text.index("Side to")) == 2
+
+
+def test_a_pdf_whose_pages_are_all_damaged_is_unreadable_and_the_batch_goes_on(
+    tmp_path: Path,
+):
+    from tema.ingest.stage import ingest
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    make_pdf(raw / "god.pdf", [["Deltakerne ønsket flere praksisplasser."]])
+    damage_page_streams(make_pdf(raw / "skadet.pdf", [["Side en."], ["Side to."]]), 2)
+    with pytest.warns(UserWarning) as caught:  # also: god.pdf is not in a manifest
+        documents = list(ingest(raw))
+    assert [Path(document.file).name for document in documents] == ["god.pdf"]
+    assert any(
+        re.search(r"skadet\.pdf: is not a readable PDF .*skipped", str(warning.message))
+        for warning in caught
+    )
 
 
 def test_docx_headings_paragraphs_bullets_and_tables(tmp_path: Path):

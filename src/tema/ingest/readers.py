@@ -19,6 +19,7 @@ raises `UnreadableFile`; ingest warns, names the file and goes on with the batch
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,11 +89,13 @@ def read_source(
 
 # --- PDF ------------------------------------------------------------------------------------
 def read_pdf(path: Path) -> Source:
-    """The text layer of a PDF, pages joined by a line break, with page start offsets."""
+    """The text layer of a PDF, pages joined by a line break, with page start offsets.
+
+    A damaged page (a broken content stream) is left out with a warning naming it and the
+    rest is read; a file none of whose pages can be read is `UnreadableFile`."""
     import logging
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     # pypdf logs recoverable oddities of real-world PDFs; they are not the user's concern.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -108,9 +111,22 @@ def read_pdf(path: Path) -> Source:
                 raise UnreadableFile(
                     path, "is encrypted (password protected); save an unprotected copy"
                 )
-        texts = [(page.extract_text() or "") for page in reader.pages]
-    except PdfReadError as exc:
+        pdf_pages = list(reader.pages)
+    except UnreadableFile:
+        raise
+    except Exception as exc:
+        # Damaged bytes reach pypdf's parser as PdfReadError, LimitReachedError,
+        # ValueError, TypeError, NotImplementedError …: every one means this file cannot
+        # be read, and one file must not stop the batch.
         raise UnreadableFile(path, f"is not a readable PDF ({exc})") from exc
+    texts, damaged = _page_texts(pdf_pages)
+    if damaged and len(damaged) == len(texts):
+        raise UnreadableFile(path, f"is not a readable PDF ({damaged[0][1]})")
+    for number, reason in damaged:
+        warnings.warn(
+            f"{path}: page {number} cannot be read ({reason}); its text is left out",
+            stacklevel=2,
+        )
     if not any(text.strip() for text in texts):
         raise UnreadableFile(
             path,
@@ -126,6 +142,19 @@ def read_pdf(path: Path) -> Source:
         parts.append(text)
         offset += len(text) + 1  # the "\n" that joins pages
     return Source("\n".join(parts), pages=pages)
+
+
+def _page_texts(pages: list[Any]) -> tuple[list[str], list[tuple[int, str]]]:
+    """Each page's text ("" for a damaged page) and the damaged pages (number, reason)."""
+    texts: list[str] = []
+    damaged: list[tuple[int, str]] = []
+    for number, page in enumerate(pages, start=1):
+        try:
+            texts.append(page.extract_text() or "")
+        except Exception as exc:  # as in read_pdf: a damaged page, whatever pypdf raises
+            texts.append("")
+            damaged.append((number, str(exc) or type(exc).__name__))
+    return texts, damaged
 
 
 def page_of(pages: Sequence[int], offset: int) -> int | None:
