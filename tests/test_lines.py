@@ -54,6 +54,27 @@ def test_page_furniture_is_what_recurs_at_the_edges_of_most_pages() -> None:
     assert page_furniture(text, starts[:2]) == frozenset()  # too few pages to tell
 
 
+def test_a_header_and_a_footer_of_several_lines_are_page_furniture() -> None:
+    header = (
+        "Integrerings- og mangfoldsdirektoratet\nRapport fra innspillmøtet i Bodø\n12. mars 2024\n"
+    )
+    footer = "Postboks 2832 Tøyen, 0608 Oslo\nTelefon 24 16 88 00\npost@imdi.no\nSide {}\n"
+    topics = ["bolig", "arbeid", "skole", "helse", "idrett", "språk"]
+    body = "Om {0} ble det sagt mye.\nDeltakerne tok opp {0}.\nDet gjelder {0} overalt.\n"
+    pages_text = [
+        header + body.format(topic) * 2 + footer.format(number)
+        for number, topic in enumerate(topics, 1)
+    ]
+    text = "".join(pages_text)
+    starts = [sum(len(page) for page in pages_text[:index]) for index in range(6)]
+    furniture = {text[start : text.index("\n", start)] for start in page_furniture(text, starts)}
+    assert furniture == {
+        *header.splitlines(),
+        *footer.format("").strip().splitlines()[:3],
+        *(f"Side {number}" for number in range(1, 7)),
+    }
+
+
 def test_lines_longer_than_the_limit_are_cut() -> None:
     raw = "ord " * 20_000
     blocks = clean_blocks(raw, LEXICON)

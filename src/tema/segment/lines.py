@@ -118,8 +118,9 @@ def _after_abbreviation(text: str, stop: int) -> bool:
 # Running headers and footers: the first and last lines of each page are compared, and
 # text that recurs there (numbers aside) on at least this many pages, and on at least
 # this share of all pages, is page furniture. A heading that opens a few sections on new
-# pages ("INNSPILL FRA DELTAKERNE") recurs too, but on far fewer pages.
-FURNITURE_EDGE_LINES = 2
+# pages ("INNSPILL FRA DELTAKERNE") recurs too, but on far fewer pages. Four lines: an
+# agency's footer is often address, phone and e-mail, and page number, one per line.
+FURNITURE_EDGE_LINES = 4
 FURNITURE_MIN_PAGES = 3
 FURNITURE_MIN_SHARE = 0.4
 _DIGITS = re.compile(r"\d+")
