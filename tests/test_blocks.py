@@ -260,3 +260,106 @@ def test_a_pdf_title_above_a_short_one_line_paragraph_stays_apart(tmp_path) -> N
 )
 def test_a_wrapped_sentence_ending_in_a_short_line_is_not_split(raw: str) -> None:
     assert len(kinds_and_texts(raw)) == 1
+
+
+# Text as pypdf extracts it from a PDF: no blank line between a paragraph, a heading in a
+# larger font, a list and the introduction of the next list.
+PARAGRAPH = "Flere arbeidsgivere sa at de er usikre på hvordan de kan rekruttere personer\n"
+PARAGRAPH_END = "med fluktbakgrunn.\n"
+WHOLE_PARAGRAPH = (
+    "Flere arbeidsgivere sa at de er usikre på hvordan de kan rekruttere personer "
+    "med fluktbakgrunn."
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (  # a heading between two paragraphs
+            "Det er stor mangel på kommunale boliger, og leieprisene i sentrum er altfor\n"
+            "høye for mange familier.\nArbeid og kvalifisering\n" + PARAGRAPH + PARAGRAPH_END,
+            [
+                (
+                    "paragraph",
+                    "Det er stor mangel på kommunale boliger, og leieprisene i sentrum er "
+                    "altfor høye for mange familier.",
+                ),
+                ("heading", "Arbeid og kvalifisering"),
+                ("paragraph", WHOLE_PARAGRAPH),
+            ],
+        ),
+        (  # … below a short paragraph, which must stay a counted paragraph
+            "Kort avsnitt om bolig.\nArbeid og kvalifisering\n" + PARAGRAPH + PARAGRAPH_END,
+            [
+                ("paragraph", "Kort avsnitt om bolig."),
+                ("heading", "Arbeid og kvalifisering"),
+                ("paragraph", WHOLE_PARAGRAPH),
+            ],
+        ),
+        (  # a numbered heading wrapped over two lines
+            "tilrettelegging i videregående opplæring.\n"
+            "2.2 Arbeidsgivernes erfaringer med rekruttering av\nflyktninger\n"
+            + PARAGRAPH
+            + PARAGRAPH_END,
+            [
+                ("paragraph", "tilrettelegging i videregående opplæring."),
+                ("heading", "2.2 Arbeidsgivernes erfaringer med rekruttering av flyktninger"),
+                ("paragraph", WHOLE_PARAGRAPH),
+            ],
+        ),
+        (  # … at the top: a numbered title, not a list item holding the paragraph
+            "4. Arbeidsgivernes erfaringer med rekruttering av flyktninger i\ndistriktene\n"
+            + PARAGRAPH
+            + PARAGRAPH_END,
+            [
+                (
+                    "heading",
+                    "4. Arbeidsgivernes erfaringer med rekruttering av flyktninger i distriktene",
+                ),
+                ("paragraph", WHOLE_PARAGRAPH),
+            ],
+        ),
+        (  # the next list's introduction is not the end of the last item
+            "Innspill fra gruppe 1:\n• Flere kommunale boliger til flyktninger\n"
+            "• Lengre tid i introduksjonsprogrammet\nInnspill fra gruppe 2:\n"
+            "– Mentorordninger på arbeidsplassen\n",
+            [
+                ("paragraph", "Innspill fra gruppe 1:"),
+                ("bullet", "Flere kommunale boliger til flyktninger"),
+                ("bullet", "Lengre tid i introduksjonsprogrammet"),
+                ("paragraph", "Innspill fra gruppe 2:"),
+                ("bullet", "Mentorordninger på arbeidsplassen"),
+            ],
+        ),
+        (  # a heading and a paragraph after an item without a full stop
+            "• Mer kunnskap om diskriminering i rekruttering\nFrivillig sektor\n"
+            + PARAGRAPH
+            + PARAGRAPH_END,
+            [
+                ("bullet", "Mer kunnskap om diskriminering i rekruttering"),
+                ("heading", "Frivillig sektor"),
+                ("paragraph", WHOLE_PARAGRAPH),
+            ],
+        ),
+        (  # a paragraph after the short last line of a wrapped item
+            "• Bygge flere utleieboliger i distriktene, særlig for\n   store familier\n"
+            + PARAGRAPH
+            + PARAGRAPH_END,
+            [
+                ("bullet", "Bygge flere utleieboliger i distriktene, særlig for store familier"),
+                ("paragraph", WHOLE_PARAGRAPH),
+            ],
+        ),
+        (  # but an item wrapped before a capitalised name goes on
+            "• Bedre samarbeid mellom kommunen og\nNAV\n• Flere praksisplasser\n",
+            [
+                ("bullet", "Bedre samarbeid mellom kommunen og NAV"),
+                ("bullet", "Flere praksisplasser"),
+            ],
+        ),
+    ],
+)
+def test_pdf_text_without_blank_lines_keeps_headings_lists_and_paragraphs_apart(
+    raw: str, expected: list
+) -> None:
+    assert kinds_and_texts(raw) == expected

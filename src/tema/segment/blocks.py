@@ -73,22 +73,59 @@ def _ends_short_title(
 LIST_TITLE_WORDS = 8
 
 
-def _list_title(raw: str, current: list[Line]) -> Line | None:
-    """The last line of a text block when it is the title of the list that follows: short,
-    capitalised, without final punctuation, below a finished sentence ("… veileder).\n
-    Gruppe 2: Arbeidsliv\n- …")."""
+def _list_title(raw: str, current: list[Line]) -> int:
+    """How many of the last lines of a block are the title of the list that follows (0:
+    none): a short title below a finished sentence (``_title_below``: "… veileder).\n
+    Gruppe 2: Arbeidsliv\n- …"); or, whatever is above it, a capitalised line that ends
+    in a colon ("Innspill fra gruppe 2:"), which introduces the list: PDF extraction drops
+    the blank line between a list and the next list's introduction."""
     if len(current) < 2 or current[-1].kind != "text":
-        return None
-    before, title = current[-2], current[-1]
-    content = raw[title.start : title.end].strip()
-    if (
-        len(content.split()) <= LIST_TITLE_WORDS
-        and nb_rules.STARTS_UPPER.match(content)
-        and not nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(content)
-        and nb_rules.ENDS_WITH_TERMINAL.search(raw, before.start, before.end)
-    ):
-        return title
-    return None
+        return 0
+    content = raw[current[-1].start : current[-1].end].strip()
+    if content.endswith(":") and nb_rules.STARTS_UPPER.match(content):
+        return 1
+    return _title_below(raw, current)
+
+
+# A numbered section title ("2. Bolig", "2.2 Arbeidsgivernes erfaringer …").
+_NUMBERED_TITLE = re.compile(r"^[ \t]*\d{1,2}(?:\.\d{1,2})*\.?[ \t]+(?=[A-ZÆØÅ])")
+
+
+def _title_below(raw: str, current: list[Line]) -> int:
+    """How many of the last lines of a block are a title below a finished sentence or a
+    finished list item (0: none). A title has no punctuation at its line ends and is
+    either one capitalised line of at most LIST_TITLE_WORDS words, or a numbered title
+    wrapped over two lines ("2.2 Arbeidsgivernes erfaringer med rekruttering av /
+    flyktninger"). Finished: the line above ends a sentence, or ends a bullet item without
+    running on ("… i", "… og", a hyphen or a comma)."""
+    for size in (1, 2):
+        if len(current) <= size:
+            return 0
+        title = current[-size:]
+        texts = [raw[line.start : line.end].strip() for line in title]
+        opening = nb_rules.STARTS_UPPER if size == 1 else _NUMBERED_TITLE
+        if (
+            all(line.kind == "text" for line in title)
+            and opening.match(texts[0])
+            and len(" ".join(texts).split()) <= size * LIST_TITLE_WORDS
+            and not any(nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(text) for text in texts)
+            and not texts[0].endswith(("-", "–", "\u00ad"))
+            and _finished(raw, current, current[-size - 1])
+        ):
+            return size
+    return 0
+
+
+def _finished(raw: str, current: list[Line], line: Line) -> bool:
+    """Whether ``line`` of the block ``current`` ends a sentence or a bullet item."""
+    if nb_rules.ENDS_WITH_TERMINAL.search(raw, line.start, line.end):
+        return True
+    content = raw[line.start : line.end].strip()
+    return (
+        current[0].kind == "bullet"
+        and not content.endswith(("-", "–", ",", "\u00ad"))
+        and content.split()[-1].lower() not in CONTINUING_WORDS
+    )
 
 
 def _closes_quote(raw: str, line: Line) -> bool:
@@ -132,12 +169,11 @@ def _starts_text_block(
         return bool(nb_rules.STARTS_UPPER.match(content))  # body text after a list
     if nb_rules.LABEL_LINE.match(content):
         return True  # "Kontakt: ...", "Svar 2: ...": a new field of the notes
-    if (
-        current_kind == "bullet"
-        and len(current) == 1
-        and _ends_short_title(raw, current[-1], line, content)
-    ):
-        return True  # body text right below a short item or a numbered section title
+    if current_kind == "bullet" and _ends_short_title(raw, current[-1], line, content):
+        # Body text right below a short item or a numbered section title; or below the
+        # short last line of a wrapped one (the lines of a wrapped item are full width
+        # but its last).
+        return True
     if current_kind == "text" and _ends_short_title(
         raw, current[-1], line, content, alone=len(current) == 1
     ):
@@ -222,7 +258,9 @@ class _Grouping:
         elif not self.current:
             self._continue_or_start_text(line)
         elif self._starts_text_block(line):
-            self.close()
+            # A heading between two paragraphs or after a list: PDF extraction gives no
+            # blank line around it.
+            self._close_apart(_title_below(self.raw, self.current))
             self.current, self.kind = [line], "text"
         else:
             self.current.append(line)
@@ -230,13 +268,17 @@ class _Grouping:
     def _start_item(self, line: Line) -> None:
         """A bullet item or a pull quote starts a block; the last line of the block before
         it may be the list's title (``_list_title``), a block of its own."""
-        title = _list_title(self.raw, self.current) if line.kind != "quote" else None
-        self.close()
-        if title is not None:
-            kind, lines_before = self.groups[-1]
-            self.groups[-1] = (kind, lines_before[:-1])
-            self.groups.append(("text", [title]))
+        self._close_apart(_list_title(self.raw, self.current) if line.kind != "quote" else 0)
         self.current, self.kind = [line], "quote" if line.kind == "quote" else "bullet"
+
+    def _close_apart(self, title_lines: int) -> None:
+        """End the block being read, its last ``title_lines`` lines a block of their own:
+        the title of what follows, not the end of what went before."""
+        self.close()
+        if title_lines:
+            kind, lines_before = self.groups[-1]
+            self.groups[-1] = (kind, lines_before[:-title_lines])
+            self.groups.append(("text", lines_before[-title_lines:]))
 
     def _after_closed_quote(self) -> bool:
         return self.kind == "quote" and _closes_quote(self.raw, self.current[-1])
@@ -280,20 +322,21 @@ class _Grouping:
 
 
 def _numbered_titles_as_text(raw: str, groups: list[Group]) -> list[Group]:
-    """A numbered line that stands alone ("2. Utdanning og kvalifisering": one line, no
-    list item right before or after it, no final punctuation) is a section title, not a
+    """A numbered line that stands alone ("2. Utdanning og kvalifisering": no list item
+    right before or after it, no punctuation at the end of its lines) is a section title, not a
     one-item list: it becomes a text group, which ``classify_text_block`` calls a heading."""
     titled = list(groups)
     for index, (kind, lines) in enumerate(groups):
-        if kind != "bullet" or len(lines) != 1:
-            continue
-        line = lines[0]
-        if not nb_rules.SECTION_NUMBER_LINE.match(raw[line.start : line.end]):
+        if kind != "bullet" or not nb_rules.SECTION_NUMBER_LINE.match(
+            raw[lines[0].start : lines[0].end]
+        ):
             continue
         neighbours = groups[index - 1 : index] + groups[index + 1 : index + 2]
         if any(neighbour_kind == "bullet" for neighbour_kind, _ in neighbours):
             continue
-        if nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(raw, line.start, line.end):
+        # A title wrapped over two lines ("4. Arbeidsgivernes erfaringer … i /
+        # distriktene") is a title too; any punctuation makes it an item or a sentence.
+        if any(nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(raw, ln.start, ln.end) for ln in lines):
             continue
         titled[index] = ("text", lines)
     return titled
