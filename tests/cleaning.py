@@ -26,6 +26,9 @@ LEXICON = Lexicon(
         "epost": 4.2,
         "e-post": 3.0,
         "forteller": 4.5,
+        "inntil": 4.9,
+        "regionene": 3.7,
+        "norskog": 1.75,  # a rare listed form, as in wordfreq: not "norsk- og"
         "fort": 4.0,
         "statssekretærene": 2.0,
         "oppsummering": 3.0,

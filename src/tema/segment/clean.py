@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -54,20 +55,24 @@ from tema.segment.words import (
 
 _L = nb_rules.LETTERS
 # Everything in a line that is not copied unchanged: whitespace other than one plain
-# space, control characters, soft hyphens and zero-width marks, and mojibake pairs.
+# space, control characters, soft hyphens and zero-width marks, mojibake pairs, and
+# typographic ligatures.
 _FIX = re.compile(
     nb_rules.MOJIBAKE.pattern
     + r"|[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
     + r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200d\u2060\ufeff]+"
+    + f"|[{nb_rules.LIGATURES}]"
 )
 # Where a _FIX match can start (two spaces, or one character of its classes): one fast
 # character scan tells that a line needs no fix, as most lines do.
 _FIX_CANDIDATE = re.compile(
     r"  |[\t\u00a0\u2000-\u200d\u202f\u205f\u3000\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u2060"
-    r"\ufeff\u00c2-\u00df]"
+    r"\ufeff\u00c2-\u00df\ufb00-\ufb06]"
 )
-_LAST_WORD = re.compile(rf"([{_L}]+)$")
-_FIRST_WORD = re.compile(rf"([{_L}]+)")  # used with match(): anchored at pos
+# The word before a line-end hyphen and the one after the break ("18-" / "åringer",
+# "2016-" / "2017": digits too).
+_LAST_WORD = re.compile(rf"([{_L}\d]+)$")
+_FIRST_WORD = re.compile(rf"([{_L}\d]+)")  # used with match(): anchored at pos
 
 
 @dataclass(frozen=True, eq=False)
@@ -141,6 +146,11 @@ class _Builder:
         return "".join(self.parts)
 
 
+_LIGATURE_LETTERS = {
+    chr(code): unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)
+}
+
+
 def _fix_mojibake(pair: str) -> str:
     try:
         return pair.encode("cp1252").decode("utf-8")
@@ -193,6 +203,8 @@ def _line_edits(
             replacement = _fix_mojibake(found)
         elif CONTROL.match(found):
             replacement = ""
+        elif found in _LIGATURE_LETTERS:
+            replacement = _LIGATURE_LETTERS[found]
         else:
             replacement = " "
         edits.append((start + match.start(), start + match.end(), replacement))

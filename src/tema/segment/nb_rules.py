@@ -264,6 +264,10 @@ CAPTION_PREFIXES: tuple[str, ...] = (
 # ("Utdannings- og kvalifiseringsløpet"): the hyphen stays and a space follows it.
 SUSPENDED_COMPOUND_FOLLOWERS: frozenset[str] = frozenset({"og", "eller", "samt", "enn", "til"})
 
+# First parts of a compound that is always written with a hyphen ("ikke-vestlige",
+# "ikke-medlemmer"): a line break after their hyphen keeps it.
+HYPHENATED_PREFIXES: frozenset[str] = frozenset({"ikke"})
+
 # Linking letters between the parts of a Norwegian compound ("integrering-s-konferanse",
 # "barn-e-hage"); used when checking whether a rejoined word is a compound of known words.
 COMPOUND_LINKS: tuple[str, ...] = ("", "s", "e")
@@ -276,8 +280,11 @@ S_LINKED_SUFFIXES: tuple[str, ...] = (
     "ing", "sjon", "het", "skap", "dom", "else", "itet", "nad", "tek",
 )  # fmt: skip
 
+# Typographic ligatures (ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ ﬆ) that PDF extraction passes on from some fonts;
+# the clean-up writes them as their letters ("kvaliﬁsering" → "kvalifisering").
+LIGATURES = "\ufb00-\ufb06"
 # Letters of Norwegian words (for word matching in regexes).
-LETTERS = "A-Za-zÆØÅæøåÄÖÜäöüÉéÈèÊêÓóÒòÔôÁáÀàÂâÍíÚú"
+LETTERS = "A-Za-zÆØÅæøåÄÖÜäöüÉéÈèÊêÓóÒòÔôÁáÀàÂâÍíÚú" + LIGATURES
 WORD = re.compile(rf"[{LETTERS}]+")
 UPPER = "A-ZÆØÅÄÖÜÉÈÊÓÒÔÁÀÂÍÚ"
 STARTS_UPPER = re.compile(rf"^[\"«“„'(]*[{UPPER}\d]")
