@@ -78,6 +78,28 @@ def test_pdf_protected_only_against_editing_is_read(tmp_path: Path):
     assert "Åpen tekst om bolig." in read_source(path).text
 
 
+def test_scanned_pages_among_text_pages_are_named_in_a_warning(tmp_path: Path):
+    from PIL import Image
+    from reportlab.pdfgen import canvas
+
+    picture = tmp_path / "side.png"
+    Image.new("RGB", (80, 110), "white").save(picture)
+    path = tmp_path / "delvis.pdf"
+    pdf = canvas.Canvas(str(path), invariant=1)
+    pdf.drawString(72, 700, "Rapport fra innspillmøtet i Kristiansand")
+    pdf.showPage()
+    for _ in range(2):  # two scanned pages: a picture of text
+        pdf.drawImage(str(picture), 40, 40, 515, 760)
+        pdf.showPage()
+    pdf.showPage()  # a blank page is not scanned
+    pdf.save()
+    with pytest.warns(
+        UserWarning, match=r"delvis\.pdf: page\(s\) 2, 3 have no text, only a picture"
+    ):
+        source = read_source(path)
+    assert source.text.strip() == "Rapport fra innspillmøtet i Kristiansand"
+
+
 def damage_page_streams(path: Path, count: int) -> Path:
     """The PDF with the filter name of its first `count` page streams garbled, as a byte
     flipped in transfer does (pypdf then raises NotImplementedError, not PdfReadError)."""

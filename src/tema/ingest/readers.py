@@ -133,6 +133,20 @@ def read_pdf(path: Path) -> Source:
             f"has no text layer ({len(texts)} page(s), probably scanned); "
             "run OCR on it (e.g. ocrmypdf) and ingest the result",
         )
+    scanned = [
+        number
+        for number, (page, text) in enumerate(zip(pdf_pages, texts, strict=True), start=1)
+        if not text.strip() and _shows_picture(page)
+    ]
+    if scanned:
+        # Their input would be missing from the counts without a word: a report whose
+        # appendix of group notes was scanned.
+        warnings.warn(
+            f"{path}: page(s) {', '.join(map(str, scanned))} have no text, only a picture "
+            "(scanned?); their text is left out. Run OCR on the file (e.g. ocrmypdf) to "
+            "read them",
+            stacklevel=2,
+        )
     pages: list[int] = []
     parts: list[str] = []
     offset = 0
@@ -155,6 +169,22 @@ def _page_texts(pages: list[Any]) -> tuple[list[str], list[tuple[int, str]]]:
             texts.append("")
             damaged.append((number, str(exc) or type(exc).__name__))
     return texts, damaged
+
+
+def _shows_picture(page: Any) -> bool:
+    """Whether a PDF page draws an image (a page without text that does is scanned; one
+    that does not is blank)."""
+    try:
+        resources = page.get("/Resources")
+        objects = resources.get_object().get("/XObject") if resources is not None else None
+        if objects is None:
+            return False
+        return any(
+            shown.get_object().get("/Subtype") == "/Image"
+            for shown in objects.get_object().values()
+        )
+    except Exception:  # a page without resources, or damaged ones: no picture found
+        return False
 
 
 def page_of(pages: Sequence[int], offset: int) -> int | None:
