@@ -350,6 +350,17 @@ WHOLE_PARAGRAPH = (
                 ("paragraph", WHOLE_PARAGRAPH),
             ],
         ),
+        (  # a footnote number on a line of its own before the punctuation it stood by
+            "Mange ble bosatt i Nordland\n4\n. Det er for få boliger.\n"
+            "Flere nevnte introduksjonsloven\n5\n, men de fleste snakket om bolig.\n",
+            [
+                (
+                    "paragraph",
+                    "Mange ble bosatt i Nordland. Det er for få boliger. Flere nevnte "
+                    "introduksjonsloven, men de fleste snakket om bolig.",
+                ),
+            ],
+        ),
         (  # but an item wrapped before a capitalised name goes on
             "• Bedre samarbeid mellom kommunen og\nNAV\n• Flere praksisplasser\n",
             [

@@ -300,9 +300,13 @@ class _Grouping:
 
     def _continues(self, line: Line, group: Group) -> bool:
         kind, lines = group
+        content = self.raw[line.start : line.end].strip()
         return (
             kind in ("text", "bullet")
-            and bool(nb_rules.STARTS_LOWER.match(self.raw[line.start : line.end].strip()))
+            and bool(
+                nb_rules.STARTS_LOWER.match(content)
+                or content.startswith(tuple(nb_rules.CLOSING_PUNCTUATION))
+            )
             and not nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(
                 self.raw, lines[-1].start, lines[-1].end
             )

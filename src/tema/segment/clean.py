@@ -14,7 +14,7 @@ The raw text is cut into lines (``tema.segment.lines``), the lines are grouped i
   shows letter-spaced extraction) a joined word far more common than its pieces
   ("skatte betalere"); words typed apart stay apart ("Språkkravene er");
 * control characters and soft hyphens are dropped, UTF-8 misread as Latin-1 ("Ã¸") is
-  repaired.
+  repaired, ligatures are written as their letters (``tema.segment.characters``).
 
 Every character of a block's cleaned text remembers the raw span it came from
 (``Block.raw_char_span``), so a span of cleaned text maps back to an exact ``start, end``
@@ -30,15 +30,14 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tema.segment import nb_rules
 from tema.segment.blocks import group_lines
+from tema.segment.characters import character_fixes
 from tema.segment.lexicon import Lexicon, as_lexicon
 from tema.segment.lines import (
-    CONTROL,
     Line,
     item_marker_of_bullet,
     page_furniture,
@@ -54,21 +53,6 @@ from tema.segment.words import (
 )
 
 _L = nb_rules.LETTERS
-# Everything in a line that is not copied unchanged: whitespace other than one plain
-# space, control characters, soft hyphens and zero-width marks, mojibake pairs, and
-# typographic ligatures.
-_FIX = re.compile(
-    nb_rules.MOJIBAKE.pattern
-    + r"|[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
-    + r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200d\u2060\ufeff]+"
-    + f"|[{nb_rules.LIGATURES}]"
-)
-# Where a _FIX match can start (two spaces, or one character of its classes): one fast
-# character scan tells that a line needs no fix, as most lines do.
-_FIX_CANDIDATE = re.compile(
-    r"  |[\t\u00a0\u2000-\u200d\u202f\u205f\u3000\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u2060"
-    r"\ufeff\u00c2-\u00df\ufb00-\ufb06]"
-)
 # The word before a line-end hyphen and the one after the break ("18-" / "åringer",
 # "2016-" / "2017": digits too).
 _LAST_WORD = re.compile(rf"([{_L}\d]+)$")
@@ -146,21 +130,6 @@ class _Builder:
         return "".join(self.parts)
 
 
-_LIGATURE_LETTERS = {
-    chr(code): unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)
-}
-
-
-def _fix_mojibake(pair: str) -> str:
-    try:
-        return pair.encode("cp1252").decode("utf-8")
-    except UnicodeError:
-        try:
-            return pair.encode("latin-1").decode("utf-8")
-        except UnicodeError:
-            return pair
-
-
 def _line_edits(
     raw: str,
     start: int,
@@ -197,17 +166,10 @@ def _line_edits(
         if first_word_is_fragment and index == 0 and WORD_PAIR.match(words):
             continue
         edits.append((start + gap_start, start + gap_end, ""))
-    for match in _FIX.finditer(segment) if _FIX_CANDIDATE.search(segment) else ():
-        found = match.group()
-        if nb_rules.MOJIBAKE.fullmatch(found):
-            replacement = _fix_mojibake(found)
-        elif CONTROL.match(found):
-            replacement = ""
-        elif found in _LIGATURE_LETTERS:
-            replacement = _LIGATURE_LETTERS[found]
-        else:
-            replacement = " "
-        edits.append((start + match.start(), start + match.end(), replacement))
+    edits.extend(
+        (start + fix_start, start + fix_end, replacement)
+        for fix_start, fix_end, replacement in character_fixes(segment)
+    )
     if len(edits) > 1:
         edits.sort(key=lambda edit: (edit[0], edit[2] != ""))
     return edits
@@ -298,7 +260,9 @@ def _joint(raw: str, start: int, end: int, hyphen: Hyphen | None, lexicon: Lexic
     """What replaces the line break (and the hyphen held back before it) in front of the
     line ``raw[start:end]``: a space, nothing, or what ``hyphen_joint`` decides."""
     if hyphen is None:
-        return " "
+        # No space before punctuation that goes on from the line before ("Nordland" /
+        # ". Det er …").
+        return "" if raw[start] in nb_rules.CLOSING_PUNCTUATION else " "
     if hyphen[0] == "soft":
         return ""
     first = _FIRST_WORD.match(raw, start, end)

@@ -289,6 +289,10 @@ WORD = re.compile(rf"[{LETTERS}]+")
 UPPER = "A-ZÆØÅÄÖÜÉÈÊÓÒÔÁÀÂÍÚ"
 STARTS_UPPER = re.compile(rf"^[\"«“„'(]*[{UPPER}\d]")
 STARTS_LOWER = re.compile(r"^[\"«“„'(]*[a-zæøåäöüéèêóòôáàâíú]")
+# Punctuation that never opens a line of its own: a line that starts with it goes on from
+# the line before (". Det er …" after a footnote number that PDF extraction put on a line
+# of its own).
+CLOSING_PUNCTUATION = ".,;:!?)"
 ACRONYM = re.compile(rf"^[{UPPER}\d]{{2,}}$")
 
 # Common mojibake: UTF-8 bytes decoded as Latin-1 / Windows-1252 ("Ã¸" for "ø").
