@@ -373,4 +373,22 @@ WHOLE_PARAGRAPH = (
 def test_pdf_text_without_blank_lines_keeps_headings_lists_and_paragraphs_apart(
     raw: str, expected: list
 ) -> None:
-    assert kinds_and_texts(raw) == expected
+    pdf = [(block.kind, block.text) for block in clean_blocks(raw, LEXICON, pages=[0])]
+    assert pdf == expected
+
+
+def test_typed_notes_keep_a_short_point_below_a_sentence_with_it() -> None:
+    """In typed text the writer sets the blank lines: a short line without a full stop
+    right below a sentence stays in its block ("Tolkeutgiftene har økt …" is a point for
+    the sentence splitter to cut off), where in a PDF it is split off as a title."""
+    raw = (
+        "Deltakerne snakket mye om tolking, og om hvordan kommunen kan bruke kvalifiserte "
+        "tolker i alle samtaler.\nTolkeutgiftene har økt med 40 prosent\n"
+        + PARAGRAPH
+        + PARAGRAPH_END
+    )
+    assert [text for _kind, text in kinds_and_texts(raw)] == [
+        "Deltakerne snakket mye om tolking, og om hvordan kommunen kan bruke kvalifiserte "
+        "tolker i alle samtaler. Tolkeutgiftene har økt med 40 prosent",
+        WHOLE_PARAGRAPH,
+    ]

@@ -186,7 +186,7 @@ def _starts_text_block(
     return current_chars > 2 * MAX_BLOCK_CHARS
 
 
-def group_lines(raw: str, lines: list[Line]) -> list[Group]:
+def group_lines(raw: str, lines: list[Line], pdf: bool = False) -> list[Group]:
     """Group lines into layout blocks ``(kind, lines)``; kinds before heading detection.
 
     A blank line ends a block; a link, noise, bullet, pull-quote, footnote or programme
@@ -197,9 +197,12 @@ def group_lines(raw: str, lines: list[Line]) -> list[Group]:
     furniture between them (PDF extraction puts blank lines inside wrapped paragraphs and
     bullet items, and page breaks inside sentences). Lone numbered lines become titles
     and runs of unmarked points become items (``_numbered_titles_as_text``,
-    ``_unmarked_list_items``).
+    ``_unmarked_list_items``). In text extracted from a PDF (``pdf``), which has no blank
+    line around a heading, a short title line below a finished sentence is split off the
+    paragraph above it (``_title_below``); in typed text, where the writer sets the blank
+    lines, such a line is a point of its own and stays with the sentences before it.
     """
-    grouping = _Grouping(raw)
+    grouping = _Grouping(raw, pdf)
     for line in lines:
         grouping.read(line)
     grouping.close()
@@ -210,8 +213,9 @@ class _Grouping:
     """``group_lines`` under way: the blocks so far and the block being read (``current``,
     of kind ``kind``, ``chars`` raw characters long)."""
 
-    def __init__(self, raw: str) -> None:
+    def __init__(self, raw: str, pdf: bool) -> None:
         self.raw = raw
+        self.pdf = pdf
         self.groups: list[Group] = []
         self.current: list[Line] = []
         self.kind = ""
@@ -258,9 +262,10 @@ class _Grouping:
         elif not self.current:
             self._continue_or_start_text(line)
         elif self._starts_text_block(line):
-            # A heading between two paragraphs or after a list: PDF extraction gives no
-            # blank line around it.
-            self._close_apart(_title_below(self.raw, self.current))
+            # A heading after a list, or between two paragraphs of a PDF: its extraction
+            # gives no blank line around it.
+            titled = self.kind == "bullet" or self.pdf
+            self._close_apart(_title_below(self.raw, self.current) if titled else 0)
             self.current, self.kind = [line], "text"
         else:
             self.current.append(line)

@@ -334,7 +334,8 @@ def iter_blocks(
     lexicon = as_lexicon(lexicon)
     letter_spacing = LetterSpacing(raw, lexicon, is_pdf=bool(pages))
     marked = {(start, end) for start, end in headings}
-    for kind, lines in group_lines(raw, split_lines(raw, page_furniture(raw, pages))):
+    raw_lines = split_lines(raw, page_furniture(raw, pages))
+    for kind, lines in group_lines(raw, raw_lines, pdf=bool(pages)):
         block = clean_lines(raw, lines, kind, lexicon, letter_spacing)
         if (
             (block.start, block.end) in marked
