@@ -331,15 +331,55 @@ WHOLE_PARAGRAPH = (
                 ("bullet", "Mentorordninger på arbeidsplassen"),
             ],
         ),
-        (  # a heading and a paragraph after an item without a full stop
+        (  # body text after an item without a full stop; the line between them cannot
+            # be told from the item's wrapped last line, and stays with the item
             "• Mer kunnskap om diskriminering i rekruttering\nFrivillig sektor\n"
             + PARAGRAPH
             + PARAGRAPH_END,
             [
-                ("bullet", "Mer kunnskap om diskriminering i rekruttering"),
-                ("heading", "Frivillig sektor"),
+                ("bullet", "Mer kunnskap om diskriminering i rekruttering Frivillig sektor"),
                 ("paragraph", WHOLE_PARAGRAPH),
             ],
+        ),
+        (  # an item wrapped before a name or a number stays whole
+            "- Bedre kontakt med arbeidsgivere, spesielt\nNHO og Virke\n"
+            "- Boligkonsulent bør finnes i alle kommuner over 10\n000 innbyggere\n"
+            "- Flere lærlingplasser\n",
+            [
+                ("bullet", "Bedre kontakt med arbeidsgivere, spesielt NHO og Virke"),
+                ("bullet", "Boligkonsulent bør finnes i alle kommuner over 10 000 innbyggere"),
+                ("bullet", "Flere lærlingplasser"),
+            ],
+        ),
+        (  # a sentence wrapped before a name is not a list's introduction
+            "Deltakerne ble spurt om hva som fungerer godt i samarbeidet med\n"
+            "NAV og kommunen, og de svarte dette:\n- Tett oppfølging\n",
+            [
+                (
+                    "paragraph",
+                    "Deltakerne ble spurt om hva som fungerer godt i samarbeidet med NAV og "
+                    "kommunen, og de svarte dette:",
+                ),
+                ("bullet", "Tett oppfølging"),
+            ],
+        ),
+        (  # a numbered item of three lines is an item, not a title
+            "Forslaget fra gruppen:\n1. Flere lærlingplasser i kommunen og bedre oppfølging av\n"
+            "de som har fullført introduksjonsprogrammet i\nDrammen kommune\n\n"
+            "Dette ble støttet av alle.\n",
+            [
+                ("paragraph", "Forslaget fra gruppen:"),
+                (
+                    "bullet",
+                    "Flere lærlingplasser i kommunen og bedre oppfølging av de som har fullført "
+                    "introduksjonsprogrammet i Drammen kommune",
+                ),
+                ("paragraph", "Dette ble støttet av alle."),
+            ],
+        ),
+        (  # an ellipsis opens a line of its own
+            "Han ble stille\n\n... og så gikk han ut.\n",
+            [("heading", "Han ble stille"), ("paragraph", "... og så gikk han ut.")],
         ),
         (  # a paragraph after the short last line of a wrapped item
             "• Bygge flere utleieboliger i distriktene, særlig for\n   store familier\n"

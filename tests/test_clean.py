@@ -40,6 +40,7 @@ def test_suspended_compound_and_acronym() -> None:
         # After a number, a name of mixed case, and "ikke" the hyphen belongs to the word.
         ("Tilbud til 18-\nåringer.\n", "Tilbud til 18-åringer."),
         ("Perioden 2016-\n2017 var god.\n", "Perioden 2016-2017 var god."),
+        ("Under covid-\n19-pandemien.\n", "Under covid-19-pandemien."),
         ("Møte med IMDi-\nregionene.\n", "Møte med IMDi-regionene."),
         ("Andelen ikke-\nvestlige øker.\n", "Andelen ikke-vestlige øker."),
         # Ligatures are written as their letters, also in a word hyphenated across lines.

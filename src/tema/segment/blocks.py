@@ -76,13 +76,18 @@ LIST_TITLE_WORDS = 8
 def _list_title(raw: str, current: list[Line]) -> int:
     """How many of the last lines of a block are the title of the list that follows (0:
     none): a short title below a finished sentence (``_title_below``: "… veileder).\n
-    Gruppe 2: Arbeidsliv\n- …"); or, whatever is above it, a capitalised line that ends
-    in a colon ("Innspill fra gruppe 2:"), which introduces the list: PDF extraction drops
-    the blank line between a list and the next list's introduction."""
+    Gruppe 2: Arbeidsliv\n- …"); or a capitalised line that ends in a colon ("Innspill
+    fra gruppe 2:") below a finished sentence or list item, which introduces the list:
+    PDF extraction drops the blank line between a list and the next list's introduction.
+    """
     if len(current) < 2 or current[-1].kind != "text":
         return 0
     content = raw[current[-1].start : current[-1].end].strip()
-    if content.endswith(":") and nb_rules.STARTS_UPPER.match(content):
+    if (
+        content.endswith(":")
+        and nb_rules.STARTS_UPPER.match(content)
+        and _finished(raw, current, current[-2], items_too=True)
+    ):
         return 1
     return _title_below(raw, current)
 
@@ -96,8 +101,9 @@ def _title_below(raw: str, current: list[Line]) -> int:
     finished list item (0: none). A title has no punctuation at its line ends and is
     either one capitalised line of at most LIST_TITLE_WORDS words, or a numbered title
     wrapped over two lines ("2.2 Arbeidsgivernes erfaringer med rekruttering av /
-    flyktninger"). Finished: the line above ends a sentence, or ends a bullet item without
-    running on ("… i", "… og", a hyphen or a comma)."""
+    flyktninger"), right below a line that ends a sentence. (Below a list item without
+    a full stop it cannot be told from the item's wrapped last line: "… spesielt /
+    NHO og Virke".)"""
     for size in (1, 2):
         if len(current) <= size:
             return 0
@@ -116,13 +122,16 @@ def _title_below(raw: str, current: list[Line]) -> int:
     return 0
 
 
-def _finished(raw: str, current: list[Line], line: Line) -> bool:
-    """Whether ``line`` of the block ``current`` ends a sentence or a bullet item."""
+def _finished(raw: str, current: list[Line], line: Line, items_too: bool = False) -> bool:
+    """Whether ``line`` of the block ``current`` ends a sentence; with ``items_too``, also
+    whether it ends a bullet item without running on ("… i", "… og", a hyphen or a
+    comma): a line ending in a colon below it introduces something new."""
     if nb_rules.ENDS_WITH_TERMINAL.search(raw, line.start, line.end):
         return True
     content = raw[line.start : line.end].strip()
     return (
-        current[0].kind == "bullet"
+        items_too
+        and current[0].kind == "bullet"
         and not content.endswith(("-", "–", ",", "\u00ad"))
         and content.split()[-1].lower() not in CONTINUING_WORDS
     )
@@ -309,8 +318,7 @@ class _Grouping:
         return (
             kind in ("text", "bullet")
             and bool(
-                nb_rules.STARTS_LOWER.match(content)
-                or content.startswith(tuple(nb_rules.CLOSING_PUNCTUATION))
+                nb_rules.STARTS_LOWER.match(content) or nb_rules.opens_with_closing_mark(content)
             )
             and not nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(
                 self.raw, lines[-1].start, lines[-1].end
@@ -344,8 +352,14 @@ def _numbered_titles_as_text(raw: str, groups: list[Group]) -> list[Group]:
         if any(neighbour_kind == "bullet" for neighbour_kind, _ in neighbours):
             continue
         # A title wrapped over two lines ("4. Arbeidsgivernes erfaringer … i /
-        # distriktene") is a title too; any punctuation makes it an item or a sentence.
-        if any(nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(raw, ln.start, ln.end) for ln in lines):
+        # distriktene") is a title too; any punctuation, or more lines and words, makes
+        # it an item or a sentence.
+        words = sum(len(raw[ln.start : ln.end].split()) for ln in lines)
+        if (
+            len(lines) > 2
+            or words > 2 * LIST_TITLE_WORDS
+            or any(nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(raw, ln.start, ln.end) for ln in lines)
+        ):
             continue
         titled[index] = ("text", lines)
     return titled

@@ -262,7 +262,7 @@ def _joint(raw: str, start: int, end: int, hyphen: Hyphen | None, lexicon: Lexic
     if hyphen is None:
         # No space before punctuation that goes on from the line before ("Nordland" /
         # ". Det er …").
-        return "" if raw[start] in nb_rules.CLOSING_PUNCTUATION else " "
+        return "" if nb_rules.opens_with_closing_mark(raw[start : start + 2]) else " "
     if hyphen[0] == "soft":
         return ""
     first = _FIRST_WORD.match(raw, start, end)

@@ -289,10 +289,18 @@ WORD = re.compile(rf"[{LETTERS}]+")
 UPPER = "A-ZÆØÅÄÖÜÉÈÊÓÒÔÁÀÂÍÚ"
 STARTS_UPPER = re.compile(rf"^[\"«“„'(]*[{UPPER}\d]")
 STARTS_LOWER = re.compile(r"^[\"«“„'(]*[a-zæøåäöüéèêóòôáàâíú]")
-# Punctuation that never opens a line of its own: a line that starts with it goes on from
-# the line before (". Det er …" after a footnote number that PDF extraction put on a line
-# of its own).
-CLOSING_PUNCTUATION = ".,;:!?)"
+# Punctuation that never opens a line of its own when a space follows it: such a line
+# goes on from the line before (". Det er …" after a footnote number that PDF extraction
+# put on a line of its own).
+_OPENS_WITH_CLOSING_MARK = re.compile(r"[.,;:!?)](?:\s|$)")
+
+
+def opens_with_closing_mark(line: str) -> bool:
+    """Whether ``line`` opens with a closing mark (". Det er …", ", men …"), not with an
+    ellipsis ("... og så"), a smiley (":)") or a name (".NET")."""
+    return bool(_OPENS_WITH_CLOSING_MARK.match(line))
+
+
 ACRONYM = re.compile(rf"^[{UPPER}\d]{{2,}}$")
 
 # Common mojibake: UTF-8 bytes decoded as Latin-1 / Windows-1252 ("Ã¸" for "ø").

@@ -63,10 +63,11 @@ def hyphen_joint(left: str, right: str, lexicon: Mapping[str, float]) -> str:
         )
         or left[-1:].isdigit()
         or right[:1].isupper()
+        or right[:1].isdigit()
         or left.lower() in nb_rules.HYPHENATED_PREFIXES
     ):
         # "NAV-tiltak", "IMDi-regionene", "18-åringer", "2016-2017", "distrikts-Norge",
-        # "ikke-vestlige"
+        # "covid-19", "ikke-vestlige"
         return "-"
     joined, hyphenated = left + right, f"{left}-{right}"
     normative: frozenset[str] = getattr(lexicon, "normative", frozenset())
