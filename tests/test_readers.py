@@ -98,6 +98,7 @@ def test_scanned_pages_among_text_pages_are_named_in_a_warning(tmp_path: Path):
     ):
         source = read_source(path)
     assert source.text.strip() == "Rapport fra innspillmøtet i Kristiansand"
+    assert source.unread_pages == [2, 3]  # named in the report
 
 
 def damage_page_streams(path: Path, count: int) -> Path:
@@ -118,6 +119,7 @@ def test_a_pdf_with_a_damaged_page_is_read_without_it_and_a_warning_names_the_pa
         source = read_source(path)
     assert source.text.strip() == "Side to om arbeid."
     assert page_of(source.pages, source.text.index("Side to")) == 2
+    assert source.unread_pages == [1]
 
 
 def test_a_pdf_whose_pages_are_all_damaged_is_unreadable_and_the_batch_goes_on(

@@ -268,3 +268,36 @@ def test_a_batch_with_nothing_to_count_says_so():
     assert "Ingen innspill er telt" in page
     counted = counted_units(classified_units(), ["sentence", "bullet"])
     assert "Ingen innspill er telt" not in render_html(summarise(counted, THEME_IDS), THEMES, {})
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "line"),
+    [
+        (
+            "nb",
+            "Sider som ikke kunne leses",
+            "a.pdf: side 3, 4 (skannet eller skadet; teksten der er ikke med i tellingen)",
+        ),
+        (
+            "en",
+            "Pages that could not be read",
+            "a.pdf: page(s) 3, 4 (scanned or damaged; their text is not counted)",
+        ),
+    ],
+)
+def test_pdf_pages_that_were_not_read_are_named_in_the_report(tmp_path, language, heading, line):
+    """A file read but for some of its pages (scanned or damaged, `Document.unread_pages`)
+    is not among the skipped files, yet its counts miss those pages: the report says so."""
+    from dataclasses import replace
+
+    from tema.report.stage import build_report
+    from test_report import batch
+
+    classified, documents = batch(tmp_path)
+    documents[0] = replace(documents[0], unread_pages=[3, 4])
+    summary = build_report(
+        classified, documents, tmp_path / "out", THEME_IDS, ["sentence", "bullet", "answer"]
+    )
+    assert summary.unread_pages == {"a.pdf": [3, 4]}
+    text = visible_text(render_html(summary, THEMES, CARD, language))
+    assert heading in text and line in text

@@ -58,6 +58,8 @@ class Source:
     # Spans (start, end) in `text` of the paragraphs the file marks as headings (Word's
     # heading styles): segmentation takes each for a heading whatever its words.
     headings: list[list[int]] = field(default_factory=list)
+    # PDF pages (1-based) whose text is left out: damaged, or scanned among text pages.
+    unread_pages: list[int] = field(default_factory=list)
 
 
 def read_source(
@@ -155,7 +157,8 @@ def read_pdf(path: Path) -> Source:
         pages.append(offset)
         parts.append(text)
         offset += len(text) + 1  # the "\n" that joins pages
-    return Source("\n".join(parts), pages=pages)
+    unread = sorted({number for number, _reason in damaged} | set(scanned))
+    return Source("\n".join(parts), pages=pages, unread_pages=unread)
 
 
 def _page_texts(pages: list[Any]) -> tuple[list[str], list[tuple[int, str]]]:

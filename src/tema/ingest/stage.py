@@ -38,6 +38,8 @@ class Document:
     `pages`: offsets in `text` where each PDF page starts (empty for other formats).
     `headings`: spans [start, end] in `text` of the paragraphs its file marks as headings
     (Word's heading styles; empty for other formats).
+    `unread_pages`: PDF pages (1-based) whose text is not in `text`: damaged, or scanned
+    among pages with text; the report names them.
     `answers`: for survey tables, one entry per answer: its span in `text` (`start`,
     `end`), its `row` in the file and the row's other columns (`metadata`). Each answer
     is one unit; see `tema.segment.stage.segment_ingested`.
@@ -53,6 +55,7 @@ class Document:
     pages: list[int] = field(default_factory=list)
     answers: list[dict[str, Any]] = field(default_factory=list)
     headings: list[list[int]] = field(default_factory=list)
+    unread_pages: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,7 @@ def ingest(
             pages=source.pages,
             answers=source.answers,
             headings=source.headings,
+            unread_pages=source.unread_pages,
         )
 
 
@@ -184,6 +188,7 @@ def documents_from_files(
             pages=source.pages,
             answers=source.answers,
             headings=source.headings,
+            unread_pages=source.unread_pages,
         )
 
 

@@ -33,6 +33,7 @@ from tema.report.model_text import (
     describe_model,
     skip_reason,
     uncertainty_lines,
+    unread_page_lines,
 )
 from tema.report.tally import Summary
 from tema.report.templating import macro, render
@@ -257,6 +258,7 @@ def _method(summary: Summary, card: dict[str, Any], look: Look) -> dict[str, Any
         "skipped": [
             f"{item['file']}: {skip_reason(item, look.style.language)}" for item in summary.skipped
         ],
+        "unread_pages": unread_page_lines(summary, look.words),
     }
 
 

@@ -164,6 +164,14 @@ def skip_reason(item: dict[str, Any], language: str = "nb") -> str:
         return words["other"].format(reason=reason)
 
 
+def unread_page_lines(summary: Summary, words: dict[str, str]) -> list[str]:
+    """A line per file that was read but some of whose PDF pages were not."""
+    return [
+        words["unread_pages_line"].format(file=file, pages=", ".join(map(str, pages)))
+        for file, pages in summary.unread_pages.items()
+    ]
+
+
 def about_lines(
     summary: Summary, card: dict[str, Any], words: dict[str, str], style: Style, language: str
 ) -> list[str]:

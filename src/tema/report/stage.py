@@ -181,7 +181,11 @@ class Provenance:
 
     def __init__(self, documents: Iterable[Any]) -> None:
         self.by_doc: dict[str, _Provenance] = {}
+        # File → its PDF pages that were not read (tema.ingest.stage.Document.unread_pages).
+        self.unread_pages: dict[str, list[int]] = {}
         for d in documents:
+            if getattr(d, "unread_pages", None):
+                self.unread_pages[d.file] = list(d.unread_pages)
             answers = getattr(d, "answers", None) or []
             self.by_doc[d.doc] = _Provenance(
                 meeting=d.meeting,
@@ -289,6 +293,7 @@ def build_report(
             pd.DataFrame(columns=list(UNIT_COLUMNS)).to_csv(handle, index=False)
     summary = tally.summary(theme_ids, confusion, per_theme)
     summary.n_documents_read = len(provenance.by_doc)
+    summary.unread_pages = provenance.unread_pages
     write_csv(summary.counts, out_dir / "theme_counts.csv")
     write_csv(summary.over_time, out_dir / "theme_over_time.csv")
     return summary

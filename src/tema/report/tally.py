@@ -254,6 +254,8 @@ class Summary:
     n_uncertain: int
     confusion: pd.DataFrame | None = None
     skipped: list[dict[str, str]] = field(default_factory=list)
+    # Files read, but some of their PDF pages not (damaged or scanned): file → pages.
+    unread_pages: dict[str, list[int]] = field(default_factory=dict)
     # Documents read by ingest (also those without counted units); None when not known.
     n_documents_read: int | None = None
     batch: Batch | None = None

@@ -96,6 +96,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "confusion": "Forvekslinger i kryssvalideringen (rad: riktig tema, kolonne: "
         "modellens tema; andel av radens innspill).",
         "skipped": "Filer som ikke kunne leses",
+        "unread_pages": "Sider som ikke kunne leses",
+        "unread_pages_line": "{file}: side {pages} (skannet eller skadet; teksten der er ikke "
+        "med i tellingen)",
         "generated": "Laget av tema",
         "compare_title": "Endring i andeler mellom {old} og {new}",
         "change": "Endring",
@@ -209,6 +212,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "confusion": "Confusions in cross-validation (row: true theme, column: the model's "
         "theme; share of the row's units).",
         "skipped": "Files that could not be read",
+        "unread_pages": "Pages that could not be read",
+        "unread_pages_line": "{file}: page(s) {pages} (scanned or damaged; their text is not "
+        "counted)",
         "generated": "Made by tema",
         "compare_title": "Change in shares from {old} to {new}",
         "change": "Change",

@@ -17,7 +17,13 @@ from tema.config import Theme, theme_names
 from tema.io.files import as_text_cell
 from tema.numbers import Style
 from tema.report.charts import key_label
-from tema.report.model_text import about_lines, describe_model, skip_reason, uncertainty_lines
+from tema.report.model_text import (
+    about_lines,
+    describe_model,
+    skip_reason,
+    uncertainty_lines,
+    unread_page_lines,
+)
 from tema.report.tally import Summary
 from tema.report.words import TEXTS
 
@@ -213,6 +219,8 @@ def _method_sheet(
             )
     for item in summary.skipped:
         sheet.append([words["skipped"], f"{item['file']}: {skip_reason(item, language)}"])
+    for line in unread_page_lines(summary, words):
+        sheet.append([words["unread_pages"], line])
 
 
 def _score_rows(
