@@ -11,7 +11,7 @@ import itertools
 import re
 from dataclasses import replace
 
-from tema.segment import nb_rules
+from tema.segment import nb_rules, titles
 from tema.segment.lines import Line
 
 # Longest block; a longer run of lines without a blank line is cut into several blocks.
@@ -21,120 +21,6 @@ MAX_BLOCK_CHARS = 5_000
 Group = tuple[str, list[Line]]  # (kind before heading detection, lines)
 # A line at least this long and 1.5 times the longest line of a pull quote is body text.
 PULL_QUOTE_BODY_CHARS = 40
-# A line at most this share as long as the next one, without punctuation at its end and
-# followed by a capital, is a title line above body text (no blank line between them).
-SHORT_TITLE_SHARE = 0.6
-
-
-# The most words of a title line above a one-line paragraph (see `_ends_short_title`).
-TITLE_WORDS = 8
-# Words a wrapped sentence line ends with but a title does not ("Vi trenger flere boliger i
-# / Oslo." is one sentence).
-CONTINUING_WORDS = frozenset({
-    "i", "på", "til", "for", "av", "om", "med", "og", "eller", "men", "at", "som", "fra",
-    "ved", "under", "etter", "mot", "over", "hos", "uten", "en", "et", "ei", "den", "det",
-    "de", "der", "å", "så", "enn", "når", "hvis", "fordi", "mellom", "gjennom", "blant",
-})  # fmt: skip
-
-
-def _ends_short_title(
-    raw: str, previous: Line, line: Line, content: str, alone: bool = False
-) -> bool:
-    """True when ``previous`` is a short title line directly above body text ``line``.
-
-    The title has no final punctuation and the body starts with a capital. Either the title
-    is at most SHORT_TITLE_SHARE as long as the body line, or (``alone``: the title is the
-    only line of its block so far) the body line is a whole sentence of its own, however
-    short ("Innspill om språkkravene / Kravene er for strenge."): PDF text extraction drops
-    the blank line between them. A title of at most TITLE_WORDS words that does not end in
-    a word that continues a sentence ("… i / Oslo.") counts.
-    """
-    title = raw[previous.start : previous.end].strip()
-    if (
-        nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(title)
-        or title.endswith(("-", "–"))
-        or not nb_rules.STARTS_UPPER.match(content)
-    ):
-        return False
-    if len(title) <= SHORT_TITLE_SHARE * len(content):
-        return True
-    words = title.split()
-    return (
-        alone
-        and len(words) <= TITLE_WORDS
-        and bool(nb_rules.STARTS_UPPER.match(title))
-        and words[-1].lower() not in CONTINUING_WORDS
-        and len(content.split()) >= 2
-        and bool(nb_rules.ENDS_WITH_TERMINAL.search(content))
-    )
-
-
-# The most words of a line above a list that is taken for the list's title.
-LIST_TITLE_WORDS = 8
-
-
-def _list_title(raw: str, current: list[Line]) -> int:
-    """How many of the last lines of a block are the title of the list that follows (0:
-    none): a short title below a finished sentence (``_title_below``: "… veileder).\n
-    Gruppe 2: Arbeidsliv\n- …"); or a capitalised line that ends in a colon ("Innspill
-    fra gruppe 2:") below a finished sentence or list item, which introduces the list:
-    PDF extraction drops the blank line between a list and the next list's introduction.
-    """
-    if len(current) < 2 or current[-1].kind != "text":
-        return 0
-    content = raw[current[-1].start : current[-1].end].strip()
-    if (
-        content.endswith(":")
-        and nb_rules.STARTS_UPPER.match(content)
-        and _finished(raw, current, current[-2], items_too=True)
-    ):
-        return 1
-    return _title_below(raw, current)
-
-
-# A numbered section title ("2. Bolig", "2.2 Arbeidsgivernes erfaringer …").
-_NUMBERED_TITLE = re.compile(r"^[ \t]*\d{1,2}(?:\.\d{1,2})*\.?[ \t]+(?=[A-ZÆØÅ])")
-
-
-def _title_below(raw: str, current: list[Line]) -> int:
-    """How many of the last lines of a block are a title below a finished sentence or a
-    finished list item (0: none). A title has no punctuation at its line ends and is
-    either one capitalised line of at most LIST_TITLE_WORDS words, or a numbered title
-    wrapped over two lines ("2.2 Arbeidsgivernes erfaringer med rekruttering av /
-    flyktninger"), right below a line that ends a sentence. (Below a list item without
-    a full stop it cannot be told from the item's wrapped last line: "… spesielt /
-    NHO og Virke".)"""
-    for size in (1, 2):
-        if len(current) <= size:
-            return 0
-        title = current[-size:]
-        texts = [raw[line.start : line.end].strip() for line in title]
-        opening = nb_rules.STARTS_UPPER if size == 1 else _NUMBERED_TITLE
-        if (
-            all(line.kind == "text" for line in title)
-            and opening.match(texts[0])
-            and len(" ".join(texts).split()) <= size * LIST_TITLE_WORDS
-            and not any(nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(text) for text in texts)
-            and not texts[0].endswith(("-", "–", "\u00ad"))
-            and _finished(raw, current, current[-size - 1])
-        ):
-            return size
-    return 0
-
-
-def _finished(raw: str, current: list[Line], line: Line, items_too: bool = False) -> bool:
-    """Whether ``line`` of the block ``current`` ends a sentence; with ``items_too``, also
-    whether it ends a bullet item without running on ("… i", "… og", a hyphen or a
-    comma): a line ending in a colon below it introduces something new."""
-    if nb_rules.ENDS_WITH_TERMINAL.search(raw, line.start, line.end):
-        return True
-    content = raw[line.start : line.end].strip()
-    return (
-        items_too
-        and current[0].kind == "bullet"
-        and not content.endswith(("-", "–", ",", "\u00ad"))
-        and content.split()[-1].lower() not in CONTINUING_WORDS
-    )
 
 
 def _closes_quote(raw: str, line: Line) -> bool:
@@ -178,12 +64,12 @@ def _starts_text_block(
         return bool(nb_rules.STARTS_UPPER.match(content))  # body text after a list
     if nb_rules.LABEL_LINE.match(content):
         return True  # "Kontakt: ...", "Svar 2: ...": a new field of the notes
-    if current_kind == "bullet" and _ends_short_title(raw, current[-1], line, content):
+    if current_kind == "bullet" and titles.ends_short_title(raw, current[-1], line, content):
         # Body text right below a short item or a numbered section title; or below the
         # short last line of a wrapped one (the lines of a wrapped item are full width
         # but its last).
         return True
-    if current_kind == "text" and _ends_short_title(
+    if current_kind == "text" and titles.ends_short_title(
         raw, current[-1], line, content, alone=len(current) == 1
     ):
         return True
@@ -274,7 +160,7 @@ class _Grouping:
             # A heading after a list, or between two paragraphs of a PDF: its extraction
             # gives no blank line around it.
             titled = self.kind == "bullet" or self.pdf
-            self._close_apart(_title_below(self.raw, self.current) if titled else 0)
+            self._close_apart(titles.title_below(self.raw, self.current) if titled else 0)
             self.current, self.kind = [line], "text"
         else:
             self.current.append(line)
@@ -282,7 +168,7 @@ class _Grouping:
     def _start_item(self, line: Line) -> None:
         """A bullet item or a pull quote starts a block; the last line of the block before
         it may be the list's title (``_list_title``), a block of its own."""
-        self._close_apart(_list_title(self.raw, self.current) if line.kind != "quote" else 0)
+        self._close_apart(titles.list_title(self.raw, self.current) if line.kind != "quote" else 0)
         self.current, self.kind = [line], "quote" if line.kind == "quote" else "bullet"
 
     def _close_apart(self, title_lines: int) -> None:
@@ -357,7 +243,7 @@ def _numbered_titles_as_text(raw: str, groups: list[Group]) -> list[Group]:
         words = sum(len(raw[ln.start : ln.end].split()) for ln in lines)
         if (
             len(lines) > 2
-            or words > 2 * LIST_TITLE_WORDS
+            or words > 2 * titles.LIST_TITLE_WORDS
             or any(nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(raw, ln.start, ln.end) for ln in lines)
         ):
             continue

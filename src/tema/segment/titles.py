@@ -1,0 +1,129 @@
+"""Which lines of a block are titles: above body text, above a list, or numbered.
+
+PDF extraction drops the blank lines around a heading, and typed notes often leave them
+out; these rules find a title line from its length, its capital, its missing final
+punctuation and the line above and below it. ``tema.segment.blocks`` uses them while it
+groups lines into blocks.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tema.segment import nb_rules
+from tema.segment.lines import Line
+
+# A line at most this share as long as the next one, without punctuation at its end and
+# followed by a capital, is a title line above body text (no blank line between them).
+SHORT_TITLE_SHARE = 0.6
+
+
+# The most words of a title line above a one-line paragraph (see `ends_short_title`).
+TITLE_WORDS = 8
+# Words a wrapped sentence line ends with but a title does not ("Vi trenger flere boliger i
+# / Oslo." is one sentence).
+CONTINUING_WORDS = frozenset({
+    "i", "på", "til", "for", "av", "om", "med", "og", "eller", "men", "at", "som", "fra",
+    "ved", "under", "etter", "mot", "over", "hos", "uten", "en", "et", "ei", "den", "det",
+    "de", "der", "å", "så", "enn", "når", "hvis", "fordi", "mellom", "gjennom", "blant",
+})  # fmt: skip
+
+
+def ends_short_title(
+    raw: str, previous: Line, line: Line, content: str, alone: bool = False
+) -> bool:
+    """True when ``previous`` is a short title line directly above body text ``line``.
+
+    The title has no final punctuation and the body starts with a capital. Either the title
+    is at most SHORT_TITLE_SHARE as long as the body line, or (``alone``: the title is the
+    only line of its block so far) the body line is a whole sentence of its own, however
+    short ("Innspill om språkkravene / Kravene er for strenge."): PDF text extraction drops
+    the blank line between them. A title of at most TITLE_WORDS words that does not end in
+    a word that continues a sentence ("… i / Oslo.") counts.
+    """
+    title = raw[previous.start : previous.end].strip()
+    if (
+        nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(title)
+        or title.endswith(("-", "–"))
+        or not nb_rules.STARTS_UPPER.match(content)
+    ):
+        return False
+    if len(title) <= SHORT_TITLE_SHARE * len(content):
+        return True
+    words = title.split()
+    return (
+        alone
+        and len(words) <= TITLE_WORDS
+        and bool(nb_rules.STARTS_UPPER.match(title))
+        and words[-1].lower() not in CONTINUING_WORDS
+        and len(content.split()) >= 2
+        and bool(nb_rules.ENDS_WITH_TERMINAL.search(content))
+    )
+
+
+# The most words of a line above a list that is taken for the list's title.
+LIST_TITLE_WORDS = 8
+
+
+def list_title(raw: str, current: list[Line]) -> int:
+    """How many of the last lines of a block are the title of the list that follows (0:
+    none): a short title below a finished sentence (``title_below``: "… veileder).\n
+    Gruppe 2: Arbeidsliv\n- …"); or a capitalised line that ends in a colon ("Innspill
+    fra gruppe 2:") below a finished sentence or list item, which introduces the list:
+    PDF extraction drops the blank line between a list and the next list's introduction.
+    """
+    if len(current) < 2 or current[-1].kind != "text":
+        return 0
+    content = raw[current[-1].start : current[-1].end].strip()
+    if (
+        content.endswith(":")
+        and nb_rules.STARTS_UPPER.match(content)
+        and _finished(raw, current, current[-2], items_too=True)
+    ):
+        return 1
+    return title_below(raw, current)
+
+
+# A numbered section title ("2. Bolig", "2.2 Arbeidsgivernes erfaringer …").
+_NUMBERED_TITLE = re.compile(r"^[ \t]*\d{1,2}(?:\.\d{1,2})*\.?[ \t]+(?=[A-ZÆØÅ])")
+
+
+def title_below(raw: str, current: list[Line]) -> int:
+    """How many of the last lines of a block are a title below a finished sentence or a
+    finished list item (0: none). A title has no punctuation at its line ends and is
+    either one capitalised line of at most LIST_TITLE_WORDS words, or a numbered title
+    wrapped over two lines ("2.2 Arbeidsgivernes erfaringer med rekruttering av /
+    flyktninger"), right below a line that ends a sentence. (Below a list item without
+    a full stop it cannot be told from the item's wrapped last line: "… spesielt /
+    NHO og Virke".)"""
+    for size in (1, 2):
+        if len(current) <= size:
+            return 0
+        title = current[-size:]
+        texts = [raw[line.start : line.end].strip() for line in title]
+        opening = nb_rules.STARTS_UPPER if size == 1 else _NUMBERED_TITLE
+        if (
+            all(line.kind == "text" for line in title)
+            and opening.match(texts[0])
+            and len(" ".join(texts).split()) <= size * LIST_TITLE_WORDS
+            and not any(nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(text) for text in texts)
+            and not texts[0].endswith(("-", "–", "\u00ad"))
+            and _finished(raw, current, current[-size - 1])
+        ):
+            return size
+    return 0
+
+
+def _finished(raw: str, current: list[Line], line: Line, items_too: bool = False) -> bool:
+    """Whether ``line`` of the block ``current`` ends a sentence; with ``items_too``, also
+    whether it ends a bullet item without running on ("… i", "… og", a hyphen or a
+    comma): a line ending in a colon below it introduces something new."""
+    if nb_rules.ENDS_WITH_TERMINAL.search(raw, line.start, line.end):
+        return True
+    content = raw[line.start : line.end].strip()
+    return (
+        items_too
+        and current[0].kind == "bullet"
+        and not content.endswith(("-", "–", ",", "\u00ad"))
+        and content.split()[-1].lower() not in CONTINUING_WORDS
+    )
