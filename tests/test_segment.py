@@ -152,6 +152,17 @@ def test_units_of_a_small_report(senter) -> None:
             "Tilbudet er for dårlig. • Ventetiden er for lang.",
             ["Tilbudet er for dårlig.", "• Ventetiden er for lang."],
         ),
+        # A lower-case abbreviation spaCy splits off its full stop, before a number or an
+        # acronym, does not end the sentence; a word that is also one ("kom.") still does.
+        (
+            "Det er utfordringer ift. NAV og kommunen. Det kom omkr. 30 deltakere.",
+            ["Det er utfordringer ift. NAV og kommunen.", "Det kom omkr. 30 deltakere."],
+        ),
+        # An office named after an acronym is one name, not a sentence start.
+        (
+            "Innledning. Representanter fra NAV Tromsø og Bufetat deltok.",
+            ["Innledning.", "Representanter fra NAV Tromsø og Bufetat deltok."],
+        ),
     ],
 )
 def test_norwegian_sentence_rules(senter, sentencizer, text: str, expected: list[str]) -> None:

@@ -50,6 +50,9 @@ _HAS_ALNUM = re.compile(r"\w")
 _CAPITAL = re.compile(rf"[{nb_rules.UPPER}]")
 
 
+_DIGIT_OR_ACRONYM = re.compile(r"\d|[A-ZÆØÅ]{2,}\b")
+
+
 def _sentence_start_decision(
     before: str,
     word: str,
@@ -87,8 +90,9 @@ def _sentence_start_decision(
     if len(before) > 1 and before.endswith(".") and _starts_like_sentence(word):
         return True  # "i P1. Hun ...", "nummer 14. Bjørn ...": not an abbreviation (above)
     if model_start and unpunctuated_starts and _HAS_ALNUM.search(before):
-        # Without sentence punctuation before it, a sentence starts only at a capital.
-        return bool(_CAPITAL.match(word))
+        # Without sentence punctuation before it, a sentence starts only at a capital, and
+        # not right after an acronym: "NAV Tromsø", "UDI Oslo" name one office.
+        return bool(_CAPITAL.match(word)) and not nb_rules.ACRONYM.match(before)
     return False
 
 
@@ -132,7 +136,14 @@ def rule_sentence_starts(
         if before == "." and _attached(offsets, lengths, previous_index):
             # spaCy's exceptions are case-sensitive: "jf." is one token, "Jf." two.
             abbreviation = closed + "."
-            if closed[:1].isupper() and abbreviation.lower() in nb_rules.ABBREVIATIONS:
+            # spaCy knows only some lower-case ones: "ift. NAV", "omkr. 30" come as two
+            # tokens. A lower-case one that is also a word ("de kom. Det …") is taken for
+            # the abbreviation only before a number or an acronym, which seldom open a
+            # sentence after a word.
+            number_or_acronym_next = bool(_DIGIT_OR_ACRONYM.match(current))
+            if abbreviation.lower() in nb_rules.ABBREVIATIONS and (
+                closed[:1].isupper() or number_or_acronym_next
+            ):
                 before = abbreviation
                 closed = word(previous_index - 2) if previous_index >= 2 else ""
         if current == "(" and i + 1 < len(offsets) and _attached(offsets, lengths, i + 1):
