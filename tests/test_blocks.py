@@ -432,3 +432,23 @@ def test_typed_notes_keep_a_short_point_below_a_sentence_with_it() -> None:
         "tolker i alle samtaler. Tolkeutgiftene har økt med 40 prosent",
         WHOLE_PARAGRAPH,
     ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [
+        # Notes: the last sentence of a paragraph without its full stop.
+        (
+            "Deltakerne var opptatt av bolig. Mange familier bor trangt og ventetiden er lang\n",
+            "paragraph",
+        ),
+        # A talk title with its speakers, a numbered title, a title with an abbreviation.
+        ("Alle kan lykkes. Kari Nordmann og Ola Hansen, Voksenopplæringen i Bodø\n", "heading"),
+        ("2. Bolig og bosetting i distriktene\n", "heading"),
+        ("Innledning ved dr. Hansen om bosetting\n", "heading"),
+    ],
+)
+def test_a_block_without_a_final_full_stop_is_a_heading_unless_a_sentence_opens_it(
+    raw: str, kind: str
+) -> None:
+    assert [block_kind for block_kind, _text in kinds_and_texts(raw)] == [kind]

@@ -307,14 +307,36 @@ def classify_text_block(block: Block, max_heading_words: int = 25) -> str:
     ):
         return "paragraph"
     if not nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(text):
-        # Notes leave out full stops: "Kommunen må ansette flere boligkonsulenter".
-        return "paragraph" if nb_rules.is_statement(text) else "heading"
+        # Notes leave out full stops: "Kommunen må ansette flere boligkonsulenter", also
+        # at the end of a paragraph whose first sentence has one.
+        statement = nb_rules.is_statement(text) or _opens_with_a_sentence(text)
+        return "paragraph" if statement else "heading"
     # A short text frame of its own that holds one sentence at most is a heading or a
     # speaker line ("Sosial mobilitet blant ungdom."), not body text.
     inner = text.rstrip(" .!?…»”’\"')")
     if block.frame_start and not re.search(r"[.!?…]\s", inner) and len(words) <= 15:
         return "heading"
     return "paragraph"
+
+
+# A full stop after a word, then more text that starts with a capital.
+_FULL_STOP = re.compile(r"(\S+)\.\s+[\"«“(]*[A-ZÆØÅ]")
+# The fewest words of a first sentence that makes its block body text: a talk title
+# ("Fast jobb er målet. Jessica Malmberg …") is shorter.
+SENTENCE_WORDS = 5
+
+
+def _opens_with_a_sentence(text: str) -> bool:
+    """Whether ``text`` opens with a whole sentence of SENTENCE_WORDS words or more, ended
+    by a full stop (not an abbreviation's or an ordinal's: "Dr. Hansen", "2. Bolig") and
+    followed by more: a paragraph of notes whose last sentence lacks its full stop."""
+    found = _FULL_STOP.search(text)
+    return (
+        found is not None
+        and not found.group(1).isdigit()
+        and not nb_rules.is_abbreviation(found.group(1).lstrip('«("“') + ".")
+        and len(text[: found.start(1)].split()) + 1 >= SENTENCE_WORDS
+    )
 
 
 def iter_blocks(
