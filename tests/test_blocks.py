@@ -452,3 +452,57 @@ def test_a_block_without_a_final_full_stop_is_a_heading_unless_a_sentence_opens_
     raw: str, kind: str
 ) -> None:
     assert [block_kind for block_kind, _text in kinds_and_texts(raw)] == [kind]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (  # a short point over longer ones is a point, not a title over body text
+            "Gruppe 1\n\nMer språkpraksis i arbeidslivet\n"
+            "Lengre introduksjonsprogram for de med lite skolegang\n"
+            "Bedre samarbeid mellom NAV og kommunen\n",
+            [
+                ("heading", "Gruppe 1"),
+                ("bullet", "Mer språkpraksis i arbeidslivet"),
+                ("bullet", "Lengre introduksjonsprogram for de med lite skolegang"),
+                ("bullet", "Bedre samarbeid mellom NAV og kommunen"),
+            ],
+        ),
+        (  # a title in capitals over points
+            "GRUPPE 1 – ARBEID\nLang ventetid på bolig\nFor få praksisplasser\n"
+            "Lite kontakt med arbeidsgivere\n",
+            [
+                ("heading", "GRUPPE 1 – ARBEID"),
+                ("bullet", "Lang ventetid på bolig"),
+                ("bullet", "For få praksisplasser"),
+                ("bullet", "Lite kontakt med arbeidsgivere"),
+            ],
+        ),
+        (  # a title set apart by a blank line over points that have none between them
+            "Forslag fra gruppe tre\n\nFlere kommunale boliger\nMer språkpraksis\n",
+            [
+                ("heading", "Forslag fra gruppe tre"),
+                ("bullet", "Flere kommunale boliger"),
+                ("bullet", "Mer språkpraksis"),
+            ],
+        ),
+        (  # an introduction ending in a colon over points
+            "Hva fungerer ikke:\nLang ventetid på bolig\nFor få praksisplasser\n",
+            [
+                ("paragraph", "Hva fungerer ikke:"),
+                ("bullet", "Lang ventetid på bolig"),
+                ("bullet", "For få praksisplasser"),
+            ],
+        ),
+        (  # points with blank lines between them all: no title can be told apart
+            "Flere kommunale boliger\n\nMer språkpraksis\n\nGratis barnehage\n",
+            [
+                ("bullet", "Flere kommunale boliger"),
+                ("bullet", "Mer språkpraksis"),
+                ("bullet", "Gratis barnehage"),
+            ],
+        ),
+    ],
+)
+def test_points_typed_without_markers_are_items_under_their_title(raw: str, expected) -> None:
+    assert kinds_and_texts(raw) == expected

@@ -273,30 +273,65 @@ def _is_unmarked_item(raw: str, line: Line) -> bool:
 
 
 def _unmarked_list_items(raw: str, groups: list[Group]) -> list[Group]:
-    """Lines of notes that list points without markers become bullet items: a text block
-    of at least ``MIN_UNMARKED_ITEMS`` lines that all look like items (``_is_unmarked_item``)
-    gives one item per line, and so does a run of that many one-line blocks (points with
-    blank lines between them). Otherwise they would be taken for one long heading, and
-    headings are not counted as input."""
-    split: list[Group] = []
-    for kind, lines in groups:
-        if (
-            kind == "text"
-            and len(lines) >= MIN_UNMARKED_ITEMS
-            and all(_is_unmarked_item(raw, line) for line in lines)
-        ):
-            split.extend(("bullet", [line]) for line in lines)
-        else:
-            split.append((kind, lines))
+    """Lines of notes that list points without markers become bullet items: a run of text
+    blocks whose lines all look like items (``_is_unmarked_item``), ``MIN_UNMARKED_ITEMS``
+    lines or more in all, gives one item per line (points with or without blank lines
+    between them; otherwise they would be taken for one long heading, and headings are not
+    counted as input). A line above such points that ends in a colon is their introduction
+    ("Hva fungerer ikke:"), and a line of capitals or one set apart by a blank line above
+    points that are not is their title: blocks of their own (``_list_title_lines``)."""
+    pieces = [piece for group in groups for piece in _introduced_points(raw, group)]
     items: list[Group] = []
     for is_item, group in itertools.groupby(
-        split,
-        key=lambda group: (
-            group[0] == "text" and len(group[1]) == 1 and _is_unmarked_item(raw, group[1][0])
+        pieces,
+        key=lambda piece: (
+            piece[0] == "text" and all(_is_unmarked_item(raw, line) for line in piece[1])
         ),
     ):
         run = list(group)
-        if is_item and len(run) >= MIN_UNMARKED_ITEMS:
-            run = [("bullet", lines) for _kind, lines in run]
-        items.extend(run)
+        if is_item and sum(len(lines) for _kind, lines in run) >= MIN_UNMARKED_ITEMS:
+            items.extend(_list_title_lines(raw, run))
+        else:
+            items.extend(run)
+    return items
+
+
+def _introduced_points(raw: str, group: Group) -> list[Group]:
+    """A text block of a capitalised line ending in a colon ("Hva fungerer ikke:") over two
+    or more unmarked points: the introduction, then each point an item."""
+    kind, lines = group
+    if kind != "text" or len(lines) < MIN_UNMARKED_ITEMS:
+        return [group]
+    opening = raw[lines[0].start : lines[0].end].strip()
+    if (
+        opening.endswith(":")
+        and nb_rules.STARTS_UPPER.match(opening)
+        and all(_is_unmarked_item(raw, line) for line in lines[1:])
+    ):
+        return [("text", lines[:1]), *(("bullet", [line]) for line in lines[1:])]
+    return [group]
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
+
+
+def _list_title_lines(raw: str, run: list[Group]) -> list[Group]:
+    """The lines of a run of unmarked points, one item each, but for a block's first line
+    that is a title: all in capitals ("GRUPPE 1 – ARBEID"), or alone and set apart by a
+    blank line above points that have none between them ("Forslag fra gruppe 3" / "" /
+    "Flere boliger" / "Mer praksis")."""
+    items: list[Group] = []
+    for index, (_kind, lines) in enumerate(run):
+        following = run[index + 1][1] if index + 1 < len(run) else []
+        first = raw[lines[0].start : lines[0].end]
+        letters = [character for character in first if character.isalpha()]
+        set_apart = (
+            len(lines) == 1
+            and len(following) >= 2
+            and bool(_BLANK_LINE.search(raw, lines[0].end, following[0].start))
+        )
+        capitals = len(letters) >= 3 and all(character.isupper() for character in letters)
+        for position, line in enumerate(lines):
+            title = position == 0 and (capitals or set_apart)
+            items.append(("text" if title else "bullet", [line]))
     return items
