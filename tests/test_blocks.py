@@ -506,3 +506,40 @@ def test_a_block_without_a_final_full_stop_is_a_heading_unless_a_sentence_opens_
 )
 def test_points_typed_without_markers_are_items_under_their_title(raw: str, expected) -> None:
     assert kinds_and_texts(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # One lower-case dash point on its own under a heading.
+        ("Bolig\n\n- lang ventetid\n", [("heading", "Bolig"), ("bullet", "lang ventetid")]),
+        (
+            "Bolig\n\n- lang ventetid på\nbolig i sentrum\n",
+            [("heading", "Bolig"), ("bullet", "lang ventetid på bolig i sentrum")],
+        ),
+        # Lower-case numbered points in order.
+        (
+            "Gruppe 4\n1. flere praksisplasser\n2. bedre tolketjeneste\n",
+            [
+                ("heading", "Gruppe 4"),
+                ("bullet", "flere praksisplasser"),
+                ("bullet", "bedre tolketjeneste"),
+            ],
+        ),
+        # Not a dash a line break put first, after a line that runs on into it, and not
+        # an ordinal: their text stays as it is.
+        (
+            "Mange mente at det hastet, og\n\n– som flere sa – at vi må handle.\n",
+            [
+                ("heading", "Mange mente at det hastet, og"),
+                ("paragraph", "– som flere sa – at vi må handle."),
+            ],
+        ),
+        (
+            "Møtet er\n1. mai\n2. juni\n",
+            [("bullet", "Møtet er"), ("bullet", "1. mai"), ("bullet", "2. juni")],
+        ),
+    ],
+)
+def test_lower_case_points_typed_with_a_dash_or_a_number(raw: str, expected) -> None:
+    assert kinds_and_texts(raw) == expected

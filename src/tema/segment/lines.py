@@ -76,9 +76,20 @@ def item_marker(content: str) -> re.Match[str] | None:
 
 
 def item_marker_of_bullet(content: str) -> re.Match[str] | None:
-    """`item_marker`, or the dash of a lower-case item that a run of them made a bullet
-    (``split_lines``)."""
-    return item_marker(content) or nb_rules.LOWER_DASH_ITEM_LINE.match(content)
+    """`item_marker`, or the dash or number of a lower-case item that a run of them made
+    a bullet (``split_lines``)."""
+    return (
+        item_marker(content)
+        or nb_rules.LOWER_DASH_ITEM_LINE.match(content)
+        or _lower_case_number(content)
+    )
+
+
+def _lower_case_number(content: str) -> re.Match[str] | None:
+    """The number of a lower-case numbered item ("1. flere …"), not an ordinal ("17. mai",
+    "3. klasse")."""
+    numbered = nb_rules.LOWER_NUMBERED_ITEM_LINE.match(content)
+    return numbered if numbered and numbered[2] not in nb_rules.ORDINAL_FOLLOWERS else None
 
 
 _SENTENCE_END_THEN_SPACE = re.compile(r"[.!?…][»”’\"')\]]*(?= +[\"«(]*[A-ZÆØÅ\d])")
@@ -170,21 +181,54 @@ def split_lines(text: str, furniture: frozenset[int] = frozenset()) -> list[Line
             )
             lines.append(Line(start, end, kind, frame_start))
         position += len(with_break)
-    return _lower_case_dash_items(text, lines)
+    return _lower_case_items(text, lines)
 
 
-def _lower_case_dash_items(text: str, lines: list[Line]) -> list[Line]:
-    """Text lines that open with a dash before a lower-case word become list items where
-    two or more of them follow each other (``nb_rules.LOWER_DASH_ITEM_LINE``)."""
+def _lower_case_items(text: str, lines: list[Line]) -> list[Line]:
+    """Text lines that open with a dash or a number before a lower-case word become list
+    items: dashes where two or more follow each other (blank lines between allowed) or one
+    stands on its own after a blank line ("Bolig" / "" / "- lang ventetid"); numbers where
+    two or more follow each other in order ("1. flere …", "2. bedre …"). A dash a line
+    break put first ("… og" / "– som flere sa – …") follows its text directly, and a
+    number before a lower-case word may be an ordinal ("3. klasse")."""
     items: set[int] = set()
-    run: list[int] = []
+    dashes: list[int] = []
+    numbers: list[tuple[int, int]] = []  # (line index, its number)
     for index, line in enumerate([*lines, Line(len(text), len(text), "end", False)]):
         if line.kind == "blank":
             continue
-        if line.kind == "text" and nb_rules.LOWER_DASH_ITEM_LINE.match(text[line.start : line.end]):
-            run.append(index)
+        content = text[line.start : line.end]
+        numbered = _lower_case_number(content) if line.kind == "text" else None
+        if numbered:
+            if numbers and int(numbered[1]) != numbers[-1][1] + 1:
+                numbers = []
+            numbers.append((index, int(numbered[1])))
+        else:
+            if len(numbers) >= 2:
+                items.update(index for index, _number in numbers)
+            numbers = []
+        if line.kind == "text" and nb_rules.LOWER_DASH_ITEM_LINE.match(content):
+            dashes.append(index)
             continue
-        if len(run) >= 2:
-            items.update(run)
-        run = []
+        if len(dashes) >= 2 or (len(dashes) == 1 and _opens_a_block(text, lines, dashes[0])):
+            items.update(dashes)
+        dashes = []
     return [replace(line, kind="bullet") if i in items else line for i, line in enumerate(lines)]
+
+
+def _opens_a_block(text: str, lines: list[Line], index: int) -> bool:
+    """Whether the line at ``index`` comes first, or after a blank line below a line that
+    does not run on into it (a heading, a finished sentence; not "… og" or "… hastet,")."""
+    if index == 0:
+        return True
+    if lines[index - 1].kind != "blank":
+        return False
+    above = next((line for line in reversed(lines[:index]) if line.kind != "blank"), None)
+    if above is None:
+        return True
+    words = text[above.start : above.end].split()
+    return (
+        bool(words)
+        and not words[-1].endswith((",", "-", "–"))
+        and (words[-1].lower() not in nb_rules.CONTINUING_WORDS)
+    )

@@ -141,6 +141,16 @@ DASH_BULLET_LINE = re.compile(
 # (blank lines between them allowed), as notes list "– flere boliger" one under another;
 # alone, it is more likely a dash that a line break put first in running text.
 LOWER_DASH_ITEM_LINE = re.compile(rf"^[ \t]*[{re.escape(DASH_BULLET_CHARS)}][ \t]+(?=[a-zæøå])")
+# Words a wrapped sentence line ends with but a title does not ("Vi trenger flere boliger i
+# / Oslo." is one sentence).
+CONTINUING_WORDS: frozenset[str] = frozenset({
+    "i", "på", "til", "for", "av", "om", "med", "og", "eller", "men", "at", "som", "fra",
+    "ved", "under", "etter", "mot", "over", "hos", "uten", "en", "et", "ei", "den", "det",
+    "de", "der", "å", "så", "enn", "når", "hvis", "fordi", "mellom", "gjennom", "blant",
+})  # fmt: skip
+# A numbered item in lower case ("1. flere praksisplasser"): an item only in a run of
+# them numbered in order (tema.segment.lines), since "3. klasse" may open a wrapped line.
+LOWER_NUMBERED_ITEM_LINE = re.compile(r"^[ \t]*(\d{1,2})[.)][ \t]+(?=([a-zæøå]+))")
 # A numbered item "1. ", "2) ", "a) " at the start of a line, or Word's sub-item "o "
 # (a lower-case o as bullet) before a capital.
 NUMBERED_ITEM_LINE = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|[a-z][)]|o)[ \t]+(?=[A-ZÆØÅ])")

@@ -20,13 +20,6 @@ SHORT_TITLE_SHARE = 0.6
 
 # The most words of a title line above a one-line paragraph (see `ends_short_title`).
 TITLE_WORDS = 8
-# Words a wrapped sentence line ends with but a title does not ("Vi trenger flere boliger i
-# / Oslo." is one sentence).
-CONTINUING_WORDS = frozenset({
-    "i", "på", "til", "for", "av", "om", "med", "og", "eller", "men", "at", "som", "fra",
-    "ved", "under", "etter", "mot", "over", "hos", "uten", "en", "et", "ei", "den", "det",
-    "de", "der", "å", "så", "enn", "når", "hvis", "fordi", "mellom", "gjennom", "blant",
-})  # fmt: skip
 
 
 def ends_short_title(
@@ -55,7 +48,7 @@ def ends_short_title(
         alone
         and len(words) <= TITLE_WORDS
         and bool(nb_rules.STARTS_UPPER.match(title))
-        and words[-1].lower() not in CONTINUING_WORDS
+        and words[-1].lower() not in nb_rules.CONTINUING_WORDS
         and len(content.split()) >= 2
         and bool(nb_rules.ENDS_WITH_TERMINAL.search(content))
     )
@@ -125,5 +118,5 @@ def _finished(raw: str, current: list[Line], line: Line, items_too: bool = False
         items_too
         and current[0].kind == "bullet"
         and not content.endswith(("-", "–", ",", "\u00ad"))
-        and content.split()[-1].lower() not in CONTINUING_WORDS
+        and content.split()[-1].lower() not in nb_rules.CONTINUING_WORDS
     )
