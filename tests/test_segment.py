@@ -158,6 +158,16 @@ def test_units_of_a_small_report(senter) -> None:
             "Det er utfordringer ift. NAV og kommunen. Det kom omkr. 30 deltakere.",
             ["Det er utfordringer ift. NAV og kommunen.", "Det kom omkr. 30 deltakere."],
         ),
+        # A straight quote after a space opens a quotation, which starts a sentence.
+        (
+            'Det var et godt møte. "Vi trenger mer praksis," sa en deltaker.',
+            ["Det var et godt møte.", '"Vi trenger mer praksis," sa en deltaker.'],
+        ),
+        (
+            "Det var et godt møte. 'Vi trenger mer praksis,' sa en deltaker.",
+            ["Det var et godt møte.", "'Vi trenger mer praksis,' sa en deltaker."],
+        ),
+        ('Hun sa "nei" til det. Så gikk hun.', ['Hun sa "nei" til det.', "Så gikk hun."]),
         # An office named after an acronym is one name, not a sentence start.
         (
             "Innledning. Representanter fra NAV Tromsø og Bufetat deltok.",

@@ -45,6 +45,7 @@ _SENTENCE_OPENERS = frozenset(
 )
 # Tokens whose last (or first) character is one of these may trigger a rule.
 _RULE_TRIGGERS = frozenset(".!?…:;,»«”“’‘\"'()[]–—-" + nb_rules.SUPERSCRIPT_DIGITS)
+_STRAIGHT_QUOTES = frozenset({'"', "'"})
 _START, _NOT_START = 1, -1
 _HAS_ALNUM = re.compile(r"\w")
 _CAPITAL = re.compile(rf"[{nb_rules.UPPER}]")
@@ -146,11 +147,13 @@ def rule_sentence_starts(
             ):
                 before = abbreviation
                 closed = word(previous_index - 2) if previous_index >= 2 else ""
-        if current == "(" and i + 1 < len(offsets) and _attached(offsets, lengths, i + 1):
-            current += word(i + 1)  # "(Og dette ...)": the bracket opens a sentence
+        if i + 1 < len(offsets) and _attached(offsets, lengths, i + 1):
+            current = _opening(current, word(i + 1), _attached(offsets, lengths, i))
         model_start = model_starts[i] == _START
         if previous_index == 0 and nb_rules.NUMBER_WITH_STOP.match(before):
             decision = False  # a number opens the block: "2. Utdanning og kvalifisering"
+        elif _opening(before, current, _attached(offsets, lengths, previous_index)) != before:
+            decision = False  # the word after an opening bracket or quote: they start
         else:
             colon_continues = before == ":" and _colon_continues_sentence(
                 [word(k) for k in range(sentence_begin, previous_index)]
@@ -177,6 +180,18 @@ def _colon_continues_sentence(lead: list[str]) -> bool:
     if nb_rules.has_input_label(" ".join(words) + ":"):
         return True
     return nb_rules.is_name(words)
+
+
+def _opening(token: str, following: str, attached_before: bool) -> str:
+    """What decides whether ``token`` starts a sentence, given the word right after it
+    (no space between): an opening bracket with that word ("(Og dette ...)"), a straight
+    quote with a space before it as an opening quote with that word ("… møte. "Vi …"; one
+    right after a word closes its quotation); any other token itself."""
+    if token == "(":
+        return token + following
+    if token in _STRAIGHT_QUOTES and not attached_before:
+        return "«" + following
+    return token
 
 
 def _attached(offsets: list[int], lengths: list[int], i: int) -> bool:
