@@ -76,7 +76,11 @@ def read_source(
             f"unknown file type {path.suffix or '(none)'!r}; "
             f"tema reads {', '.join(sorted(SUFFIXES))}",
         )
-    if suffix in TEXT_SUFFIXES:
+    if suffix == ".md":
+        from tema.ingest.markdown import markdown_lines
+
+        source = _from_lines(markdown_lines(decode_text(read_bytes(path), path)))
+    elif suffix in TEXT_SUFFIXES:
         source = Source(decode_text(read_bytes(path), path))
     elif suffix == ".pdf":
         source = read_pdf(path)
@@ -200,14 +204,18 @@ def page_of(pages: Sequence[int], offset: int) -> int | None:
 # --- Word -----------------------------------------------------------------------------------
 def read_docx(path: Path) -> Source:
     """Paragraphs of a .docx in order (`tema.ingest.word`): headings as lines, list items as
-    "• " bullets, a table row by row.
+    "• " bullets, a table row by row (`_from_lines`)."""
+    from tema.ingest.word import docx_lines
 
-    Paragraphs are separated by a blank line, consecutive list items by a line break (a
-    list stays one block of bullets).
-    """
-    from tema.ingest.word import HEADING, ITEM, docx_lines
+    return _from_lines(docx_lines(path))
 
-    lines = docx_lines(path)
+
+def _from_lines(lines: Sequence[tuple[str, str]]) -> Source:
+    """A document of (kind, text) lines, as Word's and Markdown's readers give them:
+    paragraphs separated by a blank line, consecutive list items by a line break (a list
+    stays one block of bullets), items as "• " bullets, headings marked as headings."""
+    from tema.ingest.word import HEADING, ITEM
+
     parts: list[str] = []
     headings: list[list[int]] = []
     offset = 0

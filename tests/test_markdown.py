@@ -1,0 +1,81 @@
+"""Markdown notes (tema.ingest.markdown): read as they render, the markup left out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tema.ingest.markdown import markdown_lines
+
+
+@pytest.mark.parametrize(
+    ("markdown", "lines"),
+    [
+        ("## Bolig\n\nFor få boliger.\n", [("heading", "Bolig"), ("paragraph", "For få boliger.")]),
+        ("Bolig\n=====\n", [("heading", "Bolig")]),
+        (
+            "**Hva fungerer bra?**\n- Språkkafé\n- Tett *oppfølging*\n",
+            [
+                ("paragraph", "Hva fungerer bra?"),
+                ("item", "Språkkafé"),
+                ("item", "Tett oppfølging"),
+            ],
+        ),
+        (
+            "1. Flere boliger\n2. Mer praksis\n   - i ordinære bedrifter\n",
+            [("item", "Flere boliger"), ("item", "Mer praksis"), ("item", "i ordinære bedrifter")],
+        ),
+        (
+            "- punkt med to avsnitt\n\n  andre avsnitt\n",
+            [("item", "punkt med to avsnitt"), ("paragraph", "andre avsnitt")],
+        ),
+        (
+            "| Tema | Innspill |\n|---|---|\n| Bolig | For høye husleier |\n| Arbeid | |\n",
+            [
+                ("heading", "Tema | Innspill"),
+                ("item", "Bolig | For høye husleier"),
+                ("item", "Arbeid"),
+            ],
+        ),
+        (
+            "> – Vi trenger mer praksis, sa en deltaker.\n",
+            [("paragraph", "– Vi trenger mer praksis, sa en deltaker.")],
+        ),
+        (
+            "Se [nettsiden](https://www.imdi.no) og\nring oss.<br>\n",
+            [("paragraph", "Se nettsiden og\nring oss.")],
+        ),
+        ("Prosent: 5 \\* 3\n", [("paragraph", "Prosent: 5 * 3")]),
+    ],
+)
+def test_markdown_blocks_read_as_they_render(markdown: str, lines: list) -> None:
+    assert markdown_lines(markdown) == lines
+
+
+def test_markdown_notes_give_headings_as_sections_and_points_without_markup(
+    tmp_path: Path,
+) -> None:
+    import spacy
+
+    from tema.ingest.stage import documents_from_files
+    from tema.segment.stage import segment_ingested
+
+    path = tmp_path / "notat.md"
+    path.write_text(
+        "# Innspill fra Bodø\n\n**Hva fungerer bra?**\n\n- Språkkafé på biblioteket\n"
+        "- Tett oppfølging fra programrådgiver\n\n| Tema | Innspill |\n|---|---|\n"
+        "| Bolig | For høye husleier |\n",
+        encoding="utf-8",
+    )
+    nlp = spacy.blank("nb")
+    nlp.add_pipe("sentencizer")
+    units = [unit for _, unit in segment_ingested(documents_from_files([path]), nlp)]
+    assert [(unit.kind, unit.text, unit.section) for unit in units] == [
+        ("heading", "Innspill fra Bodø", "Innspill fra Bodø"),
+        ("sentence", "Hva fungerer bra?", "Innspill fra Bodø"),
+        ("bullet", "Språkkafé på biblioteket", "Innspill fra Bodø"),
+        ("bullet", "Tett oppfølging fra programrådgiver", "Innspill fra Bodø"),
+        ("heading", "Tema | Innspill", "Tema | Innspill"),
+        ("bullet", "Bolig | For høye husleier", "Tema | Innspill"),
+    ]
