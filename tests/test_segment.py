@@ -168,6 +168,11 @@ def test_units_of_a_small_report(senter) -> None:
             ["Det var et godt møte.", "'Vi trenger mer praksis,' sa en deltaker."],
         ),
         ('Hun sa "nei" til det. Så gikk hun.', ['Hun sa "nei" til det.', "Så gikk hun."]),
+        (
+            "Tiltaket startet i fjor. 25 deltakere har fått jobb.",
+            ["Tiltaket startet i fjor.", "25 deltakere har fått jobb."],
+        ),
+        ("Vi har prøvd alt. NAV må nå ta over.", ["Vi har prøvd alt.", "NAV må nå ta over."]),
         # An office named after an acronym is one name, not a sentence start.
         (
             "Innledning. Representanter fra NAV Tromsø og Bufetat deltok.",

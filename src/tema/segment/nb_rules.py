@@ -71,6 +71,25 @@ NO_VOWEL_ABBREVIATION = re.compile(r"^[^\W\daeiouyæøåAEIOUYÆØÅ]{1,4}\.$")
 INITIAL = re.compile(r"^[A-ZÆØÅ]\.$")
 
 
+# Abbreviations that are also ordinary words ending a sentence ("i fjor.", "de kom.",
+# "vi har prøvd alt."): spaCy cuts them into word and full stop, and they are put back
+# together as abbreviations only when capitalised ("Kom. 3").
+ABBREVIATIONS_ALSO_WORDS: frozenset[str] = frozenset(
+    {"alt.", "ass.", "bet.", "des.", "do.", "fjor.", "forts.", "kom.", "obs.", "off.",
+     "red.", "sen.", "tab."}
+)  # fmt: skip
+
+# Words that open a sentence after a name in notes typed without full stops ("… med NAV
+# De har vært flinke …"), where a capitalised place after an acronym names an office
+# ("NAV Tromsø").
+SENTENCE_OPENING_WORDS: frozenset[str] = frozenset(
+    {"alle", "de", "den", "dere", "det", "dette", "disse", "du", "han", "hun", "jeg",
+     "man", "mange", "noen", "vi"}
+)  # fmt: skip
+# An acronym of capitals only ("NAV", "UDI", "KS"; not a number).
+CAPITALS_ACRONYM = re.compile(r"^[A-ZÆØÅ]{2,}$")
+
+
 def is_abbreviation(word: str) -> bool:
     """True when ``word`` (with its final full stop) is a Norwegian abbreviation."""
     return (

@@ -92,8 +92,11 @@ def _sentence_start_decision(
         return True  # "i P1. Hun ...", "nummer 14. Bjørn ...": not an abbreviation (above)
     if model_start and unpunctuated_starts and _HAS_ALNUM.search(before):
         # Without sentence punctuation before it, a sentence starts only at a capital, and
-        # not right after an acronym: "NAV Tromsø", "UDI Oslo" name one office.
-        return bool(_CAPITAL.match(word)) and not nb_rules.ACRONYM.match(before)
+        # not right after an acronym ("NAV Tromsø", "UDI Oslo" name one office) unless
+        # the word is one that opens sentences ("… med NAV De har …").
+        after_acronym = bool(nb_rules.CAPITALS_ACRONYM.match(before))
+        opens = word.lower() in nb_rules.SENTENCE_OPENING_WORDS
+        return bool(_CAPITAL.match(word)) and (not after_acronym or opens)
     return False
 
 
@@ -142,8 +145,10 @@ def rule_sentence_starts(
             # the abbreviation only before a number or an acronym, which seldom open a
             # sentence after a word.
             number_or_acronym_next = bool(_DIGIT_OR_ACRONYM.match(current))
-            if abbreviation.lower() in nb_rules.ABBREVIATIONS and (
-                closed[:1].isupper() or number_or_acronym_next
+            lowered = abbreviation.lower()
+            if lowered in nb_rules.ABBREVIATIONS and (
+                closed[:1].isupper()
+                or (number_or_acronym_next and lowered not in nb_rules.ABBREVIATIONS_ALSO_WORDS)
             ):
                 before = abbreviation
                 closed = word(previous_index - 2) if previous_index >= 2 else ""
