@@ -446,6 +446,9 @@ def test_typed_notes_keep_a_short_point_below_a_sentence_with_it() -> None:
         ("Alle kan lykkes. Kari Nordmann og Ola Hansen, Voksenopplæringen i Bodø\n", "heading"),
         ("2. Bolig og bosetting i distriktene\n", "heading"),
         ("Innledning ved dr. Hansen om bosetting\n", "heading"),
+        # A title with a subtitle, a title with its speaker: the last part is short.
+        ("Fra utenforskap til deltakelse i arbeidslivet. Erfaringer fra fem kommuner\n", "heading"),
+        ("Fra ord til handling i kommunene. Kari Nordmann og Ola Hansen, KS\n", "heading"),
     ],
 )
 def test_a_block_without_a_final_full_stop_is_a_heading_unless_a_sentence_opens_it(

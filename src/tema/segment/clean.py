@@ -321,22 +321,29 @@ def classify_text_block(block: Block, max_heading_words: int = 25) -> str:
 
 # A full stop after a word, then more text that starts with a capital.
 _FULL_STOP = re.compile(r"(\S+)\.\s+[\"«“(]*[A-ZÆØÅ]")
-# The fewest words of a first sentence that makes its block body text: a talk title
-# ("Fast jobb er målet. Jessica Malmberg …") is shorter.
+# The fewest words of each of the two sentences of a paragraph whose last sentence lacks
+# its full stop; a title's second part is shorter ("… arbeidslivet. Erfaringer fra fem
+# kommuner", "… kommunene. Kari Nordmann, KS").
 SENTENCE_WORDS = 5
 
 
 def _opens_with_a_sentence(text: str) -> bool:
-    """Whether ``text`` opens with a whole sentence of SENTENCE_WORDS words or more, ended
-    by a full stop (not an abbreviation's or an ordinal's: "Dr. Hansen", "2. Bolig") and
-    followed by more: a paragraph of notes whose last sentence lacks its full stop."""
+    """Whether ``text`` is two sentences or more, the last without its full stop: a whole
+    first sentence of SENTENCE_WORDS words or more ended by a full stop (not an
+    abbreviation's or an ordinal's: "Dr. Hansen", "2. Bolig"), then a last one as long,
+    mostly in lower case (not names, a place and a date: "Kari Nordmann og Ola Hansen,
+    Voksenopplæringen i Bodø")."""
     found = _FULL_STOP.search(text)
-    return (
-        found is not None
-        and not found.group(1).isdigit()
-        and not nb_rules.is_abbreviation(found.group(1).lstrip('«("“') + ".")
-        and len(text[: found.start(1)].split()) + 1 >= SENTENCE_WORDS
-    )
+    if (
+        found is None
+        or found.group(1).isdigit()
+        or nb_rules.is_abbreviation(found.group(1).lstrip('«("“') + ".")
+        or len(text[: found.start(1)].split()) + 1 < SENTENCE_WORDS
+    ):
+        return False
+    last = re.split(r"[.!?]\s+", text)[-1].split()
+    capitalised = sum(bool(nb_rules.STARTS_UPPER.match(word)) for word in last)
+    return len(last) >= SENTENCE_WORDS and capitalised <= len(last) // 3
 
 
 def iter_blocks(
