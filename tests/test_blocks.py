@@ -497,6 +497,25 @@ def test_a_block_without_a_final_full_stop_is_a_heading_unless_a_sentence_opens_
                 ("bullet", "For få praksisplasser"),
             ],
         ),
+        (  # a title below points of several lines, above text: the text's title
+            "Godt samarbeid\nKort ventetid\nGode lokaler\n\nBakgrunn\n\n"
+            "Prosjektet startet i 2019.\n",
+            [
+                ("bullet", "Godt samarbeid"),
+                ("bullet", "Kort ventetid"),
+                ("bullet", "Gode lokaler"),
+                ("heading", "Bakgrunn"),
+                ("paragraph", "Prosjektet startet i 2019."),
+            ],
+        ),
+        (  # a title and a subtitle over two points: two blocks, as before
+            "Gruppearbeid\nHva er viktigst\n\nFlere boliger\nMer praksis\n\nVi snakket lenge.\n",
+            [
+                ("heading", "Gruppearbeid Hva er viktigst"),
+                ("heading", "Flere boliger Mer praksis"),
+                ("paragraph", "Vi snakket lenge."),
+            ],
+        ),
         (  # points with blank lines between them all: no title can be told apart
             "Flere kommunale boliger\n\nMer språkpraksis\n\nGratis barnehage\n",
             [

@@ -105,3 +105,9 @@ def test_blocks_are_ordered_and_cover_every_visible_character(raw: str) -> None:
         )
     visible = {i for i, char in enumerate(raw) if not char.isspace()}
     assert visible <= covered
+
+
+def test_a_line_of_characters_python_counts_as_white_space_gives_no_block() -> None:
+    # "\x1f" (unit separator) is white space to str.strip but not a line break.
+    assert clean_blocks("\x1f", LEXICON) == []
+    assert [block.text for block in clean_blocks("Tekst.\n\x1f\n", LEXICON)] == ["Tekst."]

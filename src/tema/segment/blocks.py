@@ -7,7 +7,6 @@ It works on raw offsets only: ``tema.segment.clean`` cleans each block afterward
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import replace
 
@@ -256,6 +255,7 @@ def _numbered_titles_as_text(raw: str, groups: list[Group]) -> list[Group]:
 # together (a title and a subtitle), never three.
 MIN_UNMARKED_ITEMS = 3
 _ENDS_WITH_PAGE_NUMBER = re.compile(r"\s\d{1,4}$")
+_BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
 
 
 def _is_unmarked_item(raw: str, line: Line) -> bool:
@@ -277,23 +277,34 @@ def _unmarked_list_items(raw: str, groups: list[Group]) -> list[Group]:
     blocks whose lines all look like items (``_is_unmarked_item``), ``MIN_UNMARKED_ITEMS``
     lines or more in all, gives one item per line (points with or without blank lines
     between them; otherwise they would be taken for one long heading, and headings are not
-    counted as input). A line above such points that ends in a colon is their introduction
-    ("Hva fungerer ikke:"), and a line of capitals or one set apart by a blank line above
-    points that are not is their title: blocks of their own (``_list_title_lines``)."""
+    counted as input). Two blocks of several lines each with a blank line between them are
+    two runs (a title and a subtitle over two points). A line above such points that ends
+    in a colon is their introduction ("Hva fungerer ikke:"); a line in capitals, or a
+    one-line block set apart by a blank line from points of several lines, is a title
+    (``_list_title_lines``)."""
     pieces = [piece for group in groups for piece in _introduced_points(raw, group)]
     items: list[Group] = []
-    for is_item, group in itertools.groupby(
-        pieces,
-        key=lambda piece: (
-            piece[0] == "text" and all(_is_unmarked_item(raw, line) for line in piece[1])
-        ),
-    ):
-        run = list(group)
-        if is_item and sum(len(lines) for _kind, lines in run) >= MIN_UNMARKED_ITEMS:
-            items.extend(_list_title_lines(raw, run))
+    run: list[Group] = []
+    for piece in [*pieces, ("end", [])]:
+        item_like = piece[0] == "text" and all(_is_unmarked_item(raw, line) for line in piece[1])
+        if item_like and (not run or _same_run(raw, run[-1][1], piece[1])):
+            run.append(piece)
+            continue
+        if sum(len(lines) for _kind, lines in run) >= MIN_UNMARKED_ITEMS:
+            items.extend(_list_title_lines(raw, run, followed=piece[0] != "end"))
         else:
             items.extend(run)
+        run = [piece] if item_like else []
+        if not item_like and piece[0] != "end":
+            items.append(piece)
     return items
+
+
+def _same_run(raw: str, before: list[Line], after: list[Line]) -> bool:
+    """Whether two blocks of unmarked points are one run: not when both have several lines
+    and a blank line stands between them."""
+    apart = bool(_BLANK_LINE.search(raw, before[-1].end, after[0].start))
+    return not (apart and len(before) >= 2 and len(after) >= 2)
 
 
 def _introduced_points(raw: str, group: Group) -> list[Group]:
@@ -312,24 +323,28 @@ def _introduced_points(raw: str, group: Group) -> list[Group]:
     return [group]
 
 
-_BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
-
-
-def _list_title_lines(raw: str, run: list[Group]) -> list[Group]:
+def _list_title_lines(raw: str, run: list[Group], followed: bool) -> list[Group]:
     """The lines of a run of unmarked points, one item each, but for a block's first line
-    that is a title: all in capitals ("GRUPPE 1 – ARBEID"), or alone and set apart by a
-    blank line above points that have none between them ("Forslag fra gruppe 3" / "" /
-    "Flere boliger" / "Mer praksis")."""
+    that is a title: all in capitals ("GRUPPE 1 – ARBEID"), or a one-line block set apart
+    by a blank line from points of several lines, above them ("Forslag fra gruppe 3" /
+    "" / "Flere boliger" / "Mer praksis") or below them, last of the run, when text
+    follows the run (the title of that text: "Bakgrunn" / "" / "Prosjektet startet …")."""
     items: list[Group] = []
     for index, (_kind, lines) in enumerate(run):
         following = run[index + 1][1] if index + 1 < len(run) else []
+        preceding = run[index - 1][1] if index else []
         first = raw[lines[0].start : lines[0].end]
         letters = [character for character in first if character.isalpha()]
-        set_apart = (
-            len(lines) == 1
-            and len(following) >= 2
-            and bool(_BLANK_LINE.search(raw, lines[0].end, following[0].start))
+        above_points = len(following) >= 2 and bool(
+            _BLANK_LINE.search(raw, lines[0].end, following[0].start)
         )
+        below_points = (
+            followed
+            and not following
+            and len(preceding) >= 2
+            and bool(_BLANK_LINE.search(raw, preceding[-1].end, lines[0].start))
+        )
+        set_apart = len(lines) == 1 and (above_points or below_points)
         capitals = len(letters) >= 3 and all(character.isupper() for character in letters)
         for position, line in enumerate(lines):
             title = position == 0 and (capitals or set_apart)

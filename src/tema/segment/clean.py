@@ -366,6 +366,8 @@ def iter_blocks(
     raw_lines = split_lines(raw, page_furniture(raw, pages))
     for kind, lines in group_lines(raw, raw_lines, pdf=bool(pages)):
         block = clean_lines(raw, lines, kind, lexicon, letter_spacing)
+        if block.start >= block.end:
+            continue  # only characters Python counts as white space ("\x1f")
         if (
             (block.start, block.end) in marked
             and kind not in ("url", "noise")
