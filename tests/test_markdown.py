@@ -13,7 +13,12 @@ from tema.ingest.markdown import markdown_lines
     ("markdown", "lines"),
     [
         ("## Bolig\n\nFor få boliger.\n", [("heading", "Bolig"), ("paragraph", "For få boliger.")]),
-        ("Bolig\n=====\n", [("heading", "Bolig")]),
+        # "---" under a line is a separator in notes, not a setext heading.
+        (
+            "Vi ble enige om budsjettet.\n---\nNeste sak var bolig.\n",
+            [("paragraph", "Vi ble enige om budsjettet."), ("paragraph", "Neste sak var bolig.")],
+        ),
+        ("<!-- kladd -->\nVi møttes i Oslo.\n", [("paragraph", "Vi møttes i Oslo.")]),
         (
             "**Hva fungerer bra?**\n- Språkkafé\n- Tett *oppfølging*\n",
             [
@@ -22,10 +27,15 @@ from tema.ingest.markdown import markdown_lines
                 ("item", "Tett oppfølging"),
             ],
         ),
-        (
+        (  # numbered items keep their numbers, for the segmenter to read
             "1. Flere boliger\n2. Mer praksis\n   - i ordinære bedrifter\n",
-            [("item", "Flere boliger"), ("item", "Mer praksis"), ("item", "i ordinære bedrifter")],
+            [
+                ("numbered", "1. Flere boliger"),
+                ("numbered", "2. Mer praksis"),
+                ("item", "i ordinære bedrifter"),
+            ],
         ),
+        ("17. mai feiret vi sammen.\n", [("numbered", "17. mai feiret vi sammen.")]),
         (
             "- punkt med to avsnitt\n\n  andre avsnitt\n",
             [("item", "punkt med to avsnitt"), ("paragraph", "andre avsnitt")],
@@ -65,7 +75,8 @@ def test_markdown_notes_give_headings_as_sections_and_points_without_markup(
     path.write_text(
         "# Innspill fra Bodø\n\n**Hva fungerer bra?**\n\n- Språkkafé på biblioteket\n"
         "- Tett oppfølging fra programrådgiver\n\n| Tema | Innspill |\n|---|---|\n"
-        "| Bolig | For høye husleier |\n",
+        "| Bolig | For høye husleier |\n\nTakk for innspillene.\n\n1. Bakgrunn\n\n"
+        "17. mai feiret vi sammen.\n",
         encoding="utf-8",
     )
     nlp = spacy.blank("nb")
@@ -78,4 +89,7 @@ def test_markdown_notes_give_headings_as_sections_and_points_without_markup(
         ("bullet", "Tett oppfølging fra programrådgiver", "Innspill fra Bodø"),
         ("heading", "Tema | Innspill", "Tema | Innspill"),
         ("bullet", "Bolig | For høye husleier", "Tema | Innspill"),
+        ("sentence", "Takk for innspillene.", "Tema | Innspill"),
+        ("heading", "1. Bakgrunn", "1. Bakgrunn"),  # a numbered title, as in a .txt
+        ("sentence", "17. mai feiret vi sammen.", "1. Bakgrunn"),  # a date, not an item
     ]

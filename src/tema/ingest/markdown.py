@@ -3,11 +3,12 @@
 People who type notes in Markdown mark headings with `#`, points with `-`, `*` or `1.`,
 emphasis with `**` and tables with `|`. Read as plain text, that markup would stay in the
 units and sections ("**Hva fungerer bra?**" a heading of its own and "**" the section of
-the points below it). markdown-it-py parses the notes as CommonMark (with tables), and
-each block becomes a line of the kind Word's reader gives (`tema.ingest.word`): a heading
-(also a table's header row), a list item (also a table row, its cells joined by
-CELL_SEPARATOR) or a paragraph. The words are the user's; only the markup is left out
-(emphasis marks, link targets, backslash escapes, inline HTML tags). Code blocks and
+the points below it). markdown-it-py parses the notes as CommonMark (with tables, without
+setext headings), and each block becomes a line of the kind Word's reader gives
+(`tema.ingest.word`): a heading (also a table's header row), a list item (also a table
+row, its cells joined by CELL_SEPARATOR) or a paragraph; an item of a numbered list keeps
+its number (NUMBERED). The words are the user's; only the markup is left out (emphasis
+marks, link targets, backslash escapes, inline HTML tags, comments). Code blocks and
 HTML blocks are kept as written.
 """
 
@@ -18,13 +19,21 @@ from typing import Any
 
 from tema.ingest.word import CELL_SEPARATOR, HEADING, ITEM, PARAGRAPH
 
+# An item of a numbered list, kept with its number as typed ("1. Flere boliger"): the
+# segmenter's own rules then tell a list from a date ("17. mai …", which CommonMark also
+# reads as a list) and a numbered section title ("1. Innledning") from an item.
+NUMBERED = "numbered"
+
 
 def markdown_lines(text: str) -> list[tuple[str, str]]:
     """(kind, text) of each block of Markdown `text`, in reading order."""
     from markdown_it import MarkdownIt
     from markdown_it.tree import SyntaxTreeNode
 
-    tree = SyntaxTreeNode(MarkdownIt("commonmark").enable("table").parse(text))
+    # Without setext headings: notes use "---" under a line as a separator, and CommonMark
+    # would make that line a heading (not counted).
+    parser = MarkdownIt("commonmark").enable("table").disable("lheading")
+    tree = SyntaxTreeNode(parser.parse(text))
     return [(kind, line) for kind, line in _blocks(tree) if line.strip()]
 
 
@@ -36,21 +45,24 @@ def _blocks(node: Any) -> Iterator[tuple[str, str]]:
             yield PARAGRAPH, _inline_text(child.children[0].token)
         elif child.type in ("bullet_list", "ordered_list"):
             for item in child.children:
-                yield from _item(item)
+                yield from _item(item, child.type == "ordered_list")
         elif child.type == "table":
             yield from _table_rows(child)
+        elif child.type == "html_block" and child.content.lstrip().startswith("<!--"):
+            continue  # a comment: not shown to a reader
         elif child.type in ("fence", "code_block", "html_block"):
             yield PARAGRAPH, child.content.rstrip("\n")
         else:  # a block quote: the voice it quotes is input like any other
             yield from _blocks(child)
 
 
-def _item(item: Any) -> Iterator[tuple[str, str]]:
-    """A list item: its first paragraph an item, what follows in it as blocks of its own
-    (a nested list's items are items)."""
+def _item(item: Any, numbered: bool) -> Iterator[tuple[str, str]]:
+    """A list item: its first paragraph an item (with its number as typed, in a numbered
+    list), what follows in it as blocks of its own (a nested list's items are items)."""
     lines = list(_blocks(item))
     if lines and lines[0][0] == PARAGRAPH:
-        lines[0] = (ITEM, lines[0][1])
+        text = lines[0][1]
+        lines[0] = (NUMBERED, f"{item.info}{item.markup} {text}") if numbered else (ITEM, text)
     yield from lines
 
 

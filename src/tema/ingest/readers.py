@@ -213,7 +213,9 @@ def read_docx(path: Path) -> Source:
 def _from_lines(lines: Sequence[tuple[str, str]]) -> Source:
     """A document of (kind, text) lines, as Word's and Markdown's readers give them:
     paragraphs separated by a blank line, consecutive list items by a line break (a list
-    stays one block of bullets), items as "• " bullets, headings marked as headings."""
+    stays one block of bullets), items as "• " bullets (numbered ones as typed), headings
+    marked as headings."""
+    from tema.ingest.markdown import NUMBERED
     from tema.ingest.word import HEADING, ITEM
 
     parts: list[str] = []
@@ -221,7 +223,8 @@ def _from_lines(lines: Sequence[tuple[str, str]]) -> Source:
     offset = 0
     for index, (kind, text) in enumerate(lines):
         if index:
-            parts.append("\n" if kind == ITEM and lines[index - 1][0] == ITEM else ANSWER_SEPARATOR)
+            same_list = kind in (ITEM, NUMBERED) and lines[index - 1][0] == kind
+            parts.append("\n" if same_list else ANSWER_SEPARATOR)
             offset += len(parts[-1])
         parts.append(BULLET + text if kind == ITEM else text)
         if kind == HEADING:
