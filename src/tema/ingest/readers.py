@@ -147,10 +147,11 @@ def read_pdf(path: Path) -> Source:
     if scanned:
         # Their input would be missing from the counts without a word: a report whose
         # appendix of group notes was scanned.
+        listed = ", ".join(map(str, scanned))
+        which = f"page {listed} has" if len(scanned) == 1 else f"pages {listed} have"
         warnings.warn(
-            f"{path}: page(s) {', '.join(map(str, scanned))} have no text, only a picture "
-            "(scanned?); their text is left out. Run OCR on the file (e.g. ocrmypdf) to "
-            "read them",
+            f"{path}: {which} no text, only a picture (scanned?), and cannot be counted. "
+            "Run OCR on the file (e.g. ocrmypdf) to read it",
             stacklevel=2,
         )
     pages: list[int] = []
