@@ -173,6 +173,10 @@ def test_units_of_a_small_report(senter) -> None:
             ["Tiltaket startet i fjor.", "25 deltakere har fått jobb."],
         ),
         ("Vi har prøvd alt. NAV må nå ta over.", ["Vi har prøvd alt.", "NAV må nå ta over."]),
+        (
+            "Gruppen drøftet alt. 1 og alt. 2 grundig, jf. tab. 3 nedenfor.",
+            ["Gruppen drøftet alt. 1 og alt. 2 grundig, jf. tab. 3 nedenfor."],
+        ),
         # An office named after an acronym is one name, not a sentence start.
         (
             "Innledning. Representanter fra NAV Tromsø og Bufetat deltok.",

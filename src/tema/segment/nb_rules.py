@@ -71,13 +71,15 @@ NO_VOWEL_ABBREVIATION = re.compile(r"^[^\W\daeiouyæøåAEIOUYÆØÅ]{1,4}\.$")
 INITIAL = re.compile(r"^[A-ZÆØÅ]\.$")
 
 
-# Abbreviations that are also ordinary words ending a sentence ("i fjor.", "de kom.",
-# "vi har prøvd alt."): spaCy cuts them into word and full stop, and they are put back
-# together as abbreviations only when capitalised ("Kom. 3").
-ABBREVIATIONS_ALSO_WORDS: frozenset[str] = frozenset(
-    {"alt.", "ass.", "bet.", "des.", "do.", "fjor.", "forts.", "kom.", "obs.", "off.",
-     "red.", "sen.", "tab."}
-)  # fmt: skip
+# Abbreviations that are also ordinary words ending a sentence ("vi har prøvd alt.",
+# "de kom."): spaCy cuts them into word and full stop. In lower case they are put back
+# together as abbreviations before a number ("alt. 1", "tab. 3"), not before an acronym
+# ("… prøvd alt. NAV må …"); the first two never in lower case ("i fjor. 25 deltakere",
+# "Tolken kom. 14 …").
+ABBREVIATIONS_ENDING_SENTENCES: frozenset[str] = frozenset({"fjor.", "kom."})
+ABBREVIATIONS_ALSO_WORDS: frozenset[str] = ABBREVIATIONS_ENDING_SENTENCES | frozenset(
+    {"alt.", "ass.", "bet.", "des.", "do.", "forts.", "obs.", "off.", "red.", "sen.", "tab."}
+)
 
 # Words that open a sentence after a name in notes typed without full stops ("… med NAV
 # De har vært flinke …"), where a capitalised place after an acronym names an office

@@ -51,7 +51,21 @@ _HAS_ALNUM = re.compile(r"\w")
 _CAPITAL = re.compile(rf"[{nb_rules.UPPER}]")
 
 
-_DIGIT_OR_ACRONYM = re.compile(r"\d|[A-ZÆØÅ]{2,}\b")
+def _lower_case_abbreviation(abbreviation: str, following: str) -> bool:
+    """Whether a listed ``abbreviation`` in lower case that spaCy cut into word and full
+    stop is one before the token ``following``: before a number ("omkr. 30", "tab. 3")
+    or an acronym ("ift. NAV"), unless it is also a word that ends sentences there
+    (``nb_rules.ABBREVIATIONS_ALSO_WORDS``)."""
+    if abbreviation in nb_rules.ABBREVIATIONS_ENDING_SENTENCES:
+        return False
+    if following[:1].isdigit():
+        return True
+    return bool(_ACRONYM_START.match(following)) and (
+        abbreviation not in nb_rules.ABBREVIATIONS_ALSO_WORDS
+    )
+
+
+_ACRONYM_START = re.compile(r"[A-ZÆØÅ]{2,}\b")
 
 
 def _sentence_start_decision(
@@ -141,14 +155,9 @@ def rule_sentence_starts(
             # spaCy's exceptions are case-sensitive: "jf." is one token, "Jf." two.
             abbreviation = closed + "."
             # spaCy knows only some lower-case ones: "ift. NAV", "omkr. 30" come as two
-            # tokens. A lower-case one that is also a word ("de kom. Det …") is taken for
-            # the abbreviation only before a number or an acronym, which seldom open a
-            # sentence after a word.
-            number_or_acronym_next = bool(_DIGIT_OR_ACRONYM.match(current))
-            lowered = abbreviation.lower()
-            if lowered in nb_rules.ABBREVIATIONS and (
-                closed[:1].isupper()
-                or (number_or_acronym_next and lowered not in nb_rules.ABBREVIATIONS_ALSO_WORDS)
+            # tokens (`_lower_case_abbreviation` says when they are abbreviations).
+            if abbreviation.lower() in nb_rules.ABBREVIATIONS and (
+                closed[:1].isupper() or _lower_case_abbreviation(abbreviation.lower(), current)
             ):
                 before = abbreviation
                 closed = word(previous_index - 2) if previous_index >= 2 else ""
