@@ -27,15 +27,27 @@ from tema.ingest.markdown import markdown_lines
                 ("item", "Tett oppfølging"),
             ],
         ),
-        (  # numbered items keep their numbers, for the segmenter to read
+        (  # a numbered list is a list, also a loose one with paragraphs in its items
             "1. Flere boliger\n2. Mer praksis\n   - i ordinære bedrifter\n",
+            [("item", "Flere boliger"), ("item", "Mer praksis"), ("item", "i ordinære bedrifter")],
+        ),
+        (
+            "1. Flere boliger\n\n   Mange bor trangt.\n\n2. Mer praksis\n",
             [
-                ("numbered", "1. Flere boliger"),
-                ("numbered", "2. Mer praksis"),
-                ("item", "i ordinære bedrifter"),
+                ("item", "Flere boliger"),
+                ("paragraph", "Mange bor trangt."),
+                ("item", "Mer praksis"),
             ],
         ),
+        # An item that goes on in lower case after its number keeps the number (a date).
+        (
+            "1. mai: Oppstart\n2. mai: Møte med NAV\n",
+            [("item", "1. mai: Oppstart"), ("item", "2. mai: Møte med NAV")],
+        ),
+        # A "list" of one item keeps its number, for the segmenter to read: a date or a
+        # numbered section title.
         ("17. mai feiret vi sammen.\n", [("numbered", "17. mai feiret vi sammen.")]),
+        ("1. Innledning\n\nTekst.\n", [("numbered", "1. Innledning"), ("paragraph", "Tekst.")]),
         (
             "- punkt med to avsnitt\n\n  andre avsnitt\n",
             [("item", "punkt med to avsnitt"), ("paragraph", "andre avsnitt")],
@@ -76,7 +88,7 @@ def test_markdown_notes_give_headings_as_sections_and_points_without_markup(
         "# Innspill fra Bodø\n\n**Hva fungerer bra?**\n\n- Språkkafé på biblioteket\n"
         "- Tett oppfølging fra programrådgiver\n\n| Tema | Innspill |\n|---|---|\n"
         "| Bolig | For høye husleier |\n\nTakk for innspillene.\n\n1. Bakgrunn\n\n"
-        "17. mai feiret vi sammen.\n",
+        "Prosjektet startet i 2019.\n\n17. mai feiret vi sammen.\n",
         encoding="utf-8",
     )
     nlp = spacy.blank("nb")
@@ -91,5 +103,6 @@ def test_markdown_notes_give_headings_as_sections_and_points_without_markup(
         ("bullet", "Bolig | For høye husleier", "Tema | Innspill"),
         ("sentence", "Takk for innspillene.", "Tema | Innspill"),
         ("heading", "1. Bakgrunn", "1. Bakgrunn"),  # a numbered title, as in a .txt
+        ("sentence", "Prosjektet startet i 2019.", "1. Bakgrunn"),
         ("sentence", "17. mai feiret vi sammen.", "1. Bakgrunn"),  # a date, not an item
     ]

@@ -177,6 +177,8 @@ def test_units_of_a_small_report(senter) -> None:
             "Gruppen drøftet alt. 1 og alt. 2 grundig, jf. tab. 3 nedenfor.",
             ["Gruppen drøftet alt. 1 og alt. 2 grundig, jf. tab. 3 nedenfor."],
         ),
+        # A date before a colon is a label, like a single word.
+        ("17. mai: Oppstart av kurset.", ["17. mai: Oppstart av kurset."]),
         # An office named after an acronym is one name, not a sentence start.
         (
             "Innledning. Representanter fra NAV Tromsø og Bufetat deltok.",

@@ -19,9 +19,11 @@ from typing import Any
 
 from tema.ingest.word import CELL_SEPARATOR, HEADING, ITEM, PARAGRAPH
 
-# An item of a numbered list, kept with its number as typed ("1. Flere boliger"): the
-# segmenter's own rules then tell a list from a date ("17. mai …", which CommonMark also
-# reads as a list) and a numbered section title ("1. Innledning") from an item.
+# A numbered list of one item, kept as a line with its number as typed: CommonMark reads
+# "17. mai feiret vi …" and a section title "1. Innledning" as such lists, and the
+# segmenter's own rules tell a date, a title and an item apart. A list of several items
+# is a list: its items are items, the number dropped ("1. Flere boliger" → "• Flere
+# boliger") unless the item goes on in lower case after it ("1. mai: Oppstart").
 NUMBERED = "numbered"
 
 
@@ -43,9 +45,11 @@ def _blocks(node: Any) -> Iterator[tuple[str, str]]:
             yield HEADING, _inline_text(child.children[0].token)
         elif child.type == "paragraph":
             yield PARAGRAPH, _inline_text(child.children[0].token)
+        elif child.type == "ordered_list" and len(child.children) == 1:
+            yield from _item(child.children[0], numbered=True)
         elif child.type in ("bullet_list", "ordered_list"):
             for item in child.children:
-                yield from _item(item, child.type == "ordered_list")
+                yield from _item(item, numbered=False)
         elif child.type == "table":
             yield from _table_rows(child)
         elif child.type == "html_block" and child.content.lstrip().startswith("<!--"):
@@ -57,12 +61,16 @@ def _blocks(node: Any) -> Iterator[tuple[str, str]]:
 
 
 def _item(item: Any, numbered: bool) -> Iterator[tuple[str, str]]:
-    """A list item: its first paragraph an item (with its number as typed, in a numbered
-    list), what follows in it as blocks of its own (a nested list's items are items)."""
+    """A list item: its first paragraph an item (a NUMBERED line if `numbered`), what
+    follows in it as blocks of its own (a nested list's items are items)."""
     lines = list(_blocks(item))
     if lines and lines[0][0] == PARAGRAPH:
         text = lines[0][1]
-        lines[0] = (NUMBERED, f"{item.info}{item.markup} {text}") if numbered else (ITEM, text)
+        typed = f"{item.info}{item.markup} {text}"  # as typed, with its number
+        if numbered:
+            lines[0] = (NUMBERED, typed)
+        else:
+            lines[0] = (ITEM, typed if item.info and text[:1].islower() else text)
     yield from lines
 
 

@@ -187,10 +187,13 @@ def _colon_continues_sentence(lead: list[str]) -> bool:
     sentence after a capital: after a one-word label ("Bolig: For få boliger ..."; alone
     the label would be a unit of its own, counted beside its sentence), an input label
     ("Svar 2: Mer kurs"), a name ("Ola Nordmann: Han mener ..." is one unit to sort), or
-    a verb whose complement follows ("oppskriften er: Ha motivasjon ...")."""
+    a verb whose complement follows ("oppskriften er: Ha motivasjon ..."), and a date
+    ("17. mai: Oppstart")."""
     words = [token for token in lead if _HAS_ALNUM.search(token)]
     if len(words) <= 1 or words[-1].lower() in nb_rules.COLON_COMPLEMENT_VERBS:
         return True
+    if len(words) == 2 and nb_rules.NUMBER_WITH_STOP.match(words[0]):
+        return words[1].lower() in nb_rules.MONTHS
     if nb_rules.has_input_label(" ".join(words) + ":"):
         return True
     return nb_rules.is_name(words)
