@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -156,19 +156,7 @@ def ingest(
                 skipped.append(Skipped(str(path), error.reason))
             continue
         extra = {key: value for key, value in entry.items() if key not in MANIFEST_COLUMNS}
-        yield Document(
-            doc=path.name,
-            file=str(path),
-            meeting=entry["meeting"],
-            region=entry["region"],
-            date=entry["date"],
-            text=source.text,
-            extra=extra,
-            pages=source.pages,
-            answers=source.answers,
-            headings=source.headings,
-            unread_pages=source.unread_pages,
-        )
+        yield _document(path, source, entry["meeting"], entry["region"], entry["date"], extra)
 
 
 def documents_from_files(
@@ -177,19 +165,30 @@ def documents_from_files(
     """Documents named on the command line, without a manifest."""
     for path in paths:
         path = Path(path)
-        source = readers.read_source(path, text_columns)
-        yield Document(
-            doc=path.name,
-            file=str(path),
-            meeting=path.stem,
-            region="",
-            date="",
-            text=source.text,
-            pages=source.pages,
-            answers=source.answers,
-            headings=source.headings,
-            unread_pages=source.unread_pages,
-        )
+        yield _document(path, readers.read_source(path, text_columns), meeting=path.stem)
+
+
+def _document(
+    path: Path,
+    source: readers.Source,
+    meeting: str,
+    region: str = "",
+    date: str = "",
+    extra: dict[str, str] | None = None,
+) -> Document:
+    """The document of the file `path`, read as `source`, with its provenance. Every field
+    of `Source` (text, pages, answers, headings, unread pages) is a field of `Document` of
+    the same name and carries over."""
+    read = {item.name: getattr(source, item.name) for item in fields(source)}
+    return Document(
+        doc=path.name,
+        file=str(path),
+        meeting=meeting,
+        region=region,
+        date=date,
+        extra=extra or {},
+        **read,
+    )
 
 
 def write_documents(documents: Iterable[Document], path: str | Path) -> int:
