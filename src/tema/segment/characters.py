@@ -30,6 +30,7 @@ _FIX_CANDIDATE = re.compile(
     r"  |[\t\u00a0\u2000-\u200d\u202f\u205f\u3000\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u2060"
     r"\ufeff\u00c2-\u00df\ufb00-\ufb06]"
 )
+_LIGATURE = re.compile(f"[{nb_rules.LIGATURES}]")
 _LIGATURE_LETTERS = {
     chr(code): unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)
 }
@@ -50,6 +51,13 @@ def character_fixes(line: str) -> Iterator[tuple[int, int, str]]:
         else:
             replacement = " "
         yield match.start(), match.end(), replacement
+
+
+def without_ligatures(text: str) -> str:
+    """``text`` with typographic ligatures written as their letters ("kvaliﬁ" → "kvalifi")."""
+    if not _LIGATURE.search(text):
+        return text
+    return "".join(_LIGATURE_LETTERS.get(character, character) for character in text)
 
 
 def _fix_mojibake(pair: str) -> str:

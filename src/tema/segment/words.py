@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Mapping
 
 from tema.segment import nb_rules
+from tema.segment.characters import without_ligatures
 from tema.segment.lexicon import (
     KNOWN_WORD_ZIPF,
     Lexicon,
@@ -41,7 +41,6 @@ _L = nb_rules.LETTERS
 # Two words separated by spaces; the second word sits in a look-ahead so that every
 # adjacent pair is seen ("a b c" gives a|b and b|c).
 WORD_PAIR = re.compile(rf"(?<![{_L}\-])([{_L}]{{2,}})( +)(?=([{_LOWER}][{_L}]+)(?![{_L}\-]))")
-_LIGATURE = re.compile(f"[{nb_rules.LIGATURES}]")
 # A hyphen and a line break just before a position (search with endpos there).
 _HYPHEN_BEFORE = re.compile(r"[-\u00ad][ \t]*\r?\n[ \t]*$")
 
@@ -52,7 +51,7 @@ def hyphen_joint(left: str, right: str, lexicon: Mapping[str, float]) -> str:
     Returns ``""`` (rejoin: a word split by hyphenation), ``"-"`` (the hyphen belongs to
     the word: "NAV-tiltak", "e-post") or ``"- "`` (a suspended compound: "Utdannings- og").
     """
-    left, right = _without_ligatures(left), _without_ligatures(right)
+    left, right = without_ligatures(left), without_ligatures(right)
     if (
         nb_rules.ACRONYM.match(left)
         # An abbreviation of mixed case before a word: "IMDi-regionene", "KrF-politiker"
@@ -93,11 +92,6 @@ def hyphen_joint(left: str, right: str, lexicon: Mapping[str, float]) -> str:
     # hyphenated compounds at their hyphen, so rejoin; new compounds of known words are
     # the common case ("kvalifiserings" + "perioden").
     return ""
-
-
-def _without_ligatures(word: str) -> str:
-    """``word`` with typographic ligatures written as their letters ("kvaliﬁ" → "kvalifi")."""
-    return unicodedata.normalize("NFKC", word) if _LIGATURE.search(word) else word
 
 
 def kerning_gap_evidence(left: str, right: str, lexicon: Mapping[str, float]) -> int:
