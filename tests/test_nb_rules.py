@@ -255,3 +255,20 @@ def test_is_name(words: list[str], expected: bool) -> None:
                                                 ("ting", False), ("sa", False)])  # fmt: skip
 def test_colon_complement_verbs(word: str, expected: bool) -> None:
     assert (word in nb_rules.COLON_COMPLEMENT_VERBS) is expected
+
+
+@pytest.mark.parametrize(
+    ("line", "runs_on"),
+    [
+        ("Vi trenger flere boliger i", True),
+        ("Mange mente at det hastet,", True),
+        ("Bedre samarbeid med NAV og", True),
+        ("kvalifi-", True),
+        ("Utdannings\u00ad", True),
+        ("Bolig", False),
+        ("Deltakerne ønsket mer praksis.", False),
+        ("Mer kunnskap om diskriminering i rekruttering", False),
+    ],
+)
+def test_a_line_that_runs_on_into_the_next(line: str, runs_on: bool) -> None:
+    assert nb_rules.runs_on(line) is runs_on

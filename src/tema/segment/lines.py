@@ -226,9 +226,4 @@ def _opens_a_block(text: str, lines: list[Line], index: int) -> bool:
     above = next((line for line in reversed(lines[:index]) if line.kind != "blank"), None)
     if above is None:
         return True
-    words = text[above.start : above.end].split()
-    return (
-        bool(words)
-        and not words[-1].endswith((",", "-", "–"))
-        and (words[-1].lower() not in nb_rules.CONTINUING_WORDS)
-    )
+    return not nb_rules.runs_on(text[above.start : above.end])

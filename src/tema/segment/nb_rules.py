@@ -169,6 +169,19 @@ CONTINUING_WORDS: frozenset[str] = frozenset({
     "ved", "under", "etter", "mot", "over", "hos", "uten", "en", "et", "ei", "den", "det",
     "de", "der", "å", "så", "enn", "når", "hvis", "fordi", "mellom", "gjennom", "blant",
 })  # fmt: skip
+
+
+def runs_on(line: str) -> bool:
+    """Whether a line goes on into the next one: it ends in a hyphen, a dash, a comma, a
+    soft hyphen or a word that continues a sentence ("… i", "… og")."""
+    words = line.split()
+    return (
+        not words
+        or line.rstrip().endswith(("-", "–", ",", "\u00ad"))
+        or (words[-1].lower() in CONTINUING_WORDS)
+    )
+
+
 # A numbered item in lower case ("1. flere praksisplasser"): an item only in a run of
 # them numbered in order (tema.segment.lines), since "3. klasse" may open a wrapped line.
 LOWER_NUMBERED_ITEM_LINE = re.compile(r"^[ \t]*(\d{1,2})[.)][ \t]+(?=([a-zæøå]+))")

@@ -113,10 +113,8 @@ def _finished(raw: str, current: list[Line], line: Line, items_too: bool = False
     comma): a line ending in a colon below it introduces something new."""
     if nb_rules.ENDS_WITH_TERMINAL.search(raw, line.start, line.end):
         return True
-    content = raw[line.start : line.end].strip()
     return (
         items_too
         and current[0].kind == "bullet"
-        and not content.endswith(("-", "–", ",", "\u00ad"))
-        and content.split()[-1].lower() not in nb_rules.CONTINUING_WORDS
+        and not nb_rules.runs_on(raw[line.start : line.end])
     )
