@@ -51,6 +51,10 @@ _HAS_ALNUM = re.compile(r"\w")
 _CAPITAL = re.compile(rf"[{nb_rules.UPPER}]")
 
 
+# A token that opens with an acronym ("NAV", "NAV-kontoret").
+_ACRONYM_START = re.compile(r"[A-ZÆØÅ]{2,}\b")
+
+
 def _lower_case_abbreviation(abbreviation: str, following: str) -> bool:
     """Whether a listed ``abbreviation`` in lower case that spaCy cut into word and full
     stop is one before the token ``following``: before a number ("omkr. 30", "tab. 3")
@@ -63,9 +67,6 @@ def _lower_case_abbreviation(abbreviation: str, following: str) -> bool:
     return bool(_ACRONYM_START.match(following)) and (
         abbreviation not in nb_rules.ABBREVIATIONS_ALSO_WORDS
     )
-
-
-_ACRONYM_START = re.compile(r"[A-ZÆØÅ]{2,}\b")
 
 
 def _sentence_start_decision(
@@ -161,12 +162,13 @@ def rule_sentence_starts(
             ):
                 before = abbreviation
                 closed = word(previous_index - 2) if previous_index >= 2 else ""
-        if i + 1 < len(offsets) and _attached(offsets, lengths, i + 1):
-            current = _opening(current, word(i + 1), _attached(offsets, lengths, i))
+        mark = _opening_mark(current, _attached(offsets, lengths, i))
+        if mark and i + 1 < len(offsets) and _attached(offsets, lengths, i + 1):
+            current = mark + word(i + 1)  # "(Og dette …)", "… møte. "Vi …": it opens one
         model_start = model_starts[i] == _START
         if previous_index == 0 and nb_rules.NUMBER_WITH_STOP.match(before):
             decision = False  # a number opens the block: "2. Utdanning og kvalifisering"
-        elif _opening(before, current, _attached(offsets, lengths, previous_index)) != before:
+        elif _opening_mark(before, _attached(offsets, lengths, previous_index)):
             decision = False  # the word after an opening bracket or quote: they start
         else:
             colon_continues = before == ":" and _colon_continues_sentence(
@@ -199,16 +201,15 @@ def _colon_continues_sentence(lead: list[str]) -> bool:
     return nb_rules.is_name(words)
 
 
-def _opening(token: str, following: str, attached_before: bool) -> str:
-    """What decides whether ``token`` starts a sentence, given the word right after it
-    (no space between): an opening bracket with that word ("(Og dette ...)"), a straight
-    quote with a space before it as an opening quote with that word ("… møte. "Vi …"; one
-    right after a word closes its quotation); any other token itself."""
+def _opening_mark(token: str, attached_before: bool) -> str:
+    """The opening mark ``token`` is, as the rules read it: an opening bracket, or a
+    straight quote with a space before it, read as "«" ("… møte. "Vi …"; one right after
+    a word closes its quotation); "" for any other token."""
     if token == "(":
-        return token + following
+        return token
     if token in _STRAIGHT_QUOTES and not attached_before:
-        return "«" + following
-    return token
+        return "«"
+    return ""
 
 
 def _attached(offsets: list[int], lengths: list[int], i: int) -> bool:
