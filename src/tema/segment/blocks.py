@@ -303,8 +303,13 @@ def _unmarked_list_items(raw: str, groups: list[Group]) -> list[Group]:
 def _same_run(raw: str, before: list[Line], after: list[Line]) -> bool:
     """Whether two blocks of unmarked points are one run: not when both have several lines
     and a blank line stands between them."""
-    apart = bool(_BLANK_LINE.search(raw, before[-1].end, after[0].start))
+    apart = _blank_between(raw, before[-1], after[0])
     return not (apart and len(before) >= 2 and len(after) >= 2)
+
+
+def _blank_between(raw: str, upper: Line, lower: Line) -> bool:
+    """Whether a blank line stands between two lines of ``raw``."""
+    return bool(_BLANK_LINE.search(raw, upper.end, lower.start))
 
 
 def _introduced_points(raw: str, group: Group) -> list[Group]:
@@ -335,14 +340,12 @@ def _list_title_lines(raw: str, run: list[Group], followed: bool) -> list[Group]
         preceding = run[index - 1][1] if index else []
         first = raw[lines[0].start : lines[0].end]
         letters = [character for character in first if character.isalpha()]
-        above_points = len(following) >= 2 and bool(
-            _BLANK_LINE.search(raw, lines[0].end, following[0].start)
-        )
+        above_points = len(following) >= 2 and _blank_between(raw, lines[0], following[0])
         below_points = (
             followed
             and not following
             and len(preceding) >= 2
-            and bool(_BLANK_LINE.search(raw, preceding[-1].end, lines[0].start))
+            and _blank_between(raw, preceding[-1], lines[0])
         )
         set_apart = len(lines) == 1 and (above_points or below_points)
         capitals = len(letters) >= 3 and all(character.isupper() for character in letters)
