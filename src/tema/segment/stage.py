@@ -34,6 +34,7 @@ from spacy.tokens import Doc
 from tema.errors import TemaError
 from tema.ingest.readers import question_of
 from tema.io.files import check_output
+from tema.parallel import CsvRows, rows_csv
 from tema.segment.clean import Block, iter_blocks
 from tema.segment.lexicon import DEFAULT_LEXICON, Lexicon, as_lexicon, load_lexicon
 from tema.segment.sentences import load_pipeline, sentence_spans, stripped_span
@@ -45,6 +46,7 @@ from tema.segment.units import (
     Span,
     Unit,
     document_units,
+    unit_rows,
     units_to_frame,
 )
 
@@ -232,6 +234,10 @@ class Segmenter:
         """The unit table (``FRAME_COLUMNS``) of ingested documents."""
         return units_to_frame(self.units(documents))
 
+    def csv_rows(self, documents: Iterable[Document]) -> CsvRows:
+        """The unit table of ingested documents as CSV rows (what `tema segment` writes)."""
+        return rows_csv(unit_rows(self.units(documents)), FRAME_COLUMNS)
+
 
 @dataclass(frozen=True)
 class SegmentResult:
@@ -294,7 +300,7 @@ def run(
     noun = NOUNS[language or config.report.language]["document"][1]
     chunks = parallel.segment_stream(
         progress(counter, "segment", total, quiet, unit=noun),
-        segmenter.frame,
+        segmenter.csv_rows,
         settings.jobs if jobs is None else jobs,
     )
     count = parallel.write_csv_chunks(chunks, output, FRAME_COLUMNS)

@@ -5,8 +5,8 @@ one heading, or one non-input element (pull quote, photo caption, link, noise). 
 carry offsets into the raw decoded text, so every unit can be traced back to its source.
 ``document_units`` builds the units of one document from its blocks (``tema.segment.clean``)
 and their sentence spans (``tema.segment.sentences``); a pull quote that repeats body text
-is linked to the unit it repeats (``repeat_of``). ``units_to_frame`` gives the unit table
-(``FRAME_COLUMNS``) that ``tema segment`` writes.
+is linked to the unit it repeats (``repeat_of``). ``unit_rows`` gives the rows of the unit
+table (``FRAME_COLUMNS``) that ``tema segment`` writes, ``units_to_frame`` the same as a table.
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ import functools
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from tema.segment import nb_rules
 from tema.segment.clean import Block
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 UNIT_KINDS = ("heading", "sentence", "bullet", "quote", "caption", "url", "noise", "answer")
 # The unit kind of one survey answer: taken whole from ingest, never split or merged.
@@ -264,13 +266,24 @@ def document_units(
     return _link_repeats(units, block_of_unit)
 
 
-def units_to_frame(pairs: Iterable[tuple[str, Unit]]) -> pd.DataFrame:
-    """A table with one row per unit and columns ``FRAME_COLUMNS``."""
-    rows = [
+UnitRow = tuple[str, int, int, int, str, str, str, int | None]
+
+
+def unit_rows(pairs: Iterable[tuple[str, Unit]]) -> list[UnitRow]:
+    """One row per ``(doc, unit)``, its values in the order of ``FRAME_COLUMNS``."""
+    return [
         (doc_id, u.unit, u.start, u.end, u.kind, u.section, u.text, u.repeat_of)
         for doc_id, u in pairs
     ]
-    frame = pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
+
+
+def units_to_frame(pairs: Iterable[tuple[str, Unit]]) -> pd.DataFrame:
+    """A table with one row per unit and columns ``FRAME_COLUMNS``."""
+    # Imported here: `tema segment` writes its rows as CSV text without pandas, and
+    # starts a quarter of a second sooner for not importing it.
+    import pandas as pd
+
+    frame = pd.DataFrame(unit_rows(pairs), columns=list(FRAME_COLUMNS))
     frame = frame.astype(
         {"doc": "string", "unit": "int64", "start": "int64", "end": "int64", "kind": "string",
          "section": "string", "text": "string", "repeat_of": "Int64"}
