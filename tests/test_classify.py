@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from conftest import TINY_LABELED
 from tema.classify.inputs import read_table_units
 from tema.classify.model import ThemeClassifier, ThemeModel
-from tema.classify.stage import classify_units
+from tema.classify.stage import classify_units, whole_documents
 from tema.errors import InputError
 from tema.ingest.stage import documents_from_files
 
@@ -177,6 +177,11 @@ def test_classify_keeps_unit_columns(model: ThemeModel):
     assert {"theme", "confidence", "second_theme", "uncertain"} <= set(classified.columns)
 
 
+def _reading_context(model: ThemeModel) -> ThemeModel:
+    context = {"reach": 2, "neighbour_weight": 1.5, "heading_weight": 0.5, "temperature": 0.5}
+    return ThemeModel(model.classifier, {**model.card, "context": context})
+
+
 def test_a_unit_without_a_theme_of_its_own_is_read_with_its_neighbours(model: ThemeModel):
     # "Det tar ofte over ett år." names no theme; between two housing sentences, the card's
     # context weights make it housing. Without them it is whatever its own words suggest.
@@ -193,18 +198,7 @@ def test_a_unit_without_a_theme_of_its_own_is_read_with_its_neighbours(model: Th
             ],
         }
     )
-    with_context = ThemeModel(
-        model.classifier,
-        {
-            **model.card,
-            "context": {
-                "reach": 2,
-                "neighbour_weight": 1.5,
-                "heading_weight": 0.5,
-                "temperature": 0.5,
-            },
-        },
-    )
+    with_context = _reading_context(model)
     assert classify_units(units, with_context).loc[2, "theme"] == "housing"
     alone = model.predict(["Det tar ofte over ett år."])
     assert classify_units(units, model).loc[2, "theme"] == alone.loc[0, "theme"]
@@ -255,3 +249,49 @@ def test_headings_neither_take_flags_nor_count_in_the_batch(model: ThemeModel):
     assert (
         sentences.loc[sentences["uncertain"], "confidence"].iloc[0] == sentences["confidence"].min()
     )
+
+
+def _notes(docs: list[str]) -> pd.DataFrame:
+    texts = ["Bolig", "Flere kommunale boliger", "Det tar ofte over ett år.", "Startlån"]
+    return pd.DataFrame(
+        {
+            "doc": docs,
+            "unit": range(len(docs)),
+            "kind": ["sentence"] * len(docs),
+            "text": [texts[index % len(texts)] for index in range(len(docs))],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("docs", "chunk_rows", "expected"),
+    [
+        # the last document of a chunk waits for the rest of it in the next chunk
+        (["a", "a", "b", "b", "b", "c"], 3, [["a", "a"], ["b", "b", "b"], ["c"]]),
+        # a chunk that is all one document goes on whole: the document is cut there
+        (["a", "a", "a", "a", "b"], 2, [["a", "a"], ["a", "a"], ["b"]]),
+        # borders that fall between documents change nothing
+        (["a", "a", "b", "b"], 2, [["a", "a"], ["b", "b"]]),
+        (["a"], 5, [["a"]]),
+    ],
+)
+def test_chunks_are_cut_at_document_borders(docs, chunk_rows, expected):
+    units = _notes(docs)
+    chunks = [units.iloc[start : start + chunk_rows] for start in range(0, len(units), chunk_rows)]
+    whole = list(whole_documents(chunks))
+    assert [chunk["doc"].tolist() for chunk in whole] == expected
+    assert pd.concat(whole).equals(units)
+
+
+def test_a_table_without_documents_keeps_its_chunks():
+    answers = _notes(["a"] * 4).drop(columns=["doc"])
+    chunks = [answers.iloc[:3], answers.iloc[3:]]
+    assert [len(chunk) for chunk in whole_documents(chunks)] == [3, 1]
+
+
+def test_a_unit_at_a_chunk_border_is_read_with_its_neighbours(model: ThemeModel):
+    with_context = _reading_context(model)
+    units = _notes(["a"] * 3 + ["b"] * 5 + ["c"] * 2)
+    chunks = [units.iloc[start : start + 4] for start in range(0, len(units), 4)]
+    in_chunks = pd.concat(classify_units(chunk, with_context) for chunk in whole_documents(chunks))
+    assert in_chunks.equals(classify_units(units, with_context))

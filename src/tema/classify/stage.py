@@ -27,8 +27,9 @@ from tema.parallel import CsvRows, ordered_map, render_csv, write_csv_chunks
 
 OUTPUT_COLUMNS = ("doc", "unit", "text", *PREDICTION_COLUMNS)
 # Rows of the units CSV per chunk: large enough that per-chunk overhead is small, small
-# enough for flat memory.
-CHUNK_ROWS = 20_000
+# enough for flat memory, and enough chunks that two workers finish together (100,000
+# units in 5 chunks kept one worker busy for a chunk after the other was done).
+CHUNK_ROWS = 10_000
 
 # What `run` sees of its chunks (a progress bar, say); the chunks must pass through.
 ChunkWatcher = Callable[[Iterable[pd.DataFrame]], Iterable[pd.DataFrame]]
@@ -72,6 +73,7 @@ def run(
     )
     if watch is not None:
         chunks = watch(chunks)
+    chunks = whole_documents(chunks)
     output = output or config.classify.classified
     jobs = config.classify.jobs if jobs is None else jobs
     rows = classify_stream(chunks, predictor, jobs, rendered=True)
@@ -83,7 +85,7 @@ def classify_frame(
 ) -> pd.DataFrame:
     """The `OUTPUT_COLUMNS` of the units in `units`, in this process (a table to show)."""
     predictor = _predictor(config, model)
-    frames = [classify_units(chunk, predictor) for chunk in units]
+    frames = [classify_units(chunk, predictor) for chunk in whole_documents(units)]
     return pd.concat(frames, ignore_index=True)[list(OUTPUT_COLUMNS)]
 
 
@@ -157,6 +159,32 @@ def read_units_chunks(path: str | Path, rows: int | None = None) -> Iterator[pd.
 
     types = {"doc": "string", "kind": "string", "section": "string", "text": "string"}
     return read_frame_chunks(path, rows or CHUNK_ROWS, dtype={**types, "repeat_of": "Int64"})
+
+
+def whole_documents(chunks: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """The chunks of a units table cut at document borders, so that each unit is read
+    with its neighbours: the rows of a chunk's last document wait for the next chunk.
+
+    A document longer than a chunk is still cut (a chunk that is all one document is
+    passed on whole), so memory holds at most two chunks. Units without a `doc` column
+    have no neighbours and pass as they are."""
+    carried: pd.DataFrame | None = None
+    for read in chunks:
+        chunk = read if carried is None else pd.concat([carried, read])
+        carried = None
+        if "doc" not in chunk.columns or chunk.empty:
+            yield chunk
+            continue
+        docs = chunk["doc"].astype(str).to_numpy()
+        others = np.flatnonzero(docs != docs[-1])
+        last_start = int(others[-1]) + 1 if len(others) else 0
+        if last_start == 0:
+            yield chunk
+            continue
+        yield chunk.iloc[:last_start]
+        carried = chunk.iloc[last_start:]
+    if carried is not None:
+        yield carried
 
 
 def _classify_chunk(units: pd.DataFrame) -> pd.DataFrame:
