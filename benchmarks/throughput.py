@@ -25,9 +25,10 @@ every 100 ms with psutil. CPU time: user + system seconds of the command and its
 time when the machine is shared.
 
 Without --model, the project's model (models/theme_classifier.skops, the default cascade).
-Given a --model file that does not exist, a fast-path classifier (params.yaml's settings
-with `embeddings: none`, no cross-validation) is trained on data/labeled/ into a
-temporary folder: `--model /tmp/none.skops` measures the fast path.
+Given a --model file that does not exist, the fast path (params.yaml's train settings
+with `embeddings: none`, trained as `tema train` trains it: cross-validated, with the
+fitted context weights and flagging on its card) is trained on data/labeled/ into the
+work folder: `--model /tmp/none.skops` measures the fast path.
 """
 
 from __future__ import annotations
@@ -177,22 +178,22 @@ def blank_tokenizer_seconds(documents: Path) -> tuple[float, int]:
 def ensure_model(model: Path | None, workdir: Path) -> Path:
     if model is not None and model.is_file():
         return model.resolve()
-    from tema.classify.model import ThemeClassifier, ThemeModel
     from tema.classify.persist import save_model
+    from tema.config import TrainSettings, load_config
     from tema.labels.store import load_labeled
+    from tema.train.stage import train
 
+    # The fast path as `tema train` makes it with `embeddings: none`: cross-validated, so
+    # that its card has the fitted context weights and flagging that classify applies.
     params = yaml.safe_load((REPO / "params.yaml").read_text(encoding="utf-8"))
     settings = params["train"]
-    theme_ids = [theme["id"] for theme in params["themes"]]
-    labeled = load_labeled(REPO / settings["labeled_dir"], theme_ids)
-    options = {k: v for k, v in settings["classifier"].items() if k != "embedding_cache"}
-    options["embeddings"] = "none"
-    classifier = ThemeClassifier(**options, random_state=settings["seed"])
-    classifier.fit(labeled["text"].tolist(), labeled["label"].tolist())
-    card = {"uncertainty_threshold": 0.5, "second_theme_threshold": 0.3}
+    settings["classifier"]["embeddings"] = "none"
+    themes = load_config(REPO / "params.yaml").theme_ids
+    labeled = load_labeled(REPO / settings["labeled_dir"], themes)
+    fitted, _ = train(labeled, themes, TrainSettings.model_validate(settings))
     path = workdir / "theme_classifier.skops"
-    save_model(ThemeModel(classifier, card), path)
-    print(f"(no model given: trained one on data/labeled/ into {path})")
+    save_model(fitted, path)
+    print(f"(no model given: trained the fast path on data/labeled/ into {path})")
     return path
 
 
