@@ -162,8 +162,9 @@ def make_docx_with_table(path: Path) -> Path:
         ("Felles for alle grupper", ""),
     ]
     for number, (first, second) in enumerate(rows):
-        table.cell(number, 0).text = first
-        table.cell(number, 1).text = second
+        for column, text in enumerate((first, second)):
+            # The header in bold, as people mark one.
+            table.cell(number, column).paragraphs[0].add_run(text).bold = number == 0 or None
     table.cell(3, 0).merge(table.cell(3, 1))
     document.save(str(path))
     return path
@@ -300,13 +301,20 @@ def docx_table(path: Path, rows: list[list[str]], bold_first_row: bool = False) 
         # The same table with its first row in bold: Word says it is the header.
         ([["Tema", "Innspill"], ["Arbeid", "Flere praksisplasser"]], True,
          ["Tema | Innspill", "• Arbeid | Flere praksisplasser"]),
-        # One column under a label.
+        # Short labels over longer rows, not bold: as often input as a header, so a row.
+        ([["Bolig", "Flere utleieboliger"],
+          ["Arbeid", "Arbeidsgivere bør ansette flere innvandrere, også de som ikke snakker "
+           "perfekt norsk."]], False,
+         ["• Bolig | Flere utleieboliger\n• Arbeid | Arbeidsgivere bør ansette flere "
+          "innvandrere, også de som ikke snakker perfekt norsk."]),
+        # One column under a label in bold.
         ([["Innspill"], ["Flere kommunale boliger trengs."], ["Mer leksehjelp på skolen."]],
-         False, ["Innspill", "• Flere kommunale boliger trengs.\n• Mer leksehjelp på skolen."]),
-        # A template left empty: its header is not input.
-        ([["Tema", "Innspill"], ["", ""], ["", ""]], False, ["Tema | Innspill"]),
+         True, ["Innspill", "• Flere kommunale boliger trengs.\n• Mer leksehjelp på skolen."]),
+        # A template left empty, its header not marked: nothing tells the header from a row
+        # of input, and a header is never counted, so it stays a row.
+        ([["Tema", "Innspill"], ["", ""], ["", ""]], False, ["• Tema | Innspill"]),
         # Neighbouring cells of equal text are two answers, not one merged cell.
-        ([["Spørsmål", "Kari", "Ola"], ["Er tilbudet godt nok i dag?", "Nei", "Nei"]], False,
+        ([["Spørsmål", "Kari", "Ola"], ["Er tilbudet godt nok i dag?", "Nei", "Nei"]], True,
          ["Spørsmål | Kari | Ola", "• Er tilbudet godt nok i dag? | Nei | Nei"]),
     ],
 )  # fmt: skip

@@ -298,8 +298,8 @@ def kinds_of(path: Path) -> list[tuple[str, str]]:
 
 
 def test_a_heading_is_judged_by_its_words_where_word_does_not_decide(tmp_path: Path):
-    """A guessed table header, a heading run together with the paragraph after it, and a
-    whole paragraph in a heading style are judged as any text is, so input stays counted."""
+    """A table's first row in bold, a heading run together with the paragraph after it, and
+    a whole paragraph in a heading style are judged as any text is, so input stays counted."""
     long_title = " ".join(["Kommunene må bosette flere flyktninger"] * 6) + "."
     body = (
         heading("Bolig og bosetting")
@@ -316,3 +316,63 @@ def test_a_heading_is_judged_by_its_words_where_word_does_not_decide(tmp_path: P
     assert any("kommunene må bosette flere flyktninger i år." in text for text in counted)
     assert long_title in counted
     assert any("Kommunen må bygge flere boliger." in text for text in counted)
+
+
+def row(*texts: str, properties: str = "", bold: bool = False) -> str:
+    """The inside of a table row (for `table`) of one-paragraph cells; `properties` is its
+    w:trPr."""
+    look = "<w:rPr><w:b/></w:rPr>" if bold else ""
+    cells = (f"<w:tc><w:p><w:r>{look}<w:t>{text}</w:t></w:r></w:p></w:tc>" for text in texts)
+    return properties + "".join(cells)
+
+
+@pytest.mark.parametrize(
+    ("first_row", "counted"),
+    [
+        # Short labels over longer rows: as often input as a header.
+        (row("Bolig", "Flere utleieboliger"), True),
+        # A header that Word does not mark is counted as a row: visible, not lost.
+        (row("Tema", "Innspill"), True),
+        (row("Tema", "Innspill", properties="<w:trPr><w:tblHeader/></w:trPr>"), False),
+        (row("Tema", "Innspill", properties='<w:trPr><w:tblHeader w:val="0"/></w:trPr>'), True),
+        (row("Tema", "Innspill", bold=True), False),
+    ],
+)  # fmt: skip
+def test_a_tables_first_row_is_a_header_only_where_word_shows_one(
+    tmp_path: Path, first_row: str, counted: bool
+):
+    rows = [
+        first_row,
+        row("Arbeid", "Arbeidsgivere bør ansette flere innvandrere, også uten perfekt norsk."),
+        row("Frivillighet", "Frivillige lag trenger faste tilskudd og gratis lokaler."),
+    ]
+    body = heading("Innspill fra gruppene") + table(rows)
+    units = kinds_of(docx_with_body(tmp_path / "tabell.docx", body))
+    counted_texts = [text for kind, text in units if kind != "heading"]
+    first_text = "Bolig | Flere utleieboliger" if "Bolig" in first_row else "Tema | Innspill"
+    assert (first_text in counted_texts) is counted
+    assert counted_texts[-2:] == [
+        "Arbeid | Arbeidsgivere bør ansette flere innvandrere, også uten perfekt norsk.",
+        "Frivillighet | Frivillige lag trenger faste tilskudd og gratis lokaler.",
+    ]
+
+
+@pytest.mark.parametrize(("header_row_option", "header"), [("1", True), ("0", False)])
+def test_a_table_style_that_sets_the_first_row_in_bold_makes_it_the_header(
+    tmp_path: Path, header_row_option: str, header: bool
+):
+    """Word's built-in table designs show the first row in bold where the table's "Header
+    Row" option is on; the runs themselves are not bold."""
+    import docx
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    grid = document.add_table(rows=2, cols=2)
+    grid.style = "Light Grid Accent 1"
+    grid._tbl.tblPr.find(qn("w:tblLook")).set(qn("w:firstRow"), header_row_option)
+    for number, texts in enumerate([("Tema", "Innspill"), ("Bolig", "Flere utleieboliger")]):
+        for column, text in enumerate(texts):
+            grid.cell(number, column).text = text
+    path = tmp_path / "stilet.docx"
+    document.save(str(path))
+    assert read_source(path).text.startswith("Tema | Innspill\n\n") is header

@@ -28,9 +28,6 @@ from tema.io.files import office_binary_reason
 
 # Between the cells of a Word table's row, which tema reads as one line.
 CELL_SEPARATOR = " | "
-# A first row whose every cell is a label this short (and without final punctuation) is
-# the table's header ("Tema | Innspill").
-MAX_HEADER_CELL_WORDS = 4
 # Paragraph styles that are headings (English and Norwegian Word name them so); a
 # numbered heading is a heading, not a list item.
 HEADING_STYLES = ("heading", "overskrift", "title", "tittel")
@@ -52,6 +49,10 @@ _ELSEWHERE = frozenset({f"{_MC}Fallback", _TEXT_BOX})
 _WRAPPERS = frozenset({f"{_W}sdt", f"{_W}customXml"})
 # How far a style's "based on" chain is followed (a damaged file may loop it).
 MAX_STYLE_DEPTH = 20
+# The values of w:val that switch a Word on/off property on (w:val absent is on too).
+_ON = frozenset({"1", "true", "on"})
+# The bit of w:tblLook's w:val (older files) that applies a table style's first-row format.
+FIRST_ROW_LOOK = 0x0020
 
 WordLine = tuple[str, str]  # (PARAGRAPH, ITEM or HEADING; its text)
 
@@ -154,7 +155,7 @@ def _kind(paragraph: Any) -> str:
     """HEADING for a heading style or an outline level (a numbered heading too); PARAGRAPH
     where numbering is removed (numbering 0, whatever the style); ITEM for a list style or
     numbering on the paragraph or its style; else PARAGRAPH."""
-    styles = _style_chain(paragraph)
+    styles = _style_chain(paragraph.style)
     name = ((styles[0].name if styles else "") or "").lower()
     level = _inherited(paragraph, styles, "outlineLvl")
     if name.startswith(HEADING_STYLES) or (
@@ -170,11 +171,10 @@ def _kind(paragraph: Any) -> str:
     return PARAGRAPH
 
 
-def _style_chain(paragraph: Any) -> list[Any]:
-    """The paragraph's style and the styles it is based on, each once (a damaged file can
-    base a style on itself)."""
+def _style_chain(style: Any) -> list[Any]:
+    """A style (of a paragraph or a table; None for none) and the styles it is based on,
+    each once (a damaged file can base a style on itself)."""
     chain: list[Any] = []
-    style = paragraph.style
     while style is not None and len(chain) < MAX_STYLE_DEPTH:
         if any(style.element is seen.element for seen in chain):
             break
@@ -198,7 +198,8 @@ def _table_lines(table: Any) -> list[WordLine]:
     """A Word table as lines: each row one list item, its non-empty cells joined by
     CELL_SEPARATOR, so that a row of input is one unit however many columns it has; a
     header row is one line above them: a heading where Word marks it as the header row,
-    else a plain line that segmentation judges (it takes a short label for a heading).
+    else (its text shows bold) a plain line that segmentation judges (it takes a short
+    label for a heading).
 
     Cell by cell, the header's labels and a first column of topics ("Bolig") would be
     counted as input of their own, and a run of short cells would turn the document's
@@ -207,22 +208,26 @@ def _table_lines(table: Any) -> list[WordLine]:
     from docx.table import _Cell
 
     row_elements = list(_wrapped(table._tbl, (f"{_W}tr",)))
-    rows: list[list[str]] = []
-    for row in row_elements:
-        cells: list[str] = []
-        for cell in _wrapped(row, (f"{_W}tc",)):
-            if _continues_merge(cell):
-                continue  # the cell above spans this row: read once, there
-            text = " ".join(text for _, text in _block_lines(cell, _Cell(cell, table)))
-            if text:
-                cells.append(text)
-        rows.append(cells)
-    filled = [cells for cells in rows if cells]
-    if not filled:
+    rows = [
+        [
+            lines
+            for cell in _wrapped(row, (f"{_W}tc",))
+            # A cell that a merged cell above spans is read once, there.
+            if not _continues_merge(cell)
+            and (lines := list(_block_lines(cell, _Cell(cell, table))))
+        ]
+        for row in row_elements
+    ]
+    if not any(rows):
         return []
-    header = _header_kind(row_elements[0], table, rows) if rows[0] and len(rows) > 1 else None
-    lines = [(header, CELL_SEPARATOR.join(rows[0]))] if header else []
-    lines.extend((ITEM, CELL_SEPARATOR.join(cells)) for cells in filled[1 if header else 0 :])
+    header = _header_kind(row_elements[0], table) if rows[0] and len(rows) > 1 else None
+    lines = []
+    if header:
+        labels = (" ".join(text for _, text in cell) for cell in rows[0])
+        lines.append((header, CELL_SEPARATOR.join(labels)))
+    for cells in rows[1 if header else 0 :]:
+        if cells:
+            lines.append((ITEM, CELL_SEPARATOR.join(" ".join(t for _, t in c) for c in cells)))
     return lines
 
 
@@ -245,21 +250,20 @@ def _continues_merge(cell: Any) -> bool:
     return merge is not None and merge.get(f"{_W}val", "continue") != "restart"
 
 
-def _header_kind(first: Any, table: Any, rows: list[list[str]]) -> str | None:
+def _header_kind(first: Any, table: Any) -> str | None:
     """How a table's first row (of several) is its header: HEADING when Word marks it as
-    the header row (repeated on each page); PARAGRAPH when it looks like one (all its
-    text bold; or short labels without final punctuation over rows that read differently,
-    a longer cell or a sentence, or over empty rows: a template); else None. A table of
-    short rows alike ("Bolig | Flere boliger") has no header."""
+    the header row (repeated on each page); PARAGRAPH when all its text shows bold (bold
+    runs, or the table style's first-row formatting); else None, a row of input.
+
+    Only what Word shows decides: a first row of short labels over longer rows ("Bolig |
+    Flere utleieboliger" over "Arbeid | Arbeidsgivere bør …") is as often input as a
+    header, and a header is never counted, so a guess from the words would drop input.
+    An unmarked header ("Tema | Innspill") is counted as a row instead: visible, not lost.
+    """
     from docx.table import _Cell
 
-    def label_like(cell: str) -> bool:
-        return len(cell.split()) <= MAX_HEADER_CELL_WORDS and not cell.endswith(
-            (".", "!", "?", ":")
-        )
-
     properties = first.find(f"{_W}trPr")
-    if properties is not None and properties.find(f"{_W}tblHeader") is not None:
+    if properties is not None and _switched_on(properties.find(f"{_W}tblHeader")):
         return HEADING
     runs = [
         run
@@ -268,10 +272,42 @@ def _header_kind(first: Any, table: Any, rows: list[list[str]]) -> str | None:
         for run in paragraph.runs
         if run.text.strip()
     ]
-    if runs and all(run.bold for run in runs):
+    if runs and (_style_bolds_first_row(table) or all(run.bold for run in runs)):
         return PARAGRAPH
-    below = [cell for cells in rows[1:] for cell in cells]
-    guessed = all(label_like(cell) for cell in rows[0]) and (
-        not below or not all(label_like(cell) for cell in below)
-    )
-    return PARAGRAPH if guessed else None
+    return None
+
+
+def _style_bolds_first_row(table: Any) -> bool:
+    """Whether the table's style sets its first row in bold (as Word's built-in "Grid
+    Table" and "List Table" designs do) and the table applies that formatting (Word's
+    "Header Row" option, w:tblLook)."""
+    properties = table._tbl.find(f"{_W}tblPr")  # a converter's table may have none
+    look = properties.find(f"{_W}tblLook") if properties is not None else None
+    if look is None:
+        return False
+    flag = look.get(f"{_W}firstRow")
+    if flag is None:  # older files: a hexadecimal bit mask, 0x0020 the first row
+        flag = "1" if (_hex_value(look.get(f"{_W}val")) or 0) & FIRST_ROW_LOOK else "0"
+    if flag not in _ON:
+        return False
+    for style in _style_chain(table.style):
+        for conditional in style.element.findall(f"{_W}tblStylePr"):
+            if conditional.get(f"{_W}type") == "firstRow":
+                bold = conditional.find(f"{_W}rPr/{_W}b")
+                if bold is not None:
+                    return _switched_on(bold)
+    return False
+
+
+def _switched_on(toggle: Any) -> bool:
+    """Whether a Word on/off property (w:b, w:vanish, w:tblHeader …) is present and on: it
+    is on without a w:val, and off with w:val "0", "false" or "off"."""
+    return toggle is not None and toggle.get(f"{_W}val", "1") in _ON
+
+
+def _hex_value(text: str | None) -> int | None:
+    """The number a hexadecimal attribute value writes; None for none or a damaged one."""
+    try:
+        return int(text or "", 16)
+    except ValueError:
+        return None
