@@ -286,7 +286,8 @@ def test_list_paragraph_with_its_numbering_removed_is_a_paragraph(tmp_path: Path
     assert text_of(tmp_path, paragraph) == "Et innrykket avsnitt."
 
 
-def kinds_of(path: Path) -> list[tuple[str, str]]:
+def segmented(path: Path) -> list:
+    """The units of a .docx as the pipeline makes them (with spaCy's simple sentencizer)."""
     import spacy
 
     from tema.ingest.stage import documents_from_files
@@ -294,7 +295,11 @@ def kinds_of(path: Path) -> list[tuple[str, str]]:
 
     nlp = spacy.blank("nb")
     nlp.add_pipe("sentencizer")
-    return [(u.kind, u.text) for _, u in segment_ingested(documents_from_files([path]), nlp)]
+    return [unit for _, unit in segment_ingested(documents_from_files([path]), nlp)]
+
+
+def kinds_of(path: Path) -> list[tuple[str, str]]:
+    return [(unit.kind, unit.text) for unit in segmented(path)]
 
 
 def test_a_heading_is_judged_by_its_words_where_word_does_not_decide(tmp_path: Path):
@@ -376,3 +381,55 @@ def test_a_table_style_that_sets_the_first_row_in_bold_makes_it_the_header(
     path = tmp_path / "stilet.docx"
     document.save(str(path))
     assert read_source(path).text.startswith("Tema | Innspill\n\n") is header
+
+
+def paragraphs_cell(*paragraphs: str) -> str:
+    """A cell of several paragraphs: `numbered()` before a text makes it a list item."""
+    return "<w:tc>" + "".join(f"<w:p>{text}</w:p>" for text in paragraphs) + "</w:tc>"
+
+
+def units_of(tmp_path: Path, body: str) -> list[tuple[str, str, str]]:
+    """(kind, section, text) of each unit of a .docx whose body is `body`."""
+    units = segmented(docx_with_body(tmp_path / "gruppe.docx", body))
+    return [(unit.kind, unit.section, unit.text) for unit in units]
+
+
+GROUP_POINTS = [
+    "Flere kommunale utleieboliger",
+    "Arbeidsgivere må ansette flere med hull i CV-en",
+    "Frivillige lag trenger lokaler",
+]
+
+
+@pytest.mark.parametrize(
+    ("row_cells", "expected"),
+    [
+        # A list in a cell beside the row's label: each item its own unit, under the label.
+        (cell("Gruppe 1") + paragraphs_cell(*(numbered() + run(p) for p in GROUP_POINTS)),
+         [("heading", "Gruppe 1", "Gruppe 1")]
+         + [("bullet", "Gruppe 1", point) for point in GROUP_POINTS]),
+        # Points typed as plain paragraphs, short and without full stops: counted too.
+        (cell("Gruppe 1") + paragraphs_cell(*(run(p) for p in GROUP_POINTS)),
+         [("heading", "Gruppe 1", "Gruppe 1")]
+         + [("bullet", "Gruppe 1", point) for point in GROUP_POINTS]),
+        # The label written in the cell above its list: the list's introduction.
+        (paragraphs_cell(run("Gruppe 1"), *(numbered() + run(p) for p in GROUP_POINTS)),
+         [("heading", "Gruppe 1", "Gruppe 1")]
+         + [("bullet", "Gruppe 1", point) for point in GROUP_POINTS]),
+        # A cell after the cell of several points is a point of its own, counted once.
+        (cell("Gruppe 1") + paragraphs_cell(*(run(p) for p in GROUP_POINTS[:2]))
+         + cell("Kommunen har ansvaret."),
+         [("heading", "Gruppe 1", "Gruppe 1")]
+         + [("bullet", "Gruppe 1", point) for point in GROUP_POINTS[:2]]
+         + [("bullet", "Gruppe 1", "Kommunen har ansvaret.")]),
+        # A row whose cells hold one paragraph each is one unit, as a reader reads it.
+        (cell("Gruppe 2") + cell("Mer norskopplæring på arbeidsplassen"),
+         [("bullet", "Gruppe | Innspill", "Gruppe 2 | Mer norskopplæring på arbeidsplassen")]),
+    ],
+)  # fmt: skip
+def test_each_paragraph_or_list_item_in_a_table_cell_is_its_own_unit(
+    tmp_path: Path, row_cells: str, expected: list[tuple[str, str, str]]
+):
+    header = "<w:trPr><w:tblHeader/></w:trPr>" + cell("Gruppe") + cell("Innspill")
+    body = heading("Notater") + table([header, row_cells])
+    assert units_of(tmp_path, body)[2:] == expected

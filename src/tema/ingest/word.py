@@ -13,6 +13,19 @@ Each line says what Word says it is: a heading (a heading style or outline level
 table's header row), a list item (numbering, or a list style), or a paragraph. Segmentation
 takes Word's headings as headings; for other paragraphs it judges from the text, as for
 any document (people also make headings by typing them in bold).
+
+A table is read row by row. A row whose cells each hold one paragraph is one item, its
+cells joined by " | " ("Bolig | Flere utleieboliger"): a reader reads the row as one line.
+A cell of several paragraphs or list items holds several points ("Gruppe 1" beside four
+bullets); joined, they would be one unit and three of them missing from the counts. So
+such a row gives the cells before that cell as one line, the row's label, which
+segmentation judges from its words (a short label, "Gruppe 1", is a heading: not
+counted, and the section of the points below it; a sentence is counted), and then each
+paragraph or list item of that cell and the cells after it as an item of its own. Every
+point keeps its text as written, without a label put before it, and is counted once. The
+cost: a label heading is the section of what follows it up to the next heading, also the
+rows and text after the table. A table's first row is its header only where Word shows
+one (`_header_kind`); a header is never counted, so tema does not guess one.
 """
 
 from __future__ import annotations
@@ -197,7 +210,8 @@ def _inherited(paragraph: Any, styles: list[Any], name: str) -> Any:
 def _table_lines(table: Any) -> list[WordLine]:
     """A Word table as lines: each row one list item, its non-empty cells joined by
     CELL_SEPARATOR, so that a row of input is one unit however many columns it has; a
-    header row is one line above them: a heading where Word marks it as the header row,
+    row with a cell of several paragraphs or list items as several lines (`_row_lines`);
+    a header row is one line above them: a heading where Word marks it as the header row,
     else (its text shows bold) a plain line that segmentation judges (it takes a short
     label for a heading).
 
@@ -223,12 +237,39 @@ def _table_lines(table: Any) -> list[WordLine]:
     header = _header_kind(row_elements[0], table) if rows[0] and len(rows) > 1 else None
     lines = []
     if header:
+        # A header cell of several lines is one label wrapped by hand; it is never counted.
         labels = (" ".join(text for _, text in cell) for cell in rows[0])
         lines.append((header, CELL_SEPARATOR.join(labels)))
     for cells in rows[1 if header else 0 :]:
-        if cells:
-            lines.append((ITEM, CELL_SEPARATOR.join(" ".join(t for _, t in c) for c in cells)))
+        lines.extend(_row_lines(cells))
     return lines
+
+
+def _row_lines(cells: list[list[WordLine]]) -> list[WordLine]:
+    """The lines of a table row whose non-empty cells hold `cells` (each its lines): one
+    item of the cells joined by CELL_SEPARATOR where each cell holds one line; else the
+    cells before the first cell of several lines (the row's label: a group, a topic) as one
+    plain line that segmentation judges, then every line of the cells from there on its own
+    (`_point_lines`)."""
+    first_of_several = next((index for index, lines in enumerate(cells) if len(lines) > 1), None)
+    if first_of_several is None:
+        return [(ITEM, CELL_SEPARATOR.join(lines[0][1] for lines in cells))] if cells else []
+    label = CELL_SEPARATOR.join(lines[0][1] for lines in cells[:first_of_several])
+    points = [line for lines in cells[first_of_several:] for line in _point_lines(lines)]
+    return [(PARAGRAPH, label), *points] if label else points
+
+
+def _point_lines(lines: list[WordLine]) -> list[WordLine]:
+    """The lines of a cell as points of the table: each an item, also a plain paragraph (a
+    cell is input however its lines are typed, and a short paragraph judged from its words
+    would be taken for a heading, not counted); Word's headings stay headings, and a plain
+    paragraph right before a list item stays a paragraph: the list's introduction, judged
+    from its words as above a list in the body ("Gruppe 1" is a heading)."""
+    points = []
+    for index, (kind, text) in enumerate(lines):
+        introduces = kind == PARAGRAPH and index + 1 < len(lines) and lines[index + 1][0] == ITEM
+        points.append((kind if kind == HEADING or introduces else ITEM, text))
+    return points
 
 
 def _wrapped(element: Any, tags: tuple[str, ...]) -> Iterator[Any]:
