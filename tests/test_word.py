@@ -433,3 +433,22 @@ def test_each_paragraph_or_list_item_in_a_table_cell_is_its_own_unit(
     header = "<w:trPr><w:tblHeader/></w:trPr>" + cell("Gruppe") + cell("Innspill")
     body = heading("Notater") + table([header, row_cells])
     assert units_of(tmp_path, body)[2:] == expected
+
+
+@pytest.mark.parametrize(
+    ("vanish", "shown"),
+    [("<w:vanish/>", False), ('<w:vanish w:val="true"/>', False),
+     ('<w:vanish w:val="0"/>', True), ("", True)],
+)  # fmt: skip
+def test_hidden_text_is_not_read(tmp_path: Path, vanish: str, shown: bool):
+    """Word neither shows nor prints a run formatted as hidden ("Skjult")."""
+    hidden = f'<w:r><w:rPr>{vanish}</w:rPr><w:t xml:space="preserve">{{}}</w:t></w:r>'
+    body = (
+        "<w:p>" + run("Kommunen må bygge flere boliger.")
+        + hidden.format(" Husk å sjekke tallene.") + "</w:p>"
+        + "<w:p>" + hidden.format("Notat til meg selv.") + "</w:p>"
+    )  # fmt: skip
+    expected = "Kommunen må bygge flere boliger."
+    if shown:
+        expected += " Husk å sjekke tallene.\n\nNotat til meg selv."
+    assert text_of(tmp_path, body) == expected

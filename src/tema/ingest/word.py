@@ -4,10 +4,10 @@ python-docx's own `Paragraph.text` reads only the runs directly under a paragrap
 that real documents keep elsewhere would be lost without a word: insertions of tracked
 changes that were never accepted (`w:ins`, `w:moveTo`), content controls of templates
 (`w:sdt`), smart tags, and fields' results. This reader walks the XML itself and keeps
-every run a reader sees; it leaves out deleted and moved-away text (`w:del`,
-`w:moveFrom`), the fallback copy of a drawing (`mc:Fallback`), comments, footnotes and
-headers and footers. Text boxes are read as paragraphs of their own after the paragraph
-they stand in.
+every run a reader sees; it leaves out hidden text (`w:vanish`), deleted and moved-away
+text (`w:del`, `w:moveFrom`), the fallback copy of a drawing (`mc:Fallback`), comments,
+footnotes and headers and footers. Text boxes are read as paragraphs of their own after
+the paragraph they stand in.
 
 Each line says what Word says it is: a heading (a heading style or outline level, and a
 table's header row), a list item (numbering, or a list style), or a paragraph. Segmentation
@@ -112,25 +112,36 @@ def _placeholder(control: Any) -> bool:
 
 
 def paragraph_text(paragraph: Any) -> str:
-    """The text of a `w:p` element as a reader sees it: every run that is not deleted,
-    moved away, a drawing's fallback copy, inside a text box or a control's placeholder."""
+    """The text of a `w:p` element as a reader sees it: every run that is not hidden,
+    deleted, moved away, a drawing's fallback copy, inside a text box or a control's
+    placeholder."""
     parts = []
     for run in paragraph.iter(f"{_W}r"):
-        if not _inside(run, paragraph, hidden_runs=True):
+        if not _hidden(run) and not _inside(run, paragraph, is_run=True):
             parts.append(_run_text(run))
     return "".join(parts)
 
 
-def _inside(element: Any, paragraph: Any, hidden_runs: bool) -> bool:
+def _hidden(run: Any) -> bool:
+    """A run formatted as hidden text (w:vanish; Word's "Skjult", Ctrl+Shift+H), which Word
+    does not show or print: notes to oneself, a template's instructions. Only the run's own
+    formatting is read, as Word's font dialog sets it; a character style that hides text
+    is not followed."""
+    properties = run.find(f"{_W}rPr")
+    return properties is not None and _switched_on(properties.find(f"{_W}vanish"))
+
+
+def _inside(element: Any, paragraph: Any, is_run: bool) -> bool:
     """Whether `element` of `paragraph` stands in something that hides it: for a run
-    (`hidden_runs`), deleted or moved text, a fallback copy, a text box, a placeholder; for
-    a text box, a fallback copy or another text box (read with that box)."""
+    (`is_run`), deleted or moved text, a fallback copy, a text box, a placeholder; for a
+    text box, a fallback copy or another text box (read with that box). Hidden text
+    (w:vanish) is a run's own property, not where it stands: `_hidden`."""
     element = element.getparent()
     while element is not None and element is not paragraph:
         tag = element.tag
         if tag in _ELSEWHERE:
             return True
-        if hidden_runs and (
+        if is_run and (
             tag in _REMOVED or (tag == _CONTROL_CONTENT and _placeholder(element.getparent()))
         ):
             return True
@@ -159,9 +170,7 @@ def _run_text(run: Any) -> str:
 def _text_boxes(paragraph: Any) -> list[Any]:
     """The text boxes anchored in a paragraph, each once (not its drawing's fallback copy,
     not a box inside another box: that one is read with its box)."""
-    return [
-        box for box in paragraph.iter(_TEXT_BOX) if not _inside(box, paragraph, hidden_runs=False)
-    ]
+    return [box for box in paragraph.iter(_TEXT_BOX) if not _inside(box, paragraph, is_run=False)]
 
 
 def _kind(paragraph: Any) -> str:
