@@ -452,3 +452,22 @@ def test_hidden_text_is_not_read(tmp_path: Path, vanish: str, shown: bool):
     if shown:
         expected += " Husk å sjekke tallene.\n\nNotat til meg selv."
     assert text_of(tmp_path, body) == expected
+
+
+@pytest.mark.parametrize(
+    ("font", "code", "shown"),
+    [
+        ("Symbol", "F0B3", "≥"),  # Insert > Symbol in the Symbol font
+        ("Symbol", "F0A3", "≤"),
+        ("Symbol", "F044", "Δ"),
+        ("Symbol", "00B3", "≥"),  # the same code without the private-use offset
+        ("Symbol", "F0E6", "\uf0e6"),  # a piece of a tall bracket: kept as Word stores it
+        ("Wingdings", "F0FC", "\uf0fc"),  # a check mark: kept, as PDF extraction gives it
+        ("Calibri", "2265", "≥"),  # a Unicode font: the character itself
+        ("Symbol", "ikke-hex", ""),  # damaged
+    ],
+)
+def test_a_symbol_inserted_by_word_is_read(tmp_path: Path, font: str, code: str, shown: str):
+    symbol = f'<w:r><w:sym w:font="{font}" w:char="{code}"/></w:r>'
+    body = f"<w:p>{run('Tilbudet gjelder alle ')}{symbol}{run(' 18 år.')}</w:p>"
+    assert text_of(tmp_path, body) == f"Tilbudet gjelder alle {shown} 18 år."

@@ -3,11 +3,11 @@
 python-docx's own `Paragraph.text` reads only the runs directly under a paragraph, so text
 that real documents keep elsewhere would be lost without a word: insertions of tracked
 changes that were never accepted (`w:ins`, `w:moveTo`), content controls of templates
-(`w:sdt`), smart tags, and fields' results. This reader walks the XML itself and keeps
-every run a reader sees; it leaves out hidden text (`w:vanish`), deleted and moved-away
-text (`w:del`, `w:moveFrom`), the fallback copy of a drawing (`mc:Fallback`), comments,
-footnotes and headers and footers. Text boxes are read as paragraphs of their own after
-the paragraph they stand in.
+(`w:sdt`), smart tags, fields' results, and symbols (`w:sym`). This reader walks the XML
+itself and keeps every run a reader sees; it leaves out hidden text (`w:vanish`), deleted
+and moved-away text (`w:del`, `w:moveFrom`), the fallback copy of a drawing
+(`mc:Fallback`), comments, footnotes and headers and footers. Text boxes are read as
+paragraphs of their own after the paragraph they stand in.
 
 Each line says what Word says it is: a heading (a heading style or outline level, and a
 table's header row), a list item (numbering, or a list style), or a paragraph. Segmentation
@@ -66,6 +66,16 @@ MAX_STYLE_DEPTH = 20
 _ON = frozenset({"1", "true", "on"})
 # The bit of w:tblLook's w:val (older files) that applies a table style's first-row format.
 FIRST_ROW_LOOK = 0x0020
+
+# The Symbol font's codes 0x20–0xFE as Unicode (Adobe's Symbol encoding, the Greek letters
+# and angle brackets as letters and brackets); "\0" where a code draws no character of its
+# own (a piece of a tall bracket, or nothing).
+SYMBOL_FONT = (
+    " !∀#∃%&∋()∗+,−./0123456789:;<=>?≅ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ[∴]⊥_"
+    "\0αβχδεφγηιϕκλμνοπθρστυϖωξψζ{|}∼" + "\0" * 33
+    + "€ϒ′≤⁄∞ƒ♣♦♥♠↔←↑→↓°±″≥×∝∂•÷≠≡≈…\0\0↵ℵℑℜ℘⊗⊕∅∩∪⊃⊇⊄⊂⊆∈∉∠∇®©™∏√⋅¬∧∨⇔⇐⇑⇒⇓"
+    "◊〈®©™∑" + "\0" * 11 + "〉∫⌠\0⌡" + "\0" * 9
+)  # fmt: skip
 
 WordLine = tuple[str, str]  # (PARAGRAPH, ITEM or HEADING; its text)
 
@@ -164,7 +174,28 @@ def _run_text(run: Any) -> str:
             parts.append("\n")
         elif tag == f"{_W}noBreakHyphen":
             parts.append("-")
+        elif tag == f"{_W}sym":
+            parts.append(_symbol_text(child))
     return "".join(parts)
+
+
+def _symbol_text(symbol: Any) -> str:
+    """The character of a `w:sym` (Insert > Symbol): a Symbol-font code (stored as F020–F0FE,
+    or 0020–00FE) as its Unicode character ("≥" for F0B3); any other code as stored, which
+    for Wingdings and other picture fonts is a private-use character, as PDF extraction
+    gives their bullets too (segmentation knows those); "" for a damaged code."""
+    code = _hex_value(symbol.get(f"{_W}char"))
+    if code is None or code < 0x20 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+        return ""
+    symbol_code = code & 0xFF
+    if (
+        (symbol.get(f"{_W}font") or "").strip().lower() == "symbol"
+        and code >> 8 in (0x00, 0xF0)
+        and 0x20 <= symbol_code < 0x20 + len(SYMBOL_FONT)
+        and SYMBOL_FONT[symbol_code - 0x20] != "\0"
+    ):
+        return SYMBOL_FONT[symbol_code - 0x20]
+    return chr(code)
 
 
 def _text_boxes(paragraph: Any) -> list[Any]:
