@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from tema.errors import InputError, UnreadableFile
+from tema.io.excel import EXCEL_ERRORS
 from tema.io.tables import (
-    EXCEL_ERRORS,
     TABLE_SUFFIXES,
     column_key,
     decode_text,
