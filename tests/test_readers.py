@@ -240,6 +240,38 @@ def test_xlsx_answers_from_the_first_sheet(tmp_path: Path):
     }
 
 
+@pytest.mark.parametrize(
+    "error",
+    # English and Norwegian Excel; "#NULL!", "#DIV/0!", "#REF!" and "#NUM!" are both.
+    ["#NAME?", "#NAVN?", "#VALUE!", "#VERDI!", "#N/A", "#I/T", "#REF!", "#DIV/0!", "#NULL!"],
+)
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_an_error_value_for_an_answer_is_left_out_and_its_row_named(
+    tmp_path: Path, error: str, suffix: str
+):
+    from test_tables import write_xlsx
+
+    rows = [["id", "svar"], ["1", error], ["2", "Flere boliger"], ["3", error]]
+    path = tmp_path / f"svar{suffix}"
+    if suffix == ".csv":
+        path.write_text("".join(";".join(row) + "\n" for row in rows), encoding="cp1252")
+    else:
+        write_xlsx(path, rows)
+    with pytest.warns(UserWarning) as caught:
+        source = read_source(path)
+    assert source.text == "Flere boliger"
+    (warning,) = caught
+    assert str(warning.message).startswith(
+        f"{path}: in column 'svar', rows 2, 4 hold a formula's error value ({error}), not an answer"
+    )
+
+
+def test_an_answer_that_only_looks_like_an_error_value_is_kept(tmp_path: Path):
+    path = tmp_path / "svar.csv"
+    path.write_text("svar\n#NAVN? er feil i skjemaet\n#bolig\n", encoding="utf-8")
+    assert read_source(path).text == "#NAVN? er feil i skjemaet\n\n#bolig"
+
+
 def test_table_without_a_text_column_lists_its_columns(tmp_path: Path):
     path = tmp_path / "skjema.csv"
     path.write_text("id,kommentar\n1,Bolig\n", encoding="utf-8")

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from tema.errors import InputError, UnreadableFile
-from tema.io.excel import EXCEL_ERRORS
+from tema.io.excel import EXCEL_ERRORS, rows_hold
 from tema.io.tables import (
     TABLE_SUFFIXES,
     column_key,
@@ -259,16 +259,21 @@ def read_answers(
     column = choose_text_column(path, header, text_columns)
     index = header.index(column)
     answers = []
+    destroyed: list[tuple[int, str]] = []
     for row_number, row in rows:
         text = row[index].strip() if index < len(row) else ""
+        if text in EXCEL_ERRORS:
+            destroyed.append((row_number, text))
         if not text or text in EXCEL_ERRORS:
-            continue  # a formula's error value ("#N/A") in a CSV that Excel saved: no answer
+            continue
         metadata = {
             name: value
             for position, (name, value) in enumerate(zip(header, row, strict=False))
             if position != index and name and value != ""
         }
         answers.append(Answer(row_number, text, metadata))
+    if destroyed:
+        _warn_error_values(path, column, destroyed)
     if not answers:
         if any(cell.strip() for _, row in rows for cell in row):
             # Text in other columns: most likely the wrong column was chosen, which the
@@ -280,6 +285,19 @@ def read_answers(
             )
         raise UnreadableFile(path, f"column {column!r} has no answers")
     return header, column, answers
+
+
+def _warn_error_values(path: Path, column: str, found: Sequence[tuple[int, str]]) -> None:
+    """A formula's error value ("#NAME?", "#NAVN?") where an answer should be is no answer,
+    but it is seldom blank either: Excel takes an answer typed with "=", "+" or "-" first
+    ("- flere boliger") for a formula, and shows its error instead. Left out, and said."""
+    values = ", ".join(sorted({value for _row, value in found}))
+    warnings.warn(
+        f"{path}: in column {column!r}, {rows_hold([row for row, _value in found])} a "
+        f"formula's error value ({values}), not an answer; left out. Excel turns an answer "
+        'that starts with "=", "+" or "-" into a formula: check those cells',
+        stacklevel=3,
+    )
 
 
 def read_survey_table(path: Path, text_columns: Sequence[str], sheet: str | None = None) -> Source:

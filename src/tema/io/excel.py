@@ -1,25 +1,41 @@
 """Excel workbooks (`.xlsx`, `.xlsm`) read as tables, for `tema.io.tables.read_table`.
 
 Every cell is read as text as the spreadsheet shows it (`cell_text`): dates as YYYY-MM-DD,
-whole numbers without ".0".
+whole numbers without ".0", a formula's error value ("#N/A", Norwegian "#I/T") as written,
+so that the reader of a column can tell a destroyed answer from a blank one. A formula is
+read by the result the spreadsheet saved with it; a workbook written by a script has none,
+and the cells it leaves empty are named in a warning (`_unsaved_formula_rows`).
 """
 
 from __future__ import annotations
 
 import re
+import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from tema.errors import InputError, UnreadableFile
 from tema.io.files import office_binary_reason
 
-# What a formula cell holds when its formula fails ("#N/A"): no one wrote it.
+# What a formula cell holds when its formula fails: no one wrote it. Excel writes them in
+# the language of its menus; Norwegian Excel (and Nynorsk's "#NAMN?") keeps "#NULL!",
+# "#DIV/0!", "#REF!" and "#NUM!" as in English.
 EXCEL_ERRORS = frozenset(
     {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!",
-     "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
+     "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+     "#VERDI!", "#NAVN?", "#NAMN?", "#I/T", "#OVERFLYT!", "#HENTER_DATA", "#FELT!",
+     "#BLOKKERT!"}
 )  # fmt: skip
 
 Rows = list[tuple[int, list[str]]]  # (row number as the spreadsheet shows it, cells)
+
+# A formula element in a sheet's XML (`<f>`, `<f t="shared" …/>`, `<x:f>`): only a sheet
+# that has one is parsed again to look for formulas without a saved result.
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CHUNK = 1 << 20
+# Rows named in a warning; more are counted.
+_ROWS_NAMED = 10
 
 
 def read_sheet(path: Path, sheet: str | None) -> tuple[list[str], Rows]:
@@ -64,6 +80,14 @@ def _sheet_rows(path: Path, workbook: Any, sheet: str | None) -> tuple[list[str]
     rows = [
         (number, [cell_text(value) for value in row]) for number, row in enumerate(values, start=2)
     ]
+    unsaved = _unsaved_formula_rows(worksheet)
+    if unsaved:
+        warnings.warn(
+            f"{path}, sheet {worksheet.title!r}: {rows_hold(unsaved)} a formula "
+            "whose result is not saved in the file (written by a program, not by Excel), "
+            "read as empty. Open the file in Excel or LibreOffice and save it, then run again",
+            stacklevel=4,
+        )
     return header, rows
 
 
@@ -76,10 +100,65 @@ def _first_visible(workbook: Any) -> Any:
     return workbook.worksheets[0]
 
 
+def _unsaved_formula_rows(worksheet: Any) -> list[int]:
+    """The rows with a formula cell that has no saved result: openpyxl reads such a cell
+    as empty (it does not calculate), the same as a cell with nothing in it, so only the
+    sheet's XML tells them apart. A spreadsheet program saves every result with its
+    formula; a formula whose result is empty text is saved with type "str"."""
+    from xml.etree.ElementTree import iterparse
+
+    # openpyxl's read-only sheets open their XML; with another kind there is none to read.
+    source = getattr(worksheet, "_get_source", None)
+    if source is None or not _has_formula(source):
+        return []
+    rows: list[int] = []
+    row = 0
+    with source() as xml:
+        for _event, element in iterparse(xml):
+            tag = element.tag.rpartition("}")[2]
+            if tag == "row":
+                row = int(element.get("r") or row + 1)
+                element.clear()  # a large sheet is read row by row, not held whole
+            elif tag == "c" and _unsaved_formula(element):
+                number = re.sub(r"\D", "", element.get("r") or "")
+                rows.append(int(number) if number else row + 1)
+    return sorted(set(rows))
+
+
+def _has_formula(source: Any) -> bool:
+    """Whether a sheet's XML holds a formula, read in chunks (most sheets have none)."""
+    tail = b""
+    with source() as xml:
+        while chunk := xml.read(_CHUNK):
+            if _FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False
+
+
+def _unsaved_formula(cell: Any) -> bool:
+    children = {child.tag.rpartition("}")[2]: child for child in cell}
+    if "f" not in children or cell.get("t") == "str":
+        return False
+    value = children.get("v")
+    return value is None or not value.text
+
+
+def rows_hold(rows: Sequence[int]) -> str:
+    """The start of a message naming rows: "row 3 holds", "rows 3, 7 hold" (the first
+    ten, and how many more)."""
+    named = ", ".join(map(str, rows[:_ROWS_NAMED]))
+    if len(rows) == 1:
+        return f"row {named} holds"
+    more = f" and {len(rows) - _ROWS_NAMED} more" if len(rows) > _ROWS_NAMED else ""
+    return f"rows {named}{more} hold"
+
+
 def cell_text(value: Any) -> str:
     """A workbook cell as the spreadsheet shows it: dates as YYYY-MM-DD (a time only when
-    there is one), whole numbers without ".0", nothing and a formula's error value as ""."""
-    if value is None or value in EXCEL_ERRORS:
+    there is one), whole numbers without ".0", nothing as "", a formula's error value
+    (`EXCEL_ERRORS`) as written: as Excel writes it into a CSV."""
+    if value is None:
         return ""
     if hasattr(value, "isoformat"):
         text: str = value.isoformat()

@@ -1,0 +1,94 @@
+"""tema.io.excel: a workbook's cells as the spreadsheet shows them, and what it cannot show."""
+
+from __future__ import annotations
+
+import re
+import warnings
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tema.io.excel import cell_text, rows_hold
+from tema.io.tables import read_table
+
+
+def workbook_with_cell(path: Path, cell_xml: str) -> Path:
+    """A workbook of answers whose cell B3 is `cell_xml`, as another program saved it."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in (["id", "svar"], [1, "Flere boliger"], [2, "plassholder"], [3, "Norskkurs"]):
+        workbook.active.append(row)
+    written = path.with_suffix(".tmp.xlsx")
+    workbook.save(written)
+    with zipfile.ZipFile(written) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data, count = re.subn(rb'<c r="B3".*?</c>', cell_xml.encode(), data)
+                assert count == 1
+            target.writestr(item, data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("cell_xml", "text", "unsaved"),
+    [
+        # A script wrote the formula and nothing calculated it: openpyxl reads it as empty.
+        ('<c r="B3"><f>A3&amp;" svar"</f><v></v></c>', "", True),
+        ('<c r="B3"><f>A3&amp;" svar"</f></c>', "", True),
+        ('<c r="B3"><x:f xmlns:x="urn:x">A3</x:f></c>', "", True),
+        # Excel saved the result with it: read as the result.
+        ('<c r="B3" t="str"><f>"Bolig"&amp;"er"</f><v>Boliger</v></c>', "Boliger", False),
+        ('<c r="B3"><f>A3*2</f><v>4</v></c>', "4", False),
+        # … also when the result is empty text.
+        ('<c r="B3" t="str"><f>IF(A3&gt;5,"x","")</f><v></v></c>', "", False),
+        ('<c r="B3" t="inlineStr"><is><t>Skole</t></is></c>', "Skole", False),
+    ],
+)
+def test_a_formula_without_a_saved_result_is_named_with_its_row(
+    tmp_path: Path, cell_xml: str, text: str, unsaved: bool
+):
+    path = workbook_with_cell(tmp_path / "svar.xlsx", cell_xml)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = read_table(path)
+    assert table.rows[1] == (3, ["2", text])
+    said = [str(warning.message) for warning in caught]
+    assert said == (
+        [
+            f"{path}, sheet 'Sheet': row 3 holds a formula whose result is not saved in the "
+            "file (written by a program, not by Excel), read as empty. Open the file in "
+            "Excel or LibreOffice and save it, then run again"
+        ]
+        if unsaved
+        else []
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, ""),
+        (34.0, "34"),
+        (3.5, "3.5"),
+        ("#N/A", "#N/A"),  # an error value is kept: the reader of the column says what it is
+        ("#I/T", "#I/T"),
+        ("Linje en_x000D_\nlinje to", "Linje en\nlinje to"),
+    ],
+)
+def test_cells_read_as_the_spreadsheet_shows_them(value: object, text: str):
+    assert cell_text(value) == text
+
+
+@pytest.mark.parametrize(
+    ("rows", "said"),
+    [
+        ([3], "row 3 holds"),
+        ([3, 7], "rows 3, 7 hold"),
+        (list(range(2, 14)), "rows 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 2 more hold"),
+    ],
+)
+def test_rows_are_named_the_first_ten_and_how_many_more(rows: list[int], said: str):
+    assert rows_hold(rows) == said
