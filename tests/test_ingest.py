@@ -107,6 +107,11 @@ def test_empty_meeting_cell_falls_back_to_the_file_name_naming_the_line(tmp_path
         ("file,meeting,region,date\nbodo.txt,Møte,Nord,14.3.18\n", "is not YYYY-MM-DD", 2),
         ("file,meeting,region,date\n,Møte,Nord,2018-03-14\n", "empty file name", 2),
         ("file,meeting,region,date\nbodo.txt,Møte,Nord,2018-03-14,extra\n", "5 fields but", 2),
+        (  # a title above the table
+            "Møter våren 2018\nfile,meeting,region,date\nbodo.txt,Møte,Nord,2018-03-14\n",
+            "Line 2 looks like the header: the header row (the column names) must be the first",
+            1,
+        ),
     ],
 )
 def test_malformed_manifest_names_file_and_line(

@@ -283,6 +283,25 @@ def test_table_without_a_text_column_lists_its_columns(tmp_path: Path):
     assert read_source(path, ["kommentar"]).text == "Bolig"
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_table_under_a_title_says_the_header_must_be_the_first_row(tmp_path: Path, suffix):
+    from test_tables import write_xlsx
+
+    rows = [["Spørreundersøkelse Bodø 2024"], [], ["id", "svar"], ["1", "Flere boliger"]]
+    path = tmp_path / f"svar{suffix}"
+    if suffix == ".csv":
+        path.write_text("".join(";".join(row) + "\n" for row in rows), encoding="utf-8")
+    else:
+        write_xlsx(path, rows)
+    with pytest.raises(InputError) as error:
+        read_source(path)
+    assert str(error.value) == (
+        f"{path}, line 1: no text column: looked for 'svar', 'answer', 'text', 'tekst'; the "
+        "columns are 'Spørreundersøkelse Bodø 2024'. Line 3 looks like the header: the header "
+        "row (the column names) must be the first row; delete the rows above it"
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [("gammel.doc", b"\xd0\xcf\x11\xe0", "unknown file type '.doc'"), ("tom.md", b"\n", "empty")],

@@ -8,10 +8,9 @@ import pandas as pd
 import pytest
 
 from tema.errors import InputError, UnreadableFile
+from tema.io.delimiters import ONE_COLUMN, detect_delimiter
 from tema.io.tables import (
-    ONE_COLUMN,
     decode_text,
-    detect_delimiter,
     read_frame,
     read_frame_chunks,
     read_table,
@@ -147,10 +146,20 @@ def test_a_wrong_sheet_size_written_by_another_tool_loses_nothing(tmp_path: Path
     ]
 
 
-def test_a_short_row_or_empty_cells_past_the_header_are_read_as_they_are(tmp_path: Path):
+@pytest.mark.parametrize(
+    ("content", "rows"),
+    [
+        ("a;b\n1;2;;\n4\n", [(2, ["1", "2", "", ""]), (3, ["4"])]),  # Excel adds the empty cells
+        # An exporter that ends every line but the header with a delimiter.
+        ("a;b\n1;2;\n3;;\n4\n", [(2, ["1", "2", ""]), (3, ["3", "", ""]), (4, ["4"])]),
+    ],
+)
+def test_a_short_row_or_empty_cells_past_the_header_are_read_as_they_are(
+    tmp_path: Path, content: str, rows: list
+):
     path = tmp_path / "skjev.csv"
-    path.write_text("a;b\n1;2;;\n4\n", encoding="utf-8")  # Excel adds the empty cells
-    assert read_table(path).rows == [(2, ["1", "2", "", ""]), (3, ["4"])]
+    path.write_text(content, encoding="utf-8")
+    assert read_table(path).rows == rows
 
 
 @pytest.mark.parametrize(
@@ -158,6 +167,19 @@ def test_a_short_row_or_empty_cells_past_the_header_are_read_as_they_are(tmp_pat
     [
         # An unquoted ";" inside an answer: the text after it would be lost.
         ("Spørsmål;Svar\nBolig?;For dyrt; altfor dyrt\n", "3 fields but the header has 2", 2),
+        # … or it moves into the next column, whose own text was empty; the row that has
+        # as many fields as the header shows that the delimiter at the end is no habit.
+        (
+            "id;svar;kommentar\n1;Vi trenger flere boliger; og lavere husleie;\n"
+            "2;Arbeidsgivere må ansette flere;\n",
+            "4 fields but the header has 3; an unquoted ';' in a cell moves the text after it",
+            2,
+        ),
+        (  # … also where every line ends with a delimiter
+            "id\tsvar\tkommentar\n1\ta\tb\t\n2\tc\t og d\t\t\n",
+            "5 fields but the header has 3 and line 2 has 4; an unquoted tab in a cell",
+            3,
+        ),
         # A quote left open would swallow every later row into one cell.
         ('Spørsmål;Svar\nHva?;"Svar en\nHva?;Svar to\nHva?;Svar tre\n', "unexpected end", 2),
         # Two columns of one name: which one holds the answers would be a silent choice.
@@ -194,10 +216,79 @@ def test_a_row_is_numbered_by_the_line_it_starts_on(tmp_path: Path):
         ('"a;b",svar,kommune', ","),  # delimiters inside quotes do not count
         ("id;svar,kort", ";"),  # the one it has most of; a tie goes to ";" (Excel)
         ("svar", ONE_COLUMN),  # one column: nothing splits an answer's commas
+        # A question with commas as a column name, as Excel writes it with ";": the rows
+        # have as many fields as the header only split at ";".
+        ("svar;Hva synes du om kurs, praksis og jobb, og hvorfor?", ";"),
     ],
 )
 def test_the_header_decides_the_delimiter(header: str, delimiter: str):
     assert detect_delimiter(header + "\n1,2;3\t4\n") == delimiter
+
+
+@pytest.mark.parametrize(
+    ("text", "delimiter"),
+    [
+        ("id,Hva synes du; og hvorfor?\n1,Bolig\n2,Skole; og jobb\n", ","),
+        ("id;Bolig, skole eller jobb?\n1;Bolig\n2;Skole, og jobb\n", ";"),
+        ('id;"Bolig, skole"\n1;"Bolig, ja"\n', ";"),  # quoted: no comma counts
+        # Every line ends with a delimiter: the empty field past the header does not count.
+        ("id;Bolig, skole eller jobb?\n1;Bolig;\n2;Skole, og jobb;\n", ";"),
+    ],
+)
+def test_the_rows_decide_between_delimiters_the_header_both_has(text: str, delimiter: str):
+    assert detect_delimiter(text) == delimiter
+
+
+def test_a_declared_delimiter_line_is_the_delimiter_not_the_header(tmp_path: Path):
+    # "sep=;", as some exporters write for Excel, which honours it.
+    path = tmp_path / "svar.csv"
+    path.write_text("sep=;\r\nid;svar,kort\r\n1;Flere boliger, og raskere\r\n", encoding="utf-8")
+    table = read_table(path)
+    assert (table.header, table.rows, table.header_line) == (
+        ["id", "svar,kort"],
+        [(3, ["1", "Flere boliger, og raskere"])],
+        2,
+    )
+    path.write_text("sep=,\nsvar,Svar\n", encoding="utf-8")
+    with pytest.raises(InputError, match="'Svar' appears twice") as error:
+        read_table(path)
+    assert error.value.line == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("tom-linje.csv", "\n\nid;svar\n1;Flere boliger\n"),
+        ("tom-rad.xlsx", [[], ["id", "svar"], [1, "Flere boliger"]]),
+    ],
+)
+def test_a_header_below_empty_rows_is_refused_saying_where_it_belongs(
+    tmp_path: Path, name: str, content
+):
+    path = tmp_path / name
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8")
+    else:
+        write_xlsx(path, content)
+    with pytest.raises(InputError, match=r"the header row .* must be the first row") as error:
+        read_table(path)
+    assert error.value.line == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "advice"),
+    [
+        ("Undersøkelse 2024\n\nid;svar\n1;Bolig\n", ". Line 3 looks like the header: "),
+        ("Undersøkelse 2024\nid;svar\n1;Bolig\n", ". Line 2 looks like the header: "),
+        ("Undersøkelse 2024\nid,SVAR\n1,Bolig\n", ". Line 2 looks like the header: "),
+        ("id;kommentar\n1;Bolig\n", None),
+    ],
+)
+def test_a_header_below_a_title_is_found(tmp_path: Path, content: str, advice: str | None):
+    path = tmp_path / "svar.csv"
+    path.write_text(content, encoding="utf-8")
+    said = read_table(path).header_below(["svar"])
+    assert said.startswith(advice) if advice else said == ""
 
 
 def test_a_one_column_table_keeps_the_commas_of_its_answers(tmp_path: Path):

@@ -99,8 +99,9 @@ def read_manifest(path: str | Path, keep_bad_dates: bool = False) -> dict[str, d
         raise InputError(
             path,
             f"missing column(s) {', '.join(missing)}; expected {', '.join(MANIFEST_COLUMNS)} "
-            f"(the header has {', '.join(repr(name) for name in names) or 'no columns'})",
-            line=1,
+            f"(the header has {', '.join(repr(name) for name in names) or 'no columns'})"
+            f"{table.header_below(missing)}",
+            line=table.header_line,
         )
     rows: dict[str, dict[str, str]] = {}
     for line, cells in table.rows:

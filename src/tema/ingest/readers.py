@@ -29,6 +29,7 @@ from tema.errors import InputError, UnreadableFile
 from tema.io.excel import EXCEL_ERRORS, rows_hold
 from tema.io.tables import (
     TABLE_SUFFIXES,
+    Table,
     column_key,
     decode_text,
     read_bytes,
@@ -256,7 +257,7 @@ def read_answers(
     """
     table = read_table(path, sheet)
     header, rows = table.header, table.rows
-    column = choose_text_column(path, header, text_columns)
+    column = choose_text_column(path, table, text_columns)
     index = header.index(column)
     answers = []
     destroyed: list[tuple[int, str]] = []
@@ -341,16 +342,19 @@ def question_of(metadata: Mapping[str, str]) -> str:
     return metadata[column].strip() if column is not None else ""
 
 
-def choose_text_column(path: Path, header: Sequence[str], candidates: Sequence[str]) -> str:
-    """The first candidate that is a column (ignoring case and spaces); else a clear error."""
-    column = find_column(header, candidates)
+def choose_text_column(path: Path, table: Table, candidates: Sequence[str]) -> str:
+    """The first candidate that is a column (ignoring case and spaces); else a clear error,
+    which says so when the header is not the table's first row (a title above it)."""
+    column = find_column(table.header, candidates)
     if column is not None:
         return column
+    advice = table.header_below(candidates) or (
+        ". Name the column in the manifest's text_column column, with --text-column "
+        "(tema classify) or in params.yaml ingest.text_columns"
+    )
     raise InputError(
         path,
         f"no text column: looked for {', '.join(repr(c) for c in candidates)}; "
-        f"the columns are {', '.join(repr(h) for h in header) or '(none)'}. "
-        "Name the column in the manifest's text_column column, with --text-column "
-        "(tema classify) or in params.yaml ingest.text_columns",
-        line=1,
+        f"the columns are {', '.join(repr(h) for h in table.header) or '(none)'}{advice}",
+        line=table.header_line,
     )

@@ -10,8 +10,10 @@ file and, where known, the line.
 
 - Encoding (`decode`): UTF-16 with its byte-order mark, UTF-8 with or without one, else
   Windows-1252 (which decodes any byte). Bytes with NUL in them are no text at all.
-- Delimiter (`detect_delimiter`): from the header line, the one of `DELIMITERS` it has
-  most of outside quotes; a `.tsv` file is tab-separated whatever its header holds.
+- Delimiter (`tema.io.delimiters`): declared by a first line "sep=;", else the one of
+  `DELIMITERS` in the header line that splits the rows after it as it splits the header;
+  a `.tsv` file is tab-separated whatever its header holds. A row with more fields than
+  the header, where that may have moved text, is refused (`check_widths`).
 - Excel (`.xlsx`, `.xlsm`, `tema.io.excel`): the first sheet or a named one, every cell as
   text as the spreadsheet shows it (dates as YYYY-MM-DD, whole numbers without ".0").
 """
@@ -30,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tema.errors import InputError, UnreadableFile
+from tema.io.delimiters import DELIMITERS, check_widths, declared_delimiter, detect_delimiter
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,13 +41,11 @@ if TYPE_CHECKING:
 TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".xlsx"})
 # Workbooks read with openpyxl; every other suffix is read as delimited text.
 EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm"})
-# Field delimiters a table may use: Excel in a Norwegian locale saves "CSV" with ";".
-DELIMITERS = (";", "\t", ",")
-# The delimiter of a header without any of `DELIMITERS`: a character no text holds, so
-# that nothing splits a row of a one-column table (an answer's commas stay in it).
-ONE_COLUMN = "\x1f"
 # Bytes of the file's start that decide the encoding and delimiter of a streamed table.
 _SNIFF_BYTES = 1 << 16
+# The first rows searched for a header below a title (`Table.header_below`).
+_HEADER_SEARCH_ROWS = 10
+_ANY_DELIMITER = re.compile("|".join(map(re.escape, DELIMITERS)))
 # Pairs that only appear when UTF-8 was decoded as Latin-1/cp1252 somewhere upstream
 # ("Ã¸" for "ø"); such text is repaired rather than passed on garbled.
 _MOJIBAKE_MARKERS = ("Ã¸", "Ã¥", "Ã¦", "Ã˜", "Ã…", "Ã†", "Ã©")
@@ -57,11 +58,14 @@ Row = tuple[int, list[str]]  # (line number in the file, cells)
 @dataclass(frozen=True)
 class Table:
     """A table's header and its rows, each with the line it starts on (a spreadsheet's
-    row number for a workbook: the header is row 1). A delimited row has no text beyond
-    the header's columns, and no two columns share a name (`read_table` refuses both)."""
+    row number for a workbook: the header is row 1). The header has a name, no two of its
+    columns share one, and a delimited row has no more fields than the header but empty
+    ones that every such row ends with (`read_table` refuses the rest)."""
 
     header: list[str]
     rows: list[Row]
+    # 2 under a "sep=;" line (`tema.io.delimiters.declared_delimiter`).
+    header_line: int = 1
 
     def require(self, path: str | Path, names: Iterable[str], advice: str = "") -> None:
         """Refuse (naming the header's line) a file tema wrote and a person edited, when
@@ -71,8 +75,23 @@ class Table:
             raise InputError(
                 path,
                 f"the column(s) {', '.join(missing)} that tema wrote are gone{advice}",
-                line=1,
+                line=self.header_line,
             )
+
+    def header_below(self, names: Iterable[str]) -> str:
+        """When the header lacks the columns `names` but one of the first rows has one of
+        them (a title above the table, or blank lines), advice to say so: the header row
+        must be the first; else "". A row is searched in its cells and in their parts split
+        by any of `DELIMITERS` (the title decided the delimiter: perhaps none)."""
+        wanted = {column_key(name) for name in names}
+        for line, cells in self.rows[:_HEADER_SEARCH_ROWS]:
+            parts = [part for cell in cells for part in _ANY_DELIMITER.split(cell)]
+            if wanted & {column_key(part) for part in parts}:
+                return (
+                    f". Line {line} looks like the header: the header row (the column "
+                    "names) must be the first row; delete the rows above it"
+                )
+        return ""
 
     def frame(self) -> pd.DataFrame:
         """The rows as a frame of text cells under the header (a short row padded with "")."""
@@ -123,17 +142,6 @@ def decode_text(raw: bytes, path: str | Path, warn: bool = True) -> str:
     return text
 
 
-def detect_delimiter(text: str) -> str:
-    """The delimiter of a delimited table, from its header line: the one of `DELIMITERS`
-    it has most of outside quotes. The header decides because answers are free text, full
-    of commas, while column names are not. A header with none of them is one column
-    (`ONE_COLUMN`)."""
-    unquoted = re.sub(r'"[^"]*"', "", text.split("\n", 1)[0])
-    counts = {delimiter: unquoted.count(delimiter) for delimiter in DELIMITERS}
-    best = max(DELIMITERS, key=lambda delimiter: counts[delimiter])
-    return best if counts[best] else ONE_COLUMN
-
-
 def _delimiter_of(path: Path, text: str) -> str:
     return "\t" if path.suffix.lower() == ".tsv" else detect_delimiter(text)
 
@@ -151,27 +159,31 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
 
 def _read_delimited(path: Path) -> Table:
     text = decode_text(read_bytes(path), path, warn=False)
+    declared = declared_delimiter(text)
+    delimiter = declared or _delimiter_of(path, text)
     # strict: a quote left open would otherwise swallow every line after it into one cell.
-    reader = csv.reader(
-        io.StringIO(text, newline=""), delimiter=_delimiter_of(path, text), strict=True
-    )
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    header_line = 2 if declared else 1
     try:
+        if declared:
+            next(reader)  # "sep=;" is no row of the table
         header = [name.strip() for name in next(reader)]
     except StopIteration:
         raise UnreadableFile(path, "is empty") from None
     except csv.Error as exc:
-        raise InputError(path, f"is not a readable table: {exc}", line=1) from exc
-    _check_header(path, header)
+        raise InputError(path, f"is not a readable table: {exc}", line=header_line) from exc
     rows: list[Row] = []
     start = reader.line_num + 1  # a quoted cell may span lines: a row is where it starts
     try:
         for cells in reader:
-            _check_width(path, start, header, cells)
             rows.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as exc:
         raise InputError(path, f"is not a readable table: {exc}", line=start) from exc
-    return Table(header, rows)
+    table = Table(header, rows, header_line)
+    _check_header(path, table)
+    check_widths(path, header, rows, delimiter)
+    return table
 
 
 def column_key(name: str) -> str:
@@ -180,36 +192,36 @@ def column_key(name: str) -> str:
     return unicodedata.normalize("NFC", name.strip()).casefold()
 
 
-def _check_header(path: Path, header: list[str]) -> None:
-    """Two columns of one name (`column_key`): which of them a reader takes would be a
-    silent choice."""
-    seen: set[str] = set()
-    for name in header:
-        key = column_key(name)
-        if key and key in seen:
-            raise InputError(path, f"the column {name!r} appears twice in the header", line=1)
-        seen.add(key)
-
-
-def _check_width(path: Path, line: int, header: list[str], cells: list[str]) -> None:
-    """A row with text beyond the header's last column would lose that text: most often an
-    unquoted ";" or "," inside an answer. (Empty cells there, as spreadsheets add, are fine.)"""
-    extra = [cell for cell in cells[len(header) :] if cell.strip()]
-    if extra:
+def _check_header(path: Path, table: Table) -> None:
+    """A header without names, above rows with text: blank lines or an empty row above the
+    header. Two columns of one name (`column_key`): which of them a reader takes would be
+    a silent choice."""
+    if not any(table.header):
+        if not any(cell.strip() for _line, cells in table.rows for cell in cells):
+            raise UnreadableFile(path, "is empty")
         raise InputError(
             path,
-            f"{len(cells)} fields but the header has {len(header)}; text beyond the last "
-            f"column ({extra[0]!r}) would be lost. Put cells holding the delimiter in quotes",
-            line=line,
+            "has no column names in its first row: the header row (the column names) must "
+            "be the first row; delete the empty rows above it",
+            line=table.header_line,
         )
+    seen: set[str] = set()
+    for name in table.header:
+        key = column_key(name)
+        if key and key in seen:
+            raise InputError(
+                path, f"the column {name!r} appears twice in the header", line=table.header_line
+            )
+        seen.add(key)
 
 
 def _read_workbook(path: Path, sheet: str | None) -> Table:
     from tema.io.excel import read_sheet
 
     header, rows = read_sheet(path, sheet)
-    _check_header(path, header)
-    return Table(header, rows)
+    table = Table(header, rows)
+    _check_header(path, table)
+    return table
 
 
 # --- Tables tema wrote, typed by pandas -------------------------------------------------------
