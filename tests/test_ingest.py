@@ -65,6 +65,14 @@ def test_file_missing_from_manifest_falls_back_to_its_name_with_a_warning(tmp_pa
         ("2018-03-14T25:00", None),
         (" 14.03.2018 ", "2018-03-14"),
         ("31.02.2018", None),
+        # … and as Norwegian Excel saves a date cell with a time of day into a CSV.
+        ("14.03.2018 10:00", "2018-03-14"),
+        ("14.03.2018 10:00:30", "2018-03-14"),
+        ("4.3.2018 9.05", "2018-03-04"),
+        ("14.03.2018 24:00", None),
+        ("14.03.2018 10:60", None),
+        ("14.03.2018 10:00.30", None),
+        ("14.03.2018 kl. 10", None),
         ("14.03.18", None),
         ("2018-3-14", None),
         ("mars 2018", None),
@@ -86,8 +94,9 @@ def test_meeting_dates_as_people_write_them(written: str, iso: str | None):
     assert meeting_date(written) == iso
 
 
-def test_a_norwegian_date_in_the_manifest_is_read_as_that_date(tmp_path: Path):
-    raw = make_raw(tmp_path, "file,meeting,region,date\nbodo.txt,Møte,Nord,14.03.2018\n")
+@pytest.mark.parametrize("written", ["14.03.2018", "14.03.2018 10:00"])
+def test_a_norwegian_date_in_the_manifest_is_read_as_that_date(tmp_path: Path, written: str):
+    raw = make_raw(tmp_path, f"file;meeting;region;date\nbodo.txt;Møte;Nord;{written}\n")
     [document] = list(ingest(raw, raw / "manifest.csv"))
     assert document.date == "2018-03-14"
 

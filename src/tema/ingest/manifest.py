@@ -30,9 +30,13 @@ KNOWN_COLUMNS = (*MANIFEST_COLUMNS, TEXT_COLUMN, SHEET)
 
 
 # A meeting date as people write it: ISO, or the Norwegian day.month.year; a date cell of
-# a spreadsheet that also holds a time of day comes as ISO date and time.
+# a spreadsheet that also holds a time of day comes as ISO date and time from a workbook,
+# and as "14.03.2024 10:00" in a CSV that Norwegian Excel saved (a time written
+# "10.00", as Norwegian spells it, too).
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
-_NORWEGIAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_NORWEGIAN_DATE = re.compile(
+    r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?: +(\d{1,2})([:.])(\d{2})(?:\5(\d{2}))?)?"
+)
 # A date in a spreadsheet cell formatted as General (or a number) reaches tema as the
 # number Excel stores: days since 1899-12-30. Only five-digit day numbers from 1990 to 2099
 # are read so: no meeting code or year looks like that.
@@ -44,8 +48,9 @@ _SPREADSHEET_DAYS = range(
 
 
 def meeting_date(text: str) -> str | None:
-    """`text` as an ISO date (YYYY-MM-DD) if it is a date written YYYY-MM-DD (with or
-    without a time of day) or DD.MM.YYYY ("14.03.2025", "4.3.2025"), or Excel's day number
+    """`text` as an ISO date (YYYY-MM-DD) if it is a date written YYYY-MM-DD or DD.MM.YYYY
+    ("14.03.2025", "4.3.2025"), each with or without a time of day ("14.03.2025 10:00"),
+    which is left out, or Excel's day number
     of a date in a General cell ("45730", 1990–2099), else None. Reports group by the ISO
     form."""
     text = text.strip()
@@ -61,10 +66,11 @@ def meeting_date(text: str) -> str | None:
     found = _NORWEGIAN_DATE.fullmatch(text)
     if found is None:
         return None
-    day, month, year = (int(part) for part in found.groups())
+    day, month, year = (int(part) for part in found.group(1, 2, 3))
+    hour, minute, second = (int(part or 0) for part in found.group(4, 6, 7))
     try:
-        return date(year, month, day).isoformat()
-    except ValueError:
+        return datetime(year, month, day, hour, minute, second).date().isoformat()
+    except ValueError:  # no such day, or no such time of day
         return None
 
 
