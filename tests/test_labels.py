@@ -73,11 +73,25 @@ def test_a_survey_round_is_read_and_an_unknown_kind_named(tmp_path: Path):
     assert error.value.line == 3
 
 
-def test_missing_column_is_reported(tmp_path: Path):
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        ("id,text,batch", r"missing column\(s\) label, second_label, annotator; expected id, "),
+        # Saved by Excel in a Norwegian locale: every column is there, joined by ";".
+        ("id;text;label;second_label;batch;annotator", "is separated by ';', not by commas"),
+        ("id;text;label;second_label;batch;annotator;doc;kind", "is separated by ';'"),
+        ("id\ttext\tlabel\tsecond_label\tbatch\tannotator", "is separated by tabs"),
+        ("id;text;label;batch", r"missing column\(s\) id, text, label, second_label"),
+    ],
+)
+def test_a_missing_column_or_another_delimiter_is_reported(
+    tmp_path: Path, header: str, message: str
+):
     path = tmp_path / "bad.csv"
-    path.write_text("id,text,batch\n1,Hei,b1\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"missing column\(s\) label, second_label, annotator"):
+    path.write_text(f"{header}\n1;Hei;education;;b1;x\n", encoding="utf-8")
+    with pytest.raises(InputError, match=message) as error:
         read_label_file(path, THEMES)
+    assert (error.value.path, error.value.line) == (str(path), 1)
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -47,15 +48,7 @@ def read_label_file(path: Path, theme_ids: list[str]) -> pd.DataFrame:
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
-            missing = [
-                column for column in LABEL_COLUMNS if column not in (reader.fieldnames or [])
-            ]
-            if missing:
-                raise InputError(
-                    path,
-                    f"missing column(s) {', '.join(missing)}; expected {', '.join(LABEL_COLUMNS)}",
-                    line=1,
-                )
+            _check_columns(path, reader.fieldnames or [])
             for row in reader:
                 record = {
                     column: (row.get(column) or "").strip()
@@ -70,6 +63,30 @@ def read_label_file(path: Path, theme_ids: list[str]) -> pd.DataFrame:
     except csv.Error as exc:
         raise InputError(path, f"malformed CSV: {exc}") from exc
     return pd.DataFrame(rows, columns=[*LABEL_COLUMNS, *OPTIONAL_COLUMNS, "file", "line"])
+
+
+def _check_columns(path: Path, header: Sequence[str]) -> None:
+    """The header has every one of `LABEL_COLUMNS`. A file that Excel saved as "CSV" in a
+    Norwegian locale has them all, joined by ";": read with commas, it seems to have none
+    of them, so that is said instead of a list of columns that are there."""
+    missing = [column for column in LABEL_COLUMNS if column not in header]
+    if not missing:
+        return
+    joined = ",".join(header)
+    for delimiter, name in ((";", "';'"), ("\t", "tabs")):
+        if set(LABEL_COLUMNS) <= {column.strip() for column in joined.split(delimiter)}:
+            raise InputError(
+                path,
+                f"is separated by {name}, not by "
+                "commas (as Excel saves CSV in a Norwegian locale); label files are "
+                'comma-separated UTF-8: save it as "CSV UTF-8 (Comma delimited)"',
+                line=1,
+            )
+    raise InputError(
+        path,
+        f"missing column(s) {', '.join(missing)}; expected {', '.join(LABEL_COLUMNS)}",
+        line=1,
+    )
 
 
 def _check_row(path: Path, line: int, record: dict[str, str], allowed: set[str]) -> None:
