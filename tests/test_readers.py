@@ -9,6 +9,7 @@ import pytest
 
 from tema.errors import InputError, UnreadableFile
 from tema.ingest.readers import page_of, read_source
+from tema.io.files import OLE2_SIGNATURE
 
 
 def make_pdf(path: Path, pages: list[list[str]], encrypt: str | None = None) -> Path:
@@ -304,8 +305,17 @@ def test_a_table_under_a_title_says_the_header_must_be_the_first_row(tmp_path: P
 
 @pytest.mark.parametrize(
     ("name", "content", "message"),
-    [("gammel.doc", b"\xd0\xcf\x11\xe0", "unknown file type '.doc'"), ("tom.md", b"\n", "empty")],
-)
+    [
+        ("notat.odt", b"PK\x03\x04", "unknown file type '.odt'"),
+        ("tom.md", b"\n", "empty"),
+        # Word's and Excel's files before 2007: what to save them as, not "unknown".
+        ("gammel.doc", OLE2_SIGNATURE, "is an old Office file or password-protected: open it, "
+         "remove any password and save it as .docx"),
+        ("gammel.xls", OLE2_SIGNATURE, r"save it as \.xlsx"),
+        ("nettside.xls", b"<html><table>", r"is an old Office file type \(\.xls\): open it and "
+         r"save it as \.xlsx"),
+    ],
+)  # fmt: skip
 def test_unknown_or_empty_files_are_unreadable(tmp_path: Path, name, content, message):
     path = tmp_path / name
     path.write_bytes(content)

@@ -27,6 +27,7 @@ from typing import Any
 
 from tema.errors import InputError, UnreadableFile
 from tema.io.excel import EXCEL_ERRORS, rows_hold
+from tema.io.files import office_binary_reason
 from tema.io.tables import (
     TABLE_SUFFIXES,
     Table,
@@ -38,6 +39,8 @@ from tema.io.tables import (
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 SUFFIXES = TEXT_SUFFIXES | TABLE_SUFFIXES | {".pdf", ".docx"}
+# Word's and Excel's binary formats before 2007, and what to save them as.
+OLD_OFFICE = {".doc": ".docx", ".xls": ".xlsx"}
 # Text columns tried in order when neither the manifest nor the command names one.
 DEFAULT_TEXT_COLUMNS = ("svar", "answer", "text", "tekst")
 # A column holding the question each answer replies to (first found, ignoring case and
@@ -71,6 +74,8 @@ def read_source(
     """Read one file by its suffix; unknown, empty or unreadable files are errors."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix in OLD_OFFICE:
+        raise UnreadableFile(path, _old_office_reason(path, OLD_OFFICE[suffix]))
     if suffix not in SUFFIXES:
         raise UnreadableFile(
             path,
@@ -92,6 +97,14 @@ def read_source(
     if not source.text.strip():
         raise UnreadableFile(path, "is empty")
     return source
+
+
+def _old_office_reason(path: Path, modern: str) -> str:
+    """Why a .doc or .xls file is not read, as for one renamed .docx or .xlsx; a file that
+    is not a binary Office file inside (a web page saved as .xls) is named by its suffix."""
+    return office_binary_reason(path, modern) or (
+        f"is an old Office file type ({path.suffix}): open it and save it as {modern}"
+    )
 
 
 # --- PDF ------------------------------------------------------------------------------------

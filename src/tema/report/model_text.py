@@ -109,6 +109,7 @@ SKIP_PATTERNS: tuple[tuple[str, str], ...] = (
     ("no_text_layer", r"has no text layer \((?P<pages>\d+) page"),
     ("bad_pdf", r"is not a readable PDF"),
     ("bad_docx", r"is not a readable Word"),
+    ("old_office", r"is an old Office file.*save it as (?P<suffix>\.\w+)"),
 )
 
 SKIP_WORDS: dict[str, dict[str, str]] = {
@@ -123,6 +124,8 @@ SKIP_WORDS: dict[str, dict[str, str]] = {
         "tekstgjenkjenning (OCR, for eksempel ocrmypdf) og les inn resultatet",
         "bad_pdf": "filen er ikke en lesbar PDF",
         "bad_docx": "filen er ikke en lesbar Word-fil (.docx)",
+        "old_office": "filen er en gammel Office-fil eller passordbeskyttet: åpne den, fjern "
+        "et eventuelt passord og lagre den som {suffix}",
         "other": "filen kunne ikke leses ({reason})",
     },
     "en": {
@@ -136,6 +139,8 @@ SKIP_WORDS: dict[str, dict[str, str]] = {
         "it (e.g. ocrmypdf) and ingest the result",
         "bad_pdf": "the file is not a readable PDF",
         "bad_docx": "the file is not a readable Word (.docx) file",
+        "old_office": "the file is an old Office file or password-protected: open it, remove "
+        "any password and save it as {suffix}",
         "other": "the file could not be read ({reason})",
     },
 }
