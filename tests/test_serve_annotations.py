@@ -47,6 +47,27 @@ def test_imported_labels_are_not_pending_and_cannot_be_undone(tmp_path: Path):
     assert log.decision("kari", KEY) == decision
 
 
+def test_a_decision_from_a_page_shown_before_a_label_does_not_replace_it(tmp_path: Path):
+    log = AnnotationLog(tmp_path)
+    # Two tabs showed the unit undecided (seen ""); the first labels it.
+    outcome, label = log.decide("kari", "label", KEY, "", "t", "housing")
+    assert outcome == "saved" and label is not None
+    assert log.decide("kari", "skip", KEY, "") == ("stale", label)
+    assert log.decide("kari", "label", KEY, "", "t", "education") == ("stale", label)
+    assert log.decide("kari", "label", KEY, "", "t", "housing") == ("unchanged", label)
+    assert log.decision("kari", KEY) == label
+    assert len(log.path.read_text(encoding="utf-8").splitlines()) == 1
+    # Shown with the label in view, a skip still leaves it; another theme replaces it.
+    assert log.decide("kari", "skip", KEY, label.id) == ("kept", label)
+    outcome, changed = log.decide("kari", "label", KEY, label.id, "t", "education")
+    assert outcome == "saved" and changed is not None and changed.label == "education"
+    # A skip made elsewhere holds no label: a label from a page shown before it is saved.
+    other = ("batch-1", "notat.txt", 5)
+    outcome, skipped = log.decide("kari", "skip", other, "")
+    assert outcome == "skipped" and skipped is not None
+    assert log.decide("kari", "label", other, "", "t", "housing")[0] == "saved"
+
+
 def test_a_second_reader_sees_what_the_first_wrote(tmp_path: Path):
     writer, reader = AnnotationLog(tmp_path), AnnotationLog(tmp_path)
     assert reader.counts() == {}

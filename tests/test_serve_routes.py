@@ -495,6 +495,37 @@ def test_labels_are_saved_once_and_undo_brings_the_unit_back(app):
     assert unknown.status_code == 400
 
 
+def test_a_tab_left_open_does_not_undo_a_label_given_in_another(app):
+    state = app.state.serve
+    batch = fake_done_batch(state, 120)
+    browser, csrf = named(app, "kari")
+    review = f"/batches/{batch.id}/review"
+    first, second = browser.get(review), browser.get(review)  # two tabs, the same unit
+    doc, unit = shown_unit(first)
+    assert shown_unit(second) == (doc, unit)
+
+    def press(page, action: str, **data: str):
+        seen = re.search(r'name="seen" value="([^"]*)"', page.text).group(1)
+        form = {"csrf_token": csrf, "doc": doc, "unit": unit, "seen": seen, **data}
+        return browser.post(f"{review}/{action}", data=form)
+
+    assert note(press(first, "label", label="housing")) == "Lagret."
+    skipped = press(second, "skip")  # S in the tab that still shows the unit undecided
+    assert note(skipped).startswith("Ikke hoppet over: innspillet ble merket «Bolig» i en annen")
+    assert shown_unit(skipped) == (doc, unit)  # shown again, with its label
+    assert "Merket nå: <strong>Bolig</strong>" in skipped.text
+    assert state.log.counts("kari")["housing"] == 1
+    relabelled = press(second, "label", label="education")  # a theme, again from the old tab
+    assert note(relabelled).startswith("Ikke lagret: innspillet ble merket «Bolig»")
+    assert state.log.counts("kari") == {"housing": 1}
+    # With the label in view, S leaves it and goes on; a number changes it.
+    kept = press(skipped, "skip")
+    assert "merkingen står" in note(kept) and shown_unit(kept) != (doc, unit)
+    assert state.log.counts("kari") == {"housing": 1}
+    changed = press(skipped, "label", label="education")
+    assert note(changed) == "Lagret." and state.log.counts("kari") == {"education": 1}
+
+
 def test_two_annotators_labelling_at_once_lose_nothing(app):
     """Two sessions (two annotators, two tabs each) post labels in parallel threads."""
     state = app.state.serve

@@ -144,22 +144,72 @@ class AnnotationLog:
         second_label: str = "",
     ) -> Decision | None:
         """Append a label or skip; None (nothing written) if it is the decision in force."""
+        with self._locked() as state:
+            return self._record(state, annotator, action, key, text, label, second_label)
+
+    def _record(
+        self,
+        state: _State,
+        annotator: str,
+        action: str,
+        key: UnitKey,
+        text: str,
+        label: str,
+        second_label: str,
+    ) -> Decision | None:
+        """`record` with the file lock held."""
         if action not in ("label", "skip"):
             raise ValueError(action)
+        current = state.current.get(annotator, {}).get(key)
+        if (
+            current is not None
+            and current.action == action
+            and (current.label, current.second_label) == (label, second_label)
+        ):
+            return None
+        decision = Decision(
+            _new_id(), _now(), annotator, action, key[0], key[1], int(key[2]), text,
+            label, second_label,
+        )  # fmt: skip
+        self._append(state, decision)
+        return decision
+
+    def decide(
+        self,
+        annotator: str,
+        action: str,
+        key: UnitKey,
+        seen: str | None,
+        text: str = "",
+        label: str = "",
+        second_label: str = "",
+    ) -> tuple[str, Decision | None]:
+        """A label or skip made on a page that showed the unit with the annotator's
+        decision `seen` in force (its id; "" for none; None for a page that does not say).
+
+        Returns what happened and the unit's decision in force afterwards:
+        "saved" (a label) or "skipped", written; "unchanged", it was the decision in force;
+        "kept", a skip over a label in force, not written (a skip holds no information, a
+        label does: only undo takes a label back); "stale", the unit got another label
+        since the page showed it (another tab), not written: the page showed the annotator
+        something that is no longer so, and they decide again with the label in view.
+        """
         with self._locked() as state:
             current = state.current.get(annotator, {}).get(key)
-            if (
-                current is not None
-                and current.action == action
-                and (current.label, current.second_label) == (label, second_label)
-            ):
-                return None
-            decision = Decision(
-                _new_id(), _now(), annotator, action, key[0], key[1], int(key[2]), text,
-                label, second_label,
-            )  # fmt: skip
-            self._append(state, decision)
-            return decision
+            in_force = current.id if current is not None else ""
+            changed_since = seen is not None and seen != in_force
+            if current is not None and current.action == "label":
+                if action == "skip":
+                    return ("stale" if changed_since else "kept"), current
+                if changed_since and (current.label, current.second_label) != (
+                    label,
+                    second_label,
+                ):
+                    return "stale", current
+            recorded = self._record(state, annotator, action, key, text, label, second_label)
+            if recorded is None:
+                return "unchanged", current
+            return ("saved" if action == "label" else "skipped"), recorded
 
     def undo(self, annotator: str, batch: str) -> tuple[Decision | None, str]:
         """Take back the annotator's last decision in the batch.

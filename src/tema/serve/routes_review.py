@@ -1,8 +1,10 @@
 """The review page: one unit at a time with its context; keys 1–6 label it.
 
 A label, skip or undo is a POST that carries the unit it is about (never "whatever is
-next"), so two tabs cannot label a unit they did not show. After it the browser is sent
-back to the review page (303), which shows the next unit.
+next"), so two tabs cannot label a unit they did not show, and the decision the page showed
+for it ("seen"), so that a tab left open cannot replace a label given since in another
+(AnnotationLog.decide). After it the browser is sent back to the review page (303), which
+shows the next unit.
 """
 
 from __future__ import annotations
@@ -68,8 +70,8 @@ async def review_page(request: Request) -> Response:
     params = _order_params(request.query_params.get)
     if not who:
         return render(request, "review.html", batch=batch, params=params, view=None,
-                      pick=None, need_name=True, note="", counts={}, mine={}, pending=0,
-                      documents=[], job=None)  # fmt: skip
+                      current=None, pick=None, need_name=True, note="", counts={}, mine={},
+                      pending=0, documents=[], job=None)  # fmt: skip
     data = await run_in_threadpool(_review_data, app, batch, who, params, request.query_params)
     return render(request, "review.html", batch=batch, params=params, need_name=False,
                   note=request.query_params.get("note", ""), **data)  # fmt: skip
@@ -86,11 +88,17 @@ def _review_data(
     pick = next_unit(order, units, skip)
     view: UnitView | None = None
     at_doc, at_unit = query.get("doc"), query.get("unit", "")
-    if at_doc is not None and at_unit.isdigit() and (at_doc, int(at_unit)) not in skip:
-        view = units.view(at_doc, int(at_unit))  # the unit an undo brought back
+    # The unit an undo brought back, or one to decide again ("again": it got a label in
+    # another tab after this one showed it).
+    asked = at_doc is not None and at_unit.isdigit()
+    if asked and ((at_doc, int(at_unit)) not in skip or query.get("again") == "1"):
+        view = units.view(at_doc, int(at_unit))
     if view is None and pick.index is not None:
         row = units.units.iloc[pick.index]
         view = units.view(str(row["doc"]), int(row["unit"]))
+    # What the page shows as the unit's decision goes back with the form ("seen"), so that
+    # a key pressed on this page cannot silently replace a decision made since elsewhere.
+    current = app.log.decision(who, (batch.id, view.doc, view.unit)) if view else None
     mine, everyone = app.log.counts(who), app.log.counts()
     pending = len(app.log.pending().get(who, []))
     suggest_job = app.jobs.latest("suggest", batch.id)
@@ -99,6 +107,7 @@ def _review_data(
         suggest_job = app.jobs.submit("suggest", batch.id)
     return {
         "view": view,
+        "current": current,
         "pick": pick,
         "mine": dict(mine),
         "counts": dict(everyone),
@@ -167,11 +176,17 @@ async def _decide(request: Request, action: str) -> Response:
     if view is None:
         return redirect(_review_url(batch, params, note="gone"))
     key = (batch.id, view.doc, view.unit)
-    recorded = await run_in_threadpool(app.log.record, who, action, key, view.text, chosen, second)
-    if action == "label" and recorded is not None:
+    seen = form.get("seen")  # None from a page rendered before pages said what they showed
+    outcome, _ = await run_in_threadpool(
+        app.log.decide, who, action, key, seen, view.text, chosen, second
+    )
+    if outcome == "saved":
         _flush_if_due(app, who)
-    note = "skipped" if action == "skip" else ("saved" if recorded is not None else "unchanged")
-    return redirect(_review_url(batch, params, note=note))
+    if outcome == "stale":
+        # Show the unit again with the label it has now, to decide with that in view.
+        return redirect(_review_url(batch, params, note=f"stale_{action}", doc=view.doc,
+                                    unit=str(view.unit), again="1"))  # fmt: skip
+    return redirect(_review_url(batch, params, note=outcome))
 
 
 def _flush_if_due(app: AppState, who: str) -> None:

@@ -144,6 +144,15 @@ WORDS: dict[str, dict[str, str]] = {
         "note_imported": "Den siste merkingen er allerede i treningsdataene og kan ikke angres "
         "her; en ny merking av innspillet blir en konflikt til avgjørelse.",
         "note_gone": "Innspillet finnes ikke lenger i denne batchen.",
+        "note_kept": "Innspillet er allerede merket, og merkingen står: «Hopp over» tar ikke "
+        "bort en merking (Angre gjør det).",
+        "note_stale_skip": "Ikke hoppet over: innspillet ble merket «{theme}» i en annen fane "
+        "eller et annet vindu etter at denne siden ble vist, og den merkingen står. Trykk S "
+        "for å gå videre, eller et tall for å endre merkingen.",
+        "note_stale_label": "Ikke lagret: innspillet ble merket «{theme}» i en annen fane "
+        "eller et annet vindu etter at denne siden ble vist. Velg temaet på nytt for å endre "
+        "merkingen, eller trykk S for å la den stå.",
+        "current_label": "Merket nå",
         "counts_title": "Merket så langt",
         "counts_you": "deg",
         "counts_all": "alle",

@@ -132,6 +132,15 @@ ENGLISH: dict[str, str] = {
     "note_imported": "The last label is already in the training data and cannot be undone "
     "here; a new label for the unit becomes a conflict to decide.",
     "note_gone": "The unit is no longer in this batch.",
+    "note_kept": "This unit is already labelled, and the label stays: Skip does not remove "
+    "a label (Undo does).",
+    "note_stale_skip": "Not skipped: this unit was labelled “{theme}” in another tab or window "
+    "after this page was shown, and that label stays. Press S to go on, or a number to "
+    "change the label.",
+    "note_stale_label": "Not saved: this unit was labelled “{theme}” in another tab or window "
+    "after this page was shown. Choose the theme again to change the label, or press S to "
+    "keep it.",
+    "current_label": "Labelled now",
     "counts_title": "Labelled so far",
     "counts_you": "you",
     "counts_all": "all",
