@@ -671,6 +671,75 @@ def test_deleting_a_batch_asks_first_and_only_the_answer_deletes(app):
     assert done.status_code == 200 and browser.get(f"/batches/{batch.id}").status_code == 404
 
 
+def test_a_batch_a_job_works_on_cannot_be_deleted(app):
+    state = app.state.serve
+    batch = fake_done_batch(state, 20, name="Innspillmøte Bodø")
+    state.jobs.submit("refresh", batch.id)  # its report updated with a new model
+    browser = client(app)
+    csrf = token(browser)
+    assert f'href="/batches/{batch.id}/delete"' not in browser.get(f"/batches/{batch.id}").text
+    question = browser.get(f"/batches/{batch.id}/delete")
+    assert question.status_code == 409 and "tema arbeider med disse innspillene nå" in question.text
+    assert f'href="/batches/{batch.id}" id="back"' in question.text
+    data = {"csrf_token": csrf, "confirm": "yes"}
+    assert browser.post(f"/batches/{batch.id}/delete", data=data).status_code == 409
+    assert state.batches.load(batch.id).name == "Innspillmøte Bodø"
+
+
+def language_switch(page) -> str:
+    """Where the page's language switch goes."""
+    form = re.search(r'action="/language".*?name="next" value="([^"]*)"', page.text, re.S)
+    return form.group(1)
+
+
+def test_the_language_switch_works_on_pages_that_answer_a_form(app):
+    batch = fake_done_batch(app.state.serve, 20)
+    browser = client(app)
+    csrf = token(browser)
+    page = upload(browser, csrf, [("a.txt", b"Bolig i Alta")])
+    batch_id = re.search(r"/batches/([^/]+)/files", str(page.url)).group(1)
+    refused_start = browser.post(
+        f"/batches/{batch_id}/start", data={"csrf_token": csrf, "date_0": "14/03/2025"}
+    )
+    assert language_switch(refused_start) == f"/batches/{batch_id}/files"
+    english = browser.post(
+        "/language", data={"csrf_token": csrf, "lang": "en", "next": f"/batches/{batch_id}/files"}
+    )
+    assert english.status_code == 200
+    assert "a.txt: “14/03/2025” is not a date (YYYY-MM-DD or DD.MM.YYYY)." in english.text
+    no_files = browser.post("/batches/upload", data={"csrf_token": csrf})
+    assert "No file tema can read was chosen." in no_files.text
+    assert language_switch(no_files) == "/"
+    review = f"/batches/{batch.id}/review?order=uncertain"
+    no_name = browser.post(
+        "/annotator", data={"csrf_token": csrf, "annotator": "!", "next": review}
+    )
+    assert "Give a name with letters or digits." in no_name.text
+    assert language_switch(no_name) == review
+    # An address only a form posts to, fetched (a reload, a bookmark): the form's page.
+    fetched = browser.get(f"/batches/{batch_id}/start")
+    assert fetched.status_code == 200 and str(fetched.url).endswith(f"/batches/{batch_id}/files")
+    assert str(browser.get("/annotator").url).endswith("/")
+
+
+def test_no_page_is_the_frameworks_bare_english(app, monkeypatch: pytest.MonkeyPatch):
+    browser = TestClient(app, follow_redirects=True, raise_server_exceptions=False)
+    csrf = token(browser)
+    wrong_method = browser.post("/labels", data={"csrf_token": csrf})
+    assert wrong_method.status_code == 405 and "tema kunne ikke ta imot dette" in wrong_method.text
+    missing = browser.get("/static/finnes-ikke.css")
+    assert missing.status_code == 404 and "Fant ikke siden." in missing.text
+
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(app.state.serve.batches, "all", broken)
+    failed = browser.get("/")
+    assert failed.status_code == 500 and "Noe gikk galt" in failed.text
+    assert "Internal Server Error" not in failed.text
+    assert failed.headers["x-frame-options"] == "DENY"
+
+
 def test_command_names_in_the_pages_are_code_not_backticks(app):
     browser = client(app)
     for path in ("/labels", "/retrain"):

@@ -7,20 +7,22 @@ from collections.abc import AsyncIterator
 from html import escape
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tema.config import Config
 from tema.serve import routes_batches, routes_labels, routes_report, routes_review
+from tema.serve.security import Refused
 from tema.serve.state import AppState, ServeSettings
-from tema.serve.web import not_found, static_dir
-from tema.serve.words import WORDS, pick_language
+from tema.serve.web import language, message, not_found, page_of_form, redirect, refused, static_dir
+from tema.serve.words import WORDS, pick_language, say
 
 # No script, style, image or font from anywhere but tema itself; no framing by other sites.
 SECURITY_HEADERS = {
@@ -135,8 +137,47 @@ def routes() -> list[BaseRoute]:
     ]
 
 
-async def _not_found(request: Request, exc: Exception) -> Response:
-    return not_found(request)
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (no such page, a method the address does not take, a form
+    it cannot read) as the app's pages, in the user's language, never its bare English."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 400
+    if status == 404:
+        return not_found(request)
+    if status == 405 and request.method in ("GET", "HEAD"):
+        # An address only a form posts to (a reload, a bookmark): the page it belongs to.
+        return redirect(page_of_form(request.url.path))
+    return message(request, say(language(request), "bad_request"), status)
+
+
+async def _refused(request: Request, exc: Exception) -> Response:
+    """A refusal no handler caught (the POST handlers catch theirs): the app's page."""
+    assert isinstance(exc, Refused)
+    return refused(request, exc)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    """A failure of the app itself: a page that says so in the user's language (the
+    traceback goes to the server's output, as Starlette logs it). It is sent from outside
+    the other middleware, so it must not depend on them: the session may be missing."""
+    try:
+        response = message(request, say(language(request), "server_error"), 500)
+    except Exception:  # the session or the templates are what failed: a page without them
+        words = WORDS[pick_language(None, request.app.state.serve.default_language)]
+        page = SERVER_ERROR.format(
+            lang="nb" if words is WORDS["nb"] else "en",
+            text=escape(words["server_error"]),
+            back=escape(words["back_home"]),
+        )
+        response = HTMLResponse(page, status_code=500)
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+SERVER_ERROR = (
+    "<!doctype html><html lang='{lang}'><meta charset='utf-8'><title>tema</title>"
+    "<link rel='stylesheet' href='/static/app.css'><main><p class='error'>{text}</p>"
+    "<p><a href='/'>{back}</a></p></main></html>"
+)
 
 
 def create_app(settings: ServeSettings, config: Config | None = None) -> Starlette:
@@ -173,7 +214,11 @@ def create_app(settings: ServeSettings, config: Config | None = None) -> Starlet
                 default_language=app_state.default_language,
             ),
         ],
-        exception_handlers={404: _not_found},
+        exception_handlers={
+            HTTPException: _http_error,
+            Refused: _refused,
+            Exception: _server_error,
+        },
         lifespan=lifespan,
     )
     app.state.serve = app_state

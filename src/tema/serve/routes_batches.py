@@ -30,6 +30,7 @@ from tema.serve.web import (
     language,
     not_found,
     redirect,
+    refused,
     render,
     state,
     state_changing,
@@ -181,18 +182,29 @@ async def files_form(request: Request) -> Response:
     batch = _batch(request)
     if batch is None or batch.read_only:
         return not_found(request)
-    return render(request, "files.html", batch=batch, errors=[])
+    # Dates written wrongly (in the manifest, or on the form before a refused start) are
+    # named here too: the form shows them as written, to be corrected.
+    errors = _date_errors(batch, language(request))
+    return render(request, "files.html", batch=batch, errors=errors)
 
 
 def _idle_batch(request: Request) -> Batch | None:
     """The URL's batch if it may be changed now: None if there is none or it is read-only
-    (the pipeline's own); a batch whose run is queued or running is refused as busy."""
+    (the pipeline's own); a batch with a job queued or running is refused as busy."""
     batch = _batch(request)
     if batch is None or batch.read_only:
         return None
-    if batch.state in ("queued", "running"):
+    if _busy(state(request), batch):
         raise Refused("busy")
     return batch
+
+
+def _busy(app: AppState, batch: Batch) -> bool:
+    """Whether a job works on the batch: its run, or a report updated with a new model or
+    a new review order (each writes into the batch's folder, which must stay)."""
+    return batch.state in ("queued", "running") or any(
+        job.active and job.batch == batch.id for job in app.jobs.all()
+    )
 
 
 @state_changing
@@ -203,7 +215,8 @@ async def start(request: Request) -> Response:
         return not_found(request)
     form = await request.form()
     fields = {key: value for key, value in form.items() if isinstance(value, str)}
-    errors = _read_file_fields(batch, fields, language(request))
+    _read_file_fields(batch, fields)
+    errors = _date_errors(batch, language(request))
     if errors:
         app.batches.save(batch)
         return render(request, "files.html", status_code=400, batch=batch, errors=errors)
@@ -211,19 +224,23 @@ async def start(request: Request) -> Response:
     return redirect(f"/batches/{batch.id}")
 
 
-def _read_file_fields(batch: Batch, fields: dict[str, str], lang: str) -> list[str]:
-    """Meeting, region and date of each file from the form; the dates that are not dates."""
-    errors = []
+def _read_file_fields(batch: Batch, fields: dict[str, str]) -> None:
+    """Meeting, region and date of each file from the form; a date in ISO form if it is one
+    (else as written)."""
     for index, item in enumerate(batch.files):
         item.meeting = clean_field(fields.get(f"meeting_{index}", item.meeting))
         item.region = clean_field(fields.get(f"region_{index}", item.region))
         item.date = clean_field(fields.get(f"date_{index}", item.date))
-        if item.date:
-            iso = meeting_date(item.date)
-            if iso is None:
-                errors.append(say(lang, "bad_date", file=item.name, date=item.date))
-            item.date = iso or item.date
-    return errors
+        item.date = (meeting_date(item.date) if item.date else None) or item.date
+
+
+def _date_errors(batch: Batch, lang: str) -> list[str]:
+    """A sentence for each file whose date is not a date."""
+    return [
+        say(lang, "bad_date", file=item.name, date=item.date)
+        for item in batch.files
+        if item.date and meeting_date(item.date) is None
+    ]
 
 
 def submit_batch(app: AppState, batch: Batch, lang: str) -> None:
@@ -249,7 +266,10 @@ async def rerun(request: Request) -> Response:
 
 async def confirm_delete(request: Request) -> Response:
     """The question before a batch is deleted: there is no undo."""
-    batch = _idle_batch(request)
+    try:
+        batch = _idle_batch(request)
+    except Refused as error:  # a job works on it: say so, with the way back to it
+        return refused(request, error, back=f"/batches/{request.path_params['batch']}")
     if batch is None:
         return not_found(request)
     return render(request, "delete.html", batch=batch)
@@ -287,6 +307,7 @@ async def batch_page(request: Request) -> Response:
         job=job,
         refreshing=refresh if refresh is not None and refresh.active else None,
         first_training=_active(app, "train"),
+        busy=_busy(app, batch),
     )
 
 

@@ -23,7 +23,16 @@ from tema.serve.batches import Batch, clean_field
 from tema.serve.review import BatchUnits, UnitView, batch_units, next_unit, queue_order
 from tema.serve.security import Refused
 from tema.serve.state import AppState
-from tema.serve.web import annotator, form_text, not_found, redirect, render, state, state_changing
+from tema.serve.web import (
+    annotator,
+    form_text,
+    not_found,
+    redirect,
+    refused,
+    render,
+    state,
+    state_changing,
+)
 
 
 def _batch(request: Request) -> Batch | None:
@@ -228,12 +237,14 @@ async def set_annotator(request: Request) -> Response:
     from tema.labels.importing import annotator_slug
 
     name = clean_field(await form_text(request, "annotator"))[:60]
+    back = _local(await form_text(request, "next"))
     try:
         annotator_slug(name)
-    except TemaError as error:
-        raise Refused("name_needed") from error
+    except TemaError:
+        # Back to the page that asked for the name, and its language switch goes there.
+        return refused(request, Refused("name_needed"), back=back, this_page=back)
     request.session["annotator"] = name
-    return redirect(_local(await form_text(request, "next")))
+    return redirect(back)
 
 
 @state_changing

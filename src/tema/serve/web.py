@@ -61,9 +61,34 @@ def annotator(request: Request) -> str:
 
 def this_page(request: Request) -> str:
     """The page's path and query, for forms that come back to it (language, name), without
-    the note on the step just taken: coming back should not say it again."""
+    the note on the step just taken: coming back should not say it again.
+
+    A page that answers a form (a POST) cannot be fetched again: its forms come back to
+    the page the form belongs to (`page_of_form`)."""
+    if request.method not in ("GET", "HEAD"):
+        return page_of_form(request.url.path)
     url = request.url.remove_query_params("note")
     return url.path + (f"?{url.query}" if url.query else "")
+
+
+# The address a form posts to → the page it belongs to (first match; else the start page).
+_FORM_PAGES = (
+    (re.compile(r"/batches/(?:upload|folder)"), "/"),
+    (re.compile(r"(/batches/[^/]+)/start"), r"\1/files"),
+    (re.compile(r"(/batches/[^/]+/review)/[^/]+"), r"\1"),
+    (re.compile(r"(/batches/[^/]+)/(?:rerun|delete)"), r"\1"),
+    (re.compile(r"(/labels)/save"), r"\1"),
+    (re.compile(r"/retrain"), "/retrain"),
+)
+
+
+def page_of_form(path: str) -> str:
+    """The page (a GET) a form posting to `path` belongs to: where a language switch or a
+    reload of the form's answer goes."""
+    for pattern, page in _FORM_PAGES:
+        if pattern.fullmatch(path):
+            return pattern.sub(page, path)
+    return "/"
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
@@ -95,13 +120,26 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     )
 
 
-def refused(request: Request, error: Refused, status_code: int = 400) -> Response:
-    return render(
+# The status of a refusal: a foreign form is forbidden, a batch at work is a conflict
+# (try again later); the rest are requests the app cannot take as they are.
+REFUSAL_STATUS = {"csrf": 403, "busy": 409}
+
+
+def refused(request: Request, error: Refused, **context: Any) -> Response:
+    """The page that says why the app will not do what was asked, in the user's language,
+    with the way back (`back`: the page of the form refused, unless the caller says)."""
+    return message(
         request,
-        "message.html",
-        status_code=status_code,
-        message=say(language(request), error.key, **error.values),
+        say(language(request), error.key, **error.values),
+        REFUSAL_STATUS.get(error.key, 400),
+        **{"back": this_page(request) if request.method == "POST" else "", **context},
     )
+
+
+def message(request: Request, text: str, status_code: int, **context: Any) -> Response:
+    """A page that only says `text` (why something was refused or went wrong)."""
+    context.setdefault("back", "")
+    return render(request, "message.html", status_code=status_code, message=text, **context)
 
 
 def state_changing(endpoint: Endpoint) -> Endpoint:
@@ -113,7 +151,7 @@ def state_changing(endpoint: Endpoint) -> Endpoint:
             await check_csrf(request)
             return await endpoint(request)
         except Refused as error:
-            return refused(request, error, 403 if error.key == "csrf" else 400)
+            return refused(request, error)
         finally:
             await request.close()  # the uploaded files' temporary copies
 
@@ -133,9 +171,7 @@ async def form_text(request: Request, name: str, default: str = "") -> str:
 
 
 def not_found(request: Request) -> Response:
-    return render(
-        request, "message.html", status_code=404, message=say(language(request), "not_found")
-    )
+    return message(request, say(language(request), "not_found"), 404)
 
 
 def static_dir() -> Path:

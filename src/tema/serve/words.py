@@ -212,8 +212,14 @@ WORDS: dict[str, dict[str, str]] = {
         "too_large_help": "Høyst {mb} MB til sammen i én opplasting. Del filene på flere "
         "opplastinger, eller les dem fra en mappe.",
         "back_home": "Tilbake til forsiden",
+        "go_back": "Tilbake",
+        "bad_request": "tema kunne ikke ta imot dette. Gå tilbake og prøv igjen.",
+        "server_error": "Noe gikk galt, og tema kunne ikke vise siden. Gå tilbake og prøv "
+        "igjen; skjer det igjen, si fra til den som har satt opp tema (feilen står der tema "
+        "serve kjører).",
         "bad_date": "{file}: «{date}» er ikke en dato (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ).",
-        "busy": "Innspillene sorteres allerede.",
+        "busy": "tema arbeider med disse innspillene nå (sorterer dem eller oppdaterer "
+        "rapporten). Vent til jobben er ferdig, og prøv igjen.",
         "read_only": "Prosjektets egne innspill oppdateres med `make run`.",
         "name_needed": "Skriv et navn med bokstaver eller tall.",
         "unknown_theme": "Ukjent tema.",

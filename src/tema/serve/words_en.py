@@ -199,8 +199,14 @@ ENGLISH: dict[str, str] = {
     "too_large_help": "At most {mb} MB in all per upload. Split the files over several "
     "uploads, or read them from a folder.",
     "back_home": "Back to the start page",
+    "go_back": "Back",
+    "bad_request": "tema could not take this in. Go back and try again.",
+    "server_error": "Something went wrong, and tema could not show the page. Go back and "
+    "try again; if it happens again, tell whoever set tema up (the error is where tema serve "
+    "runs).",
     "bad_date": "{file}: “{date}” is not a date (YYYY-MM-DD or DD.MM.YYYY).",
-    "busy": "The batch is already being sorted.",
+    "busy": "tema is working on this batch now (sorting it or updating its report). Wait "
+    "until the job is done, and try again.",
     "read_only": "The project's own batch is updated by `make run`.",
     "name_needed": "Give a name with letters or digits.",
     "unknown_theme": "Unknown theme.",
