@@ -34,6 +34,26 @@ def test_an_old_office_file_is_named_in_the_report_with_what_to_save_it_as(
     )
 
 
+def test_a_table_without_its_text_column_says_what_to_do_without_the_terminal():
+    from tema.errors import InputError
+    from tema.ingest.readers import choose_text_column
+    from tema.io.tables import Table
+    from tema.report.model_text import skip_reason
+
+    with pytest.raises(InputError) as raised:
+        choose_text_column(Path("skjema.csv"), Table(["id", "kommentar"], []), ["svar", "tekst"])
+    item = {"reason": f"line 1: {raised.value.reason}"}  # as the app and skipped.csv keep it
+    norwegian, english = skip_reason(item, "nb"), skip_reason(item, "en")
+    assert norwegian.startswith("tabellen har ingen kolonne med svar eller tekst")
+    assert "«svar», «tekst»; filen har «id», «kommentar»" in norwegian
+    assert "manifestets kolonne text_column" in norwegian
+    assert "“svar”, “tekst”; the file has “id”, “kommentar”" in english
+    for said in (norwegian, english):
+        assert "--text-column" not in said and "params.yaml" not in said
+    wrong = {"reason": "column 'svar' has no answers, but other columns have text: name …"}
+    assert skip_reason(wrong, "nb").startswith("kolonnen «svar» har ingen svar, men andre")
+
+
 def test_the_report_says_answers_are_read_with_their_question_only_when_they_are():
     from tema.numbers import Style
     from tema.report.model_text import describe_model
@@ -48,3 +68,22 @@ def test_the_report_says_answers_are_read_with_their_question_only_when_they_are
         assert not any(line.startswith(sentence) for line in describe_model(card, Style("nb")))
     english = describe_model(reads, Style("en"))
     assert any(line.startswith("A survey answer is read together with") for line in english)
+
+
+def test_a_table_below_a_title_says_which_row_to_delete():
+    from tema.errors import InputError
+    from tema.ingest.readers import choose_text_column
+    from tema.io.tables import Table
+    from tema.report.model_text import skip_reason
+
+    table = Table(["Innspillmøte Bodø 2024"], [(2, [""]), (3, ["id;svar"]), (4, ["1;Boliger"])])
+    with pytest.raises(InputError) as raised:
+        choose_text_column(Path("skjema.csv"), table, ["svar", "tekst"])
+    item = {"reason": f"line 1: {raised.value.reason}"}
+    assert skip_reason(item, "nb") == (
+        "overskriftene (kolonnenavnene) står på rad 3, men må stå på første rad: "
+        "slett radene over dem"
+    )
+    assert skip_reason(item, "en") == (
+        "the column names are on row 3 but must be on the first row: delete the rows above them"
+    )

@@ -636,7 +636,9 @@ def test_a_batch_of_only_unreadable_files_fails_with_the_clis_reasons(app):
     state = app.state.serve
     browser = client(app)
     csrf = token(browser)
-    page = upload(browser, csrf, [("skannet.pdf", b"%PDF-1.4\n%%EOF\n"), ("tom.txt", b"  \n")])
+    files = [("skannet.pdf", b"%PDF-1.4\n%%EOF\n"), ("tom.txt", b"  \n"),
+             ("skjema.csv", b"id;kommentar\n1;Bolig i Alta\n")]  # fmt: skip
+    page = upload(browser, csrf, files)
     batch_id = re.search(r"/batches/([^/]+)/files", str(page.url)).group(1)
     browser.post(f"/batches/{batch_id}/start", data={"csrf_token": csrf})
     batch_job = next(job for job in state.jobs.all() if job.kind == "batch")
@@ -653,6 +655,9 @@ def test_a_batch_of_only_unreadable_files_fails_with_the_clis_reasons(app):
     shown = browser.get(f"/batches/{batch_id}").text
     assert "Jobben feilet" in shown and "filen er tom" in shown  # in the page's language
     assert "data/serve" not in shown and "is empty" not in shown
+    # What to do in the app, not on the command line.
+    assert "tabellen har ingen kolonne med svar eller tekst" in shown
+    assert "--text-column" not in shown and "no text column" not in shown
 
 
 def test_deleting_a_batch_asks_first_and_only_the_answer_deletes(app):

@@ -110,7 +110,17 @@ SKIP_PATTERNS: tuple[tuple[str, str], ...] = (
     ("bad_pdf", r"is not a readable PDF"),
     ("bad_docx", r"is not a readable Word"),
     ("old_office", r"is an old Office file.*save it as (?P<suffix>\.\w+)"),
+    ("header_not_first", r"no text column: .*\. Line (?P<line>\d+) looks like the header"),
+    (
+        "no_text_column",
+        r"no text column: looked for (?P<looked>.*?); the columns are (?P<columns>.*?)\. Name ",
+    ),
+    ("wrong_text_column", r"column (?P<column>.+?) has no answers, but other columns have text"),
+    ("no_answers", r"column (?P<column>.+?) has no answers"),
 )
+# Details that name columns ("'svar', 'tekst'"), quoted as the report's language quotes.
+NAME_LISTS = ("looked", "columns", "column")
+QUOTES = {"nb": "«{}»", "en": "“{}”"}
 
 SKIP_WORDS: dict[str, dict[str, str]] = {
     "nb": {
@@ -126,6 +136,16 @@ SKIP_WORDS: dict[str, dict[str, str]] = {
         "bad_docx": "filen er ikke en lesbar Word-fil (.docx)",
         "old_office": "filen er en gammel Office-fil eller passordbeskyttet: åpne den, fjern "
         "et eventuelt passord og lagre den som {suffix}",
+        # The CLI's advice (--text-column, params.yaml) is for the terminal; this one works
+        # in the app too.
+        "header_not_first": "overskriftene (kolonnenavnene) står på rad {line}, men må stå på "
+        "første rad: slett radene over dem",
+        "no_text_column": "tabellen har ingen kolonne med svar eller tekst (tema ser etter "
+        "overskriftene {looked}; filen har {columns}); gi kolonnen med teksten en av de "
+        "overskriftene, eller skriv overskriften dens i manifestets kolonne text_column",
+        "wrong_text_column": "kolonnen {column} har ingen svar, men andre kolonner har tekst: "
+        "skriv overskriften på kolonnen med svarene i manifestets kolonne text_column",
+        "no_answers": "kolonnen {column} har ingen svar",
         "other": "filen kunne ikke leses ({reason})",
     },
     "en": {
@@ -141,6 +161,14 @@ SKIP_WORDS: dict[str, dict[str, str]] = {
         "bad_docx": "the file is not a readable Word (.docx) file",
         "old_office": "the file is an old Office file or password-protected: open it, remove "
         "any password and save it as {suffix}",
+        "header_not_first": "the column names are on row {line} but must be on the first row: "
+        "delete the rows above them",
+        "no_text_column": "the table has no column of answers or text (tema looks for the "
+        "headings {looked}; the file has {columns}); give the column with the text one of "
+        "those headings, or write its heading in the manifest's text_column column",
+        "wrong_text_column": "column {column} has no answers, but other columns have text: "
+        "write the heading of the column with the answers in the manifest's text_column column",
+        "no_answers": "column {column} has no answers",
         "other": "the file could not be read ({reason})",
     },
 }
@@ -163,10 +191,23 @@ def skip_reason(item: dict[str, Any], language: str = "nb") -> str:
     if given in SKIP_WORDS[language]:
         code = given
     words = SKIP_WORDS[language]
+    for key in NAME_LISTS:
+        if key in details:
+            details[key] = _quoted_names(details[key], language)
     try:
         return words[code].format(reason=reason, **details)
     except KeyError:  # a code given without the details its sentence needs
         return words["other"].format(reason=reason)
+
+
+def _quoted_names(listing: str, language: str) -> str:
+    """Column names as ingest lists them, in Python's quotes ('svar', 'tekst'), in the
+    language's quotes («svar», «tekst»); a listing without quoted names stays as it is."""
+    names = re.findall(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"", listing)
+    if not names:
+        return listing
+    quote = QUOTES.get(language, QUOTES["en"])
+    return ", ".join(quote.format(single or double) for single, double in names)
 
 
 def unread_page_lines(summary: Summary, words: dict[str, str]) -> list[str]:

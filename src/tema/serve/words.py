@@ -2,8 +2,8 @@
 (`tema.serve.words_en`).
 
 The report's own words (theme, share, interval …) come from tema.report.words, so the
-app and report.html say the same thing the same way. Error reasons from the pipeline
-(a file ingest cannot read, a bad manifest) are shown as the CLI prints them.
+app and report.html say the same thing the same way, and so do the reasons a file could
+not be read (tema.report.model_text.skip_reason, from ingest's English reason).
 """
 
 from __future__ import annotations
