@@ -653,7 +653,8 @@ def test_a_batch_of_only_unreadable_files_fails_with_the_clis_reasons(app):
         (state.batches.folder(batch_id) / "runs").iterdir()
     )
     shown = browser.get(f"/batches/{batch_id}").text
-    assert "Jobben feilet" in shown and "filen er tom" in shown  # in the page's language
+    assert "Jobben feilet: ingen av filene kunne leses (se listen under)" in shown
+    assert "filen er tom" in shown and "no file of the batch" not in shown  # nb, not the log
     assert "data/serve" not in shown and "is empty" not in shown
     # What to do in the app, not on the command line.
     assert "tabellen har ingen kolonne med svar eller tekst" in shown

@@ -28,9 +28,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from tema.errors import TemaError
 from tema.io.files import atomic_write
 
 KINDS = ("train", "batch", "refresh", "suggest", "labels", "retrain")
+
+
+class JobFailed(TemaError):
+    """A job that cannot go on, for a reason the app has words for (`key`: the text
+    "job_failed_<key>" of tema.serve.words); the message is the English for the log."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
 # Finished jobs kept on disk (with their logs); older ones are removed as new ones come.
 KEEP_FINISHED = 100
 ACTIVE = ("queued", "running")
@@ -50,7 +62,10 @@ class Job:
     done: int = 0
     total: int | None = None
     steps: list[str] = field(default_factory=list)
-    error: str = ""
+    error: str = ""  # in English, as the CLI would say it (the job's log has the rest)
+    # The error as the page says it: the text "job_failed_<error_key>" of tema.serve.words
+    # ("" for an error tema has no words of its own for: the page shows `error`).
+    error_key: str = ""
     result: dict[str, Any] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
     pid: int = 0
@@ -145,9 +160,9 @@ class JobStore:
             fcntl.flock(handle, fcntl.LOCK_UN)
             return False
 
-    def mark_interrupted(self, job: Job, reason: str) -> None:
+    def mark_interrupted(self, job: Job, reason: str, key: str = "stopped") -> None:
         job.state = "interrupted"
-        job.error = reason
+        job.error, job.error_key = reason, key
         job.finished = now_text()
         self.save(job)
 
@@ -201,7 +216,9 @@ class JobRunner:
             job = self.store.load(self.process_job)
             if job.active:  # the worker ended without recording its end
                 job.state = "failed"
-                job.error = job.error or f"the worker process ended with exit code {code}"
+                if not job.error:
+                    job.error = f"the worker process ended with exit code {code}"
+                    job.error_key = "worker_ended"
                 job.finished = now_text()
                 self.store.save(job)
                 _after_interruption(self.store, job)

@@ -11,12 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tema.config import theme_names
-from tema.errors import TemaError
 from tema.io.files import write_csv
 from tema.serve import pipeline
 from tema.serve.annotations import AnnotationLog
 from tema.serve.batches import Batch, BatchStore, write_manifest
-from tema.serve.jobs import Job, JobStore
+from tema.serve.jobs import Job, JobFailed, JobStore
 from tema.serve.words import LANGUAGES
 
 if TYPE_CHECKING:
@@ -69,7 +68,7 @@ def run_batch(ctx: Context) -> dict[str, Any]:
     if not kept:
         batch.rejected = rejected
         ctx.batches.save(batch)
-        raise TemaError("no file of the batch could be read")
+        raise JobFailed("no_readable_file", "no file of the batch could be read")
     write_manifest(kept, files.raw_dir / "manifest.csv")
     config = pipeline.batch_config(ctx.config, files)
     ctx.progress("ingest", 0, None)
@@ -113,7 +112,9 @@ def _skipped_frame(rejected: list[dict[str, str]], raw_dir: Path) -> Any:
 
 def _classify_and_report(ctx: Context, batch: Batch, files: pipeline.BatchFiles) -> dict[str, int]:
     if not pipeline.model_exists(ctx.config):
-        raise TemaError("no model yet: train one first (the app does so before a first batch)")
+        raise JobFailed(
+            "no_model", "no model yet: train one first (the app does so before a first batch)"
+        )
     config = pipeline.batch_config(ctx.config, files)
     pipeline.classify(config, ctx.progress)
     ctx.progress("report", 0, None)

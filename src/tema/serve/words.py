@@ -89,6 +89,10 @@ WORDS: dict[str, dict[str, str]] = {
         "rejected_help": "Resten av innspillene ble sortert. Rett filen og legg den inn på nytt.",
         "reason": "Årsak",
         "job_error": "Jobben feilet: {error}",
+        "job_failed_no_readable_file": "ingen av filene kunne leses (se listen under)",
+        "job_failed_no_model": "det finnes ingen modell ennå, og den første kunne ikke trenes",
+        "job_failed_stopped": "tema ble stoppet mens jobben gikk",
+        "job_failed_worker_ended": "prosessen som gjorde jobben, stoppet uventet",
         "job_interrupted": "Jobben ble avbrutt ({error}). Ingen halvferdige resultater er tatt "
         "i bruk; kjør den på nytt.",
         "rerun": "Kjør på nytt",

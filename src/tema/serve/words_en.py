@@ -77,6 +77,10 @@ ENGLISH: dict[str, str] = {
     "rejected_help": "The rest of the batch was sorted. Fix the file and put it in again.",
     "reason": "Reason",
     "job_error": "The job failed: {error}",
+    "job_failed_no_readable_file": "none of the files could be read (see the list below)",
+    "job_failed_no_model": "there is no model yet, and the first one could not be trained",
+    "job_failed_stopped": "tema was stopped during the job",
+    "job_failed_worker_ended": "the process doing the job ended unexpectedly",
     "job_interrupted": "The job was interrupted ({error}). No half-made result was put "
     "in use; run it again.",
     "rerun": "Run again",

@@ -16,7 +16,7 @@ import traceback
 from pathlib import Path
 
 from tema.errors import TemaError
-from tema.serve.jobs import JobStore, now_text
+from tema.serve.jobs import JobFailed, JobStore, now_text
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,6 +46,7 @@ def run(store: JobStore, params: Path, data_dir: Path, job_id: str) -> int:
         job.state = "done"
     except TemaError as error:
         job.state, job.error, code = "failed", str(error), 1
+        job.error_key = error.key if isinstance(error, JobFailed) else ""
     except Exception as error:  # recorded for the page; the traceback goes to the job's log
         traceback.print_exc()
         job.state, job.error, code = "failed", f"{type(error).__name__}: {error}", 1
