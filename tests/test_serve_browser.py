@@ -26,7 +26,7 @@ import pandas as pd
 import pytest
 
 from conftest import MEETING_MANIFEST, MEETING_REPORTS, SURVEY
-from serve_helpers import REPO, make_project, start_serve
+from serve_helpers import REPO, fake_done_batch, make_project, start_serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts" / "serve"
@@ -47,7 +47,34 @@ pytestmark = [
 @pytest.fixture
 def server(tmp_path: Path):
     """`tema serve --port 0` in a scratch project; yields (base URL, project folder)."""
+    yield from _serve(make_project(tmp_path / "project", tmp_path / "lexicon"))
+
+
+# A word of 120 letters, as a pasted link or a run of text without spaces would be.
+LONG_WORD = "Kommunebolig" * 10
+
+
+@pytest.fixture
+def server_with_a_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """`tema serve` in a scratch project holding one processed batch (written directly, as
+    its job leaves it: no pipeline run) whose units each end in LONG_WORD; yields (base
+    URL, batch id)."""
+    from tema.serve.state import AppState, ServeSettings
+
     project = make_project(tmp_path / "project", tmp_path / "lexicon")
+    monkeypatch.chdir(project)
+    app_state = AppState.create(ServeSettings())
+    batch = fake_done_batch(app_state, 60, name="Innspill Bodø")
+    files = app_state.batches.files_of(batch)
+    for table in (files.report_dir / "units.csv", files.units):
+        frame = pd.read_csv(table, keep_default_na=False, dtype=str)
+        frame["text"] = frame["text"] + " " + LONG_WORD
+        frame.to_csv(table, index=False)
+    for url, _ in _serve(project):
+        yield url, batch.id
+
+
+def _serve(project: Path):
     process, url = start_serve(project)
     assert process.stdout is not None
     assert "Bare denne maskinen" in process.stdout.readline()  # says it binds 127.0.0.1 only
@@ -186,3 +213,57 @@ def test_batch_report_label_and_retrain_in_a_browser(server, tmp_path: Path):
     assert (rows["second_label"] == "employers").sum() == 1
     assert (project / "models" / "theme_classifier.card.json").is_file()
     assert (project / "metrics" / "promotion.json").is_file()
+
+
+def page_is_no_wider_than_the_window(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def overlapping(boxes: list[dict]) -> list[tuple[int, int]]:
+    """The pairs of boxes (x, y, width, height) that overlap."""
+    return [
+        (i, j)
+        for i, a in enumerate(boxes)
+        for j, b in enumerate(boxes[i + 1 :], i + 1)
+        if a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
+    ]  # fmt: skip
+
+
+def test_review_and_report_fit_a_phone_and_200_percent_zoom(server_with_a_batch):
+    """At 375 px (a phone) and 640 px (a laptop at 200 % zoom) nothing scrolls sideways,
+    a 120-letter word included; the theme buttons are a readable grid, the side bar is
+    below the unit."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    url, batch = server_with_a_batch
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{url}batches/{batch}/review")
+        page.fill("#name-form input[name=annotator]", "kari.n")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert LONG_WORD in page.inner_text("#unit-text")
+        page.screenshot(path=str(ARTIFACTS / "review-1280.png"), full_page=True)
+        for width in (375, 640):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.goto(f"{url}batches/{batch}/review")
+            assert page_is_no_wider_than_the_window(page), width
+            buttons = [b.bounding_box() for b in page.locator("button.theme").all()]
+            assert len(buttons) == 6 and not overlapping(buttons), width
+            # Each label fits its button (none spills out of it).
+            spilled = page.eval_on_selector_all(
+                "button.theme", "bs => bs.filter(b => b.scrollWidth > b.clientWidth).length"
+            )
+            assert spilled == 0, width
+            unit, side = (
+                page.locator("#unit-text").bounding_box(),
+                page.locator("aside").bounding_box(),
+            )
+            assert side["y"] > unit["y"] + unit["height"], width  # below, not beside
+            page.screenshot(path=str(ARTIFACTS / f"review-{width}.png"), full_page=True)
+            for path in ("report", "units?level=all"):
+                page.goto(f"{url}batches/{batch}/{path}")
+                assert page_is_no_wider_than_the_window(page), (width, path)
+        browser.close()
