@@ -746,6 +746,27 @@ def test_no_page_is_the_frameworks_bare_english(app, monkeypatch: pytest.MonkeyP
     assert failed.headers["x-frame-options"] == "DENY"
 
 
+def test_a_page_past_the_end_of_a_list_of_units_shows_the_last(app):
+    batch = fake_done_batch(app.state.serve, 150)
+    page = client(app).get(f"/batches/{batch.id}/units?level=all&page=999")
+    assert 'Forrige side</a> <span id="page-of">2 / 2</span>' in page.text
+    assert page.text.count('<td class="text">') == 50  # the last page's units
+
+
+def test_pages_following_jobs_say_once_that_they_reload(app):
+    state = app.state.serve
+    batches = [fake_done_batch(state, 20, name=f"B{n}") for n in range(3)]
+    for batch in batches:
+        state.jobs.submit("refresh", batch.id)  # a new model: every report is updated
+    browser = client(app)
+    assert browser.get("/retrain").text.count("Siden oppdaterer seg selv") == 1
+    waiting = batches[0]
+    waiting.state, waiting.job = "queued", state.jobs.submit("batch", waiting.id).id
+    state.batches.save(waiting)
+    page = browser.get(f"/batches/{waiting.id}").text
+    assert "Venter på tur" in page and page.count("Siden oppdaterer seg selv") == 1
+
+
 def test_command_names_in_the_pages_are_code_not_backticks(app):
     browser = client(app)
     for path in ("/labels", "/retrain"):

@@ -127,8 +127,9 @@ async def units_page(request: Request) -> Response:
         page = max(0, int(request.query_params.get("page", "0")))
     except ValueError:
         page = 0
-    rows, count = await run_in_threadpool(_units_of, files.report_dir / "units.csv", files.units,
-                                          level, key, theme, page)  # fmt: skip
+    rows, count, page = await run_in_threadpool(
+        _units_of, files.report_dir / "units.csv", files.units, level, key, theme, page
+    )
     lang = language(request)
     where = (
         TEXTS[lang]["all"]
@@ -144,7 +145,9 @@ async def units_page(request: Request) -> Response:
 
 def _units_of(
     report_units: Path, segments: Path, level: str, key: str, theme: str, page: int
-) -> tuple[list[Any], int]:
+) -> tuple[list[Any], int, int]:
+    """The units of one page (`page`, or the last if it is past the end), how many there
+    are in all, and the page shown."""
     frame = batch_units(report_units, segments).units
     mask = pd.Series(True, index=frame.index)
     if level != "all":
@@ -154,8 +157,9 @@ def _units_of(
     if theme:
         mask &= frame["theme"] == theme
     chosen = frame[mask].sort_values("confidence", kind="stable")
+    page = min(page, max(0, (len(chosen) - 1) // PAGE_SIZE))
     part = chosen.iloc[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    return list(part.itertuples(index=False)), len(chosen)
+    return list(part.itertuples(index=False)), len(chosen), page
 
 
 async def download(request: Request) -> Response:

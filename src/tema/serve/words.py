@@ -85,6 +85,7 @@ WORDS: dict[str, dict[str, str]] = {
         "step_score": "måler modellen på dine merkinger",
         "of": "av",
         "reload_note": "Siden oppdaterer seg selv mens jobben går.",
+        "job_waiting": "Venter på tur: jobben starter når jobben foran den er ferdig.",
         "rejected_title": "Filer som ikke kunne leses",
         "rejected_help": "Resten av innspillene ble sortert. Rett filen og legg den inn på nytt.",
         "reason": "Årsak",
