@@ -241,6 +241,17 @@ def test_xlsx_answers_from_the_first_sheet(tmp_path: Path):
     }
 
 
+def _survey(path: Path, rows: list[list[str]], encoding: str = "utf-8") -> Path:
+    """`rows` as a survey file: a ';'-separated CSV as Excel in Norway saves it, or an .xlsx."""
+    from test_tables import write_xlsx
+
+    if path.suffix == ".csv":
+        path.write_text("".join(";".join(row) + "\n" for row in rows), encoding=encoding)
+    else:
+        write_xlsx(path, rows)
+    return path
+
+
 @pytest.mark.parametrize(
     "error",
     # English and Norwegian Excel; "#NULL!", "#DIV/0!", "#REF!" and "#NUM!" are both.
@@ -250,14 +261,8 @@ def test_xlsx_answers_from_the_first_sheet(tmp_path: Path):
 def test_an_error_value_for_an_answer_is_left_out_and_its_row_named(
     tmp_path: Path, error: str, suffix: str
 ):
-    from test_tables import write_xlsx
-
     rows = [["id", "svar"], ["1", error], ["2", "Flere boliger"], ["3", error]]
-    path = tmp_path / f"svar{suffix}"
-    if suffix == ".csv":
-        path.write_text("".join(";".join(row) + "\n" for row in rows), encoding="cp1252")
-    else:
-        write_xlsx(path, rows)
+    path = _survey(tmp_path / f"svar{suffix}", rows, encoding="cp1252")
     with pytest.warns(UserWarning) as caught:
         source = read_source(path)
     assert source.text == "Flere boliger"
@@ -286,14 +291,8 @@ def test_table_without_a_text_column_lists_its_columns(tmp_path: Path):
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_a_table_under_a_title_says_the_header_must_be_the_first_row(tmp_path: Path, suffix):
-    from test_tables import write_xlsx
-
     rows = [["Spørreundersøkelse Bodø 2024"], [], ["id", "svar"], ["1", "Flere boliger"]]
-    path = tmp_path / f"svar{suffix}"
-    if suffix == ".csv":
-        path.write_text("".join(";".join(row) + "\n" for row in rows), encoding="utf-8")
-    else:
-        write_xlsx(path, rows)
+    path = _survey(tmp_path / f"svar{suffix}", rows)
     with pytest.raises(InputError) as error:
         read_source(path)
     assert str(error.value) == (
