@@ -190,3 +190,36 @@ def test_run_writes_the_report_and_answers_show_and_compare(tmp_path, monkeypatc
     assert compared.files["html"].parent == Path("reports_compare")
     with pytest.raises(TemaError, match="unknown language 'de'"):
         run(config, language="de")
+
+
+@pytest.mark.parametrize("failure", ["bad_card", "xlsx_fails"])
+def test_a_failing_report_leaves_the_earlier_report_whole(tmp_path, monkeypatch, failure):
+    """A report that fails midway keeps every file of the earlier one: a folder whose
+    units.csv and theme_counts.csv are of the new batch but report.html of the old would
+    show numbers that contradict each other."""
+    import tema.report.xlsx
+    from tema.config import load_config
+    from tema.errors import TemaError
+    from tema.report.stage import run
+    from test_report_cli import REPO, write_batch
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "params.yaml").write_bytes((REPO / "params.yaml").read_bytes())
+    write_batch(tmp_path, {"housing": 30, "education": 20, "other": 10}, "2018")
+    config = load_config(tmp_path / "params.yaml")
+    run(config)
+    before = {path.name: path.read_bytes() for path in Path("reports").iterdir()}
+    write_batch(tmp_path, {"housing": 5, "education": 40, "other": 15}, "2019")
+    if failure == "bad_card":
+        Path("models/theme_classifier.card.json").write_text('{"broken": ')
+    else:
+
+        def fail(*args, **kwargs):
+            raise TemaError("disk full")
+
+        monkeypatch.setattr(tema.report.xlsx, "write_xlsx", fail)
+    with pytest.raises(TemaError):
+        run(config)
+    after = {path.name: path.read_bytes() for path in Path("reports").iterdir()}
+    assert after == before
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".")] == []

@@ -16,6 +16,9 @@ row), is appended to `units.csv` and is added to running counts (`tema.report.ta
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -97,6 +100,35 @@ def run(
 def _report(config: Config, out: Path, language: str, quiet: bool) -> ReportResult:
     # Imported here, not at the top: `--show` and `--compare` need none of them.
     from tema.classify.card import read_checked_card
+
+    # Read before anything is written: a bad card stops the report with the old one whole.
+    card = read_checked_card(config.train.model_files.card)
+    # Every file is written into a folder beside `out` and moved in only when all are:
+    # a report that fails midway must not leave the units and counts of this batch beside
+    # report.html of the last one.
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        summary = _write_report(config, staging, card, language, quiet)
+        out.mkdir(parents=True, exist_ok=True)
+        for written in sorted(staging.iterdir()):
+            os.replace(written, out / written.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    files = {
+        "html": out / "report.html",
+        "xlsx": out / "report.xlsx",
+        "counts": out / "theme_counts.csv",
+        "unit_table": out / "units.csv",
+    }
+    table = format_count_table(summary.counts, config.themes, language)
+    return ReportResult("report", table, files, summary.n_units, summary.n_uncertain)
+
+
+def _write_report(
+    config: Config, out: Path, card: dict[str, Any], language: str, quiet: bool
+) -> Summary:
+    """Write every file of the report into `out`; the summary they show."""
     from tema.ingest.stage import read_documents
     from tema.report.html import render_html
     from tema.report.xlsx import write_xlsx
@@ -117,7 +149,7 @@ def _report(config: Config, out: Path, language: str, quiet: bool) -> ReportResu
         warnings.warn(
             f"{config.classify.classified}: no unit of the counted kinds "
             f"({', '.join(settings.counted_kinds)}); every share of the report is empty",
-            stacklevel=2,
+            stacklevel=3,
         )
     if config.ingest.skipped.is_file():
         summary.skipped = read_frame(config.ingest.skipped).to_dict("records")
@@ -127,19 +159,11 @@ def _report(config: Config, out: Path, language: str, quiet: bool) -> ReportResu
         n_files=(summary.n_documents_read or 0) + len(summary.skipped),
         n_skipped=len(summary.skipped),
     )
-    card = read_checked_card(config.train.model_files.card)
-    files = {
-        "html": out / "report.html",
-        "xlsx": out / "report.xlsx",
-        "counts": out / "theme_counts.csv",
-        "unit_table": out / "units.csv",
-    }
-    with atomic_write(files["html"]) as handle:
+    with atomic_write(out / "report.html") as handle:
         handle.write(render_html(summary, config.themes, card, language))
-    uncertain = uncertain_units(files["unit_table"])
-    write_xlsx(files["xlsx"], summary, config.themes, card, language, uncertain)
-    table = format_count_table(summary.counts, config.themes, language)
-    return ReportResult("report", table, files, summary.n_units, summary.n_uncertain)
+    uncertain = uncertain_units(out / "units.csv")
+    write_xlsx(out / "report.xlsx", summary, config.themes, card, language, uncertain)
+    return summary
 
 
 def _compare(config: Config, reports: tuple[Path, Path], out: Path, language: str) -> ReportResult:
