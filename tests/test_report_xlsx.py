@@ -53,3 +53,21 @@ def test_text_that_looks_like_a_formula_is_shown_as_written(tmp_path: Path):
     write_xlsx(out / "report.xlsx", summary, THEMES, CARD, "nb", uncertain_units(out / "units.csv"))
     cell = load_workbook(out / "report.xlsx")["Usikre"]["B2"]
     assert (cell.value, cell.data_type) == ('=HYPERLINK("http://example.com","Klikk")', "s")
+
+
+def test_method_sheet_names_the_scores_in_the_report_language(tmp_path: Path):
+    """The Metode sheet said `macro_f1` and `accuracy`, the card's keys, in both languages."""
+    from openpyxl import load_workbook
+
+    classified, documents = batch(tmp_path)
+    out = tmp_path / "out"
+    summary = build_report(classified, documents, out, THEME_IDS, ["sentence", "bullet", "answer"])
+    for language, names in (
+        ("nb", ["Makro-F1", "Treffsikkerhet (andel riktig)"]),
+        ("en", ["Macro-F1", "Accuracy"]),
+    ):
+        write_xlsx(out / f"{language}.xlsx", summary, THEMES, CARD, language)
+        method = load_workbook(out / f"{language}.xlsx").worksheets[-1]  # Metode, Method
+        labels = [row[0] for row in method.values]
+        assert "macro_f1" not in labels and "accuracy" not in labels
+        assert all(name in labels for name in names), labels

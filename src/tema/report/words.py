@@ -93,6 +93,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "flagging": "I tillegg merkes de minst sikre innspillene som usikre, til modellens "
         "forventede treffsikkerhet for resten er {accuracy} (høyst {share} av innspillene).",
         "f1": "F1",
+        "macro_f1_label": "Makro-F1",
+        "accuracy_label": "Treffsikkerhet (andel riktig)",
         "confusion": "Forvekslinger i kryssvalideringen (rad: riktig tema, kolonne: "
         "modellens tema; andel av radens innspill).",
         "skipped": "Filer som ikke kunne leses",
@@ -209,6 +211,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "flagging": "Besides, the least confident units are flagged until the model's "
         "expected accuracy on the rest is {accuracy} (at most {share} of the units).",
         "f1": "F1",
+        "macro_f1_label": "Macro-F1",
+        "accuracy_label": "Accuracy",
         "confusion": "Confusions in cross-validation (row: true theme, column: the model's "
         "theme; share of the row's units).",
         "skipped": "Files that could not be read",

@@ -233,8 +233,8 @@ def _score_rows(
         interval = style.dec_range(value["ci_low"], value["ci_high"], 3)
         return f"{style.num(value['value'], 3)} ({words['interval']}: {interval})"
 
-    for metric in ("macro_f1", "accuracy"):
+    for metric in ("macro_f1", "accuracy"):  # the card's keys; the sheet names them in words
         if cv.get(metric):
-            sheet.append([metric, score(cv[metric])])
+            sheet.append([words[f"{metric}_label"], score(cv[metric])])
     for theme, value in (cv.get("per_theme_f1") or {}).items():
         sheet.append([f"F1 {names.get(theme, theme)}", score(value)])
