@@ -461,3 +461,22 @@ def test_labels_saved_without_a_file_go_the_same_way(tmp_path, labeled_dir):
     assert list(result.added["source"]) == ["tema serve unit 0", "tema serve unit 1"]
     again = add_labels(rows, labeled_dir, THEMES, "per", conflicts, source=Path("tema serve"))
     assert again.written is None and again.already_labelled == 2
+
+
+@pytest.mark.parametrize(
+    ("annotator", "slug"),
+    [
+        ("Åse Ødegård", "ase-odegard"),
+        ("Ærlige Bjørn", "aerlige-bjorn"),
+        ("René Müller", "rene-muller"),
+        ("Máret Áilu Čáhppe", "maret-ailu-cahppe"),
+        ("kari.n", "kari.n"),
+        ("Øy", "oy"),
+    ],
+)
+def test_annotator_name_in_the_file_name_keeps_its_letters(annotator: str, slug: str):
+    """Norwegian (and Sami, accented) letters are spelt in ASCII, not dropped: "Åse
+    Ødegård" was "se-deg-rd", and "Øy" had "no letters" at all."""
+    from tema.labels.importing import annotator_slug
+
+    assert annotator_slug(annotator) == slug

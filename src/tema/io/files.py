@@ -9,6 +9,7 @@ import json
 import os
 import re
 import tempfile
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -144,3 +145,17 @@ def office_binary_reason(path: str | Path, suffix: str) -> str | None:
         f"is an old Office file or password-protected: open it, remove any password and "
         f"save it as {suffix}"
     )
+
+
+# Letters NFKD does not take apart into a base letter and an accent (æ, ø, å's ring does
+# come apart, but ø and æ do not): spelt as Norwegians spell them without the letter.
+_ASCII_LETTERS = str.maketrans(
+    {"æ": "ae", "ø": "o", "œ": "oe", "ß": "ss", "đ": "d", "ŧ": "t", "ŋ": "n", "ł": "l", "þ": "th"}
+)
+
+
+def ascii_letters(text: str) -> str:
+    """`text` (lower case) with æ ø å é ü č … spelt in ASCII ("åse ødegård" → "ase
+    odegard"), so that a name in a file name stays recognisable; other characters kept."""
+    spelt = unicodedata.normalize("NFKD", text.casefold().translate(_ASCII_LETTERS))
+    return "".join(char for char in spelt if not unicodedata.combining(char))

@@ -34,7 +34,7 @@ from filelock import FileLock, Timeout
 
 from tema.config import Config, Theme
 from tema.errors import TemaError
-from tema.io.files import write_csv
+from tema.io.files import ascii_letters, write_csv
 from tema.io.tables import read_table
 from tema.labels.exchange import IncomingLabel, read_incoming
 from tema.labels.store import (
@@ -121,7 +121,7 @@ def labels_hash(incoming: Sequence[IncomingLabel]) -> str:
 
 
 def annotator_slug(annotator: str) -> str:
-    slug = _SLUG.sub("-", annotator.strip().casefold()).strip("-.")
+    slug = _SLUG.sub("-", ascii_letters(annotator.strip())).strip("-.")
     if not slug:
         raise TemaError(f"annotator {annotator!r} has no letters or digits; give a name")
     return slug
