@@ -150,6 +150,19 @@ def test_a_table_column_named_like_a_unit_column_is_kept(tmp_path: Path):
     assert units["section"].tolist() == [""] and units["text"].tolist() == ["Flere boliger"]
 
 
+def test_a_table_column_with_data_but_no_name_is_kept_by_its_letter(tmp_path: Path):
+    """README: "other columns kept"; a column whose header cell was left empty was dropped
+    (and with it the notes typed in it). An empty column without a name is not added."""
+    table = write_table(
+        tmp_path / "svar.csv",
+        [("svar", "", "id", ""), ("Flere boliger", "notat A", "1", ""), ("Norsk", "", "2", "")],
+    )
+    units = read_table_units(table, ["svar"])
+    assert list(units.columns[6:]) == ["column_B", "id"]
+    assert units["column_B"].tolist() == ["notat A", ""]
+    assert units["text"].tolist() == ["Flere boliger", "Norsk"]
+
+
 def test_missing_text_column_lists_the_columns(tmp_path: Path):
     table = tmp_path / "svar.csv"
     table.write_text("id,answer\n1,Hei\n", encoding="utf-8")

@@ -269,8 +269,9 @@ def read_answers(
     first of `text_columns` the table has (ignoring case and spaces).
     """
     table = read_table(path, sheet)
-    header, rows = table.header, table.rows
+    rows = table.rows
     column = choose_text_column(path, table, text_columns)
+    header = _name_unnamed(table.header, rows)
     index = header.index(column)
     answers = []
     destroyed: list[tuple[int, str]] = []
@@ -299,6 +300,21 @@ def read_answers(
             )
         raise UnreadableFile(path, f"column {column!r} has no answers")
     return header, column, answers
+
+
+def _name_unnamed(header: Sequence[str], rows: Sequence[tuple[int, Sequence[str]]]) -> list[str]:
+    """The header with a column that has data but no name named by its spreadsheet letter
+    (`column_C`): what a person typed there is kept with the answer like any other column."""
+    named = list(header)
+    for position, name in enumerate(header):
+        if name or not any(position < len(row) and row[position].strip() for _, row in rows):
+            continue
+        letters, number = "", position + 1
+        while number:
+            number, rest = divmod(number - 1, 26)
+            letters = chr(ord("A") + rest) + letters
+        named[position] = f"column_{letters}"
+    return named
 
 
 def _warn_error_values(path: Path, column: str, found: Sequence[tuple[int, str]]) -> None:
