@@ -71,3 +71,24 @@ def test_method_sheet_names_the_scores_in_the_report_language(tmp_path: Path):
         labels = [row[0] for row in method.values]
         assert "macro_f1" not in labels and "accuracy" not in labels
         assert all(name in labels for name in names), labels
+
+
+def test_uncertain_sheet_shows_names_that_look_like_numbers_as_written(tmp_path: Path):
+    """Regions named by county number ("03" Oslo, "18" Nordland) are text: the sheet of
+    uncertain units read them back from units.csv as the numbers 3 and 18."""
+    from dataclasses import replace
+
+    from openpyxl import load_workbook
+
+    from tema.report.stage import uncertain_units
+
+    classified, documents = batch(tmp_path)
+    numbers = {"a.pdf": "18", "s.csv": "18", "c.txt": "03"}
+    documents = [
+        replace(d, meeting=f"{numbers[d.doc]}01", region=numbers[d.doc]) for d in documents
+    ]
+    out = tmp_path / "out"
+    summary = build_report(classified, documents, out, THEME_IDS, ["sentence", "bullet", "answer"])
+    write_xlsx(out / "report.xlsx", summary, THEMES, CARD, "nb", uncertain_units(out / "units.csv"))
+    review = list(load_workbook(out / "report.xlsx")["Usikre"].iter_rows(values_only=True))
+    assert review[1][1] == "Takk" and review[1][7:] == ("0301", "03")
