@@ -92,3 +92,27 @@ def test_uncertain_sheet_shows_names_that_look_like_numbers_as_written(tmp_path:
     write_xlsx(out / "report.xlsx", summary, THEMES, CARD, "nb", uncertain_units(out / "units.csv"))
     review = list(load_workbook(out / "report.xlsx")["Usikre"].iter_rows(values_only=True))
     assert review[1][1] == "Takk" and review[1][7:] == ("0301", "03")
+
+
+def test_a_text_longer_than_an_excel_cell_is_cut_with_a_note(tmp_path: Path):
+    """Excel holds at most 32,767 characters in a cell and calls a file with a longer one
+    damaged; a survey answer is one unit however long it is."""
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    from tema.report.stage import uncertain_units
+    from tema.report.xlsx import EXCEL_MAX_CELL_CHARS
+
+    classified, documents = batch(tmp_path)
+    frame = pd.read_csv(classified, dtype=str, keep_default_na=False)
+    long_text = "Flere boliger og mer norskopplæring. " * 1000
+    frame["text"] = frame["text"].replace("Takk", long_text)
+    frame.to_csv(classified, index=False)
+    out = tmp_path / "out"
+    summary = build_report(classified, documents, out, THEME_IDS, ["sentence", "bullet", "answer"])
+    for language, note in (("nb", "forkortet"), ("en", "shortened")):
+        path = out / f"{language}.xlsx"
+        write_xlsx(path, summary, THEMES, CARD, language, uncertain_units(out / "units.csv"))
+        text = load_workbook(path).worksheets[6]["B2"].value  # Usikre, Uncertain
+        assert EXCEL_MAX_CELL_CHARS == 32_767 and len(text) == EXCEL_MAX_CELL_CHARS
+        assert text.startswith(long_text[:30_000]) and note in text[-90:] and "units.csv" in text

@@ -63,6 +63,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "units.csv (kolonnen uncertain).",
         "review_none": "Ingen innspill er merket som usikre.",
         "text": "Tekst",
+        "cut_text": " … [forkortet: en celle i Excel rommer ikke mer; hele teksten står i "
+        "units.csv]",
         "confidence": "Sikkerhet",
         "second_theme": "Andre tema",
         "method": "Slik er tallene laget",
@@ -183,6 +185,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "and in units.csv (column uncertain).",
         "review_none": "No unit is flagged uncertain.",
         "text": "Text",
+        "cut_text": " … [shortened: an Excel cell holds no more; the whole text is in units.csv]",
         "confidence": "Confidence",
         "second_theme": "Second theme",
         "method": "How the numbers were made",
