@@ -106,8 +106,10 @@ def _report(config: Config, out: Path, language: str, quiet: bool) -> ReportResu
     # Every file is written into a folder beside `out` and moved in only when all are:
     # a report that fails midway must not leave the units and counts of this batch beside
     # report.html of the last one.
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    # report.out_dir a link to another disk: the folder goes beside where its files live.
+    beside = out.resolve().parent
+    beside.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=beside))
     try:
         summary = _write_report(config, staging, card, language, quiet)
         out.mkdir(parents=True, exist_ok=True)
