@@ -61,3 +61,34 @@ def test_report_html_renders_charts_and_tables_in_chromium(tmp_path: Path):
     top = image.crop((0, 0, 1200, 800)).convert("L")
     dark = sum(count for count, value in top.getcolors(256) if value < 200)
     assert dark > 10_000
+
+
+def test_a_text_written_on_several_lines_keeps_its_lines(tmp_path: Path):
+    """A survey answer typed as a list ("1. Mer norsk⏎2. Flere kurs") ran together on one
+    line in the quotes and in the table of uncertain units."""
+    import pandas as pd
+
+    playwright = pytest.importorskip("playwright.sync_api")
+    classified, documents = batch(tmp_path)
+    frame = pd.read_csv(classified, dtype=str, keep_default_na=False)
+    frame["text"] = frame["text"].replace(
+        {"Takk": "1. Takk for møtet\n2. Mer tolk", "Om bolig.": "Om bolig:\nflere boliger."}
+    )
+    frame.to_csv(classified, index=False)
+    summary = build_report(
+        classified, documents, tmp_path / "out", THEME_IDS, ["sentence", "bullet", "answer"]
+    )
+    page_file = tmp_path / "out" / "report.html"
+    page_file.write_text(render_html(summary, THEMES, CARD, "nb"), encoding="utf-8")
+    with playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser.new_page()
+            page.goto(page_file.as_uri())
+            shown = page.inner_text("body")
+        finally:
+            browser.close()
+    assert "1. Takk for møtet\n2. Mer tolk" in shown  # the uncertain unit
+    assert "Om bolig:\nflere boliger." in shown  # a quote
