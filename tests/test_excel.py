@@ -92,3 +92,49 @@ def test_cells_read_as_the_spreadsheet_shows_them(value: object, text: str):
 )
 def test_rows_are_named_the_first_ten_and_how_many_more(rows: list[int], said: str):
     assert rows_hold(rows) == said
+
+
+def _workbook_of_sheets(path: Path, sheets: dict[str, tuple[str, list[list[object]]]]) -> Path:
+    """A workbook with a sheet per `sheets` entry: name → (state, rows)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, (state, rows) in sheets.items():
+        worksheet = workbook.create_sheet(name)
+        worksheet.sheet_state = state
+        for row in rows:
+            worksheet.append(row)
+    workbook.save(path)
+    return path
+
+
+ANSWERS = [["id", "svar"], [1, "Flere boliger"]]
+
+
+@pytest.mark.parametrize(
+    ("sheets", "chosen", "warned"),
+    [
+        # a second form's answers on their own sheet: not read, and said so
+        ({"Svar": ("visible", ANSWERS), "Svar2": ("visible", ANSWERS)}, None, "'Svar2'"),
+        # a list of choices behind a form, hidden: not data
+        ({"Valg": ("hidden", ANSWERS), "Svar": ("visible", ANSWERS)}, None, None),
+        # a sheet with its header only holds no text to lose
+        ({"Svar": ("visible", ANSWERS), "Mal": ("visible", [["id", "svar"]])}, None, None),
+        # the manifest named the sheet: the user chose
+        ({"Svar": ("visible", ANSWERS), "Svar2": ("visible", ANSWERS)}, "Svar", None),
+    ],
+)
+def test_text_on_a_sheet_that_is_not_read_is_named(tmp_path: Path, sheets, chosen, warned):
+    path = _workbook_of_sheets(tmp_path / "svar.xlsx", sheets)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = read_table(path, sheet=chosen)
+    assert table.rows == [(2, ["1", "Flere boliger"])]
+    messages = [str(warning.message) for warning in caught]
+    if warned is None:
+        assert messages == []
+    else:
+        (message,) = messages
+        assert message.startswith(f"{path}: only the sheet 'Svar' is read; the sheet(s) {warned}")
+        assert "manifest's sheet column" in message

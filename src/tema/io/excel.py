@@ -80,6 +80,8 @@ def _sheet_rows(path: Path, workbook: Any, sheet: str | None) -> tuple[list[str]
     rows = [
         (number, [cell_text(value) for value in row]) for number, row in enumerate(values, start=2)
     ]
+    if not sheet:
+        _warn_of_sheets_left(path, workbook, worksheet)
     unsaved = _unsaved_formula_rows(worksheet)
     if unsaved:
         warnings.warn(
@@ -89,6 +91,35 @@ def _sheet_rows(path: Path, workbook: Any, sheet: str | None) -> tuple[list[str]
             stacklevel=4,
         )
     return header, rows
+
+
+def _warn_of_sheets_left(path: Path, workbook: Any, read: Any) -> None:
+    """Warn when visible sheets other than the one read hold text below their first row
+    (answers to a second form, a second meeting): only one sheet of a file is read, and
+    the rest would be left out of the counts in silence. Hidden sheets are not data."""
+    left = [
+        worksheet.title
+        for worksheet in workbook.worksheets
+        if worksheet is not read
+        and getattr(worksheet, "sheet_state", "visible") == "visible"
+        and _holds_text_below_header(worksheet)
+    ]
+    if left:
+        names = ", ".join(repr(name) for name in left)
+        warnings.warn(
+            f"{path}: only the sheet {read.title!r} is read; the sheet(s) {names} also hold "
+            "text, which is not in the counts. Save each sheet as a file of its own, or name "
+            "the sheet to read in the manifest's sheet column",
+            stacklevel=5,
+        )
+
+
+def _holds_text_below_header(worksheet: Any) -> bool:
+    worksheet.reset_dimensions()  # as for the sheet read: a wrong saved size hides rows
+    for row in worksheet.iter_rows(min_row=2, values_only=True):
+        if any(cell_text(value).strip() for value in row):
+            return True
+    return False
 
 
 def _first_visible(workbook: Any) -> Any:
