@@ -383,3 +383,24 @@ def test_docx_table_header_only_where_the_table_shows_one(
 ):
     text = read_source(docx_table(tmp_path / "tabell.docx", rows, bold)).text
     assert text.split("\n\n") == expected
+
+
+def test_answers_on_a_sheet_that_is_not_read_are_named(tmp_path: Path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.title = "Bodø"
+    for row in (["id", "svar"], [1, "Flere boliger"]):
+        workbook.active.append(row)
+    second = workbook.create_sheet("Tromsø")
+    for row in (["id", "svar"], [1, "Arbeidsgivere må ansette flere"]):
+        second.append(row)
+    path = tmp_path / "svar.xlsx"
+    workbook.save(path)
+    with pytest.warns(UserWarning) as caught:
+        source = read_source(path)
+    assert source.text == "Flere boliger"
+    (warning,) = caught
+    assert str(warning.message).startswith(
+        f"{path}: only the first visible sheet is read; the sheet(s) 'Tromsø' also hold text"
+    )

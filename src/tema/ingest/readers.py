@@ -271,6 +271,14 @@ def read_answers(
     table = read_table(path, sheet)
     rows = table.rows
     column = choose_text_column(path, table, text_columns)
+    if table.sheets_not_read:
+        names = ", ".join(repr(name) for name in table.sheets_not_read)
+        warnings.warn(
+            f"{path}: only the first visible sheet is read; the sheet(s) {names} also hold text, "
+            "which is not in the counts. Save each sheet as a file of its own, or name the "
+            "sheet to read in the manifest's sheet column",
+            stacklevel=2,
+        )
     header = _name_unnamed(table.header, rows)
     index = header.index(column)
     answers = []

@@ -38,10 +38,11 @@ _CHUNK = 1 << 20
 _ROWS_NAMED = 10
 
 
-def read_sheet(path: Path, sheet: str | None) -> tuple[list[str], Rows]:
+def read_sheet(path: Path, sheet: str | None) -> tuple[list[str], Rows, list[str]]:
     """The header (names stripped) and rows of `sheet` (default: the first visible sheet)
-    of the workbook `path`, every cell as text; the header is row 1. A damaged workbook,
-    or an old binary one renamed, is `UnreadableFile`."""
+    of the workbook `path`, every cell as text, the header row 1; and, without `sheet`, the
+    other visible sheets that hold text (`_sheets_left`). A damaged workbook, or an old
+    binary one renamed, is `UnreadableFile`."""
     import zipfile
     import zlib
 
@@ -63,7 +64,7 @@ def read_sheet(path: Path, sheet: str | None) -> tuple[list[str], Rows]:
         workbook.close()
 
 
-def _sheet_rows(path: Path, workbook: Any, sheet: str | None) -> tuple[list[str], Rows]:
+def _sheet_rows(path: Path, workbook: Any, sheet: str | None) -> tuple[list[str], Rows, list[str]]:
     if sheet and sheet not in workbook.sheetnames:
         raise InputError(
             path, f"no sheet {sheet!r}; the sheets are {', '.join(workbook.sheetnames)}"
@@ -80,8 +81,7 @@ def _sheet_rows(path: Path, workbook: Any, sheet: str | None) -> tuple[list[str]
     rows = [
         (number, [cell_text(value) for value in row]) for number, row in enumerate(values, start=2)
     ]
-    if not sheet:
-        _warn_of_sheets_left(path, workbook, worksheet)
+    left = [] if sheet else _sheets_left(workbook, worksheet)
     unsaved = _unsaved_formula_rows(worksheet)
     if unsaved:
         warnings.warn(
@@ -90,28 +90,20 @@ def _sheet_rows(path: Path, workbook: Any, sheet: str | None) -> tuple[list[str]
             "read as empty. Open the file in Excel or LibreOffice and save it, then run again",
             stacklevel=4,
         )
-    return header, rows
+    return header, rows, left
 
 
-def _warn_of_sheets_left(path: Path, workbook: Any, read: Any) -> None:
-    """Warn when visible sheets other than the one read hold text below their first row
-    (answers to a second form, a second meeting): only one sheet of a file is read, and
-    the rest would be left out of the counts in silence. Hidden sheets are not data."""
-    left = [
+def _sheets_left(workbook: Any, read: Any) -> list[str]:
+    """The visible sheets other than the one read that hold text below their first row
+    (answers to a second form, a second meeting). Hidden sheets are not data (a list of
+    choices behind a form)."""
+    return [
         worksheet.title
         for worksheet in workbook.worksheets
         if worksheet is not read
         and getattr(worksheet, "sheet_state", "visible") == "visible"
         and _holds_text_below_header(worksheet)
     ]
-    if left:
-        names = ", ".join(repr(name) for name in left)
-        warnings.warn(
-            f"{path}: only the sheet {read.title!r} is read; the sheet(s) {names} also hold "
-            "text, which is not in the counts. Save each sheet as a file of its own, or name "
-            "the sheet to read in the manifest's sheet column",
-            stacklevel=5,
-        )
 
 
 def _holds_text_below_header(worksheet: Any) -> bool:

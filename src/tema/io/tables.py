@@ -66,6 +66,8 @@ class Table:
     rows: list[Row]
     # 2 under a "sep=;" line (`tema.io.delimiters.declared_delimiter`).
     header_line: int = 1
+    # A workbook read without a named sheet: its other visible sheets that hold text.
+    sheets_not_read: tuple[str, ...] = ()
 
     def require(self, path: str | Path, names: Iterable[str], advice: str = "") -> None:
         """Refuse (naming the header's line) a file tema wrote and a person edited, when
@@ -218,8 +220,8 @@ def _check_header(path: Path, table: Table) -> None:
 def _read_workbook(path: Path, sheet: str | None) -> Table:
     from tema.io.excel import read_sheet
 
-    header, rows = read_sheet(path, sheet)
-    table = Table(header, rows)
+    header, rows, left = read_sheet(path, sheet)
+    table = Table(header, rows, sheets_not_read=tuple(left))
     _check_header(path, table)
     return table
 
