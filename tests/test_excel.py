@@ -94,7 +94,7 @@ def test_rows_are_named_the_first_ten_and_how_many_more(rows: list[int], said: s
     assert rows_hold(rows) == said
 
 
-def _workbook_of_sheets(path: Path, sheets: dict[str, tuple[str, list[list[object]]]]) -> Path:
+def workbook_of_sheets(path: Path, sheets: dict[str, tuple[str, list[list[object]]]]) -> Path:
     """A workbook with a sheet per `sheets` entry: name → (state, rows)."""
     from openpyxl import Workbook
 
@@ -126,7 +126,7 @@ ANSWERS = [["id", "svar"], [1, "Flere boliger"]]
     ],
 )
 def test_the_sheets_not_read_that_hold_text_are_named(tmp_path: Path, sheets, chosen, left):
-    path = _workbook_of_sheets(tmp_path / "svar.xlsx", sheets)
+    path = workbook_of_sheets(tmp_path / "svar.xlsx", sheets)
     table = read_table(path, sheet=chosen)
     assert table.rows == [(2, ["1", "Flere boliger"])]
     assert table.sheets_not_read == left

@@ -241,6 +241,14 @@ def test_xlsx_answers_from_the_first_sheet(tmp_path: Path):
     }
 
 
+def _read_with_one_warning(path: Path) -> tuple[str, str]:
+    """The text read from `path`, and the one warning reading it gave."""
+    with pytest.warns(UserWarning) as caught:
+        source = read_source(path)
+    (warning,) = caught
+    return source.text, str(warning.message)
+
+
 def _survey(path: Path, rows: list[list[str]], encoding: str = "utf-8") -> Path:
     """`rows` as a survey file: a ';'-separated CSV as Excel in Norway saves it, or an .xlsx."""
     from test_tables import write_xlsx
@@ -263,11 +271,9 @@ def test_an_error_value_for_an_answer_is_left_out_and_its_row_named(
 ):
     rows = [["id", "svar"], ["1", error], ["2", "Flere boliger"], ["3", error]]
     path = _survey(tmp_path / f"svar{suffix}", rows, encoding="cp1252")
-    with pytest.warns(UserWarning) as caught:
-        source = read_source(path)
-    assert source.text == "Flere boliger"
-    (warning,) = caught
-    assert str(warning.message).startswith(
+    text, warning = _read_with_one_warning(path)
+    assert text == "Flere boliger"
+    assert warning.startswith(
         f"{path}: in column 'svar', rows 2, 4 hold a formula's error value ({error}), not an answer"
     )
 
@@ -386,21 +392,14 @@ def test_docx_table_header_only_where_the_table_shows_one(
 
 
 def test_answers_on_a_sheet_that_is_not_read_are_named(tmp_path: Path):
-    from openpyxl import Workbook
+    from test_excel import workbook_of_sheets
 
-    workbook = Workbook()
-    workbook.active.title = "Bodø"
-    for row in (["id", "svar"], [1, "Flere boliger"]):
-        workbook.active.append(row)
-    second = workbook.create_sheet("Tromsø")
-    for row in (["id", "svar"], [1, "Arbeidsgivere må ansette flere"]):
-        second.append(row)
-    path = tmp_path / "svar.xlsx"
-    workbook.save(path)
-    with pytest.warns(UserWarning) as caught:
-        source = read_source(path)
-    assert source.text == "Flere boliger"
-    (warning,) = caught
-    assert str(warning.message).startswith(
+    bodo = [["id", "svar"], [1, "Flere boliger"]]
+    tromso = [["id", "svar"], [1, "Arbeidsgivere må ansette flere"]]
+    sheets = {"Bodø": ("visible", bodo), "Tromsø": ("visible", tromso)}
+    path = workbook_of_sheets(tmp_path / "svar.xlsx", sheets)
+    text, warning = _read_with_one_warning(path)
+    assert text == "Flere boliger"
+    assert warning.startswith(
         f"{path}: only the first visible sheet is read; the sheet(s) 'Tromsø' also hold text"
     )
