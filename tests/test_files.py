@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tema.io.files import atomic_write, write_csv
+from tema.io.files import atomic_write, write_csv, write_together
 
 
 def test_failed_write_keeps_the_previous_file(tmp_path: Path):
@@ -67,3 +67,15 @@ class _Later:
             import datetime
 
             return datetime.datetime.now(tz) + datetime.timedelta(days=400)
+
+
+def test_files_written_together_replace_none_until_all_are_written(tmp_path: Path):
+    model, card = tmp_path / "model.bin", tmp_path / "card.json"
+    model.write_bytes(b"old model")
+    card.write_text("old card", encoding="utf-8")
+    with pytest.raises(TypeError):  # the model cannot be written: as on a full disk
+        write_together([(model, None), (card, "new card")])  # type: ignore[list-item]
+    assert (model.read_bytes(), card.read_text(encoding="utf-8")) == (b"old model", "old card")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["card.json", "model.bin"]
+    write_together([(model, b"new model"), (card, "new card")])
+    assert (model.read_bytes(), card.read_text(encoding="utf-8")) == (b"new model", "new card")

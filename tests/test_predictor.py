@@ -29,10 +29,11 @@ from tema.classify.decision import decide
 from tema.classify.export import arrays_from_classifier
 from tema.classify.model import ThemeClassifier, ThemeModel
 from tema.classify.persist import load_model, load_predictor, save_model
-from tema.classify.predictor import LinearThemePredictor, expit, read_arrays, save_arrays
+from tema.classify.predictor import LinearThemePredictor, expit, read_arrays
 from tema.classify.text import normalise_text, normalise_word
 from tema.config import ModelFiles
 from tema.errors import ModelError
+from tema.io.files import write_npz
 
 REPO = Path(__file__).resolve().parent.parent
 TEXTS = [text for texts in TINY_LABELED.values() for text in texts]
@@ -216,6 +217,24 @@ def saved(model: ThemeModel, folder: Path) -> Path:
     return path
 
 
+def test_a_save_that_fails_part_way_leaves_the_old_model_whole(
+    tiny: ThemeModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    path = saved(tiny, tmp_path)
+    before = {file.name: file.read_bytes() for file in tmp_path.iterdir()}
+    retrained = ThemeModel(ThemeClassifier(calibration_folds=2, c=0.5).fit(TEXTS, LABELS), CARD)
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    # The last file of the model fails: nothing of the new one may be in place.
+    monkeypatch.setattr(persist_module, "render_card_markdown", disk_full)
+    with pytest.raises(OSError):
+        save_model(retrained, path)
+    assert {file.name: file.read_bytes() for file in tmp_path.iterdir()} == before
+    assert load_model(path).predict(TEXTS).equals(tiny.predict(TEXTS))
+
+
 def test_save_then_load_gives_the_same_predictions(project_like: ThemeModel, tmp_path: Path):
     path = saved(project_like, tmp_path)
     card = json.loads(card_path_for(path).read_text(encoding="utf-8"))
@@ -241,7 +260,7 @@ def test_a_tampered_predictor_file_is_refused_before_it_is_read(
     predictor_file = predictor_path_for(path)
     arrays = read_arrays(predictor_file.read_bytes(), predictor_file)
     arrays["coef"] = arrays["coef"] * 2  # a plausible file, with other numbers
-    save_arrays(arrays, predictor_file)
+    write_npz(arrays, predictor_file)
 
     def never(*args, **kwargs):
         raise AssertionError("the file was read before its hash was checked")
@@ -269,7 +288,7 @@ def test_a_bad_predictor_file_with_a_matching_hash_is_a_clear_error(
     if change == "not an npz":
         predictor_file.write_bytes(b"not a zip file")
     else:
-        save_arrays(arrays, predictor_file)
+        write_npz(arrays, predictor_file)
     # Re-sign and re-bind the card, as a careless re-export would: the content checks
     # still hold.
     card_path = card_path_for(path)

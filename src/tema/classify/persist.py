@@ -49,11 +49,10 @@ from tema.classify.predictor import (
     PREDICTOR_FORMAT,
     LinearThemePredictor,
     read_arrays,
-    save_arrays,
 )
 from tema.config import ModelFiles
 from tema.errors import ModelError
-from tema.io.files import ZIP_DATE, atomic_write, sha256_of, write_json
+from tema.io.files import ZIP_DATE, json_text, npz_bytes, write_together
 
 if TYPE_CHECKING:  # scikit-learn: only for the model, never on the predictor's fast path
     from tema.classify.model import ThemeClassifier, ThemeModel
@@ -91,10 +90,12 @@ def pinned_libraries(classifier: ThemeClassifier) -> tuple[str, ...]:
 
 # --- Saving ----------------------------------------------------------------------------------
 def save_model(model: ThemeModel, path: str | Path) -> None:
-    """Write the model file, its predictor file, then its card with both files' hashes.
-
-    The card goes last: a run killed before it leaves the old card, which refuses the
-    new files by their hashes. A classifier whose layout the predictor cannot reproduce
+    """Write the model file, its predictor file and its card with both files' hashes, all
+    or none (`tema.io.files.write_together`): everything is made in memory, written beside
+    the old files, and renamed into place card last. A run killed or failing while saving
+    leaves the old model whole and usable (before, a kill after the model file left an old
+    card that refused the new file, and neither `tema train` nor `tema classify` ran until
+    the files were deleted). A classifier whose layout the predictor cannot reproduce
     (isotonic calibration) gets a predictor file that holds only its format, and the
     card's ``predictor_scope`` "none": the file always exists, as `dvc.yaml` declares it,
     and `tema classify` uses the model file.
@@ -103,29 +104,32 @@ def save_model(model: ThemeModel, path: str | Path) -> None:
 
     files = ModelFiles.beside(Path(path))
     data = skops_bytes(model.classifier)
-    with atomic_write(files.model, mode="wb") as handle:
-        handle.write(data)
     try:
         arrays = arrays_from_classifier(model.classifier)
         cascade = getattr(model.classifier, "embedding_pipeline_", None) is not None
         scope = "tfidf_stage" if cascade else "model"
     except ModelError:
         arrays, scope = {"format": np.array(PREDICTOR_FORMAT)}, "none"
-    save_arrays(arrays, files.predictor)
+    predictor = npz_bytes(arrays)
     card = bound(
         {
             **{key: value for key, value in model.card.items() if key not in PREDICTOR_CARD_KEYS},
             "model_file": files.model.name,
             "model_sha256": hashlib.sha256(data).hexdigest(),
             "predictor_file": files.predictor.name,
-            "predictor_sha256": sha256_of(files.predictor),
+            "predictor_sha256": hashlib.sha256(predictor).hexdigest(),
             "predictor_scope": scope,
             "library_versions": library_versions(pinned_libraries(model.classifier)),
         }
     )
-    write_json(card, files.card)
-    with atomic_write(files.card_md) as handle:
-        handle.write(render_card_markdown(card))
+    write_together(
+        [
+            (files.model, data),
+            (files.predictor, predictor),
+            (files.card, json_text(card)),
+            (files.card_md, render_card_markdown(card)),
+        ]
+    )
 
 
 def skops_bytes(classifier: ThemeClassifier) -> bytes:

@@ -359,14 +359,6 @@ def _check_shapes(arrays: Mapping[str, np.ndarray], n_tokens: int, n_char_ngrams
         raise ModelError("the predictor file's arrays do not fit together")
 
 
-def save_arrays(arrays: Mapping[str, np.ndarray], path: Path) -> None:
-    """Write the arrays as an uncompressed .npz (atomically: the old file stays until done;
-    without time stamps: the same model gives the same bytes)."""
-    from tema.io.files import write_npz
-
-    write_npz(arrays, path)
-
-
 def read_arrays(data: bytes, path: Path) -> dict[str, np.ndarray]:
     """The arrays of a predictor file's (hash-checked) content; never unpickles."""
     try:

@@ -11,7 +11,7 @@ import re
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -66,8 +66,27 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
 
 def write_json(data: Any, path: str | Path) -> None:
     with atomic_write(path) as handle:
-        json.dump(data, handle, ensure_ascii=False, indent=2, sort_keys=False)
-        handle.write("\n")
+        handle.write(json_text(data))
+
+
+def json_text(data: Any) -> str:
+    """`data` as tema writes JSON: UTF-8 text, indented, keys in their order, a last newline."""
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def write_together(contents: Sequence[tuple[Path, bytes | str]]) -> None:
+    """Write files that belong together (a model, its predictor, the card that binds them)
+    so that none is replaced before all are complete: each is written to a temporary file
+    beside it first, then they are renamed into place in the given order. A run killed or
+    failing while writing leaves every old file as it was; only a kill between the renames,
+    a matter of microseconds, leaves some old and some new."""
+    with contextlib.ExitStack() as renames:
+        # Entered last to first: an ExitStack leaves them in reverse, so the first listed
+        # is renamed first, and an error unwinds every temporary file.
+        for path, content in reversed(contents):
+            binary = isinstance(content, bytes)
+            handle = renames.enter_context(atomic_write(path, mode="wb" if binary else "w"))
+            handle.write(content)
 
 
 def sha256_of(path: str | Path) -> str:
@@ -115,12 +134,17 @@ def reproducible_zip(data: bytes) -> bytes:
 
 def write_npz(arrays: Mapping[str, Any], path: str | Path) -> None:
     """Arrays as an uncompressed .npz, atomically and without time stamps."""
+    with atomic_write(path, mode="wb") as handle:
+        handle.write(npz_bytes(arrays))
+
+
+def npz_bytes(arrays: Mapping[str, Any]) -> bytes:
+    """Arrays as the bytes of an uncompressed .npz without time stamps."""
     import numpy as np
 
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
-    with atomic_write(path, mode="wb") as handle:
-        handle.write(reproducible_zip(buffer.getvalue()))
+    return reproducible_zip(buffer.getvalue())
 
 
 # Office's lock file beside a document open in Word or Excel ("~$notat.docx"): never a
