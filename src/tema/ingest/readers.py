@@ -287,7 +287,8 @@ def read_answers(
         text = row[index].strip() if index < len(row) else ""
         if text in EXCEL_ERRORS:
             destroyed.append((row_number, text))
-        if not text or text in EXCEL_ERRORS:
+            continue
+        if not text:
             continue
         metadata = {
             name: value
@@ -317,11 +318,9 @@ def _name_unnamed(header: Sequence[str], rows: Sequence[tuple[int, Sequence[str]
     for position, name in enumerate(header):
         if name or not any(position < len(row) and row[position].strip() for _, row in rows):
             continue
-        letters, number = "", position + 1
-        while number:
-            number, rest = divmod(number - 1, 26)
-            letters = chr(ord("A") + rest) + letters
-        named[position] = f"column_{letters}"
+        from openpyxl.utils import get_column_letter  # only for a table that needs it
+
+        named[position] = f"column_{get_column_letter(position + 1)}"
     return named
 
 

@@ -100,9 +100,7 @@ def _sheets_left(workbook: Any, read: Any) -> list[str]:
     return [
         worksheet.title
         for worksheet in workbook.worksheets
-        if worksheet is not read
-        and getattr(worksheet, "sheet_state", "visible") == "visible"
-        and _holds_text_below_header(worksheet)
+        if worksheet is not read and _visible(worksheet) and _holds_text_below_header(worksheet)
     ]
 
 
@@ -117,10 +115,11 @@ def _holds_text_below_header(worksheet: Any) -> bool:
 def _first_visible(workbook: Any) -> Any:
     """The first sheet a user sees: a hidden sheet (a list of choices behind a form, say)
     is not the data."""
-    for worksheet in workbook.worksheets:
-        if getattr(worksheet, "sheet_state", "visible") == "visible":
-            return worksheet
-    return workbook.worksheets[0]
+    return next(filter(_visible, workbook.worksheets), workbook.worksheets[0])
+
+
+def _visible(worksheet: Any) -> bool:
+    return getattr(worksheet, "sheet_state", "visible") == "visible"
 
 
 def _unsaved_formula_rows(worksheet: Any) -> list[int]:

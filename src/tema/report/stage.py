@@ -328,12 +328,13 @@ def build_report(
 def uncertain_units(units_csv: str | Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
     """All uncertain units of a written units.csv, in chunks (for the review sheet)."""
     # Names are text as written: a region "03" or a meeting "0301" must not come back as 3.
-    text_columns = ("doc", "meeting", "region", "date", "kind", "section", "text", "theme")
+    text_columns = ("doc", "meeting", "region", "date", "kind", "section", "text", "theme",
+                    "second_theme", "metadata")  # fmt: skip
     for chunk in pd.read_csv(
         units_csv,
         keep_default_na=False,
         chunksize=chunk_rows,
-        dtype={column: str for column in (*text_columns, "second_theme", "metadata")},
+        dtype=dict.fromkeys(text_columns, str),
     ):
         flags = chunk["uncertain"]
         if flags.dtype != bool:
