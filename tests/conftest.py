@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -242,3 +245,19 @@ def write_senter_lock(repo: Path, root: Path) -> None:
     lock = yaml.safe_load((repo / "dvc.lock").read_text(encoding="utf-8"))
     entry = {"schema": lock["schema"], "stages": {"senter": lock["stages"]["senter"]}}
     (root / "dvc.lock").write_text(yaml.safe_dump(entry, sort_keys=False), encoding="utf-8")
+
+
+def packages_loaded_by_tema(folder: Path, args: list[str], packages: set[str]) -> list[str]:
+    """Which of `packages` a `tema` command (`args`, run in `folder` in a fresh Python) has
+    imported by its end: a stage must not pay for libraries it does not use."""
+    code = (
+        "import json, sys\n"
+        "from tema.cli.main import app\n"
+        f"app({args!r}, standalone_mode=False)\n"
+        f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & {packages!r})))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=folder, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])

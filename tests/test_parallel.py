@@ -4,8 +4,6 @@ found, and `tema segment` reports what it wrote."""
 from __future__ import annotations
 
 import gc
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +11,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from conftest import packages_loaded_by_tema
 from tema import parallel
 from tema.cli.main import app
 
@@ -93,17 +92,7 @@ def test_tema_segment_writes_its_units_without_pandas(tmp_path: Path):
     (tmp_path / "notes.txt").write_text(
         'Bolig:\n- "Startlån", for dem som leier\n- Arbeid, språk\n', encoding="utf-8"
     )
-    code = (
-        "import sys\n"
-        "from tema.cli.main import app\n"
-        "app(['--params', 'params.yaml', 'segment', 'notes.txt', '-o', 'u.csv', '--jobs', '2'],"
-        " standalone_mode=False)\n"
-        "print('pandas loaded:', 'pandas' in sys.modules)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    assert "pandas loaded: False" in done.stdout
+    command = ["--params", "params.yaml", "segment", "notes.txt", "-o", "u.csv", "--jobs", "2"]
+    assert packages_loaded_by_tema(tmp_path, command, {"pandas"}) == []
     units = pd.read_csv(tmp_path / "u.csv", keep_default_na=False)
     assert units["text"].tolist() == ["Bolig:", '"Startlån", for dem som leier', "Arbeid, språk"]

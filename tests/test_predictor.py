@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from hypothesis import strategies as st
 
 import tema.classify.persist as persist_module
 import tema.classify.predictor as predictor_module
-from conftest import MEETING_REPORTS, TINY_LABELED
+from conftest import MEETING_REPORTS, TINY_LABELED, packages_loaded_by_tema
 from tema.classify.card import bound
 from tema.classify.decision import decide
 from tema.classify.export import arrays_from_classifier
@@ -390,21 +389,10 @@ def test_tema_classify_imports_no_scikit_learn(tiny: ThemeModel, tmp_path: Path)
     pd.DataFrame({"doc": "d", "unit": range(len(TEXTS)), "text": TEXTS}).to_csv(
         tmp_path / "units.csv", index=False
     )
-    code = (
-        "import sys\n"
-        "from tema.cli.main import app\n"
-        "app(['--params', 'params.yaml', 'classify', '-o', 'out.csv', '--jobs', '1'],"
-        " standalone_mode=False)\n"
-        "heavy = {'sklearn', 'joblib', 'scipy', 'skops'}\n"
-        "loaded = sorted({m.split('.')[0] for m in sys.modules} & heavy)\n"
-        "print('loaded:', loaded)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
+    command = ["--params", "params.yaml", "classify", "-o", "out.csv", "--jobs", "1"]
+    heavy = {"sklearn", "joblib", "scipy", "skops"}
     # A small input needs no scipy either (it is imported for large inputs only).
-    assert "loaded: []" in done.stdout
+    assert packages_loaded_by_tema(tmp_path, command, heavy) == []
     classified = pd.read_csv(tmp_path / "out.csv", keep_default_na=False)
     assert classified["theme"].tolist() == tiny.predict(TEXTS)["theme"].tolist()
 
