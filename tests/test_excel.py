@@ -68,18 +68,20 @@ def test_a_formula_without_a_saved_result_is_named_with_its_row(
 
 
 @pytest.mark.parametrize(
-    ("value", "text"),
+    ("value", "number_format", "text"),
     [
-        (None, ""),
-        (34.0, "34"),
-        (3.5, "3.5"),
-        ("#N/A", "#N/A"),  # an error value is kept: the reader of the column says what it is
-        ("#I/T", "#I/T"),
-        ("Linje en_x000D_\nlinje to", "Linje en\nlinje to"),
+        (None, None, ""),
+        (34.0, "General", "34"),
+        (3.5, "General", "3,5"),
+        (0.25, "0%", "25 %"),  # by its format (`tema.io.cell_format`)
+        ("#N/A", "General", "#N/A"),  # an error value is kept: the reader says what it is
+        ("#I/T", "General", "#I/T"),
+        ("Linje en_x000D_\nlinje to", "General", "Linje en\nlinje to"),
+        ("0.25", "0%", "0.25"),  # a text is as written, whatever the format
     ],
 )
-def test_cells_read_as_the_spreadsheet_shows_them(value: object, text: str):
-    assert cell_text(value) == text
+def test_cells_read_as_the_spreadsheet_shows_them(value: object, number_format, text: str):
+    assert cell_text(value, number_format) == text
 
 
 @pytest.mark.parametrize(

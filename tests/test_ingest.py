@@ -85,7 +85,7 @@ def test_file_missing_from_manifest_falls_back_to_its_name_with_a_warning(tmp_pa
         ("73051", None),
         ("2018", None),
         ("45730.5", "2025-03-14"),  # with a time of day
-        ("45730,5", None),
+        ("45730,5", "2025-03-14"),  # … as Norwegian Excel shows it
     ],
 )
 def test_meeting_dates_as_people_write_them(written: str, iso: str | None):
@@ -177,6 +177,26 @@ def test_a_date_in_a_general_cell_of_an_xlsx_manifest_is_read_as_its_date(tmp_pa
     workbook = Workbook()
     workbook.active.append(["file", "meeting", "region", "date"])
     workbook.active.append(["bodo.txt", "Innspillmøte Bodø", "Nord-Norge", 45730])
+    workbook.save(raw / "manifest.xlsx")
+    [document] = list(ingest(raw))
+    assert document.date == "2025-03-14"
+
+
+@pytest.mark.parametrize("number_format", ["d. mmmm yyyy", "dd.mm.yy", "mm-dd-yy", "dddd"])
+def test_a_date_cell_of_an_xlsx_manifest_is_read_as_its_date_whatever_its_format(
+    tmp_path: Path, number_format: str
+):
+    """The cell shows "14. mars 2025" or "14.03.25", which is no date tema reads as text."""
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    raw = make_raw(tmp_path)
+    (raw / "manifest.csv").unlink()
+    workbook = Workbook()
+    workbook.active.append(["file", "meeting", "region", "date"])
+    workbook.active.append(["bodo.txt", "Innspillmøte Bodø", "Nord-Norge", datetime(2025, 3, 14)])
+    workbook.active["D2"].number_format = number_format
     workbook.save(raw / "manifest.xlsx")
     [document] = list(ingest(raw))
     assert document.date == "2025-03-14"

@@ -70,9 +70,35 @@ def test_an_excel_workbook_gives_the_same_rows_with_cells_as_text(tmp_path: Path
     )
     table = read_table(path)
     assert table.header == [*HEADER, "dato", "alder"]
+    # openpyxl gives a date the format "yyyy-mm-dd", a date and time "yyyy-mm-dd h:mm:ss"
     assert table.rows == [(2, [*ROWS[0], "2018-03-14", "34"]), (3, [*ROWS[1], "", "51"])]
     path = write_xlsx(tmp_path / "tid.xlsx", [["når"], [datetime(2018, 3, 14, 9, 30)]])
-    assert read_table(path).rows == [(2, ["2018-03-14T09:30:00"])]
+    assert read_table(path).rows == [(2, ["2018-03-14 9:30:00"])]
+
+
+def test_a_workbook_cell_is_read_as_norwegian_excel_shows_it(tmp_path: Path):
+    """Not as Python writes the stored number: "25 %", not "0.25"."""
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["andel", "beløp", "dato", "ja"])
+    sheet.append([0.25, 1500, datetime(2024, 3, 14), True])
+    formats = ["0%", "#,##0", "d. mmmm yyyy", "General"]
+    for cell, number_format in zip(sheet[2], formats, strict=True):
+        cell.number_format = number_format
+    sheet.append([0.125, 3.5, "14.03.2024"])
+    sheet["A3"].number_format = "0.0%"
+    workbook.save(tmp_path / "svar.xlsx")
+    table = read_table(tmp_path / "svar.xlsx")
+    assert table.rows == [
+        (2, ["25 %", "1 500", "14. mars 2024", "SANN"]),
+        (3, ["12,5 %", "3,5", "14.03.2024"]),
+    ]
+    # the date of a date cell, whatever its format shows; a text that looks like one is text
+    assert table.dates == {(2, 2): "2024-03-14"}
 
 
 def test_a_named_sheet_and_a_missing_one(tmp_path: Path):

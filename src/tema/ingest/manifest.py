@@ -30,9 +30,9 @@ KNOWN_COLUMNS = (*MANIFEST_COLUMNS, TEXT_COLUMN, SHEET)
 
 
 # A meeting date as people write it: ISO, or the Norwegian day.month.year; a date cell of
-# a spreadsheet that also holds a time of day comes as ISO date and time from a workbook,
-# and as "14.03.2024 10:00" in a CSV that Norwegian Excel saved (a time written
-# "10.00", as Norwegian spells it, too).
+# a spreadsheet that also holds a time of day comes as "14.03.2024 10:00" in a CSV that
+# Norwegian Excel saved (a time written "10.00", as Norwegian spells it, too). A workbook's
+# date cell is read by its date (`Table.dates`), whatever its format shows.
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 _NORWEGIAN_DATE = re.compile(
     r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?: +(\d{1,2})([:.])(\d{2})(?:\5(\d{2}))?)?"
@@ -40,7 +40,8 @@ _NORWEGIAN_DATE = re.compile(
 # A date in a spreadsheet cell formatted as General (or a number) reaches tema as the
 # number Excel stores: days since 1899-12-30. Only five-digit day numbers from 1990 to 2099
 # are read so: no meeting code or year looks like that.
-_SPREADSHEET_DAY = re.compile(r"(\d{5})(?:\.\d+)?")  # a fraction is the time of day
+# A fraction is the time of day: "45730,5" as Norwegian Excel shows it, "45730.5" in English.
+_SPREADSHEET_DAY = re.compile(r"(\d{5})(?:[.,]\d+)?")
 _SPREADSHEET_EPOCH = date(1899, 12, 30)
 _SPREADSHEET_DAYS = range(
     (date(1990, 1, 1) - _SPREADSHEET_EPOCH).days, (date(2100, 1, 1) - _SPREADSHEET_EPOCH).days
@@ -110,10 +111,14 @@ def read_manifest(path: str | Path, keep_bad_dates: bool = False) -> dict[str, d
             line=table.header_line,
         )
     rows: dict[str, dict[str, str]] = {}
+    date_column = names.index("date")
     for line, cells in table.rows:
         if not any(cell.strip() for cell in cells):
             continue  # a blank row (Excel leaves them)
         row = dict(zip(names, cells + [""] * (len(names) - len(cells)), strict=False))
+        # A workbook's date cell is read by its date, not by the text its format shows
+        # ("14. mars 2024"), which `meeting_date` may not read.
+        row["date"] = table.dates.get((line, date_column), row["date"])
         record = _check_manifest_row(path, line, row, rows, keep_bad_dates)
         rows[record["file"]] = record
     return rows

@@ -1,10 +1,13 @@
 """Excel workbooks (`.xlsx`, `.xlsm`) read as tables, for `tema.io.tables.read_table`.
 
-Every cell is read as text as the spreadsheet shows it (`cell_text`): dates as YYYY-MM-DD,
-whole numbers without ".0", a formula's error value ("#N/A", Norwegian "#I/T") as written,
-so that the reader of a column can tell a destroyed answer from a blank one. A formula is
-read by the result the spreadsheet saved with it; a workbook written by a script has none,
-and the cells it leaves empty are named in a warning (`_unsaved_formula_rows`).
+Every cell is read as text as a Norwegian Excel shows it (`cell_text`, by the cell's
+number format: `tema.io.cell_format`): "25 %", "1 500", "14.03.2024", "SANN"; a formula's
+error value ("#N/A", Norwegian "#I/T") as written, so that the reader of a column can tell
+a destroyed answer from a blank one. The date of each date cell is kept beside the text
+(`Sheet.dates`) for a reader that needs the date whatever format shows it (a manifest's
+date column). A formula is read by the result the spreadsheet saved with it; a workbook
+written by a script has none, and the cells it leaves empty are named in a warning
+(`_unsaved_formula_rows`).
 """
 
 from __future__ import annotations
@@ -12,10 +15,12 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tema.errors import InputError, UnreadableFile
+from tema.io.cell_format import shown
 from tema.io.files import office_binary_reason
 
 # What a formula cell holds when its formula fails: no one wrote it. Excel writes them in
@@ -29,6 +34,17 @@ EXCEL_ERRORS = frozenset(
 )  # fmt: skip
 
 Rows = list[tuple[int, list[str]]]  # (row number as the spreadsheet shows it, cells)
+# The date of each date cell, YYYY-MM-DD, by (row number, column index).
+Dates = dict[tuple[int, int], str]
+
+
+class Sheet(NamedTuple):
+    header: list[str]
+    rows: Rows
+    # Without a named sheet: the other visible sheets that hold text (`_sheets_left`).
+    left: list[str]
+    dates: Dates
+
 
 # A formula element in a sheet's XML (`<f>`, `<f t="shared" …/>`, `<x:f>`): only a sheet
 # that has one is parsed again to look for formulas without a saved result.
@@ -38,11 +54,11 @@ _CHUNK = 1 << 20
 _ROWS_NAMED = 10
 
 
-def read_sheet(path: Path, sheet: str | None) -> tuple[list[str], Rows, list[str]]:
+def read_sheet(path: Path, sheet: str | None) -> Sheet:
     """The header (names stripped) and rows of `sheet` (default: the first visible sheet)
-    of the workbook `path`, every cell as text, the header row 1; and, without `sheet`, the
-    other visible sheets that hold text (`_sheets_left`). A damaged workbook, or an old
-    binary one renamed, is `UnreadableFile`."""
+    of the workbook `path`, every cell as text, the header row 1, and the dates of its date
+    cells; and, without `sheet`, the other visible sheets that hold text (`_sheets_left`).
+    A damaged workbook, or an old binary one renamed, is `UnreadableFile`."""
     import zipfile
     import zlib
 
@@ -64,7 +80,7 @@ def read_sheet(path: Path, sheet: str | None) -> tuple[list[str], Rows, list[str
         workbook.close()
 
 
-def _sheet_rows(path: Path, workbook: Any, sheet: str | None) -> tuple[list[str], Rows, list[str]]:
+def _sheet_rows(path: Path, workbook: Any, sheet: str | None) -> Sheet:
     if sheet and sheet not in workbook.sheetnames:
         raise InputError(
             path, f"no sheet {sheet!r}; the sheets are {', '.join(workbook.sheetnames)}"
@@ -73,14 +89,18 @@ def _sheet_rows(path: Path, workbook: Any, sheet: str | None) -> tuple[list[str]
     # Some exporters write a wrong size into the sheet, which read-only mode trusts:
     # columns or rows beyond it would be lost.
     worksheet.reset_dimensions()
-    values = worksheet.iter_rows(values_only=True)
-    first = next(values, None)
+    cells = worksheet.iter_rows()
+    first = next(cells, None)
     if first is None:
         raise UnreadableFile(path, "is empty")
-    header = [cell_text(value).strip() for value in first]
-    rows = [
-        (number, [cell_text(value) for value in row]) for number, row in enumerate(values, start=2)
-    ]
+    header = [cell_text(cell.value, cell.number_format).strip() for cell in first]
+    rows: Rows = []
+    dates: Dates = {}
+    for number, row in enumerate(cells, start=2):
+        rows.append((number, [cell_text(cell.value, cell.number_format) for cell in row]))
+        for column, cell in enumerate(row):
+            if isinstance(cell.value, datetime):  # a time of day alone is a `time`
+                dates[number, column] = cell.value.date().isoformat()
     left = [] if sheet else _sheets_left(workbook, worksheet)
     unsaved = _unsaved_formula_rows(worksheet)
     if unsaved:
@@ -90,7 +110,7 @@ def _sheet_rows(path: Path, workbook: Any, sheet: str | None) -> tuple[list[str]
             "read as empty. Open the file in Excel or LibreOffice and save it, then run again",
             stacklevel=4,
         )
-    return header, rows, left
+    return Sheet(header, rows, left, dates)
 
 
 def _sheets_left(workbook: Any, read: Any) -> list[str]:
@@ -176,18 +196,13 @@ def rows_hold(rows: Sequence[int]) -> str:
     return f"rows {named}{more} hold"
 
 
-def cell_text(value: Any) -> str:
-    """A workbook cell as the spreadsheet shows it: dates as YYYY-MM-DD (a time only when
-    there is one), whole numbers without ".0", nothing as "", a formula's error value
-    (`EXCEL_ERRORS`) as written: as Excel writes it into a CSV."""
-    if value is None:
-        return ""
-    if hasattr(value, "isoformat"):
-        text: str = value.isoformat()
-        return text[:10] if getattr(value, "hour", 0) == 0 else text
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value)
+def cell_text(value: Any, number_format: str | None = "General") -> str:
+    """A workbook cell as a Norwegian Excel shows it (`tema.io.cell_format.shown`): a
+    number or a date by its number format ("25 %", "14.03.2024"), nothing as "", a text
+    and a formula's error value (`EXCEL_ERRORS`) as written."""
+    if not isinstance(value, str):
+        return shown(value, number_format)
+    text = value
     # Excel stores some characters of a cell's text escaped ("_x000D_" for the carriage
     # return of text pasted from Windows), and openpyxl leaves them so.
     return _EXCEL_ESCAPE.sub(_unescape, text).replace("\r\n", "\n") if "_x" in text else text

@@ -15,7 +15,8 @@ file and, where known, the line.
   a `.tsv` file is tab-separated whatever its header holds. A row with more fields than
   the header, where that may have moved text, is refused (`check_widths`).
 - Excel (`.xlsx`, `.xlsm`, `tema.io.excel`): the first sheet or a named one, every cell as
-  text as the spreadsheet shows it (dates as YYYY-MM-DD, whole numbers without ".0").
+  text as a Norwegian Excel shows it by its number format ("25 %", "1 500", "14.03.2024",
+  "3,5"), and beside the text the date of each date cell (`Table.dates`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,6 +69,9 @@ class Table:
     header_line: int = 1
     # A workbook read without a named sheet: its other visible sheets that hold text.
     sheets_not_read: tuple[str, ...] = ()
+    # A workbook's date cells by (line, column index): the date as YYYY-MM-DD whatever
+    # format shows it ("14. mars 2024", "14.03.24"), for a column that must be a date.
+    dates: Mapping[tuple[int, int], str] = field(default_factory=dict)
 
     def require(self, path: str | Path, names: Iterable[str], advice: str = "") -> None:
         """Refuse (naming the header's line) a file tema wrote and a person edited, when
@@ -220,8 +224,8 @@ def _check_header(path: Path, table: Table) -> None:
 def _read_workbook(path: Path, sheet: str | None) -> Table:
     from tema.io.excel import read_sheet
 
-    header, rows, left = read_sheet(path, sheet)
-    table = Table(header, rows, sheets_not_read=tuple(left))
+    header, rows, left, dates = read_sheet(path, sheet)
+    table = Table(header, rows, sheets_not_read=tuple(left), dates=dates)
     _check_header(path, table)
     return table
 
