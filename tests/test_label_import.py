@@ -18,6 +18,7 @@ from conftest import tiny_rows
 from tema.cli.main import app
 from tema.config import load_config
 from tema.errors import InputError
+from tema.labels.exchange import suggestion_id
 from tema.labels.importing import import_labels
 from tema.labels.store import load_labeled
 
@@ -183,6 +184,14 @@ def test_import_appends_a_new_file_and_is_idempotent(tmp_path, labeled_dir, fmt)
             ],
             4,
             "duplicate id 'r7' (also at line 2)",
+        ),
+        (  # a suggested unit whose text was cut (by Excel) or changed: not its unit
+            [
+                {"id": suggestion_id("Noe om bolig."), "text": "noe om bolig", "label": "housing"},
+                {"id": suggestion_id("Noe om bolig i byen"), "text": "Noe om", "label": "housing"},
+            ],
+            3,
+            "the text is not the text of the suggested unit s-",
         ),
     ],
 )

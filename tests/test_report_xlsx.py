@@ -100,8 +100,8 @@ def test_a_text_longer_than_an_excel_cell_is_cut_with_a_note(tmp_path: Path):
     import pandas as pd
     from openpyxl import load_workbook
 
+    from tema.io.files import EXCEL_MAX_CELL_CHARS
     from tema.report.stage import uncertain_units
-    from tema.report.xlsx import EXCEL_MAX_CELL_CHARS
 
     classified, documents = batch(tmp_path)
     frame = pd.read_csv(classified, dtype=str, keep_default_na=False)

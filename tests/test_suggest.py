@@ -183,3 +183,47 @@ def test_the_settings_come_from_params_and_n_from_the_command_line():
         meeting_weight=labels.meeting_weight,
     )
     assert SuggestSettings.from_config(labels, n=7).n == 7
+
+
+def test_a_unit_longer_than_an_excel_cell_cannot_be_labelled_on_its_cut_text(
+    tmp_path: Path, tiny_labeled_dir: Path
+):
+    """A survey answer is one unit of any length; an Excel cell holds 32,767 characters."""
+    from openpyxl import load_workbook as load
+
+    from tema.errors import InputError
+    from tema.labels.importing import import_labels
+
+    long_answer = " ".join(f"Kommunale boliger nr. {n} må pusses opp." for n in range(1200))
+    frame = classified([("a", "answer", long_answer), ("a", "answer", "Flere boliger i sentrum")])
+    out = suggest(frame, [], ["answer"], settings(2))
+    paths = write_suggestions(out, tmp_path / "next.csv", THEMES)
+    workbook = load(paths["xlsx"])
+    sheet = workbook["suggestions"]
+    by_id = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    cut = by_id[suggestion_id(long_answer)]
+    # cut to fit, saying so, and not pre-filled: the label is set where the whole text is
+    assert len(cut[1].value) == 32_767 and cut[1].value.endswith("label it there]")
+    assert long_answer.startswith(cut[1].value[:32_000])
+    assert (cut[2].value, cut[3].value) == (None, None)
+    assert pd.read_csv(paths["csv"])["text"].str.len().max() == len(long_answer)
+    labeled, conflicts = tiny_labeled_dir, tmp_path / "conflicts.csv"
+    # as written: the cut unit is unlabelled, the other imports
+    result = import_labels(paths["xlsx"], labeled, THEMES, "kari", conflicts)
+    assert result.added["text"].tolist() == ["Flere boliger i sentrum"]
+    assert result.unlabelled == 1
+    # an annotator who labels the cut text anyway: refused, naming the row; nothing written
+    cut[2].value = "housing"
+    workbook.save(tmp_path / "kari.xlsx")
+    before = sorted(labeled.iterdir())
+    with pytest.raises(InputError, match=r"kari\.xlsx, line \d: the text is not the text of"):
+        import_labels(tmp_path / "kari.xlsx", labeled, THEMES, "kari", conflicts)
+    assert sorted(labeled.iterdir()) == before
+    # … and labelled on the whole text (Label Studio), it imports under its id
+    tasks = json.loads(paths["label_studio"].read_text(encoding="utf-8"))
+    for task in tasks:
+        task["annotations"] = task.pop("predictions")
+    (tmp_path / "export.json").write_text(json.dumps(tasks), encoding="utf-8")
+    result = import_labels(tmp_path / "export.json", labeled, THEMES, "kari", conflicts)
+    assert result.added["text"].tolist() == [long_answer]
+    assert result.added["source_id"].tolist() == [suggestion_id(long_answer)]

@@ -104,6 +104,17 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _OFFICE_DATES = re.compile(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>")
 
 
+# Excel holds at most this many characters in a cell and calls a file with more damaged.
+EXCEL_MAX_CELL_CHARS = 32_767
+
+
+def fit_cell(text: str, note: str) -> str:
+    """`text`, or as much of it as an Excel cell holds, ending with `note` that says so."""
+    if len(text) <= EXCEL_MAX_CELL_CHARS:
+        return text
+    return text[: EXCEL_MAX_CELL_CHARS - len(note)] + note
+
+
 def as_text_cell(cell: Any) -> Any:
     """An openpyxl cell whose text starts with "=" kept as that text, not a formula.
 

@@ -18,7 +18,9 @@ Label Studio's import tasks and its labelling interface (`tema suggest`).
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +36,14 @@ from tema.io.tables import column_key, read_table
 from tema.labels.store import normalise_for_comparison
 
 FORMATS = "use .csv, .xlsx, .json (Label Studio) or .jsonl (doccano)"
+# The id `tema suggest` gives a unit (`suggestion_id`): made from its text, so a row that
+# comes back under it with another text was changed after tema wrote it.
+SUGGESTION_ID = re.compile(r"s-[0-9a-f]{10}")
+
+
+def suggestion_id(text: str) -> str:
+    """A stable id for a suggested unit: the same text always gets the same id."""
+    return "s-" + hashlib.sha256(normalise_for_comparison(text).encode("utf-8")).hexdigest()[:10]
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,30 @@ class IncomingLabel:
     source_id: str
     where: str  # "line 5", "task 3": what a person opens to find the row
     line: int | None = None
+
+
+def check_suggested_texts(path: Path, incoming: Sequence[IncomingLabel]) -> None:
+    """Refuse the file (nothing written) when a labelled row under an id `tema suggest`
+    gave holds another text than that unit's: the label would go on a text that is not
+    the unit the annotator was shown whole. The id is made from the unit's text, so a cut
+    text (Excel keeps 32,767 characters of a cell; `tema suggest` cuts a longer one in its
+    .xlsx) never matches it, and no label is attached to the cut text or to a guessed unit."""
+    for row in incoming:
+        # Compared as labels are (ignoring case and punctuation): cut by Excel, turned into
+        # a date or a number by Excel, or edited.
+        if not SUGGESTION_ID.fullmatch(row.source_id) or suggestion_id(row.text) == row.source_id:
+            continue
+        where = "" if row.line is not None else f"{row.where}: "
+        raise InputError(
+            path,
+            f"{where}the text is not the text of the suggested unit {row.source_id} "
+            f"({len(row.text)} characters): it was cut to fit an Excel cell (at most 32,767 "
+            "characters) or changed, and a label goes only on its unit's own text. Put the "
+            "text back; label a unit too long for Excel in the .labelstudio.json (or the "
+            ".csv, not opened in Excel) that `tema suggest` wrote, and clear its label here; "
+            "or clear the id to import the row as a text of its own",
+            row.line,
+        )
 
 
 # --------------------------------------------------------------------------- reading

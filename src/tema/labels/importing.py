@@ -36,7 +36,7 @@ from tema.config import Config, Theme
 from tema.errors import TemaError
 from tema.io.files import ascii_letters, write_csv
 from tema.io.tables import read_table
-from tema.labels.exchange import IncomingLabel, read_incoming
+from tema.labels.exchange import IncomingLabel, check_suggested_texts, read_incoming
 from tema.labels.store import (
     LABEL_COLUMNS,
     NEAR_DUPLICATE_SIMILARITY,
@@ -160,6 +160,7 @@ def import_labels(
     path = Path(path)
     annotator_slug(annotator)  # a bad name stops before the file is read
     incoming, unlabelled = read_incoming(path, themes)
+    check_suggested_texts(path, incoming)
     result = add_labels(
         incoming,
         labeled_dir,

@@ -16,7 +16,6 @@ yet (nor a near copy of a labelled text). The pick is greedy and deterministic:
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,9 +27,9 @@ import pandas as pd
 
 from tema.config import Config, LabelsSettings, Theme
 from tema.errors import InputError
-from tema.io.files import as_text_cell, atomic_write, write_csv
+from tema.io.files import EXCEL_MAX_CELL_CHARS, as_text_cell, atomic_write, fit_cell, write_csv
 from tema.io.tables import read_frame
-from tema.labels.exchange import label_studio_config, write_label_studio_tasks
+from tema.labels.exchange import label_studio_config, suggestion_id, write_label_studio_tasks
 from tema.labels.store import (
     NEAR_DUPLICATE_SIMILARITY,
     load_labeled,
@@ -58,6 +57,13 @@ SUGGESTION_COLUMNS = (
     "comment",
 )
 
+
+# The end of a text cut to fit an Excel cell (a survey answer is one unit, of any length).
+CUT_NOTE = (
+    " … [kuttet: en Excel-celle rommer ikke mer; hele teksten står i .csv- og "
+    ".labelstudio.json-filen, sett tema der / cut: an Excel cell holds no more; the whole "
+    "text is in the .csv and .labelstudio.json files, label it there]"
+)
 
 # What `tema classify` adds to every unit, and suggest reads back.
 CLASSIFIED_COLUMNS = ("text", "theme", "confidence", "second_theme")
@@ -150,11 +156,6 @@ def meetings_of(documents: Path) -> dict[str, str]:
     if not documents.is_file():
         return {}
     return {document.doc: document.meeting for document in read_documents(documents)}
-
-
-def suggestion_id(text: str) -> str:
-    """A stable id for a suggested unit: the same text always gets the same id."""
-    return "s-" + hashlib.sha256(normalise_for_comparison(text).encode("utf-8")).hexdigest()[:10]
 
 
 def candidate_units(
@@ -295,7 +296,7 @@ def _write_xlsx(suggestions: pd.DataFrame, path: Path, themes: Sequence[Theme]) 
         atomic_write(path, mode="wb") as handle,
         pd.ExcelWriter(handle, engine="openpyxl") as writer,
     ):
-        suggestions.to_excel(writer, sheet_name="suggestions", index=False)
+        _fit_to_excel(suggestions).to_excel(writer, sheet_name="suggestions", index=False)
         pd.DataFrame([{"id": t.id, "nb": t.nb, "en": t.en} for t in themes]).to_excel(
             writer, sheet_name="themes", index=False
         )
@@ -313,6 +314,23 @@ def _write_xlsx(suggestions: pd.DataFrame, path: Path, themes: Sequence[Theme]) 
                 check = DataValidation(type="list", formula1=f'"{ids}"', allow_blank=True)
                 check.add(f"{column}2:{column}{last}")
                 sheet.add_data_validation(check)
+
+
+def _fit_to_excel(suggestions: pd.DataFrame) -> pd.DataFrame:
+    """The suggestions as Excel cells hold them: a longer text is cut, with `CUT_NOTE`.
+
+    A unit cut so has no label pre-filled: a label belongs on the whole text, and
+    `tema labels import` refuses a label on a text that is not its unit's (the id is made
+    from the whole text), so the unit is labelled in the CSV or Label Studio instead."""
+    fitted = suggestions.copy()
+    cut = fitted["text"].astype(str).str.len() > EXCEL_MAX_CELL_CHARS
+    fitted.loc[cut, ["label", "second_label"]] = ""
+    for column in fitted.columns:
+        fitted[column] = [
+            fit_cell(value, CUT_NOTE) if isinstance(value, str) else value
+            for value in fitted[column]
+        ]
+    return fitted
 
 
 def label_studio_tasks(suggestions: pd.DataFrame, model_version: str = "") -> list[dict[str, Any]]:

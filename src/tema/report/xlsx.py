@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from tema.config import Theme, theme_names
-from tema.io.files import as_text_cell
+from tema.io.files import as_text_cell, fit_cell
 from tema.numbers import Style
 from tema.report.charts import key_label
 from tema.report.model_text import (
@@ -28,8 +28,6 @@ from tema.report.tally import Summary
 from tema.report.words import TEXTS
 
 EXCEL_MAX_ROWS = 1_048_576
-# Excel holds at most this many characters in a cell and calls a file with more damaged.
-EXCEL_MAX_CELL_CHARS = 32_767
 PERCENT = "0.0%"
 
 
@@ -157,7 +155,7 @@ def _unit_sheets(
         second = "" if not isinstance(second, str) else second
         return [
             names.get(r.theme, r.theme),
-            _fit_cell(str(r.text), words),
+            fit_cell(str(r.text), words["cut_text"]),
             float(r.confidence),
             names.get(second, second),
             r.doc,
@@ -176,14 +174,6 @@ def _unit_sheets(
         for r in chunk.itertuples():
             if not sheet.append(unit_values(r)):
                 break
-
-
-def _fit_cell(text: str, words: dict[str, str]) -> str:
-    """`text`, or as much of it as an Excel cell holds, ending with a note that says so."""
-    if len(text) <= EXCEL_MAX_CELL_CHARS:
-        return text
-    note = words["cut_text"]
-    return text[: EXCEL_MAX_CELL_CHARS - len(note)] + note
 
 
 def _whole_number(value: Any) -> int | None:
