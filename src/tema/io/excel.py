@@ -25,7 +25,9 @@ from tema.io.files import office_binary_reason
 
 # What a formula cell holds when its formula fails: no one wrote it. Excel writes them in
 # the language of its menus; Norwegian Excel (and Nynorsk's "#NAMN?") keeps "#NULL!",
-# "#DIV/0!", "#REF!" and "#NUM!" as in English.
+# "#DIV/0!", "#REF!" and "#NUM!" as in English: Microsoft's Norwegian help for FEIL.TYPE
+# (ERROR.TYPE) lists #NULL!, #DIV/0!, #VERDI!, #REF!, #NAVN?, #NUM!, #I/T, #HENTER_DATA,
+# so "#TALL!" and "#BRUDD!" (Danish-like guesses) are not Norwegian error values.
 EXCEL_ERRORS = frozenset(
     {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!", "#CALC!",
      "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
