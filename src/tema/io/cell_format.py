@@ -25,6 +25,7 @@ the short date (with the time of day when it has one), a time as "10:05:00".
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
@@ -102,21 +103,35 @@ def shown(value: Any, number_format: str | None = GENERAL) -> str:
     if isinstance(value, datetime | date | time | timedelta):
         return _moment_text(value, code)
     if isinstance(value, int | float):
-        return _number_text(value, code)
+        return general(value) if code == GENERAL else _number_text(value, code)
     return str(value)
 
 
 # --- format codes ------------------------------------------------------------------------
 def _sections(code: str) -> list[list[_Part]]:
-    """The sections of a format code (positive; negative; zero; text), each as parts."""
+    """The sections of a format code (positive; negative; zero; text), each as parts;
+    `_Unknown` for a code with a part `shown` does not render."""
+    sections = _parsed(code)
+    if sections is None:
+        raise _Unknown(code)
+    return sections
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(code: str) -> list[list[_Part]] | None:
+    # A sheet has a few formats and many cells: each format is read once (not changed by
+    # its callers). None: a code with a part `shown` does not render.
     sections: list[list[_Part]] = [[]]
-    for found in _TOKEN.finditer(code):
-        kind = found.lastgroup or "char"
-        text = found.group(kind)
-        if kind == "char" and text == ";":
-            sections.append([])
-            continue
-        sections[-1].append(_part(kind, text))
+    try:
+        for found in _TOKEN.finditer(code):
+            kind = found.lastgroup or "char"
+            text = found.group(kind)
+            if kind == "char" and text == ";":
+                sections.append([])
+                continue
+            sections[-1].append(_part(kind, text))
+    except _Unknown:
+        return None
     return sections
 
 
@@ -237,6 +252,8 @@ def _scientific(value: Decimal, code: re.Match[str]) -> str:
 def general(value: float | Decimal) -> str:
     """A number as Excel's General format shows it when the column is wide enough: whole
     numbers as typed, others with up to 15 significant digits; decimal comma."""
+    if isinstance(value, int) and abs(value) < 10**15:
+        return str(value)  # the most common number in a sheet, without a Decimal
     number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     if number == number.to_integral_value() and abs(number) < 10**15:
         return str(int(number))
