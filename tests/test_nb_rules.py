@@ -154,6 +154,23 @@ def test_starts_upper_or_lower(text: str, upper: bool, lower: bool) -> None:
     assert bool(nb_rules.STARTS_LOWER.match(text)) is lower
 
 
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("+47", True),  # a phone number in international form
+        ("+4722334455", True),
+        ("@NAV", True),  # a handle
+        ("@nav_no", True),
+        ("#integrering", True),  # a hashtag
+        ("+", False),  # a plus alone is a sign in running text ("2 + 2")
+        ("@", False),
+        ("og", False),
+    ],
+)
+def test_sentence_opening_signs(word: str, expected: bool) -> None:
+    assert bool(nb_rules.SENTENCE_OPENING_SIGN.match(word)) is expected
+
+
 def test_rule_tables_are_lower_case_where_compared_lower_case() -> None:
     assert all(word == word.lower() for word in nb_rules.ABBREVIATIONS)
     assert nb_rules.SENTENCE_END_ABBREVIATIONS <= nb_rules.ABBREVIATIONS

@@ -179,6 +179,24 @@ def test_units_of_a_small_report(senter) -> None:
         ),
         # A date before a colon is a label, like a single word.
         ("17. mai: Oppstart av kurset.", ["17. mai: Oppstart av kurset."]),
+        # A phone number or a handle after a sentence end opens the next sentence, also
+        # on the next line of a .txt without blank lines.
+        (
+            "Ring oss gjerne.\n+47 22 33 44 55 er nummeret til sentralbordet.\nTakk for nå.",
+            [
+                "Ring oss gjerne.",
+                "+47 22 33 44 55 er nummeret til sentralbordet.",
+                "Takk for nå.",
+            ],
+        ),
+        (
+            "Følg oss på Twitter.\n@NAV svarer raskt på spørsmål.",
+            ["Følg oss på Twitter.", "@NAV svarer raskt på spørsmål."],
+        ),
+        (
+            "Det kom mange innspill. #integrering ble brukt flittig.",
+            ["Det kom mange innspill.", "#integrering ble brukt flittig."],
+        ),
         # An office named after an acronym is one name, not a sentence start.
         (
             "Innledning. Representanter fra NAV Tromsø og Bufetat deltok.",

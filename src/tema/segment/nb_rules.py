@@ -136,6 +136,10 @@ SENTENCE_FINAL = frozenset({".", "!", "?", "…", "..."})
 # Closing marks that may stand after a sentence-final mark and still belong to the sentence.
 CLOSING_MARKS = frozenset({"»", "”", "’", '"', "'", ")", "]", "’’", "''"})
 OPENING_QUOTES = frozenset({"«", "“", "„", '"'})
+# Signs that open a sentence when a digit or a letter follows: a phone number in
+# international form ("… gjerne. +47 22 33 44 55 er …"), a handle ("… Twitter. @NAV
+# svarer …") or a hashtag. A sign alone ("2 + 2") opens nothing.
+SENTENCE_OPENING_SIGN = re.compile(r"^(?:\+\d|[@#]\w)")
 # Footnote numbers: after a word or full stop in the text ("skolebakgrunn.¹"), and at the
 # start of the footnote at the foot of the page ("¹ Jf. ...").
 SUPERSCRIPT_DIGITS = "¹²³⁴⁵⁶⁷⁸⁹⁰"

@@ -35,8 +35,13 @@ RULES_COMPONENT = "tema_nb_sentence_rules_v1"
 # --- Norwegian sentence rules -------------------------------------------------------------
 def _starts_like_sentence(text: str) -> bool:
     """A capital, a digit, an opening quote, a dialogue dash or a bullet; also an opening
-    bracket before a capital ("(Og dette ...)")."""
-    return bool(nb_rules.STARTS_UPPER.match(text)) or text[:1] in _SENTENCE_OPENERS
+    bracket before a capital ("(Og dette ...)"), a phone number ("+47 …") or a handle
+    ("@NAV …")."""
+    return (
+        bool(nb_rules.STARTS_UPPER.match(text))
+        or text[:1] in _SENTENCE_OPENERS
+        or bool(nb_rules.SENTENCE_OPENING_SIGN.match(text))
+    )
 
 
 # Also a bullet: PDF extraction may run list items into one line ("... vil. • Debatten").
