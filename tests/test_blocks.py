@@ -565,3 +565,22 @@ def test_points_typed_without_markers_are_items_under_their_title(raw: str, expe
 )
 def test_lower_case_points_typed_with_a_dash_or_a_number(raw: str, expected) -> None:
     assert kinds_and_texts(raw) == expected
+
+
+def test_lettered_roman_and_bracketed_items_are_items() -> None:
+    raw = (
+        "Innspill fra ungdommene:\na. De ønsker mer leksehjelp.\nb. Fritidstilbudene er dyre.\n\n"
+        "Oppfølging\ni. Kommunen lager en plan.\nii. NAV følger opp.\n\n"
+        "Forslag\n(1) Flere kurs.\n(2) Mer praksis.\n"
+    )
+    assert kinds_and_texts(raw) == [
+        ("paragraph", "Innspill fra ungdommene:"),
+        ("bullet", "De ønsker mer leksehjelp."),
+        ("bullet", "Fritidstilbudene er dyre."),
+        ("heading", "Oppfølging"),
+        ("bullet", "Kommunen lager en plan."),
+        ("bullet", "NAV følger opp."),
+        ("heading", "Forslag"),
+        ("bullet", "Flere kurs."),
+        ("bullet", "Mer praksis."),
+    ]

@@ -86,6 +86,14 @@ def test_months_follow_ordinals() -> None:
         ("– (NAV) må følge opp", False, True, False),
         ("1. Første punkt", False, False, True),
         ("a) Første punkt", False, False, True),
+        ("a. Første punkt", False, False, True),  # lettered lists take a full stop too
+        ("ii. Andre punkt", False, False, True),  # roman numbers
+        ("iv) Fjerde punkt", False, False, True),
+        ("(1) Første punkt", False, False, True),
+        ("(b) Andre punkt", False, False, True),
+        ("a. gjelder ikke", False, False, False),  # before lower case: no item
+        ("A. Hansen sa at det haster", False, False, False),  # an initial
+        ("ab. Noe", False, False, False),
         ("17. mai er nasjonaldagen", False, False, False),
         ("•ingen mellomrom", False, False, False),
         ("Vanlig tekst", False, False, False),

@@ -189,9 +189,14 @@ def runs_on(line: str) -> bool:
 # A numbered item in lower case ("1. flere praksisplasser"): an item only in a run of
 # them numbered in order (tema.segment.lines), since "3. klasse" may open a wrapped line.
 LOWER_NUMBERED_ITEM_LINE = re.compile(r"^[ \t]*(\d{1,2})[.)][ \t]+(?=([a-zæøå]+))")
-# A numbered item "1. ", "2) ", "a) " at the start of a line, or Word's sub-item "o "
-# (a lower-case o as bullet) before a capital.
-NUMBERED_ITEM_LINE = re.compile(r"^[ \t]*(?:\d{1,2}[.)]|[a-z][)]|o)[ \t]+(?=[A-ZÆØÅ])")
+# A numbered item "1. ", "2) ", "(1) ", a lettered one "a) ", "a. ", "(b) ", a roman one
+# "ii. ", "iv) " at the start of a line, or Word's sub-item "o " (a lower-case o as
+# bullet) before a capital. A capital letter with a full stop is left out: "A. Hansen"
+# opening a wrapped line is an initial.
+NUMBERED_ITEM_LINE = re.compile(
+    r"^[ \t]*(?:\d{1,2}[.)]|[a-z][.)]|(?:i{1,3}|iv|vi{0,3}|ix|x)[.)]|\((?:\d{1,2}|[a-z])\)|o)"
+    r"[ \t]+(?=[A-ZÆØÅ])"
+)
 
 # A line of a table of contents: dot leaders and a page number ("2. Bolig ....... 14").
 TOC_LINE = re.compile(r"(?:\.[ \t]?){4,}[ \t]*\d{1,4}[ \t]*$|…[ \t]?…[ \t.…]*\d{1,4}[ \t]*$")
