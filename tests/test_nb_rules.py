@@ -182,6 +182,8 @@ def test_sentence_opening_signs(word: str, expected: bool) -> None:
 def test_rule_tables_are_lower_case_where_compared_lower_case() -> None:
     assert all(word == word.lower() for word in nb_rules.ABBREVIATIONS)
     assert nb_rules.SENTENCE_END_ABBREVIATIONS <= nb_rules.ABBREVIATIONS
+    assert nb_rules.TITLE_ABBREVIATIONS <= nb_rules.ABBREVIATIONS
+    assert not nb_rules.TITLE_ABBREVIATIONS & nb_rules.ABBREVIATIONS_ALSO_WORDS
     assert all(word == word.lower() for word in nb_rules.SUSPENDED_COMPOUND_FOLLOWERS)
     assert all(prefix == prefix.lower() for prefix in nb_rules.CAPTION_PREFIXES)
 

@@ -197,6 +197,12 @@ def test_units_of_a_small_report(senter) -> None:
             "Det kom mange innspill. #integrering ble brukt flittig.",
             ["Det kom mange innspill.", "#integrering ble brukt flittig."],
         ),
+        # A title before a name does not end a sentence, also where spaCy cuts it from
+        # its full stop ("prof" ".").
+        (
+            "Prosjektet ledes av prof. Hansen og adm. dir. Olsen. De startet i januar.",
+            ["Prosjektet ledes av prof. Hansen og adm. dir. Olsen.", "De startet i januar."],
+        ),
         # An office named after an acronym is one name, not a sentence start.
         (
             "Innledning. Representanter fra NAV Tromsø og Bufetat deltok.",

@@ -81,6 +81,13 @@ ABBREVIATIONS_ALSO_WORDS: frozenset[str] = ABBREVIATIONS_ENDING_SENTENCES | froz
     {"alt.", "ass.", "bet.", "des.", "do.", "forts.", "obs.", "off.", "red.", "sen.", "tab."}
 )
 
+# Titles that stand before a name ("prof. Hansen", "adm. dir. Olsen"): in lower case spaCy
+# cuts some of them into word and full stop, and a capital after them is the name, not a
+# new sentence.
+TITLE_ABBREVIATIONS: frozenset[str] = frozenset(
+    {"adm.", "dir.", "dr.", "fhv.", "fung.", "prof."}
+)  # fmt: skip
+
 # Words that open a sentence after a name in notes typed without full stops ("… med NAV
 # De har vært flinke …"), where a capitalised place after an acronym names an office
 # ("NAV Tromsø").

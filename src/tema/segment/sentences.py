@@ -64,11 +64,14 @@ def _lower_case_abbreviation(abbreviation: str, following: str) -> bool:
     """Whether a listed ``abbreviation`` in lower case that spaCy cut into word and full
     stop is one before the token ``following``: before a number ("omkr. 30", "tab. 3")
     or an acronym ("ift. NAV"), unless it is also a word that ends sentences there
-    (``nb_rules.ABBREVIATIONS_ALSO_WORDS``)."""
+    (``nb_rules.ABBREVIATIONS_ALSO_WORDS``); a title also before a capital ("prof.
+    Hansen", ``nb_rules.TITLE_ABBREVIATIONS``)."""
     if abbreviation in nb_rules.ABBREVIATIONS_ENDING_SENTENCES:
         return False
     if following[:1].isdigit():
         return True
+    if abbreviation in nb_rules.TITLE_ABBREVIATIONS:
+        return bool(_CAPITAL.match(following))  # "prof. Hansen"
     return bool(_ACRONYM_START.match(following)) and (
         abbreviation not in nb_rules.ABBREVIATIONS_ALSO_WORDS
     )
