@@ -184,6 +184,9 @@ def test_rule_tables_are_lower_case_where_compared_lower_case() -> None:
     assert nb_rules.SENTENCE_END_ABBREVIATIONS <= nb_rules.ABBREVIATIONS
     assert nb_rules.TITLE_ABBREVIATIONS <= nb_rules.ABBREVIATIONS
     assert not nb_rules.TITLE_ABBREVIATIONS & nb_rules.ABBREVIATIONS_ALSO_WORDS
+    # Measures are abbreviations, listed or without a vowel ("pst.", "t.").
+    assert all(nb_rules.is_abbreviation(word) for word in nb_rules.MEASURE_ABBREVIATIONS)
+    assert all(word == word.lower() for word in nb_rules.MEASURE_ABBREVIATIONS)
     assert all(word == word.lower() for word in nb_rules.SUSPENDED_COMPOUND_FOLLOWERS)
     assert all(prefix == prefix.lower() for prefix in nb_rules.CAPTION_PREFIXES)
 

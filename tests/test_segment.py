@@ -203,6 +203,30 @@ def test_units_of_a_small_report(senter) -> None:
             "Prosjektet ledes av prof. Hansen og adm. dir. Olsen. De startet i januar.",
             ["Prosjektet ledes av prof. Hansen og adm. dir. Olsen.", "De startet i januar."],
         ),
+        # A measure after a number ends its sentence before a capital, and stays in it
+        # before a lower-case word or a number.
+        (
+            "Kurset varte i 3 mnd. Etterpå fikk de jobb. Det koster 1.500 kr. Det er dyrt.",
+            [
+                "Kurset varte i 3 mnd.",
+                "Etterpå fikk de jobb.",
+                "Det koster 1.500 kr.",
+                "Det er dyrt.",
+            ],
+        ),
+        (
+            "Det kom ca. 30 stk. Resten kom senere. Ledigheten økte med 2 pst. Flere er uten jobb.",
+            [
+                "Det kom ca. 30 stk.",
+                "Resten kom senere.",
+                "Ledigheten økte med 2 pst.",
+                "Flere er uten jobb.",
+            ],
+        ),
+        (
+            "Det koster 100 kr. pr. måned, kr. 50 i gebyr og 2 kr. 50 øre i avgift.",
+            ["Det koster 100 kr. pr. måned, kr. 50 i gebyr og 2 kr. 50 øre i avgift."],
+        ),
         # An office named after an acronym is one name, not a sentence start.
         (
             "Innledning. Representanter fra NAV Tromsø og Bufetat deltok.",

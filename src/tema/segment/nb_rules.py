@@ -88,6 +88,14 @@ TITLE_ABBREVIATIONS: frozenset[str] = frozenset(
     {"adm.", "dir.", "dr.", "fhv.", "fung.", "prof."}
 )  # fmt: skip
 
+# Measures after a number ("3 mnd.", "1.500 kr.", "2 pst."): a sentence that ends with one
+# has its full stop inside the abbreviation, so a capital after it starts a new sentence
+# ("Kurset varte i 3 mnd. Etterpå …"); before a number or in lower case it goes on
+# ("kr. 50", "100 kr. pr. måned").
+MEASURE_ABBREVIATIONS: frozenset[str] = frozenset(
+    {"kr.", "mill.", "mrd.", "mnd.", "pst.", "sek.", "stk.", "t."}
+)  # fmt: skip
+
 # Words that open a sentence after a name in notes typed without full stops ("… med NAV
 # De har vært flinke …"), where a capitalised place after an acronym names an office
 # ("NAV Tromsø").

@@ -96,7 +96,11 @@ def _sentence_start_decision(
     if before in nb_rules.OPENING_QUOTES or before in "(":
         return False
     if nb_rules.is_abbreviation(before):
-        # "f.eks.", "bl.a." never end a sentence; "m.m.", "osv." may, before a capital.
+        # "f.eks.", "bl.a." never end a sentence; "m.m.", "osv." may, before a capital, and
+        # so may a measure after a number before a capital letter ("i 3 mnd. Etterpå …",
+        # not "2 kr. 50 øre").
+        if before.lower() in nb_rules.MEASURE_ABBREVIATIONS and closed[-1:].isdigit():
+            return bool(_CAPITAL.match(word))
         return before.lower() in nb_rules.SENTENCE_END_ABBREVIATIONS and _starts_like_sentence(word)
     if nb_rules.NUMBER_WITH_STOP.match(before) and word.lower() in nb_rules.ORDINAL_FOLLOWERS:
         return False  # "17. mai", "3. klasse"
