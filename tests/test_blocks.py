@@ -442,6 +442,13 @@ def test_typed_notes_keep_a_short_point_below_a_sentence_with_it() -> None:
             "Deltakerne var opptatt av bolig. Mange familier bor trangt og ventetiden er lang\n",
             "paragraph",
         ),
+        # Two whole sentences and a last one cut short (at a page break, or typed without
+        # its full stop): no title holds two sentences.
+        (
+            "Kommunen inviterte til dialogmøte om integrering. Mange familier bor trangt i\n"
+            "flere år. Dette går ut over\n",
+            "paragraph",
+        ),
         # A talk title with its speakers, a numbered title, a title with an abbreviation.
         ("Alle kan lykkes. Kari Nordmann og Ola Hansen, Voksenopplæringen i Bodø\n", "heading"),
         ("2. Bolig og bosetting i distriktene\n", "heading"),
@@ -449,6 +456,8 @@ def test_typed_notes_keep_a_short_point_below_a_sentence_with_it() -> None:
         # A title with a subtitle, a title with its speaker: the last part is short.
         ("Fra utenforskap til deltakelse i arbeidslivet. Erfaringer fra fem kommuner\n", "heading"),
         ("Fra ord til handling i kommunene. Kari Nordmann og Ola Hansen, KS\n", "heading"),
+        # Short parts with full stops: a title, its speakers and their place.
+        ("Sosial mobilitet. Kari Nordmann, KS. Ola Hansen, NHO\n", "heading"),
     ],
 )
 def test_a_block_without_a_final_full_stop_is_a_heading_unless_a_sentence_opens_it(

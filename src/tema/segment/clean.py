@@ -31,18 +31,13 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tema.segment import nb_rules
 from tema.segment.blocks import group_lines
 from tema.segment.characters import character_fixes
 from tema.segment.lexicon import Lexicon, as_lexicon
-from tema.segment.lines import (
-    Line,
-    item_marker_of_bullet,
-    page_furniture,
-    split_lines,
-)
+from tema.segment.lines import Line, item_marker_of_bullet, page_furniture, split_lines
 from tema.segment.words import (
     GAP_IF_LETTER_SPACED,
     NO_GAP,
@@ -332,18 +327,28 @@ def _opens_with_a_sentence(text: str) -> bool:
     first sentence of SENTENCE_WORDS words or more ended by a full stop (not an
     abbreviation's or an ordinal's: "Dr. Hansen", "2. Bolig"), then a last one as long,
     mostly in lower case (not names, a place and a date: "Kari Nordmann og Ola Hansen,
-    Voksenopplæringen i Bodø")."""
-    found = _FULL_STOP.search(text)
+    Voksenopplæringen i Bodø"), or two such whole sentences and any last part (a paragraph
+    cut short at a page break: no title holds two sentences)."""
+    found = list(_FULL_STOP.finditer(text))
+    first, later = (found[0], found[1:]) if found else (None, [])
     if (
-        found is None
-        or found.group(1).isdigit()
-        or nb_rules.is_abbreviation(found.group(1).lstrip('«("“') + ".")
-        or len(text[: found.start(1)].split()) + 1 < SENTENCE_WORDS
+        first is None
+        or _not_a_sentence_end(first)
+        or len(text[: first.start(1)].split()) + 1 < SENTENCE_WORDS
     ):
         return False
+    second = next((found for found in later if not _not_a_sentence_end(found)), None)
+    if second and len(text[first.end() - 1 : second.start(1)].split()) + 1 >= SENTENCE_WORDS:
+        return True
     last = re.split(r"[.!?]\s+", text)[-1].split()
     capitalised = sum(bool(nb_rules.STARTS_UPPER.match(word)) for word in last)
     return len(last) >= SENTENCE_WORDS and capitalised <= len(last) // 3
+
+
+def _not_a_sentence_end(found: re.Match[str]) -> bool:
+    """Whether a full stop ``_FULL_STOP`` found is an ordinal's or an abbreviation's."""
+    word = found.group(1)
+    return word.isdigit() or nb_rules.is_abbreviation(word.lstrip('«("“') + ".")
 
 
 def iter_blocks(
@@ -373,12 +378,12 @@ def iter_blocks(
             and kind not in ("url", "noise")
             and len(block.text.split()) <= max_heading_words
         ):
-            block = _with_kind(block, "heading")
+            block = replace(block, kind="heading")
         elif kind == "text":
-            block = _with_kind(block, classify_text_block(block, max_heading_words))
+            block = replace(block, kind=classify_text_block(block, max_heading_words))
         elif kind in ("url", "noise"):
             # Kept as they are: not input, but nothing is silently dropped.
-            block = _with_kind(block, kind)
+            block = replace(block, kind=kind)
         yield block
 
 
@@ -390,10 +395,3 @@ def clean_blocks(
 ) -> list[Block]:
     """All blocks of ``raw`` (see ``iter_blocks`` and the module docstring)."""
     return list(iter_blocks(raw, lexicon, max_heading_words, pages))
-
-
-def _with_kind(block: Block, kind: str) -> Block:
-    return Block(
-        kind, block.start, block.end, block.text, block.piece_starts, block.pieces,
-        block.frame_start,
-    )  # fmt: skip
