@@ -80,3 +80,27 @@ def test_lines_longer_than_the_limit_are_cut() -> None:
     blocks = clean_blocks(raw, LEXICON)
     assert len(blocks) > 1
     assert "".join(block.text.replace(" ", "") for block in blocks) == raw.replace(" ", "")
+
+
+def test_running_headers_of_text_with_form_feeds_are_page_furniture() -> None:
+    # Text extracted from a PDF into a .txt (pdftotext) marks each new page with a form
+    # feed: its running header is furniture as in a PDF, and a sentence broken across
+    # pages is one block, the header left out of its text.
+    pages = [
+        "Referat 2024\n\nDeltakerne var opptatt av bolig. Flere mente at NAV må\n\n1\n",
+        "Referat 2024\n\nfølge opp arbeidsgiverne bedre.\n\n2\n",
+        "Referat 2024\n\nFrivillige lag trenger lokaler.\n\n3\n",
+    ]
+    raw = "\x0c".join(pages)
+    assert [(block.kind, block.text) for block in clean_blocks(raw, LEXICON)] == [
+        ("noise", "Referat 2024"),
+        (
+            "paragraph",
+            "Deltakerne var opptatt av bolig. Flere mente at NAV må følge opp arbeidsgiverne"
+            " bedre.",
+        ),
+        ("noise", "2"),
+        ("noise", "Referat 2024"),
+        ("paragraph", "Frivillige lag trenger lokaler."),
+        ("noise", "3"),
+    ]

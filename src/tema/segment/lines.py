@@ -139,7 +139,9 @@ _DIGITS = re.compile(r"\d+")
 
 def page_furniture(text: str, pages: Sequence[int]) -> frozenset[int]:
     """Start offsets of the lines of ``text`` that are running headers or footers, given
-    the offsets where its pages start (``tema.ingest.readers``: PDF pages); empty without pages."""
+    the offsets where its pages start (``tema.ingest.readers``: PDF pages) or, without
+    them, where form feeds start pages (``form_feed_pages``); empty without pages."""
+    pages = pages or form_feed_pages(text)
     if len(pages) < FURNITURE_MIN_PAGES:
         return frozenset()
     edges: list[tuple[str, int, int]] = []  # (text without numbers, page, line start)
@@ -161,6 +163,14 @@ def page_furniture(text: str, pages: Sequence[int]) -> frozenset[int]:
         pages_with.setdefault(key, set()).add(page)
     needed = max(FURNITURE_MIN_PAGES, FURNITURE_MIN_SHARE * len(pages))
     return frozenset(start for key, _page, start in edges if len(pages_with[key]) >= needed)
+
+
+def form_feed_pages(text: str) -> list[int]:
+    """Where the pages of ``text`` start, if form feeds mark them (PDF text saved as .txt
+    by pdftotext or a printer driver: a form feed opens each new page); else none."""
+    if "\x0c" not in text:
+        return []
+    return [0, *(match.end() for match in re.finditer("\x0c", text))]
 
 
 def split_lines(text: str, furniture: frozenset[int] = frozenset()) -> list[Line]:
