@@ -593,3 +593,45 @@ def test_lettered_roman_and_bracketed_items_are_items() -> None:
         ("bullet", "Flere kurs."),
         ("bullet", "Mer praksis."),
     ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            "Bolig\nDet er for få boliger i kommunen.\nArbeid\nFlere trenger praksis.\n",
+            [
+                ("heading", "Bolig"),
+                ("paragraph", "Det er for få boliger i kommunen."),
+                ("heading", "Arbeid"),
+                ("paragraph", "Flere trenger praksis."),
+            ],
+        ),
+        (
+            "2.1 Bolig\nDet er for få boliger. Ventetiden er lang.\n2.2 Arbeid og skole\n"
+            "Flere trenger praksis på arbeidsplassen og i kommunen.\n",
+            [
+                ("heading", "2.1 Bolig"),
+                ("paragraph", "Det er for få boliger. Ventetiden er lang."),
+                ("heading", "2.2 Arbeid og skole"),
+                ("paragraph", "Flere trenger praksis på arbeidsplassen og i kommunen."),
+            ],
+        ),
+        # A longer line without a full stop there may be a point of the notes: it stays
+        # with the sentence above it (test_typed_notes_keep_a_short_point_below_…).
+        (
+            "Det er for få boliger i kommunen.\nMange bor for trangt i dag\n"
+            "Flere trenger praksis på arbeidsplassen og i kommunen.\n",
+            [
+                ("paragraph", "Det er for få boliger i kommunen. Mange bor for trangt i dag"),
+                ("paragraph", "Flere trenger praksis på arbeidsplassen og i kommunen."),
+            ],
+        ),
+    ],
+)
+def test_typed_notes_split_a_short_title_between_a_sentence_and_body_text_off(
+    raw: str, expected: list
+) -> None:
+    # Without it, the title's missing full stop made the sentence above it a heading,
+    # which is not counted as input.
+    assert kinds_and_texts(raw) == expected

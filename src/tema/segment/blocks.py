@@ -157,9 +157,13 @@ class _Grouping:
             self._continue_or_start_text(line)
         elif self._starts_text_block(line):
             # A heading after a list, or between two paragraphs of a PDF: its extraction
-            # gives no blank line around it.
+            # gives no blank line around it; in typed text only a short or numbered one.
             titled = self.kind == "bullet" or self.pdf
-            self._close_apart(titles.title_below(self.raw, self.current) if titled else 0)
+            self._close_apart(
+                titles.title_below(self.raw, self.current)
+                if titled
+                else titles.typed_title_below(self.raw, self.current)
+            )
             self.current, self.kind = [line], "text"
         else:
             self.current.append(line)

@@ -107,6 +107,23 @@ def title_below(raw: str, current: list[Line]) -> int:
     return 0
 
 
+# The most words of a title line that typed notes set between a sentence and body text
+# without blank lines ("… kommunen." / "Arbeid" / "Flere trenger …"); a longer line there
+# may be a point of the notes without its full stop, which stays with the sentence above.
+TYPED_TITLE_WORDS = 3
+
+
+def typed_title_below(raw: str, current: list[Line]) -> int:
+    """``title_below`` in typed text, called where body text follows the block: only a
+    title that is no point of the notes, one of at most TYPED_TITLE_WORDS words or a
+    numbered one ("2.2 Arbeid og skole")."""
+    size = title_below(raw, current)
+    first = raw[current[-size].start : current[-size].end].strip() if size else ""
+    if _NUMBERED_TITLE.match(first) or (size == 1 and len(first.split()) <= TYPED_TITLE_WORDS):
+        return size
+    return 0
+
+
 def _finished(raw: str, current: list[Line], line: Line, items_too: bool = False) -> bool:
     """Whether ``line`` of the block ``current`` ends a sentence; with ``items_too``, also
     whether it ends a bullet item without running on ("… i", "… og", a hyphen or a
