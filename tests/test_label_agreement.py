@@ -50,7 +50,22 @@ def test_agreement_per_theme_and_overall_on_shared_units():
     assert disagreements.to_dict("records") == [{"text": "Fire", "label_a": "a", "label_b": "b"}]
 
 
-def test_agreement_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+AGREEMENT_LINES = {
+    "nb": (
+        "Cohens kappa, a.csv mot b.csv, 4 innspill merket av begge",
+        "Bolig                            1,000",
+        "1 uenighet\nuenighetene → disagree.csv",
+    ),
+    "en": (
+        "Cohen's kappa, a.csv vs b.csv, 4 units labelled by both",
+        "Housing                          1.000",
+        "1 disagreement\ndisagreements → disagree.csv",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_agreement_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, language: str):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "params.yaml").write_text(
         (REPO / "params.yaml").read_text(encoding="utf-8"), encoding="utf-8"
@@ -64,13 +79,15 @@ def test_agreement_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     for name, column in (("a.csv", 1), ("b.csv", 2)):
         lines = ["text,label"] + [f"{r[0]},{r[column]}" for r in rows]
         (tmp_path / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = CliRunner().invoke(
-        app, ["labels", "agreement", "a.csv", "b.csv", "-o", "disagree.csv"]
-    )
+    command = ["--language", language, "labels", "agreement", "a.csv", "b.csv"]
+    result = CliRunner().invoke(app, [*command, "-o", "disagree.csv"])
     assert result.exit_code == 0, result.output
-    assert "4 units labelled by both" in result.output
-    assert "1 disagreement(s)" in result.output
-    assert "housing" in result.output and (tmp_path / "disagree.csv").is_file()
+    title, housing, ending = AGREEMENT_LINES[language]
+    assert result.output.startswith(title)
+    # Themes by name, numbers in the language's style.
+    assert any(line.startswith(housing) for line in result.output.splitlines())
+    assert result.output.endswith(ending + "\n")
+    assert (tmp_path / "disagree.csv").is_file()
 
 
 def test_run_compares_two_files_and_writes_the_disagreements(tmp_path: Path):

@@ -293,7 +293,26 @@ def test_near_copies_of_labelled_texts_are_skipped_or_conflicts(tmp_path, labele
     assert result.written is None
 
 
-def test_cli_import_prints_a_summary(tmp_path, labeled_dir, monkeypatch):
+SUMMARIES = {
+    "nb": (
+        "in.csv: 3 nye merkede innspill → {written} (runde {batch}); 0 innspill allerede "
+        "merket (hoppet over); ingen konflikter",
+        "in.csv: 0 nye merkede innspill; 2 innspill allerede merket (hoppet over); "
+        "1 rad uten merke (hoppet over); 1 konflikt med merkinger som alt finnes → "
+        "{conflicts} (avgjør dem der; ingenting ble overskrevet)",
+    ),
+    "en": (
+        "in.csv: 3 new labelled units → {written} (batch {batch}); 0 units already "
+        "labelled (skipped); no conflicts",
+        "in.csv: 0 new labelled units; 2 units already labelled (skipped); 1 row without "
+        "a label (skipped); 1 conflict with existing labels → {conflicts} (decide them "
+        "there; nothing was overwritten)",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_cli_import_prints_a_summary(tmp_path, labeled_dir, monkeypatch, language):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "params.yaml").write_text(
         (REPO / "params.yaml")
@@ -302,11 +321,19 @@ def test_cli_import_prints_a_summary(tmp_path, labeled_dir, monkeypatch):
         encoding="utf-8",
     )
     path = WRITERS["csv"](tmp_path / "in", NEW)
-    result = CliRunner().invoke(app, ["labels", "import", str(path), "--annotator", "kari.n"])
+    command = ["--language", language, "labels", "import", "in.csv", "--annotator", "kari.n"]
+    result = CliRunner().invoke(app, command)
     assert result.exit_code == 0, result.output
-    assert "3 new labelled unit(s)" in result.output
-    result = CliRunner().invoke(app, ["labels", "import", str(path), "--annotator", "kari.n"])
-    assert "0 new labelled unit(s); 3 already labelled" in result.output
+    (written,) = labeled_dir.glob("import-*.csv")
+    batch = pd.read_csv(written)["batch"][0]
+    first, second = SUMMARIES[language]
+    assert result.output.strip() == first.format(written=written, batch=batch)
+    # The same file again, with a row left unlabelled and a label changed: nothing added.
+    rows = [*NEW[:2], (NEW[2][0], "other", ""), ("Ennå ikke merket", "", "")]
+    write_csv_file(path, table_rows(rows))
+    result = CliRunner().invoke(app, command)
+    conflicts = Path("data/label_review/conflicts.csv")
+    assert result.output.strip() == second.format(conflicts=conflicts), result.output
     bad = write_csv_file(tmp_path / "bad.csv", [{"text": "x y", "label": "nope"}])
     result = CliRunner().invoke(app, ["labels", "import", str(bad), "--annotator", "kari.n"])
     assert result.exit_code == 1

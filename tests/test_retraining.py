@@ -230,7 +230,8 @@ def test_suggest_label_import_retrain_promote_and_catch_poison(project: Path):
     classify_pool(project)
 
     output = invoke("suggest", "-n", "72", "-o", "round/suggestions.csv")
-    assert "72 units to label" in output
+    assert output.startswith("72 innspill å merke → round/suggestions.csv, ")  # params: nb
+    assert "sjekk hver rad" in output
     suggested = pd.read_csv("round/suggestions.csv", keep_default_na=False)
     assert len(suggested) == 72 and suggested["text"].is_unique
     assert Path("round/suggestions.xlsx").is_file()
@@ -244,7 +245,11 @@ def test_suggest_label_import_retrain_promote_and_catch_poison(project: Path):
     again = runner.invoke(app, ["suggest", "-n", "5", "-o", "round/suggestions.csv"])
     assert again.exit_code == 1 and "suggestions.csv: already exists" in again.output
     assert Path("round/suggestions.xlsx").read_bytes() == before
-    invoke("suggest", "-n", "5", "-o", "round/suggestions.csv", "--overwrite")
+    output = invoke(
+        "--language", "en", "suggest", "-n", "5", "-o", "round/suggestions.csv", "--overwrite"
+    )
+    assert output.startswith("5 units to label → round/suggestions.csv, ")
+    assert "check every row" in output
     assert len(pd.read_csv("round/suggestions.csv")) == 5
 
     truth = [(text, TRUTH[text]) for text in suggested["text"]]

@@ -22,6 +22,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "report_at": "rapport → {html}",
         "compared": "sammenligning → {html} (tabell: {csv})",
         "train_steps": "kryssvalidering og trening|sammenligning med gjeldende modell|lagring",
+        "suggested": "{units} å merke → {csv}, {xlsx}, {label_studio} "
+        "(oppsett for Label Studio: {label_studio_config})\n"
+        "Modellens gjetning står ferdig i `label`: sjekk hver rad, og kjør så "
+        "`tema labels import FIL --annotator NAVN`.",
+        "imported": "{file}: {added}{written}; {already} allerede merket (hoppet over)"
+        "{unlabelled}; {conflicts}",
+        "imported_to": " → {path} (runde {batch})",
+        "imported_unlabelled": "; {rows} uten merke (hoppet over)",
+        "imported_conflicts": "{conflicts} med merkinger som alt finnes → {path} "
+        "(avgjør dem der; ingenting ble overskrevet)",
+        "imported_no_conflicts": "ingen konflikter",
+        "agreement_title": "Cohens kappa, {first} mot {second}, {units} merket av begge "
+        "(95 % bootstrap-intervall; per tema: det temaet mot resten)",
+        "agreement_columns": "tema|kappa|95 % KI|enige|innspill",
+        "agreement_overall": "samlet",
+        "agreement_undefined": "i.a.",
+        "disagreements_at": "uenighetene → {path}",
     },
     "en": {
         "ingested": "read: {documents} → {output}",
@@ -37,6 +54,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "report_at": "report → {html}",
         "compared": "comparison → {html} (table: {csv})",
         "train_steps": "cross-validation and training|comparison with the current model|saving",
+        "suggested": "{units} to label → {csv}, {xlsx}, {label_studio} "
+        "(Label Studio interface: {label_studio_config})\n"
+        "The model's guess is pre-filled in `label`: check every row, then "
+        "`tema labels import FILE --annotator NAME`.",
+        "imported": "{file}: {added}{written}; {already} already labelled (skipped)"
+        "{unlabelled}; {conflicts}",
+        "imported_to": " → {path} (batch {batch})",
+        "imported_unlabelled": "; {rows} without a label (skipped)",
+        "imported_conflicts": "{conflicts} with existing labels → {path} "
+        "(decide them there; nothing was overwritten)",
+        "imported_no_conflicts": "no conflicts",
+        "agreement_title": "Cohen's kappa, {first} vs {second}, {units} labelled by both "
+        "(95% bootstrap intervals; per theme: that theme vs. the rest)",
+        "agreement_columns": "theme|kappa|95% CI|agree|units",
+        "agreement_overall": "overall",
+        "agreement_undefined": "n/a",
+        "disagreements_at": "disagreements → {path}",
     },
 }
 
@@ -49,6 +83,10 @@ NOUNS: dict[str, dict[str, tuple[str, str]]] = {
         "labelled": ("merket innspill", "merkede innspill"),
         "file": ("fil", "filer"),
         "label": ("merking", "merkinger"),
+        "new_labelled": ("nytt merket innspill", "nye merkede innspill"),
+        "row": ("rad", "rader"),
+        "conflict": ("konflikt", "konflikter"),
+        "disagreement": ("uenighet", "uenigheter"),
     },
     "en": {
         "document": ("document", "documents"),
@@ -57,6 +95,10 @@ NOUNS: dict[str, dict[str, tuple[str, str]]] = {
         "labelled": ("labelled unit", "labelled units"),
         "file": ("file", "files"),
         "label": ("label", "labels"),
+        "new_labelled": ("new labelled unit", "new labelled units"),
+        "row": ("row", "rows"),
+        "conflict": ("conflict", "conflicts"),
+        "disagreement": ("disagreement", "disagreements"),
     },
 }
 

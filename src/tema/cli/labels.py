@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tema.cli.common import config_of, print_table, run_stage
+from tema.cli.common import config_of, counted, message, print_table, run_stage, say, session
+
+if TYPE_CHECKING:
+    from tema.labels.importing import ImportResult
 
 
 def suggest(
@@ -40,12 +43,7 @@ def suggest(
         stage.run, config_of(ctx), n=n, output=output, model=model, overwrite=overwrite
     )
     files = result.files
-    typer.echo(
-        f"{len(result.suggestions)} units to label → {files['csv']}, {files['xlsx']}, "
-        f"{files['label_studio']} (Label Studio interface: {files['label_studio_config']})\n"
-        "The model's guess is pre-filled in `label`: check every row, then "
-        "`tema labels import FILE --annotator NAME`."
-    )
+    say(ctx, "suggested", units=counted(ctx, len(result.suggestions), "input"), **files)
 
 
 def labels_import(
@@ -59,7 +57,37 @@ def labels_import(
     from tema.labels import importing
 
     result = run_stage(importing.run, config_of(ctx), file, annotator)
-    typer.echo(f"{file}: {result.summary()}")
+    typer.echo(import_summary(ctx, file, result))
+
+
+def import_summary(ctx: typer.Context, file: Path, result: ImportResult) -> str:
+    """What an import added, skipped and found in conflict, in the session's language."""
+    written = ""
+    if result.written is not None:
+        written = message(ctx, "imported_to", path=result.written, batch=result.batch)
+    unlabelled = ""
+    if result.unlabelled:
+        unlabelled = message(
+            ctx, "imported_unlabelled", rows=counted(ctx, result.unlabelled, "row")
+        )
+    conflicts = message(ctx, "imported_no_conflicts")
+    if len(result.conflicts):
+        conflicts = message(
+            ctx,
+            "imported_conflicts",
+            conflicts=counted(ctx, len(result.conflicts), "conflict"),
+            path=result.conflicts_path,
+        )
+    return message(
+        ctx,
+        "imported",
+        file=file,
+        added=counted(ctx, len(result.added), "new_labelled"),
+        written=written,
+        already=counted(ctx, result.already_labelled, "input"),
+        unlabelled=unlabelled,
+        conflicts=conflicts,
+    )
 
 
 def labels_audit(
@@ -94,11 +122,15 @@ def labels_agreement(
     ] = None,
 ) -> None:
     """Cohen's kappa, overall and per theme, for two annotators' labels of the same units."""
+    from tema.config import theme_names
     from tema.labels import agreement
 
-    result = run_stage(agreement.run, config_of(ctx), first, second, output)
-    names = (first.name, second.name)
-    typer.echo(agreement.format_agreement(result.table, result.n_units, names))
-    typer.echo(f"{len(result.disagreements)} disagreement(s)")
+    config = config_of(ctx)
+    result = run_stage(agreement.run, config, first, second, output)
+    language = session(ctx).language
+    files = (first.name, second.name)
+    themes = theme_names(config.themes, language)
+    typer.echo(agreement.format_agreement(result.table, result.n_units, files, language, themes))
+    typer.echo(counted(ctx, len(result.disagreements), "disagreement"))
     if result.output is not None:
-        typer.echo(f"disagreements → {result.output}")
+        say(ctx, "disagreements_at", path=result.output)

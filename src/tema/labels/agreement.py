@@ -6,6 +6,7 @@ intervals; units are matched on their normalised text.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,16 +86,34 @@ def agreement(
     return table, disagreements.reset_index(drop=True)
 
 
-def format_agreement(table: pd.DataFrame, n_units: int, names: tuple[str, str]) -> str:
+def format_agreement(
+    table: pd.DataFrame,
+    n_units: int,
+    names: tuple[str, str],
+    language: str = "en",
+    themes: Mapping[str, str] | None = None,
+) -> str:
+    """The kappa table as `tema labels agreement` prints it, in `language` ("nb" or "en"),
+    each theme by its name in `themes` (the ids without)."""
+    from tema.messages import MESSAGES, counted
+    from tema.numbers import decimal_range, number
+
+    words = MESSAGES[language]
+    shown = {"overall": words["agreement_overall"], **(themes or {})}
+    width = max(16, *(len(name) + 2 for name in shown.values()))
+    theme, value, interval, agree, units = words["agreement_columns"].split("|")
+    units_both = counted(n_units, "input", language)
     lines = [
-        f"Cohen's kappa, {names[0]} vs {names[1]}, {n_units} units labelled by both "
-        "(95% bootstrap intervals; per theme: that theme vs. the rest)",
-        f"{'theme':<16}{'kappa':>8}  {'95% CI':<15}{'agree':>7}{'units':>7}",
+        words["agreement_title"].format(first=names[0], second=names[1], units=units_both),
+        f"{theme:<{width}}{value:>8}  {interval:<15}{agree:>7}{units:>9}",
     ]
     for r in table.itertuples(index=False):
-        interval = f"{r.ci_low:.2f}–{r.ci_high:.2f}" if np.isfinite(r.ci_low) else "–"
-        value = f"{r.kappa:.3f}" if np.isfinite(r.kappa) else "n/a"
-        lines.append(f"{r.theme:<16}{value:>8}  {interval:<15}{r.agreement:>7.2f}{r.units:>7}")
+        low_high = decimal_range(r.ci_low, r.ci_high, language) or "–"
+        kappa_text = number(r.kappa, language, 3) or words["agreement_undefined"]
+        lines.append(
+            f"{shown.get(r.theme, r.theme):<{width}}{kappa_text:>8}  {low_high:<15}"
+            f"{number(r.agreement, language, 2):>7}{number(r.units, language):>9}"
+        )
     return "\n".join(lines)
 
 

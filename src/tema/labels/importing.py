@@ -84,22 +84,6 @@ class ImportResult:
     conflicts: pd.DataFrame = field(default_factory=pd.DataFrame)
     conflicts_path: Path | None = None
 
-    def summary(self) -> str:
-        parts = [f"{len(self.added)} new labelled unit(s)"]
-        if self.written is not None:
-            parts[0] += f" → {self.written} (batch {self.batch})"
-        parts.append(f"{self.already_labelled} already labelled (skipped)")
-        if self.unlabelled:
-            parts.append(f"{self.unlabelled} row(s) without a label (skipped)")
-        if len(self.conflicts):
-            parts.append(
-                f"{len(self.conflicts)} conflict(s) with existing labels → {self.conflicts_path} "
-                "(decide them there; nothing was overwritten)"
-            )
-        else:
-            parts.append("no conflicts")
-        return "; ".join(parts)
-
 
 def run(config: Config, file: str | Path, annotator: str) -> ImportResult:
     """`tema labels import FILE --annotator NAME`, with the folders of `config`."""
