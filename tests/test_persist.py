@@ -200,6 +200,40 @@ def test_a_skops_file_with_an_untrusted_type_is_refused_before_construction(proj
     assert not marker.exists()
 
 
+def damage_current_model(how: str) -> None:
+    """A model folder as a sync conflict, a lost file or a library upgrade leaves it."""
+    if how == "model truncated":
+        FILES.model.write_bytes(FILES.model.read_bytes()[:100])
+    elif how == "card lost":
+        FILES.card.unlink()
+    else:  # scikit-learn upgraded since the model was trained
+        card = json.loads(FILES.card.read_text(encoding="utf-8"))
+        card["library_versions"]["scikit-learn"] = "1.0.0"
+        FILES.card.write_text(json.dumps(bound(card)), encoding="utf-8")
+
+
+@pytest.mark.parametrize("how", ["model truncated", "card lost", "libraries upgraded"])
+def test_a_current_model_that_fails_its_checks_is_replaced_by_train_force(project: Path, how: str):
+    """`tema train` refuses a current model it cannot check or load (it would compare the new
+    model with it), and says how to go on: `--force` replaces it, with a warning."""
+    damage_current_model(how)
+    before = {path: path.read_bytes() for path in FILES.model.parent.iterdir() if path.is_file()}
+    for command in ("train", "classify"):
+        if how != "libraries upgraded" or command == "train":  # classify reads the arrays
+            refused(command, "`tema train --force`")
+    after = {path: path.read_bytes() for path in FILES.model.parent.iterdir() if path.is_file()}
+    assert after == before  # the refusal replaced nothing
+    with warnings.catch_warnings():  # shown by the CLI as one line, not raised
+        warnings.simplefilter("always")
+        result = invoke("train", "--force")
+    assert result.exit_code == 0, result.output
+    assert "warning: " in result.output and "replaced without a comparison" in result.output
+    promotion = json.loads(Path("metrics/promotion.json").read_text(encoding="utf-8"))
+    assert promotion["status"] == "first model"
+    assert promotion["reasons"][0].startswith("no comparable current model")
+    assert invoke("classify").exit_code == 0
+
+
 # Pickles an earlier tema could have left: one referring to its old module `tema.model`
 # (unpickled, it fails to import), one that would write the marker if unpickled.
 EARLIER = {

@@ -26,4 +26,10 @@ class UnreadableFile(InputError):
 
 
 class ModelError(TemaError):
-    """A model file that is missing, tampered with or built by other library versions."""
+    """A model file that is missing, tampered with or built by other library versions:
+    the problem (`problem`), then what to do about it (`advice`), if anything."""
+
+    def __init__(self, problem: str, advice: str = "") -> None:
+        self.problem = problem
+        self.advice = advice
+        super().__init__(f"{problem}; {advice}" if advice else problem)

@@ -48,6 +48,14 @@ PREDICTOR_SCOPES = {
 }
 
 
+# What to do about a model folder that fails its checks. Plain `tema train` refuses it too
+# (it would compare the new model with it): --force replaces it without a comparison.
+WAY_OUT = (
+    "restore the model folder (a backup, `dvc checkout`), or retrain with `tema train --force` "
+    "(it replaces the model without comparing it)"
+)
+
+
 class EarlierVersionModelError(ModelError):
     """A model saved by an earlier tema: a pickled model file and a card without binding."""
 
@@ -121,7 +129,8 @@ def check_binding(card: Mapping[str, Any], path: Path) -> None:
     if recorded != binding_of(card):
         raise ModelError(
             f"{path}: the model card was changed after training (its content does not "
-            "match its binding hash); restore the model folder or retrain with `tema train`"
+            f"match its binding hash)",
+            WAY_OUT,
         )
 
 
@@ -130,7 +139,9 @@ def checked_card(files: ModelFiles) -> Card:
     the model file exists; a missing file or an edited card is a clear error."""
     if not files.card.is_file():
         if files.model.is_file():
-            raise ModelError(f"{files.card}: model card not found; the model cannot be verified")
+            raise ModelError(
+                f"{files.card}: model card not found; the model cannot be verified", WAY_OUT
+            )
         raise ModelError(
             f"{files.model}: model file not found; train one with `tema train` or `make run`"
         )
@@ -156,7 +167,8 @@ def verified_bytes(path: Path, card: Mapping[str, Any], hash_key: str) -> bytes:
         raise ModelError(
             f"{path}: file hash {actual[:12]}… does not match the card "
             f"({str(card.get(hash_key))[:12]}…); the file is corrupted or was "
-            f"replaced. Retrain with `tema train`."
+            f"replaced",
+            WAY_OUT,
         )
     return data
 
@@ -185,8 +197,9 @@ def check_library_versions(path: Path, card: Mapping[str, Any], names: tuple[str
     ]
     if mismatched:
         raise ModelError(
-            f"{path}: trained with other library versions: "
-            f"{'; '.join(mismatched)}. Retrain with `tema train`."
+            f"{path}: trained with other library versions: {'; '.join(mismatched)}",
+            "install those versions, or retrain with `tema train --force` (it replaces the "
+            "model without comparing it)",
         )
 
 

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tema.classify.card import (
+    WAY_OUT,
     Card,
     bound,
     check_library_versions,
@@ -220,7 +221,7 @@ def check_container(data: bytes, path: Path) -> None:
             archive.getinfo("schema.json")
     except (zipfile.BadZipFile, KeyError) as error:
         raise ModelError(
-            f"{path}: not a skops model file (tema never loads a pickle); retrain with `tema train`"
+            f"{path}: not a skops model file (tema never loads a pickle)", WAY_OUT
         ) from error
 
 
@@ -235,7 +236,9 @@ def _classifier_from(data: bytes, path: Path) -> ThemeClassifier:
     try:
         classifier = sio.loads(data, trusted=list(TRUSTED_TYPES))
     except UntrustedTypesFoundException as error:
-        raise ModelError(f"{path}: refused, it holds types tema does not trust: {error}") from error
+        raise ModelError(
+            f"{path}: refused, it holds types tema does not trust: {error}", WAY_OUT
+        ) from error
     # A malformed file that passed the hash check (a forged card) fails inside skops.
     except (
         zipfile.BadZipFile,
@@ -245,11 +248,11 @@ def _classifier_from(data: bytes, path: Path) -> ThemeClassifier:
         AttributeError,
         ImportError,
     ) as error:
-        raise ModelError(
-            f"{path}: cannot be loaded ({error}); retrain with `tema train`"
-        ) from error
+        raise ModelError(f"{path}: cannot be loaded ({error})", WAY_OUT) from error
     if not isinstance(classifier, ThemeClassifier):
-        raise ModelError(f"{path}: holds a {type(classifier).__name__}, not a ThemeClassifier")
+        raise ModelError(
+            f"{path}: holds a {type(classifier).__name__}, not a ThemeClassifier", WAY_OUT
+        )
     return classifier
 
 

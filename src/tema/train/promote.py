@@ -38,7 +38,7 @@ import pandas as pd
 
 from tema.classify.card import EarlierVersionModelError, read_checked_card
 from tema.config import ModelFiles, PromoteSettings
-from tema.errors import TemaError
+from tema.errors import ModelError, TemaError
 from tema.labels.store import normalise_for_comparison, read_label_file
 from tema.train.verdict import Comparison, GateText, Verdict
 
@@ -283,15 +283,10 @@ def holdout_comparison(
     )
 
 
-def current_model(files: ModelFiles) -> tuple[ThemeModel | None, GateText]:
-    """The model to compare a candidate with, or None and why there is none.
-
-    A current model whose files fail their checks (an edited card, model or predictor
-    file, a file planted in place of the model) is an error: training stops before it
-    replaces anything. A model saved by an earlier tema (a pickle, with a card that binds
-    no files) is never loaded: it is no comparable model, said in a warning, and the new
-    model replaces it.
-    """
+def current_model(files: ModelFiles, force: bool = False) -> tuple[ThemeModel | None, GateText]:
+    """The model to compare a candidate with, or None and why there is none. One whose files
+    fail their checks stops training, unless `force` (which overrides the gate anyway); then,
+    like an earlier tema's (a pickle), it is never loaded and is replaced, with a warning."""
     from tema.classify.persist import load_model
 
     try:
@@ -307,6 +302,14 @@ def current_model(files: ModelFiles) -> tuple[ThemeModel | None, GateText]:
             stacklevel=2,
         )
         return None, GateText.make("earlier", error=f"{error.card_path} (an earlier tema's)")
+    except ModelError as error:
+        if not force:
+            raise
+        warnings.warn(
+            f"{error.problem}; the current model is replaced without a comparison (--force)",
+            stacklevel=2,
+        )
+        return None, GateText.make("unusable", path=files.model)
     return None, GateText.make("no_current")
 
 

@@ -322,7 +322,8 @@ def run(
     settings = config.train
     files = settings.model_files if model is None else ModelFiles.beside(model)
     labeled = load_labeled(labeled_dir or settings.labeled_dir, config.theme_ids)
-    current = promote.current_model(files)  # a tampered current model stops training here
+    # A tampered or unloadable current model stops training here, unless forced.
+    current = promote.current_model(files, force=force or config.promote.force)
     fitted, oof = train(labeled, config.theme_ids, settings)
     done()
     current_oof = (

@@ -24,6 +24,8 @@ GATE_TEXTS: dict[str, dict[str, str]] = {
         "units, where its calibrated confidence expects {expected} (z = {z}): suspect labels",
         "no_current": "no current model to compare with",
         "earlier": "no comparable current model: {error}",
+        "unusable": "no comparable current model: {path} failed its checks and was replaced "
+        "with --force",
         "shared_oof": "the {n} labelled units both cross-validations predicted (same id, text "
         "and label), each by a model that had not seen it",
         "cards_same": "each model's cross-validated score on the same labelled units",
@@ -58,6 +60,8 @@ GATE_TEXTS: dict[str, dict[str, str]] = {
         "mistenkelige merkinger",
         "no_current": "ingen gjeldende modell å sammenligne med",
         "earlier": "ingen sammenlignbar gjeldende modell: {error}",
+        "unusable": "ingen sammenlignbar gjeldende modell: {path} besto ikke kontrollen og ble "
+        "erstattet med --force",
         "shared_oof": "de {n} merkede innspillene begge kryssvalideringene har sortert (samme "
         "id, tekst og merke), hvert av en modell som ikke hadde sett det",
         "cards_same": "hver modells kryssvaliderte tall på de samme merkede innspillene",
