@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from conftest import tiny_rows
+from tema.errors import InputError, TemaError
 from tema.labels.audit import audit
 
 REPO = Path(__file__).resolve().parent.parent
@@ -52,6 +53,14 @@ def test_audit_finds_the_flipped_labels_and_where_they_live():
     assert row["suggested_label"] == "a"
 
 
+def test_predictions_of_a_single_theme_are_a_clear_error():
+    """One theme's units alone (a slice of the predictions given with --cv-predictions):
+    nothing to tell them from, said in one line rather than cleanlab's traceback."""
+    oof = oof_frame(flipped=())
+    with pytest.raises(TemaError, match="labelled with one theme only"):
+        audit(oof[oof["label"] == "a"])
+
+
 def test_run_audits_the_labelled_folder_and_writes_the_review_file(
     tmp_path: Path, tiny_labeled_dir: Path, monkeypatch: pytest.MonkeyPatch
 ):
@@ -84,6 +93,11 @@ def test_run_audits_the_labelled_folder_and_writes_the_review_file(
     oof.iloc[1:].to_csv(tmp_path / "stale.csv", index=False)
     with pytest.warns(UserWarning, match=r"stale.csv: 1 unit\(s\) differ from .*labeled"):
         stage.run(config, cv_predictions=tmp_path / "stale.csv", output=tmp_path / "a.csv")
+    # A predictions file audit cannot use is named in the error.
+    oof[oof["label"] == "housing"].to_csv(tmp_path / "one.csv", index=False)
+    with pytest.warns(UserWarning), pytest.raises(InputError, match=r"one\.csv: .*one theme"):
+        stage.run(config, cv_predictions=tmp_path / "one.csv", output=tmp_path / "b.csv")
+    assert not (tmp_path / "b.csv").exists()
 
 
 def test_a_new_audit_keeps_the_reviewers_decisions(tmp_path: Path):

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from tema.config import Config
-from tema.errors import TemaError
+from tema.errors import InputError, TemaError
 from tema.io.files import write_csv
 from tema.io.tables import read_frame, read_table
 from tema.labels.store import load_labeled
@@ -47,6 +47,11 @@ def audit(oof: pd.DataFrame, labeled: pd.DataFrame | None = None) -> pd.DataFram
     unknown = sorted(set(oof["label"]) - set(classes))
     if unknown:
         raise TemaError(f"labels without a probability column: {', '.join(unknown)}")
+    if oof["label"].nunique() < 2:  # cleanlab needs two labels to learn any confusion
+        raise TemaError(
+            "the cross-validated predictions are labelled with one theme only: nothing to "
+            "audit (give the predictions of the whole labelled folder)"
+        )
     probabilities = oof[[f"p_{theme}" for theme in classes]].to_numpy(dtype=float)
     probabilities = probabilities / probabilities.sum(axis=1, keepdims=True)
     given = np.searchsorted(classes, oof["label"].to_numpy(dtype=str))
@@ -106,7 +111,10 @@ def run(
             stacklevel=2,
         )
     output = output or config.labels.audit
-    flagged = audit(oof, labeled)
+    try:
+        flagged = audit(oof, labeled)
+    except TemaError as error:  # what is wrong is in the predictions file: name it
+        raise InputError(path, str(error)) from error
     write_csv(with_earlier_review(flagged, output), output)
     return AuditResult(flagged, len(oof), output)
 
