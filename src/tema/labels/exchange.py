@@ -105,7 +105,7 @@ def read_incoming(path: str | Path, themes: Sequence[Theme]) -> tuple[list[Incom
     if not path.is_file():
         raise InputError(path, "file not found")
     lookup = label_lookup(themes)
-    allowed = ", ".join(theme.id for theme in themes)
+    allowed = ", ".join(f"{theme.id} ({theme.nb} / {theme.en})" for theme in themes)
     rows: list[IncomingLabel] = []
     unlabelled = 0
     first_where: dict[str, str] = {}  # id → where it was first seen
@@ -187,7 +187,10 @@ def _incoming_row(
     for label in labels:
         theme = lookup.get(label.casefold())
         if theme is None:
-            fail(f"unknown theme {label!r}; expected one of {allowed}")
+            fail(
+                f"unknown theme {label!r}; write a theme's id or its Norwegian or English "
+                f"name: {allowed}"
+            )
         resolved.append(theme)
     if len(resolved) == 2 and resolved[0] == resolved[1]:
         fail(f"second_label repeats label {resolved[0]!r}")
