@@ -204,6 +204,44 @@ def test_an_upload_saved_under_a_safe_name_keeps_its_manifest_row(app):
     assert "Manifestet nevner" not in page.text and "Ikke i manifestet" not in page.text
 
 
+def test_the_pages_name_an_upload_as_the_user_named_it(app):
+    """A browser sends `"` in a file name as %22 (httpx, as the test client, does too):
+    the form shows the name as it was, the file is stored under a safe one."""
+    manifest = 'file;meeting;region;date\nMøte "Nord" #2.txt;Møte Nord;Nord-Norge;2025-03-04\n'
+    files = [
+        ('Møte "Nord" #2.txt', b"Bolig"),
+        ("100% ferdig 😀.txt", b"Skole"),
+        ('Kari & Ola\'s "utkast".pdf', b"not a pdf"),
+        ("manifest.csv", manifest.encode()),
+    ]
+    browser = client(app)
+    page = upload(browser, token(browser), files)
+    (batch,) = [b for b in app.state.serve.batches.all() if not b.read_only]
+    by_name = {item.shown: item for item in batch.files}
+    assert sorted(by_name) == ["100% ferdig 😀.txt", 'Møte "Nord" #2.txt']
+    assert by_name['Møte "Nord" #2.txt'].name == "Møte _Nord_ _2.txt"  # stored safely
+    assert by_name['Møte "Nord" #2.txt'].region == "Nord-Norge"  # its manifest row
+    assert by_name["100% ferdig 😀.txt"].meeting == "100% ferdig 😀"
+    assert "<td>Møte &#34;Nord&#34; #2.txt<br>" in page.text
+    assert "lagret som Møte _Nord_ _2.txt" in page.text and "_22" not in page.text
+    assert "Kari &amp; Ola&#39;s &#34;utkast&#34;.pdf: innholdet er ikke en .pdf-fil." in page.text
+
+
+def test_a_document_is_named_as_its_file_was_in_review_and_report(app):
+    state = app.state.serve
+    batch = fake_done_batch(state, 20, n_docs=1)
+    batch.files[0].original = 'Referat "Bodø".txt'  # stored as dokument-000.txt
+    state.batches.save(batch)
+    browser, _ = named(app, "kari")
+    review = browser.get(f"/batches/{batch.id}/review").text
+    assert "Kilde: <strong>Referat &#34;Bodø&#34;.txt</strong>" in review
+    report = browser.get(f"/batches/{batch.id}/report").text
+    assert 'key=dokument-000.txt">Referat &#34;Bodø&#34;.txt</a>' in report
+    units = browser.get(f"/batches/{batch.id}/units?level=document&key=dokument-000.txt").text
+    assert "<h1>alle innspill — Referat &#34;Bodø&#34;.txt</h1>" in units
+    assert "<td>Referat &#34;Bodø&#34;.txt</td>" in units
+
+
 def test_the_manifest_names_uploads_as_ingest_matches_them(app):
     import unicodedata
 

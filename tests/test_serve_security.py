@@ -14,6 +14,7 @@ from tema.serve.security import (
     check_folder,
     files_in_folder,
     safe_filename,
+    sent_name,
 )
 
 
@@ -39,6 +40,19 @@ def test_hostile_names_become_safe_base_names(hostile: str, safe: str):
     name = safe_filename(hostile)
     assert name == safe
     assert "/" not in name and "\\" not in name and not name.startswith(".")
+
+
+@pytest.mark.parametrize(
+    ("sent", "name"),
+    [
+        ("Møte %22Nord%22.txt", 'Møte "Nord".txt'),  # how a browser sends `"`
+        ("linje%0Askift%0D.txt", "linje\nskift\r.txt"),
+        ("100% ferdig #2 😀.txt", "100% ferdig #2 😀.txt"),  # the rest as it came
+        ("C:\\Users\\kari\\a%22b.docx", 'a"b.docx'),
+    ],
+)
+def test_an_uploaded_name_is_the_name_the_user_gave_the_file(sent: str, name: str):
+    assert sent_name(sent) == name
 
 
 @pytest.mark.parametrize("hostile", ["..", "../", "/", "....", "\x00\x01"])

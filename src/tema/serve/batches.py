@@ -43,13 +43,22 @@ MAX_FIELD = 200
 
 @dataclass
 class BatchFile:
-    """One file of a batch and what the manifest says of it (`extra`: its other columns)."""
+    """One file of a batch and what the manifest says of it (`extra`: its other columns).
+
+    `name` is the safe name it is stored under (and the pipeline's document); `original`
+    the name it had on the user's computer, which the pages show ("" when the same, or in
+    a batch from before the app kept it)."""
 
     name: str
     meeting: str = ""
     region: str = ""
     date: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    original: str = ""
+
+    @property
+    def shown(self) -> str:
+        return self.original or self.name
 
 
 @dataclass
@@ -83,6 +92,11 @@ class Batch:
     @property
     def read_only(self) -> bool:
         return self.origin == PIPELINE
+
+    def shown_name(self, document: str) -> str:
+        """A document of the batch by the name the user gave its file (`document`: the
+        stored name, as the pipeline's tables name it)."""
+        return next((item.shown for item in self.files if item.name == document), document)
 
 
 def valid_batch_id(batch_id: str) -> bool:
@@ -273,14 +287,19 @@ def write_manifest(files: list[BatchFile], path: Path) -> None:
             )
 
 
-def prefill(names: list[str], manifest: dict[str, dict[str, str]]) -> list[BatchFile]:
+def prefill(
+    names: list[str], manifest: dict[str, dict[str, str]], originals: dict[str, str]
+) -> list[BatchFile]:
     """Files with meeting, region and date from the manifest where it lists them, else the
-    file name as the meeting (as `tema ingest` does without a manifest)."""
+    file name as the meeting (as `tema ingest` does without a manifest): the name the user
+    gave the file (`originals`: stored name → that name, where they differ)."""
     files = []
     for name in names:
         row = manifest.get(name)
+        original = originals.get(name, name)
         if row is None:
-            files.append(BatchFile(name=name, meeting=Path(name).stem))
+            meeting = clean_field(Path(original).stem)
+            files.append(BatchFile(name=name, meeting=meeting, original=_if_other(original, name)))
             continue
         extra = {k: v for k, v in row.items() if k not in MANIFEST_FIELDS and k}
         files.append(
@@ -290,9 +309,14 @@ def prefill(names: list[str], manifest: dict[str, dict[str, str]]) -> list[Batch
                 region=row.get("region", ""),
                 date=row.get("date", ""),
                 extra=extra,
+                original=_if_other(original, name),
             )
         )
     return files
+
+
+def _if_other(original: str, name: str) -> str:
+    return original if original != name else ""
 
 
 def read_manifest_file(path: Path) -> tuple[dict[str, dict[str, str]], str]:

@@ -23,6 +23,7 @@ from tema.serve.security import (
     file_type,
     files_in_folder,
     safe_filename,
+    sent_name,
 )
 from tema.serve.state import AppState
 from tema.serve.web import (
@@ -75,28 +76,31 @@ def _save_uploads(app: AppState, batch: Batch, uploads: list[UploadFile]) -> Non
     names: list[str] = []
     renamed: dict[str, str] = {}
     for upload in uploads:
+        # The name as the user's computer has it: shown, and what a manifest calls the file.
+        original = sent_name(upload.filename or "")
         try:
-            name = safe_filename(upload.filename or "")
-            file_type(name)
+            name = safe_filename(original)
+            file_type(original)
         except Refused as error:
-            batch.refused.append(
-                {"file": upload.filename or "", "reason": error.key, **_text(error)}
-            )
+            batch.refused.append({"file": original, "reason": error.key, **_text(error)})
             continue
         target = folder / _free_name(folder, name, names)
         with open(target, "wb") as handle:
             shutil.copyfileobj(upload.file, handle)
-        renamed[base_name(upload.filename or "")] = target.name
-        _keep_if_valid(batch, target, names)
+        renamed[original] = target.name
+        _keep_if_valid(batch, target, names, original)
     _take_in(app, batch, names, renamed)
 
 
-def _keep_if_valid(batch: Batch, path: Path, names: list[str]) -> None:
+def _keep_if_valid(batch: Batch, path: Path, names: list[str], original: str) -> None:
+    """Keep the file at `path` in the batch if its content is of its type; else remove it
+    and name it (by `original`, the name the user knows it by) with the reason."""
     try:
         check_content(path.name, path)
     except Refused as error:
         path.unlink()
-        batch.refused.append({"file": path.name, "reason": error.key, **_text(error)})
+        error.values["name"] = original
+        batch.refused.append({"file": original, "reason": error.key, **_text(error)})
         return
     names.append(path.name)
 
@@ -122,7 +126,8 @@ def _take_in(app: AppState, batch: Batch, names: list[str], renamed: dict[str, s
     """The batch's files, with meeting, region and date from its manifest if it has one.
 
     `renamed`: each file's name as it came in → the safe name it was saved under. The
-    manifest names the files as they came in; its rows follow them to their safe names.
+    manifest names the files as they came in; its rows follow them to their safe names,
+    and the form shows the names as they came in.
     A row names its file as `tema ingest` matches them (`match_rows`: also ignoring case
     and Unicode composition where that is unambiguous).
     """
@@ -136,7 +141,8 @@ def _take_in(app: AppState, batch: Batch, names: list[str], renamed: dict[str, s
         rows = {renamed.get(base_name(name), name): row for name, row in written.items()}
         batch.manifest_name = manifests[0] if not batch.manifest_error else ""
     row_of = match_rows(documents, rows)
-    batch.files = prefill(documents, {name: rows[row] for name, row in row_of.items()})
+    originals = {stored: original for original, stored in renamed.items()}
+    batch.files = prefill(documents, {name: rows[row] for name, row in row_of.items()}, originals)
     # What does not match is named on the form (`tema ingest` refuses the first, warns of
     # the second).
     found = set(row_of.values())
@@ -173,7 +179,7 @@ def _copy_folder(app: AppState, batch: Batch, paths: list[Path]) -> None:
             continue
         shutil.copyfile(path, folder / name)
         renamed[base_name(path.name)] = name
-        _keep_if_valid(batch, folder / name, names)
+        _keep_if_valid(batch, folder / name, names, base_name(path.name))
     _take_in(app, batch, names, renamed)
 
 

@@ -131,11 +131,12 @@ async def units_page(request: Request) -> Response:
         _units_of, files.report_dir / "units.csv", files.units, level, key, theme, page
     )
     lang = language(request)
-    where = (
-        TEXTS[lang]["all"]
-        if level == "all"
-        else (TEXTS[lang]["unknown"] if key == UNKNOWN_KEY else key)
-    )
+    if level == "all":
+        where = TEXTS[lang]["all"]
+    elif key == UNKNOWN_KEY:
+        where = TEXTS[lang]["unknown"]
+    else:  # a document by the name the user gave its file
+        where = batch.shown_name(key) if level == "document" else key
     return render(
         request, "units.html", batch=batch, rows=rows, count=count, level=level, key=key,
         theme=theme, page=page, pages=max(1, -(-count // PAGE_SIZE)), where=where,

@@ -79,6 +79,19 @@ def base_name(name: str) -> str:
     return unicodedata.normalize("NFC", re.split(r"[\\/]", name)[-1])
 
 
+# How a browser writes three characters of a file name in a form it sends (WHATWG HTML,
+# "multipart/form-data encoding"); python-multipart hands the name on as sent.
+_FORM_ESCAPES = re.compile("%22|%0A|%0D")
+_FORM_CHARACTERS = {"%22": '"', "%0A": "\n", "%0D": "\r"}
+
+
+def sent_name(filename: str) -> str:
+    """The `base_name` of an uploaded file as the user's computer names it: a browser sends
+    `"` as %22 and a line break as %0A or %0D, and leaves a `%` as it is (so a name that
+    really holds "%22" cannot be told apart; every browser writes names this way)."""
+    return base_name(_FORM_ESCAPES.sub(lambda found: _FORM_CHARACTERS[found[0]], filename))
+
+
 def safe_filename(name: str) -> str:
     """A base name safe to write in a folder of the app's own: "../../x.txt" → "x.txt".
 

@@ -61,6 +61,7 @@ WORDS: dict[str, dict[str, str]] = {
         "region": "Region",
         "date": "Dato",
         "start": "Sorter innspillene",
+        "stored_as": "lagret som {name}",
         "manifest_used": "Utfylt fra {name}.",
         "manifest_error": "Manifestet kunne ikke leses: {error}",
         "manifest_missing": "Manifestet nevner filer som ikke er med: {names}. De kommer ikke "
@@ -206,7 +207,7 @@ WORDS: dict[str, dict[str, str]] = {
         "før de første innspillene sorteres.",
         "not_found": "Fant ikke siden.",
         "csrf": "Skjemaet var utløpt eller kom ikke fra tema. Last siden på nytt og prøv igjen.",
-        "bad_name": "Filnavnet {name!r} kan ikke brukes.",
+        "bad_name": "Filnavnet «{name}» kan ikke brukes.",
         "bad_type": "{name}: tema leser ikke denne filtypen; bruk {types}.",
         "bad_content": "{name}: innholdet er ikke en {type}-fil.",
         "bad_folder": "Fant ikke mappen {folder}.",

@@ -49,6 +49,7 @@ ENGLISH: dict[str, str] = {
     "region": "Region",
     "date": "Date",
     "start": "Sort the batch",
+    "stored_as": "saved as {name}",
     "manifest_used": "Filled in from {name}.",
     "manifest_error": "The manifest cannot be read: {error}",
     "manifest_missing": "The manifest lists files that are not here: {names}. They will "
@@ -193,7 +194,7 @@ ENGLISH: dict[str, str] = {
     "the first batch is sorted.",
     "not_found": "Page not found.",
     "csrf": "The form had expired or did not come from tema. Reload the page and try again.",
-    "bad_name": "The file name {name!r} cannot be used.",
+    "bad_name": "The file name “{name}” cannot be used.",
     "bad_type": "{name}: tema does not read this type of file; use {types}.",
     "bad_content": "{name}: the content is not a {type} file.",
     "bad_folder": "Folder {folder} not found.",
