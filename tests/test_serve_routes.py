@@ -6,6 +6,7 @@ check the app's own work: intake, security, report, review, labels into data/lab
 
 from __future__ import annotations
 
+import html
 import re
 import threading
 from pathlib import Path
@@ -764,6 +765,49 @@ def test_the_language_switch_works_on_pages_that_answer_a_form(app):
     fetched = browser.get(f"/batches/{batch_id}/start")
     assert fetched.status_code == 200 and str(fetched.url).endswith(f"/batches/{batch_id}/files")
     assert str(browser.get("/annotator").url).endswith("/")
+
+
+def switch_language(browser: TestClient, page, lang: str):
+    """Press the page's language switch (its form, as the browser sends it)."""
+    form = re.search(r'<form method="post" action="/language".*?</form>', page.text, re.S)
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(0)))
+    assert fields["lang"] == lang
+    return browser.post("/language", data={k: html.unescape(v) for k, v in fields.items()})
+
+
+def test_the_language_switch_on_a_refused_form_says_the_same_in_the_other_language(
+    app, tmp_path: Path
+):
+    browser = client(app)
+    csrf = token(browser)
+    outside = str(tmp_path / "Møter «2025»")
+    (tmp_path / "Møter «2025»").mkdir()
+    refusal = browser.post("/batches/folder", data={"csrf_token": csrf, "folder": outside})
+    assert refusal.status_code == 400 and f"Mappen {outside} ligger utenfor" in refusal.text
+    english = switch_language(browser, refusal, "en")
+    assert english.status_code == 400 and f"Folder {outside} is outside" in english.text
+    assert language_switch(english) == "/"
+    again = switch_language(browser, english, "nb")
+    assert again.status_code == 400 and f"Mappen {outside} ligger utenfor" in again.text
+    review = "/batches/pipeline/review?order=uncertain"
+    no_name = browser.post(
+        "/annotator", data={"csrf_token": csrf, "annotator": "!", "next": review}
+    )
+    english = switch_language(browser, no_name, "en")
+    assert "Give a name with letters or digits." in english.text
+    assert f'href="{html.escape(review)}" id="back"' in english.text
+    assert language_switch(english) == review
+    # What a switch says again is one of the app's messages, with a way back into the app.
+    for said in ('{"key": "nothing", "values": {}, "status": 400, "back": "", "heading": ""}',
+                 '{"key": "bad_folder", "values": {}, "status": 400, "back": "", "heading": ""}',
+                 "not json"):  # fmt: skip
+        answer = browser.post("/language", data={"csrf_token": csrf, "lang": "nb", "said": said})
+        assert answer.status_code == 200 and str(answer.url).endswith("/")
+    said = (
+        '{"key": "no_files", "values": {}, "status": 400, "back": "//evil.example", "heading": ""}'
+    )
+    answer = browser.post("/language", data={"csrf_token": csrf, "lang": "nb", "said": said})
+    assert "Ingen filer tema kan lese" in answer.text and "evil.example" not in answer.text
 
 
 def test_no_page_is_the_frameworks_bare_english(app, monkeypatch: pytest.MonkeyPatch):

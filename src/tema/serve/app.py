@@ -21,8 +21,8 @@ from tema.config import Config
 from tema.serve import routes_batches, routes_labels, routes_report, routes_review
 from tema.serve.security import Refused
 from tema.serve.state import AppState, ServeSettings
-from tema.serve.web import language, message, not_found, page_of_form, redirect, refused, static_dir
-from tema.serve.words import WORDS, pick_language, say
+from tema.serve.web import message, not_found, page_of_form, redirect, refused, static_dir
+from tema.serve.words import WORDS, pick_language
 
 # No script, style, image or font from anywhere but tema itself; no framing by other sites.
 SECURITY_HEADERS = {
@@ -146,7 +146,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     if status == 405 and request.method in ("GET", "HEAD"):
         # An address only a form posts to (a reload, a bookmark): the page it belongs to.
         return redirect(page_of_form(request.url.path))
-    return message(request, say(language(request), "bad_request"), status)
+    return message(request, "bad_request", status)
 
 
 async def _refused(request: Request, exc: Exception) -> Response:
@@ -160,7 +160,7 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     traceback goes to the server's output, as Starlette logs it). It is sent from outside
     the other middleware, so it must not depend on them: the session may be missing."""
     try:
-        response = message(request, say(language(request), "server_error"), 500)
+        response = message(request, "server_error", 500)
     except Exception:  # the session or the templates are what failed: a page without them
         words = WORDS[pick_language(None, request.app.state.serve.default_language)]
         page = SERVER_ERROR.format(

@@ -26,10 +26,12 @@ from tema.serve.state import AppState
 from tema.serve.web import (
     annotator,
     form_text,
+    local_path,
     not_found,
     redirect,
     refused,
     render,
+    said_again,
     state,
     state_changing,
 )
@@ -237,7 +239,7 @@ async def set_annotator(request: Request) -> Response:
     from tema.labels.importing import annotator_slug
 
     name = clean_field(await form_text(request, "annotator"))[:60]
-    back = _local(await form_text(request, "next"))
+    back = local_path(await form_text(request, "next"))
     try:
         annotator_slug(name)
     except TemaError:
@@ -249,17 +251,14 @@ async def set_annotator(request: Request) -> Response:
 
 @state_changing
 async def set_language(request: Request) -> Response:
+    """The page the switch was on, in the other language: fetched again, or (a page that
+    answered a form) shown again from what it said."""
     chosen = await form_text(request, "lang")
     if chosen in ("nb", "en"):
         request.session["lang"] = chosen
-    return redirect(_local(await form_text(request, "next")))
-
-
-def _local(url: str) -> str:
-    """Only a path of this app (never another site: no open redirect)."""
-    if url.startswith("/") and not url.startswith("//") and "\\" not in url:
-        return url
-    return "/"
+    page = local_path(await form_text(request, "next"))
+    said = await form_text(request, "said")
+    return (said_again(request, said, page) if said else None) or redirect(page)
 
 
 ROUTES = [

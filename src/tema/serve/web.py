@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -130,16 +131,61 @@ def refused(request: Request, error: Refused, **context: Any) -> Response:
     with the way back (`back`: the page of the form refused, unless the caller says)."""
     return message(
         request,
-        say(language(request), error.key, **error.values),
+        error.key,
         REFUSAL_STATUS.get(error.key, 400),
+        error.values,
         **{"back": this_page(request) if request.method == "POST" else "", **context},
     )
 
 
-def message(request: Request, text: str, status_code: int, **context: Any) -> Response:
-    """A page that only says `text` (why something was refused or went wrong)."""
+def message(
+    request: Request,
+    key: str,
+    status_code: int,
+    values: dict[str, Any] | None = None,
+    **context: Any,
+) -> Response:
+    """A page that only says the text `key` (with `values`): why something was refused or
+    went wrong; `heading`: the key of its heading, if it has one.
+
+    A page that answers a form (a POST) cannot be fetched again, so its language switch
+    carries what it said (`said`) and `said_again` shows the same page in the other
+    language, rather than the form's page without it."""
+    values = values or {}
     context.setdefault("back", "")
+    context.setdefault("heading", "")
+    if request.method == "POST":
+        said = {"key": key, "values": values, "status": status_code}
+        context.setdefault("said", json.dumps({**said, "back": context["back"],
+                                               "heading": context["heading"]}))  # fmt: skip
+    text = say(language(request), key, **values)
     return render(request, "message.html", status_code=status_code, message=text, **context)
+
+
+def said_again(request: Request, said: str, page: str) -> Response | None:
+    """The page a language switch's `said` describes (`message`), in the language now
+    chosen, its own switch going back to `page`; None if `said` is not one of the app's
+    messages. (The switch is a form of the user's own session: CSRF-checked, and every
+    value is shown escaped, as on the first page.)"""
+    try:
+        found = json.loads(said)
+        key, values, status = found["key"], found["values"], found["status"]
+        back, heading = local_path(found["back"]) if found["back"] else "", found["heading"]
+        known = key in WORDS["nb"] and (not heading or heading in WORDS["nb"])
+        if not (known and isinstance(values, dict) and status in range(400, 600)):
+            return None
+        for words in WORDS.values():  # every value it needs is there
+            words[key].format(**values)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return None
+    return message(request, key, status, values, back=back, heading=heading, this_page=page)
+
+
+def local_path(url: str) -> str:
+    """Only a path of this app (never another site: no open redirect)."""
+    if url.startswith("/") and not url.startswith("//") and "\\" not in url:
+        return url
+    return "/"
 
 
 def state_changing(endpoint: Endpoint) -> Endpoint:
@@ -171,7 +217,7 @@ async def form_text(request: Request, name: str, default: str = "") -> str:
 
 
 def not_found(request: Request) -> Response:
-    return message(request, say(language(request), "not_found"), 404)
+    return message(request, "not_found", 404)
 
 
 def static_dir() -> Path:
