@@ -331,25 +331,48 @@ def test_wrong_content_is_listed_with_its_reason_and_the_rest_goes_on(app):
     assert [f.name for f in batch.files] == ["ok.txt"]
 
 
-def test_an_oversize_upload_is_refused_before_anything_is_written(app):
+def oversize_files(page) -> list[str]:
+    """The rows of the refusal's list of files, as text."""
+    table = re.search(r'<table class="list" id="files">(.*?)</table>', page.text, re.S)
+    rows = re.findall(r"<tr><td>(.*?)</td></tr>", table.group(1))
+    return [html.unescape(re.sub(r"</td><td[^>]*>", " | ", row)) for row in rows]
+
+
+def test_an_oversize_upload_names_its_files_and_writes_nothing(app):
     browser = client(app)
-    page = upload(browser, token(browser), [("stor.txt", b"a" * (MAX_UPLOAD + 1))])
-    assert page.status_code == 413
-    assert "Filene er for store" in page.text and "Høyst 2 MB til sammen" in page.text
-    assert "/static/app.css" in page.text and "href='/'" in page.text  # the app's look
-    assert "too large" not in page.text  # one language: the session's
-    assert not [b for b in app.state.serve.batches.all() if not b.read_only]
     csrf = token(browser)
-    browser.post("/language", data={"csrf_token": csrf, "lang": "en"})
-    page = upload(browser, csrf, [("stor.txt", b"a" * (MAX_UPLOAD + 1))])
-    assert page.status_code == 413 and "<html lang='en'>" in page.text
-    assert "The files are too large" in page.text and "At most 2 MB in all" in page.text
-    assert "Filene er for store" not in page.text
+    big = 'Skannet "høring".pdf'
+    page = upload(browser, csrf, [("notat.txt", b"a" * 300_000), (big, b"a" * (MAX_UPLOAD + 1))])
+    assert page.status_code == 413 and "<title>Filene er for store · tema</title>" in page.text
+    said = "«Skannet &#34;høring&#34;.pdf» er større enn grensen på 2 MB for én opplasting."
+    assert said in page.text
+    assert oversize_files(page) == [
+        "notat.txt | 0,3\xa0MB | ",  # a small file in kB (below)
+        'Skannet "høring".pdf | 2,0\xa0MB | for stor alene',
+    ]
+    assert "too large" not in page.text  # one language: the session's
+    assert language_switch(page) == "/"
+    assert not [b for b in app.state.serve.batches.all() if not b.read_only]
+    # The switch says it again in English, with the same files.
+    english = switch_language(browser, page, "en")
+    assert english.status_code == 413 and '<html lang="en">' in english.text
+    assert "“Skannet &#34;høring&#34;.pdf” is larger than the limit of 2 MB" in english.text
+    assert oversize_files(english)[1] == 'Skannet "høring".pdf | 2.0\xa0MB | too large by itself'
+    # No file too large by itself: all of them, with what to do.
+    half = b"a" * (MAX_UPLOAD // 2 + 1)
+    page = upload(browser, csrf, [("a.txt", half), ("b.txt", half), ("c.txt", b"a" * 900)])
+    assert "Together the files are larger than the limit of 2 MB" in page.text
+    assert oversize_files(page) == [
+        "a.txt | 1.0\xa0MB | ",
+        "b.txt | 1.0\xa0MB | ",
+        "c.txt | 1\xa0kB | ",
+    ]
+    assert not [b for b in app.state.serve.batches.all() if not b.read_only]
 
 
-def test_an_oversize_upload_sent_in_chunks_is_refused_once_it_passes_the_limit(app):
-    """Without a Content-Length (a chunked upload) the body is counted as it arrives: the
-    refusal comes once the limit is passed, not after the whole body is read."""
+def chunked_upload(app, chunks: int) -> tuple[list[dict], int]:
+    """An upload of `chunks` chunks of 256 kB (10 MB for 40) without a Content-Length, sent
+    straight to the app; what it sent back and how many chunks it read."""
     import anyio
 
     browser = client(app)
@@ -364,7 +387,8 @@ def test_an_oversize_upload_sent_in_chunks_is_refused_once_it_passes_the_limit(a
         nonlocal chunks_read
         chunks_read += 1
         body = part + chunk if chunks_read == 1 else chunk
-        return {"type": "http.request", "body": body, "more_body": chunks_read < 40}
+        body += b"\r\n--x--\r\n" if chunks_read == chunks else b""
+        return {"type": "http.request", "body": body, "more_body": chunks_read < chunks}
 
     async def send(message: dict) -> None:
         sent.append(message)
@@ -378,10 +402,29 @@ def test_an_oversize_upload_sent_in_chunks_is_refused_once_it_passes_the_limit(a
                     (b"content-type", b"multipart/form-data; boundary=x")],
     }  # fmt: skip
     anyio.run(app, scope, receive, send)
+    return sent, chunks_read
+
+
+def test_an_oversize_upload_sent_in_chunks_is_refused_once_it_passes_the_limit(
+    app, monkeypatch: pytest.MonkeyPatch
+):
+    """Without a Content-Length (a chunked upload) the body is counted as it arrives: the
+    app reads no more than the limit; the rest is read only to name the files, and only
+    up to DRAIN_BYTES past the limit."""
+    from tema.serve import upload_limit
+
+    sent, chunks_read = chunked_upload(app, 40)
     assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 413
-    assert chunks_read < 10  # about 2 MB of the 10 MB sent
-    assert "Filene er for store" in b"".join(m.get("body", b"") for m in sent).decode()
+    assert chunks_read == 40
+    page = b"".join(m.get("body", b"") for m in sent).decode()
+    assert "«stor.txt» er større enn grensen på 2 MB" in page
+    assert '<td>stor.txt</td><td class="n">10,0\xa0MB</td>' in html.unescape(page)
     assert not [b for b in app.state.serve.batches.all() if not b.read_only]
+    monkeypatch.setattr(upload_limit, "DRAIN_BYTES", 1024 * 1024)
+    sent, chunks_read = chunked_upload(app, 40)
+    assert chunks_read <= 13  # 2 MB to the limit, 1 MB more
+    page = b"".join(m.get("body", b"") for m in sent).decode()
+    assert '<td>stor.txt</td><td class="n">minst 3,0\xa0MB</td>' in html.unescape(page)
 
 
 def test_a_folder_is_read_only_under_the_allowed_roots(app, tmp_path: Path):

@@ -21,6 +21,7 @@ from tema.config import Config
 from tema.serve import routes_batches, routes_labels, routes_report, routes_review
 from tema.serve.security import Refused
 from tema.serve.state import AppState, ServeSettings
+from tema.serve.upload_limit import BodyLimit
 from tema.serve.web import message, not_found, page_of_form, redirect, refused, static_dir
 from tema.serve.words import WORDS, pick_language
 
@@ -34,78 +35,6 @@ SECURITY_HEADERS = {
     "referrer-policy": "same-origin",
     "cache-control": "no-store",
 }
-# Sent before the request reaches the routes, styled like the app's pages, with the way back;
-# in the language of the session (SessionMiddleware has read its cookie by then).
-TOO_LARGE = (
-    "<!doctype html><html lang='{lang}'><meta charset='utf-8'>"
-    "<title>{title} · tema</title><link rel='stylesheet' href='/static/app.css'>"
-    "<main><h1>{title}</h1><p class='error'>{help}</p>"
-    "<p><a href='/'>{back}</a></p></main></html>"
-)
-
-
-def too_large_page(lang: str, max_bytes: int) -> bytes:
-    words = WORDS[lang]
-    mb = max_bytes // (1024 * 1024)
-    return TOO_LARGE.format(
-        lang=lang,
-        title=escape(words["too_large_title"]),
-        help=escape(words["too_large_help"].format(mb=mb)),
-        back=escape(words["back_home"]),
-    ).encode("utf-8")
-
-
-class BodyLimit:
-    """Refuse (413) a request whose body is larger than the upload limit, before it is read
-    in full: by its Content-Length, or by counting what arrives."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int, default_language: str) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-        self.default_language = default_language
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or [])
-        declared = headers.get(b"content-length", b"0")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, send)
-            return
-        received = 0
-        started = False
-
-        async def counting_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            received += len(message.get("body", b""))
-            if received > self.max_bytes:
-                raise _TooLarge
-            return message
-
-        async def watching_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, counting_receive, watching_send)
-        except _TooLarge:
-            if not started:
-                await self._refuse(scope, send)
-
-    async def _refuse(self, scope: Scope, send: Send) -> None:
-        lang = pick_language(scope.get("session", {}).get("lang"), self.default_language)
-        body = too_large_page(lang, self.max_bytes)
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"text/html; charset=utf-8"),
-                                (b"content-length", str(len(body)).encode())]})  # fmt: skip
-        await send({"type": "http.response.body", "body": body})
-
-
-class _TooLarge(Exception):
-    pass
 
 
 class SecurityHeaders:
@@ -206,13 +135,8 @@ def create_app(settings: ServeSettings, config: Config | None = None) -> Starlet
                 same_site="strict",
                 max_age=30 * 24 * 3600,
             ),
-            # Inside the session: it reads only the cookie, never the body, and gives the
-            # refusal its language.
-            Middleware(
-                BodyLimit,
-                max_bytes=settings.max_upload_bytes,
-                default_language=app_state.default_language,
-            ),
+            # Inside the session: its refusal is a page of the app, in the user's language.
+            Middleware(BodyLimit, max_bytes=settings.max_upload_bytes),
         ],
         exception_handlers={
             HTTPException: _http_error,

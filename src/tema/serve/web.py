@@ -146,7 +146,8 @@ def message(
     **context: Any,
 ) -> Response:
     """A page that only says the text `key` (with `values`): why something was refused or
-    went wrong; `heading`: the key of its heading, if it has one.
+    went wrong; `heading`: the key of its heading, if it has one; `files`: files it names,
+    each [name, size in MB, whether all of it came, whether it alone is too large].
 
     A page that answers a form (a POST) cannot be fetched again, so its language switch
     carries what it said (`said`) and `said_again` shows the same page in the other
@@ -154,10 +155,11 @@ def message(
     values = values or {}
     context.setdefault("back", "")
     context.setdefault("heading", "")
+    context.setdefault("files", [])
     if request.method == "POST":
-        said = {"key": key, "values": values, "status": status_code}
-        context.setdefault("said", json.dumps({**said, "back": context["back"],
-                                               "heading": context["heading"]}))  # fmt: skip
+        said = {"key": key, "values": values, "status": status_code, "back": context["back"]}
+        said |= {"heading": context["heading"], "files": context["files"]}
+        context.setdefault("said", json.dumps(said))
     text = say(language(request), key, **values)
     return render(request, "message.html", status_code=status_code, message=text, **context)
 
@@ -171,6 +173,7 @@ def said_again(request: Request, said: str, page: str) -> Response | None:
         found = json.loads(said)
         key, values, status = found["key"], found["values"], found["status"]
         back, heading = local_path(found["back"]) if found["back"] else "", found["heading"]
+        files = [_listed_file(*item) for item in found.get("files", [])]
         known = key in WORDS["nb"] and (not heading or heading in WORDS["nb"])
         if not (known and isinstance(values, dict) and status in range(400, 600)):
             return None
@@ -178,7 +181,15 @@ def said_again(request: Request, said: str, page: str) -> Response | None:
             words[key].format(**values)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None
-    return message(request, key, status, values, back=back, heading=heading, this_page=page)
+    return message(
+        request, key, status, values, back=back, heading=heading, files=files, this_page=page
+    )
+
+
+def _listed_file(name: str, size: float, whole: bool, alone: bool) -> list[Any]:
+    if not (isinstance(name, str) and isinstance(size, int | float)):
+        raise TypeError(name)
+    return [name, size, bool(whole), bool(alone)]
 
 
 def local_path(url: str) -> str:

@@ -217,6 +217,15 @@ WORDS: dict[str, dict[str, str]] = {
         "too_large_title": "Filene er for store",
         "too_large_help": "Høyst {mb} MB til sammen i én opplasting. Del filene på flere "
         "opplastinger, eller les dem fra en mappe.",
+        "too_large_file": "«{file}» er større enn grensen på {mb} MB for én opplasting. Les "
+        "den fra en mappe i stedet.",
+        "too_large_files": "{n} av filene er hver for seg større enn grensen på {mb} MB for én "
+        "opplasting. Les dem fra en mappe i stedet.",
+        "too_large_all": "Filene er til sammen større enn grensen på {mb} MB for én "
+        "opplasting. Del dem på flere opplastinger, eller les dem fra en mappe.",
+        "too_large_alone": "for stor alene",
+        "size": "Størrelse",
+        "at_least": "minst",
         "back_home": "Tilbake til forsiden",
         "go_back": "Tilbake",
         "bad_request": "tema kunne ikke ta imot dette. Gå tilbake og prøv igjen.",

@@ -204,6 +204,15 @@ ENGLISH: dict[str, str] = {
     "too_large_title": "The files are too large",
     "too_large_help": "At most {mb} MB in all per upload. Split the files over several "
     "uploads, or read them from a folder.",
+    "too_large_file": "“{file}” is larger than the limit of {mb} MB for one upload. Read it "
+    "from a folder instead.",
+    "too_large_files": "{n} of the files are each larger than the limit of {mb} MB for one "
+    "upload. Read them from a folder instead.",
+    "too_large_all": "Together the files are larger than the limit of {mb} MB for one upload. "
+    "Split them over several uploads, or read them from a folder.",
+    "too_large_alone": "too large by itself",
+    "size": "Size",
+    "at_least": "at least",
     "back_home": "Back to the start page",
     "go_back": "Back",
     "bad_request": "tema could not take this in. Go back and try again.",

@@ -1,0 +1,61 @@
+"""tema.serve.upload_limit: the files of an upload over the limit are named, as it streams."""
+
+from __future__ import annotations
+
+import pytest
+
+from tema.serve.upload_limit import MB, UploadedFiles
+
+FORM = b"multipart/form-data; boundary=grense"
+
+
+def body(*parts: tuple[bytes, int]) -> bytes:
+    """A form of a name field and one file part per (filename as sent, size)."""
+    out = b'--grense\r\nContent-Disposition: form-data; name="name"\r\n\r\nInnspill\r\n'
+    for filename, size in parts:
+        out += b'--grense\r\nContent-Disposition: form-data; name="files"; filename="'
+        out += filename + b'"\r\nContent-Type: text/plain\r\n\r\n' + b"a" * size + b"\r\n"
+    return out + b"--grense--\r\n"
+
+
+def streamed(data: bytes, chunk: int) -> UploadedFiles:
+    files = UploadedFiles(FORM)
+    for start in range(0, len(data), chunk):
+        files.feed(data[start : start + chunk])
+    return files
+
+
+@pytest.mark.parametrize("chunk", [7, 64 * 1024])  # headers cut anywhere, or whole
+def test_each_file_is_named_as_sent_with_its_size(chunk: int):
+    data = body(("Møte %22Nord%22.txt".encode(), 3 * MB), (b"liten.txt", 10))
+    files = streamed(data, chunk)
+    assert files.names == ['Møte "Nord".txt', "liten.txt"]
+    assert files.sizes == [3 * MB, 10] and files.complete
+    key, values, listed = files.refusal(2 * MB)
+    assert (key, values) == ("too_large_file", {"file": 'Møte "Nord".txt', "mb": 2})
+    assert listed == [['Møte "Nord".txt', 3.0, True, True], ["liten.txt", 10 / MB, True, False]]
+
+
+def test_the_refusal_says_which_files_are_too_large():
+    two_big = streamed(body((b"a.pdf", 3 * MB), (b"b.pdf", 3 * MB)), 4096)
+    assert two_big.refusal(2 * MB)[:2] == ("too_large_files", {"n": 2, "mb": 2})
+    together = streamed(body((b"a.pdf", MB), (b"b.pdf", MB + 1)), 4096)
+    assert together.refusal(2 * MB)[:2] == ("too_large_all", {"mb": 2})
+    # A body cut off: the last file's size is only what came of it.
+    cut = streamed(body((b"a.pdf", 10), (b"b.pdf", 3 * MB))[: 2 * MB], 4096)
+    assert not cut.complete
+    assert [whole for _, _, whole, _ in cut.refusal(MB)[2]] == [True, False]
+
+
+@pytest.mark.parametrize(
+    ("content_type", "data"),
+    [
+        (b"application/x-www-form-urlencoded", b"name=x&" + b"a" * 100),
+        (FORM, b"not a form at all\r\n" * 100),
+        (b"multipart/form-data", body((b"a.txt", 10))),  # no boundary
+    ],
+)
+def test_a_body_without_readable_files_gets_the_general_refusal(content_type, data):
+    files = UploadedFiles(content_type)
+    files.feed(data)
+    assert files.refusal(MB) == ("too_large_help", {"mb": 1}, [])
