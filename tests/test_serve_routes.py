@@ -110,7 +110,14 @@ def test_security_headers_and_host_check(app):
     assert "samesite=strict" in page.headers["set-cookie"].lower()
     assert "httponly" in page.headers["set-cookie"].lower()
     rebound = TestClient(app, base_url="http://evil.example")
-    assert rebound.get("/").status_code == 400  # DNS rebinding: another host name
+    refused = rebound.get("/")
+    assert refused.status_code == 400  # DNS rebinding: another host name
+    assert "<title>Ukjent adresse · tema</title>" in refused.text
+    assert "tema svarer bare på adressene testserver, 127.0.0.1," in refused.text
+    assert "<a href='http://127.0.0.1:80/'>" in refused.text
+    assert "evil.example" not in refused.text and "Invalid host" not in refused.text
+    assert refused.headers["x-frame-options"] == "DENY"
+    assert rebound.post("/language", data={"lang": "en"}).status_code == 400
 
 
 def test_pages_load_nothing_from_elsewhere(app):

@@ -102,6 +102,58 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+class KnownHosts:
+    """Starlette's TrustedHostMiddleware (only the host names the app answers to, against
+    DNS rebinding), whose refusal is a page of the app rather than its bare English
+    "Invalid host header": in the app's language (a request refused here has no session
+    to tell the user's), naming the addresses it answers at and nothing the request sent.
+    It loads nothing from the refused address, and links to the app at a known one."""
+
+    def __init__(self, app: ASGIApp, hosts: list[str], address: str, language: str) -> None:
+        self.app = app
+        self.hosts = hosts
+        self.address = address  # where the app listens: the link on the page
+        self.language = pick_language(None, language)
+        self.check = TrustedHostMiddleware(self._allowed, allowed_hosts=hosts, www_redirect=False)
+
+    async def _allowed(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope["tema.known_host"] = True
+        await self.app(scope, receive, send)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.check(scope, receive, send)
+            return
+
+        async def unless_refused(message: Message) -> None:
+            if scope.get("tema.known_host"):
+                await send(message)
+
+        await self.check(scope, receive, unless_refused)
+        if not scope.get("tema.known_host"):
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        words = WORDS[self.language]
+        host = self.address
+        port = (scope.get("server") or ("", 0))[1]
+        url = f"http://{f'[{host}]' if ':' in host else host}{f':{port}' if port else ''}/"
+        page = WRONG_HOST.format(
+            lang=self.language,
+            title=escape(words["wrong_host_title"]),
+            text=escape(words["wrong_host"].format(hosts=", ".join(self.hosts))),
+            url=escape(url),
+        )
+        await HTMLResponse(page, status_code=400)(scope, receive, send)
+
+
+WRONG_HOST = (
+    "<!doctype html><html lang='{lang}'><meta charset='utf-8'><title>{title} · tema</title>"
+    "<style>body{{font-family:system-ui,sans-serif;margin:2em;max-width:46em}}</style>"
+    "<main><h1>{title}</h1><p class='error'>{text}</p><p><a href='{url}'>{url}</a></p>"
+    "</main></html>"
+)
+
 SERVER_ERROR = (
     "<!doctype html><html lang='{lang}'><meta charset='utf-8'><title>tema</title>"
     "<link rel='stylesheet' href='/static/app.css'><main><p class='error'>{text}</p>"
@@ -127,7 +179,15 @@ def create_app(settings: ServeSettings, config: Config | None = None) -> Starlet
         routes=routes(),
         middleware=[
             Middleware(SecurityHeaders),
-            Middleware(TrustedHostMiddleware, allowed_hosts=settings.hosts()),
+            Middleware(
+                KnownHosts,
+                hosts=settings.hosts(),
+                # Bound to every address: this computer's is one of them.
+                address={"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(
+                    settings.host, settings.host
+                ),
+                language=app_state.default_language,
+            ),
             Middleware(
                 SessionMiddleware,
                 secret_key=app_state.secret,

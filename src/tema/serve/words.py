@@ -226,6 +226,9 @@ WORDS: dict[str, dict[str, str]] = {
         "too_large_alone": "for stor alene",
         "size": "Størrelse",
         "at_least": "minst",
+        "wrong_host_title": "Ukjent adresse",
+        "wrong_host": "tema svarer bare på adressene {hosts}, ikke på andre navn på maskinen "
+        "(da kan ingen annen nettside nå appen). Åpne tema på maskinen der det kjører:",
         "back_home": "Tilbake til forsiden",
         "go_back": "Tilbake",
         "bad_request": "tema kunne ikke ta imot dette. Gå tilbake og prøv igjen.",

@@ -213,6 +213,10 @@ ENGLISH: dict[str, str] = {
     "too_large_alone": "too large by itself",
     "size": "Size",
     "at_least": "at least",
+    "wrong_host_title": "Unknown address",
+    "wrong_host": "tema answers only at the addresses {hosts}, not at other names of the "
+    "computer (so no other web site can reach the app). Open tema on the computer it runs "
+    "on:",
     "back_home": "Back to the start page",
     "go_back": "Back",
     "bad_request": "tema could not take this in. Go back and try again.",
