@@ -2,9 +2,12 @@
 
 The test starts `tema serve` on a free port in a scratch project (the tiny labelled set,
 the fast TF-IDF path), puts in a small batch by upload, reads the report, labels five
-units with the keyboard, retrains and reads the verdict. Screenshots of the report and
-review pages go to test-artifacts/serve/ (gitignored); with TEMA_DOCS_SCREENSHOTS=1 the
-review page's is also written to docs/serve-review.png for the README.
+units with the keyboard, retrains and reads the verdict; another checks, in a project
+whose uploads are at most 1 MB, the names of uploaded files and the pages that refuse
+(too large, a wrong folder, another host name) in both languages. Screenshots of the
+report and review pages, and of those refusals, go to test-artifacts/serve/ (gitignored);
+with TEMA_DOCS_SCREENSHOTS=1 the review page's is also written to docs/serve-review.png for
+the README.
 
 Needs chromium at /usr/bin/chromium (.ci/run installs it) and the playwright package;
 never `playwright install` (no browser can be downloaded here).
@@ -24,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from conftest import MEETING_MANIFEST, MEETING_REPORTS, SURVEY
 from serve_helpers import REPO, fake_done_batch, make_project, start_serve
@@ -72,6 +76,16 @@ def server_with_a_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         frame.to_csv(table, index=False)
     for url, _ in _serve(project):
         yield url, batch.id
+
+
+@pytest.fixture
+def server_of_1_mb(tmp_path: Path):
+    """`tema serve` in a scratch project whose uploads are at most 1 MB."""
+    project = make_project(tmp_path / "project", tmp_path / "lexicon")
+    params = yaml.safe_load((project / "params.yaml").read_text(encoding="utf-8"))
+    params["serve"]["max_upload_mb"] = 1
+    (project / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), "utf-8")
+    yield from _serve(project)
 
 
 def _serve(project: Path):
@@ -266,4 +280,65 @@ def test_review_and_report_fit_a_phone_and_200_percent_zoom(server_with_a_batch)
             for path in ("report", "units?level=all"):
                 page.goto(f"{url}batches/{batch}/{path}")
                 assert page_is_no_wider_than_the_window(page), (width, path)
+        browser.close()
+
+
+def test_names_as_the_user_wrote_them_and_refusals_in_both_languages(server_of_1_mb, tmp_path):
+    """Chromium sends `"` in a file name as %22: the form shows the name as it was. An
+    upload over the limit names the file; the language switch on a refused form says the
+    same in English; another host name gets the app's page, not the framework's."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    url, _ = server_of_1_mb
+    folder = tmp_path / "filer"
+    folder.mkdir()
+    quoted = folder / 'Møte "Nord" #2.txt'
+    quoted.write_text("Vi trenger flere kommunale boliger.", encoding="utf-8")
+    scanned = folder / 'Skannet "høring".pdf'
+    scanned.write_bytes(b"%PDF-1.4\n" + b"0" * (2 * 1024 * 1024))
+    port = url.rstrip("/").rsplit(":", 1)[1]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with playwright.sync_playwright() as driver:
+        args = [*BROWSER_ARGS, "--host-resolver-rules=MAP tema.test 127.0.0.1"]
+        browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=args)
+        page = browser.new_page(viewport={"width": 1000, "height": 700})
+        page.goto(url)
+        page.set_input_files("#upload-form input[name=files]", [quoted])
+        with page.expect_navigation():
+            page.click("#upload-form button[type=submit]")
+        assert page.inner_text("table.list td >> nth=0") == (
+            'Møte "Nord" #2.txt\nlagret som Møte _Nord_ _2.txt'
+        )
+        assert page.input_value("input[name=meeting_0]") == 'Møte "Nord" #2'
+        page.screenshot(path=str(ARTIFACTS / "serve-upload-names.png"), full_page=True)
+
+        page.goto(url)
+        page.set_input_files("#upload-form input[name=files]", [quoted, scanned])
+        with page.expect_navigation():
+            page.click("#upload-form button[type=submit]")
+        assert page.inner_text("h1") == "Filene er for store"
+        assert page.inner_text("#message").startswith(
+            '«Skannet "høring".pdf» er større enn grensen på 1 MB'
+        )
+        assert 'Skannet "høring".pdf\t2,0\xa0MB\tfor stor alene' in page.inner_text("#files")
+        page.screenshot(path=str(ARTIFACTS / "serve-too-large.png"), full_page=True)
+        with page.expect_navigation():
+            page.click("header button.link")
+        assert page.inner_text("#message").startswith('“Skannet "høring".pdf” is larger')
+        page.screenshot(path=str(ARTIFACTS / "serve-too-large-en.png"), full_page=True)
+
+        page.goto(url)  # in English now
+        page.fill("#folder-form input[name=folder]", "/finnes/ikke")
+        with page.expect_navigation():
+            page.click("#folder-form button[type=submit]")
+        assert page.inner_text("#message") == "Folder /finnes/ikke not found."
+        with page.expect_navigation():
+            page.click("header button.link")
+        assert page.inner_text("#message") == "Fant ikke mappen /finnes/ikke."
+        page.screenshot(path=str(ARTIFACTS / "serve-refused-switched.png"), full_page=True)
+
+        page.goto(f"http://tema.test:{port}/")
+        assert page.inner_text("h1") == "Ukjent adresse"
+        assert "Invalid host header" not in page.content()
+        assert page.get_attribute("main a", "href") == url  # where the app is
+        page.screenshot(path=str(ARTIFACTS / "serve-unknown-host.png"), full_page=True)
         browser.close()
