@@ -120,3 +120,59 @@ def test_two_files_without_a_shared_unit_are_named(tmp_path: Path):
     (tmp_path / "ola.csv").write_text("text,label\nRasisme,other\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"kari\.csv: has no unit \(text\) in common with .*ola"):
         stage.run(config, tmp_path / "kari.csv", tmp_path / "ola.csv")
+
+
+def write_lines(path: Path, *rows: str) -> Path:
+    path.write_text("\n".join(["text,label", *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_text_given_twice_with_another_label_names_the_file_and_both_lines(tmp_path: Path):
+    from tema.config import load_config
+    from tema.errors import InputError
+    from tema.labels import agreement as stage
+
+    config = load_config(REPO / "params.yaml")
+    kari = write_lines(
+        tmp_path / "kari.csv",
+        "Flere boliger,housing",
+        "Mer norsk,education",
+        "flere boliger!,other",
+    )
+    ola = write_lines(tmp_path / "ola.csv", "Flere boliger,housing", "Mer norsk,education")
+    message = r"kari\.csv, line 4: the same text .* as line 2 with another label: 'other' here"
+    with pytest.raises(InputError, match=message):
+        stage.run(config, kari, ola)
+    # The second file too; another second label is another label.
+    kari = write_lines(kari, "Flere boliger,housing", "Mer norsk,education")
+    (tmp_path / "ola.csv").write_text(
+        "text,label,second_label\nMer norsk,education,\nFlere boliger,housing,\n"
+        "Flere boliger,housing,employers\n",
+        encoding="utf-8",
+    )
+    message = r"ola\.csv, line 4: .* as line 3 .*'housing' \(second label 'employers'\) here"
+    with pytest.raises(InputError, match=message):
+        stage.run(config, kari, ola)
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("nb", "kari.csv: 1 rad gjentok teksten og merkingen til en rad over (telt én gang)"),
+        ("en", "kari.csv: 1 row repeated the text and labels of a row above (counted once)"),
+    ],
+)
+def test_a_text_given_twice_with_the_same_label_counts_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, language: str, line: str
+):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "params.yaml").write_text(
+        (REPO / "params.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    write_lines(tmp_path / "kari.csv", "Ja,housing", "Mer norsk,education", "ja.,housing")
+    write_lines(tmp_path / "ola.csv", "Ja,other", "Mer norsk,education")
+    command = ["--language", language, "labels", "agreement", "kari.csv", "ola.csv"]
+    result = CliRunner().invoke(app, command)
+    assert result.exit_code == 0, result.output
+    assert line in result.output.splitlines()
+    assert "2 " in result.output.splitlines()[0]  # two units labelled by both, not three

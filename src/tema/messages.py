@@ -39,6 +39,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "agreement_overall": "samlet",
         "agreement_undefined": "i.a.",
         "disagreements_at": "uenighetene → {path}",
+        "agreement_repeated": "{file}: {rows} gjentok teksten og merkingen til en rad over "
+        "(telt én gang)",
     },
     "en": {
         "ingested": "read: {documents} → {output}",
@@ -71,6 +73,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "agreement_overall": "overall",
         "agreement_undefined": "n/a",
         "disagreements_at": "disagreements → {path}",
+        "agreement_repeated": "{file}: {rows} repeated the text and labels of a row above "
+        "(counted once)",
     },
 }
 

@@ -131,6 +131,8 @@ def labels_agreement(
     files = (first.name, second.name)
     themes = theme_names(config.themes, language)
     typer.echo(agreement.format_agreement(result.table, result.n_units, files, language, themes))
+    for path, rows in result.repeated.items():
+        say(ctx, "agreement_repeated", file=path.name, rows=counted(ctx, rows, "row"))
     typer.echo(counted(ctx, len(result.disagreements), "disagreement"))
     if result.output is not None:
         say(ctx, "disagreements_at", path=result.output)

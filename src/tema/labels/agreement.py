@@ -1,13 +1,15 @@
 """`tema labels agreement`: how far two annotators who labelled the same units agree.
 
 Cohen's kappa, overall and per theme (theme vs. not that theme), with bootstrap 95%
-intervals; units are matched on their normalised text.
+intervals; units are matched on their normalised text. Within one file a text is one
+unit: given twice with the same labels it counts once, with other labels the file is
+refused (which label stands is for the annotator to say).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ import pandas as pd
 from tema.config import Config
 from tema.errors import InputError, TemaError
 from tema.io.files import write_csv
-from tema.labels.exchange import read_annotations
+from tema.labels.exchange import IncomingLabel, read_incoming
 from tema.labels.store import normalise_for_comparison
 
 
@@ -119,22 +121,66 @@ def format_agreement(
 
 @dataclass(frozen=True)
 class AgreementResult:
-    """Kappa per theme, the disagreements, the units both labelled, where the list went."""
+    """Kappa per theme, the disagreements, the units both labelled, where the list went,
+    and per file the rows that repeated an earlier row's text and labels (counted once)."""
 
     table: pd.DataFrame
     disagreements: pd.DataFrame
     n_units: int
     output: Path | None
+    repeated: dict[Path, int] = field(default_factory=dict)
+
+
+def _shown(row: IncomingLabel) -> str:
+    return repr(row.label) + (f" (second label {row.second_label!r})" if row.second_label else "")
+
+
+def one_row_per_text(path: Path, rows: Sequence[IncomingLabel]) -> list[IncomingLabel]:
+    """Each text of a file once (its first row). A text given again with the same labels
+    is the same unit labelled the same way (a survey answer pasted twice, say); with other
+    labels the file is refused, naming both rows, as `tema labels import` refuses an id
+    given twice: only the annotator can say which label stands."""
+    first: dict[str, IncomingLabel] = {}
+    for row in rows:
+        key = normalise_for_comparison(row.text)
+        earlier = first.setdefault(key, row)
+        if (earlier.label, earlier.second_label) == (row.label, row.second_label):
+            continue
+        where = "" if row.line is not None else f"{row.where}: "
+        raise InputError(
+            path,
+            f"{where}the same text (ignoring case and punctuation) as {earlier.where} with "
+            f"another label: {_shown(row)} here, {_shown(earlier)} at {earlier.where}; a text "
+            "is one unit with one label, so give both rows the same label or delete one",
+            row.line,
+        )
+    return list(first.values())
+
+
+def _labelled(path: Path, config: Config) -> tuple[pd.DataFrame, int]:
+    """An annotator's file as a frame of text, label, second_label and where; and the
+    count of rows that repeated an earlier one."""
+    rows, _ = read_incoming(path, config.themes)
+    units = one_row_per_text(path, rows)
+    frame = pd.DataFrame(
+        [
+            {"text": r.text, "label": r.label, "second_label": r.second_label, "where": r.where}
+            for r in units
+        ],
+        columns=["text", "label", "second_label", "where"],
+    )
+    return frame, len(rows) - len(units)
 
 
 def run(config: Config, first: Path, second: Path, output: Path | None = None) -> AgreementResult:
     """Compare two annotators' files (any import format); write the disagreements to
     `output` if given."""
-    a = read_annotations(first, config.themes)
-    b = read_annotations(second, config.themes)
+    a, repeated_a = _labelled(first, config)
+    b, repeated_b = _labelled(second, config)
     if paired_units(a, b).empty:
         raise InputError(first, f"has no unit (text) in common with {second}")
     table, disagreements = agreement(a, b, config.theme_ids)
     if output is not None:
         write_csv(disagreements, output)
-    return AgreementResult(table, disagreements, int(table.iloc[0]["units"]), output)
+    repeated = {path: n for path, n in ((first, repeated_a), (second, repeated_b)) if n}
+    return AgreementResult(table, disagreements, int(table.iloc[0]["units"]), output, repeated)

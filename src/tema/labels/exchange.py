@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import numpy as np
-import pandas as pd
 
 from tema.config import Theme
 from tema.errors import InputError
@@ -340,18 +339,6 @@ def _as_list(value: Any) -> list[Any]:
 
 
 # --------------------------------------------------------------------------- writing
-
-
-def read_annotations(path: str | Path, themes: Sequence[Theme]) -> pd.DataFrame:
-    """An annotator's file as a frame of text, label, second_label (for agreement)."""
-    rows, _ = read_incoming(path, themes)
-    return pd.DataFrame(
-        [
-            {"text": r.text, "label": r.label, "second_label": r.second_label, "where": r.where}
-            for r in rows
-        ],
-        columns=["text", "label", "second_label", "where"],
-    )
 
 
 def write_label_studio_tasks(tasks: list[dict[str, Any]], path: str | Path) -> None:
