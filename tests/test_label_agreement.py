@@ -176,3 +176,20 @@ def test_a_text_given_twice_with_the_same_label_counts_once(
     assert result.exit_code == 0, result.output
     assert line in result.output.splitlines()
     assert "2 " in result.output.splitlines()[0]  # two units labelled by both, not three
+
+
+def test_one_file_given_for_both_annotators_is_refused(tmp_path: Path):
+    from tema.config import load_config
+    from tema.errors import InputError
+    from tema.labels import agreement as stage
+
+    config = load_config(REPO / "params.yaml")
+    kari = write_lines(tmp_path / "kari.csv", "Flere boliger,housing", "Mer norsk,education")
+    (tmp_path / "runde").mkdir()
+    with pytest.raises(InputError, match=r"kari\.csv: is the same file as .*kari\.csv"):
+        stage.run(config, kari, tmp_path / "runde" / ".." / "kari.csv")
+    # A copy under another name: kappa 1 from one person, too.
+    copy = tmp_path / "ola.csv"
+    copy.write_bytes(kari.read_bytes())
+    with pytest.raises(InputError, match=r"ola\.csv: has exactly the content of .*kari\.csv"):
+        stage.run(config, kari, copy)

@@ -8,6 +8,7 @@ refused (which label stands is for the annotator to say).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,6 +158,25 @@ def one_row_per_text(path: Path, rows: Sequence[IncomingLabel]) -> list[Incoming
     return list(first.values())
 
 
+def refuse_one_file_twice(first: Path, second: Path) -> None:
+    """Stop when both annotators' files are one file, or one's copy: kappa would be 1 from
+    one person's labels."""
+    if not (first.is_file() and second.is_file()):
+        return  # reading names the missing file
+    if first.samefile(second):
+        raise InputError(second, f"is the same file as {first}; give each annotator's own file")
+    digests = []
+    for path in (first, second):
+        with path.open("rb") as handle:
+            digests.append(hashlib.file_digest(handle, "sha256").hexdigest())
+    if digests[0] == digests[1]:
+        raise InputError(
+            second,
+            f"has exactly the content of {first} (a copy: kappa would be 1 from one "
+            "person's labels); give each annotator's own file",
+        )
+
+
 def _labelled(path: Path, config: Config) -> tuple[pd.DataFrame, int]:
     """An annotator's file as a frame of text, label, second_label and where; and the
     count of rows that repeated an earlier one."""
@@ -175,6 +195,7 @@ def _labelled(path: Path, config: Config) -> tuple[pd.DataFrame, int]:
 def run(config: Config, first: Path, second: Path, output: Path | None = None) -> AgreementResult:
     """Compare two annotators' files (any import format); write the disagreements to
     `output` if given."""
+    refuse_one_file_twice(first, second)
     a, repeated_a = _labelled(first, config)
     b, repeated_b = _labelled(second, config)
     if paired_units(a, b).empty:
