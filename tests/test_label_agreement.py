@@ -193,3 +193,18 @@ def test_one_file_given_for_both_annotators_is_refused(tmp_path: Path):
     copy.write_bytes(kari.read_bytes())
     with pytest.raises(InputError, match=r"ola\.csv: has exactly the content of .*kari\.csv"):
         stage.run(config, kari, copy)
+
+
+def test_a_file_without_labelled_rows_is_named(tmp_path: Path):
+    from tema.config import load_config
+    from tema.errors import InputError
+    from tema.labels import agreement as stage
+
+    config = load_config(REPO / "params.yaml")
+    kari = write_lines(tmp_path / "kari.csv", "Flere boliger,housing", "Mer norsk,education")
+    ola = write_lines(tmp_path / "ola.csv", "Flere boliger,", "Mer norsk,")
+    message = r"ola\.csv: holds no labelled rows \(2 rows have a text but no label yet\)"
+    with pytest.raises(InputError, match=message):
+        stage.run(config, kari, ola)
+    with pytest.raises(InputError, match=r"^.*tom\.csv: holds no labelled rows$"):
+        stage.run(config, write_lines(tmp_path / "tom.csv"), kari)

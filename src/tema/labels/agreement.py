@@ -180,7 +180,13 @@ def refuse_one_file_twice(first: Path, second: Path) -> None:
 def _labelled(path: Path, config: Config) -> tuple[pd.DataFrame, int]:
     """An annotator's file as a frame of text, label, second_label and where; and the
     count of rows that repeated an earlier one."""
-    rows, _ = read_incoming(path, config.themes)
+    rows, unlabelled = read_incoming(path, config.themes)
+    if not rows:
+        # Said of the file, not as "no unit in common": nothing in it can be compared.
+        waiting = {0: "", 1: " (1 row has a text but no label yet)"}.get(
+            unlabelled, f" ({unlabelled} rows have a text but no label yet)"
+        )
+        raise InputError(path, f"holds no labelled rows{waiting}")
     units = one_row_per_text(path, rows)
     frame = pd.DataFrame(
         [
