@@ -47,7 +47,9 @@ def test_agreement_per_theme_and_overall_on_shared_units():
     assert overall["units"] == 4 and overall["agreement"] == 0.75
     assert overall["ci_low"] <= overall["kappa"] <= overall["ci_high"]
     assert table.set_index("theme").loc["c", "kappa"] == 1.0
-    assert disagreements.to_dict("records") == [{"text": "Fire", "label_a": "a", "label_b": "b"}]
+    assert disagreements[["text", "label_a", "label_b"]].to_dict("records") == [
+        {"text": "Fire", "label_a": "a", "label_b": "b"}
+    ]
 
 
 AGREEMENT_LINES = {
@@ -96,16 +98,28 @@ def test_run_compares_two_files_and_writes_the_disagreements(tmp_path: Path):
 
     config = load_config(REPO / "params.yaml")
     (tmp_path / "a.csv").write_text(
-        "text,label\nFlere boliger,housing\nRasisme,Holdninger og diskriminering\n",
+        "text,label,second_label\nFlere boliger,housing,\n"
+        "Rasisme,Holdninger og diskriminering,Arbeidsgivere\n",
         encoding="utf-8",
     )
+    # b's rows in another order, and with a second label only in the agreed one.
     (tmp_path / "b.csv").write_text(
-        "text,label\nFlere boliger,Bolig\nRasisme,other\n", encoding="utf-8"
+        "text,label,second_label\nRasisme,other,\nFlere boliger,Bolig,employers\n",
+        encoding="utf-8",
     )
     result = stage.run(config, tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "d.csv")
     assert result.n_units == 2 and result.output == tmp_path / "d.csv"
-    assert pd.read_csv(tmp_path / "d.csv").to_dict("records") == [
-        {"text": "Rasisme", "label_a": "discrimination", "label_b": "other"}
+    # Each annotator's labels and row, so the two can find it in their own file.
+    assert pd.read_csv(tmp_path / "d.csv", keep_default_na=False).to_dict("records") == [
+        {
+            "text": "Rasisme",
+            "label_a": "discrimination",
+            "second_label_a": "employers",
+            "where_a": "line 3",
+            "label_b": "other",
+            "second_label_b": "",
+            "where_b": "line 2",
+        }
     ]
     assert stage.run(config, tmp_path / "a.csv", tmp_path / "b.csv").output is None
 
@@ -208,3 +222,24 @@ def test_a_file_without_labelled_rows_is_named(tmp_path: Path):
         stage.run(config, kari, ola)
     with pytest.raises(InputError, match=r"^.*tom\.csv: holds no labelled rows$"):
         stage.run(config, write_lines(tmp_path / "tom.csv"), kari)
+
+
+def test_the_disagreements_name_a_label_studio_task(tmp_path: Path):
+    import json
+
+    from tema.config import load_config
+    from tema.labels import agreement as stage
+
+    config = load_config(REPO / "params.yaml")
+
+    def task(number: int, text: str, theme: str) -> dict:
+        result = [{"from_name": "theme", "value": {"choices": [theme]}}]
+        return {"id": number, "data": {"text": text}, "annotations": [{"result": result}]}
+
+    tasks = [task(41, "Flere boliger", "housing"), task(42, "Mer norsk", "education")]
+    (tmp_path / "kari.json").write_text(json.dumps(tasks), encoding="utf-8")
+    ola = write_lines(tmp_path / "ola.csv", "Mer norsk,other", "Flere boliger,housing")
+    result = stage.run(config, tmp_path / "kari.json", ola)
+    assert result.disagreements[["where_a", "where_b"]].values.tolist() == [
+        ["task 2 (id 42)", "line 2"]
+    ]

@@ -45,13 +45,30 @@ def _interval(values: list[float]) -> tuple[float, float]:
     return float(low), float(high)
 
 
+# The disagreements file: each annotator's labels and where the row is in their file
+# ("line 5", a sheet's row, or a Label Studio "task 3 (id 7)"), so the two can find it.
+DISAGREEMENT_COLUMNS = [
+    "text",
+    "label_a",
+    "second_label_a",
+    "where_a",
+    "label_b",
+    "second_label_b",
+    "where_b",
+]
+
+
 def paired_units(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
-    """The units both annotators labelled (matched on normalised text)."""
-    a = first.assign(key=first["text"].map(normalise_for_comparison))
-    b = second.assign(key=second["text"].map(normalise_for_comparison))
-    a = a.drop_duplicates("key")
-    b = b.drop_duplicates("key")
-    return a[["key", "text", "label"]].merge(b[["key", "label"]], on="key", suffixes=("_a", "_b"))
+    """The units both annotators labelled (matched on normalised text), with each one's
+    label, second label and where (empty when the frame has none)."""
+
+    def keyed(frame: pd.DataFrame) -> pd.DataFrame:
+        missing = {name: "" for name in ("second_label", "where") if name not in frame}
+        keys = frame["text"].map(normalise_for_comparison)
+        return frame.assign(key=keys, **missing).drop_duplicates("key")
+
+    own = ["key", "label", "second_label", "where"]
+    return keyed(first)[[*own, "text"]].merge(keyed(second)[own], on="key", suffixes=("_a", "_b"))
 
 
 def agreement(
@@ -85,7 +102,7 @@ def agreement(
     for theme in themes:
         rows.append(row(theme, a == theme, b == theme, int(np.sum((a == theme) | (b == theme)))))
     table = pd.DataFrame(rows)
-    disagreements = pairs[pairs["label_a"] != pairs["label_b"]][["text", "label_a", "label_b"]]
+    disagreements = pairs[pairs["label_a"] != pairs["label_b"]][DISAGREEMENT_COLUMNS]
     return table, disagreements.reset_index(drop=True)
 
 
