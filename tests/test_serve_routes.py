@@ -925,3 +925,20 @@ def test_the_project_batch_is_named_the_same_in_its_tab_and_its_heading(app):
     title = re.search(r"<title>([^<]*)</title>", page.text).group(1)
     heading = re.search(r"<h1>([^<]*)</h1>", page.text).group(1)
     assert title == f"{heading} · tema" and "data/raw" not in title
+
+
+def test_kappa_pairs_units_not_texts(tmp_path: Path):
+    """Two units of a batch may hold the same text (a survey answer "Ja." given twice):
+    each is a unit both labelled, as the page says ("3 innspill merket av begge")."""
+    from tema.serve.annotations import AnnotationLog
+    from tema.serve.routes_labels import kappas
+
+    log = AnnotationLog(tmp_path / "labels")
+    texts = ["Ja.", "ja", "Lunsj"]
+    for who, themes in (("kari", ["housing", "education", "other"]), ("ola", ["housing"] * 3)):
+        for unit, (text, theme) in enumerate(zip(texts, themes, strict=True)):
+            log.record(who, "label", ("b1", "svar.xlsx", unit), text, theme)
+    (pair,) = kappas(log, ["housing", "education", "other"])
+    overall = pair.rows[0]
+    assert (pair.first, pair.second, pair.n) == ("kari", "ola", 3)
+    assert overall.units == 3 and overall.agreement == pytest.approx(1 / 3, abs=1e-4)

@@ -59,12 +59,13 @@ DISAGREEMENT_COLUMNS = [
 
 
 def paired_units(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
-    """The units both annotators labelled (matched on normalised text), with each one's
-    label, second label and where (empty when the frame has none)."""
+    """The units both annotators labelled, with each one's label, second label and where
+    (empty when the frame has none). Matched on a `key` column when the frames have one
+    (the browser app's unit: two units may hold one text), else on the normalised text."""
 
     def keyed(frame: pd.DataFrame) -> pd.DataFrame:
         missing = {name: "" for name in ("second_label", "where") if name not in frame}
-        keys = frame["text"].map(normalise_for_comparison)
+        keys = frame["key"] if "key" in frame else frame["text"].map(normalise_for_comparison)
         return frame.assign(key=keys, **missing).drop_duplicates("key")
 
     own = ["key", "label", "second_label", "where"]

@@ -15,7 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from tema.errors import TemaError
-from tema.serve.annotations import AnnotationLog
+from tema.serve.annotations import AnnotationLog, Decision, UnitKey
 from tema.serve.pipeline import model_exists
 from tema.serve.state import AppState
 from tema.serve.web import annotator, redirect, render, state, state_changing
@@ -35,7 +35,8 @@ class Kappa:
 
 def kappas(log: AnnotationLog, theme_ids: list[str]) -> list[Kappa]:
     """Cohen's kappa for every two annotators who labelled the same units (as `tema labels
-    agreement` computes it); recomputed only when the log has grown."""
+    agreement` computes it, but paired by unit: two units may hold the same text, each
+    labelled on its own); recomputed only when the log has grown."""
     from tema.labels.agreement import agreement
 
     key = (str(log.path), log.state().offset)
@@ -48,15 +49,7 @@ def kappas(log: AnnotationLog, theme_ids: list[str]) -> list[Kappa]:
         shared = sorted(set(labels[first]) & set(labels[second]))
         if len(shared) < MIN_OVERLAP:
             continue
-        frames = [
-            pd.DataFrame(
-                [
-                    {"text": d.text, "label": d.label, "second_label": d.second_label}
-                    for d in (labels[who][k] for k in shared)
-                ]
-            )
-            for who in (first, second)
-        ]
+        frames = [_frame(labels[who], shared) for who in (first, second)]
         try:
             table, _ = agreement(frames[0], frames[1], theme_ids)
         except TemaError:
@@ -66,6 +59,21 @@ def kappas(log: AnnotationLog, theme_ids: list[str]) -> list[Kappa]:
         _KAPPA_CACHE.clear()
         _KAPPA_CACHE[key] = found
     return found
+
+
+def _frame(decisions: dict[UnitKey, Decision], units: list[UnitKey]) -> pd.DataFrame:
+    """One annotator's labels of `units`, each under its unit's key (batch, doc, unit)."""
+    return pd.DataFrame(
+        [
+            {
+                "key": "\x1f".join(map(str, unit)),
+                "text": decisions[unit].text,
+                "label": decisions[unit].label,
+                "second_label": decisions[unit].second_label,
+            }
+            for unit in units
+        ]
+    )
 
 
 def _imports(log: AnnotationLog, limit: int = 20) -> list[dict[str, Any]]:
