@@ -243,3 +243,17 @@ def test_the_disagreements_name_a_label_studio_task(tmp_path: Path):
     assert result.disagreements[["where_a", "where_b"]].values.tolist() == [
         ["task 2 (id 42)", "line 2"]
     ]
+
+
+def test_the_disagreements_never_overwrite_an_annotators_file(tmp_path: Path):
+    from tema.config import load_config
+    from tema.errors import InputError
+    from tema.labels import agreement as stage
+
+    config = load_config(REPO / "params.yaml")
+    kari = write_lines(tmp_path / "kari.csv", "Flere boliger,housing", "Mer norsk,education")
+    ola = write_lines(tmp_path / "ola.csv", "Flere boliger,other", "Mer norsk,education")
+    before = ola.read_bytes()
+    with pytest.raises(InputError, match=r"ola\.csv: is the second annotator's file"):
+        stage.run(config, kari, ola, tmp_path / "." / "ola.csv")
+    assert ola.read_bytes() == before

@@ -195,6 +195,19 @@ def refuse_one_file_twice(first: Path, second: Path) -> None:
         )
 
 
+def refuse_output_over_input(output: Path, first: Path, second: Path) -> None:
+    """Stop before the disagreements would replace an annotator's own labels."""
+    if not output.exists():
+        return
+    for whose, path in (("first", first), ("second", second)):
+        if path.exists() and output.samefile(path):
+            raise InputError(
+                output,
+                f"is the {whose} annotator's file; write the disagreements to another file "
+                "(-o), so that no label is lost",
+            )
+
+
 def _labelled(path: Path, config: Config) -> tuple[pd.DataFrame, int]:
     """An annotator's file as a frame of text, label, second_label and where; and the
     count of rows that repeated an earlier one."""
@@ -220,6 +233,8 @@ def run(config: Config, first: Path, second: Path, output: Path | None = None) -
     """Compare two annotators' files (any import format); write the disagreements to
     `output` if given."""
     refuse_one_file_twice(first, second)
+    if output is not None:
+        refuse_output_over_input(output, first, second)
     a, repeated_a = _labelled(first, config)
     b, repeated_b = _labelled(second, config)
     if paired_units(a, b).empty:
