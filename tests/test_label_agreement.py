@@ -257,3 +257,17 @@ def test_the_disagreements_never_overwrite_an_annotators_file(tmp_path: Path):
     with pytest.raises(InputError, match=r"ola\.csv: is the second annotator's file"):
         stage.run(config, kari, ola, tmp_path / "." / "ola.csv")
     assert ola.read_bytes() == before
+
+
+def test_the_disagreements_go_to_a_csv_name_only(tmp_path: Path):
+    from tema.config import load_config
+    from tema.errors import InputError
+    from tema.labels import agreement as stage
+
+    config = load_config(REPO / "params.yaml")
+    kari = write_lines(tmp_path / "kari.csv", "Flere boliger,housing", "Mer norsk,education")
+    ola = write_lines(tmp_path / "ola.csv", "Flere boliger,other", "Mer norsk,education")
+    with pytest.raises(InputError, match=r"uenighet\.xlsx: the disagreements are written as CSV"):
+        stage.run(config, kari, ola, tmp_path / "uenighet.xlsx")
+    assert not (tmp_path / "uenighet.xlsx").exists()
+    assert stage.run(config, kari, ola, tmp_path / "uenighet.CSV").output.is_file()

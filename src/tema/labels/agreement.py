@@ -196,7 +196,11 @@ def refuse_one_file_twice(first: Path, second: Path) -> None:
 
 
 def refuse_output_over_input(output: Path, first: Path, second: Path) -> None:
-    """Stop before the disagreements would replace an annotator's own labels."""
+    """Stop before the disagreements would replace an annotator's own labels, or be
+    written as CSV under a name that another program opens as something else."""
+    if output.suffix.lower() != ".csv":
+        # An .xlsx holding CSV text opens in Excel as a damaged workbook.
+        raise InputError(output, "the disagreements are written as CSV; name the file .csv")
     if not output.exists():
         return
     for whose, path in (("first", first), ("second", second)):
