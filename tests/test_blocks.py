@@ -635,3 +635,80 @@ def test_typed_notes_split_a_short_title_between_a_sentence_and_body_text_off(
     # Without it, the title's missing full stop made the sentence above it a heading,
     # which is not counted as input.
     assert kinds_and_texts(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # Short titles between paragraphs of notes, blank lines between every line: a
+        # paragraph holds whole sentences (its last full stop left out or not), so the
+        # line above it is its title, not a point.
+        (
+            "Bolig\n\nVi trenger flere boliger. Ventetiden er lang. Mange bor trangt\n\n"
+            "Arbeid\n\nFlere trenger praksisplass. Arbeidsgivere vil ha norsk\n",
+            [
+                ("heading", "Bolig"),
+                ("paragraph", "Vi trenger flere boliger. Ventetiden er lang. Mange bor trangt"),
+                ("heading", "Arbeid"),
+                ("paragraph", "Flere trenger praksisplass. Arbeidsgivere vil ha norsk"),
+            ],
+        ),
+        (
+            "Bolig\n\nVi trenger flere boliger. Ventetiden er lang. Mange bor trangt.\n\n"
+            "Arbeid\n\nFlere trenger praksisplass. Arbeidsgivere vil ha norsk.\n",
+            [
+                ("heading", "Bolig"),
+                ("paragraph", "Vi trenger flere boliger. Ventetiden er lang. Mange bor trangt."),
+                ("heading", "Arbeid"),
+                ("paragraph", "Flere trenger praksisplass. Arbeidsgivere vil ha norsk."),
+            ],
+        ),
+        # Short sentences with no verb of proposal: input all the same.
+        (
+            "Bolig\n\nVentetiden er lang. Mange bor trangt\n\n"
+            "Arbeid\n\nFå praksisplasser. Lite kontakt med arbeidsgivere\n",
+            [
+                ("heading", "Bolig"),
+                ("paragraph", "Ventetiden er lang. Mange bor trangt"),
+                ("heading", "Arbeid"),
+                ("paragraph", "Få praksisplasser. Lite kontakt med arbeidsgivere"),
+            ],
+        ),
+        # Points around a paragraph are still points where three or more stand together.
+        (
+            "Flere boliger\n\nMer praksis\n\nBedre tolker\n\n"
+            "Vi snakket lenge om dette. Alle var enige\n",
+            [
+                ("bullet", "Flere boliger"),
+                ("bullet", "Mer praksis"),
+                ("bullet", "Bedre tolker"),
+                ("paragraph", "Vi snakket lenge om dette. Alle var enige"),
+            ],
+        ),
+        # A point holding an abbreviation or a date is no paragraph.
+        (
+            "Flere boliger, f.eks. Utleieboliger\n\nMer praksis, jf. NAV-rapporten\n\n"
+            "Bedre tolker\n",
+            [
+                ("bullet", "Flere boliger, f.eks. Utleieboliger"),
+                ("bullet", "Mer praksis, jf. NAV-rapporten"),
+                ("bullet", "Bedre tolker"),
+            ],
+        ),
+        # One point of a list typed without blank lines may hold two sentences.
+        (
+            "Flere boliger\nMer praksis. Gjerne i kommunen\nBedre tolker\n",
+            [
+                ("bullet", "Flere boliger"),
+                ("bullet", "Mer praksis. Gjerne i kommunen"),
+                ("bullet", "Bedre tolker"),
+            ],
+        ),
+    ],
+)
+def test_a_short_line_over_sentences_is_their_title_and_points_stay_points(
+    raw: str, expected: list
+) -> None:
+    # Before, a paragraph without its last full stop looked like a point, and the titles
+    # around it became points too: counted as input.
+    assert kinds_and_texts(raw) == expected

@@ -137,6 +137,24 @@ def test_sentence_endings(text: str, terminal: bool, any_punctuation: bool) -> N
 
 
 @pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Ventetiden er lang. Mange bor trangt", True),
+        ("Hva gjør vi nå? Vi må handle", True),
+        ("Han sa «nei.» Det var klart", True),
+        ("Flere boliger", False),
+        ("Dette er en setning.", False),  # nothing after its end
+        ("Flere boliger, f.eks. Utleieboliger", False),  # an abbreviation
+        ("Møte med dr. Hansen og A. Olsen", False),  # a title, an initial
+        ("2. Bolig og bosetting", False),  # a number
+        ("Ventetiden er lang. mange bor trangt", False),  # no capital after it
+    ],
+)
+def test_a_sentence_end_inside_a_line(line: str, expected: bool) -> None:
+    assert nb_rules.holds_sentence_end(line) is expected
+
+
+@pytest.mark.parametrize(
     ("text", "found"),
     [("Ã¸", "Ã¸"), ("dÃ¥rlig", "Ã¥"), ("Ã†", "Ã†"), ("ø å æ", None), ("Ã", None)],
 )

@@ -282,7 +282,8 @@ def _unmarked_list_items(raw: str, groups: list[Group]) -> list[Group]:
     lines or more in all, gives one item per line (points with or without blank lines
     between them; otherwise they would be taken for one long heading, and headings are not
     counted as input). Two blocks of several lines each with a blank line between them are
-    two runs (a title and a subtitle over two points). A line above such points that ends
+    two runs (a title and a subtitle over two points); a block of prose among them parts
+    the run (``_run_groups``). A line above such points that ends
     in a colon is their introduction ("Hva fungerer ikke:"); a line in capitals, or a
     one-line block set apart by a blank line from points of several lines, is a title
     (``_list_title_lines``)."""
@@ -294,14 +295,43 @@ def _unmarked_list_items(raw: str, groups: list[Group]) -> list[Group]:
         if item_like and (not run or _same_run(raw, run[-1][1], piece[1])):
             run.append(piece)
             continue
-        if sum(len(lines) for _kind, lines in run) >= MIN_UNMARKED_ITEMS:
-            items.extend(_list_title_lines(raw, run, followed=piece[0] != "end"))
-        else:
-            items.extend(run)
+        items.extend(_run_groups(raw, run, followed=piece[0] != "end"))
         run = [piece] if item_like else []
         if not item_like and piece[0] != "end":
             items.append(piece)
     return items
+
+
+def _run_groups(raw: str, run: list[Group], followed: bool) -> list[Group]:
+    """The groups of a run of blocks that look like unmarked points: one item per line
+    (``_list_title_lines``) where they hold ``MIN_UNMARKED_ITEMS`` lines or more, but for
+    a block of prose among them (``_is_prose``: sentences whose last full stop notes left
+    out), which is a paragraph and parts the run; the lines on either side of it are
+    points where enough stand together, else text (a short line over the prose is its
+    title: "Bolig" / "" / "Ventetiden er lang. Mange bor trangt")."""
+    if sum(len(lines) for _kind, lines in run) < MIN_UNMARKED_ITEMS:
+        return run
+    groups: list[Group] = []
+    part: list[Group] = []
+    for piece in [*run, ("end", [])]:
+        if piece[0] != "end" and not _is_prose(raw, piece[1]):
+            part.append(piece)
+            continue
+        if sum(len(lines) for _kind, lines in part) >= MIN_UNMARKED_ITEMS:
+            groups.extend(_list_title_lines(raw, part, followed or piece[0] != "end"))
+        else:
+            groups.extend(part)
+        part = []
+        if piece[0] != "end":
+            groups.append(("paragraph", piece[1]))
+    return groups
+
+
+def _is_prose(raw: str, lines: list[Line]) -> bool:
+    """Whether a block is prose, not points: most of its lines hold a sentence end before
+    more text (``nb_rules.holds_sentence_end``); one point of a list may hold two."""
+    prose = sum(nb_rules.holds_sentence_end(raw[line.start : line.end]) for line in lines)
+    return 2 * prose > len(lines)
 
 
 def _same_run(raw: str, before: list[Line], after: list[Line]) -> bool:

@@ -161,6 +161,20 @@ SUPERSCRIPT_DIGITS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
 # Punctuation at the end, possibly followed by closing marks and a footnote number.
 ENDS_WITH_TERMINAL = re.compile(rf"[.!?…][»”’\"')\]{SUPERSCRIPT_DIGITS}]*\s*$")
 ENDS_WITH_ANY_PUNCTUATION = re.compile(rf"[.!?…:;,][»”’\"')\]{SUPERSCRIPT_DIGITS}]*\s*$")
+# A sentence end inside a line, before a capital: "Ventetiden er lang. Mange bor trangt"
+# holds whole sentences, prose even where notes leave out its last full stop; not after an
+# abbreviation or a number ("f.eks. NAV", "2. Bolig": ``holds_sentence_end``).
+SENTENCE_END_INSIDE = re.compile(r"(\S+?)([.!?…])[»”’\"')\]]*\s+[\"«“(]*[A-ZÆØÅ]")
+
+
+def holds_sentence_end(line: str) -> bool:
+    """Whether ``line`` ends a sentence before more text (``SENTENCE_END_INSIDE``)."""
+    return any(
+        found[2] != "."
+        or not (found[1].isdigit() or is_abbreviation(found[1].lstrip('«("“') + "."))
+        for found in SENTENCE_END_INSIDE.finditer(line)
+    )
+
 
 # --- Layout marks in PDF-extracted text ---------------------------------------------------
 # Characters that start a bullet item at the start of a line.
