@@ -712,3 +712,56 @@ def test_a_short_line_over_sentences_is_their_title_and_points_stay_points(
     # Before, a paragraph without its last full stop looked like a point, and the titles
     # around it became points too: counted as input.
     assert kinds_and_texts(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "pdf", "kind"),
+    [
+        # Typed notes: a sentence ended at its line end, then short points below it.
+        ("Det er for få boliger i kommunen.\nMer praksis\n", False, "paragraph"),
+        ("Det er for få boliger i kommunen.\nMer praksis\nFlere tolker\n", False, "paragraph"),
+        ("Vi snakket lenge om bolig og arbeid. Mange bor trangt.\nMer praksis\n", False,
+         "paragraph"),
+        # A title over its speakers, its place or its date stays a title ...
+        ("Fra ord til handling i kommunene.\nKari Nordmann og Ola Hansen, KS\n", False,
+         "heading"),
+        ("Velkommen til dialogmøte om integrering i Oslo.\nOslo, 6. februar 2019\n", False,
+         "heading"),
+        # ... and a short one (title or sentence: "Alle kan lykkes." / "Mer praksis"),
+        ("Alle kan lykkes.\nErfaringer fra fem kommuner\n", False, "heading"),
+        # ... and a PDF's: its extraction drops the blank line after a sentence, so the
+        # line below may be the heading of what follows.
+        ("Det er for få boliger i kommunen.\nMer praksis\n", True, "heading"),
+    ],
+)  # fmt: skip
+def test_a_short_point_below_a_sentence_of_typed_notes_is_input(
+    raw: str, pdf: bool, kind: str
+) -> None:
+    # Before, the point's missing full stop made the block a heading: the sentence above
+    # it was not counted either.
+    blocks = clean_blocks(raw, LEXICON, pages=[0] if pdf else [])
+    assert [block.kind for block in blocks] == [kind]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            "Det er for få boliger i kommunen.\nArbeid\n\nFlere trenger praksis.\n",
+            [
+                ("paragraph", "Det er for få boliger i kommunen."),
+                ("heading", "Arbeid"),
+                ("paragraph", "Flere trenger praksis."),
+            ],
+        ),
+        (
+            "Det er for få boliger i kommunen.\nTolk\n",
+            [("paragraph", "Det er for få boliger i kommunen."), ("heading", "Tolk")],
+        ),
+    ],
+)
+def test_a_one_word_title_below_a_sentence_of_typed_notes_is_a_block_of_its_own(
+    raw: str, expected: list
+) -> None:
+    # Before, the title's missing full stop made the sentence above it a heading.
+    assert kinds_and_texts(raw) == expected

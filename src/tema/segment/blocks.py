@@ -94,12 +94,13 @@ def group_lines(raw: str, lines: list[Line], pdf: bool = False) -> list[Group]:
     ``_unmarked_list_items``). In text extracted from a PDF (``pdf``), which has no blank
     line around a heading, a short title line below a finished sentence is split off the
     paragraph above it (``_title_below``); in typed text, where the writer sets the blank
-    lines, such a line is a point of its own and stays with the sentences before it.
+    lines, such a line is a point of its own and stays with the sentences before it, but
+    for one word at the end of a block (``titles.word_title_below``).
     """
     grouping = _Grouping(raw, pdf)
     for line in lines:
         grouping.read(line)
-    grouping.close()
+    grouping.end_block()
     return _unmarked_list_items(raw, _numbered_titles_as_text(raw, grouping.groups))
 
 
@@ -126,10 +127,16 @@ class _Grouping:
             self.groups.append((self.kind, self.current))
         self.current, self.kind, self.chars = [], "", 0
 
+    def end_block(self) -> None:
+        """End the block being read where the writer of typed text ends it (a blank line,
+        the end of the text): a one-word title below its sentence is a block of its own."""
+        typed_text = not self.pdf and self.kind == "text"
+        self._close_apart(titles.word_title_below(self.raw, self.current) if typed_text else 0)
+
     def read(self, line: Line) -> None:
         """Put the next line into a block."""
         if line.kind == "blank":
-            self.close()
+            self.end_block()
             self.after_blank = True
         elif line.kind == "noise":
             self.close()

@@ -38,6 +38,7 @@ from tema.segment.blocks import group_lines
 from tema.segment.characters import character_fixes
 from tema.segment.lexicon import Lexicon, as_lexicon
 from tema.segment.lines import Line, item_marker_of_bullet, page_furniture, split_lines
+from tema.segment.titles import SENTENCE_WORDS, points_below_sentence
 from tema.segment.words import (
     GAP_IF_LETTER_SPACED,
     NO_GAP,
@@ -288,8 +289,9 @@ def _apply(
     builder.copy(raw, position, end)
 
 
-def classify_text_block(block: Block, max_heading_words: int = 25) -> str:
-    """Heading, caption or paragraph, for a block of plain text lines."""
+def classify_text_block(block: Block, max_heading_words: int = 25, points: bool = False) -> str:
+    """Heading, caption or paragraph, for a block of plain text lines (``points``: typed
+    notes' points below a sentence, ``titles.points_below_sentence``)."""
     text = block.text
     words = text.split()
     lowered = text.lower()
@@ -304,7 +306,7 @@ def classify_text_block(block: Block, max_heading_words: int = 25) -> str:
     if not nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(text):
         # Notes leave out full stops: "Kommunen må ansette flere boligkonsulenter", also
         # at the end of a paragraph whose first sentence has one.
-        statement = nb_rules.is_statement(text) or _opens_with_a_sentence(text)
+        statement = points or nb_rules.is_statement(text) or _opens_with_a_sentence(text)
         return "paragraph" if statement else "heading"
     # A short text frame of its own that holds one sentence at most is a heading or a
     # speaker line ("Sosial mobilitet blant ungdom."), not body text.
@@ -316,10 +318,6 @@ def classify_text_block(block: Block, max_heading_words: int = 25) -> str:
 
 # A full stop after a word, then more text that starts with a capital.
 _FULL_STOP = re.compile(r"(\S+)\.\s+[\"«“(]*[A-ZÆØÅ]")
-# The fewest words of each of the two sentences of a paragraph whose last sentence lacks
-# its full stop; a title's second part is shorter ("… arbeidslivet. Erfaringer fra fem
-# kommuner", "… kommunene. Kari Nordmann, KS").
-SENTENCE_WORDS = 5
 
 
 def _opens_with_a_sentence(text: str) -> bool:
@@ -380,7 +378,8 @@ def iter_blocks(
         ):
             block = replace(block, kind="heading")
         elif kind == "text":
-            block = replace(block, kind=classify_text_block(block, max_heading_words))
+            points = not pages and points_below_sentence(raw, lines)
+            block = replace(block, kind=classify_text_block(block, max_heading_words, points))
         elif kind in ("url", "noise"):
             # Kept as they are: not input, but nothing is silently dropped.
             block = replace(block, kind=kind)

@@ -135,3 +135,41 @@ def _finished(raw: str, current: list[Line], line: Line, items_too: bool = False
         and current[0].kind == "bullet"
         and not nb_rules.runs_on(raw[line.start : line.end])
     )
+
+
+# The fewest words of each of the two sentences of a paragraph whose last sentence lacks
+# its full stop; a title's second part is shorter ("… arbeidslivet. Erfaringer fra fem
+# kommuner", "… kommunene. Kari Nordmann, KS"). Also the fewest words of the sentences
+# that typed notes set over points without full stops (``points_below_sentence``).
+SENTENCE_WORDS = 5
+
+
+def points_below_sentence(raw: str, lines: list[Line]) -> bool:
+    """Whether a block of typed notes ends a sentence at a line end and sets points below
+    it, their full stops left out ("Det er for få boliger i kommunen." / "Mer praksis"):
+    SENTENCE_WORDS words or more up to that line end, and below it words in lower case
+    but for each line's first, not names, a place or a date ("Fra ord til handling i
+    kommunene." / "Kari Nordmann og Ola Hansen, KS" is a title over its speakers). A line
+    of one word there is a title (``word_title_below``)."""
+    ends = [
+        index
+        for index, line in enumerate(lines[:-1])
+        if nb_rules.ENDS_WITH_TERMINAL.search(raw, line.start, line.end)
+    ]
+    if not ends:
+        return False
+    above = raw[lines[0].start : lines[ends[-1]].end].split()
+    below = [
+        word for line in lines[ends[-1] + 1 :] for word in raw[line.start : line.end].split()[1:]
+    ]
+    capitalised = sum(bool(nb_rules.STARTS_UPPER.match(word)) for word in below)
+    return len(above) >= SENTENCE_WORDS and bool(below) and 3 * capitalised <= len(below)
+
+
+def word_title_below(raw: str, current: list[Line]) -> int:
+    """In typed text, where a block ends (a blank line, the end of the text): 1 when its
+    last line is one capitalised word right below a finished sentence ("… i kommunen." /
+    "Arbeid"), the title of what follows, a block of its own; else 0. A longer line there
+    is a point of the notes (``points_below_sentence``)."""
+    size = title_below(raw, current)
+    return size if size == 1 and len(raw[current[-1].start : current[-1].end].split()) == 1 else 0
