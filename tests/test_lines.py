@@ -6,7 +6,7 @@ import pytest
 
 from cleaning import LEXICON
 from tema.segment.clean import clean_blocks
-from tema.segment.lines import classify_line, page_furniture
+from tema.segment.lines import classify_line, page_furniture, split_lines
 
 
 @pytest.mark.parametrize(
@@ -104,3 +104,39 @@ def test_running_headers_of_text_with_form_feeds_are_page_furniture() -> None:
         ("paragraph", "Frivillige lag trenger lokaler."),
         ("noise", "3"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "kinds"),
+    [
+        # Tabs in a .txt: a header of labels (no text to sort), then rows with a cell of
+        # prose (input).
+        (
+            "Tema\tInnspill\tAnsvar\nBolig\tFlere utleieboliger\tKommunen\n"
+            "Arbeid\tMer språkpraksis\tNAV\n",
+            ["table", "row", "row"],
+        ),
+        # A PDF's column gaps, a table of figures: its header is no input either, and a
+        # row ending in a number is not taken for a running header.
+        (
+            "Sektor      2019      2020\nOffentlig   25        42 %\nPrivat      30        18\n",
+            ["table", "table", "table"],
+        ),
+        # A label and its figures is a row of figures.
+        (
+            "Arbeid og inkludering    25    42 %\nBolig og bosetting    30    18 %\n",
+            ["table", "table"],
+        ),
+        # An empty cell between two tabs is a cell: the rows have three each.
+        ("Bolig\t\tKommunen\nArbeid\tMer praksis i kommunen\tNAV\n", ["table", "row"]),
+        # One gapped line, or lines with different numbers of cells, make no table.
+        ("Bolig   Flere boliger\n", ["text"]),
+        ("Bolig   Flere boliger\nArbeid   Mer praksis   NAV\n", ["text", "text"]),
+        # Two spaces are a typed gap, not a column: a programme line stays one.
+        ("Kl. 10.15  Innledninger\nKl. 11.00  Lunsj\n", ["programme", "programme"]),
+    ],
+)
+def test_lines_of_a_table_saved_as_text_are_its_rows(raw: str, kinds: list[str]) -> None:
+    # Before, the rows were points or running headers: a header of labels and a row of
+    # figures were counted as input, and a row of prose could be noise.
+    assert [line.kind for line in split_lines(raw) if line.kind != "blank"] == kinds

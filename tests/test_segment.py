@@ -530,3 +530,47 @@ def test_a_survey_answer_records_its_question_as_its_section(tmp_path: Path) -> 
         "",  # no question column
     ]
     assert result.table["text"].tolist() == ["For dyrt", "Nei", "For dyrt"]  # answers as written
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            "Innspill fra gruppene\n\nTema\tInnspill\tAnsvar\n"
+            "Bolig\tFlere utleieboliger\tKommunen\nArbeid\tMer språkpraksis\tNAV\n",
+            [
+                ("heading", "Innspill fra gruppene"),
+                ("table", "Tema\tInnspill\tAnsvar"),
+                ("bullet", "Bolig\tFlere utleieboliger\tKommunen"),
+                ("bullet", "Arbeid\tMer språkpraksis\tNAV"),
+            ],
+        ),
+        # A cell of several sentences: each a unit, as in a paragraph.
+        (
+            "Gruppe\tInnspill\nGruppe 1\tVi trenger flere boliger. Ventetiden er lang.\n"
+            "Gruppe 2\tMer praksis\n",
+            [
+                ("table", "Gruppe\tInnspill"),
+                ("bullet", "Gruppe 1\tVi trenger flere boliger."),
+                ("bullet", "Ventetiden er lang."),
+                ("bullet", "Gruppe 2\tMer praksis"),
+            ],
+        ),
+        (
+            "Tabellen viser andelen.\n  Sektor      2019      2020\n"
+            "  Offentlig   25        42 %\n  Privat      30        18\n",
+            [
+                ("sentence", "Tabellen viser andelen."),
+                ("table", "Sektor      2019      2020"),
+                ("table", "Offentlig   25        42 %"),
+                ("table", "Privat      30        18"),
+            ],
+        ),
+    ],
+)
+def test_rows_of_a_table_are_units_and_only_rows_of_prose_are_input(
+    raw: str, expected: list, sentencizer
+) -> None:
+    units = segment_text(raw, sentencizer)
+    assert_well_formed(raw, units)
+    assert [(unit.kind, raw[unit.start : unit.end]) for unit in units] == expected

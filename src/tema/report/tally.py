@@ -1,8 +1,8 @@
 """Counting: theme counts per level and group, shares with 95% intervals, corrected shares.
 
 Only units of the counted kinds (sentences, bullet items and survey answers) count as
-input; headings, pull quotes, captions, links and noise do not, and neither does a pull
-quote that repeats body text (`counted_units`).
+input; headings, pull quotes, captions, links, noise and table rows without input do
+not, and neither does a pull quote that repeats body text (`counted_units`).
 
 `Tally` adds up chunks of counted units, so a batch of any size is counted in bounded
 memory; besides the counts it keeps only the best example candidates per theme and the

@@ -69,8 +69,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "second_theme": "Andre tema",
         "method": "Slik er tallene laget",
         "method_text": "Teksten er delt i setninger og kulepunkter; hvert svar i en "
-        "spørreundersøkelse er ett innspill. Overskrifter, sitater, bildetekster og lenker "
-        "telles ikke. Hvert innspill er sortert av en modell trent på håndmerkede eksempler. "
+        "spørreundersøkelse er ett innspill. Overskrifter, sitater, bildetekster, lenker og "
+        "tabellrader med bare tall eller kolonnenavn telles ikke. Hvert innspill er sortert "
+        "av en modell trent på håndmerkede eksempler. "
         "Innspill modellen er lite sikker på, er merket som usikre og bør leses av en "
         "person. Intervallene er 95 % Wilson-intervaller for andelen.",
         "adjusted_text": "Korrigert andel: modellen forveksler noen tema. Fra kryssvalideringen "
@@ -190,7 +191,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "second_theme": "Second theme",
         "method": "How the numbers were made",
         "method_text": "The text is split into sentences and bullet items; each survey answer "
-        "is one unit. Headings, quotes, captions and links are not counted. Each unit is "
+        "is one unit. Headings, quotes, captions, links and table rows of only figures or "
+        "column names are not counted. Each unit is "
         "sorted by a model trained on hand-labelled examples. Units the model is unsure of "
         "are flagged uncertain and should be read by a person. Intervals are 95% "
         "Wilson intervals for the share.",

@@ -85,8 +85,9 @@ def group_lines(raw: str, lines: list[Line], pdf: bool = False) -> list[Group]:
 
     A blank line ends a block; a link, noise, bullet, pull-quote, footnote or programme
     line starts one, and so do a labelled line ("Kontakt: ..."), a question line of notes
-    and its answer; an indented capitalised line after a finished sentence starts a new
-    text frame, and so does body text right below a short title line. A block that starts
+    and its answer; a row of a table is one; an indented capitalised line after a
+    finished sentence starts a new text frame, and so does body text right below a short
+    title line. A block that starts
     in lower case after one that did not end its sentence continues it, over any page
     furniture between them (PDF extraction puts blank lines inside wrapped paragraphs and
     bullet items, and page breaks inside sentences). Lone numbered lines become titles
@@ -148,9 +149,11 @@ class _Grouping:
             self.after_blank = False
 
     def _place(self, line: Line) -> None:
-        if line.kind == "url":
-            self.close()
-            self.groups.append(("url", [line]))
+        if line.kind in ("url", "row", "table"):  # a link, a row of a table: a block each
+            self._close_apart(
+                titles.list_title(self.raw, self.current) if line.kind != "url" else 0
+            )
+            self.groups.append((line.kind, [line]))
         elif line.kind in ("bullet", "marker", "quote"):
             self._start_item(line)
         elif len(self.current) == 1 and self.current[0].kind == "marker":

@@ -30,7 +30,7 @@ class Line:
 
     start: int
     end: int
-    kind: str  # blank, url, noise, bullet, marker, quote, footnote, programme, text
+    kind: str  # blank, url, noise, bullet, marker, quote, footnote, programme, row, table, text
     frame_start: bool  # indented and capitalised: a new text frame in PDF extraction
 
 
@@ -191,7 +191,64 @@ def split_lines(text: str, furniture: frozenset[int] = frozenset()) -> list[Line
             )
             lines.append(Line(start, end, kind, frame_start))
         position += len(with_break)
-    return _lower_case_items(text, lines)
+    return _lower_case_items(text, _table_rows(text, lines, furniture))
+
+
+# A table saved as text (tabs in a .txt, a PDF's column gaps): this many lines or more in a
+# row, each of as many cells, are its rows.
+MIN_TABLE_ROWS = 2
+_WORD_OF_THREE = re.compile(r"[^\W\d_]{3,}")
+
+
+def _table_rows(text: str, lines: list[Line], furniture: frozenset[int]) -> list[Line]:
+    """Lines of a table saved as text become its rows: MIN_TABLE_ROWS lines or more in a
+    row, each of the same number of cells (two or more, ``nb_rules.CELL_GAP`` between
+    them). A row is ``row`` (input) or ``table`` (not input) as ``_row_kinds`` decides."""
+    kinds: dict[int, str] = {}
+    run: list[tuple[int, list[str]]] = []
+    for index, line in enumerate([*lines, Line(len(text), len(text), "end", False)]):
+        cells = _cells(text, line, furniture)
+        if cells and (not run or len(cells) == len(run[0][1])):
+            run.append((index, cells))
+            continue
+        if len(run) >= MIN_TABLE_ROWS:
+            rows = [row for _index, row in run]
+            kinds.update(zip((index for index, _row in run), _row_kinds(rows), strict=True))
+        run = [(index, cells)] if cells else []
+    return [replace(line, kind=kinds[i]) if i in kinds else line for i, line in enumerate(lines)]
+
+
+def _cells(text: str, line: Line, furniture: frozenset[int]) -> list[str]:
+    """The cells of a line that may be a row of a table, if it has two or more: a text
+    line, or a noise line that holds a letter or a digit and is no page furniture (a row
+    that ends in a number looks like a running header: "Privat      30")."""
+    if line.kind not in ("text", "noise") or line.start in furniture:
+        return []
+    content = text[line.start : line.end].strip()  # an indent is no empty cell
+    cells = nb_rules.CELL_GAP.split(content)
+    return cells if len(cells) >= 2 and any(c.isalnum() for c in content) else []
+
+
+def _row_kinds(rows: list[list[str]]) -> list[str]:
+    """``row`` for a row of a table that holds input, a cell of prose (two words or more,
+    one in lower case: "Flere utleieboliger"); ``table`` for one that does not: a header
+    of labels ("Tema", "Innspill"), a row of figures (all cells but the first without a
+    word of three letters: "Offentlig", "25", "42 %"), and the first row of a table whose
+    other rows are all figures (its header: "Sektor", "2019", "2020")."""
+    figures = [not any(_WORD_OF_THREE.search(cell) for cell in row[1:]) for row in rows]
+    kinds = [
+        "row" if not figure and any(_prose(cell) for cell in row) else "table"
+        for row, figure in zip(rows, figures, strict=True)
+    ]
+    if all(figures[1:]):
+        kinds[0] = "table"
+    return kinds
+
+
+def _prose(cell: str) -> bool:
+    """Whether a table cell holds prose: two words or more, one in lower case."""
+    words = nb_rules.WORD.findall(cell)
+    return len(words) >= 2 and any(word[0].islower() for word in words)
 
 
 def _lower_case_items(text: str, lines: list[Line]) -> list[Line]:

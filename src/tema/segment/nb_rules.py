@@ -238,6 +238,9 @@ PAGE_LABEL_LINE = re.compile(
 # A running header or footer: text and the page number set apart by a wide gap
 # ("Rapport fra innspillsmøtet i Bodø 2019        5", "5        Rapport ...").
 RUNNING_HEADER_LINE = re.compile(r"\S(?: {4,}|\t+)\d{1,4}[ \t]*$|^[ \t]*\d{1,4}(?: {4,}|\t+)\S")
+# Between the cells of a table saved as text: a tab (two tabs: an empty cell between
+# them), or a PDF's column gap, three spaces or more (tema.segment.lines).
+CELL_GAP = re.compile(r" *\t *| {3,}")
 # A footnote at the foot of a page starts with its number ("¹ Jf. ...").
 FOOTNOTE_LINE = re.compile(rf"^[ \t]*[{SUPERSCRIPT_DIGITS}]+[ \t]*\S")
 # A line of a programme or agenda that starts with a time ("Kl. 10.15  Innledninger",

@@ -76,7 +76,7 @@ def _needs_model(block: Block) -> bool:
     sentence, and its span is its stripped text (``_whole_block_span``).
     """
     if block.kind not in SPLIT_BLOCKS:
-        return False  # quotes, captions, links and noise are one unit whatever they hold
+        return False  # quotes, captions, links, noise, tables: one unit whatever they hold
     text = block.text
     if _INNER_PUNCTUATION.search(text.rstrip(_BLOCK_END_CHARS)):
         return True

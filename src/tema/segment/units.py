@@ -24,7 +24,9 @@ from tema.segment.clean import Block
 if TYPE_CHECKING:
     import pandas as pd
 
-UNIT_KINDS = ("heading", "sentence", "bullet", "quote", "caption", "url", "noise", "answer")
+UNIT_KINDS = (
+    "heading", "sentence", "bullet", "quote", "caption", "url", "noise", "answer", "table"
+)  # fmt: skip
 # The unit kind of one survey answer: taken whole from ingest, never split or merged.
 ANSWER_KIND = "answer"
 # Body text: the kinds of unit a pull quote can repeat. (Which kinds are counted as input
@@ -32,8 +34,10 @@ ANSWER_KIND = "answer"
 BODY_KINDS = frozenset({"sentence", "bullet"})
 FRAME_COLUMNS = ("doc", "unit", "start", "end", "kind", "section", "text", "repeat_of")
 
-# Block kinds whose text is split into sentences, and the unit kind of their sentences.
-SPLIT_BLOCKS = {"paragraph": "sentence", "bullet": "bullet", "heading": "heading"}
+# Block kinds whose text is split into sentences, and the unit kind of their sentences: a
+# row of a table that holds input is an item, as a Word table's row is (tema.ingest.word);
+# one that does not (a table's block of kind "table") is one unit, kept and not counted.
+SPLIT_BLOCKS = {"paragraph": "sentence", "bullet": "bullet", "heading": "heading", "row": "bullet"}
 # A unit longer than this (text without sentence punctuation) is cut at spaces.
 MAX_UNIT_CHARS = 1_000
 # Unmarked pull quotes: a block with this many words that repeats body text.
