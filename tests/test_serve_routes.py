@@ -7,6 +7,7 @@ check the app's own work: intake, security, report, review, labels into data/lab
 from __future__ import annotations
 
 import html
+import json
 import re
 import threading
 from pathlib import Path
@@ -942,3 +943,22 @@ def test_kappa_pairs_units_not_texts(tmp_path: Path):
     overall = pair.rows[0]
     assert (pair.first, pair.second, pair.n) == ("kari", "ola", 3)
     assert overall.units == 3 and overall.agreement == pytest.approx(1 / 3, abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    "elsewhere", ["/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example"]
+)
+def test_a_way_back_never_leads_to_another_site(app, elsewhere: str):
+    # A browser drops tabs and line breaks from a link before it reads it: "/<tab>/evil"
+    # is "//evil", another site.
+    browser = client(app)
+    csrf = token(browser)
+    said = json.dumps(
+        {"key": "no_files", "values": {}, "status": 400, "back": elsewhere, "heading": ""}
+    )
+    answer = browser.post("/language", data={"csrf_token": csrf, "lang": "nb", "said": said})
+    no_name = browser.post(
+        "/annotator", data={"csrf_token": csrf, "annotator": "!", "next": elsewhere}
+    )
+    for page in (answer, no_name):
+        assert "evil.example" not in page.text

@@ -193,10 +193,20 @@ def _listed_file(name: str, size: float, whole: bool, alone: bool) -> list[Any]:
 
 
 def local_path(url: str) -> str:
-    """Only a path of this app (never another site: no open redirect)."""
-    if url.startswith("/") and not url.startswith("//") and "\\" not in url:
+    """Only a path of this app (never another site: no open redirect). A browser drops
+    tabs and line breaks from a link before reading it ("/<tab>/site" is "//site"), so a
+    path with a control character is not one."""
+    if (
+        url.startswith("/")
+        and not url.startswith("//")
+        and "\\" not in url
+        and not _CONTROL.search(url)
+    ):
         return url
     return "/"
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def state_changing(endpoint: Endpoint) -> Endpoint:
