@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
-from tema.serve.upload_limit import MB, UploadedFiles
+from tema.serve import upload_limit
+from tema.serve.upload_limit import MAX_NAMED, MB, UploadedFiles
 
 FORM = b"multipart/form-data; boundary=grense"
 
@@ -59,3 +62,28 @@ def test_a_body_without_readable_files_gets_the_general_refusal(content_type, da
     files = UploadedFiles(content_type)
     files.feed(data)
     assert files.refusal(MB) == ("too_large_help", {"mb": 1}, [])
+
+
+def test_the_names_kept_are_bounded_however_many_parts_come():
+    # A form of thousands of tiny files (a crafted one): memory and the page stay small.
+    files = streamed(body(*[(f"f{n}.txt".encode(), 1) for n in range(MAX_NAMED + 50)]), 64 * 1024)
+    assert len(files.names) == len(files.sizes) == MAX_NAMED
+    listed = files.refusal(MB)[2]
+    assert listed[-1] == [f"f{MAX_NAMED - 1}.txt", 1 / MB, True, False]  # another came after
+
+
+def test_the_rest_of_a_body_is_read_only_for_a_while(monkeypatch: pytest.MonkeyPatch):
+    # A body that comes too slowly (or stops coming) does not hold the refusal back.
+    monkeypatch.setattr(upload_limit, "DRAIN_SECONDS", 0.05)
+    files = UploadedFiles(FORM)
+    first = body((b"a.txt", 10))[:-20]
+    sent = [first]
+
+    async def slow_receive() -> dict:
+        if sent:
+            return {"type": "http.request", "body": sent.pop(), "more_body": True}
+        await asyncio.sleep(3600)
+        raise AssertionError("never reached")
+
+    asyncio.run(asyncio.wait_for(upload_limit.drain(slow_receive, files, 10 * MB), 5))
+    assert files.names == ["a.txt"] and not files.complete

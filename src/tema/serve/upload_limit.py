@@ -7,10 +7,16 @@ files the refusal reads the body on (up to `DRAIN_BYTES` past the limit) and thr
 away, reading only the headers of its parts with python-multipart's streaming parser: the
 name of each file and how many bytes of it came. A body sent without a Content-Length is
 counted as it arrives and refused once it passes the limit, the same way.
+
+What the refusal reads is bounded however the body is made: at most `DRAIN_BYTES`, for at
+most `DRAIN_SECONDS` (a body that comes slowly, or stops coming, is named as far as it
+came), and the names of at most `MAX_NAMED` files (a part's headers are bounded by
+python-multipart).
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -23,6 +29,12 @@ from tema.serve.web import message
 # How much of a body over the limit is read (and thrown away) to name its files; a body
 # larger still is refused with the files named so far.
 DRAIN_BYTES = 1024 * 1024 * 1024
+# How long the refusal waits for the rest of a body: 1 GiB takes seconds on this computer,
+# about a minute and a half over a 100 Mbit/s network.
+DRAIN_SECONDS = 90.0
+# The most files a refusal names: more than anyone picks in one upload, and a page (and a
+# language switch carrying it) of bounded size for a form crafted of countless tiny files.
+MAX_NAMED = 500
 MB = 1024 * 1024
 
 
@@ -34,6 +46,7 @@ class UploadedFiles:
         self.names: list[str] = []
         self.sizes: list[int] = []
         self.complete = False  # the whole body came
+        self.unnamed = 0  # files after the first MAX_NAMED
         self._field, self._value, self._disposition = b"", b"", b""
         self._in_file = False
         kind, options = parse_options_header(content_type)
@@ -76,8 +89,10 @@ class UploadedFiles:
     def _part_begins(self) -> None:
         _, options = parse_options_header(self._disposition)
         self._disposition = b""
-        self._in_file = b"filename" in options
-        if self._in_file:
+        self._in_file = b"filename" in options and len(self.names) < MAX_NAMED
+        if b"filename" in options and not self._in_file:
+            self.unnamed += 1
+        elif self._in_file:
             raw = options[b"filename"]
             try:  # as Starlette's form parser decodes it
                 name = raw.decode("utf-8")
@@ -97,8 +112,10 @@ class UploadedFiles:
     def refusal(self, max_bytes: int) -> tuple[str, dict[str, Any], list[list[Any]]]:
         """The refusal's text (key and values) and its list of files: [name, size in MB,
         whether the whole file came, whether it alone is over the limit]."""
+        last = len(self.names) - 1
+        whole = self.complete or self.unnamed > 0  # of the last one named: a file came after
         files = [
-            [name, size / MB, self.complete or number < len(self.names) - 1, size > max_bytes]
+            [name, size / MB, whole or number < last, size > max_bytes]
             for number, (name, size) in enumerate(zip(self.names, self.sizes, strict=True))
         ]
         alone = [item[0] for item in files if item[3]]
@@ -158,7 +175,7 @@ class BodyLimit:
     ) -> None:
         """The refusal, once the files have been named: the rest of the body is read, up to
         DRAIN_BYTES past the limit, and thrown away."""
-        await _drain(receive, files, self.max_bytes + DRAIN_BYTES - read)
+        await drain(receive, files, self.max_bytes + DRAIN_BYTES - read)
         key, values, listed = files.refusal(self.max_bytes)
         request = Request(scope)
         response = message(
@@ -167,16 +184,22 @@ class BodyLimit:
         await response(scope, _nothing_more, send)
 
 
-async def _drain(receive: Receive, files: UploadedFiles, budget: int) -> None:
+async def drain(receive: Receive, files: UploadedFiles, budget: int) -> None:
+    """Read the rest of a body, up to `budget` bytes and for up to DRAIN_SECONDS, into
+    `files` (its names and sizes), and throw it away."""
     more = True
-    while more and budget > 0:
-        message = await receive()
-        if message["type"] != "http.request":
-            return  # the browser went away
-        body = message.get("body", b"")
-        budget -= len(body)
-        files.feed(body)
-        more = message.get("more_body", False)
+    try:
+        async with asyncio.timeout(DRAIN_SECONDS):
+            while more and budget > 0:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return  # the browser went away
+                body = message.get("body", b"")
+                budget -= len(body)
+                files.feed(body)
+                more = message.get("more_body", False)
+    except TimeoutError:
+        return  # named as far as the body came
 
 
 async def _nothing_more() -> Message:
