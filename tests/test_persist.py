@@ -206,13 +206,15 @@ def damage_current_model(how: str) -> None:
         FILES.model.write_bytes(FILES.model.read_bytes()[:100])
     elif how == "card lost":
         FILES.card.unlink()
+    elif how == "card cut":  # a sync conflict wrote half of it
+        FILES.card.write_bytes(FILES.card.read_bytes()[:50])
     else:  # scikit-learn upgraded since the model was trained
         card = json.loads(FILES.card.read_text(encoding="utf-8"))
         card["library_versions"]["scikit-learn"] = "1.0.0"
         FILES.card.write_text(json.dumps(bound(card)), encoding="utf-8")
 
 
-@pytest.mark.parametrize("how", ["model truncated", "card lost", "libraries upgraded"])
+@pytest.mark.parametrize("how", ["model truncated", "card lost", "card cut", "libraries upgraded"])
 def test_a_current_model_that_fails_its_checks_is_replaced_by_train_force(project: Path, how: str):
     """`tema train` refuses a current model it cannot check or load (it would compare the new
     model with it), and says how to go on: `--force` replaces it, with a warning."""

@@ -96,9 +96,9 @@ def read_card(path: str | Path) -> Card:
     try:
         card = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise ModelError(f"{path}: cannot read the model card ({error})") from error
+        raise ModelError(f"{path}: cannot read the model card ({error})", WAY_OUT) from error
     if not isinstance(card, dict):
-        raise ModelError(f"{path}: not a model card (a JSON object)")
+        raise ModelError(f"{path}: not a model card (a JSON object)", WAY_OUT)
     return card
 
 
@@ -116,7 +116,7 @@ def model_path_of(card_path: str | Path) -> Path:
     card_path = Path(card_path)
     name = read_card(card_path).get("model_file")
     if not isinstance(name, str) or not name or Path(name).name != name:
-        raise ModelError(f"{card_path}: the card names no model file")
+        raise ModelError(f"{card_path}: the card names no model file", WAY_OUT)
     return card_path.with_name(name)
 
 
