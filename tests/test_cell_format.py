@@ -80,3 +80,10 @@ MOMENT = datetime(2024, 3, 14, 10, 5, 30)  # a Thursday
 )
 def test_a_cell_reads_as_norwegian_excel_shows_it(value: object, number_format: str, text: str):
     assert shown(value, number_format) == text
+
+
+def test_the_last_moment_excel_holds_is_shown_not_a_crash():
+    # 31.12.9999 23:59:59.99, the largest date cell Excel keeps: rounding it to the second
+    # would pass the end of the calendar.
+    last = datetime(9999, 12, 31, 23, 59, 59, 991000)
+    assert shown(last, "dd.mm.yyyy hh:mm:ss") == "31.12.9999 23:59:59"

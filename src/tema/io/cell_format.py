@@ -55,6 +55,7 @@ DAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"
 DAYS_SHORT = ("man", "tir", "ons", "tor", "fre", "lør", "søn")
 # Day 0 of Excel's calendar: a time or a duration is a moment counted from it.
 _EPOCH = datetime(1899, 12, 30)
+_HALF_SECOND = timedelta(microseconds=500_000)
 
 # The parts of a format code, in the order they are tried.
 _TOKEN = re.compile(
@@ -287,7 +288,9 @@ def _moment(value: datetime | date | time | timedelta) -> tuple[datetime, timede
         moment = value.replace(tzinfo=None)
     else:
         moment = datetime.combine(value, time())
-    moment = (moment + timedelta(microseconds=500_000)).replace(microsecond=0)
+    if moment < datetime.max - _HALF_SECOND:  # the calendar's last second: nothing after it
+        moment += _HALF_SECOND
+    moment = moment.replace(microsecond=0)
     return moment, moment - _EPOCH
 
 
