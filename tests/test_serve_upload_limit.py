@@ -8,6 +8,7 @@ import pytest
 
 from tema.serve import upload_limit
 from tema.serve.upload_limit import MAX_NAMED, MB, UploadedFiles
+from tema.serve.web import ListedFile
 
 FORM = b"multipart/form-data; boundary=grense"
 
@@ -36,7 +37,10 @@ def test_each_file_is_named_as_sent_with_its_size(chunk: int):
     assert files.sizes == [3 * MB, 10] and files.complete
     key, values, listed = files.refusal(2 * MB)
     assert (key, values) == ("too_large_file", {"file": 'Møte "Nord".txt', "mb": 2})
-    assert listed == [['Møte "Nord".txt', 3.0, True, True], ["liten.txt", 10 / MB, True, False]]
+    assert listed == [
+        ListedFile('Møte "Nord".txt', 3.0, whole=True, alone=True),
+        ListedFile("liten.txt", 10 / MB, whole=True, alone=False),
+    ]
 
 
 def test_the_refusal_says_which_files_are_too_large():
@@ -47,7 +51,7 @@ def test_the_refusal_says_which_files_are_too_large():
     # A body cut off: the last file's size is only what came of it.
     cut = streamed(body((b"a.pdf", 10), (b"b.pdf", 3 * MB))[: 2 * MB], 4096)
     assert not cut.complete
-    assert [whole for _, _, whole, _ in cut.refusal(MB)[2]] == [True, False]
+    assert [file.whole for file in cut.refusal(MB)[2]] == [True, False]
 
 
 @pytest.mark.parametrize(
@@ -69,7 +73,7 @@ def test_the_names_kept_are_bounded_however_many_parts_come():
     files = streamed(body(*[(f"f{n}.txt".encode(), 1) for n in range(MAX_NAMED + 50)]), 64 * 1024)
     assert len(files.names) == len(files.sizes) == MAX_NAMED
     listed = files.refusal(MB)[2]
-    assert listed[-1] == [f"f{MAX_NAMED - 1}.txt", 1 / MB, True, False]  # another came after
+    assert listed[-1] == ListedFile(f"f{MAX_NAMED - 1}.txt", 1 / MB, whole=True, alone=False)
 
 
 def test_the_rest_of_a_body_is_read_only_for_a_while(monkeypatch: pytest.MonkeyPatch):

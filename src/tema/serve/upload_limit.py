@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tema.serve.security import sent_name
-from tema.serve.web import message
+from tema.serve.web import ListedFile, message
 
 # How much of a body over the limit is read (and thrown away) to name its files; a body
 # larger still is refused with the files named so far.
@@ -109,16 +109,15 @@ class UploadedFiles:
         except Exception:  # a body python-multipart cannot read: the names seen so far
             self._parser = None
 
-    def refusal(self, max_bytes: int) -> tuple[str, dict[str, Any], list[list[Any]]]:
-        """The refusal's text (key and values) and its list of files: [name, size in MB,
-        whether the whole file came, whether it alone is over the limit]."""
+    def refusal(self, max_bytes: int) -> tuple[str, dict[str, Any], list[ListedFile]]:
+        """The refusal's text (key and values) and the files it names."""
         last = len(self.names) - 1
         whole = self.complete or self.unnamed > 0  # of the last one named: a file came after
         files = [
-            [name, size / MB, whole or number < last, size > max_bytes]
+            ListedFile(name, size / MB, whole or number < last, size > max_bytes)
             for number, (name, size) in enumerate(zip(self.names, self.sizes, strict=True))
         ]
-        alone = [item[0] for item in files if item[3]]
+        alone = [item.name for item in files if item.alone]
         mb = max_bytes // MB
         if not files:
             return "too_large_help", {"mb": mb}, []

@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 import markupsafe
@@ -146,8 +146,8 @@ def message(
     **context: Any,
 ) -> Response:
     """A page that only says the text `key` (with `values`): why something was refused or
-    went wrong; `heading`: the key of its heading, if it has one; `files`: files it names,
-    each [name, size in MB, whether all of it came, whether it alone is too large].
+    went wrong; `heading`: the key of its heading, if it has one; `files`: the files it
+    names (`ListedFile`).
 
     A page that answers a form (a POST) cannot be fetched again, so its language switch
     carries what it said (`said`) and `said_again` shows the same page in the other
@@ -173,7 +173,7 @@ def said_again(request: Request, said: str, page: str) -> Response | None:
         found = json.loads(said)
         key, values, status = found["key"], found["values"], found["status"]
         back, heading = local_path(found["back"]) if found["back"] else "", found["heading"]
-        files = [_listed_file(*item) for item in found.get("files", [])]
+        files = [ListedFile.checked(*item) for item in found.get("files", [])]
         known = key in WORDS["nb"] and (not heading or heading in WORDS["nb"])
         if not (known and isinstance(values, dict) and status in range(400, 600)):
             return None
@@ -186,10 +186,21 @@ def said_again(request: Request, said: str, page: str) -> Response | None:
     )
 
 
-def _listed_file(name: str, size: float, whole: bool, alone: bool) -> list[Any]:
-    if not (isinstance(name, str) and isinstance(size, int | float)):
-        raise TypeError(name)
-    return [name, size, bool(whole), bool(alone)]
+class ListedFile(NamedTuple):
+    """A file a refusal names (an upload over the limit: `tema.serve.upload_limit`); a
+    language switch carries it as a JSON list."""
+
+    name: str  # as the user's computer names it
+    mb: float  # its size, or as much of it as came
+    whole: bool  # whether all of it came
+    alone: bool  # whether it alone is over the limit
+
+    @classmethod
+    def checked(cls, name: str, mb: float, whole: bool, alone: bool) -> ListedFile:
+        """One from what a language switch sent back; TypeError if it is not one."""
+        if not (isinstance(name, str) and isinstance(mb, int | float)):
+            raise TypeError(name)
+        return cls(name, mb, bool(whole), bool(alone))
 
 
 def local_path(url: str) -> str:
