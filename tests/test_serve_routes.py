@@ -962,3 +962,16 @@ def test_a_way_back_never_leads_to_another_site(app, elsewhere: str):
     )
     for page in (answer, no_name):
         assert "evil.example" not in page.text
+
+
+def test_a_name_ending_in_a_space_or_dot_is_read_by_its_type(app):
+    # macOS and Linux allow "notat.txt " and "referat.md."; the saved name drops the end.
+    browser = client(app)
+    page = upload(browser, token(browser), [("notat.txt ", b"Bolig"), ("referat.md.", b"Arbeid")])
+    assert page.status_code == 200
+    (batch,) = [b for b in app.state.serve.batches.all() if not b.read_only]
+    assert [(f.name, f.shown) for f in batch.files] == [
+        ("notat.txt", "notat.txt "),
+        ("referat.md", "referat.md."),
+    ]
+    assert not batch.refused

@@ -80,8 +80,9 @@ def _save_uploads(app: AppState, batch: Batch, uploads: list[UploadFile]) -> Non
         original = sent_name(upload.filename or "")
         try:
             name = safe_filename(original)
-            file_type(original)
+            file_type(name)  # of the name it is saved and read under ("notat.txt " is .txt)
         except Refused as error:
+            error.values["name"] = original
             batch.refused.append({"file": original, "reason": error.key, **_text(error)})
             continue
         target = folder / _free_name(folder, name, names)
