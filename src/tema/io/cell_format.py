@@ -25,12 +25,13 @@ the short date (with the time of day when it has one), a time as "10:05:00".
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from typing import Any, NamedTuple
+from typing import Any
+
+from tema.io.format_codes import Part, Unknown, is_date, sections_of
 
 GENERAL = "General"
 BOOLEANS = {True: "SANN", False: "USANN"}
@@ -57,38 +58,12 @@ DAYS_SHORT = ("man", "tir", "ons", "tor", "fre", "lør", "søn")
 _EPOCH = datetime(1899, 12, 30)
 _HALF_SECOND = timedelta(microseconds=500_000)
 
-# The parts of a format code, in the order they are tried.
-_TOKEN = re.compile(
-    r'"(?P<quoted>[^"]*)"?'  # "text", shown as it is
-    r"|\\(?P<escaped>.)"  # \c: the character c
-    r"|_(?P<pad>.)"  # _c: a space as wide as c, to align columns: nothing in text
-    r"|\*(?P<fill>.)"  # *c: c repeated to fill the column: nothing in text
-    r"|\[(?P<bracket>[^\]]*)\]"  # [Red], [$kr-414], [h], [>100]
-    r"|(?P<general>(?i:general))"
-    r"|(?P<ampm>(?i:am/pm|a/p))"
-    r"|(?P<exponent>[Ee][+-])"  # of a number in scientific notation: "0,00E+00"
-    r"|(?P<date>(?i:y+|m+|d+|h+|s+))"
-    r"|(?P<char>.)",
-    re.DOTALL,
-)
-_COLOUR = re.compile(r"(?i:black|blue|cyan|green|magenta|red|white|yellow|colou?r\s*\d+)")
-_CURRENCY = re.compile(r"\$(?P<symbol>[^-]*)(?:-[0-9A-Fa-f]+)?")
-_ELAPSED = re.compile(r"(?i:h+|m+|s+)")
 # The digits of a number format: integer placeholders with thousands commas between them,
 # then decimals; "?" (a digit or a space for alignment) is read as "#".
 _DIGITS = re.compile(r"(?P<whole>[#0?]*(?:,[#0?]+)*)(?:\.(?P<decimals>[#0?]*))?")
 _SCIENTIFIC = re.compile(r"0(?:\.(?P<decimals>0*))?[Ee](?P<sign>[+-])(?P<exponent>0+)")
 _PLACEHOLDERS = frozenset("0#?.,")
 _PRECISION = 400
-
-
-class _Unknown(Exception):
-    """A format, or a part of one, that `shown` does not render: the plain value is shown."""
-
-
-class _Part(NamedTuple):
-    kind: str  # a group name of `_TOKEN`, "literal" or "elapsed"
-    text: str
 
 
 def shown(value: Any, number_format: str | None = GENERAL) -> str:
@@ -108,76 +83,23 @@ def shown(value: Any, number_format: str | None = GENERAL) -> str:
     return str(value)
 
 
-# --- format codes ------------------------------------------------------------------------
-def _sections(code: str) -> list[list[_Part]]:
-    """The sections of a format code (positive; negative; zero; text), each as parts;
-    `_Unknown` for a code with a part `shown` does not render."""
-    sections = _parsed(code)
-    if sections is None:
-        raise _Unknown(code)
-    return sections
-
-
-@functools.lru_cache(maxsize=256)
-def _parsed(code: str) -> list[list[_Part]] | None:
-    # A sheet has a few formats and many cells: each format is read once (not changed by
-    # its callers). None: a code with a part `shown` does not render.
-    sections: list[list[_Part]] = [[]]
-    try:
-        for found in _TOKEN.finditer(code):
-            kind = found.lastgroup or "char"
-            text = found.group(kind)
-            if kind == "char" and text == ";":
-                sections.append([])
-                continue
-            sections[-1].append(_part(kind, text))
-    except _Unknown:
-        return None
-    return sections
-
-
-def _part(kind: str, text: str) -> _Part:
-    if kind in ("quoted", "escaped"):
-        return _Part("literal", text)
-    if kind in ("pad", "fill"):
-        return _Part("literal", "")
-    if kind == "bracket":
-        return _bracket(text)
-    return _Part(kind, text)
-
-
-def _bracket(text: str) -> _Part:
-    if _COLOUR.fullmatch(text.strip()):
-        return _Part("literal", "")
-    currency = _CURRENCY.fullmatch(text)
-    if currency:
-        return _Part("literal", currency["symbol"])
-    if _ELAPSED.fullmatch(text):
-        return _Part("elapsed", text.lower())
-    raise _Unknown(text)  # a condition ([>100]), a calendar or a number system
-
-
-def _is_date(section: list[_Part]) -> bool:
-    return any(part.kind in ("date", "ampm", "elapsed") for part in section)
-
-
 # --- numbers -----------------------------------------------------------------------------
 def _number_text(value: float, code: str) -> str:
     try:
-        sections = _sections(code)
+        sections = sections_of(code)
         section, negative_sign = _section_for(value, sections)
-        if _is_date(section):
-            raise _Unknown(code)  # a number beyond a date's range: openpyxl left it so
+        if is_date(section):
+            raise Unknown(code)  # a number beyond a date's range: openpyxl left it so
         # Every digit of a float up to 1e308, written out: more than decimal's default 28.
         with localcontext(prec=_PRECISION):
             text = _render_number(abs(Decimal(repr(value))), section)
-    except (_Unknown, ArithmeticError):
+    except (Unknown, ArithmeticError):
         return general(value)
     # No "-0": a small negative number rounded to zero is shown without its sign.
     return "-" + text if negative_sign and any(c in "123456789" for c in text) else text
 
 
-def _section_for(value: float, sections: list[list[_Part]]) -> tuple[list[_Part], bool]:
+def _section_for(value: float, sections: list[list[Part]]) -> tuple[list[Part], bool]:
     """The section that shows `value`, and whether a minus sign goes before it (only
     when the format has no section of its own for negative numbers)."""
     if value < 0 and len(sections) > 1:
@@ -187,7 +109,7 @@ def _section_for(value: float, sections: list[list[_Part]]) -> tuple[list[_Part]
     return sections[0], value < 0
 
 
-def _render_number(value: Decimal, section: list[_Part]) -> str:
+def _render_number(value: Decimal, section: list[Part]) -> str:
     """`value` (not negative) in one section: literals before and after one run of digit
     placeholders; "%" multiplies by 100."""
     texts = [part.text for part in section]
@@ -199,19 +121,19 @@ def _render_number(value: Decimal, section: list[_Part]) -> str:
     first, last = places[0], places[-1]
     digits = "".join(texts[first : last + 1])
     if not all(_placeholder(part) for part in section[first : last + 1]):
-        raise _Unknown(digits)  # digits mixed with text: "000-00-000"
-    value *= Decimal(100) ** sum(part == _Part("char", "%") for part in section)
+        raise Unknown(digits)  # digits mixed with text: "000-00-000"
+    value *= Decimal(100) ** sum(part == Part("char", "%") for part in section)
     after = "".join(texts[last + 1 :])
     if after.startswith("%"):
         after = " " + after  # "0%" is "25 %" in Norwegian Excel (and `tema.numbers`)
     return "".join(texts[:first]) + _digits(value, digits) + after
 
 
-def _is_general(part: _Part) -> bool:
+def _is_general(part: Part) -> bool:
     return part.kind == "general" or (part.kind == "char" and part.text == "@")
 
 
-def _placeholder(part: _Part) -> bool:
+def _placeholder(part: Part) -> bool:
     return part.kind == "exponent" or (part.kind == "char" and part.text in _PLACEHOLDERS)
 
 
@@ -221,7 +143,7 @@ def _digits(value: Decimal, code: str) -> str:
         return _scientific(value, scientific)
     found = _DIGITS.fullmatch(code)
     if found is None or not code.strip(".,"):
-        raise _Unknown(code)
+        raise Unknown(code)
     whole_code, decimals = found["whole"], found["decimals"]
     rounded = value.quantize(Decimal(1).scaleb(-len(decimals or "")), ROUND_HALF_UP)
     whole, _, fraction = f"{rounded:f}".partition(".")
@@ -269,12 +191,12 @@ def general(value: float | Decimal) -> str:
 def _moment_text(value: datetime | date | time | timedelta, code: str) -> str:
     moment, elapsed = _moment(value)
     try:
-        sections = _sections(code)
-        if not _is_date(sections[0]):
-            raise _Unknown(code)
+        sections = sections_of(code)
+        if not is_date(sections[0]):
+            raise Unknown(code)
         return _render_moment(moment, elapsed, sections[0])
-    except _Unknown:
-        return _render_moment(moment, elapsed, _sections(_plain_format(value, moment))[0])
+    except Unknown:
+        return _render_moment(moment, elapsed, sections_of(_plain_format(value, moment))[0])
 
 
 def _moment(value: datetime | date | time | timedelta) -> tuple[datetime, timedelta]:
@@ -302,7 +224,7 @@ def _plain_format(value: Any, moment: datetime) -> str:
     return SHORT_DATE_TIME if moment.time() != time() else SHORT_DATE
 
 
-def _render_moment(moment: datetime, elapsed: timedelta, section: list[_Part]) -> str:
+def _render_moment(moment: datetime, elapsed: timedelta, section: list[Part]) -> str:
     twelve_hour = any(part.kind == "ampm" for part in section)
     dated = [i for i, part in enumerate(section) if part.kind in ("date", "elapsed")]
     texts = []
@@ -320,11 +242,11 @@ def _render_moment(moment: datetime, elapsed: timedelta, section: list[_Part]) -
             # "/" stands for the locale's date separator: "." in Norwegian.
             texts.append("." if part.text == "/" else part.text)
         else:
-            raise _Unknown(part.text)  # General among date parts
+            raise Unknown(part.text)  # General among date parts
     return "".join(texts)
 
 
-def _is_minutes(section: list[_Part], dated: list[int], index: int) -> bool:
+def _is_minutes(section: list[Part], dated: list[int], index: int) -> bool:
     """Whether "m" or "mm" at `index` is minutes: right after hours or before seconds."""
     text = section[index].text.lower()
     if not text.startswith("m") or len(text) > 2:
@@ -341,7 +263,7 @@ def _date_part(moment: datetime, text: str, minutes: bool, twelve_hour: bool) ->
     hour = (moment.hour % 12 or 12) if twelve_hour else moment.hour
     render = _DATE_PARTS.get(text[0])
     if render is None:
-        raise _Unknown(text)
+        raise Unknown(text)
     return render(moment, len(text), hour)
 
 
