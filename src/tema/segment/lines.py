@@ -34,6 +34,10 @@ class Line:
     frame_start: bool  # indented and capitalised: a new text frame in PDF extraction
 
 
+# The lines of one layout block and its kind before heading detection (tema.segment.blocks).
+Group = tuple[str, list[Line]]
+
+
 def classify_line(content: str) -> str:
     """Kind of one raw line (without its line break)."""
     stripped = content.strip()

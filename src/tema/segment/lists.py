@@ -1,0 +1,179 @@
+"""Which blocks are the items of a list, decided over the blocks ``group_lines`` made.
+
+Two layouts are read apart only once the blocks around them are known: notes that list
+their points one per line without markers or full stops (three such lines in a row, with
+or without blank lines between them, are items, one per line: report headings come one
+or two together, never three), and a numbered line that stands alone ("2. Utdanning og
+kvalifisering": no item right before or after it), which is a section title, not a
+one-item list. ``tema.segment.blocks`` calls both on the blocks it grouped; the rules are
+listed in docs/segmentation.md.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tema.segment import nb_rules, titles
+from tema.segment.lines import Group, Line
+
+
+def numbered_titles_as_text(raw: str, groups: list[Group]) -> list[Group]:
+    """A numbered line that stands alone ("2. Utdanning og kvalifisering": no list item
+    right before or after it, no punctuation at the end of its lines) is a section title, not a
+    one-item list: it becomes a text group, which ``classify_text_block`` calls a heading."""
+    titled = list(groups)
+    for index, (kind, lines) in enumerate(groups):
+        if kind != "bullet" or not nb_rules.SECTION_NUMBER_LINE.match(
+            raw[lines[0].start : lines[0].end]
+        ):
+            continue
+        neighbours = groups[index - 1 : index] + groups[index + 1 : index + 2]
+        if any(neighbour_kind == "bullet" for neighbour_kind, _ in neighbours):
+            continue
+        # A title wrapped over two lines ("4. Arbeidsgivernes erfaringer … i /
+        # distriktene") is a title too; any punctuation, or more lines and words, makes
+        # it an item or a sentence.
+        words = sum(len(raw[ln.start : ln.end].split()) for ln in lines)
+        if (
+            len(lines) > 2
+            or words > 2 * titles.LIST_TITLE_WORDS
+            or any(nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(raw, ln.start, ln.end) for ln in lines)
+        ):
+            continue
+        titled[index] = ("text", lines)
+    return titled
+
+
+# Notes often list their points one per line, without markers or full stops. This many
+# such lines in a row are list items, not a heading: report headings come one or two
+# together (a title and a subtitle), never three.
+MIN_UNMARKED_ITEMS = 3
+_ENDS_WITH_PAGE_NUMBER = re.compile(r"\s\d{1,4}$")
+_BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
+
+
+def _is_unmarked_item(raw: str, line: Line) -> bool:
+    """A capitalised text line without final punctuation that could be a list item (not a
+    numbered title, a contents line with its page number, or a hyphenated line end)."""
+    content = raw[line.start : line.end].strip()
+    return (
+        line.kind == "text"
+        and bool(nb_rules.STARTS_UPPER.match(content))
+        and not nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(content)
+        and not content.endswith(("-", "\u00ad", "–"))
+        and not nb_rules.SECTION_NUMBER_LINE.match(content)
+        and not _ENDS_WITH_PAGE_NUMBER.search(content)
+    )
+
+
+def unmarked_list_items(raw: str, groups: list[Group]) -> list[Group]:
+    """Lines of notes that list points without markers become bullet items: a run of text
+    blocks whose lines all look like items (``_is_unmarked_item``), ``MIN_UNMARKED_ITEMS``
+    lines or more in all, gives one item per line (points with or without blank lines
+    between them; otherwise they would be taken for one long heading, and headings are not
+    counted as input). Two blocks of several lines each with a blank line between them are
+    two runs (a title and a subtitle over two points); a block of prose among them parts
+    the run (``_run_groups``). A line above such points that ends
+    in a colon is their introduction ("Hva fungerer ikke:"); a line in capitals, or a
+    one-line block set apart by a blank line from points of several lines, is a title
+    (``_list_title_lines``)."""
+    pieces = [piece for group in groups for piece in _introduced_points(raw, group)]
+    items: list[Group] = []
+    run: list[Group] = []
+    for piece in [*pieces, ("end", [])]:
+        item_like = piece[0] == "text" and all(_is_unmarked_item(raw, line) for line in piece[1])
+        if item_like and (not run or _same_run(raw, run[-1][1], piece[1])):
+            run.append(piece)
+            continue
+        items.extend(_run_groups(raw, run, followed=piece[0] != "end"))
+        run = [piece] if item_like else []
+        if not item_like and piece[0] != "end":
+            items.append(piece)
+    return items
+
+
+def _run_groups(raw: str, run: list[Group], followed: bool) -> list[Group]:
+    """The groups of a run of blocks that look like unmarked points: one item per line
+    (``_list_title_lines``) where they hold ``MIN_UNMARKED_ITEMS`` lines or more, but for
+    a block of prose among them (``_is_prose``: sentences whose last full stop notes left
+    out), which is a paragraph and parts the run; the lines on either side of it are
+    points where enough stand together, else text (a short line over the prose is its
+    title: "Bolig" / "" / "Ventetiden er lang. Mange bor trangt")."""
+    if sum(len(lines) for _kind, lines in run) < MIN_UNMARKED_ITEMS:
+        return run
+    groups: list[Group] = []
+    part: list[Group] = []
+    for piece in [*run, ("end", [])]:
+        if piece[0] != "end" and not _is_prose(raw, piece[1]):
+            part.append(piece)
+            continue
+        if sum(len(lines) for _kind, lines in part) >= MIN_UNMARKED_ITEMS:
+            groups.extend(_list_title_lines(raw, part, followed or piece[0] != "end"))
+        else:
+            groups.extend(part)
+        part = []
+        if piece[0] != "end":
+            groups.append(("paragraph", piece[1]))
+    return groups
+
+
+def _is_prose(raw: str, lines: list[Line]) -> bool:
+    """Whether a block is prose, not points: most of its lines hold a sentence end before
+    more text (``nb_rules.holds_sentence_end``); one point of a list may hold two."""
+    prose = sum(nb_rules.holds_sentence_end(raw[line.start : line.end]) for line in lines)
+    return 2 * prose > len(lines)
+
+
+def _same_run(raw: str, before: list[Line], after: list[Line]) -> bool:
+    """Whether two blocks of unmarked points are one run: not when both have several lines
+    and a blank line stands between them."""
+    apart = _blank_between(raw, before[-1], after[0])
+    return not (apart and len(before) >= 2 and len(after) >= 2)
+
+
+def _blank_between(raw: str, upper: Line, lower: Line) -> bool:
+    """Whether a blank line stands between two lines of ``raw``."""
+    return bool(_BLANK_LINE.search(raw, upper.end, lower.start))
+
+
+def _introduced_points(raw: str, group: Group) -> list[Group]:
+    """A text block of a capitalised line ending in a colon ("Hva fungerer ikke:") over two
+    or more unmarked points: the introduction, then each point an item."""
+    kind, lines = group
+    if kind != "text" or len(lines) < MIN_UNMARKED_ITEMS:
+        return [group]
+    opening = raw[lines[0].start : lines[0].end].strip()
+    if (
+        opening.endswith(":")
+        and nb_rules.STARTS_UPPER.match(opening)
+        and all(_is_unmarked_item(raw, line) for line in lines[1:])
+    ):
+        return [("text", lines[:1]), *(("bullet", [line]) for line in lines[1:])]
+    return [group]
+
+
+def _list_title_lines(raw: str, run: list[Group], followed: bool) -> list[Group]:
+    """The lines of a run of unmarked points, one item each, but for a block's first line
+    that is a title: all in capitals ("GRUPPE 1 – ARBEID"), or a one-line block set apart
+    by a blank line from points of several lines, above them ("Forslag fra gruppe 3" /
+    "" / "Flere boliger" / "Mer praksis") or below them, last of the run, when text
+    follows the run (the title of that text: "Bakgrunn" / "" / "Prosjektet startet …")."""
+    items: list[Group] = []
+    for index, (_kind, lines) in enumerate(run):
+        following = run[index + 1][1] if index + 1 < len(run) else []
+        preceding = run[index - 1][1] if index else []
+        first = raw[lines[0].start : lines[0].end]
+        letters = [character for character in first if character.isalpha()]
+        above_points = len(following) >= 2 and _blank_between(raw, lines[0], following[0])
+        below_points = (
+            followed
+            and not following
+            and len(preceding) >= 2
+            and _blank_between(raw, preceding[-1], lines[0])
+        )
+        set_apart = len(lines) == 1 and (above_points or below_points)
+        capitals = len(letters) >= 3 and all(character.isupper() for character in letters)
+        for position, line in enumerate(lines):
+            title = position == 0 and (capitals or set_apart)
+            items.append(("text" if title else "bullet", [line]))
+    return items

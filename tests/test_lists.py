@@ -1,0 +1,247 @@
+"""Which blocks are the items of a list: points typed without markers are items, a
+numbered line that stands alone is a section title (tema.segment.lists)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaning import kinds_and_texts
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Flere boliger til unge\nBedre samarbeid med Husbanken\nKommunen må ha boligkonsulent\n",
+        "Flere boliger til unge\n\nBedre samarbeid med Husbanken\n\n"
+        "Kommunen må ha boligkonsulent\n",
+    ],
+)
+def test_points_listed_one_per_line_without_markers_are_items(raw: str) -> None:
+    assert kinds_and_texts(raw) == [
+        ("bullet", "Flere boliger til unge"),
+        ("bullet", "Bedre samarbeid med Husbanken"),
+        ("bullet", "Kommunen må ha boligkonsulent"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # A title and a subtitle: two unpunctuated lines are not a list.
+        (
+            "Parallellsesjon 2 Frivillig sektor\n\nVed statssekretær Kari Nordmann\n\n"
+            "Organisasjonene er viktige. De trenger støtte.\n",
+            [
+                ("heading", "Parallellsesjon 2 Frivillig sektor"),
+                ("heading", "Ved statssekretær Kari Nordmann"),
+                ("paragraph", "Organisasjonene er viktige. De trenger støtte."),
+            ],
+        ),
+        # A wrapped heading continues in lower case.
+        (
+            "Hvordan kan vi få flere\ninn i arbeid og utdanning\nog færre på stønad\n",
+            [("heading", "Hvordan kan vi få flere inn i arbeid og utdanning og færre på stønad")],
+        ),
+    ],
+)
+def test_headings_are_not_taken_for_unmarked_items(raw: str, expected: list) -> None:
+    assert kinds_and_texts(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (  # a short point over longer ones is a point, not a title over body text
+            "Gruppe 1\n\nMer språkpraksis i arbeidslivet\n"
+            "Lengre introduksjonsprogram for de med lite skolegang\n"
+            "Bedre samarbeid mellom NAV og kommunen\n",
+            [
+                ("heading", "Gruppe 1"),
+                ("bullet", "Mer språkpraksis i arbeidslivet"),
+                ("bullet", "Lengre introduksjonsprogram for de med lite skolegang"),
+                ("bullet", "Bedre samarbeid mellom NAV og kommunen"),
+            ],
+        ),
+        (  # a title in capitals over points
+            "GRUPPE 1 – ARBEID\nLang ventetid på bolig\nFor få praksisplasser\n"
+            "Lite kontakt med arbeidsgivere\n",
+            [
+                ("heading", "GRUPPE 1 – ARBEID"),
+                ("bullet", "Lang ventetid på bolig"),
+                ("bullet", "For få praksisplasser"),
+                ("bullet", "Lite kontakt med arbeidsgivere"),
+            ],
+        ),
+        (  # a title set apart by a blank line over points that have none between them
+            "Forslag fra gruppe tre\n\nFlere kommunale boliger\nMer språkpraksis\n",
+            [
+                ("heading", "Forslag fra gruppe tre"),
+                ("bullet", "Flere kommunale boliger"),
+                ("bullet", "Mer språkpraksis"),
+            ],
+        ),
+        (  # an introduction ending in a colon over points
+            "Hva fungerer ikke:\nLang ventetid på bolig\nFor få praksisplasser\n",
+            [
+                ("paragraph", "Hva fungerer ikke:"),
+                ("bullet", "Lang ventetid på bolig"),
+                ("bullet", "For få praksisplasser"),
+            ],
+        ),
+        (  # a title below points of several lines, above text: the text's title
+            "Godt samarbeid\nKort ventetid\nGode lokaler\n\nBakgrunn\n\n"
+            "Prosjektet startet i 2019.\n",
+            [
+                ("bullet", "Godt samarbeid"),
+                ("bullet", "Kort ventetid"),
+                ("bullet", "Gode lokaler"),
+                ("heading", "Bakgrunn"),
+                ("paragraph", "Prosjektet startet i 2019."),
+            ],
+        ),
+        (  # a title and a subtitle over two points: two blocks, as before
+            "Gruppearbeid\nHva er viktigst\n\nFlere boliger\nMer praksis\n\nVi snakket lenge.\n",
+            [
+                ("heading", "Gruppearbeid Hva er viktigst"),
+                ("heading", "Flere boliger Mer praksis"),
+                ("paragraph", "Vi snakket lenge."),
+            ],
+        ),
+        (  # points with blank lines between them all: no title can be told apart
+            "Flere kommunale boliger\n\nMer språkpraksis\n\nGratis barnehage\n",
+            [
+                ("bullet", "Flere kommunale boliger"),
+                ("bullet", "Mer språkpraksis"),
+                ("bullet", "Gratis barnehage"),
+            ],
+        ),
+    ],
+)
+def test_points_typed_without_markers_are_items_under_their_title(raw: str, expected) -> None:
+    assert kinds_and_texts(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # Short titles between paragraphs of notes, blank lines between every line: a
+        # paragraph holds whole sentences (its last full stop left out or not), so the
+        # line above it is its title, not a point.
+        (
+            "Bolig\n\nVi trenger flere boliger. Ventetiden er lang. Mange bor trangt\n\n"
+            "Arbeid\n\nFlere trenger praksisplass. Arbeidsgivere vil ha norsk\n",
+            [
+                ("heading", "Bolig"),
+                ("paragraph", "Vi trenger flere boliger. Ventetiden er lang. Mange bor trangt"),
+                ("heading", "Arbeid"),
+                ("paragraph", "Flere trenger praksisplass. Arbeidsgivere vil ha norsk"),
+            ],
+        ),
+        (
+            "Bolig\n\nVi trenger flere boliger. Ventetiden er lang. Mange bor trangt.\n\n"
+            "Arbeid\n\nFlere trenger praksisplass. Arbeidsgivere vil ha norsk.\n",
+            [
+                ("heading", "Bolig"),
+                ("paragraph", "Vi trenger flere boliger. Ventetiden er lang. Mange bor trangt."),
+                ("heading", "Arbeid"),
+                ("paragraph", "Flere trenger praksisplass. Arbeidsgivere vil ha norsk."),
+            ],
+        ),
+        # Short sentences with no verb of proposal: input all the same.
+        (
+            "Bolig\n\nVentetiden er lang. Mange bor trangt\n\n"
+            "Arbeid\n\nFå praksisplasser. Lite kontakt med arbeidsgivere\n",
+            [
+                ("heading", "Bolig"),
+                ("paragraph", "Ventetiden er lang. Mange bor trangt"),
+                ("heading", "Arbeid"),
+                ("paragraph", "Få praksisplasser. Lite kontakt med arbeidsgivere"),
+            ],
+        ),
+        # Points around a paragraph are still points where three or more stand together.
+        (
+            "Flere boliger\n\nMer praksis\n\nBedre tolker\n\n"
+            "Vi snakket lenge om dette. Alle var enige\n",
+            [
+                ("bullet", "Flere boliger"),
+                ("bullet", "Mer praksis"),
+                ("bullet", "Bedre tolker"),
+                ("paragraph", "Vi snakket lenge om dette. Alle var enige"),
+            ],
+        ),
+        # A point holding an abbreviation or a date is no paragraph.
+        (
+            "Flere boliger, f.eks. Utleieboliger\n\nMer praksis, jf. NAV-rapporten\n\n"
+            "Bedre tolker\n",
+            [
+                ("bullet", "Flere boliger, f.eks. Utleieboliger"),
+                ("bullet", "Mer praksis, jf. NAV-rapporten"),
+                ("bullet", "Bedre tolker"),
+            ],
+        ),
+        # One point of a list typed without blank lines may hold two sentences.
+        (
+            "Flere boliger\nMer praksis. Gjerne i kommunen\nBedre tolker\n",
+            [
+                ("bullet", "Flere boliger"),
+                ("bullet", "Mer praksis. Gjerne i kommunen"),
+                ("bullet", "Bedre tolker"),
+            ],
+        ),
+    ],
+)
+def test_a_short_line_over_sentences_is_their_title_and_points_stay_points(
+    raw: str, expected: list
+) -> None:
+    # Before, a paragraph without its last full stop looked like a point, and the titles
+    # around it became points too: counted as input.
+    assert kinds_and_texts(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # Alone, with no punctuation at its end: a section title, not counted as input.
+        (
+            "2. Utdanning og kvalifisering\n\nMange ønsker mer fleksible utdanningsløp.\n",
+            [
+                ("heading", "2. Utdanning og kvalifisering"),
+                ("paragraph", "Mange ønsker mer fleksible utdanningsløp."),
+            ],
+        ),
+        # … also wrapped over two lines.
+        (
+            "2. Utdanning og kvalifisering for voksne\ninnvandrere i distriktene\n\n"
+            "Mange ønsker mer.\n",
+            [
+                ("heading", "2. Utdanning og kvalifisering for voksne innvandrere i distriktene"),
+                ("paragraph", "Mange ønsker mer."),
+            ],
+        ),
+        # With another item next to it, a full stop, or three lines: an item.
+        (
+            "2. Utdanning og kvalifisering\n3. Arbeid og bolig\n",
+            [("bullet", "Utdanning og kvalifisering"), ("bullet", "Arbeid og bolig")],
+        ),
+        (
+            "2. Utdanning og kvalifisering.\n\nMange ønsker mer fleksible løp.\n",
+            [
+                ("bullet", "Utdanning og kvalifisering."),
+                ("paragraph", "Mange ønsker mer fleksible løp."),
+            ],
+        ),
+        (
+            "2. Utdanning og kvalifisering for voksne\ninnvandrere i distriktene og\nbyene\n\n"
+            "Mange ønsker mer.\n",
+            [
+                (
+                    "bullet",
+                    "Utdanning og kvalifisering for voksne innvandrere i distriktene og byene",
+                ),
+                ("paragraph", "Mange ønsker mer."),
+            ],
+        ),
+    ],
+)
+def test_a_numbered_line_that_stands_alone_is_a_section_title(raw: str, expected: list) -> None:
+    assert kinds_and_texts(raw) == expected
