@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tema.segment import nb_rules, titles
+from tema.segment import nb_layout, nb_sentences, nb_words, titles
 from tema.segment.lines import Group, Line
 from tema.segment.lists import numbered_titles_as_text, unmarked_list_items
 
@@ -35,11 +35,11 @@ def _starts_or_answers_question(raw: str, current: list[Line], content: str) -> 
     punctuation, or the answer below a question line, unless the answer line opens with
     a reporting verb ("… i arbeidslivet?\nspurte Karadaki.")."""
     previous = raw[current[-1].start : current[-1].end]
-    if nb_rules.is_question_line(content):
-        return not nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(previous)
-    if nb_rules.is_question_line(previous.strip()):
+    if nb_layout.is_question_line(content):
+        return not nb_sentences.ENDS_WITH_ANY_PUNCTUATION.search(previous)
+    if nb_layout.is_question_line(previous.strip()):
         first = content.split(maxsplit=1)[0].strip(",.").lower() if content else ""
-        return first not in nb_rules.REPORTING_VERBS
+        return first not in nb_layout.REPORTING_VERBS
     return False
 
 
@@ -61,8 +61,8 @@ def _starts_text_block(
         longest = max(len(raw[q.start : q.end].strip()) for q in current)
         return len(content) >= PULL_QUOTE_BODY_CHARS and len(content) > 1.5 * longest
     if current_kind == "bullet" and previous_ends_sentence:
-        return bool(nb_rules.STARTS_UPPER.match(content))  # body text after a list
-    if nb_rules.LABEL_LINE.match(content):
+        return bool(nb_words.STARTS_UPPER.match(content))  # body text after a list
+    if nb_layout.LABEL_LINE.match(content):
         return True  # "Kontakt: ...", "Svar 2: ...": a new field of the notes
     if current_kind == "bullet" and titles.ends_short_title(raw, current[-1], line, content):
         # Body text right below a short item or a numbered section title; or below the
@@ -218,9 +218,9 @@ class _Grouping:
         return (
             kind in ("text", "bullet")
             and bool(
-                nb_rules.STARTS_LOWER.match(content) or nb_rules.opens_with_closing_mark(content)
+                nb_words.STARTS_LOWER.match(content) or nb_layout.opens_with_closing_mark(content)
             )
-            and not nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(
+            and not nb_sentences.ENDS_WITH_ANY_PUNCTUATION.search(
                 self.raw, lines[-1].start, lines[-1].end
             )
         )
@@ -233,6 +233,6 @@ class _Grouping:
             self.kind,
             line,
             self.raw[line.start : line.end].strip(),
-            bool(nb_rules.ENDS_WITH_TERMINAL.search(self.raw, last.start, last.end)),
+            bool(nb_sentences.ENDS_WITH_TERMINAL.search(self.raw, last.start, last.end)),
             self.chars,
         )

@@ -12,17 +12,17 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from tema.segment import nb_rules
+from tema.segment import nb_words
 from tema.segment.lines import CONTROL
 
 # Everything in a line that is not copied unchanged: whitespace other than one plain
 # space, control characters, soft hyphens and zero-width marks, mojibake pairs, and
 # typographic ligatures.
 _FIX = re.compile(
-    nb_rules.MOJIBAKE.pattern
+    nb_words.MOJIBAKE.pattern
     + r"|[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
     + r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200d\u2060\ufeff]+"
-    + f"|[{nb_rules.LIGATURES}]"
+    + f"|[{nb_words.LIGATURES}]"
 )
 # Where a _FIX match can start (two spaces, or one character of its classes): one fast
 # character scan tells that a line needs no fix, as most lines do.
@@ -30,7 +30,7 @@ _FIX_CANDIDATE = re.compile(
     r"  |[\t\u00a0\u2000-\u200d\u202f\u205f\u3000\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u2060"
     r"\ufeff\u00c2-\u00df\ufb00-\ufb06]"
 )
-_LIGATURE = re.compile(f"[{nb_rules.LIGATURES}]")
+_LIGATURE = re.compile(f"[{nb_words.LIGATURES}]")
 _LIGATURE_LETTERS = {
     chr(code): unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)
 }
@@ -42,7 +42,7 @@ def character_fixes(line: str) -> Iterator[tuple[int, int, str]]:
         return
     for match in _FIX.finditer(line):
         found = match.group()
-        if nb_rules.MOJIBAKE.fullmatch(found):
+        if nb_words.MOJIBAKE.fullmatch(found):
             replacement = _fix_mojibake(found)
         elif CONTROL.match(found):
             replacement = ""

@@ -33,7 +33,7 @@ import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from tema.segment import nb_rules
+from tema.segment import nb_layout, nb_sentences, nb_words
 from tema.segment.blocks import group_lines
 from tema.segment.characters import character_fixes
 from tema.segment.lexicon import Lexicon, as_lexicon
@@ -48,7 +48,7 @@ from tema.segment.words import (
     remembered_gap_evidence,
 )
 
-_L = nb_rules.LETTERS
+_L = nb_words.LETTERS
 # The word before a line-end hyphen and the one after the break ("18-" / "åringer",
 # "2016-" / "2017": digits too).
 _LAST_WORD = re.compile(rf"([{_L}\d]+)$")
@@ -258,7 +258,7 @@ def _joint(raw: str, start: int, end: int, hyphen: Hyphen | None, lexicon: Lexic
     if hyphen is None:
         # No space before punctuation that goes on from the line before ("Nordland" /
         # ". Det er …").
-        return "" if nb_rules.opens_with_closing_mark(raw[start : start + 2]) else " "
+        return "" if nb_layout.opens_with_closing_mark(raw[start : start + 2]) else " "
     if hyphen[0] == "soft":
         return ""
     first = _FIRST_WORD.match(raw, start, end)
@@ -295,18 +295,18 @@ def classify_text_block(block: Block, max_heading_words: int = 25, points: bool 
     text = block.text
     words = text.split()
     lowered = text.lower()
-    if lowered.startswith(nb_rules.CAPTION_PREFIXES) and len(words) <= max_heading_words:
+    if lowered.startswith(nb_layout.CAPTION_PREFIXES) and len(words) <= max_heading_words:
         return "caption"
     if (
         len(words) > max_heading_words
-        or nb_rules.STARTS_LOWER.match(text)  # headings start with a capital or a number
-        or nb_rules.has_input_label(text)  # "Svar 2: ...": an answer, never a heading
+        or nb_words.STARTS_LOWER.match(text)  # headings start with a capital or a number
+        or nb_layout.has_input_label(text)  # "Svar 2: ...": an answer, never a heading
     ):
         return "paragraph"
-    if not nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(text):
+    if not nb_sentences.ENDS_WITH_ANY_PUNCTUATION.search(text):
         # Notes leave out full stops: "Kommunen må ansette flere boligkonsulenter", also
         # at the end of a paragraph whose first sentence has one.
-        statement = points or nb_rules.is_statement(text) or _opens_with_a_sentence(text)
+        statement = points or nb_layout.is_statement(text) or _opens_with_a_sentence(text)
         return "paragraph" if statement else "heading"
     # A short text frame of its own that holds one sentence at most is a heading or a
     # speaker line ("Sosial mobilitet blant ungdom."), not body text.
@@ -339,14 +339,14 @@ def _opens_with_a_sentence(text: str) -> bool:
     if second and len(text[first.end() - 1 : second.start(1)].split()) + 1 >= SENTENCE_WORDS:
         return True
     last = re.split(r"[.!?]\s+", text)[-1].split()
-    capitalised = sum(bool(nb_rules.STARTS_UPPER.match(word)) for word in last)
+    capitalised = sum(bool(nb_words.STARTS_UPPER.match(word)) for word in last)
     return len(last) >= SENTENCE_WORDS and capitalised <= len(last) // 3
 
 
 def _not_a_sentence_end(found: re.Match[str]) -> bool:
     """Whether a full stop ``_FULL_STOP`` found is an ordinal's or an abbreviation's."""
     word = found.group(1)
-    return word.isdigit() or nb_rules.is_abbreviation(word.lstrip('«("“') + ".")
+    return word.isdigit() or nb_sentences.is_abbreviation(word.lstrip('«("“') + ".")
 
 
 def iter_blocks(

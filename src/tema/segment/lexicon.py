@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from tema.io.files import atomic_write
-from tema.segment import nb_rules
+from tema.segment import nb_words
 
 LEXICON_SOURCES = ("wordfreq", "simplemma", "spacy-lookups-data", "wordfreq+simplemma")
 DEFAULT_LEXICON = "wordfreq+simplemma"
@@ -220,13 +220,13 @@ def compound_cuts(lexicon: Mapping[str, float], word: str) -> Iterator[int]:
     """The places where ``word`` splits into a known modifier, a linking letter or none,
     and a known head ("integrerings|konferanse"): offsets of the head, in order."""
     lowered = word.lower()
-    min_part = nb_rules.MIN_COMPOUND_PART
+    min_part = nb_words.MIN_COMPOUND_PART
     for cut in range(min_part, len(lowered) - min_part):
         head = lowered[cut:]
         if len(head) < min_part + 1 or not is_known(lexicon, head):
             continue
         modifier = lowered[:cut]
-        for link in nb_rules.COMPOUND_LINKS:
+        for link in nb_words.COMPOUND_LINKS:
             if link and not modifier.endswith(link):
                 continue
             stem = modifier[: len(modifier) - len(link)] if link else modifier

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from tema.segment import nb_rules
+from tema.segment import nb_layout, nb_sentences, nb_words
 
 # Longest line handled as one piece; longer ones (a file without line breaks) are cut at
 # whitespace so memory and spaCy's max_length stay bounded.
@@ -43,29 +43,29 @@ def classify_line(content: str) -> str:
     stripped = content.strip()
     if not stripped:
         return "blank" if not CONTROL.search(content) else "noise"
-    if nb_rules.URL_LINE.match(stripped):
+    if nb_layout.URL_LINE.match(stripped):
         return "url"
-    if stripped.startswith(nb_rules.PULL_QUOTE_OPENERS[:3]):
+    if stripped.startswith(nb_layout.PULL_QUOTE_OPENERS[:3]):
         return "quote"  # also a line with only the opening marks: the quote follows
-    if len(stripped) == 1 and nb_rules.LONE_BULLET_LINE.match(content):
+    if len(stripped) == 1 and nb_layout.LONE_BULLET_LINE.match(content):
         return "marker"  # the item's text follows on the next line
     if _NOISE_LINE.match(stripped):
         return "noise"
     # Cheap character tests first: most lines are none of these, and this runs per line.
     first, last = stripped[0], stripped[-1]
     if last.isdigit() and (
-        nb_rules.PAGE_LABEL_LINE.match(stripped) or nb_rules.TOC_LINE.search(stripped)
+        nb_layout.PAGE_LABEL_LINE.match(stripped) or nb_layout.TOC_LINE.search(stripped)
     ):
         return "noise"
-    if (last.isdigit() or first.isdigit()) and nb_rules.RUNNING_HEADER_LINE.search(content):
+    if (last.isdigit() or first.isdigit()) and nb_layout.RUNNING_HEADER_LINE.search(content):
         return "noise"
-    if first in nb_rules.SUPERSCRIPT_DIGITS and nb_rules.FOOTNOTE_LINE.match(content):
+    if first in nb_sentences.SUPERSCRIPT_DIGITS and nb_layout.FOOTNOTE_LINE.match(content):
         return "footnote"
-    if (first.isdigit() or first == "K") and nb_rules.PROGRAMME_LINE.match(content):
+    if (first.isdigit() or first == "K") and nb_layout.PROGRAMME_LINE.match(content):
         return "programme"
     if item_marker(content):
         return "bullet"
-    if stripped.startswith(nb_rules.PULL_QUOTE_OPENERS):
+    if stripped.startswith(nb_layout.PULL_QUOTE_OPENERS):
         return "quote"
     return "text"
 
@@ -73,9 +73,9 @@ def classify_line(content: str) -> str:
 def item_marker(content: str) -> re.Match[str] | None:
     """The bullet, dash or number that opens a list item line, if it is one."""
     return (
-        nb_rules.BULLET_LINE.match(content)
-        or nb_rules.DASH_BULLET_LINE.match(content)
-        or nb_rules.NUMBERED_ITEM_LINE.match(content)
+        nb_layout.BULLET_LINE.match(content)
+        or nb_layout.DASH_BULLET_LINE.match(content)
+        or nb_layout.NUMBERED_ITEM_LINE.match(content)
     )
 
 
@@ -84,7 +84,7 @@ def item_marker_of_bullet(content: str) -> re.Match[str] | None:
     a bullet (``split_lines``)."""
     return (
         item_marker(content)
-        or nb_rules.LOWER_DASH_ITEM_LINE.match(content)
+        or nb_layout.LOWER_DASH_ITEM_LINE.match(content)
         or _lower_case_number(content)
     )
 
@@ -92,8 +92,8 @@ def item_marker_of_bullet(content: str) -> re.Match[str] | None:
 def _lower_case_number(content: str) -> re.Match[str] | None:
     """The number of a lower-case numbered item ("1. flere …"), not an ordinal ("17. mai",
     "3. klasse")."""
-    numbered = nb_rules.LOWER_NUMBERED_ITEM_LINE.match(content)
-    return numbered if numbered and numbered[2] not in nb_rules.ORDINAL_FOLLOWERS else None
+    numbered = nb_layout.LOWER_NUMBERED_ITEM_LINE.match(content)
+    return numbered if numbered and numbered[2] not in nb_sentences.ORDINAL_FOLLOWERS else None
 
 
 _SENTENCE_END_THEN_SPACE = re.compile(r"[.!?…][»”’\"')\]]*(?= +[\"«(]*[A-ZÆØÅ\d])")
@@ -127,7 +127,7 @@ def _after_abbreviation(text: str, stop: int) -> bool:
         return False
     low = max(0, stop - 20)  # abbreviations are short
     word_start = max(text.rfind(" ", low, stop), text.rfind("\n", low, stop), low - 1) + 1
-    return nb_rules.is_abbreviation(text[word_start : stop + 1].lstrip('«("“'))
+    return nb_sentences.is_abbreviation(text[word_start : stop + 1].lstrip('«("“'))
 
 
 # Running headers and footers: the first and last lines of each page are compared, and
@@ -191,7 +191,7 @@ def split_lines(text: str, furniture: frozenset[int] = frozenset()) -> list[Line
             frame_start = (
                 kind != "blank"
                 and piece[:1] in (" ", "\t")
-                and bool(nb_rules.STARTS_UPPER.match(piece.lstrip()))
+                and bool(nb_words.STARTS_UPPER.match(piece.lstrip()))
             )
             lines.append(Line(start, end, kind, frame_start))
         position += len(with_break)
@@ -206,7 +206,7 @@ _WORD_OF_THREE = re.compile(r"[^\W\d_]{3,}")
 
 def _table_rows(text: str, lines: list[Line], furniture: frozenset[int]) -> list[Line]:
     """Lines of a table saved as text become its rows: MIN_TABLE_ROWS lines or more in a
-    row, each of the same number of cells (two or more, ``nb_rules.CELL_GAP`` between
+    row, each of the same number of cells (two or more, ``nb_layout.CELL_GAP`` between
     them). A row is ``row`` (input) or ``table`` (not input) as ``_row_kinds`` decides."""
     kinds: dict[int, str] = {}
     run: list[tuple[int, list[str]]] = []
@@ -229,7 +229,7 @@ def _cells(text: str, line: Line, furniture: frozenset[int]) -> list[str]:
     if line.kind not in ("text", "noise") or line.start in furniture:
         return []
     content = text[line.start : line.end].strip()  # an indent is no empty cell
-    cells = nb_rules.CELL_GAP.split(content)
+    cells = nb_layout.CELL_GAP.split(content)
     return cells if len(cells) >= 2 and any(c.isalnum() for c in content) else []
 
 
@@ -251,7 +251,7 @@ def _row_kinds(rows: list[list[str]]) -> list[str]:
 
 def _prose(cell: str) -> bool:
     """Whether a table cell holds prose: two words or more, one in lower case."""
-    words = nb_rules.WORD.findall(cell)
+    words = nb_words.WORD.findall(cell)
     return len(words) >= 2 and any(word[0].islower() for word in words)
 
 
@@ -278,7 +278,7 @@ def _lower_case_items(text: str, lines: list[Line]) -> list[Line]:
             if len(numbers) >= 2:
                 items.update(index for index, _number in numbers)
             numbers = []
-        if line.kind == "text" and nb_rules.LOWER_DASH_ITEM_LINE.match(content):
+        if line.kind == "text" and nb_layout.LOWER_DASH_ITEM_LINE.match(content):
             dashes.append(index)
             continue
         if len(dashes) >= 2 or (len(dashes) == 1 and _opens_a_block(text, lines, dashes[0])):
@@ -297,4 +297,4 @@ def _opens_a_block(text: str, lines: list[Line], index: int) -> bool:
     above = next((line for line in reversed(lines[:index]) if line.kind != "blank"), None)
     if above is None:
         return True
-    return not nb_rules.runs_on(text[above.start : above.end])
+    return not nb_layout.runs_on(text[above.start : above.end])

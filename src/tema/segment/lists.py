@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from tema.segment import nb_rules, titles
+from tema.segment import nb_layout, nb_sentences, nb_words, titles
 from tema.segment.lines import Group, Line
 
 
@@ -23,7 +23,7 @@ def numbered_titles_as_text(raw: str, groups: list[Group]) -> list[Group]:
     one-item list: it becomes a text group, which ``classify_text_block`` calls a heading."""
     titled = list(groups)
     for index, (kind, lines) in enumerate(groups):
-        if kind != "bullet" or not nb_rules.SECTION_NUMBER_LINE.match(
+        if kind != "bullet" or not nb_layout.SECTION_NUMBER_LINE.match(
             raw[lines[0].start : lines[0].end]
         ):
             continue
@@ -37,7 +37,9 @@ def numbered_titles_as_text(raw: str, groups: list[Group]) -> list[Group]:
         if (
             len(lines) > 2
             or words > 2 * titles.LIST_TITLE_WORDS
-            or any(nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(raw, ln.start, ln.end) for ln in lines)
+            or any(
+                nb_sentences.ENDS_WITH_ANY_PUNCTUATION.search(raw, ln.start, ln.end) for ln in lines
+            )
         ):
             continue
         titled[index] = ("text", lines)
@@ -58,10 +60,10 @@ def _is_unmarked_item(raw: str, line: Line) -> bool:
     content = raw[line.start : line.end].strip()
     return (
         line.kind == "text"
-        and bool(nb_rules.STARTS_UPPER.match(content))
-        and not nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(content)
+        and bool(nb_words.STARTS_UPPER.match(content))
+        and not nb_sentences.ENDS_WITH_ANY_PUNCTUATION.search(content)
         and not content.endswith(("-", "\u00ad", "–"))
-        and not nb_rules.SECTION_NUMBER_LINE.match(content)
+        and not nb_layout.SECTION_NUMBER_LINE.match(content)
         and not _ENDS_WITH_PAGE_NUMBER.search(content)
     )
 
@@ -119,8 +121,8 @@ def _run_groups(raw: str, run: list[Group], followed: bool) -> list[Group]:
 
 def _is_prose(raw: str, lines: list[Line]) -> bool:
     """Whether a block is prose, not points: most of its lines hold a sentence end before
-    more text (``nb_rules.holds_sentence_end``); one point of a list may hold two."""
-    prose = sum(nb_rules.holds_sentence_end(raw[line.start : line.end]) for line in lines)
+    more text (``nb_sentences.holds_sentence_end``); one point of a list may hold two."""
+    prose = sum(nb_sentences.holds_sentence_end(raw[line.start : line.end]) for line in lines)
     return 2 * prose > len(lines)
 
 
@@ -145,7 +147,7 @@ def _introduced_points(raw: str, group: Group) -> list[Group]:
     opening = raw[lines[0].start : lines[0].end].strip()
     if (
         opening.endswith(":")
-        and nb_rules.STARTS_UPPER.match(opening)
+        and nb_words.STARTS_UPPER.match(opening)
         and all(_is_unmarked_item(raw, line) for line in lines[1:])
     ):
         return [("text", lines[:1]), *(("bullet", [line]) for line in lines[1:])]

@@ -3,7 +3,7 @@
 ``load_pipeline`` loads the pipeline that proposes sentence starts: by default the
 sentence recogniser trained on UD Norwegian Bokmål that tema ships in ``models/nb_senter``
 (built by the ``senter`` stage, ``tema.segment.senter``). The Norwegian rules of
-``tema.segment.nb_rules`` (abbreviations, ordinals, years, «», colons) then correct its
+``tema.segment.nb_sentences`` (abbreviations, ordinals, years, «», colons) then correct its
 sentence starts (``rule_sentence_starts``; also available as the spaCy component
 ``tema_nb_sentence_rules_v1``), and ``sentence_spans`` gives the corrected sentences of a
 parsed block as character spans.
@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from thinc.types import Ints2d
 
-from tema.segment import nb_rules
+from tema.segment import nb_layout, nb_sentences, nb_words
 
 DEFAULT_SPACY_MODEL = "models/nb_senter"
 # Name that selects spaCy's rule-based sentencizer on a blank Norwegian pipeline: the
@@ -38,22 +38,22 @@ def _starts_like_sentence(text: str) -> bool:
     bracket before a capital ("(Og dette ...)"), a phone number ("+47 …") or a handle
     ("@NAV …")."""
     return (
-        bool(nb_rules.STARTS_UPPER.match(text))
+        bool(nb_words.STARTS_UPPER.match(text))
         or text[:1] in _SENTENCE_OPENERS
-        or bool(nb_rules.SENTENCE_OPENING_SIGN.match(text))
+        or bool(nb_sentences.SENTENCE_OPENING_SIGN.match(text))
     )
 
 
 # Also a bullet: PDF extraction may run list items into one line ("... vil. • Debatten").
 _SENTENCE_OPENERS = frozenset(
-    nb_rules.OPENING_QUOTES | set(nb_rules.DASH_BULLET_CHARS) | set(nb_rules.BULLET_CHARS)
+    nb_sentences.OPENING_QUOTES | set(nb_layout.DASH_BULLET_CHARS) | set(nb_layout.BULLET_CHARS)
 )
 # Tokens whose last (or first) character is one of these may trigger a rule.
-_RULE_TRIGGERS = frozenset(".!?…:;,»«”“’‘\"'()[]–—-" + nb_rules.SUPERSCRIPT_DIGITS)
+_RULE_TRIGGERS = frozenset(".!?…:;,»«”“’‘\"'()[]–—-" + nb_sentences.SUPERSCRIPT_DIGITS)
 _STRAIGHT_QUOTES = frozenset({'"', "'"})
 _START, _NOT_START = 1, -1
 _HAS_ALNUM = re.compile(r"\w")
-_CAPITAL = re.compile(rf"[{nb_rules.UPPER}]")
+_CAPITAL = re.compile(rf"[{nb_words.UPPER}]")
 
 
 # A token that opens with an acronym ("NAV", "NAV-kontoret").
@@ -64,16 +64,16 @@ def _lower_case_abbreviation(abbreviation: str, following: str) -> bool:
     """Whether a listed ``abbreviation`` in lower case that spaCy cut into word and full
     stop is one before the token ``following``: before a number ("omkr. 30", "tab. 3")
     or an acronym ("ift. NAV"), unless it is also a word that ends sentences there
-    (``nb_rules.ABBREVIATIONS_ALSO_WORDS``); a title also before a capital ("prof.
-    Hansen", ``nb_rules.TITLE_ABBREVIATIONS``)."""
-    if abbreviation in nb_rules.ABBREVIATIONS_ENDING_SENTENCES:
+    (``nb_sentences.ABBREVIATIONS_ALSO_WORDS``); a title also before a capital ("prof.
+    Hansen", ``nb_sentences.TITLE_ABBREVIATIONS``)."""
+    if abbreviation in nb_sentences.ABBREVIATIONS_ENDING_SENTENCES:
         return False
     if following[:1].isdigit():
         return True
-    if abbreviation in nb_rules.TITLE_ABBREVIATIONS:
+    if abbreviation in nb_sentences.TITLE_ABBREVIATIONS:
         return bool(_CAPITAL.match(following))  # "prof. Hansen"
     return bool(_ACRONYM_START.match(following)) and (
-        abbreviation not in nb_rules.ABBREVIATIONS_ALSO_WORDS
+        abbreviation not in nb_sentences.ABBREVIATIONS_ALSO_WORDS
     )
 
 
@@ -90,24 +90,29 @@ def _sentence_start_decision(
     followed where no punctuation decides only if ``unpunctuated_starts``;
     ``colon_continues`` says whether a colon ``before`` continues its sentence after a
     capital (``_colon_continues_sentence``)."""
-    before = before.rstrip(nb_rules.SUPERSCRIPT_DIGITS) or before  # "bakgrunn.¹ Neste"
-    if word in nb_rules.CLOSING_MARKS or word in ".,;:!?)":
+    before = before.rstrip(nb_sentences.SUPERSCRIPT_DIGITS) or before  # "bakgrunn.¹ Neste"
+    if word in nb_sentences.CLOSING_MARKS or word in ".,;:!?)":
         return False  # closing quotes, brackets and punctuation stay with their sentence
-    if before in nb_rules.OPENING_QUOTES or before in "(":
+    if before in nb_sentences.OPENING_QUOTES or before in "(":
         return False
-    if nb_rules.is_abbreviation(before):
+    if nb_sentences.is_abbreviation(before):
         # "f.eks.", "bl.a." never end a sentence; "m.m.", "osv." may, before a capital, and
         # so may a measure after a number before a capital letter ("i 3 mnd. Etterpå …",
         # not "2 kr. 50 øre").
-        if before.lower() in nb_rules.MEASURE_ABBREVIATIONS and closed[-1:].isdigit():
+        if before.lower() in nb_sentences.MEASURE_ABBREVIATIONS and closed[-1:].isdigit():
             return bool(_CAPITAL.match(word))
-        return before.lower() in nb_rules.SENTENCE_END_ABBREVIATIONS and _starts_like_sentence(word)
-    if nb_rules.NUMBER_WITH_STOP.match(before) and word.lower() in nb_rules.ORDINAL_FOLLOWERS:
+        return before.lower() in nb_sentences.SENTENCE_END_ABBREVIATIONS and _starts_like_sentence(
+            word
+        )
+    if (
+        nb_sentences.NUMBER_WITH_STOP.match(before)
+        and word.lower() in nb_sentences.ORDINAL_FOLLOWERS
+    ):
         return False  # "17. mai", "3. klasse"
-    if nb_rules.YEAR_WITH_STOP.match(before) or before in nb_rules.SENTENCE_FINAL:
+    if nb_sentences.YEAR_WITH_STOP.match(before) or before in nb_sentences.SENTENCE_FINAL:
         return _starts_like_sentence(word)  # "... i 2017. Neste år ..."
-    if before in nb_rules.CLOSING_MARKS:
-        return closed in nb_rules.SENTENCE_FINAL and _starts_like_sentence(word)
+    if before in nb_sentences.CLOSING_MARKS:
+        return closed in nb_sentences.SENTENCE_FINAL and _starts_like_sentence(word)
     if before == ":":
         # Direct speech or a quotation after a colon is a sentence of its own, and so is a
         # capitalised sentence after a clause or a label ("... var sikker på to ting: Han
@@ -121,8 +126,8 @@ def _sentence_start_decision(
         # Without sentence punctuation before it, a sentence starts only at a capital, and
         # not right after an acronym ("NAV Tromsø", "UDI Oslo" name one office) unless
         # the word is one that opens sentences ("… med NAV De har …").
-        after_acronym = bool(nb_rules.CAPITALS_ACRONYM.match(before))
-        opens = word.lower() in nb_rules.SENTENCE_OPENING_WORDS
+        after_acronym = bool(nb_sentences.CAPITALS_ACRONYM.match(before))
+        opens = word.lower() in nb_sentences.SENTENCE_OPENING_WORDS
         return bool(_CAPITAL.match(word)) and (not after_acronym or opens)
     return False
 
@@ -130,7 +135,7 @@ def _sentence_start_decision(
 def rule_sentence_starts(
     text: str, table: numpy.ndarray, *, unpunctuated_starts: bool = True
 ) -> numpy.ndarray:
-    """Sentence starts corrected with the Norwegian rules in ``tema.segment.nb_rules``.
+    """Sentence starts corrected with the Norwegian rules in ``tema.segment.nb_sentences``.
 
     ``table`` holds one row per token of a doc over ``text``: SENT_START (1 start, -1 not,
     0 unknown), IDX and LENGTH, as from ``doc.to_array([SENT_START, IDX, LENGTH])``.
@@ -169,7 +174,7 @@ def rule_sentence_starts(
             abbreviation = closed + "."
             # spaCy knows only some lower-case ones: "ift. NAV", "omkr. 30" come as two
             # tokens (`_lower_case_abbreviation` says when they are abbreviations).
-            if abbreviation.lower() in nb_rules.ABBREVIATIONS and (
+            if abbreviation.lower() in nb_sentences.ABBREVIATIONS and (
                 closed[:1].isupper() or _lower_case_abbreviation(abbreviation.lower(), current)
             ):
                 before = abbreviation
@@ -178,7 +183,7 @@ def rule_sentence_starts(
         if mark and i + 1 < len(offsets) and _attached(offsets, lengths, i + 1):
             current = mark + word(i + 1)  # "(Og dette …)", "… møte. "Vi …": it opens one
         model_start = model_starts[i] == _START
-        if previous_index == 0 and nb_rules.NUMBER_WITH_STOP.match(before):
+        if previous_index == 0 and nb_sentences.NUMBER_WITH_STOP.match(before):
             decision = False  # a number opens the block: "2. Utdanning og kvalifisering"
         elif _opening_mark(before, _attached(offsets, lengths, previous_index)):
             decision = False  # the word after an opening bracket or quote: they start
@@ -204,13 +209,13 @@ def _colon_continues_sentence(lead: list[str]) -> bool:
     a verb whose complement follows ("oppskriften er: Ha motivasjon ..."), and a date
     ("17. mai: Oppstart")."""
     words = [token for token in lead if _HAS_ALNUM.search(token)]
-    if len(words) <= 1 or words[-1].lower() in nb_rules.COLON_COMPLEMENT_VERBS:
+    if len(words) <= 1 or words[-1].lower() in nb_sentences.COLON_COMPLEMENT_VERBS:
         return True
-    if len(words) == 2 and nb_rules.NUMBER_WITH_STOP.match(words[0]):
-        return words[1].lower() in nb_rules.MONTHS
-    if nb_rules.has_input_label(" ".join(words) + ":"):
+    if len(words) == 2 and nb_sentences.NUMBER_WITH_STOP.match(words[0]):
+        return words[1].lower() in nb_sentences.MONTHS
+    if nb_layout.has_input_label(" ".join(words) + ":"):
         return True
-    return nb_rules.is_name(words)
+    return nb_sentences.is_name(words)
 
 
 def _opening_mark(token: str, attached_before: bool) -> str:

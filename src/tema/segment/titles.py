@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from tema.segment import nb_rules
+from tema.segment import nb_layout, nb_sentences, nb_words
 from tema.segment.lines import Line
 
 # A line at most this share as long as the next one, without punctuation at its end and
@@ -36,9 +36,9 @@ def ends_short_title(
     """
     title = raw[previous.start : previous.end].strip()
     if (
-        nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(title)
+        nb_sentences.ENDS_WITH_ANY_PUNCTUATION.search(title)
         or title.endswith(("-", "–"))
-        or not nb_rules.STARTS_UPPER.match(content)
+        or not nb_words.STARTS_UPPER.match(content)
     ):
         return False
     if len(title) <= SHORT_TITLE_SHARE * len(content):
@@ -47,10 +47,10 @@ def ends_short_title(
     return (
         alone
         and len(words) <= TITLE_WORDS
-        and bool(nb_rules.STARTS_UPPER.match(title))
-        and words[-1].lower() not in nb_rules.CONTINUING_WORDS
+        and bool(nb_words.STARTS_UPPER.match(title))
+        and words[-1].lower() not in nb_layout.CONTINUING_WORDS
         and len(content.split()) >= 2
-        and bool(nb_rules.ENDS_WITH_TERMINAL.search(content))
+        and bool(nb_sentences.ENDS_WITH_TERMINAL.search(content))
     )
 
 
@@ -70,7 +70,7 @@ def list_title(raw: str, current: list[Line]) -> int:
     content = raw[current[-1].start : current[-1].end].strip()
     if (
         content.endswith(":")
-        and nb_rules.STARTS_UPPER.match(content)
+        and nb_words.STARTS_UPPER.match(content)
         and _finished(raw, current, current[-2], items_too=True)
     ):
         return 1
@@ -94,12 +94,12 @@ def title_below(raw: str, current: list[Line]) -> int:
             return 0
         title = current[-size:]
         texts = [raw[line.start : line.end].strip() for line in title]
-        opening = nb_rules.STARTS_UPPER if size == 1 else _NUMBERED_TITLE
+        opening = nb_words.STARTS_UPPER if size == 1 else _NUMBERED_TITLE
         if (
             all(line.kind == "text" for line in title)
             and opening.match(texts[0])
             and len(" ".join(texts).split()) <= size * LIST_TITLE_WORDS
-            and not any(nb_rules.ENDS_WITH_ANY_PUNCTUATION.search(text) for text in texts)
+            and not any(nb_sentences.ENDS_WITH_ANY_PUNCTUATION.search(text) for text in texts)
             and not texts[0].endswith(("-", "–", "\u00ad"))
             and _finished(raw, current, current[-size - 1])
         ):
@@ -128,12 +128,12 @@ def _finished(raw: str, current: list[Line], line: Line, items_too: bool = False
     """Whether ``line`` of the block ``current`` ends a sentence; with ``items_too``, also
     whether it ends a bullet item without running on ("… i", "… og", a hyphen or a
     comma): a line ending in a colon below it introduces something new."""
-    if nb_rules.ENDS_WITH_TERMINAL.search(raw, line.start, line.end):
+    if nb_sentences.ENDS_WITH_TERMINAL.search(raw, line.start, line.end):
         return True
     return (
         items_too
         and current[0].kind == "bullet"
-        and not nb_rules.runs_on(raw[line.start : line.end])
+        and not nb_layout.runs_on(raw[line.start : line.end])
     )
 
 
@@ -154,7 +154,7 @@ def points_below_sentence(raw: str, lines: list[Line]) -> bool:
     ends = [
         index
         for index, line in enumerate(lines[:-1])
-        if nb_rules.ENDS_WITH_TERMINAL.search(raw, line.start, line.end)
+        if nb_sentences.ENDS_WITH_TERMINAL.search(raw, line.start, line.end)
     ]
     if not ends:
         return False
@@ -162,7 +162,7 @@ def points_below_sentence(raw: str, lines: list[Line]) -> bool:
     below = [
         word for line in lines[ends[-1] + 1 :] for word in raw[line.start : line.end].split()[1:]
     ]
-    capitalised = sum(bool(nb_rules.STARTS_UPPER.match(word)) for word in below)
+    capitalised = sum(bool(nb_words.STARTS_UPPER.match(word)) for word in below)
     return len(above) >= SENTENCE_WORDS and bool(below) and 3 * capitalised <= len(below)
 
 

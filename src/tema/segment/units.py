@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from tema.segment import nb_rules
+from tema.segment import nb_sentences, nb_words
 from tema.segment.clean import Block
 
 if TYPE_CHECKING:
@@ -121,13 +121,13 @@ def _block_units(
 
 
 def _word_count(text: str) -> int:
-    return len(nb_rules.WORD.findall(text))
+    return len(nb_words.WORD.findall(text))
 
 
 def normalise_for_matching(text: str) -> str:
     """Lower-case letters only, no spaces: to find a pull quote in the body text even when
     one of them has kerning gaps ("selv tillit") the other has not."""
-    return "".join(nb_rules.WORD.findall(text.lower()))
+    return "".join(nb_words.WORD.findall(text.lower()))
 
 
 class _BodyText:
@@ -174,7 +174,7 @@ def _marked_quote_target(quote: Unit, body: _BodyText) -> int | None:
 def _unmarked_quote_target(block: list[Unit], block_index: int, body: _BodyText) -> int | None:
     """The body unit that the units of a text block repeat word for word, elsewhere; a
     block that ends a sentence, or is too short or too long for a pull quote, repeats none."""
-    if nb_rules.ENDS_WITH_TERMINAL.search(block[-1].text):
+    if nb_sentences.ENDS_WITH_TERMINAL.search(block[-1].text):
         return None
     text = " ".join(unit.text for unit in block)
     if not MIN_REPEAT_WORDS <= _word_count(text) <= MAX_REPEAT_WORDS:

@@ -12,7 +12,7 @@ import functools
 import re
 from collections.abc import Mapping
 
-from tema.segment import nb_rules
+from tema.segment import nb_words
 from tema.segment.characters import without_ligatures
 from tema.segment.lexicon import (
     KNOWN_WORD_ZIPF,
@@ -37,7 +37,7 @@ ORDINARY_WORD_ZIPF = 3.0
 NO_GAP, GAP_IF_LETTER_SPACED, GAP = 0, 1, 2
 
 _LOWER = "a-zæøåäöüéèêóòôáàâíú"
-_L = nb_rules.LETTERS
+_L = nb_words.LETTERS
 # Two words separated by spaces; the second word sits in a look-ahead so that every
 # adjacent pair is seen ("a b c" gives a|b and b|c).
 WORD_PAIR = re.compile(rf"(?<![{_L}\-])([{_L}]{{2,}})( +)(?=([{_LOWER}][{_L}]+)(?![{_L}\-]))")
@@ -53,7 +53,7 @@ def hyphen_joint(left: str, right: str, lexicon: Mapping[str, float]) -> str:
     """
     left, right = without_ligatures(left), without_ligatures(right)
     if (
-        nb_rules.ACRONYM.match(left)
+        nb_words.ACRONYM.match(left)
         # An abbreviation of mixed case before a word: "IMDi-regionene", "KrF-politiker"
         # (not a name broken in the middle: "DesRo-" + "chers").
         or (
@@ -63,7 +63,7 @@ def hyphen_joint(left: str, right: str, lexicon: Mapping[str, float]) -> str:
         or left[-1:].isdigit()
         or right[:1].isupper()
         or right[:1].isdigit()
-        or left.lower() in nb_rules.HYPHENATED_PREFIXES
+        or left.lower() in nb_words.HYPHENATED_PREFIXES
     ):
         # "NAV-tiltak", "IMDi-regionene", "18-åringer", "2016-2017", "distrikts-Norge",
         # "covid-19", "ikke-vestlige"
@@ -78,7 +78,7 @@ def hyphen_joint(left: str, right: str, lexicon: Mapping[str, float]) -> str:
     if left in getattr(lexicon, "names", ()):
         return "-"  # a name in a compound takes a hyphen: "Oslo-området", "Nato-fly"
     joined_zipf, hyphenated_zipf = zipf(lexicon, joined), zipf(lexicon, hyphenated)
-    if right.lower() in nb_rules.SUSPENDED_COMPOUND_FOLLOWERS and joined_zipf < ORDINARY_WORD_ZIPF:
+    if right.lower() in nb_words.SUSPENDED_COMPOUND_FOLLOWERS and joined_zipf < ORDINARY_WORD_ZIPF:
         # "norsk- og samfunnskunnskap": a rare listed form ("norskog") is not the word,
         # where an ordinary one is ("fort-" + "eller": "forteller", "inn-" + "til").
         return "- "
@@ -137,7 +137,7 @@ def kerning_gap_evidence(left: str, right: str, lexicon: Mapping[str, float]) ->
     stem = left[:-1]
     if (
         left.endswith("s")
-        and stem.endswith(nb_rules.S_LINKED_SUFFIXES)
+        and stem.endswith(nb_words.S_LINKED_SUFFIXES)
         and right_zipf >= KNOWN_WORD_ZIPF
         and is_known(lexicon, stem)
     ):
