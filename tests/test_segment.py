@@ -378,7 +378,7 @@ NEEDS_MODEL_CASES = [
 def test_blocks_that_may_hold_several_sentences_go_through_spacy(
     text: str, kind: str, expected: bool
 ) -> None:
-    from tema.segment.clean import Block
+    from tema.segment.offsets import Block
     from tema.segment.stage import _needs_model
 
     block = Block(kind, 0, len(text), text, [0], [(0, len(text), True)])

@@ -16,11 +16,8 @@ The raw text is cut into lines (``tema.segment.lines``), the lines are grouped i
 * control characters and soft hyphens are dropped, UTF-8 misread as Latin-1 ("Ã¸") is
   repaired, ligatures are written as their letters (``tema.segment.characters``).
 
-Every character of a block's cleaned text remembers the raw span it came from
-(``Block.raw_char_span``), so a span of cleaned text maps back to an exact ``start, end``
-in the raw text. The map is kept as pieces (a run of copied characters, or a replacement
-and the raw span it replaces), not per character: it costs memory and time per edit, not
-per character of text.
+Every character of a block's cleaned text remembers the raw span it came from: the
+offset map of ``tema.segment.offsets`` (``Block``).
 
 ``iter_blocks`` is the entry point: lines, blocks, clean-up and block kinds in one pass.
 All functions are pure. The word list is loaded lazily (``load_lexicon``) and cached.
@@ -28,16 +25,16 @@ All functions are pure. The word list is loaded lazily (``load_lexicon``) and ca
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from tema.segment import nb_layout, nb_sentences, nb_words
 from tema.segment.blocks import group_lines
 from tema.segment.characters import character_fixes
 from tema.segment.lexicon import Lexicon, as_lexicon
 from tema.segment.lines import Line, item_marker_of_bullet, page_furniture, split_lines
+from tema.segment.offsets import Block, Builder, apply_edits
 from tema.segment.titles import SENTENCE_WORDS, points_below_sentence
 from tema.segment.words import (
     GAP_IF_LETTER_SPACED,
@@ -53,77 +50,6 @@ _L = nb_words.LETTERS
 # "2016-" / "2017": digits too).
 _LAST_WORD = re.compile(rf"([{_L}\d]+)$")
 _FIRST_WORD = re.compile(rf"([{_L}\d]+)")  # used with match(): anchored at pos
-
-
-@dataclass(frozen=True, eq=False)
-class Block:
-    """A run of lines that forms one layout element, with its cleaned text.
-
-    ``start``/``end`` is the raw span of the whole block (no outer whitespace). The offset
-    map: piece ``k`` of the cleaned text starts at ``piece_starts[k]``; ``pieces[k]`` is
-    ``(raw_start, raw_end, copied)``: copied raw text (character for character) or a
-    replacement whose every character stands for all of ``raw[raw_start:raw_end]``.
-    """
-
-    kind: str
-    start: int
-    end: int
-    text: str
-    piece_starts: list[int] = field(repr=False)
-    pieces: list[tuple[int, int, bool]] = field(repr=False)
-    frame_start: bool = False
-
-    def raw_char_span(self, index: int) -> tuple[int, int]:
-        """Raw ``start, end`` that cleaned character ``self.text[index]`` came from."""
-        piece = bisect.bisect_right(self.piece_starts, index) - 1
-        raw_start, raw_end, copied = self.pieces[piece]
-        if not copied:
-            return raw_start, raw_end
-        position = raw_start + index - self.piece_starts[piece]
-        return position, position + 1
-
-    def raw_span(self, clean_start: int, clean_end: int) -> tuple[int, int]:
-        """Raw ``start, end`` of the cleaned text ``self.text[clean_start:clean_end]``."""
-        if clean_end <= clean_start:
-            if clean_start < len(self.text):
-                position = self.raw_char_span(clean_start)[0]
-            else:
-                position = self.end
-            return position, position
-        return self.raw_char_span(clean_start)[0], self.raw_char_span(clean_end - 1)[1]
-
-
-class _Builder:
-    """Accumulates cleaned text pieces with the raw span each one replaces."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.piece_starts: list[int] = []
-        self.pieces: list[tuple[int, int, bool]] = []
-        self.length = 0
-
-    def copy(self, raw: str, start: int, end: int) -> None:
-        """Copy ``raw[start:end]`` unchanged: each character maps to itself."""
-        if end <= start:
-            return
-        self.parts.append(raw[start:end])
-        if self.pieces and self.pieces[-1][2] and self.pieces[-1][1] == start:
-            self.pieces[-1] = (self.pieces[-1][0], end, True)  # continues the last copy
-        else:
-            self.piece_starts.append(self.length)
-            self.pieces.append((start, end, True))
-        self.length += end - start
-
-    def replace(self, replacement: str, start: int, end: int) -> None:
-        """Put ``replacement`` for ``raw[start:end]``: each new character maps to all of it."""
-        if replacement:
-            self.parts.append(replacement)
-            self.piece_starts.append(self.length)
-            self.pieces.append((start, end, False))
-            self.length += len(replacement)
-
-    def text(self) -> str:
-        return "".join(self.parts)
 
 
 def _line_edits(
@@ -205,7 +131,7 @@ def clean_lines(
     (``letter_spacing``: of the document ``raw``; found from ``raw`` if not given)."""
     if letter_spacing is None:
         letter_spacing = LetterSpacing(raw, lexicon)
-    builder = _Builder()
+    builder = Builder()
     regions = [_region(raw, line) for line in lines]
     block_start, block_end = regions[0][0], regions[-1][1]
     # After each line: where the joint to the next line starts in the raw text, and the
@@ -235,7 +161,7 @@ def clean_lines(
             first_word_is_fragment=pending_joint is not None and pending_joint[1] is not None,
         )
         end = end - 1 if hyphen else end
-        _apply(builder, raw, start, end, edits)
+        apply_edits(builder, raw, start, end, edits)
         pending_joint = (end, hyphen)
     if pending_joint is not None and pending_joint[1] is not None:
         # The block ends with a held-back hyphen (the next line was not part of it).
@@ -273,20 +199,6 @@ def _line_end_hyphen(raw: str, start: int, end: int) -> Hyphen | None:
     if not last or last.end() != end - 1:
         return None
     return ("soft", "") if raw[end - 1] == "\u00ad" else ("hard", last.group(1))
-
-
-def _apply(
-    builder: _Builder, raw: str, start: int, end: int, edits: list[tuple[int, int, str]]
-) -> None:
-    """Copy ``raw[start:end]`` into ``builder`` with ``edits`` made."""
-    position = start
-    for edit_start, edit_end, replacement in edits:
-        if edit_start < position:
-            continue  # overlaps an edit already made (a kerning gap of two spaces)
-        builder.copy(raw, position, edit_start)
-        builder.replace(replacement, edit_start, edit_end)
-        position = edit_end
-    builder.copy(raw, position, end)
 
 
 def classify_text_block(block: Block, max_heading_words: int = 25, points: bool = False) -> str:

@@ -35,8 +35,9 @@ from tema.errors import TemaError
 from tema.ingest.readers import question_of
 from tema.io.files import check_output
 from tema.parallel import CsvRows, rows_csv
-from tema.segment.clean import Block, iter_blocks
+from tema.segment.clean import iter_blocks
 from tema.segment.lexicon import DEFAULT_LEXICON, Lexicon, as_lexicon, load_lexicon
+from tema.segment.offsets import Block
 from tema.segment.sentences import load_pipeline, sentence_spans, stripped_span
 from tema.segment.units import (
     ANSWER_KIND,

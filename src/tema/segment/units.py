@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from tema.segment import nb_sentences, nb_words
-from tema.segment.clean import Block
+from tema.segment.offsets import Block
 
 if TYPE_CHECKING:
     import pandas as pd
