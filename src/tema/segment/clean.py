@@ -19,7 +19,8 @@ The raw text is cut into lines (``tema.segment.lines``), the lines are grouped i
 Every character of a block's cleaned text remembers the raw span it came from: the
 offset map of ``tema.segment.offsets`` (``Block``).
 
-``iter_blocks`` is the entry point: lines, blocks, clean-up and block kinds in one pass.
+``iter_blocks`` is the entry point: lines, blocks, clean-up and block kinds
+(``tema.segment.headings``) in one pass.
 All functions are pure. The word list is loaded lazily (``load_lexicon``) and cached.
 """
 
@@ -29,13 +30,14 @@ import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import replace
 
-from tema.segment import nb_layout, nb_sentences, nb_words
+from tema.segment import nb_layout, nb_words
 from tema.segment.blocks import group_lines
 from tema.segment.characters import character_fixes
+from tema.segment.headings import classify_text_block
 from tema.segment.lexicon import Lexicon, as_lexicon
 from tema.segment.lines import Line, item_marker_of_bullet, page_furniture, split_lines
 from tema.segment.offsets import Block, Builder, apply_edits
-from tema.segment.titles import SENTENCE_WORDS, points_below_sentence
+from tema.segment.titles import points_below_sentence
 from tema.segment.words import (
     GAP_IF_LETTER_SPACED,
     NO_GAP,
@@ -199,66 +201,6 @@ def _line_end_hyphen(raw: str, start: int, end: int) -> Hyphen | None:
     if not last or last.end() != end - 1:
         return None
     return ("soft", "") if raw[end - 1] == "\u00ad" else ("hard", last.group(1))
-
-
-def classify_text_block(block: Block, max_heading_words: int = 25, points: bool = False) -> str:
-    """Heading, caption or paragraph, for a block of plain text lines (``points``: typed
-    notes' points below a sentence, ``titles.points_below_sentence``)."""
-    text = block.text
-    words = text.split()
-    lowered = text.lower()
-    if lowered.startswith(nb_layout.CAPTION_PREFIXES) and len(words) <= max_heading_words:
-        return "caption"
-    if (
-        len(words) > max_heading_words
-        or nb_words.STARTS_LOWER.match(text)  # headings start with a capital or a number
-        or nb_layout.has_input_label(text)  # "Svar 2: ...": an answer, never a heading
-    ):
-        return "paragraph"
-    if not nb_sentences.ENDS_WITH_ANY_PUNCTUATION.search(text):
-        # Notes leave out full stops: "Kommunen må ansette flere boligkonsulenter", also
-        # at the end of a paragraph whose first sentence has one.
-        statement = points or nb_layout.is_statement(text) or _opens_with_a_sentence(text)
-        return "paragraph" if statement else "heading"
-    # A short text frame of its own that holds one sentence at most is a heading or a
-    # speaker line ("Sosial mobilitet blant ungdom."), not body text.
-    inner = text.rstrip(" .!?…»”’\"')")
-    if block.frame_start and not re.search(r"[.!?…]\s", inner) and len(words) <= 15:
-        return "heading"
-    return "paragraph"
-
-
-# A full stop after a word, then more text that starts with a capital.
-_FULL_STOP = re.compile(r"(\S+)\.\s+[\"«“(]*[A-ZÆØÅ]")
-
-
-def _opens_with_a_sentence(text: str) -> bool:
-    """Whether ``text`` is two sentences or more, the last without its full stop: a whole
-    first sentence of SENTENCE_WORDS words or more ended by a full stop (not an
-    abbreviation's or an ordinal's: "Dr. Hansen", "2. Bolig"), then a last one as long,
-    mostly in lower case (not names, a place and a date: "Kari Nordmann og Ola Hansen,
-    Voksenopplæringen i Bodø"), or two such whole sentences and any last part (a paragraph
-    cut short at a page break: no title holds two sentences)."""
-    found = list(_FULL_STOP.finditer(text))
-    first, later = (found[0], found[1:]) if found else (None, [])
-    if (
-        first is None
-        or _not_a_sentence_end(first)
-        or len(text[: first.start(1)].split()) + 1 < SENTENCE_WORDS
-    ):
-        return False
-    second = next((found for found in later if not _not_a_sentence_end(found)), None)
-    if second and len(text[first.end() - 1 : second.start(1)].split()) + 1 >= SENTENCE_WORDS:
-        return True
-    last = re.split(r"[.!?]\s+", text)[-1].split()
-    capitalised = sum(bool(nb_words.STARTS_UPPER.match(word)) for word in last)
-    return len(last) >= SENTENCE_WORDS and capitalised <= len(last) // 3
-
-
-def _not_a_sentence_end(found: re.Match[str]) -> bool:
-    """Whether a full stop ``_FULL_STOP`` found is an ordinal's or an abbreviation's."""
-    word = found.group(1)
-    return word.isdigit() or nb_sentences.is_abbreviation(word.lstrip('«("“') + ".")
 
 
 def iter_blocks(

@@ -19,8 +19,9 @@ from tema.segment.lines import Group, Line
 
 def numbered_titles_as_text(raw: str, groups: list[Group]) -> list[Group]:
     """A numbered line that stands alone ("2. Utdanning og kvalifisering": no list item
-    right before or after it, no punctuation at the end of its lines) is a section title, not a
-    one-item list: it becomes a text group, which ``classify_text_block`` calls a heading."""
+    right before or after it, no punctuation at the end of its lines) is a section title,
+    not a one-item list: it becomes a text group, which ``headings.classify_text_block``
+    calls a heading."""
     titled = list(groups)
     for index, (kind, lines) in enumerate(groups):
         if kind != "bullet" or not nb_layout.SECTION_NUMBER_LINE.match(

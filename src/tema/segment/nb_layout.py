@@ -5,7 +5,7 @@ numbers, letters), a line that runs on into the next, page furniture (contents l
 page labels, running headers), the cells of a table saved as text, footnotes, programme
 lines, pull quotes, links and captions, and the wording of notes (labels, input labels,
 statements, questions, reporting verbs). Constants and one-line helpers only: the logic
-is ``tema.segment.lines``, ``blocks``, ``titles``, ``lists`` and ``clean``;
+is ``tema.segment.lines``, ``blocks``, ``titles``, ``lists``, ``headings`` and ``clean``;
 ``tests/test_nb_layout.py`` checks the rules table-driven. The other rule modules are
 ``nb_sentences`` (where a sentence ends) and ``nb_words`` (letters, hyphens, compounds).
 """

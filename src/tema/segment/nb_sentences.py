@@ -4,10 +4,11 @@ Where a sentence ends and where it goes on: abbreviations, dates and ordinals, s
 punctuation, and what a colon opens. Everything here is a constant (tuples, frozensets,
 compiled regular expressions) or a one-line helper around one; the logic that uses them
 is ``tema.segment.sentences`` (and the line and block rules that ask whether a line ends
-a sentence: ``lines``, ``blocks``, ``titles``, ``clean``, ``units``). Keeping the
-rules apart lets a reader check or extend them without reading any algorithm, and lets
-``tests/test_nb_sentences.py`` check them table-driven. The other rule modules are
-``nb_layout`` (what a line or block is) and ``nb_words`` (letters, hyphens, compounds).
+a sentence: ``lines``, ``blocks``, ``titles``, ``lists``, ``headings``, ``units``).
+Keeping the rules apart lets a reader check or extend them without reading any
+algorithm, and lets ``tests/test_nb_sentences.py`` check them table-driven. The other
+rule modules are ``nb_layout`` (what a line or block is) and ``nb_words`` (letters,
+hyphens, compounds).
 
 The rules are written for Bokmål and hold for Nynorsk too (the abbreviations, months and
 punctuation conventions are shared).
