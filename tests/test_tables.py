@@ -329,6 +329,14 @@ def test_utf8_misread_as_latin1_is_repaired():
     assert decode_text(garbled.encode("utf-8"), "x.txt") == "Første møte i Tromsø"
 
 
+@pytest.mark.parametrize("cut", [1, 3])
+def test_a_damaged_utf16_file_is_unreadable_not_a_crash(cut: int):
+    """Notepad's "Unicode" (UTF-16 with its byte-order mark) cut off mid-character."""
+    raw = "Møte på Ørland\r\n".encode("utf-16")[:-cut]
+    with pytest.raises(UnreadableFile, match=r"x\.txt: is UTF-16 text that is damaged"):
+        decode_text(raw, "x.txt")
+
+
 def test_a_windows_1252_text_file_is_read_with_a_warning():
     with pytest.warns(UserWarning, match=r"x\.txt: not UTF-8"):
         assert decode_text("Tromsø".encode("cp1252"), "x.txt") == "Tromsø"

@@ -121,7 +121,14 @@ def decode(raw: bytes, path: str | Path) -> tuple[str, str]:
     (with or without one), else cp1252. Bytes with NUL in them are refused
     (`UnreadableFile`): an image or a program renamed, not text in any encoding."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16"
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            # A file cut off mid-character (an odd number of bytes) or with half a character
+            # pair: one damaged file must not stop the batch.
+            raise UnreadableFile(
+                path, f"is UTF-16 text that is damaged or cut off at byte {exc.start}"
+            ) from exc
     if b"\x00" in raw:
         raise UnreadableFile(path, "is a binary file, not text")
     try:
