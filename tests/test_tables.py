@@ -337,6 +337,16 @@ def test_a_damaged_utf16_file_is_unreadable_not_a_crash(cut: int):
         decode_text(raw, "x.txt")
 
 
+def test_one_windows_1252_byte_in_a_utf8_line_leaves_the_rest_of_the_line_as_written():
+    """Read whole as Windows-1252, the line's UTF-8 letters came out as "Ã¥" (ftfy leaves a
+    line with a genuine cp1252 "€" alone); the warning names the line to check."""
+    raw = "Møtet startet.\nBlåbær koster ".encode() + "5 €".encode("cp1252") + " nå.\n".encode()
+    with pytest.warns(
+        UserWarning, match=r"x\.txt: not UTF-8 throughout: 1 byte\(s\) on line\(s\) 2 "
+    ):
+        assert decode_text(raw, "x.txt") == "Møtet startet.\nBlåbær koster 5 € nå.\n"
+
+
 def test_a_windows_1252_text_file_is_read_with_a_warning():
     with pytest.warns(UserWarning, match=r"x\.txt: not UTF-8"):
         assert decode_text("Tromsø".encode("cp1252"), "x.txt") == "Tromsø"
@@ -413,7 +423,10 @@ def test_a_table_pasted_together_from_utf8_and_windows_1252_reads_as_written(tmp
         "Spørsmål;Svar\nHva er viktigst?;For dyrt å leie\n".encode()
         + "Hva med jobb?;Færre krav\n".encode("cp1252")
     )
-    table = read_table(path)
+    with pytest.warns(
+        UserWarning, match=r"svar\.csv: not UTF-8 throughout: 1 byte\(s\) on line\(s\) 3 "
+    ):
+        table = read_table(path)
     assert table.header == ["Spørsmål", "Svar"]
     assert [cells for _line, cells in table.rows] == [
         ["Hva er viktigst?", "For dyrt å leie"],

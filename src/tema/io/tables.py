@@ -9,7 +9,9 @@ own UTF-8 comma format, is read by `tema.labels.store` with `csv`.) Every error 
 file and, where known, the line.
 
 - Encoding (`decode`): UTF-16 with its byte-order mark, UTF-8 with or without one, else
-  Windows-1252 (which decodes any byte). Bytes with NUL in them are no text at all.
+  Windows-1252 (which decodes any byte); a UTF-8 file with a few Windows-1252 bytes
+  in it (`decode_text`) is read as UTF-8 with those bytes as Windows-1252 and a warning
+  naming their lines. Bytes with NUL in them are no text at all.
 - Delimiter (`tema.io.delimiters`): declared by a first line "sep=;", else the one of
   `DELIMITERS` in the header line that splits the rows after it as it splits the header;
   a `.tsv` file is tab-separated whatever its header holds. A row with more fields than
@@ -50,6 +52,8 @@ _ANY_DELIMITER = re.compile("|".join(map(re.escape, DELIMITERS)))
 # Pairs that only appear when UTF-8 was decoded as Latin-1/cp1252 somewhere upstream
 # ("Ã¸" for "ø"); such text is repaired rather than passed on garbled.
 _MOJIBAKE_MARKERS = ("Ã¸", "Ã¥", "Ã¦", "Ã˜", "Ã…", "Ã†", "Ã©")
+# A byte that is not UTF-8, as `bytes.decode(errors="surrogateescape")` keeps it.
+_STRAY_BYTE = re.compile("[\udc80-\udcff]")
 # Where pandas' parser says it failed ("Expected 3 fields in line 5, saw 4").
 _PANDAS_LINE = re.compile(r"\bline (\d+)")
 
@@ -144,7 +148,10 @@ def decode_text(raw: bytes, path: str | Path, warn: bool = True) -> str:
     locale saves "CSV" in cp1252, so there it is the normal case, not a sign of trouble.
     """
     text, encoding = decode(raw, path)
-    if encoding == "cp1252" and warn:
+    mixed = _utf8_with_stray_bytes(raw, path) if encoding == "cp1252" else None
+    if mixed is not None:
+        text = mixed
+    elif encoding == "cp1252" and warn:
         warnings.warn(f"{path}: not UTF-8; read as Windows-1252 (Latin-1)", stacklevel=2)
     if any(marker in text for marker in _MOJIBAKE_MARKERS):
         import ftfy  # wordfreq's dependency; repairs UTF-8 that was decoded as Latin-1
@@ -153,6 +160,29 @@ def decode_text(raw: bytes, path: str | Path, warn: bool = True) -> str:
         # decoded as cp1252 whole, and ftfy leaves text with genuine cp1252 letters alone.
         text = "".join(ftfy.fix_encoding(line) for line in text.splitlines(keepends=True))
     return text
+
+
+def _utf8_with_stray_bytes(raw: bytes, path: str | Path) -> str | None:
+    """A UTF-8 file with a few bytes of Windows-1252 in it (a line pasted in from an old
+    file, a "€" typed in another editor), read as written: UTF-8 where it is UTF-8, each
+    stray byte as Windows-1252, with a warning naming their lines. Read whole as cp1252,
+    every "ø" of the UTF-8 part would come out as "Ã¸". None when the file has more stray
+    bytes than UTF-8 characters: then it is Windows-1252 throughout."""
+    # surrogateescape keeps each byte that is not UTF-8 as one character U+DC80..U+DCFF.
+    text = raw.decode("utf-8-sig", errors="surrogateescape")
+    stray = len(_STRAY_BYTE.findall(text))
+    if sum(1 for char in text if char > "\x7f") - stray <= stray:
+        return None
+    lines = [n for n, line in enumerate(text.split("\n"), start=1) if _STRAY_BYTE.search(line)]
+    shown = ", ".join(map(str, lines[:5])) + (" …" if len(lines) > 5 else "")
+    warnings.warn(
+        f"{path}: not UTF-8 throughout: {stray} byte(s) on line(s) {shown} read as "
+        "Windows-1252 (Latin-1); check them, or save the file as UTF-8",
+        stacklevel=3,
+    )
+    return _STRAY_BYTE.sub(
+        lambda found: bytes([ord(found[0]) - 0xDC00]).decode("cp1252", errors="replace"), text
+    )
 
 
 def _delimiter_of(path: Path, text: str) -> str:
