@@ -347,6 +347,15 @@ def test_one_windows_1252_byte_in_a_utf8_line_leaves_the_rest_of_the_line_as_wri
         assert decode_text(raw, "x.txt") == "Møtet startet.\nBlåbær koster 5 € nå.\n"
 
 
+@pytest.mark.parametrize("warn", [True, False])
+def test_bytes_windows_1252_has_no_character_for_are_named_by_line(warn: bool):
+    """ "Ørland" from a DOS program (cp850: Ø is 0x9D) is not Norwegian in Windows-1252:
+    a table, read as Windows-1252 without a word, says so too."""
+    raw = "Første linje\n".encode("cp1252") + "Møte på Ørland\n".encode("cp850")
+    with pytest.warns(UserWarning, match=r"x\.csv: not UTF-8, and line\(s\) 2 have byte"):
+        decode_text(raw, "x.csv", warn=warn)
+
+
 def test_a_windows_1252_text_file_is_read_with_a_warning():
     with pytest.warns(UserWarning, match=r"x\.txt: not UTF-8"):
         assert decode_text("Tromsø".encode("cp1252"), "x.txt") == "Tromsø"

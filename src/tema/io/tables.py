@@ -54,6 +54,8 @@ _ANY_DELIMITER = re.compile("|".join(map(re.escape, DELIMITERS)))
 _MOJIBAKE_MARKERS = ("Ã¸", "Ã¥", "Ã¦", "Ã˜", "Ã…", "Ã†", "Ã©")
 # A byte that is not UTF-8, as `bytes.decode(errors="surrogateescape")` keeps it.
 _STRAY_BYTE = re.compile("[\udc80-\udcff]")
+# The five bytes Windows-1252 leaves undefined (decoded as "\ufffd").
+_NOT_CP1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 # Where pandas' parser says it failed ("Expected 3 fields in line 5, saw 4").
 _PANDAS_LINE = re.compile(r"\bline (\d+)")
 
@@ -151,8 +153,8 @@ def decode_text(raw: bytes, path: str | Path, warn: bool = True) -> str:
     mixed = _utf8_with_stray_bytes(raw, path) if encoding == "cp1252" else None
     if mixed is not None:
         text = mixed
-    elif encoding == "cp1252" and warn:
-        warnings.warn(f"{path}: not UTF-8; read as Windows-1252 (Latin-1)", stacklevel=2)
+    elif encoding == "cp1252":
+        _warn_windows_1252(raw, path, warn)
     if any(marker in text for marker in _MOJIBAKE_MARKERS):
         import ftfy  # wordfreq's dependency; repairs UTF-8 that was decoded as Latin-1
 
@@ -174,15 +176,35 @@ def _utf8_with_stray_bytes(raw: bytes, path: str | Path) -> str | None:
     if sum(1 for char in text if char > "\x7f") - stray <= stray:
         return None
     lines = [n for n, line in enumerate(text.split("\n"), start=1) if _STRAY_BYTE.search(line)]
-    shown = ", ".join(map(str, lines[:5])) + (" …" if len(lines) > 5 else "")
     warnings.warn(
-        f"{path}: not UTF-8 throughout: {stray} byte(s) on line(s) {shown} read as "
+        f"{path}: not UTF-8 throughout: {stray} byte(s) on line(s) {_shown(lines)} read as "
         "Windows-1252 (Latin-1); check them, or save the file as UTF-8",
         stacklevel=3,
     )
     return _STRAY_BYTE.sub(
         lambda found: bytes([ord(found[0]) - 0xDC00]).decode("cp1252", errors="replace"), text
     )
+
+
+def _warn_windows_1252(raw: bytes, path: str | Path, warn: bool) -> None:
+    """Say that a file is read as Windows-1252 (when `warn`), and always when it has bytes
+    Windows-1252 has no character for: they come out as "�", a sign that the file is in
+    another encoding (an old Mac's, where 0x8D is "ç"; DOS's, where 0x9D is "Ø")."""
+    lines = [n for n, line in enumerate(raw.split(b"\n"), start=1) if _NOT_CP1252.search(line)]
+    if lines:
+        warnings.warn(
+            f"{path}: not UTF-8, and line(s) {_shown(lines)} have byte(s) that Windows-1252 "
+            'has no character for, shown as "\ufffd": the file may be in another encoding; '
+            "save it as UTF-8",
+            stacklevel=3,
+        )
+    elif warn:
+        warnings.warn(f"{path}: not UTF-8; read as Windows-1252 (Latin-1)", stacklevel=3)
+
+
+def _shown(lines: list[int]) -> str:
+    """Line numbers for a warning: the first five."""
+    return ", ".join(map(str, lines[:5])) + (" …" if len(lines) > 5 else "")
 
 
 def _delimiter_of(path: Path, text: str) -> str:
