@@ -245,3 +245,55 @@ def test_a_short_line_over_sentences_is_their_title_and_points_stay_points(
 )
 def test_a_numbered_line_that_stands_alone_is_a_section_title(raw: str, expected: list) -> None:
     assert kinds_and_texts(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # Captions, credits and link texts in a run are captions, not points listed
+        # without markers: not counted as input.
+        (
+            "Foto: Ola Nordmann\n\nKilde: SSB\n\nSe hele programmet her\n\n"
+            "Fotografen var Ola Nordmann.\n",
+            [
+                ("caption", "Foto: Ola Nordmann"),
+                ("caption", "Kilde: SSB"),
+                ("caption", "Se hele programmet her"),
+                ("paragraph", "Fotografen var Ola Nordmann."),
+            ],
+        ),
+        (
+            "Bildet viser salen.\n\nFoto: Ola Nordmann\nIllustrasjon: Kari Hansen\n"
+            "Les mer på nettsidene\n",
+            [
+                ("paragraph", "Bildet viser salen."),
+                ("caption", "Foto: Ola Nordmann"),
+                # a line below a caption, with no blank line between, goes on with it
+                ("caption", "Illustrasjon: Kari Hansen Les mer på nettsidene"),
+            ],
+        ),
+        # Points with a caption among them stay points, the caption in its place.
+        (
+            "Flere boliger\n\nFoto: Ola Nordmann\n\nMer praksis\n\nBedre tolker\n",
+            [
+                ("bullet", "Flere boliger"),
+                ("caption", "Foto: Ola Nordmann"),
+                ("bullet", "Mer praksis"),
+                ("bullet", "Bedre tolker"),
+            ],
+        ),
+        (
+            "Flere boliger\nMer praksis\nBedre tolker\n\nKilde: SSB\n\nVi snakket lenge.\n",
+            [
+                ("bullet", "Flere boliger"),
+                ("bullet", "Mer praksis"),
+                ("bullet", "Bedre tolker"),
+                ("caption", "Kilde: SSB"),
+                ("paragraph", "Vi snakket lenge."),
+            ],
+        ),
+    ],
+)
+def test_captions_in_a_run_are_captions_and_points_stay_points(raw: str, expected: list) -> None:
+    # Before, three short unpunctuated caption lines were read as points: counted.
+    assert kinds_and_texts(raw) == expected

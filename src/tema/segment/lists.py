@@ -3,10 +3,10 @@
 Two layouts are read apart only once the blocks around them are known: notes that list
 their points one per line without markers or full stops (three such lines in a row, with
 or without blank lines between them, are items, one per line: report headings come one
-or two together, never three), and a numbered line that stands alone ("2. Utdanning og
-kvalifisering": no item right before or after it), which is a section title, not a
-one-item list. ``tema.segment.blocks`` calls both on the blocks it grouped; the rules are
-listed in docs/segmentation.md.
+or two together, never three; captions, "Foto: …", are never points), and a numbered
+line that stands alone ("2. Utdanning og kvalifisering": no item right before or after
+it), which is a section title, not a one-item list. ``tema.segment.blocks`` calls both
+on the blocks it grouped; the rules are listed in docs/segmentation.md.
 """
 
 from __future__ import annotations
@@ -57,11 +57,14 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
 
 def _is_unmarked_item(raw: str, line: Line) -> bool:
     """A capitalised text line without final punctuation that could be a list item (not a
-    numbered title, a contents line with its page number, or a hyphenated line end)."""
+    numbered title, a contents line with its page number, a hyphenated line end, or a
+    caption, a credit or a link text: "Foto: …", "Kilde: …", "Se hele …" are captions
+    however many stand together, and not counted)."""
     content = raw[line.start : line.end].strip()
     return (
         line.kind == "text"
         and bool(nb_words.STARTS_UPPER.match(content))
+        and not content.lower().startswith(nb_layout.CAPTION_PREFIXES)
         and not nb_sentences.ENDS_WITH_ANY_PUNCTUATION.search(content)
         and not content.endswith(("-", "\u00ad", "–"))
         and not nb_layout.SECTION_NUMBER_LINE.match(content)
@@ -84,8 +87,12 @@ def unmarked_list_items(raw: str, groups: list[Group]) -> list[Group]:
     items: list[Group] = []
     run: list[Group] = []
     for piece in [*pieces, ("end", [])]:
+        if run and _is_caption(raw, piece):
+            run.append(("caption", piece[1]))  # a photo's caption among points: the run goes on
+            continue
         item_like = piece[0] == "text" and all(_is_unmarked_item(raw, line) for line in piece[1])
-        if item_like and (not run or _same_run(raw, run[-1][1], piece[1])):
+        points = [lines for kind, lines in run if kind != "caption"]
+        if item_like and (not points or _same_run(raw, points[-1], piece[1])):
             run.append(piece)
             continue
         items.extend(_run_groups(raw, run, followed=piece[0] != "end"))
@@ -101,9 +108,13 @@ def _run_groups(raw: str, run: list[Group], followed: bool) -> list[Group]:
     a block of prose among them (``_is_prose``: sentences whose last full stop notes left
     out), which is a paragraph and parts the run; the lines on either side of it are
     points where enough stand together, else text (a short line over the prose is its
-    title: "Bolig" / "" / "Ventetiden er lang. Mange bor trangt")."""
+    title: "Bolig" / "" / "Ventetiden er lang. Mange bor trangt"). A caption among the
+    points (``_is_caption``) is neither a point nor prose: it stays a text block of its
+    own, in its place."""
+    captions = [("text", lines) for kind, lines in run if kind == "caption"]
+    run = [piece for piece in run if piece[0] != "caption"]
     if sum(len(lines) for _kind, lines in run) < MIN_UNMARKED_ITEMS:
-        return run
+        return sorted([*run, *captions], key=lambda group: group[1][0].start)
     groups: list[Group] = []
     part: list[Group] = []
     for piece in [*run, ("end", [])]:
@@ -117,7 +128,15 @@ def _run_groups(raw: str, run: list[Group], followed: bool) -> list[Group]:
         part = []
         if piece[0] != "end":
             groups.append(("paragraph", piece[1]))
-    return groups
+    return sorted([*groups, *captions], key=lambda group: group[1][0].start)
+
+
+def _is_caption(raw: str, piece: Group) -> bool:
+    """Whether ``piece`` is a text block that opens like a photo's caption, a credit or a
+    link text ("Foto: …", "Kilde: …", "Se hele …"), as ``headings`` reads captions."""
+    kind, lines = piece
+    first = raw[lines[0].start : lines[0].end].strip() if lines else ""
+    return kind == "text" and first.lower().startswith(nb_layout.CAPTION_PREFIXES)
 
 
 def _is_prose(raw: str, lines: list[Line]) -> bool:
