@@ -437,6 +437,80 @@ def test_lettered_roman_and_bracketed_items_are_items() -> None:
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
+        # Lettered items with a full stop in order, wrapped or with blank lines between.
+        (
+            "Tiltak\na. Flere boliger\nb. Mer praksis\nc. Bedre tolker\n",
+            [
+                ("heading", "Tiltak"),
+                ("bullet", "Flere boliger"),
+                ("bullet", "Mer praksis"),
+                ("bullet", "Bedre tolker"),
+            ],
+        ),
+        (
+            "Tiltak\n\na. Flere boliger til store\nfamilier i kommunen\n\nb. Mer praksis\n",
+            [
+                ("heading", "Tiltak"),
+                ("bullet", "Flere boliger til store familier i kommunen"),
+                ("bullet", "Mer praksis"),
+            ],
+        ),
+        (
+            "i. Kommunen lager en plan.\nii. NAV følger opp.\niii. Fylket hjelper.\n"
+            "iv. Staten betaler.\nv. Alle møtes igjen.\n",
+            [
+                ("bullet", "Kommunen lager en plan."),
+                ("bullet", "NAV følger opp."),
+                ("bullet", "Fylket hjelper."),
+                ("bullet", "Staten betaler."),
+                ("bullet", "Alle møtes igjen."),
+            ],
+        ),
+        # A one-letter abbreviation that a line break put first is no item, and its
+        # letter stays in the text.
+        (
+            "Det står i rapporten fra kommunen,\ns. Tolketjenesten har lang ventetid.\n",
+            [
+                (
+                    "paragraph",
+                    "Det står i rapporten fra kommunen, s. Tolketjenesten har lang ventetid.",
+                ),
+            ],
+        ),
+        (
+            "Møtet ble ledet av Kari Nordmann,\nf. Hansen, som er ny leder.\n",
+            [("paragraph", "Møtet ble ledet av Kari Nordmann, f. Hansen, som er ny leder.")],
+        ),
+        (
+            "Byen ble grunnlagt omkring år 1000\ne. Kr. av kong Olav.\n",
+            [("paragraph", "Byen ble grunnlagt omkring år 1000 e. Kr. av kong Olav.")],
+        ),
+        # … also after a lettered list whose last letter it does not follow.
+        (
+            "a. Flere boliger\nb. Mer praksis\n\nDet står i rapporten fra kommunen,\n"
+            "s. Tolketjenesten har lang ventetid.\n",
+            [
+                ("bullet", "Flere boliger"),
+                ("bullet", "Mer praksis"),
+                (
+                    "paragraph",
+                    "Det står i rapporten fra kommunen, s. Tolketjenesten har lang ventetid.",
+                ),
+            ],
+        ),
+    ],
+)
+def test_a_letter_with_a_full_stop_is_an_item_only_in_a_lettered_list(
+    raw: str, expected: list
+) -> None:
+    # Before, any lower-case letter and a full stop before a capital made an item, and
+    # the letter was taken for its marker and dropped from the text.
+    assert kinds_and_texts(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
         (
             "Bolig\nDet er for få boliger i kommunen.\nArbeid\nFlere trenger praksis.\n",
             [

@@ -24,8 +24,12 @@ from tema.segment import nb_layout
         ("– (NAV) må følge opp", False, True, False),
         ("1. Første punkt", False, False, True),
         ("a) Første punkt", False, False, True),
-        ("a. Første punkt", False, False, True),  # lettered lists take a full stop too
-        ("ii. Andre punkt", False, False, True),  # roman numbers
+        # A letter with a full stop is an item only in a lettered list (LETTERED_ITEM_LINE).
+        ("a. Første punkt", False, False, False),
+        ("s. Ordet står der", False, False, False),  # "side" opening a wrapped line
+        ("ii. Andre punkt", False, False, True),  # roman numbers of two letters or more
+        ("v. Kari Nordmann", False, False, False),  # "ved": one letter, as above
+        ("v) Femte punkt", False, False, True),
         ("iv) Fjerde punkt", False, False, True),
         ("(1) Første punkt", False, False, True),
         ("(b) Andre punkt", False, False, True),
@@ -41,6 +45,23 @@ def test_list_item_lines(line: str, bullet: bool, dash_bullet: bool, numbered: b
     assert bool(nb_layout.BULLET_LINE.match(line)) is bullet
     assert bool(nb_layout.DASH_BULLET_LINE.match(line)) is dash_bullet
     assert bool(nb_layout.NUMBERED_ITEM_LINE.match(line)) is numbered
+
+
+@pytest.mark.parametrize(
+    ("line", "letter"),
+    [
+        ("a. Flere boliger", "a"),
+        ("  b. Mer praksis", "b"),
+        ("s. Ordet står der", "s"),  # a candidate: tema.segment.lines decides
+        ("a. gjelder ikke", None),  # before lower case: no item
+        ("A. Hansen sa det", None),  # an initial
+        ("a) Flere boliger", None),  # NUMBERED_ITEM_LINE's
+        ("ab. Noe", None),
+    ],
+)
+def test_lettered_item_line(line: str, letter: str | None) -> None:
+    found = nb_layout.LETTERED_ITEM_LINE.match(line)
+    assert (found[1] if found else None) == letter
 
 
 @pytest.mark.parametrize(

@@ -81,9 +81,10 @@ def item_marker(content: str) -> re.Match[str] | None:
 
 def item_marker_of_bullet(content: str) -> re.Match[str] | None:
     """`item_marker`, or the dash or number of a lower-case item that a run of them made
-    a bullet (``split_lines``)."""
+    a bullet, or the letter of a lettered item that its list made one (``split_lines``)."""
     return (
         item_marker(content)
+        or nb_layout.LETTERED_ITEM_LINE.match(content)
         or nb_layout.LOWER_DASH_ITEM_LINE.match(content)
         or _lower_case_number(content)
     )
@@ -195,7 +196,7 @@ def split_lines(text: str, furniture: frozenset[int] = frozenset()) -> list[Line
             )
             lines.append(Line(start, end, kind, frame_start))
         position += len(with_break)
-    return _lower_case_items(text, _table_rows(text, lines, furniture))
+    return _lettered_items(text, _lower_case_items(text, _table_rows(text, lines, furniture)))
 
 
 # A table saved as text (tabs in a .txt, a PDF's column gaps): this many lines or more in a
@@ -285,6 +286,41 @@ def _lower_case_items(text: str, lines: list[Line]) -> list[Line]:
             items.update(dashes)
         dashes = []
     return [replace(line, kind="bullet") if i in items else line for i, line in enumerate(lines)]
+
+
+_ROMAN_ITEM = re.compile(r"^[ \t]*(ii|iii|iv|vi{1,3}|ix)[.)]")
+
+
+def _lettered_items(text: str, lines: list[Line]) -> list[Line]:
+    """Text lines that open with a letter and a full stop before a capital ("a. Flere
+    boliger") become list items where they are plausibly a list: an "a." or a roman "i."
+    opens one, and the next letter ("b." after "a.", "v." after "iv.") goes on with it
+    within ``nb_layout.MAX_LETTERED_ITEM_LINES`` lines. Any other is a one-letter
+    abbreviation that a line break put first ("s. Ordet", "f. Hansen", "e. Kr.")."""
+    previous, since = "", 0  # the letters of the last item of the list, lines since it
+    marked: list[Line] = []
+    for line in lines:
+        content = text[line.start : line.end]
+        lettered = nb_layout.LETTERED_ITEM_LINE.match(content) if line.kind == "text" else None
+        roman = _ROMAN_ITEM.match(content) if line.kind == "bullet" else None
+        since += line.kind != "blank"
+        if lettered and (
+            lettered[1] in nb_layout.FIRST_ITEM_LETTERS
+            or (since <= nb_layout.MAX_LETTERED_ITEM_LINES and lettered[1] == _next(previous))
+        ):
+            line = replace(line, kind="bullet")
+        marker = lettered or roman
+        if line.kind == "bullet" and marker:
+            previous, since = marker[1], 0
+        marked.append(line)
+    return marked
+
+
+def _next(letters: str) -> str:
+    """The letter of the item after an item lettered ``letters`` ("a" → "b", "iv" → "v")."""
+    if len(letters) == 1:
+        return chr(ord(letters[0]) + 1)
+    return nb_layout.ROMAN_NEXT_LETTER.get(letters, "")
 
 
 def _opens_a_block(text: str, lines: list[Line], index: int) -> bool:

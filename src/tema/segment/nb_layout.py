@@ -38,14 +38,26 @@ LOWER_DASH_ITEM_LINE = re.compile(rf"^[ \t]*[{re.escape(DASH_BULLET_CHARS)}][ \t
 # A numbered item in lower case ("1. flere praksisplasser"): an item only in a run of
 # them numbered in order (tema.segment.lines), since "3. klasse" may open a wrapped line.
 LOWER_NUMBERED_ITEM_LINE = re.compile(r"^[ \t]*(\d{1,2})[.)][ \t]+(?=([a-zæøå]+))")
-# A numbered item "1. ", "2) ", "(1) ", a lettered one "a) ", "a. ", "(b) ", a roman one
-# "ii. ", "iv) " at the start of a line, or Word's sub-item "o " (a lower-case o as
-# bullet) before a capital. A capital letter with a full stop is left out: "A. Hansen"
-# opening a wrapped line is an initial.
+# A numbered item "1. ", "2) ", "(1) ", a lettered one "a) ", "(b) ", a roman one of two
+# letters or more "ii. ", "iv) " at the start of a line, or Word's sub-item "o " (a
+# lower-case o as bullet) before a capital. A capital letter with a full stop is left
+# out: "A. Hansen" opening a wrapped line is an initial.
 NUMBERED_ITEM_LINE = re.compile(
-    r"^[ \t]*(?:\d{1,2}[.)]|[a-z][.)]|(?:i{1,3}|iv|vi{0,3}|ix|x)[.)]|\((?:\d{1,2}|[a-z])\)|o)"
+    r"^[ \t]*(?:\d{1,2}[.)]|[a-z]\)|(?:ii|iii|iv|vi{1,3}|ix)[.)]|\((?:\d{1,2}|[a-z])\)|o)"
     r"[ \t]+(?=[A-ZÆØÅ])"
 )
+# A lettered item with a full stop ("a. Flere boliger", also a roman "i. ", "v. "): an item
+# only where it is plausibly a list (tema.segment.lines), since one-letter abbreviations
+# open wrapped lines before a capital too: "s. Ordet" (side), "f. Hansen" (født),
+# "e. Kr.", "f. Kr.", "d. Hansen" (død), "v. Kari Nordmann" (ved).
+LETTERED_ITEM_LINE = re.compile(r"^[ \t]*([a-z])\.[ \t]+(?=[A-ZÆØÅ])")
+# The letters that open a list of lettered items: "a." and the roman "i.".
+FIRST_ITEM_LETTERS = frozenset("ai")
+# The letter after a roman number of two letters ("iv." then "v.", "ix." then "x.").
+ROMAN_NEXT_LETTER: dict[str, str] = {"iv": "v", "ix": "x"}
+# At most this many lines of text (blank lines aside) after a lettered item, its next
+# letter is still the next item of the list: an item wrapped over many lines.
+MAX_LETTERED_ITEM_LINES = 20
 # A numbered section title ("2. Utdanning og kvalifisering"), when it stands alone.
 SECTION_NUMBER_LINE = re.compile(r"^[ \t]*\d{1,2}\.[ \t]+(?=[A-ZÆØÅ])")
 
