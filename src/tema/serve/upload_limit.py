@@ -148,12 +148,18 @@ class BodyLimit:
             return
         received = 0
         started = False
+        # The server reads no more than a declared length, so only a body sent without one
+        # can pass the limit while it streams: only such a body is parsed on its way for
+        # the names of its files. An upload within its declared length is parsed once, by
+        # the app.
+        named_on_the_way = b"content-length" not in headers
 
         async def counting_receive() -> Message:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            files.feed(message.get("body", b""))
+            if named_on_the_way:
+                files.feed(message.get("body", b""))
             if received > self.max_bytes:
                 raise _TooLarge
             return message
