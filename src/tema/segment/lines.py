@@ -288,9 +288,6 @@ def _lower_case_items(text: str, lines: list[Line]) -> list[Line]:
     return [replace(line, kind="bullet") if i in items else line for i, line in enumerate(lines)]
 
 
-_ROMAN_ITEM = re.compile(r"^[ \t]*(ii|iii|iv|vi{1,3}|ix)[.)]")
-
-
 def _lettered_items(text: str, lines: list[Line]) -> list[Line]:
     """Text lines that open with a letter and a full stop before a capital ("a. Flere
     boliger") become list items where they are plausibly a list: an "a." or a roman "i."
@@ -302,7 +299,7 @@ def _lettered_items(text: str, lines: list[Line]) -> list[Line]:
     for line in lines:
         content = text[line.start : line.end]
         lettered = nb_layout.LETTERED_ITEM_LINE.match(content) if line.kind == "text" else None
-        roman = _ROMAN_ITEM.match(content) if line.kind == "bullet" else None
+        roman = nb_layout.ROMAN_ITEM_LINE.match(content) if line.kind == "bullet" else None
         since += line.kind != "blank"
         if lettered and (
             lettered[1] in nb_layout.FIRST_ITEM_LETTERS

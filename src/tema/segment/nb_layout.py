@@ -51,6 +51,9 @@ NUMBERED_ITEM_LINE = re.compile(
 # open wrapped lines before a capital too: "s. Ordet" (side), "f. Hansen" (født),
 # "e. Kr.", "f. Kr.", "d. Hansen" (død), "v. Kari Nordmann" (ved).
 LETTERED_ITEM_LINE = re.compile(r"^[ \t]*([a-z])\.[ \t]+(?=[A-ZÆØÅ])")
+# The roman number of an item already read as one ("ii. ", "iv) "), for the letter after
+# it (tema.segment.lines): "i." opens a list by FIRST_ITEM_LETTERS, "v." and "x." go on one.
+ROMAN_ITEM_LINE = re.compile(r"^[ \t]*(ii|iii|iv|vi{1,3}|ix)[.)]")
 # The letters that open a list of lettered items: "a." and the roman "i.".
 FIRST_ITEM_LETTERS = frozenset("ai")
 # The letter after a roman number of two letters ("iv." then "v.", "ix." then "x.").
