@@ -2,10 +2,13 @@
 
 The language is `tema --language` (or the environment variable TEMA_LANGUAGE), else
 params.yaml's `report.language`. Warnings and errors stay in English: they name files and
-lines for whoever fixes the input, and are matched by scripts and tests.
+lines for whoever fixes the input, and are matched by scripts and tests; `numbered` names
+the rows or lines of one in the same words wherever it is raised.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 MESSAGES: dict[str, dict[str, str]] = {
     "nb": {
@@ -114,3 +117,13 @@ def counted(count: int, noun: str, language: str = "nb", space: str = " ") -> st
 
     one, many = NOUNS[language][noun]
     return f"{number(count, language, space=space)} {one if count == 1 else many}"
+
+
+def numbered(noun: str, numbers: Sequence[int], named: int = 10) -> str:
+    """The rows or lines a warning names, after their noun: "line 3", "rows 3, 7", and of
+    more than `named` the first ones and how many more ("lines 2, 3, 4, 5, 6, 7, 8, 9, 10,
+    11 and 2 more"). English, as warnings are; `noun` is singular, and takes an "s" for more
+    than one."""
+    shown = ", ".join(map(str, numbers[:named]))
+    more = f" and {len(numbers) - named} more" if len(numbers) > named else ""
+    return f"{noun}{'' if len(numbers) == 1 else 's'} {shown}{more}"

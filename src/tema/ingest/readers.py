@@ -26,16 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from tema.errors import InputError, UnreadableFile
+from tema.io.encodings import decode_text
 from tema.io.excel import EXCEL_ERRORS, rows_hold
 from tema.io.files import office_binary_reason
-from tema.io.tables import (
-    TABLE_SUFFIXES,
-    Table,
-    column_key,
-    decode_text,
-    read_bytes,
-    read_table,
-)
+from tema.io.tables import TABLE_SUFFIXES, Table, column_key, read_bytes, read_table
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 SUFFIXES = TEXT_SUFFIXES | TABLE_SUFFIXES | {".pdf", ".docx"}

@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 from tema.errors import InputError, UnreadableFile
 from tema.io.cell_format import shown
 from tema.io.files import office_binary_reason
+from tema.messages import numbered
 
 # What a formula cell holds when its formula fails: no one wrote it. Excel writes them in
 # the language of its menus; Norwegian Excel (and Nynorsk's "#NAMN?") keeps "#NULL!",
@@ -52,8 +53,6 @@ class Sheet(NamedTuple):
 # that has one is parsed again to look for formulas without a saved result.
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CHUNK = 1 << 20
-# Rows named in a warning; more are counted.
-_ROWS_NAMED = 10
 
 
 def read_sheet(path: Path, sheet: str | None) -> Sheet:
@@ -190,12 +189,8 @@ def _unsaved_formula(cell: Any) -> bool:
 
 def rows_hold(rows: Sequence[int]) -> str:
     """The start of a message naming rows: "row 3 holds", "rows 3, 7 hold" (the first
-    ten, and how many more)."""
-    named = ", ".join(map(str, rows[:_ROWS_NAMED]))
-    if len(rows) == 1:
-        return f"row {named} holds"
-    more = f" and {len(rows) - _ROWS_NAMED} more" if len(rows) > _ROWS_NAMED else ""
-    return f"rows {named}{more} hold"
+    ten, and how many more: `tema.messages.numbered`)."""
+    return f"{numbered('row', rows)} {'holds' if len(rows) == 1 else 'hold'}"
 
 
 def cell_text(value: Any, number_format: str | None = "General") -> str:

@@ -8,10 +8,10 @@ label files (`tema labels import`); and for tema's own outputs read back (`read_
 own UTF-8 comma format, is read by `tema.labels.store` with `csv`.) Every error names the
 file and, where known, the line.
 
-- Encoding (`decode`): UTF-16 with its byte-order mark, UTF-8 with or without one, else
-  Windows-1252 (which decodes any byte); a UTF-8 file with a few Windows-1252 bytes
-  in it (`decode_text`) is read as UTF-8 with those bytes as Windows-1252 and a warning
-  naming their lines. Bytes with NUL in them are no text at all.
+- Encoding (`tema.io.encodings`): UTF-16 with its byte-order mark, UTF-8 with or without
+  one, else Windows-1252 (which decodes any byte); a UTF-8 file with a few Windows-1252
+  bytes in it is read as UTF-8 with those bytes as Windows-1252 and a warning naming their
+  lines. Bytes with NUL in them are no text at all.
 - Delimiter (`tema.io.delimiters`): declared by a first line "sep=;", else the one of
   `DELIMITERS` in the header line that splits the rows after it as it splits the header;
   a `.tsv` file is tab-separated whatever its header holds. A row with more fields than
@@ -28,7 +28,6 @@ import csv
 import io
 import re
 import unicodedata
-import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from tema.errors import InputError, UnreadableFile
 from tema.io.delimiters import DELIMITERS, check_widths, declared_delimiter, detect_delimiter
+from tema.io.encodings import decode, decode_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,13 +49,6 @@ _SNIFF_BYTES = 1 << 16
 # The first rows searched for a header below a title (`Table.header_below`).
 _HEADER_SEARCH_ROWS = 10
 _ANY_DELIMITER = re.compile("|".join(map(re.escape, DELIMITERS)))
-# Pairs that only appear when UTF-8 was decoded as Latin-1/cp1252 somewhere upstream
-# ("Ã¸" for "ø"); such text is repaired rather than passed on garbled.
-_MOJIBAKE_MARKERS = ("Ã¸", "Ã¥", "Ã¦", "Ã˜", "Ã…", "Ã†", "Ã©")
-# A byte that is not UTF-8, as `bytes.decode(errors="surrogateescape")` keeps it.
-_STRAY_BYTE = re.compile("[\udc80-\udcff]")
-# The five bytes Windows-1252 leaves undefined (decoded as "\ufffd").
-_NOT_CP1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 # Where pandas' parser says it failed ("Expected 3 fields in line 5, saw 4").
 _PANDAS_LINE = re.compile(r"\bline (\d+)")
 
@@ -120,91 +113,6 @@ def read_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise InputError(path, f"cannot be read: {exc.strerror}") from exc
-
-
-def decode(raw: bytes, path: str | Path) -> tuple[str, str]:
-    """Text and the encoding it was read in: UTF-16 (with its byte-order mark), UTF-8
-    (with or without one), else cp1252. Bytes with NUL in them are refused
-    (`UnreadableFile`): an image or a program renamed, not text in any encoding."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            # A file cut off mid-character (an odd number of bytes) or with half a character
-            # pair: one damaged file must not stop the batch.
-            raise UnreadableFile(
-                path, f"is UTF-16 text that is damaged or cut off at byte {exc.start}"
-            ) from exc
-    if b"\x00" in raw:
-        raise UnreadableFile(path, "is a binary file, not text")
-    try:
-        return raw.decode("utf-8-sig"), "utf-8-sig"
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace"), "cp1252"
-
-
-def decode_text(raw: bytes, path: str | Path, warn: bool = True) -> str:
-    """`decode`, with double-encoded UTF-8 repaired.
-
-    `warn`: say so when a file is read as cp1252. Tables do not: Excel in a Norwegian
-    locale saves "CSV" in cp1252, so there it is the normal case, not a sign of trouble.
-    """
-    text, encoding = decode(raw, path)
-    mixed = _utf8_with_stray_bytes(raw, path) if encoding == "cp1252" else None
-    if mixed is not None:
-        text = mixed
-    elif encoding == "cp1252":
-        _warn_windows_1252(raw, path, warn)
-    if any(marker in text for marker in _MOJIBAKE_MARKERS):
-        import ftfy  # wordfreq's dependency; repairs UTF-8 that was decoded as Latin-1
-
-        # Line by line: a file pasted together from a UTF-8 and a Windows-1252 part is
-        # decoded as cp1252 whole, and ftfy leaves text with genuine cp1252 letters alone.
-        text = "".join(ftfy.fix_encoding(line) for line in text.splitlines(keepends=True))
-    return text
-
-
-def _utf8_with_stray_bytes(raw: bytes, path: str | Path) -> str | None:
-    """A UTF-8 file with a few bytes of Windows-1252 in it (a line pasted in from an old
-    file, a "€" typed in another editor), read as written: UTF-8 where it is UTF-8, each
-    stray byte as Windows-1252, with a warning naming their lines. Read whole as cp1252,
-    every "ø" of the UTF-8 part would come out as "Ã¸". None when the file has more stray
-    bytes than UTF-8 characters: then it is Windows-1252 throughout."""
-    # surrogateescape keeps each byte that is not UTF-8 as one character U+DC80..U+DCFF.
-    text = raw.decode("utf-8-sig", errors="surrogateescape")
-    stray = len(_STRAY_BYTE.findall(text))
-    if sum(1 for char in text if char > "\x7f") - stray <= stray:
-        return None
-    lines = [n for n, line in enumerate(text.split("\n"), start=1) if _STRAY_BYTE.search(line)]
-    warnings.warn(
-        f"{path}: not UTF-8 throughout: {stray} byte(s) on line(s) {_shown(lines)} read as "
-        "Windows-1252 (Latin-1); check them, or save the file as UTF-8",
-        stacklevel=3,
-    )
-    return _STRAY_BYTE.sub(
-        lambda found: bytes([ord(found[0]) - 0xDC00]).decode("cp1252", errors="replace"), text
-    )
-
-
-def _warn_windows_1252(raw: bytes, path: str | Path, warn: bool) -> None:
-    """Say that a file is read as Windows-1252 (when `warn`), and always when it has bytes
-    Windows-1252 has no character for: they come out as "�", a sign that the file is in
-    another encoding (an old Mac's, where 0x8D is "ç"; DOS's, where 0x9D is "Ø")."""
-    lines = [n for n, line in enumerate(raw.split(b"\n"), start=1) if _NOT_CP1252.search(line)]
-    if lines:
-        warnings.warn(
-            f"{path}: not UTF-8, and line(s) {_shown(lines)} have byte(s) that Windows-1252 "
-            'has no character for, shown as "\ufffd": the file may be in another encoding; '
-            "save it as UTF-8",
-            stacklevel=3,
-        )
-    elif warn:
-        warnings.warn(f"{path}: not UTF-8; read as Windows-1252 (Latin-1)", stacklevel=3)
-
-
-def _shown(lines: list[int]) -> str:
-    """Line numbers for a warning: the first five."""
-    return ", ".join(map(str, lines[:5])) + (" …" if len(lines) > 5 else "")
 
 
 def _delimiter_of(path: Path, text: str) -> str:

@@ -1,0 +1,121 @@
+"""The encoding of a text file people give tema (a .txt or .md document, a CSV table), and
+its text as written.
+
+`decode` decides, in this order: UTF-16 with its byte-order mark (Notepad's "Unicode");
+bytes with any other NUL in them are no text at all (an image or a program renamed); UTF-8
+with or without a byte-order mark; else Windows-1252, which decodes any byte (Excel in a
+Norwegian locale saves "CSV" in it). `decode_text` adds what a reader of people's files
+needs: a UTF-8 file with a few Windows-1252 bytes pasted in is read as UTF-8 with those
+bytes as Windows-1252, double-encoded UTF-8 ("Ã¸") is repaired, and a warning names the
+file (and the lines) whenever the encoding was a guess.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+from tema.errors import UnreadableFile
+from tema.messages import numbered
+
+# Line ends as `open()` and `csv` take them (so a warning's line is the line a table's row
+# is numbered by): Windows' "\r\n", "\n", and an old Mac's "\r" alone.
+_LINE_END = re.compile(r"\r\n?|\n")
+# Pairs that only appear when UTF-8 was decoded as Latin-1/cp1252 somewhere upstream
+# ("Ã¸" for "ø"); such text is repaired rather than passed on garbled.
+_MOJIBAKE_MARKERS = ("Ã¸", "Ã¥", "Ã¦", "Ã˜", "Ã…", "Ã†", "Ã©")
+# A byte that is not UTF-8, as `bytes.decode(errors="surrogateescape")` keeps it.
+_STRAY_BYTE = re.compile("[\udc80-\udcff]")
+# What Windows-1252 decodes its five undefined bytes (0x81 0x8D 0x8F 0x90 0x9D) to.
+_NOT_CP1252 = re.compile("\ufffd")
+
+
+def decode(raw: bytes, path: str | Path) -> tuple[str, str]:
+    """Text and the Python codec it was read with: "utf-16" (with its byte-order mark),
+    "utf-8-sig" or "cp1252" (see the module's docstring). Bytes with NUL in them are
+    refused (`UnreadableFile`): an image or a program renamed, not text in any encoding."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            # A file cut off mid-character (an odd number of bytes) or with half a character
+            # pair: one damaged file must not stop the batch.
+            raise UnreadableFile(
+                path, f"is UTF-16 text that is damaged or cut off at byte {exc.start}"
+            ) from exc
+    if b"\x00" in raw:
+        raise UnreadableFile(path, "is a binary file, not text")
+    try:
+        return raw.decode("utf-8-sig"), "utf-8-sig"
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace"), "cp1252"
+
+
+def decode_text(raw: bytes, path: str | Path, warn: bool = True) -> str:
+    """`decode`, with double-encoded UTF-8 repaired, and a warning naming the file when
+    its encoding is a guess (a few Windows-1252 bytes in UTF-8, a byte Windows-1252 has no
+    character for).
+
+    `warn`: say so also when a file is simply read as Windows-1252. Tables do not: Excel in
+    a Norwegian locale saves "CSV" in cp1252, so there it is the normal case.
+    """
+    text, encoding = decode(raw, path)
+    mixed = _utf8_with_stray_bytes(raw, path) if encoding == "cp1252" else None
+    if mixed is not None:
+        text = mixed
+    elif encoding == "cp1252":
+        _warn_windows_1252(text, path, warn)
+    if any(marker in text for marker in _MOJIBAKE_MARKERS):
+        import ftfy  # wordfreq's dependency; repairs UTF-8 that was decoded as Latin-1
+
+        # Line by line: a file pasted together from a UTF-8 and a Windows-1252 part is
+        # decoded as cp1252 whole, and ftfy leaves text with genuine cp1252 letters alone.
+        text = "".join(ftfy.fix_encoding(line) for line in text.splitlines(keepends=True))
+    return text
+
+
+def lines_with(pattern: re.Pattern[str], text: str) -> list[int]:
+    """The numbers of the lines of `text` where `pattern` is found, the lines ending as
+    `open()` and `csv` end them ("\\r\\n", "\\n", or an old Mac's "\\r" alone)."""
+    return [n for n, line in enumerate(_LINE_END.split(text), start=1) if pattern.search(line)]
+
+
+def _utf8_with_stray_bytes(raw: bytes, path: str | Path) -> str | None:
+    """A UTF-8 file with a few bytes of Windows-1252 in it (a line pasted in from an old
+    file, a "€" typed in another editor), read as written: UTF-8 where it is UTF-8, each
+    stray byte as Windows-1252, with a warning naming their lines. Read whole as cp1252,
+    every "ø" of the UTF-8 part would come out as "Ã¸". None when the file has more stray
+    bytes than UTF-8 characters: then it is Windows-1252 throughout."""
+    # surrogateescape keeps each byte that is not UTF-8 as one character U+DC80..U+DCFF.
+    text = raw.decode("utf-8-sig", errors="surrogateescape")
+    stray = len(_STRAY_BYTE.findall(text))
+    if sum(1 for char in text if char > "\x7f") - stray <= stray:
+        return None
+    warnings.warn(
+        f"{path}: not UTF-8 throughout: {stray} byte(s) on "
+        f"{numbered('line', lines_with(_STRAY_BYTE, text))} read as Windows-1252 (Latin-1); "
+        "check them, or save the file as UTF-8",
+        stacklevel=3,
+    )
+    return _STRAY_BYTE.sub(
+        lambda found: bytes([ord(found[0]) - 0xDC00]).decode("cp1252", errors="replace"), text
+    )
+
+
+def _warn_windows_1252(text: str, path: str | Path, warn: bool) -> None:
+    """Say that a file is read as Windows-1252 (when `warn`), and always when it has bytes
+    Windows-1252 has no character for: they come out as "�" (in `text`, the file read as
+    Windows-1252), a sign that the file is in another encoding (an old Mac's, where 0x8D is
+    "ç"; DOS's, where 0x9D is "Ø")."""
+    lines = lines_with(_NOT_CP1252, text)
+    if lines:
+        warnings.warn(
+            f"{path}: not UTF-8, and {numbered('line', lines)} "
+            f"{'has' if len(lines) == 1 else 'have'} byte(s) that Windows-1252 has no "
+            'character for, shown as "\ufffd": the file may be in another encoding; save it '
+            "as UTF-8",
+            stacklevel=3,
+        )
+    elif warn:
+        warnings.warn(f"{path}: not UTF-8; read as Windows-1252 (Latin-1)", stacklevel=3)

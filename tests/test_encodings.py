@@ -1,0 +1,87 @@
+"""tema.io.encodings: a text file read as its writer wrote it, and a warning naming the file
+(and its lines) wherever the encoding is a guess."""
+
+from __future__ import annotations
+
+import pytest
+
+from tema.errors import UnreadableFile
+from tema.io.encodings import decode, decode_text
+
+NOTE = "Hei på deg\nMøtet i Tromsø handlet om blåbær, ærlighet og «Øyvind»s brygge.\n"
+
+
+def test_utf8_misread_as_latin1_is_repaired():
+    garbled = "Første møte i Tromsø".encode().decode("latin-1")
+    assert "Ã¸" in garbled
+    assert decode_text(garbled.encode("utf-8"), "x.txt") == "Første møte i Tromsø"
+
+
+@pytest.mark.parametrize("cut", [1, 3])
+def test_a_damaged_utf16_file_is_unreadable_not_a_crash(cut: int):
+    """Notepad's "Unicode" (UTF-16 with its byte-order mark) cut off mid-character."""
+    raw = "Møte på Ørland\r\n".encode("utf-16")[:-cut]
+    with pytest.raises(UnreadableFile, match=r"x\.txt: is UTF-16 text that is damaged"):
+        decode_text(raw, "x.txt")
+
+
+# --- Warnings name the lines, whatever ends them --------------------------------------------
+LINE_ENDS = {"unix": "\n", "windows": "\r\n", "old-mac": "\r"}
+
+
+@pytest.mark.parametrize("end", sorted(LINE_ENDS))
+def test_one_windows_1252_byte_in_a_utf8_file_is_named_by_its_line(end: str):
+    """Read whole as Windows-1252, the file's UTF-8 letters came out as "Ã¥" (ftfy leaves a
+    line with a genuine cp1252 "€" alone); the warning names the line to check, also in a
+    file with an old Mac's line ends ("\\r" alone), where counting "\\n" said line 1."""
+    lines = ["Møtet startet.", "Blåbær koster ", " nå.", "Siste linje."]
+    newline = LINE_ENDS[end]
+    raw = (
+        f"{lines[0]}{newline}{lines[0]}{newline}{lines[1]}".encode()
+        + "5 €".encode("cp1252")
+        + f"{lines[2]}{newline}{lines[3]}{newline}".encode()
+    )
+    with pytest.warns(
+        UserWarning, match=r"^x\.txt: not UTF-8 throughout: 1 byte\(s\) on line 3 read as "
+    ):
+        text = decode_text(raw, "x.txt")
+    assert text == newline.join([lines[0], lines[0], "Blåbær koster 5 € nå.", lines[3], ""])
+
+
+@pytest.mark.parametrize("end", sorted(LINE_ENDS))
+@pytest.mark.parametrize("warn", [True, False])
+def test_bytes_windows_1252_has_no_character_for_are_named_by_line(end: str, warn: bool):
+    """ "Ørland" from a DOS program (cp850: Ø is 0x9D) is not Norwegian in Windows-1252:
+    a table, read as Windows-1252 without a word, says so too, and how to mend it."""
+    newline = LINE_ENDS[end]
+    raw = f"Første linje{newline}Andre{newline}".encode("cp1252") + "Møte på Ørland".encode("cp850")
+    with pytest.warns(
+        UserWarning, match=r"^x\.csv: not UTF-8, and line 3 has byte\(s\) that Windows-1252"
+    ):
+        text = decode_text(raw, "x.csv", warn=warn)
+    # cp850's ø and å are Windows-1252's "›" and "†"; its Ø none: kept as a mark, not dropped.
+    assert text == f"Første linje{newline}Andre{newline}M›te p† \ufffdrland"
+
+
+def test_more_lines_than_a_warning_names_are_counted():
+    raw = "".join(f"Linje {n}: Ørland\n" for n in range(1, 14)).encode("cp850")
+    with pytest.warns(UserWarning, match=r"lines 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 3 more have"):
+        decode_text(raw, "x.txt")
+
+
+def test_a_windows_1252_text_file_is_read_with_a_warning():
+    with pytest.warns(UserWarning, match=r"x\.txt: not UTF-8; read as Windows-1252"):
+        assert decode_text("Tromsø".encode("cp1252"), "x.txt") == "Tromsø"
+
+
+@pytest.mark.parametrize(
+    ("raw", "encoding"),
+    [
+        (NOTE.encode("utf-8"), "utf-8-sig"),
+        (NOTE.encode("utf-8-sig"), "utf-8-sig"),
+        (NOTE.encode("utf-16"), "utf-16"),
+        (NOTE.encode("cp1252"), "cp1252"),
+    ],
+)
+def test_the_encodings_tema_always_read_are_read_as_before(raw: bytes, encoding: str):
+    assert decode(raw, "x.txt") == (NOTE, encoding)
