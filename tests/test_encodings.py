@@ -3,10 +3,17 @@
 
 from __future__ import annotations
 
+import random
+import re
+import struct
+from pathlib import Path
+
 import pytest
 
+from serve_helpers import minimal_docx, minimal_pdf
 from tema.errors import UnreadableFile
 from tema.io.encodings import decode, decode_text
+from tema.io.tables import read_table
 
 NOTE = "Hei på deg\nMøtet i Tromsø handlet om blåbær, ærlighet og «Øyvind»s brygge.\n"
 
@@ -72,6 +79,56 @@ def test_more_lines_than_a_warning_names_are_counted():
 def test_a_windows_1252_text_file_is_read_with_a_warning():
     with pytest.warns(UserWarning, match=r"x\.txt: not UTF-8; read as Windows-1252"):
         assert decode_text("Tromsø".encode("cp1252"), "x.txt") == "Tromsø"
+
+
+# --- UTF-16 without a byte-order mark ------------------------------------------------------
+@pytest.mark.parametrize(
+    ("codec", "named"),
+    [("utf-16-le", "UTF-16 (little-endian"), ("utf-16-be", "UTF-16 (big-endian")],
+)
+def test_utf16_without_a_byte_order_mark_is_read_as_written(codec: str, named: str):
+    text = NOTE + "Pris: 250 € – “billig” 🙂\n"
+    with pytest.warns(UserWarning, match=rf"^notat\.txt: not UTF-8; read as {re.escape(named)}"):
+        assert decode_text(text.encode(codec), "notat.txt") == text
+
+
+def test_a_utf16_table_without_a_byte_order_mark_is_read(tmp_path: Path):
+    path = tmp_path / "svar.csv"
+    path.write_bytes("svar;kommune\nHei på deg;Bodø\n".encode("utf-16-le"))
+    with pytest.warns(UserWarning, match=r"svar\.csv: not UTF-8; read as UTF-16"):
+        table = read_table(path)
+    assert (table.header, table.rows) == (["svar", "kommune"], [(2, ["Hei på deg", "Bodø"])])
+
+
+BINARIES = {
+    "zip": lambda: minimal_docx(["Bolig i Bodø", "Flere boliger"]),
+    "zeros": lambda: bytes(512),
+    "png": lambda: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10",
+    # NUL at every other byte, as UTF-16 has, but for control characters: numbers, not text
+    "16-bit-numbers": lambda: struct.pack("<64H", *range(1, 32), *range(1, 32), 9, 10),
+    "utf16-cut-off": lambda: NOTE.encode("utf-16-le")[:-1],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BINARIES))
+def test_a_binary_file_is_not_taken_for_utf16(kind: str):
+    with pytest.raises(UnreadableFile, match=r"x\.txt: is a binary file, not text"):
+        decode(BINARIES[kind](), "x.txt")
+
+
+def test_random_bytes_are_never_taken_for_utf16():
+    for seed in range(200):
+        raw = random.Random(seed).randbytes(random.Random(seed).choice([64, 512, 4096]))
+        try:
+            _text, encoding = decode(raw, "x.txt")
+        except UnreadableFile:
+            continue
+        assert encoding == "cp1252", seed  # no NUL in it: read as it always was
+
+
+def test_a_pdf_without_nul_is_read_as_before_not_as_utf16():
+    """A PDF (its text uncompressed, no NUL) renamed .txt reads as Windows-1252, as before."""
+    assert decode(minimal_pdf("Bolig i Bodø"), "x.txt")[1] == "cp1252"
 
 
 @pytest.mark.parametrize(

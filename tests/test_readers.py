@@ -403,3 +403,21 @@ def test_answers_on_a_sheet_that_is_not_read_are_named(tmp_path: Path):
     assert warning.startswith(
         f"{path}: only the first visible sheet is read; the sheet(s) 'Tromsø' also hold text"
     )
+
+
+@pytest.mark.parametrize(
+    ("codec", "named"),
+    [
+        ("utf-16-le", "UTF-16 (little-endian"),
+        ("utf-16-be", "UTF-16 (big-endian"),
+    ],
+)
+def test_a_note_in_an_encoding_tema_must_guess_is_read_as_written(
+    tmp_path: Path, codec: str, named: str
+):
+    """Once "is a binary file" (UTF-16 without a byte-order mark)."""
+    text = "Møte på Ærø\n\nBjørn ønsket flere boliger og bedre økonomi.\n"
+    path = tmp_path / "notat.txt"
+    path.write_bytes(text.encode(codec))
+    with pytest.warns(UserWarning, match=rf"notat\.txt: not UTF-8; read as {re.escape(named)}"):
+        assert read_source(path).text == text

@@ -75,6 +75,7 @@ def _write(tmp_path: Path, name: str, data: bytes) -> Path:
         ("notat.md", b"# Overskrift\n\nTekst"),
         ("svar.csv", "svar;kommune\nFlere boliger;Bodø\n".encode("cp1252")),
         ("utf16.txt", "Bolig".encode("utf-16")),
+        ("utf16-no-bom.txt", "Bolig i Bodø\n".encode("utf-16-le")),
         ("rapport.pdf", minimal_pdf("Bolig i Bodø")),
         ("referat.docx", minimal_docx(["Bolig i Bodø"])),
         ("svar.xlsx", minimal_xlsx([["svar"], ["Flere boliger"]])),
@@ -92,6 +93,8 @@ def test_each_type_is_taken_when_its_content_matches(tmp_path: Path, name: str, 
         ("fake.xlsx", b"%PDF-1.4 not a workbook"),
         ("fake.txt", b"\x7fELF\x02\x01\x01\x00\x00\x00"),
         ("fake.csv", b"a,b\n\x00\x00\x00"),
+        # DOS's "Ø" (0x9D): no character in Windows-1252, and no Mac OS Roman text.
+        ("dos.txt", "Møte på Ørland\n".encode("cp850")),
     ],
 )
 def test_content_that_does_not_match_its_name_is_refused(tmp_path: Path, name: str, data: bytes):

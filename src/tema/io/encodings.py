@@ -2,12 +2,17 @@
 its text as written.
 
 `decode` decides, in this order: UTF-16 with its byte-order mark (Notepad's "Unicode");
-bytes with any other NUL in them are no text at all (an image or a program renamed); UTF-8
-with or without a byte-order mark; else Windows-1252, which decodes any byte (Excel in a
-Norwegian locale saves "CSV" in it). `decode_text` adds what a reader of people's files
-needs: a UTF-8 file with a few Windows-1252 bytes pasted in is read as UTF-8 with those
-bytes as Windows-1252, double-encoded UTF-8 ("Ã¸") is repaired, and a warning names the
-file (and the lines) whenever the encoding was a guess.
+UTF-16 without one (`utf16_without_bom`: some export tools write it); bytes with any other
+NUL in them are no text at all (an image or a program renamed); UTF-8 with or without a
+byte-order mark; else Windows-1252, which decodes any byte (Excel in a Norwegian locale
+saves "CSV" in it). `decode_text` adds what a reader of people's files needs: a UTF-8
+file with a few Windows-1252 bytes pasted in is read as UTF-8 with those bytes as
+Windows-1252, double-encoded UTF-8 ("Ã¸") is repaired, and a warning names the file (and
+the lines) whenever the encoding was a guess.
+
+charset-normalizer (installed with requests) is not used: it reads Norwegian Windows-1252
+text as another single-byte encoding (cp1250, cp1006: "Bjﺋrn"), and the narrow guess made
+here, of UTF-16 without a byte-order mark, it makes no better.
 """
 
 from __future__ import annotations
@@ -30,11 +35,21 @@ _STRAY_BYTE = re.compile("[\udc80-\udcff]")
 # What Windows-1252 decodes its five undefined bytes (0x81 0x8D 0x8F 0x90 0x9D) to.
 _NOT_CP1252 = re.compile("\ufffd")
 
+# UTF-16 without a byte-order mark: of mostly Latin text (Norwegian letters included, all
+# below U+0100) most characters have a NUL for their high byte. The share is low enough
+# for text full of quotes, dashes and "€" (each a high byte that is not NUL) and far above
+# what a binary file (a PDF, a zip, an image) has at every other byte.
+_UTF16_NUL_SHARE = 0.7
+# Control characters (Unicode's Cc) but those text has (tab, line ends, form feed): one in
+# a would-be UTF-16 text makes it a binary (runs of NUL bytes, small numbers of two bytes).
+_NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
 
 def decode(raw: bytes, path: str | Path) -> tuple[str, str]:
     """Text and the Python codec it was read with: "utf-16" (with its byte-order mark),
-    "utf-8-sig" or "cp1252" (see the module's docstring). Bytes with NUL in them are
-    refused (`UnreadableFile`): an image or a program renamed, not text in any encoding."""
+    "utf-16-le" or "utf-16-be" (without), "utf-8-sig" or "cp1252" (see the
+    module's docstring). Bytes with NUL in them that are not UTF-16 are refused
+    (`UnreadableFile`): an image or a program renamed, not text in any encoding."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16"), "utf-16"
@@ -45,17 +60,38 @@ def decode(raw: bytes, path: str | Path) -> tuple[str, str]:
                 path, f"is UTF-16 text that is damaged or cut off at byte {exc.start}"
             ) from exc
     if b"\x00" in raw:
-        raise UnreadableFile(path, "is a binary file, not text")
+        utf16 = utf16_without_bom(raw)
+        if utf16 is None:
+            raise UnreadableFile(path, "is a binary file, not text")
+        return raw.decode(utf16), utf16
     try:
         return raw.decode("utf-8-sig"), "utf-8-sig"
     except UnicodeDecodeError:
         return raw.decode("cp1252", errors="replace"), "cp1252"
 
 
+def utf16_without_bom(raw: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" when `raw` is UTF-16 text without a byte-order mark:
+    an even number of bytes, a NUL for the high byte of most characters, and no control
+    character a text does not have. Else None."""
+    if len(raw) % 2:
+        return None
+    half = len(raw) // 2
+    for codec, high in (("utf-16-le", raw[1::2]), ("utf-16-be", raw[::2])):
+        if high.count(0) < _UTF16_NUL_SHARE * half:
+            continue
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:  # half a surrogate pair: not text
+            return None
+        return None if _NOT_TEXT.search(text) else codec
+    return None
+
+
 def decode_text(raw: bytes, path: str | Path, warn: bool = True) -> str:
     """`decode`, with double-encoded UTF-8 repaired, and a warning naming the file when
-    its encoding is a guess (a few Windows-1252 bytes in UTF-8, a byte Windows-1252 has no
-    character for).
+    its encoding is a guess (UTF-16 without a byte-order mark, a few
+    Windows-1252 bytes in UTF-8, a byte Windows-1252 has no character for).
 
     `warn`: say so also when a file is simply read as Windows-1252. Tables do not: Excel in
     a Norwegian locale saves "CSV" in cp1252, so there it is the normal case.
@@ -66,6 +102,12 @@ def decode_text(raw: bytes, path: str | Path, warn: bool = True) -> str:
         text = mixed
     elif encoding == "cp1252":
         _warn_windows_1252(text, path, warn)
+    elif encoding in _GUESSED:
+        warnings.warn(
+            f"{path}: not UTF-8; read as {_GUESSED[encoding]}. Check the text, or save the "
+            "file as UTF-8",
+            stacklevel=2,
+        )
     if any(marker in text for marker in _MOJIBAKE_MARKERS):
         import ftfy  # wordfreq's dependency; repairs UTF-8 that was decoded as Latin-1
 
@@ -73,6 +115,13 @@ def decode_text(raw: bytes, path: str | Path, warn: bool = True) -> str:
         # decoded as cp1252 whole, and ftfy leaves text with genuine cp1252 letters alone.
         text = "".join(ftfy.fix_encoding(line) for line in text.splitlines(keepends=True))
     return text
+
+
+# The encodings `decode` can only guess, as a warning names them.
+_GUESSED = {
+    "utf-16-le": "UTF-16 (little-endian, as Windows writes it) without a byte-order mark",
+    "utf-16-be": "UTF-16 (big-endian) without a byte-order mark",
+}
 
 
 def lines_with(pattern: re.Pattern[str], text: str) -> list[int]:

@@ -24,6 +24,7 @@ from typing import Any
 
 from starlette.requests import Request
 
+from tema.errors import UnreadableFile
 from tema.io.files import LOCK_FILE_PREFIX
 
 CSRF_FIELD = "csrf_token"
@@ -146,23 +147,16 @@ def _is_office_zip(path: Path, part: str) -> bool:
 
 
 def _is_text(path: Path) -> bool:
-    """Text in an encoding tema reads: UTF-16 with a BOM, else no NUL and UTF-8 or cp1252."""
-    raw = path.read_bytes()
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            raw.decode("utf-16")
-        except UnicodeDecodeError:
-            return False
-        return True
-    if b"\x00" in raw:
+    """Text in an encoding ingest reads (`tema.io.encodings.decode`): UTF-16 (with or
+    without its byte-order mark), UTF-8, or Windows-1252 without a byte it has no character
+    for."""
+    from tema.io.encodings import decode
+
+    try:
+        text, encoding = decode(path.read_bytes(), path)
+    except UnreadableFile:
         return False
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return True
-    return False
+    return encoding != "cp1252" or "\ufffd" not in text
 
 
 def check_folder(typed: str, roots: tuple[Path, ...]) -> Path:
