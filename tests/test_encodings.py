@@ -16,6 +16,13 @@ from tema.io.encodings import decode, decode_text
 from tema.io.tables import read_table
 
 NOTE = "Hei på deg\nMøtet i Tromsø handlet om blåbær, ærlighet og «Øyvind»s brygge.\n"
+# Norwegian text as people write it: every letter Windows-1252 and Mac OS Roman differ in.
+SENTENCES = [
+    "Bjørn på Ærø\n",
+    "Vi så på økonomien i Ålesund og Østfold.\n",
+    "Blåbær og røde epler – et «godt» år; € 250 på Café Ærlig…\n",
+    "Møtet i Tromsø handlet om skolen, og om været.\n",
+]
 
 
 def test_utf8_misread_as_latin1_is_repaired():
@@ -62,10 +69,11 @@ def test_bytes_windows_1252_has_no_character_for_are_named_by_line(end: str, war
     a table, read as Windows-1252 without a word, says so too, and how to mend it."""
     newline = LINE_ENDS[end]
     raw = f"Første linje{newline}Andre{newline}".encode("cp1252") + "Møte på Ørland".encode("cp850")
-    with pytest.warns(
-        UserWarning, match=r"^x\.csv: not UTF-8, and line 3 has byte\(s\) that Windows-1252"
-    ):
+    with pytest.warns(UserWarning) as said:
         text = decode_text(raw, "x.csv", warn=warn)
+    (message,) = [str(warning.message) for warning in said]
+    assert message.startswith("x.csv: not UTF-8, and line 3 has byte(s) that Windows-1252")
+    assert message.endswith("Open it in a text editor and save it as UTF-8")
     # cp850's ø and å are Windows-1252's "›" and "†"; its Ø none: kept as a mark, not dropped.
     assert text == f"Første linje{newline}Andre{newline}M›te p† \ufffdrland"
 
@@ -77,8 +85,9 @@ def test_more_lines_than_a_warning_names_are_counted():
 
 
 def test_a_windows_1252_text_file_is_read_with_a_warning():
-    with pytest.warns(UserWarning, match=r"x\.txt: not UTF-8; read as Windows-1252"):
+    with pytest.warns(UserWarning, match=r"x\.txt: not UTF-8; read as Windows-1252") as said:
         assert decode_text("Tromsø".encode("cp1252"), "x.txt") == "Tromsø"
+    assert "save it as UTF-8" in str(said[0].message)
 
 
 # --- UTF-16 without a byte-order mark ------------------------------------------------------
@@ -116,7 +125,7 @@ def test_a_binary_file_is_not_taken_for_utf16(kind: str):
         decode(BINARIES[kind](), "x.txt")
 
 
-def test_random_bytes_are_never_taken_for_utf16():
+def test_random_bytes_are_never_taken_for_utf16_or_mac_roman():
     for seed in range(200):
         raw = random.Random(seed).randbytes(random.Random(seed).choice([64, 512, 4096]))
         try:
@@ -126,9 +135,47 @@ def test_random_bytes_are_never_taken_for_utf16():
         assert encoding == "cp1252", seed  # no NUL in it: read as it always was
 
 
-def test_a_pdf_without_nul_is_read_as_before_not_as_utf16():
+def test_a_pdf_without_nul_is_read_as_before_not_as_utf16_or_mac_roman():
     """A PDF (its text uncompressed, no NUL) renamed .txt reads as Windows-1252, as before."""
     assert decode(minimal_pdf("Bolig i Bodø"), "x.txt")[1] == "cp1252"
+
+
+# --- Mac OS Roman ----------------------------------------------------------------------------
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_norwegian_from_an_old_mac_is_read_as_written(sentence: str):
+    """Read as Windows-1252, "Bjørn på Ærø" was "Bj¿rn pŒ ®r¿"."""
+    with pytest.warns(UserWarning, match=r"^x\.txt: not UTF-8; read as Mac OS Roman"):
+        assert decode_text(sentence.encode("mac_roman"), "x.txt") == sentence
+
+
+WINDOWS_1252_SENTENCES = [
+    *SENTENCES,
+    # Characters that are Norwegian letters in Mac OS Roman where Windows-1252 text has
+    # them: "®" after a name, "¾" alone, "¿" opening a question, "Œ" a capital.
+    "Word® og Excel® fra 2019, ¾ av svarene.\n",
+    "¿Qué? sa han. Œuvre og Ærlig.\n",
+]
+
+
+@pytest.mark.parametrize(
+    ("codec", "sentence"),
+    [
+        (codec, sentence)
+        for codec in ("cp1252", "latin-1")
+        for sentence in WINDOWS_1252_SENTENCES
+        if codec == "cp1252" or max(sentence) < "\u0100"
+    ],
+)
+def test_windows_1252_and_latin1_norwegian_is_not_taken_for_mac_roman(codec: str, sentence):
+    with pytest.warns(UserWarning, match=r"read as Windows-1252"):
+        assert decode_text(sentence.encode(codec), "x.txt") == sentence
+
+
+def test_mac_roman_not_recognised_still_says_how_to_mend_it():
+    """One "å" alone ("å lese") is too little to tell: read as Windows-1252 ("Œ"), with a
+    warning that says what to do if it looks wrong."""
+    with pytest.warns(UserWarning, match=r"If its æ, ø and å look wrong.*save it as UTF-8"):
+        assert decode_text("Lett å lese\n".encode("mac_roman"), "x.txt") == "Lett Œ lese\n"
 
 
 @pytest.mark.parametrize(

@@ -410,13 +410,15 @@ def test_answers_on_a_sheet_that_is_not_read_are_named(tmp_path: Path):
     [
         ("utf-16-le", "UTF-16 (little-endian"),
         ("utf-16-be", "UTF-16 (big-endian"),
+        ("mac_roman", "Mac OS Roman"),
     ],
 )
 def test_a_note_in_an_encoding_tema_must_guess_is_read_as_written(
     tmp_path: Path, codec: str, named: str
 ):
-    """Once "is a binary file" (UTF-16 without a byte-order mark)."""
-    text = "Møte på Ærø\n\nBjørn ønsket flere boliger og bedre økonomi.\n"
+    """Once "is a binary file" (UTF-16 without a byte-order mark) or "Bj¿rn pŒ ®r¿" (an
+    old Mac's text, with its "\\r" line ends, read as Windows-1252)."""
+    text = "Møte på Ærø\r\rBjørn ønsket flere boliger og bedre økonomi.\r"
     path = tmp_path / "notat.txt"
     path.write_bytes(text.encode(codec))
     with pytest.warns(UserWarning, match=rf"notat\.txt: not UTF-8; read as {re.escape(named)}"):

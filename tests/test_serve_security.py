@@ -76,6 +76,7 @@ def _write(tmp_path: Path, name: str, data: bytes) -> Path:
         ("svar.csv", "svar;kommune\nFlere boliger;Bodø\n".encode("cp1252")),
         ("utf16.txt", "Bolig".encode("utf-16")),
         ("utf16-no-bom.txt", "Bolig i Bodø\n".encode("utf-16-le")),
+        ("mac.txt", "Bjørn på Ærø\n".encode("mac_roman")),
         ("rapport.pdf", minimal_pdf("Bolig i Bodø")),
         ("referat.docx", minimal_docx(["Bolig i Bodø"])),
         ("svar.xlsx", minimal_xlsx([["svar"], ["Flere boliger"]])),

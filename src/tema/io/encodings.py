@@ -4,15 +4,16 @@ its text as written.
 `decode` decides, in this order: UTF-16 with its byte-order mark (Notepad's "Unicode");
 UTF-16 without one (`utf16_without_bom`: some export tools write it); bytes with any other
 NUL in them are no text at all (an image or a program renamed); UTF-8 with or without a
-byte-order mark; else Windows-1252, which decodes any byte (Excel in a Norwegian locale
-saves "CSV" in it). `decode_text` adds what a reader of people's files needs: a UTF-8
-file with a few Windows-1252 bytes pasted in is read as UTF-8 with those bytes as
-Windows-1252, double-encoded UTF-8 ("Ã¸") is repaired, and a warning names the file (and
-the lines) whenever the encoding was a guess.
+byte-order mark; Mac OS Roman, when its Norwegian letters show it (`is_mac_roman`); else
+Windows-1252, which decodes any byte (Excel in a Norwegian locale saves "CSV" in it).
+`decode_text` adds what a reader of people's files needs: a UTF-8 file with a few
+Windows-1252 bytes pasted in is read as UTF-8 with those bytes as Windows-1252,
+double-encoded UTF-8 ("Ã¸") is repaired, and a warning names the file (and the lines)
+whenever the encoding was a guess.
 
 charset-normalizer (installed with requests) is not used: it reads Norwegian Windows-1252
-text as another single-byte encoding (cp1250, cp1006: "Bjﺋrn"), and the narrow guess made
-here, of UTF-16 without a byte-order mark, it makes no better.
+and Mac OS Roman text as Central European (cp1250: "Bjżrn"), and the two guesses made here
+are narrow ones it does no better.
 """
 
 from __future__ import annotations
@@ -43,11 +44,23 @@ _UTF16_NUL_SHARE = 0.7
 # Control characters (Unicode's Cc) but those text has (tab, line ends, form feed): one in
 # a would-be UTF-16 text makes it a binary (runs of NUL bytes, small numbers of two bytes).
 _NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_ASCII = bytes(range(0x80))
+
+# Mac OS Roman's æ ø å (0xBE 0xBF 0x8C) after a lowercase letter ("Bjørn", "på"), or its
+# Æ Ø Å (0xAE 0xAF 0x81) before one ("Ærlig", "Østfold", "Ålesund"). Read as Windows-1252
+# that is "Bj¿rn", "pŒ", "®rlig", "¯stfold" and an undefined byte: no Windows-1252 text
+# has them so ("¿" opens a Spanish question, "®" follows a name, "Œ" is a capital).
+_MAC_NORWEGIAN_LETTER = re.compile(rb"[a-z][\xbe\xbf\x8c]|[\xae\xaf\x81][a-z]")
+# Every character other than ASCII that a Norwegian text read as Mac OS Roman may hold.
+# Windows-1252's æ, ø, å (0xE6 0xF8 0xE5, Æ Ø Å 0xC6 0xD8 0xC5) are "Ê ¯ Â ∆ ÿ ≈" in Mac
+# OS Roman, and its «, », é are "´ ª È": none of them is here, so a Windows-1252 file with
+# one Norwegian letter (or a guillemet, or an é) is never taken for Mac OS Roman.
+_MAC_NORWEGIAN = frozenset("æøåÆØÅéÉèêëáàäöüÄÖÜóòôçñ«»“”‘’„–—…•€°§\xa0")
 
 
 def decode(raw: bytes, path: str | Path) -> tuple[str, str]:
     """Text and the Python codec it was read with: "utf-16" (with its byte-order mark),
-    "utf-16-le" or "utf-16-be" (without), "utf-8-sig" or "cp1252" (see the
+    "utf-16-le" or "utf-16-be" (without), "utf-8-sig", "mac_roman" or "cp1252" (see the
     module's docstring). Bytes with NUL in them that are not UTF-16 are refused
     (`UnreadableFile`): an image or a program renamed, not text in any encoding."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -67,7 +80,10 @@ def decode(raw: bytes, path: str | Path) -> tuple[str, str]:
     try:
         return raw.decode("utf-8-sig"), "utf-8-sig"
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace"), "cp1252"
+        pass
+    if is_mac_roman(raw):
+        return raw.decode("mac_roman"), "mac_roman"
+    return raw.decode("cp1252", errors="replace"), "cp1252"
 
 
 def utf16_without_bom(raw: bytes) -> str | None:
@@ -88,16 +104,27 @@ def utf16_without_bom(raw: bytes) -> str | None:
     return None
 
 
+def is_mac_roman(raw: bytes) -> bool:
+    """Whether bytes that are not UTF-8 are Norwegian text from an old Mac (Mac OS Roman):
+    an æ, ø or å of Mac OS Roman stands in a word as Norwegian has it
+    (`_MAC_NORWEGIAN_LETTER`), and every character beyond ASCII is one Norwegian text has
+    (`_MAC_NORWEGIAN`) when read as Mac OS Roman."""
+    if not _MAC_NORWEGIAN_LETTER.search(raw):
+        return False
+    beyond_ascii = bytes(set(raw.translate(None, delete=_ASCII)))
+    return set(beyond_ascii.decode("mac_roman")) <= _MAC_NORWEGIAN
+
+
 def decode_text(raw: bytes, path: str | Path, warn: bool = True) -> str:
     """`decode`, with double-encoded UTF-8 repaired, and a warning naming the file when
-    its encoding is a guess (UTF-16 without a byte-order mark, a few
+    its encoding is a guess (UTF-16 without a byte-order mark, Mac OS Roman, a few
     Windows-1252 bytes in UTF-8, a byte Windows-1252 has no character for).
 
     `warn`: say so also when a file is simply read as Windows-1252. Tables do not: Excel in
     a Norwegian locale saves "CSV" in cp1252, so there it is the normal case.
     """
     text, encoding = decode(raw, path)
-    mixed = _utf8_with_stray_bytes(raw, path) if encoding == "cp1252" else None
+    mixed = _utf8_with_stray_bytes(raw, path) if encoding in ("cp1252", "mac_roman") else None
     if mixed is not None:
         text = mixed
     elif encoding == "cp1252":
@@ -121,6 +148,7 @@ def decode_text(raw: bytes, path: str | Path, warn: bool = True) -> str:
 _GUESSED = {
     "utf-16-le": "UTF-16 (little-endian, as Windows writes it) without a byte-order mark",
     "utf-16-be": "UTF-16 (big-endian) without a byte-order mark",
+    "mac_roman": "Mac OS Roman (an old Mac's encoding), by its æ, ø and å",
 }
 
 
@@ -155,16 +183,21 @@ def _utf8_with_stray_bytes(raw: bytes, path: str | Path) -> str | None:
 def _warn_windows_1252(text: str, path: str | Path, warn: bool) -> None:
     """Say that a file is read as Windows-1252 (when `warn`), and always when it has bytes
     Windows-1252 has no character for: they come out as "�" (in `text`, the file read as
-    Windows-1252), a sign that the file is in another encoding (an old Mac's, where 0x8D is
-    "ç"; DOS's, where 0x9D is "Ø")."""
+    Windows-1252), a sign that the file is in another encoding (DOS's, where 0x9D is "Ø";
+    an old Mac's, where 0x8D is "ç", when `is_mac_roman` could not tell)."""
     lines = lines_with(_NOT_CP1252, text)
     if lines:
         warnings.warn(
             f"{path}: not UTF-8, and {numbered('line', lines)} "
             f"{'has' if len(lines) == 1 else 'have'} byte(s) that Windows-1252 has no "
-            'character for, shown as "\ufffd": the file may be in another encoding; save it '
-            "as UTF-8",
+            'character for, shown as "\ufffd": the file may be in another encoding (an old '
+            "Mac's or DOS's). Open it in a text editor and save it as UTF-8",
             stacklevel=3,
         )
     elif warn:
-        warnings.warn(f"{path}: not UTF-8; read as Windows-1252 (Latin-1)", stacklevel=3)
+        warnings.warn(
+            f"{path}: not UTF-8; read as Windows-1252 (Latin-1). If its æ, ø and å look "
+            "wrong, the file is in another encoding: open it in a text editor and save it "
+            "as UTF-8",
+            stacklevel=3,
+        )

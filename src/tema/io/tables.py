@@ -9,10 +9,10 @@ own UTF-8 comma format, is read by `tema.labels.store` with `csv`.) Every error 
 file and, where known, the line.
 
 - Encoding (`tema.io.encodings`): UTF-16 with or without its byte-order mark, UTF-8 with
-  or without one, else Windows-1252 (which decodes any byte); a UTF-8 file with a few
-  Windows-1252 bytes in it is read as UTF-8 with those bytes as Windows-1252. A warning
-  names the file (and lines) wherever the encoding is a guess. Other bytes with NUL in
-  them are no text at all.
+  or without one, Mac OS Roman where its Norwegian letters show it, else Windows-1252
+  (which decodes any byte); a UTF-8 file with a few Windows-1252 bytes in it is read as
+  UTF-8 with those bytes as Windows-1252. A warning names the file (and lines) wherever
+  the encoding is a guess. Other bytes with NUL in them are no text at all.
 - Delimiter (`tema.io.delimiters`): declared by a first line "sep=;", else the one of
   `DELIMITERS` in the header line that splits the rows after it as it splits the header;
   a `.tsv` file is tab-separated whatever its header holds. A row with more fields than

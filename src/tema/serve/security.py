@@ -148,8 +148,8 @@ def _is_office_zip(path: Path, part: str) -> bool:
 
 def _is_text(path: Path) -> bool:
     """Text in an encoding ingest reads (`tema.io.encodings.decode`): UTF-16 (with or
-    without its byte-order mark), UTF-8, or Windows-1252 without a byte it has no character
-    for."""
+    without its byte-order mark), UTF-8, Mac OS Roman, or Windows-1252 without a byte it
+    has no character for."""
     from tema.io.encodings import decode
 
     try:
