@@ -150,3 +150,21 @@ def test_is_name(words: list[str], expected: bool) -> None:
                                                 ("ting", False), ("sa", False)])  # fmt: skip
 def test_colon_complement_verbs(word: str, expected: bool) -> None:
     assert (word in nb_sentences.COLON_COMPLEMENT_VERBS) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("vi trenger flere plasser. kommunen bør gjøre mer.", True),
+        ("kommunen bør samarbeide med NAV. det haster.", True),  # an acronym inside
+        ("«vi vil ha jobb.» sa de.", True),  # the first letter counts, not a quote mark
+        ("vi trenger flere plasser", True),  # one sentence in lower case
+        ("Vi trenger flere plasser. kommunen bør gjøre mer.", False),  # a capital first
+        ("vi trenger flere plasser. Kommunen bør gjøre mer.", False),  # a capitalised start
+        ("2 av 3 kom. de var fornøyde.", True),  # a number first: its first letter counts
+        ("NAV bør gjøre mer. det haster.", False),  # a capital first, also an acronym's
+        ("", False),
+    ],
+)
+def test_text_written_in_lower_case(text: str, expected: bool) -> None:
+    assert nb_sentences.written_in_lower_case(text) is expected

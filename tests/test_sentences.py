@@ -21,6 +21,11 @@ def senter():
     return load_pipeline(str(SHIPPED_MODEL))
 
 
+@pytest.fixture(scope="module")
+def sentencizer():
+    return load_pipeline("sentencizer")
+
+
 def test_load_pipeline_errors_name_the_model(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="no-such-model"):
         load_pipeline("no-such-model")
@@ -78,3 +83,56 @@ def test_official_pipeline_keeps_only_sentence_components(
     nlp = load_pipeline("nb_core_news_sm")
     # The blank senter has its own tok2vec, so the shared one is not needed either.
     assert nlp.pipe_names == ["senter"]
+
+
+# Text written all in lower case (notes typed fast) is split where a full stop, "!" or
+# "?" and a lower-case word start a new sentence, never after an abbreviation or an
+# ordinal; normally written text is not (a capital opens its sentences).
+LOWER_CASE_CASES = [
+    (
+        "vi trenger flere språkpraksisplasser. kommunen bør samarbeide med nav. det er lange "
+        "ventelister på norskkurs.",
+        [
+            "vi trenger flere språkpraksisplasser.",
+            "kommunen bør samarbeide med nav.",
+            "det er lange ventelister på norskkurs.",
+        ],
+    ),
+    ("hva gjør vi nå? vi venter! det er alt.", ["hva gjør vi nå?", "vi venter!", "det er alt."]),
+    ("kommunen må snakke med NAV. det haster.", ["kommunen må snakke med NAV.", "det haster."]),
+    (
+        "det kom ca. tretti, bl.a. fra nav, jf. referatet, dvs. mange. vi møtes kl. ti.",
+        ["det kom ca. tretti, bl.a. fra nav, jf. referatet, dvs. mange.", "vi møtes kl. ti."],
+    ),
+    (
+        "vi trenger kurs, møter mv. og praksis osv. men f.eks. nr. tre er bra.",
+        ["vi trenger kurs, møter mv. og praksis osv. men f.eks. nr. tre er bra."],
+    ),
+    ("vi var 41 pers. i fjor.", ["vi var 41 pers. i fjor."]),  # a measure after a number
+    ("prof. hansen kom. hun var flink.", ["prof. hansen kom.", "hun var flink."]),
+    ("den 17. mai og hver 2. uke møtes vi.", ["den 17. mai og hver 2. uke møtes vi."]),
+    ("vi startet i 2017. neste år kommer flere.", ["vi startet i 2017.", "neste år kommer flere."]),
+    ("vi har prøvd alt. nav må ta over.", ["vi har prøvd alt.", "nav må ta over."]),
+    ("vi vet ikke … kanskje neste år.", ["vi vet ikke … kanskje neste år."]),
+    (
+        "- flere kurs. bedre tolk.\n- mer praksis, f.eks. i butikk. det hjelper.\n",
+        ["flere kurs.", "bedre tolk.", "mer praksis, f.eks. i butikk.", "det hjelper."],
+    ),
+    # Normally written text keeps a full stop before a lower-case word in its sentence.
+    (
+        "Vi trenger flere plasser. kommunen bør gjøre mer.",
+        ["Vi trenger flere plasser. kommunen bør gjøre mer."],
+    ),
+    (
+        "Møtet var kl. 10. deretter gikk vi. Det var bra.",
+        ["Møtet var kl. 10. deretter gikk vi.", "Det var bra."],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), LOWER_CASE_CASES)
+def test_text_in_lower_case_is_split_into_sentences(
+    senter, sentencizer, text: str, expected: list[str]
+) -> None:
+    assert [unit.text for unit in segment_text(text, senter)] == expected
+    assert [unit.text for unit in segment_text(text, sentencizer)] == expected

@@ -43,7 +43,7 @@ ABBREVIATIONS: frozenset[str] = frozenset(
         "sept.", "okt.", "nov.", "des.", "mr.", "mrs.", "ms.", "kom.", "dep.",
         "sos.", "ev.", "bet.", "opprl.", "mv.", "prop.", "iht.", "ekskl.", "ifb.", "p.t.",
         "d.d.", "gj.sn.", "årg.", "dept.", "sekr.", "vgs.", "forts.", "ant.", "ass.",
-        "konst.", "fung.",
+        "konst.", "fung.", "pers.",
     }
 )  # fmt: skip
 
@@ -99,7 +99,7 @@ TITLE_ABBREVIATIONS: frozenset[str] = frozenset(
 # ("Kurset varte i 3 mnd. Etterpå …"); before a number or in lower case it goes on
 # ("kr. 50", "100 kr. pr. måned").
 MEASURE_ABBREVIATIONS: frozenset[str] = frozenset(
-    {"kr.", "mill.", "mrd.", "mnd.", "pst.", "sek.", "stk.", "t."}
+    {"kr.", "mill.", "mrd.", "mnd.", "pers.", "pst.", "sek.", "stk.", "t."}
 )  # fmt: skip
 
 # Words that open a sentence after a name in notes typed without full stops ("… med NAV
@@ -180,6 +180,22 @@ def holds_sentence_end(line: str) -> bool:
         or not (found[1].isdigit() or is_abbreviation(found[1].lstrip('«("“') + "."))
         for found in SENTENCE_END_INSIDE.finditer(line)
     )
+
+
+# --- Text written in lower case ----------------------------------------------------------
+# Notes typed fast are often all in lower case ("vi trenger flere plasser. kommunen bør
+# …"): there a full stop, "!" or "?" before a lower-case word ends a sentence, where in
+# normally written text it is an abbreviation's or an ordinal's, or a typing slip. Not an
+# ellipsis, which runs on in such notes ("vi vet ikke … kanskje").
+LOWER_CASE_SENTENCE_FINAL = frozenset({".", "!", "?"})
+
+
+def written_in_lower_case(text: str) -> bool:
+    """Whether ``text`` is written in lower case: its first letter is in lower case and no
+    sentence end inside it opens a capitalised sentence (``holds_sentence_end``); names
+    and acronyms inside a sentence may keep their capitals ("… samarbeide med NAV.")."""
+    first = next((character for character in text if character.isalpha()), "")
+    return first.islower() and not holds_sentence_end(text)
 
 
 # --- Colons -------------------------------------------------------------------------------

@@ -60,20 +60,35 @@ _CAPITAL = re.compile(rf"[{nb_words.UPPER}]")
 _ACRONYM_START = re.compile(r"[A-ZÆØÅ]{2,}\b")
 
 
-def _lower_case_abbreviation(abbreviation: str, following: str) -> bool:
+def _lower_case_abbreviation(abbreviation: str, following: str, lower_case: bool) -> bool:
     """Whether a listed ``abbreviation`` in lower case that spaCy cut into word and full
     stop is one before the token ``following``: before a number ("omkr. 30", "tab. 3")
     or an acronym ("ift. NAV"), unless it is also a word that ends sentences there
     (``nb_sentences.ABBREVIATIONS_ALSO_WORDS``); a title also before a capital ("prof.
-    Hansen", ``nb_sentences.TITLE_ABBREVIATIONS``)."""
+    Hansen", ``nb_sentences.TITLE_ABBREVIATIONS``). In text written in lower case
+    (``lower_case``) before any word, unless it is also such a word ("prof. hansen", "ca.
+    tretti"; "vi har prøvd alt. nav må …" ends a sentence)."""
     if abbreviation in nb_sentences.ABBREVIATIONS_ENDING_SENTENCES:
         return False
     if following[:1].isdigit():
         return True
+    if lower_case:
+        return abbreviation not in nb_sentences.ABBREVIATIONS_ALSO_WORDS
     if abbreviation in nb_sentences.TITLE_ABBREVIATIONS:
         return bool(_CAPITAL.match(following))  # "prof. Hansen"
     return bool(_ACRONYM_START.match(following)) and (
         abbreviation not in nb_sentences.ABBREVIATIONS_ALSO_WORDS
+    )
+
+
+def _opens_after_end(mark: str, word: str, lower_case: bool) -> bool:
+    """Whether ``word`` opens a sentence after the sentence-final ``mark``: where it
+    starts like a sentence, and in text written in lower case (``lower_case``) also at a
+    lower-case word after a full stop, "!" or "?" ("… norskkurs. kommunen bør …")."""
+    return _starts_like_sentence(word) or (
+        lower_case
+        and mark in nb_sentences.LOWER_CASE_SENTENCE_FINAL
+        and bool(nb_words.STARTS_LOWER.match(word))
     )
 
 
@@ -84,12 +99,15 @@ def _sentence_start_decision(
     model_start: bool,
     unpunctuated_starts: bool = True,
     colon_continues: bool = True,
+    lower_case: bool = False,
 ) -> bool:
     """Whether ``word`` starts a sentence, given the token ``before`` it and the token
     ``closed`` before that; ``model_start`` is the statistical model's decision, which is
     followed where no punctuation decides only if ``unpunctuated_starts``;
     ``colon_continues`` says whether a colon ``before`` continues its sentence after a
-    capital (``_colon_continues_sentence``)."""
+    capital (``_colon_continues_sentence``); ``lower_case``: the text is written in lower
+    case (``nb_sentences.written_in_lower_case``), so a lower-case word after a sentence
+    end starts a sentence too."""
     before = before.rstrip(nb_sentences.SUPERSCRIPT_DIGITS) or before  # "bakgrunn.¹ Neste"
     if word in nb_sentences.CLOSING_MARKS or word in ".,;:!?)":
         return False  # closing quotes, brackets and punctuation stay with their sentence
@@ -110,9 +128,10 @@ def _sentence_start_decision(
     ):
         return False  # "17. mai", "3. klasse"
     if nb_sentences.YEAR_WITH_STOP.match(before) or before in nb_sentences.SENTENCE_FINAL:
-        return _starts_like_sentence(word)  # "... i 2017. Neste år ..."
+        # "... i 2017. Neste år ...": a year's full stop ends its sentence as any other.
+        return _opens_after_end(before[-1], word, lower_case)
     if before in nb_sentences.CLOSING_MARKS:
-        return closed in nb_sentences.SENTENCE_FINAL and _starts_like_sentence(word)
+        return closed in nb_sentences.SENTENCE_FINAL and _opens_after_end(closed, word, lower_case)
     if before == ":":
         # Direct speech or a quotation after a colon is a sentence of its own, and so is a
         # capitalised sentence after a clause or a label ("... var sikker på to ting: Han
@@ -120,8 +139,12 @@ def _sentence_start_decision(
         if word[:1] in _SENTENCE_OPENERS:
             return True
         return not colon_continues and bool(_CAPITAL.match(word))
-    if len(before) > 1 and before.endswith(".") and _starts_like_sentence(word):
-        return True  # "i P1. Hun ...", "nummer 14. Bjørn ...": not an abbreviation (above)
+    if len(before) > 1 and before.endswith("."):
+        # "i P1. Hun ...", "nummer 14. Bjørn ...": not an abbreviation (above); in lower
+        # case a word that spaCy kept with its full stop ("kl. ti. det …"), not a number.
+        return _starts_like_sentence(word) or (
+            before[:-1].isalpha() and _opens_after_end(".", word, lower_case)
+        )
     if model_start and unpunctuated_starts and _HAS_ALNUM.search(before):
         # Without sentence punctuation before it, a sentence starts only at a capital, and
         # not right after an acronym ("NAV Tromsø", "UDI Oslo" name one office) unless
@@ -133,12 +156,14 @@ def _sentence_start_decision(
 
 
 def rule_sentence_starts(
-    text: str, table: numpy.ndarray, *, unpunctuated_starts: bool = True
+    text: str, table: numpy.ndarray, *, unpunctuated_starts: bool = True, lower_case: bool = False
 ) -> numpy.ndarray:
     """Sentence starts corrected with the Norwegian rules in ``tema.segment.nb_sentences``.
 
     ``table`` holds one row per token of a doc over ``text``: SENT_START (1 start, -1 not,
     0 unknown), IDX and LENGTH, as from ``doc.to_array([SENT_START, IDX, LENGTH])``.
+    ``lower_case``: ``text`` is written in lower case, so that a sentence may start with a
+    lower-case word (``nb_sentences.written_in_lower_case``).
     Each rule is a case where the rule is more reliable than a statistical model. Only
     tokens next to punctuation or marked as a start are looked at, through offsets and
     string slices rather than spaCy Token objects: the rules must not slow tema down.
@@ -175,7 +200,8 @@ def rule_sentence_starts(
             # spaCy knows only some lower-case ones: "ift. NAV", "omkr. 30" come as two
             # tokens (`_lower_case_abbreviation` says when they are abbreviations).
             if abbreviation.lower() in nb_sentences.ABBREVIATIONS and (
-                closed[:1].isupper() or _lower_case_abbreviation(abbreviation.lower(), current)
+                closed[:1].isupper()
+                or _lower_case_abbreviation(abbreviation.lower(), current, lower_case)
             ):
                 before = abbreviation
                 closed = word(previous_index - 2) if previous_index >= 2 else ""
@@ -192,7 +218,13 @@ def rule_sentence_starts(
                 [word(k) for k in range(sentence_begin, previous_index)]
             )
             decision = _sentence_start_decision(
-                before, current, closed, model_start, unpunctuated_starts, colon_continues
+                before,
+                current,
+                closed,
+                model_start,
+                unpunctuated_starts,
+                colon_continues,
+                lower_case,
             )
         sent_starts[i] = _START if decision else _NOT_START
         if decision:
@@ -328,11 +360,17 @@ def sentence_spans(
 ) -> list[tuple[int, int]]:
     """Character spans of the sentences of ``doc`` over ``text`` (its text, passed in
     because ``doc.text`` is rebuilt token by token), after the Norwegian rules, without
-    outer spaces."""
+    outer spaces. Text written in lower case (``nb_sentences.written_in_lower_case``) is
+    split at sentence ends before lower-case words too."""
     if len(doc) == 0:
         return []
     table = doc.to_array([SENT_START, IDX, LENGTH]).astype(numpy.int64)
-    sent_starts = rule_sentence_starts(text, table, unpunctuated_starts=unpunctuated_starts)
+    sent_starts = rule_sentence_starts(
+        text,
+        table,
+        unpunctuated_starts=unpunctuated_starts,
+        lower_case=nb_sentences.written_in_lower_case(text),
+    )
     starts = [0, *(numpy.flatnonzero(sent_starts[1:] == _START) + 1).tolist()]
     ends = [*starts[1:], len(doc)]
     offsets, lengths = table[:, 1].tolist(), table[:, 2].tolist()
