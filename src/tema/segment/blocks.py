@@ -51,8 +51,11 @@ def _starts_text_block(
     content: str,
     previous_ends_sentence: bool,
     current_chars: int,
+    points_go_on: bool = False,
 ) -> bool:
-    """Whether text ``line`` starts a new block rather than continuing ``current``."""
+    """Whether text ``line`` starts a new block rather than continuing ``current``
+    (``points_go_on``: ``line`` is one more point of typed notes, ``titles.points_go_on``,
+    so a short line above it is no title)."""
     if line.frame_start and (previous_ends_sentence or current_kind == "quote"):
         return True  # a new text frame after a finished sentence or a pull quote
     if current_kind == "quote":
@@ -69,8 +72,10 @@ def _starts_text_block(
         # short last line of a wrapped one (the lines of a wrapped item are full width
         # but its last).
         return True
-    if current_kind == "text" and titles.ends_short_title(
-        raw, current[-1], line, content, alone=len(current) == 1
+    if (
+        current_kind == "text"
+        and not points_go_on
+        and titles.ends_short_title(raw, current[-1], line, content, alone=len(current) == 1)
     ):
         return True
     if current_kind in ("text", "bullet") and _starts_or_answers_question(raw, current, content):
@@ -100,7 +105,8 @@ def group_lines(raw: str, lines: list[Line], pdf: bool = False) -> list[Group]:
     for one word at the end of a block (``titles.word_title_below``).
     """
     grouping = _Grouping(raw, pdf)
-    for line in lines:
+    for index, line in enumerate(lines):
+        grouping.following = lines[index + 1] if index + 1 < len(lines) else None
         grouping.read(line)
     grouping.end_block()
     return unmarked_list_items(raw, numbered_titles_as_text(raw, grouping.groups))
@@ -118,6 +124,9 @@ class _Grouping:
         self.kind = ""
         self.chars = 0
         self.after_blank = True
+        # The line after the one being read (None at the end of the text): whether typed
+        # points go on below it (``titles.points_go_on``).
+        self.following: Line | None = None
 
     def close(self) -> None:
         """End the block being read."""
@@ -227,6 +236,11 @@ class _Grouping:
 
     def _starts_text_block(self, line: Line) -> bool:
         last = self.current[-1]
+        typed_points = (
+            not self.pdf
+            and self.kind == "text"
+            and titles.points_go_on(self.raw, self.current, line, self.following)
+        )
         return _starts_text_block(
             self.raw,
             self.current,
@@ -235,4 +249,5 @@ class _Grouping:
             self.raw[line.start : line.end].strip(),
             bool(nb_sentences.ENDS_WITH_TERMINAL.search(self.raw, last.start, last.end)),
             self.chars,
+            typed_points,
         )

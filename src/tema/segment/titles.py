@@ -107,6 +107,49 @@ def title_below(raw: str, current: list[Line]) -> int:
     return 0
 
 
+# The most words of a point that typed notes list without markers below a sentence or a
+# colon ("Vi foreslår dette:" / "Flere kurs" / "Bedre tolketjenester").
+POINT_WORDS = LIST_TITLE_WORDS
+
+
+def _point_like(text: str) -> bool:
+    """Whether a line reads as a point of typed notes: capitalised, at most POINT_WORDS
+    words, no punctuation or hyphen at its end (a caption's cue does not matter here:
+    "Les mer om ordningen på nettsiden" in a list is a point)."""
+    return (
+        bool(nb_words.STARTS_UPPER.match(text))
+        and len(text.split()) <= POINT_WORDS
+        and not nb_sentences.ENDS_WITH_ANY_PUNCTUATION.search(text)
+        and not text.endswith(("-", "–", "\u00ad"))
+    )
+
+
+def points_go_on(raw: str, current: list[Line], line: Line, following: Line | None) -> bool:
+    """In typed notes, whether ``line`` is one more point below a colon or a sentence, not
+    body text below a title, however much longer than the line above it: below a colon,
+    the lines of the block ``current`` after the colon are points (``_point_like``), so
+    is ``line``, and a blank line, the end of the text (``following`` None) or another
+    point follows it ("Vi foreslår dette:" / "Flere kurs" / "Bedre tolketjenester");
+    below a sentence, ``line`` is the second point of two that end the block ("… i
+    kommunen." / "Mer praksis" / "Bedre tolketjeneste" / blank): more such lines are a
+    run of points of their own (``lists.unmarked_list_items``). A title is followed by a
+    paragraph."""
+    texts = [raw[above.start : above.end].strip() for above in current]
+    ends = [
+        index
+        for index, text in enumerate(texts[:-1])
+        if text.endswith(":") or nb_sentences.ENDS_WITH_TERMINAL.search(text)
+    ]
+    after = raw[following.start : following.end].strip() if following else ""
+    if not ends or not _point_like(raw[line.start : line.end].strip()):
+        return False
+    if texts[ends[-1]].endswith(":"):
+        return all(_point_like(text) for text in texts[ends[-1] + 1 :]) and (
+            not after or _point_like(after)
+        )
+    return ends[-1] == len(texts) - 2 and _point_like(texts[-1]) and not after
+
+
 # The most words of a title line that typed notes set between a sentence and body text
 # without blank lines ("… kommunen." / "Arbeid" / "Flere trenger …"); a longer line there
 # may be a point of the notes without its full stop, which stays with the sentence above.
