@@ -297,3 +297,52 @@ def test_a_numbered_line_that_stands_alone_is_a_section_title(raw: str, expected
 def test_captions_in_a_run_are_captions_and_points_stay_points(raw: str, expected: list) -> None:
     # Before, three short unpunctuated caption lines were read as points: counted.
     assert kinds_and_texts(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # Points announced by a colon are items, also one that opens like a caption or a
+        # link text: before, it was read as a caption and took the points around it along.
+        (
+            "Dette er forslagene:\nFlere kurs\nLes mer om ordningen på nettsiden\nBedre tolk\n",
+            [
+                ("paragraph", "Dette er forslagene:"),
+                ("bullet", "Flere kurs"),
+                ("bullet", "Les mer om ordningen på nettsiden"),
+                ("bullet", "Bedre tolk"),
+            ],
+        ),
+        (
+            "Vi foreslår:\nTabell over ledige plasser på nett\nSe hele programmet på nett\n",
+            [
+                ("paragraph", "Vi foreslår:"),
+                ("bullet", "Tabell over ledige plasser på nett"),
+                ("bullet", "Se hele programmet på nett"),  # a link text last is a point
+            ],
+        ),
+        # A credit or a source as the last line stands under the list: a caption.
+        (
+            "Andelen i arbeid:\nBosnia sytti prosent\nSomalia tretti prosent\n"
+            "Figur 2 Andel i arbeid etter landbakgrunn\n",
+            [
+                ("paragraph", "Andelen i arbeid:"),
+                ("bullet", "Bosnia sytti prosent"),
+                ("bullet", "Somalia tretti prosent"),
+                ("caption", "Figur 2 Andel i arbeid etter landbakgrunn"),
+            ],
+        ),
+        # A caption standing alone stays one.
+        (
+            "Figur 2: Andel sysselsatte etter landbakgrunn\nKilde: SSB 2016\n",
+            [
+                ("caption", "Figur 2: Andel sysselsatte etter landbakgrunn"),
+                ("caption", "Kilde: SSB 2016"),
+            ],
+        ),
+    ],
+)
+def test_points_a_colon_announces_are_items_whatever_their_first_word(
+    raw: str, expected: list
+) -> None:
+    assert kinds_and_texts(raw) == expected

@@ -3,7 +3,8 @@
 Two layouts are read apart only once the blocks around them are known: notes that list
 their points one per line without markers or full stops (three such lines in a row, with
 or without blank lines between them, are items, one per line: report headings come one
-or two together, never three; captions, "Foto: …", are never points), and a numbered
+or two together, never three; captions, "Foto: …", are points only where a colon
+announces them: "Vi foreslår:" / "Les mer om …"), and a numbered
 line that stands alone ("2. Utdanning og kvalifisering": no item right before or after
 it), which is a section title, not a one-item list. ``tema.segment.blocks`` calls both
 on the blocks it grouped; the rules are listed in docs/segmentation.md.
@@ -55,16 +56,18 @@ _ENDS_WITH_PAGE_NUMBER = re.compile(r"\s\d{1,4}$")
 _BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
 
 
-def _is_unmarked_item(raw: str, line: Line) -> bool:
+def _is_unmarked_item(raw: str, line: Line, introduced: bool = False) -> bool:
     """A capitalised text line without final punctuation that could be a list item (not a
     numbered title, a contents line with its page number, a hyphenated line end, or a
     caption, a credit or a link text: "Foto: …", "Kilde: …", "Se hele …" are captions
-    however many stand together, and not counted)."""
+    however many stand together, and not counted, unless a line ending in a colon
+    introduces them as points, ``introduced``: "Vi foreslår:" / "Flere kurs" / "Les mer
+    om ordningen på nettsiden")."""
     content = raw[line.start : line.end].strip()
     return (
         line.kind == "text"
         and bool(nb_words.STARTS_UPPER.match(content))
-        and not content.lower().startswith(nb_layout.CAPTION_PREFIXES)
+        and (introduced or not content.lower().startswith(nb_layout.CAPTION_PREFIXES))
         and not nb_sentences.ENDS_WITH_ANY_PUNCTUATION.search(content)
         and not content.endswith(("-", "\u00ad", "–"))
         and not nb_layout.SECTION_NUMBER_LINE.match(content)
@@ -160,17 +163,26 @@ def _blank_between(raw: str, upper: Line, lower: Line) -> bool:
 
 def _introduced_points(raw: str, group: Group) -> list[Group]:
     """A text block of a capitalised line ending in a colon ("Hva fungerer ikke:") over two
-    or more unmarked points: the introduction, then each point an item."""
+    or more unmarked points: the introduction, then each point an item. The colon makes
+    the lines points, also one that opens like a caption or a link text ("Les mer om
+    ordningen på nettsiden"), but for a credit or a source as the last line ("Figur 2 …",
+    "Foto Ola Nordmann"), which stands under the list as under a figure: a caption."""
     kind, lines = group
     if kind != "text" or len(lines) < MIN_UNMARKED_ITEMS:
         return [group]
     opening = raw[lines[0].start : lines[0].end].strip()
+    points, under = lines[1:], []
+    last = raw[points[-1].start : points[-1].end].strip()
+    if last.lower().startswith(nb_layout.CREDIT_PREFIXES):
+        points, under = points[:-1], points[-1:]
     if (
         opening.endswith(":")
         and nb_words.STARTS_UPPER.match(opening)
-        and all(_is_unmarked_item(raw, line) for line in lines[1:])
+        and len(points) >= MIN_UNMARKED_ITEMS - 1
+        and all(_is_unmarked_item(raw, line, introduced=True) for line in points)
     ):
-        return [("text", lines[:1]), *(("bullet", [line]) for line in lines[1:])]
+        caption = [("text", under)] if under else []
+        return [("text", lines[:1]), *(("bullet", [line]) for line in points), *caption]
     return [group]
 
 

@@ -159,11 +159,15 @@ URL_LINE = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.IGNORECASE)
 URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 # Caption cues: a line that starts with one of these is a photo caption or a link text.
-CAPTION_PREFIXES: tuple[str, ...] = (
+# Credits and sources stand under a photo, a figure or a table; link texts point on.
+CREDIT_PREFIXES: tuple[str, ...] = (
     "foto:", "foto ", "bilde:", "illustrasjon:", "kilde:", "figur ", "figur:", "fig.",
-    "tabell ", "tabell:", "se hele ", "les mer", "les hele ", "se video", "se opptak",
-    "lenke til ", "klikk her",
+    "tabell ", "tabell:",
 )  # fmt: skip
+LINK_TEXT_PREFIXES: tuple[str, ...] = (
+    "se hele ", "les mer", "les hele ", "se video", "se opptak", "lenke til ", "klikk her",
+)  # fmt: skip
+CAPTION_PREFIXES: tuple[str, ...] = CREDIT_PREFIXES + LINK_TEXT_PREFIXES
 
 
 # --- Lines that go on from the line before ------------------------------------------------
