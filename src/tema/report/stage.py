@@ -20,7 +20,7 @@ import os
 import shutil
 import tempfile
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -76,13 +76,16 @@ def run(
     compare: tuple[Path, Path] | None = None,
     show: bool = False,
     quiet: bool = True,
+    names: Mapping[str, str] | None = None,
 ) -> ReportResult:
     """The report of the pipeline's classified units; or, with `show`, the counts of the
     last report; or, with `compare`, the change between two reports.
 
     `language` (default `report.language`) is the reports' language; `out_dir` the folder
     to write into (default `report.out_dir`, or `report.compare_dir` with `compare`);
-    `quiet` turns the progress bar off.
+    `quiet` turns the progress bar off. `names`: the name report.html and report.xlsx show
+    for a document (its file in `ingest.raw_dir`), where its owner knows it by another
+    (`tema.report.names`); the tables keep the file's.
     """
     language = language or config.report.language
     if language not in TEXTS:
@@ -94,10 +97,12 @@ def run(
         counts = read_frame(out / "theme_counts.csv")
         table = format_count_table(counts, config.themes, language)
         return ReportResult("show", table, {"html": out / "report.html"})
-    return _report(config, out, language, quiet)
+    return _report(config, out, language, quiet, names or {})
 
 
-def _report(config: Config, out: Path, language: str, quiet: bool) -> ReportResult:
+def _report(
+    config: Config, out: Path, language: str, quiet: bool, names: Mapping[str, str]
+) -> ReportResult:
     # Imported here, not at the top: `--show` and `--compare` need none of them.
     from tema.classify.card import read_checked_card
 
@@ -111,7 +116,7 @@ def _report(config: Config, out: Path, language: str, quiet: bool) -> ReportResu
     beside.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=beside))
     try:
-        summary = _write_report(config, staging, card, language, quiet)
+        summary = _write_report(config, staging, card, language, quiet, names)
         out.mkdir(parents=True, exist_ok=True)
         for written in sorted(staging.iterdir()):
             os.replace(written, out / written.name)
@@ -128,11 +133,17 @@ def _report(config: Config, out: Path, language: str, quiet: bool) -> ReportResu
 
 
 def _write_report(
-    config: Config, out: Path, card: dict[str, Any], language: str, quiet: bool
+    config: Config,
+    out: Path,
+    card: dict[str, Any],
+    language: str,
+    quiet: bool,
+    names: Mapping[str, str],
 ) -> Summary:
     """Write every file of the report into `out`; the summary they show."""
     from tema.ingest.stage import read_documents
     from tema.report.html import render_html
+    from tema.report.names import shown_chunks, shown_summary
     from tema.report.xlsx import write_xlsx
 
     settings = config.report
@@ -161,10 +172,11 @@ def _write_report(
         n_files=(summary.n_documents_read or 0) + len(summary.skipped),
         n_skipped=len(summary.skipped),
     )
+    shown = shown_summary(summary, names)
     with atomic_write(out / "report.html") as handle:
-        handle.write(render_html(summary, config.themes, card, language))
-    uncertain = uncertain_units(out / "units.csv")
-    write_xlsx(out / "report.xlsx", summary, config.themes, card, language, uncertain)
+        handle.write(render_html(shown, config.themes, card, language))
+    uncertain = shown_chunks(uncertain_units(out / "units.csv"), names)
+    write_xlsx(out / "report.xlsx", shown, config.themes, card, language, uncertain)
     return summary
 
 

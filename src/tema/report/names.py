@@ -1,0 +1,81 @@
+"""Documents by the names their readers know them by, in what the report shows.
+
+The pipeline names a document by its file in the raw folder (`doc`), and its tables
+(units.csv, theme_counts.csv) keep that name: it is how they join with each other and with
+the earlier stages. A caller whose files are stored under other names than their owners
+gave them (the browser app keeps each upload under a safe name) passes `names` (document
+→ name to show), and report.html and report.xlsx show those names: in the document
+sheet, beside each example and uncertain unit, in the list of skipped files and of unread
+PDF pages. A document not in `names` keeps its own name.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from tema.report.tally import Summary
+
+Names = Mapping[str, str]
+
+
+def shown_summary(summary: Summary, names: Names) -> Summary:
+    """`summary` with each document by its name in `names`, for report.html and .xlsx."""
+    if not names:
+        return summary
+    counts = summary.counts.copy()
+    documents = counts["level"] == "document"
+    counts.loc[documents, "key"] = _renamed(counts.loc[documents, "key"], names)
+    return dataclasses.replace(
+        summary,
+        counts=counts,
+        examples=shown_units(summary.examples, names),
+        review=shown_units(summary.review, names),
+        skipped=[{**item, "file": shown_file(item["file"], names)} for item in summary.skipped],
+        unread_pages={
+            shown_file(file, names): pages for file, pages in summary.unread_pages.items()
+        },
+    )
+
+
+def shown_units(units: pd.DataFrame, names: Names) -> pd.DataFrame:
+    """Units (rows of units.csv) with their `doc` by its name in `names`."""
+    if not names or "doc" not in units.columns:
+        return units
+    return units.assign(doc=_renamed(units["doc"], names))
+
+
+def shown_chunks(chunks: Iterable[pd.DataFrame], names: Names) -> Iterator[pd.DataFrame]:
+    for chunk in chunks:
+        yield shown_units(chunk, names)
+
+
+def shown_file(file: str, names: Names) -> str:
+    """A skipped file or one with unread pages (a path: ingest names the file it read) by
+    its document's name in `names`; as it is when its document is not there."""
+    return names.get(Path(file).name, file) if file else file
+
+
+def shown_counts_csv(text: str, names: Names) -> str:
+    """theme_counts.csv (as `tema report` wrote it) with the `key` of each document row by
+    its name in `names`; every other cell as written."""
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows or not names:
+        return text
+    header = rows[0]
+    level, key = header.index("level"), header.index("key")
+    for row in rows[1:]:
+        if len(row) == len(header) and row[level] == "document":
+            row[key] = names.get(row[key], row[key])
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+def _renamed(docs: pd.Series, names: Names) -> pd.Series:
+    return docs.astype(str).map(lambda doc: names.get(doc, doc))
