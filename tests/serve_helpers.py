@@ -17,14 +17,14 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def start_serve(
-    project: Path, stderr: int = subprocess.STDOUT
+    project: Path, stderr: int = subprocess.STDOUT, options: tuple[str, ...] = ()
 ) -> tuple[subprocess.Popen[str], str]:
-    """`tema serve --port 0` in `project`, in a session of its own (stop it with
-    ``os.killpg``); returns the process and the base URL it printed ("http://…/"). The
-    caller reads or drains the rest of its output."""
+    """`tema serve --port 0` (and `options`) in `project`, in a session of its own (stop it
+    with ``os.killpg``); returns the process and the base URL it printed ("http://…/").
+    The caller reads or drains the rest of its output."""
     tema = Path(sys.executable).parent / "tema"
     process = subprocess.Popen(
-        [str(tema), "serve", "--port", "0"],
+        [str(tema), "serve", "--port", "0", *options],
         cwd=project,
         stdout=subprocess.PIPE,
         stderr=stderr,

@@ -15,6 +15,7 @@ never `playwright install` (no browser can be downloaded here).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -88,10 +89,12 @@ def server_of_1_mb(tmp_path: Path):
     yield from _serve(project)
 
 
-def _serve(project: Path):
-    process, url = start_serve(project)
+def _serve(project: Path, *options: str):
+    process, url = start_serve(project, options=options)
     assert process.stdout is not None
-    assert "Bare denne maskinen" in process.stdout.readline()  # says it binds 127.0.0.1 only
+    said_first = process.stdout.readline()
+    # Says whether it binds 127.0.0.1 only (the default) or the network too.
+    assert ("ADVARSEL" if "--host" in options else "Bare denne maskinen") in said_first
     said: list[str] = []  # the rest of what it prints, read so that the pipe never fills
     reader = threading.Thread(target=lambda: said.extend(process.stdout), daemon=True)
     reader.start()
@@ -342,3 +345,43 @@ def test_names_as_the_user_wrote_them_and_refusals_in_both_languages(server_of_1
         assert page.get_attribute("main a", "href") == url  # where the app is
         page.screenshot(path=str(ARTIFACTS / "serve-unknown-host.png"), full_page=True)
         browser.close()
+
+
+def this_computers_address() -> str | None:
+    """This computer's IPv4 address on its network (of the route out; nothing is sent)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("10.255.255.255", 9))
+        except OSError:
+            return None
+        address = probe.getsockname()[0]
+    return None if address.startswith("127.") else address
+
+
+def test_bound_to_every_address_a_name_of_the_computer_leads_to_the_app(tmp_path: Path):
+    """`tema serve --host 0.0.0.0`, opened from the network by a name of the computer the
+    app does not know (against DNS rebinding): its page links to the computer's address,
+    which the browser reaches and where the app answers."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    address = this_computers_address()
+    if address is None:
+        pytest.skip("this computer has no network address but loopback")
+    project = make_project(tmp_path / "project", tmp_path / "lexicon")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with contextlib.contextmanager(_serve)(project, "--host", "0.0.0.0") as (url, _):
+        port = url.rstrip("/").rsplit(":", 1)[1]
+        assert url == f"http://127.0.0.1:{port}/"  # what it prints: this computer's browser
+        with playwright.sync_playwright() as driver:
+            args = [*BROWSER_ARGS, f"--host-resolver-rules=MAP kontor-pc.test {address}"]
+            browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=args)
+            page = browser.new_page()
+            page.goto(f"http://kontor-pc.test:{port}/")
+            assert page.inner_text("h1") == "Ukjent adresse"
+            assert page.get_attribute("main a", "href") == f"http://{address}:{port}/"
+            page.screenshot(path=str(ARTIFACTS / "serve-unknown-host-network.png"))
+            with page.expect_navigation():
+                page.click("main a")
+            assert page.title().startswith("Innspill")  # the app, at the computer's address
+            browser.close()

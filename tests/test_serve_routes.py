@@ -121,6 +121,43 @@ def test_security_headers_and_host_check(app):
     assert rebound.post("/language", data={"lang": "en"}).status_code == 400
 
 
+@pytest.fixture
+def open_app(project: Path):
+    """The app as `tema serve --host 0.0.0.0` makes it: bound to every address."""
+    return create_app(ServeSettings(data_dir=Path("data/serve"), host="0.0.0.0", run_jobs=False))
+
+
+def test_bound_to_every_address_the_app_answers_at_the_address_a_request_came_to(open_app):
+    """From another computer, a name of this one (not known to the app: DNS rebinding)
+    gets the page that links to the address the request came to, where the app answers;
+    on this computer the link is 127.0.0.1, as it was."""
+    from_network = TestClient(open_app, base_url="http://192.0.2.2:8765")
+    assert from_network.get("/").status_code == 200  # http://192.0.2.2:8765/ itself
+    refused = from_network.get("/", headers={"host": "pc-kari:8765"})
+    assert refused.status_code == 400
+    assert "<a href='http://192.0.2.2:8765/'>" in refused.text
+    assert "adressene 127.0.0.1, localhost, ::1, 192.0.2.2, ikke" in refused.text
+    assert "pc-kari" not in refused.text and "Åpne tema på denne adressen:" in refused.text
+    # Another address than the one the request came to is a name like any other.
+    assert from_network.get("/", headers={"host": "192.0.2.9:8765"}).status_code == 400
+    here = TestClient(open_app, base_url="http://127.0.0.1:8765")
+    page = here.get("/", headers={"host": "tema.test:8765"})
+    assert "<a href='http://127.0.0.1:8765/'>" in page.text
+    # An IPv4 request to a dual-stack socket (`--host ::`) names its address as IPv4.
+    mapped = TestClient(open_app, base_url="http://[::ffff:192.0.2.2]:8765")
+    assert mapped.get("/", headers={"host": "192.0.2.2:8765"}).status_code == 200
+    assert "http://192.0.2.2:8765/" in mapped.get("/", headers={"host": "pc:8765"}).text
+
+
+def test_an_ipv6_address_is_answered_as_a_browser_writes_it(project: Path):
+    """A browser sends an IPv6 address in brackets ("[::1]:8765"): `--host ::1` answers."""
+    ipv6 = create_app(ServeSettings(data_dir=Path("data/serve"), host="::1", run_jobs=False))
+    browser = TestClient(ipv6, base_url="http://[::1]:8765")
+    assert browser.get("/").status_code == 200
+    refused = browser.get("/", headers={"host": "tema.test:8765"})
+    assert "<a href='http://[::1]:8765/'>" in refused.text
+
+
 def test_pages_load_nothing_from_elsewhere(app):
     browser = client(app)
     fake_done_batch(app.state.serve, 50)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from html import escape
+from ipaddress import IPv4Address, IPv6Address, ip_address
+from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
@@ -20,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tema.config import Config
 from tema.serve import routes_batches, routes_labels, routes_report, routes_review
 from tema.serve.security import Refused
-from tema.serve.state import AppState, ServeSettings
+from tema.serve.state import ANY_ADDRESS, AppState, ServeSettings
 from tema.serve.upload_limit import BodyLimit
 from tema.serve.web import message, not_found, page_of_form, redirect, refused, static_dir
 from tema.serve.words import WORDS, pick_language
@@ -107,14 +110,23 @@ class KnownHosts:
     DNS rebinding), whose refusal is a page of the app rather than its bare English
     "Invalid host header": in the app's language (a request refused here has no session
     to tell the user's), naming the addresses it answers at and nothing the request sent.
-    It loads nothing from the refused address, and links to the app at a known one."""
+    It loads nothing from the refused address, and links to the app at an address the
+    user's browser reaches and the app answers at (`_link`).
 
-    def __init__(self, app: ASGIApp, hosts: list[str], address: str, language: str) -> None:
+    Bound to every address (`--host 0.0.0.0` or `::`), the app also answers at the address
+    of this computer a request was sent to, as an IP address (http://192.0.2.2:8765/): an
+    address, unlike a name, cannot be pointed elsewhere by another web site's DNS."""
+
+    def __init__(self, app: ASGIApp, hosts: list[str], bound: str, language: str) -> None:
         self.app = app
         self.hosts = hosts
-        self.address = address  # where the app listens: the link on the page
+        self.everywhere = bound in ANY_ADDRESS
+        # Where the app listens: the link when the request's own address will not do.
+        self.address = ANY_ADDRESS.get(bound, bound)
         self.language = pick_language(None, language)
-        self.check = TrustedHostMiddleware(self._allowed, allowed_hosts=hosts, www_redirect=False)
+        # A browser writes an IPv6 address in brackets ("[::1]:8765"), as Starlette reads it.
+        allowed = hosts + [f"[{host}]" for host in hosts if ":" in host]
+        self.check = TrustedHostMiddleware(self._allowed, allowed_hosts=allowed, www_redirect=False)
 
     async def _allowed(self, scope: Scope, receive: Receive, send: Send) -> None:
         scope["tema.known_host"] = True
@@ -123,6 +135,9 @@ class KnownHosts:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.check(scope, receive, send)
+            return
+        if self.everywhere and _sent_to_this_address(scope):
+            await self._allowed(scope, receive, send)
             return
 
         async def unless_refused(message: Message) -> None:
@@ -133,18 +148,55 @@ class KnownHosts:
         if not scope.get("tema.known_host"):
             await self._refuse(scope, receive, send)
 
+    def _link(self, scope: Scope) -> tuple[str, list[str]]:
+        """The URL the refusal links to, and the addresses it names. Bound to every
+        address: this computer's address the request came to (the user's browser reached
+        it: 127.0.0.1 on this computer, its address on the network from another); else
+        the address the app listens at."""
+        host, port = scope.get("server") or ("", 0)
+        here = _ip(host)
+        hosts = list(self.hosts)
+        if self.everywhere and here is not None:
+            host = str(here)
+            if host not in hosts:
+                hosts.append(host)
+        else:
+            host = self.address
+        url = f"http://{f'[{host}]' if ':' in host else host}{f':{port}' if port else ''}/"
+        return url, hosts
+
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         words = WORDS[self.language]
-        host = self.address
-        port = (scope.get("server") or ("", 0))[1]
-        url = f"http://{f'[{host}]' if ':' in host else host}{f':{port}' if port else ''}/"
+        url, hosts = self._link(scope)
         page = WRONG_HOST.format(
             lang=self.language,
             title=escape(words["wrong_host_title"]),
-            text=escape(words["wrong_host"].format(hosts=", ".join(self.hosts))),
+            text=escape(words["wrong_host"].format(hosts=", ".join(hosts))),
             url=escape(url),
         )
         await HTMLResponse(page, status_code=400)(scope, receive, send)
+
+
+def _ip(text: str) -> IPv4Address | IPv6Address | None:
+    """`text` as an IP address ("[…]" around IPv6 as in a Host header; an IPv4 address
+    as a dual-stack socket writes it, ::ffff:192.0.2.2, as itself); None if it is none."""
+    try:
+        address = ip_address(text.removeprefix("[").removesuffix("]"))
+    except ValueError:
+        return None
+    if isinstance(address, IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def _sent_to_this_address(scope: Scope) -> bool:
+    """Whether the request's Host is the IP address of this computer it was sent to."""
+    try:
+        sent = urlsplit("//" + Headers(scope=scope).get("host", "")).hostname or ""
+    except ValueError:  # not a host (an unclosed "[")
+        return False
+    here = _ip(str((scope.get("server") or ("", 0))[0]))
+    return here is not None and _ip(sent) == here
 
 
 WRONG_HOST = (
@@ -182,10 +234,7 @@ def create_app(settings: ServeSettings, config: Config | None = None) -> Starlet
             Middleware(
                 KnownHosts,
                 hosts=settings.hosts(),
-                # Bound to every address: this computer's is one of them.
-                address={"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(
-                    settings.host, settings.host
-                ),
+                bound=settings.host,
                 language=app_state.default_language,
             ),
             Middleware(

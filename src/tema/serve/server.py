@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tema.errors import TemaError
-from tema.serve.state import LOCAL_HOSTS, ServeSettings
+from tema.serve.state import ANY_ADDRESS, LOCAL_HOSTS, ServeSettings
 
 if TYPE_CHECKING:
     from tema.config import Config
@@ -20,6 +20,8 @@ SAY = {
         "local": "Bare denne maskinen når appen ({host}).",
         "open": "ADVARSEL: appen er åpen for andre maskiner på nettet ({host}); den har ingen "
         "innlogging.",
+        "elsewhere": "Fra en annen maskin: http://<denne maskinens IP-adresse>:{port}/ (et "
+        "navn på maskinen får en side som viser til adressen).",
         "data": "Appen skriver batcher og merkelogg i {data}; merkinger går til {labeled}.",
     },
     "en": {
@@ -27,6 +29,8 @@ SAY = {
         "local": "Only this computer can reach the app ({host}).",
         "open": "WARNING: the app is open to other computers on the network ({host}); it has "
         "no login.",
+        "elsewhere": "From another computer: http://<this computer's IP address>:{port}/ (a "
+        "name of the computer gets a page that links to the address).",
         "data": "The app writes batches and its label log to {data}; labels go to {labeled}.",
     },
 }
@@ -88,13 +92,18 @@ def serve(settings: ServeSettings, config: Config | None = None) -> None:
     app = create_app(settings, config)
     sock = bind(settings.host, settings.port)
     port = sock.getsockname()[1]
-    shown = f"[{settings.host}]" if ":" in settings.host else settings.host
+    # Bound to every address: this computer's own (a browser refuses to open 0.0.0.0, and
+    # the app answers only at addresses it knows: tema.serve.app.KnownHosts).
+    here = ANY_ADDRESS.get(settings.host, settings.host)
+    shown = f"[{here}]" if ":" in here else here
     app_state = app.state.serve
     language = app_state.default_language
     words = SAY.get(language, SAY["nb"])
     print(words["listening"].format(url=f"http://{shown}:{port}/"), flush=True)
     local = settings.host in LOCAL_HOSTS
     print(words["local" if local else "open"].format(host=settings.host), flush=True)
+    if settings.host in ANY_ADDRESS:
+        print(words["elsewhere"].format(port=port), flush=True)
     labeled = app_state.config.train.labeled_dir
     print(words["data"].format(data=settings.data_dir, labeled=labeled), flush=True)
     uvicorn_config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")

@@ -18,6 +18,8 @@ DEFAULT_MAX_UPLOAD_MB = 200
 # Pending labels of one annotator that start an import into data/labeled/ by themselves.
 FLUSH_EVERY = 25
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+# A host that binds every address → this computer's own address of that family.
+ANY_ADDRESS = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class ServeSettings:
 
     def hosts(self) -> list[str]:
         hosts = list(self.allowed_hosts)
-        if self.host not in ("0.0.0.0", "::", "") and self.host not in hosts:
+        if self.host not in ANY_ADDRESS and self.host not in hosts:
             hosts.append(self.host)
         return hosts
 

@@ -228,7 +228,7 @@ WORDS: dict[str, dict[str, str]] = {
         "at_least": "minst",
         "wrong_host_title": "Ukjent adresse",
         "wrong_host": "tema svarer bare på adressene {hosts}, ikke på andre navn på maskinen "
-        "(da kan ingen annen nettside nå appen). Åpne tema på maskinen der det kjører:",
+        "(da kan ingen annen nettside nå appen). Åpne tema på denne adressen:",
         "back_home": "Tilbake til forsiden",
         "go_back": "Tilbake",
         "bad_request": "tema kunne ikke ta imot dette. Gå tilbake og prøv igjen.",

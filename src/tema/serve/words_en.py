@@ -215,8 +215,7 @@ ENGLISH: dict[str, str] = {
     "at_least": "at least",
     "wrong_host_title": "Unknown address",
     "wrong_host": "tema answers only at the addresses {hosts}, not at other names of the "
-    "computer (so no other web site can reach the app). Open tema on the computer it runs "
-    "on:",
+    "computer (so no other web site can reach the app). Open tema at this address:",
     "back_home": "Back to the start page",
     "go_back": "Back",
     "bad_request": "tema could not take this in. Go back and try again.",
