@@ -134,6 +134,46 @@ def batch_files(folder: Path) -> list[Path]:
     return sorted(folder.iterdir())
 
 
+SAME_NAME = 'Referat "Tromsø".txt'
+
+
+def same_name_files(folder: Path) -> list[Path]:
+    """Two files of one name (with `"`, which the app does not store) in two folders."""
+    texts = [
+        "Vi trenger flere kommunale boliger i Tromsø, og husleien må ned.",
+        "Norskkurs på kveldstid gjør det lettere å kombinere jobb og språkopplæring.",
+    ]
+    paths = []
+    for number, text in enumerate(texts, start=1):
+        (folder / str(number)).mkdir(parents=True)
+        path = folder / str(number) / SAME_NAME
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def downloads_name_files_as_sent(page, url: str) -> None:
+    """The report's downloads name each file as it was sent, two of one name each with
+    the name it is stored under (as the form shows it), and nothing of the app's folders."""
+    import io
+
+    batch = re.search(r"/batches/([^/]+)/", page.url)
+    assert batch is not None
+    base = f"{url}batches/{batch.group(1)}/download/"
+    first, second = (f"{SAME_NAME} (lagret som Referat _Tromsø_{n}.txt)" for n in ("", "-2"))
+    counts = pd.read_csv(
+        io.StringIO(page.request.get(base + "theme_counts.csv").text(), newline=""),
+        keep_default_na=False,
+    )
+    documents = set(counts.loc[counts["level"] == "document", "key"])
+    assert {first, second} <= documents and "innspillmote-bodo-2018.txt" in documents
+    workbook = io.BytesIO(page.request.get(base + "report.xlsx").body())
+    sheet = pd.read_excel(workbook, sheet_name="Dokumenter", dtype=str)
+    assert {first, second} <= set(sheet.iloc[:, 0])
+    report = page.request.get(base + "report.html").text()
+    assert "skannet.pdf: filen er ikke en lesbar PDF" in report and "data/serve" not in report
+
+
 def shown_unit(page) -> str:
     return (
         str(page.get_attribute("#unit-text", "data-doc"))
@@ -157,8 +197,10 @@ def test_batch_report_label_and_retrain_in_a_browser(server, tmp_path: Path):
         page.goto(url)
         assert page.title().startswith("Innspill")
 
-        # 1. A batch by upload; meeting, region and date come from its manifest.
-        page.set_input_files("#upload-form input[name=files]", batch_files(tmp_path / "in"))
+        # 1. A batch by upload; meeting, region and date come from its manifest. Two more
+        # files sent under one name (from two folders), which the manifest does not list.
+        sent = batch_files(tmp_path / "in") + same_name_files(tmp_path / "more")
+        page.set_input_files("#upload-form input[name=files]", sent)
         page.fill("#upload-form input[name=name]", "Innspillmøter 2018–2019")
         with page.expect_navigation():
             page.click("#upload-form button[type=submit]")
@@ -180,6 +222,7 @@ def test_batch_report_label_and_retrain_in_a_browser(server, tmp_path: Path):
             page.click("#overall a:has-text('Bolig')")
         assert page.locator("table.units tr").count() >= 2  # a header and the housing units
         assert page.inner_text("h1") == "Bolig — Alle"
+        downloads_name_files_as_sent(page, url)
 
         # 3. Label five units with the keyboard (one with a second theme), skip, undo.
         page.goto(url)

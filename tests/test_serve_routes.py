@@ -7,6 +7,7 @@ check the app's own work: intake, security, report, review, labels into data/lab
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
 import threading
@@ -286,6 +287,51 @@ def test_a_document_is_named_as_its_file_was_in_review_and_report(app):
     units = browser.get(f"/batches/{batch.id}/units?level=document&key=dokument-000.txt").text
     assert "<h1>alle innspill — Referat &#34;Bodø&#34;.txt</h1>" in units
     assert "<td>Referat &#34;Bodø&#34;.txt</td>" in units
+
+
+def test_two_uploads_of_one_name_are_told_apart_as_on_the_form(app):
+    """Each file sent under a name another file of the batch was sent under too is named
+    with the name it is stored under, but the one stored under that very name."""
+    browser = client(app)
+    sent = ["Notat.txt", "Notat.txt", 'Møte "Nord".txt', 'Møte "Nord".txt', "Svar «1».txt"]
+    upload(browser, token(browser), [(name, b"Bolig") for name in sent])
+    (batch,) = [b for b in app.state.serve.batches.all() if not b.read_only]
+    assert batch.shown_names("nb") == {
+        "Notat.txt": "Notat.txt",
+        "Notat-2.txt": "Notat.txt (lagret som Notat-2.txt)",
+        "Møte _Nord_.txt": 'Møte "Nord".txt (lagret som Møte _Nord_.txt)',
+        "Møte _Nord_-2.txt": 'Møte "Nord".txt (lagret som Møte _Nord_-2.txt)',
+        "Svar «1».txt": "Svar «1».txt",
+    }
+    assert batch.shown_names("en")["Notat-2.txt"] == "Notat.txt (saved as Notat-2.txt)"
+    assert batch.shown_name("Møte _Nord_.txt", "nb") == batch.shown_names("nb")["Møte _Nord_.txt"]
+
+
+def test_the_downloaded_report_names_documents_as_the_user_sent_them(app):
+    """theme_counts.csv, keyed by the stored names on disk (as units.csv, which the pages
+    join it with), downloads with each document as sent; two sent under one name (and
+    stored under neither) each with its stored name, as the pages show them."""
+    state = app.state.serve
+    batch = fake_done_batch(state, 30, n_docs=3)
+    batch.files[0].original = batch.files[1].original = 'Referat "Bodø".txt'
+    state.batches.save(batch)
+    browser = client(app)
+    first, second = (f'Referat "Bodø".txt (lagret som dokument-00{n}.txt)' for n in (0, 1))
+    report = html.unescape(browser.get(f"/batches/{batch.id}/report").text)
+    assert f'key=dokument-000.txt">{first}</a>' in report and second in report
+    answer = browser.get(f"/batches/{batch.id}/download/theme_counts.csv")
+    assert answer.headers["content-disposition"] == 'attachment; filename="theme_counts.csv"'
+    assert answer.headers["content-type"] == "text/csv; charset=utf-8"
+    counts = pd.read_csv(io.StringIO(answer.text), keep_default_na=False, dtype=str)
+    documents = counts.loc[counts["level"] == "document", "key"]
+    assert set(documents) == {first, second, "dokument-002.txt"}
+    stored = state.batches.files_of(batch).report_dir / "theme_counts.csv"
+    on_disk = pd.read_csv(stored, keep_default_na=False, dtype=str)
+    assert counts.drop(columns="key").equals(on_disk.drop(columns="key"))
+    assert "dokument-000.txt" in set(on_disk["key"])  # the run's own file is as written
+    browser.post("/language", data={"csrf_token": token(browser), "lang": "en"})
+    english = browser.get(f"/batches/{batch.id}/download/theme_counts.csv").text
+    assert 'Referat ""Bodø"".txt (saved as dokument-001.txt)' in english
 
 
 def test_the_manifest_names_uploads_as_ingest_matches_them(app):

@@ -23,6 +23,7 @@ import os
 import re
 import secrets
 import shutil
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from tema.io.files import atomic_write
 from tema.serve.pipeline import BatchFiles
+from tema.serve.words import WORDS
 
 if TYPE_CHECKING:
     from tema.config import Config
@@ -93,10 +95,29 @@ class Batch:
     def read_only(self) -> bool:
         return self.origin == PIPELINE
 
-    def shown_name(self, document: str) -> str:
+    def shown_name(self, document: str, lang: str) -> str:
         """A document of the batch by the name the user gave its file (`document`: the
-        stored name, as the pipeline's tables name it)."""
-        return next((item.shown for item in self.files if item.name == document), document)
+        stored name, as the pipeline's tables name it), as `shown_names` gives it."""
+        return self.shown_names(lang).get(document, document)
+
+    def shown_names(self, lang: str) -> dict[str, str]:
+        """Each file's stored name → the name the pages and the report show for it: the
+        name the user gave it. Where several files were sent under one name (each stored
+        under a name of its own: "Notat.txt", "Notat-2.txt"), each but the one stored under
+        that very name has the stored name added, as on the form: "Notat.txt (lagret som
+        Notat-2.txt)". So no two are shown alike: no kept file's sent name ends in ")" (its
+        safe name would have a type the app does not take)."""
+        sent = Counter(item.shown for item in self.files)
+        return {
+            item.name: _with_stored_name(item, lang)
+            if item.original and sent[item.shown] > 1
+            else item.shown
+            for item in self.files
+        }
+
+
+def _with_stored_name(item: BatchFile, lang: str) -> str:
+    return f"{item.shown} ({WORDS[lang]['stored_as'].format(name=item.name)})"
 
 
 def valid_batch_id(batch_id: str) -> bool:

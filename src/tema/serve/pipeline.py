@@ -15,7 +15,7 @@ Nothing here runs `dvc`: the files written are the ones the stages write, atomic
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -146,18 +146,21 @@ def classify(config: Config, progress: Progress = _no_progress) -> int:
     return stage.run(config, watch=watch).count
 
 
-def report(config: Config, language: str, source: str = "") -> ReportResult:
+def report(
+    config: Config, language: str, source: str = "", names: Mapping[str, str] | None = None
+) -> ReportResult:
     """`tema report` of the batch of `config` into its report folder: report.html,
     report.xlsx, theme_counts.csv, theme_over_time.csv and units.csv. `source`: where the
     batch came from, as the report names it (the report's `ingest.raw_dir`; default the
-    batch's raw folder, which is only the app's copy of its files)."""
+    batch's raw folder, which is only the app's copy of its files). `names`: each file's
+    stored name → the name report.html and report.xlsx give it (the name the user sent)."""
     from tema.report import stage
 
     if source:
         config = config.model_copy(
             update={"ingest": config.ingest.model_copy(update={"raw_dir": Path(source)})}
         )
-    return stage.run(config, language=language)
+    return stage.run(config, language=language, names=names)
 
 
 def suggest(config: Config, output: Path, n: int | None = None) -> SuggestResult:

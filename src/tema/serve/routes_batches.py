@@ -74,7 +74,7 @@ async def upload(request: Request) -> Response:
 def _save_uploads(app: AppState, batch: Batch, uploads: list[UploadFile]) -> None:
     folder = app.batches.incoming(batch.id)
     names: list[str] = []
-    renamed: dict[str, str] = {}
+    originals: dict[str, str] = {}
     for upload in uploads:
         # The name as the user's computer has it: shown, and what a manifest calls the file.
         original = sent_name(upload.filename or "")
@@ -88,9 +88,9 @@ def _save_uploads(app: AppState, batch: Batch, uploads: list[UploadFile]) -> Non
         target = folder / _free_name(folder, name, names)
         with open(target, "wb") as handle:
             shutil.copyfileobj(upload.file, handle)
-        renamed[original] = target.name
+        originals[target.name] = original
         _keep_if_valid(batch, target, names, original)
-    _take_in(app, batch, names, renamed)
+    _take_in(app, batch, names, originals)
 
 
 def _keep_if_valid(batch: Batch, path: Path, names: list[str], original: str) -> None:
@@ -123,18 +123,22 @@ def _free_name(folder: Path, name: str, taken: list[str]) -> str:
     return candidate
 
 
-def _take_in(app: AppState, batch: Batch, names: list[str], renamed: dict[str, str]) -> None:
+def _take_in(app: AppState, batch: Batch, names: list[str], originals: dict[str, str]) -> None:
     """The batch's files, with meeting, region and date from its manifest if it has one.
 
-    `renamed`: each file's name as it came in → the safe name it was saved under. The
-    manifest names the files as they came in; its rows follow them to their safe names,
-    and the form shows the names as they came in.
+    `originals`: the safe name each file was saved under → its name as it came in (two
+    files may have come in under one name). The manifest names the files as they came
+    in; its rows follow them to their safe names (a name that came in twice: the first
+    file of it), and the form shows the names as they came in.
     A row names its file as `tema ingest` matches them (`match_rows`: also ignoring case
     and Unicode composition where that is unambiguous).
     """
     documents = [name for name in names if name.lower() not in MANIFEST_NAMES]
     manifests = [name for name in names if name.lower() in MANIFEST_NAMES]
     rows: dict[str, dict[str, str]] = {}
+    renamed: dict[str, str] = {}
+    for stored in names:
+        renamed.setdefault(originals.get(stored, stored), stored)
     if manifests:
         written, batch.manifest_error = read_manifest_file(
             app.batches.incoming(batch.id) / manifests[0]
@@ -142,7 +146,6 @@ def _take_in(app: AppState, batch: Batch, names: list[str], renamed: dict[str, s
         rows = {renamed.get(base_name(name), name): row for name, row in written.items()}
         batch.manifest_name = manifests[0] if not batch.manifest_error else ""
     row_of = match_rows(documents, rows)
-    originals = {stored: original for original, stored in renamed.items()}
     batch.files = prefill(documents, {name: rows[row] for name, row in row_of.items()}, originals)
     # What does not match is named on the form (`tema ingest` refuses the first, warns of
     # the second).
@@ -171,7 +174,7 @@ async def from_folder(request: Request) -> Response:
 def _copy_folder(app: AppState, batch: Batch, paths: list[Path]) -> None:
     folder = app.batches.incoming(batch.id)
     names: list[str] = []
-    renamed: dict[str, str] = {}
+    originals: dict[str, str] = {}
     for path in paths:
         try:
             name = _free_name(folder, safe_filename(path.name), names)
@@ -179,9 +182,9 @@ def _copy_folder(app: AppState, batch: Batch, paths: list[Path]) -> None:
             batch.refused.append({"file": path.name, "reason": error.key, **_text(error)})
             continue
         shutil.copyfile(path, folder / name)
-        renamed[base_name(path.name)] = name
+        originals[name] = base_name(path.name)
         _keep_if_valid(batch, folder / name, names, base_name(path.name))
-    _take_in(app, batch, names, renamed)
+    _take_in(app, batch, names, originals)
 
 
 # --- the manifest form, and starting the run ---------------------------------------------

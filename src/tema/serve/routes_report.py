@@ -61,7 +61,9 @@ async def report_page(request: Request) -> Response:
         return not_found(request)
     lang = language(request)
     counts = await run_in_threadpool(_read_counts, folder / "theme_counts.csv")
-    return render(request, "report.html", batch=batch, **_report_context(request, counts, lang))
+    context = _report_context(request, counts, lang)
+    # Each document by the name its file was sent under (read once, not per row).
+    return render(request, "report.html", batch=batch, names=batch.shown_names(lang), **context)
 
 
 def _read_counts(path: Path) -> pd.DataFrame:
@@ -136,9 +138,10 @@ async def units_page(request: Request) -> Response:
     elif key == UNKNOWN_KEY:
         where = TEXTS[lang]["unknown"]
     else:  # a document by the name the user gave its file
-        where = batch.shown_name(key) if level == "document" else key
+        where = batch.shown_name(key, lang) if level == "document" else key
     return render(
-        request, "units.html", batch=batch, rows=rows, count=count, level=level, key=key,
+        request, "units.html", batch=batch, names=batch.shown_names(lang), rows=rows,
+        count=count, level=level, key=key,
         theme=theme, page=page, pages=max(1, -(-count // PAGE_SIZE)), where=where,
         rw=TEXTS[lang],
     )  # fmt: skip
@@ -172,8 +175,23 @@ async def download(request: Request) -> Response:
     if not path.is_file():
         return not_found(request)
     # Always a download, never shown as a page of this app (the report holds user text).
+    if name == "theme_counts.csv" and batch.files:
+        # Keyed by the stored names on disk (as units.csv, which the pages join it with);
+        # the user's copy names each document as report.html does: as the user sent it.
+        text = await run_in_threadpool(_counts_as_sent, path, batch, language(request))
+        return Response(text, media_type=DOWNLOADS[name], headers=_attachment(name))
     return FileResponse(path, media_type=DOWNLOADS[name], filename=name,
                         content_disposition_type="attachment")  # fmt: skip
+
+
+def _counts_as_sent(path: Path, batch: Batch, lang: str) -> str:
+    from tema.report.names import shown_counts_csv
+
+    return shown_counts_csv(path.read_text(encoding="utf-8"), batch.shown_names(lang))
+
+
+def _attachment(name: str) -> dict[str, str]:
+    return {"content-disposition": f'attachment; filename="{name}"'}
 
 
 ROUTES = [

@@ -119,7 +119,9 @@ def _classify_and_report(ctx: Context, batch: Batch, files: pipeline.BatchFiles)
     pipeline.classify(config, ctx.progress)
     ctx.progress("report", 0, None)
     language = str(ctx.job.options.get("language") or config.report.language)
-    reported = pipeline.report(config, language, batch.folder or batch.name)
+    # The report names each file as the user sent it, as the app's pages do.
+    names = batch.shown_names(language)
+    reported = pipeline.report(config, language, batch.folder or batch.name, names)
     write_queue(ctx, files)
     return {"units": reported.n_units, "uncertain": reported.n_uncertain}
 
