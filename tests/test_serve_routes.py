@@ -354,6 +354,24 @@ def test_the_manifest_names_uploads_as_ingest_matches_them(app):
     assert "Manifestet nevner" not in page.text
 
 
+def test_a_manifest_finds_a_file_whose_name_holds_percent_22_either_way(app):
+    """A name with a real "%22" arrives as one with `"` (the browser's escape, which the
+    app cannot tell apart): shown with `"`; its manifest row, written as the file is
+    named, still applies."""
+    manifest = "file;meeting;region;date\nSvar 100%22.txt;Skjema;Nord;2025-03-04\n"
+    browser = client(app)
+    upload(
+        browser,
+        token(browser),
+        [("Svar 100%22.txt", b"Bolig"), ("manifest.csv", manifest.encode())],
+    )
+    (batch,) = [b for b in app.state.serve.batches.all() if not b.read_only]
+    (item,) = batch.files
+    assert (item.shown, item.name) == ('Svar 100".txt', "Svar 100_.txt")
+    assert (item.meeting, item.region) == ("Skjema", "Nord")
+    assert batch.manifest_missing == [] and batch.manifest_unlisted == []
+
+
 def test_one_bad_date_in_the_manifest_keeps_the_rest_of_it(app):
     manifest = (
         "file;meeting;region;date\n"

@@ -55,6 +55,24 @@ def test_an_uploaded_name_is_the_name_the_user_gave_the_file(sent: str, name: st
     assert sent_name(sent) == name
 
 
+def as_a_browser_sends(name: str) -> str:
+    """A file name in a form as the WHATWG HTML standard has browsers send it
+    ("multipart/form-data encoding"): `"`, CR and LF escaped, `%` not."""
+    return name.replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
+
+
+@pytest.mark.parametrize(("real", "lookalike"), [("Svar 100%22.txt", 'Svar 100".txt'),
+                                                 ("Notat%0A.txt", "Notat\n.txt")])  # fmt: skip
+def test_a_name_really_holding_an_escape_is_read_as_the_character_it_escapes(
+    real: str, lookalike: str
+):
+    """The limit (docs/serve.md): a name with a real "%22" (or %0A, %0D) arrives as the
+    same bytes as one with `"` (or a line break); the app shows the character, the more
+    likely name on a Mac or Linux (Windows allows neither in a file name)."""
+    assert as_a_browser_sends(real) == as_a_browser_sends(lookalike)
+    assert sent_name(as_a_browser_sends(real)) == lookalike
+
+
 @pytest.mark.parametrize("hostile", ["..", "../", "/", "....", "\x00\x01"])
 def test_names_with_nothing_left_are_refused(hostile: str):
     with pytest.raises(Refused) as caught:

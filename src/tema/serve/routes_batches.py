@@ -143,7 +143,7 @@ def _take_in(app: AppState, batch: Batch, names: list[str], originals: dict[str,
         written, batch.manifest_error = read_manifest_file(
             app.batches.incoming(batch.id) / manifests[0]
         )
-        rows = {renamed.get(base_name(name), name): row for name, row in written.items()}
+        rows = {_sent_file(name, renamed): row for name, row in written.items()}
         batch.manifest_name = manifests[0] if not batch.manifest_error else ""
     row_of = match_rows(documents, rows)
     batch.files = prefill(documents, {name: rows[row] for name, row in row_of.items()}, originals)
@@ -155,6 +155,13 @@ def _take_in(app: AppState, batch: Batch, names: list[str], originals: dict[str,
         name for name in documents if batch.manifest_name and name not in row_of
     ]
     app.batches.save(batch)
+
+
+def _sent_file(listed: str, renamed: dict[str, str]) -> str:
+    """The stored name of the file a manifest row names (`listed`), else `listed`. A
+    browser sends a name holding "%22" as one holding `"` (`sent_name`): a manifest that
+    writes the name as the file has it finds it either way."""
+    return renamed.get(base_name(listed)) or renamed.get(sent_name(listed)) or listed
 
 
 @state_changing

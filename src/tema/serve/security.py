@@ -89,7 +89,8 @@ _FORM_CHARACTERS = {"%22": '"', "%0A": "\n", "%0D": "\r"}
 def sent_name(filename: str) -> str:
     """The `base_name` of an uploaded file as the user's computer names it: a browser sends
     `"` as %22 and a line break as %0A or %0D, and leaves a `%` as it is (so a name that
-    really holds "%22" cannot be told apart; every browser writes names this way)."""
+    really holds "%22" cannot be told apart; every browser writes names this way: the
+    limit is in docs/serve.md)."""
     return base_name(_FORM_ESCAPES.sub(lambda found: _FORM_CHARACTERS[found[0]], filename))
 
 
