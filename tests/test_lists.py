@@ -247,6 +247,34 @@ def test_a_numbered_line_that_stands_alone_is_a_section_title(raw: str, expected
     assert kinds_and_texts(raw) == expected
 
 
+@pytest.mark.parametrize("marker", ["-", "•", "*", "–"])
+def test_a_numbered_line_over_points_of_another_marker_is_their_title(marker: str) -> None:
+    # Meeting notes number their topics and list the points under each with dashes or
+    # bullets. The points are no siblings of the number: before, "1. Bolig" was read as
+    # an item, counted as input, and the points below had the document title as section.
+    raw = (
+        f"1. Bolig\n{marker} Det er for få utleieboliger.\n{marker} Husleien er for høy.\n"
+        f"2. Arbeid og kvalifisering\n{marker} Arbeidsgivere må ansette flere.\n"
+    )
+    assert kinds_and_texts(raw) == [
+        ("heading", "1. Bolig"),
+        ("bullet", "Det er for få utleieboliger."),
+        ("bullet", "Husleien er for høy."),
+        ("heading", "2. Arbeid og kvalifisering"),
+        ("bullet", "Arbeidsgivere må ansette flere."),
+    ]
+
+
+def test_numbered_items_with_points_under_them_stay_items_beside_a_numbered_sibling() -> None:
+    # A numbered list stays a list where the numbers stand next to each other.
+    raw = "1. Flere boliger\n2. Mer praksis\n- Særlig for kvinner.\n"
+    assert kinds_and_texts(raw) == [
+        ("bullet", "Flere boliger"),
+        ("bullet", "Mer praksis"),
+        ("bullet", "Særlig for kvinner."),
+    ]
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [

@@ -5,9 +5,9 @@ their points one per line without markers or full stops (three such lines in a r
 or without blank lines between them, are items, one per line: report headings come one
 or two together, never three; captions, "Foto: …", are points only where a colon
 announces them: "Vi foreslår:" / "Les mer om …"), and a numbered
-line that stands alone ("2. Utdanning og kvalifisering": no item right before or after
-it), which is a section title, not a one-item list. ``tema.segment.blocks`` calls both
-on the blocks it grouped; the rules are listed in docs/segmentation.md.
+line that stands alone ("2. Utdanning og kvalifisering": no numbered item right before
+or after it), which is a section title, not a one-item list. ``tema.segment.blocks``
+calls both on the blocks it grouped; the rules are listed in docs/segmentation.md.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from tema.segment.lines import Group, Line
 
 
 def numbered_titles_as_text(raw: str, groups: list[Group]) -> list[Group]:
-    """A numbered line that stands alone ("2. Utdanning og kvalifisering": no list item
+    """A numbered line that stands alone ("2. Utdanning og kvalifisering": no numbered item
     right before or after it, no punctuation at the end of its lines) is a section title,
     not a one-item list: it becomes a text group, which ``headings.classify_text_block``
     calls a heading."""
@@ -30,7 +30,7 @@ def numbered_titles_as_text(raw: str, groups: list[Group]) -> list[Group]:
         ):
             continue
         neighbours = groups[index - 1 : index] + groups[index + 1 : index + 2]
-        if any(neighbour_kind == "bullet" for neighbour_kind, _ in neighbours):
+        if any(_is_numbered_item(raw, neighbour) for neighbour in neighbours):
             continue
         # A title wrapped over two lines ("4. Arbeidsgivernes erfaringer … i /
         # distriktene") is a title too; any punctuation, or more lines and words, makes
@@ -46,6 +46,20 @@ def numbered_titles_as_text(raw: str, groups: list[Group]) -> list[Group]:
             continue
         titled[index] = ("text", lines)
     return titled
+
+
+def _is_numbered_item(raw: str, group: Group) -> bool:
+    """A list item beside a numbered line that makes it an item of the same list: one not
+    opened by a bullet or a dash, which notes put under a numbered topic ("1. Bolig" /
+    "- Det er for få utleieboliger") as its points, not as its siblings."""
+    kind, lines = group
+    first = raw[lines[0].start : lines[0].end]
+    return kind == "bullet" and not (
+        nb_layout.BULLET_LINE.match(first)
+        or nb_layout.LONE_BULLET_LINE.match(first)
+        or nb_layout.DASH_BULLET_LINE.match(first)
+        or nb_layout.LOWER_DASH_ITEM_LINE.match(first)
+    )
 
 
 # Notes often list their points one per line, without markers or full stops. This many
