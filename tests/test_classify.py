@@ -308,3 +308,25 @@ def test_a_unit_at_a_chunk_border_is_read_with_its_neighbours(model: ThemeModel)
     chunks = [units.iloc[start : start + 4] for start in range(0, len(units), 4)]
     in_chunks = pd.concat(classify_units(chunk, with_context) for chunk in whole_documents(chunks))
     assert in_chunks.equals(classify_units(units, with_context))
+
+
+def test_a_units_file_of_tema_segment_is_read_as_its_units(tmp_path: Path):
+    """`tema classify OUT/units.csv -o …` (the batch outside the pipeline that README
+    describes): the units keep their kind and section, so headings are not read as
+    survey answers (and counted as input) and sentences are read with their neighbours.
+    Before, the file was taken for a survey table with a column `text`."""
+    from tema.classify.inputs import units_from_files
+    from tema.config import load_config
+
+    units = tmp_path / "units.csv"
+    units.write_text(
+        "doc,unit,start,end,kind,section,text,repeat_of\n"
+        "notat.txt,0,0,5,heading,Bolig,Bolig,\n"
+        "notat.txt,1,7,40,sentence,Bolig,Det er for få utleieboliger.,\n",
+        encoding="utf-8",
+    )
+    read = units_from_files(load_config(), [units])
+    assert read["doc"].tolist() == ["notat.txt", "notat.txt"]
+    assert read["kind"].tolist() == ["heading", "sentence"]
+    assert read["section"].tolist() == ["Bolig", "Bolig"]
+    assert read["start"].tolist() == [0, 7]

@@ -1,6 +1,7 @@
 """Units to classify from files named by a user (`tema classify FILE …`), outside the
 pipeline: a table (.csv .tsv .xlsx) gives one unit per answer, read as ingest reads it;
-a text file (.txt .md .pdf .docx) is segmented as `tema segment` does.
+a text file (.txt .md .pdf .docx) is segmented as `tema segment` does; the units CSV that
+`tema segment` wrote is read as it is.
 
 Apart from `tema.classify.stage`, so that the classify stage of the pipeline (which
 classifies the segmented units CSV) does not depend on the segmentation code.
@@ -54,20 +55,39 @@ def read_table_units(
     return units.astype({"unit": "int64", "row": "int64"})
 
 
+def is_units_file(path: Path) -> bool:
+    """Whether `path` is a units CSV that `tema segment` wrote (OUT/units.csv of a batch
+    outside the pipeline): its header holds every column of a unit. Such a file is read as
+    its units, with their kinds and sections, not as a survey table whose column `text`
+    holds answers (its headings would be counted as input, its sentences read alone)."""
+    from tema.segment.units import FRAME_COLUMNS
+
+    if path.suffix.lower() != ".csv" or not path.is_file():
+        return False
+    with open(path, "rb") as handle:
+        first = handle.readline().decode("utf-8-sig", errors="replace")
+    return set(first.strip().split(",")) >= set(FRAME_COLUMNS)
+
+
 def units_from_files(
     config: Config, files: Sequence[Path], text_column: str | None = None
 ) -> pd.DataFrame:
     """Units of the files in the order given: tables one unit per non-blank answer (the
     text from `text_column`, else the first of ``ingest.text_columns`` a table has), text
-    segmented with the ``segment`` settings."""
+    segmented with the ``segment`` settings, a units CSV of `tema segment` as its units."""
     from tema.ingest.stage import documents_from_files
     from tema.io.tables import TABLE_SUFFIXES
     from tema.segment.stage import Segmenter
 
     columns = [text_column] if text_column else list(config.ingest.text_columns)
     segmenter = None
-    frames = []
+    frames: list[pd.DataFrame] = []
     for path in files:
+        if not text_column and is_units_file(path):
+            from tema.classify.stage import read_units_chunks
+
+            frames.extend(read_units_chunks(path))
+            continue
         if path.suffix.lower() in TABLE_SUFFIXES:
             frames.append(read_table_units(path, columns))
             continue

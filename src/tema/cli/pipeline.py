@@ -129,9 +129,9 @@ def classify(
     files: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Files to classify: text (.txt .md .pdf .docx: segmented into units) or "
-            "tables (.csv .tsv .xlsx: one unit per row); default: the segmented units of the "
-            "batch (segment.units)."
+            help="Files to classify: text (.txt .md .pdf .docx: segmented into units), "
+            "tables (.csv .tsv .xlsx: one unit per row) or a units.csv of `tema segment`; "
+            "default: the segmented units of the batch (segment.units)."
         ),
     ] = None,
     text_column: Annotated[
