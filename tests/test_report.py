@@ -148,6 +148,27 @@ def test_streamed_report_has_provenance_and_the_same_counts_as_in_memory(tmp_pat
     assert summary.n_uncertain == 1 and summary.review["text"].tolist() == ["Takk"]
 
 
+@pytest.mark.parametrize("chunk_rows", [2, 50_000])
+def test_a_unit_with_a_theme_outside_the_theme_set_is_refused_with_its_line(tmp_path, chunk_rows):
+    """A classified file whose theme is not in params.yaml's theme set (a theme typed by
+    hand, "bolig"; a theme renamed since classification) was counted in the number of
+    units but in no theme: the shares no longer added up to the total the report gave.
+    The line is the file's, a text spread over two lines counted."""
+    from tema.errors import InputError
+
+    classified, documents = batch(tmp_path)
+    frame = pd.read_csv(classified, keep_default_na=False, dtype=str)
+    frame.loc[0, "text"] = "Tittel\nover to linjer"  # a heading: not counted, still a line
+    frame.loc[4, "theme"] = "bolig"
+    frame.to_csv(classified, index=False)
+    kinds = ["sentence", "bullet", "answer"]
+    with pytest.raises(InputError, match=r"line 7: theme 'bolig' is not one of the themes"):
+        build_report(
+            classified, documents, tmp_path / "out", THEME_IDS, kinds, chunk_rows=chunk_rows
+        )
+    assert not (tmp_path / "out" / "units.csv").exists()
+
+
 def test_terminal_table_shows_raw_and_adjusted_shares():
     units = counted_units(classified_units(), ["sentence", "bullet"])
     confusion = pd.DataFrame(np.eye(3), index=THEME_IDS, columns=THEME_IDS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import hashlib
 import io
 import json
@@ -62,6 +63,20 @@ def check_output(output: Path, inputs: Iterable[str | Path]) -> None:
 def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
     with atomic_write(path) as handle:
         frame.to_csv(handle, index=False, lineterminator="\n")
+
+
+def csv_line_of_row(path: str | Path, row: int) -> int:
+    """The line of a UTF-8 CSV file (one tema wrote) on which its data row `row` starts
+    (0 = the first row after the header): a quoted text may hold line breaks, so that
+    rows and lines part ways."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        start = 1
+        for index, _cells in enumerate(reader, start=-1):
+            if index == row:
+                return start
+            start = reader.line_num + 1
+    return start
 
 
 def write_json(data: Any, path: str | Path) -> None:

@@ -31,7 +31,7 @@ import pandas as pd
 
 from tema.config import Config, Theme, theme_names
 from tema.errors import InputError, TemaError
-from tema.io.files import atomic_write, write_csv
+from tema.io.files import atomic_write, csv_line_of_row, write_csv
 from tema.io.tables import read_frame
 from tema.numbers import Style
 from tema.progress import progress
@@ -284,20 +284,22 @@ def read_classified_chunks(
     if not path.is_file():
         raise InputError(path, "not found (run `tema classify` first)")
     try:
-        reader = pd.read_csv(
+        # `with`: a report stopped by a bad row (or a reader left unfinished) closes the file.
+        with pd.read_csv(
             path,
             keep_default_na=False,
             na_values={"repeat_of": [""]},
             chunksize=chunk_rows,
             dtype={"doc": str, "text": str, "kind": str, "section": str, "second_theme": str},
-        )
-        for chunk in reader:
-            missing = {"doc", "kind", "text", "theme", "confidence", "uncertain"} - set(chunk)
-            if missing:
-                raise InputError(path, f"missing column(s) {', '.join(sorted(missing))}", 1)
-            if chunk["uncertain"].dtype != bool:
-                chunk["uncertain"] = chunk["uncertain"].astype(str).str.lower().isin(["true", "1"])
-            yield chunk
+        ) as reader:
+            for chunk in reader:
+                missing = {"doc", "kind", "text", "theme", "confidence", "uncertain"} - set(chunk)
+                if missing:
+                    raise InputError(path, f"missing column(s) {', '.join(sorted(missing))}", 1)
+                if chunk["uncertain"].dtype != bool:
+                    flags = chunk["uncertain"].astype(str).str.lower()
+                    chunk["uncertain"] = flags.isin(["true", "1"])
+                yield chunk
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise InputError(path, f"cannot be read: {exc}") from exc
 
@@ -323,6 +325,7 @@ def build_report(
         header = True
         chunks = read_classified_chunks(classified, chunk_rows)
         for chunk in progress(chunks, "report", None, quiet, unit="chunk"):
+            _refuse_unknown_themes(classified, chunk, counted_kinds, theme_ids)
             units = provenance.attach(counted_units(chunk, counted_kinds))
             units.to_csv(handle, index=False, header=header, lineterminator="\n")
             header = False
@@ -335,6 +338,27 @@ def build_report(
     write_csv(summary.counts, out_dir / "theme_counts.csv")
     write_csv(summary.over_time, out_dir / "theme_over_time.csv")
     return summary
+
+
+def _refuse_unknown_themes(
+    path: str | Path, chunk: pd.DataFrame, counted_kinds: Sequence[str], theme_ids: Sequence[str]
+) -> None:
+    """A counted unit whose theme is not in the theme set would be in the number of units
+    but in no theme's count, so that the shares no longer add up: refused with its line.
+    The chunk's index is the row's place in the file (pandas numbers the rows of a chunked
+    read on from the chunk before)."""
+    counted = chunk[chunk["kind"].isin(counted_kinds)]
+    unknown = counted.index[~counted["theme"].astype(str).isin(theme_ids)]
+    if len(unknown) == 0:
+        return
+    theme = counted.loc[unknown[0], "theme"]
+    raise InputError(
+        path,
+        f"theme {str(theme)!r} is not one of the themes in the params file "
+        f"({', '.join(theme_ids)}); classify the units again (tema classify) "
+        "or correct the theme",
+        csv_line_of_row(path, int(unknown[0])),
+    )
 
 
 def uncertain_units(units_csv: str | Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
