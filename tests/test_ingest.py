@@ -231,7 +231,7 @@ def test_unusable_documents_are_refused(tmp_path: Path, name: str, content: byte
 
 
 def test_missing_document_is_refused(tmp_path: Path):
-    with pytest.raises(InputError, match="cannot be read"):
+    with pytest.raises(InputError, match=r"borte\.txt: not found"):
         read_document_text(tmp_path / "borte.txt")
 
 
@@ -509,3 +509,11 @@ def test_manifest_rows_match_files_loosely_only_where_that_is_unambiguous(
     from tema.ingest.manifest import match_rows
 
     assert match_rows(files, rows) == matched
+
+
+def test_a_file_named_as_the_batch_folder_is_named_as_a_file(tmp_path: Path):
+    """`tema ingest notat.txt`: "folder not found" for a file that is there sent the user
+    looking for it; the error says that ingest reads a folder and how one file is sorted."""
+    raw = make_raw(tmp_path)
+    with pytest.raises(InputError, match=r"is a file, not a folder.*tema classify"):
+        list(ingest(raw / "bodo.txt", None))

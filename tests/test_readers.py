@@ -423,3 +423,17 @@ def test_a_note_in_an_encoding_tema_must_guess_is_read_as_written(
     path.write_bytes(text.encode(codec))
     with pytest.warns(UserWarning, match=rf"notat\.txt: not UTF-8; read as {re.escape(named)}"):
         assert read_source(path).text == text
+
+
+@pytest.mark.parametrize("name", ["notat.docx", "svar.xlsx", "rapport.pdf", "svar.csv", "a.txt"])
+def test_a_file_that_is_not_there_is_named_as_not_found(tmp_path: Path, name: str):
+    """`tema classify notat.docx` with a typo in the name: "is not a readable Word (.docx)
+    file (Package not found …)" made the user look for damage in a file that is not there."""
+    with pytest.raises(InputError, match=re.escape(f"{tmp_path / name}: not found")):
+        read_source(tmp_path / name)
+
+
+def test_a_folder_named_as_a_file_is_named_as_a_folder(tmp_path: Path):
+    (tmp_path / "notater.docx").mkdir()
+    with pytest.raises(InputError, match="is a folder, not a file"):
+        read_source(tmp_path / "notater.docx")

@@ -29,7 +29,14 @@ from tema.errors import InputError, UnreadableFile
 from tema.io.encodings import decode_text
 from tema.io.excel import EXCEL_ERRORS, rows_hold
 from tema.io.files import office_binary_reason
-from tema.io.tables import TABLE_SUFFIXES, Table, column_key, read_bytes, read_table
+from tema.io.tables import (
+    TABLE_SUFFIXES,
+    Table,
+    column_key,
+    read_bytes,
+    read_table,
+    require_file,
+)
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 SUFFIXES = TEXT_SUFFIXES | TABLE_SUFFIXES | {".pdf", ".docx"}
@@ -67,6 +74,7 @@ def read_source(
 ) -> Source:
     """Read one file by its suffix; unknown, empty or unreadable files are errors."""
     path = Path(path)
+    require_file(path)
     suffix = path.suffix.lower()
     if suffix in OLD_OFFICE:
         raise UnreadableFile(path, _old_office_reason(path, OLD_OFFICE[suffix]))

@@ -69,6 +69,12 @@ class Skipped:
 def discover(raw_dir: str | Path, manifest_path: str | Path | None) -> list[Path]:
     """Documents in `raw_dir` (not a manifest), in a stable order."""
     raw_dir = Path(raw_dir)
+    if raw_dir.is_file():
+        raise InputError(
+            raw_dir,
+            "is a file, not a folder: tema ingest reads a folder of documents (and its "
+            "manifest); to sort one file, run tema classify FILE",
+        )
     if not raw_dir.is_dir():
         raise InputError(raw_dir, "folder not found")
     manifest_name = Path(manifest_path).resolve() if manifest_path else None

@@ -108,6 +108,15 @@ class Table:
         return pd.DataFrame(cells, columns=self.header, dtype=str)
 
 
+def require_file(path: Path) -> None:
+    """A file named to be read that is not there, or is a folder, is an `InputError` that
+    says so: the readers of Word, PDF and Excel files would call it damaged."""
+    if path.is_dir():
+        raise InputError(path, "is a folder, not a file")
+    if not path.exists():
+        raise InputError(path, "not found")
+
+
 def read_bytes(path: Path) -> bytes:
     """The bytes of a file; an unreadable one is an `InputError` naming it."""
     try:
@@ -126,6 +135,7 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
     `sheet` names a workbook's sheet (default: the first). An empty file, a malformed
     one, or a sheet that is not there is an `InputError` naming the file (and line)."""
     path = Path(path)
+    require_file(path)
     if path.suffix.lower() in EXCEL_SUFFIXES:
         return _read_workbook(path, sheet)
     return _read_delimited(path)
