@@ -330,3 +330,14 @@ def test_a_units_file_of_tema_segment_is_read_as_its_units(tmp_path: Path):
     assert read["kind"].tolist() == ["heading", "sentence"]
     assert read["section"].tolist() == ["Bolig", "Bolig"]
     assert read["start"].tolist() == [0, 7]
+
+
+def test_a_units_file_without_a_text_column_is_refused_with_its_header_line(tmp_path: Path):
+    """A units CSV whose `text` column was renamed (opened and saved by hand) stopped
+    `tema classify` with a Python traceback (KeyError: 'text')."""
+    from tema.classify.stage import read_units_chunks
+
+    units = tmp_path / "units.csv"
+    units.write_text("doc,unit,kind,tekst\nnotat.txt,0,sentence,Flere boliger.\n", "utf-8")
+    with pytest.raises(InputError, match=r"units\.csv, line 1: no column 'text'"):
+        list(read_units_chunks(units))

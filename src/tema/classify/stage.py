@@ -21,7 +21,7 @@ from tema.classify.context import ANSWER_KIND, with_questions
 from tema.classify.decision import PREDICTION_COLUMNS
 from tema.classify.persist import load_predictor
 from tema.config import Config, ModelFiles
-from tema.errors import TemaError
+from tema.errors import InputError, TemaError
 from tema.io.files import check_output
 from tema.parallel import CsvRows, ordered_map, render_csv, write_csv_chunks
 
@@ -154,11 +154,21 @@ def _read_with_questions(
 def read_units_chunks(path: str | Path, rows: int | None = None) -> Iterator[pd.DataFrame]:
     """The units CSV of `tema segment` in chunks of ``rows`` rows (`CHUNK_ROWS`), typed as
     it was written (text columns stay text, ``repeat_of`` an integer or empty in every
-    chunk)."""
+    chunk); a file without a `text` column is an `InputError` naming its header line."""
     from tema.io.tables import read_frame_chunks
 
     types = {"doc": "string", "kind": "string", "section": "string", "text": "string"}
-    return read_frame_chunks(path, rows or CHUNK_ROWS, dtype={**types, "repeat_of": "Int64"})
+    chunks = read_frame_chunks(path, rows or CHUNK_ROWS, dtype={**types, "repeat_of": "Int64"})
+    for chunk in chunks:
+        if "text" not in chunk.columns:
+            # Checked here, not in the workers: a missing column is the file's, with its line.
+            raise InputError(
+                path,
+                "no column 'text' (the units' text); the columns are "
+                + ", ".join(repr(str(name)) for name in chunk.columns),
+                1,
+            )
+        yield chunk
 
 
 def whole_documents(chunks: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
