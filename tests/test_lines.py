@@ -140,3 +140,30 @@ def test_lines_of_a_table_saved_as_text_are_its_rows(raw: str, kinds: list[str])
     # Before, the rows were points or running headers: a header of labels and a row of
     # figures were counted as input, and a row of prose could be noise.
     assert [line.kind for line in split_lines(raw) if line.kind != "blank"] == kinds
+
+
+@pytest.mark.parametrize(
+    ("raw", "kinds"),
+    [
+        # A dedicated bullet without its space is an item on its own, as with the space.
+        ("•Flere språkkurs\n", ["bullet"]),
+        ("\uf0b7Flere boliger\n", ["bullet"]),
+        # A dash or a middle dot before a capital: an item in a run of two or more, blank
+        # lines between allowed, also next to items that kept their space.
+        ("-Flere språkkurs\n-Bedre samarbeid med NAV\n", ["bullet", "bullet"]),
+        ("–Flere boliger\n\n–Kortere ventetid\n", ["bullet", "bullet"]),
+        ("- Flere boliger\n-Bedre samarbeid\n- Mer praksis\n", ["bullet"] * 3),
+        ("·Flere boliger\n·Bedre samarbeid\n", ["bullet", "bullet"]),
+        # Alone it is a dash a line break put first or a reply in dialogue, and a line
+        # between parts the run.
+        ("Hun så opp.\n-Nei, sa hun.\nDet var kaldt.\n", ["text"] * 3),
+        ("-Flere boliger\nfor unge\n-Bedre samarbeid\n", ["text"] * 3),
+        # A minus, a hyphen, emphasis or a quoted e-mail line is no item, in a run or not.
+        ("-20 grader\n-15 grader\n", ["text", "text"]),
+        ("*Diskriminering* i arbeidslivet\n*Se vedlegg\n", ["text", "text"]),
+        (">Hei Kari\n>Takk for sist\n", ["text", "text"]),
+    ],
+)
+def test_bullets_without_their_space_are_items(raw: str, kinds: list[str]) -> None:
+    # Before, such lines were text: a list of them read as one heading, not counted.
+    assert [line.kind for line in split_lines(raw) if line.kind != "blank"] == kinds

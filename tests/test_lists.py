@@ -374,3 +374,43 @@ def test_points_a_colon_announces_are_items_whatever_their_first_word(
     raw: str, expected: list
 ) -> None:
     assert kinds_and_texts(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # Bullets that lost their space after them (typed notes, pdftotext) give one item
+        # each, their text without the bullet, not one long heading that is not counted.
+        (
+            "Innspill\n\n•Flere språkkurs på kveldstid\n•Bedre samarbeid med NAV\n"
+            "•Les mer om ordningen på nettsiden\n\nDet var stor enighet.\n",
+            [
+                ("heading", "Innspill"),
+                ("bullet", "Flere språkkurs på kveldstid"),
+                ("bullet", "Bedre samarbeid med NAV"),
+                ("bullet", "Les mer om ordningen på nettsiden"),
+                ("paragraph", "Det var stor enighet."),
+            ],
+        ),
+        (
+            "Innspill\n\n-Flere språkkurs på kveldstid\n-Bedre samarbeid med NAV\n",
+            [
+                ("heading", "Innspill"),
+                ("bullet", "Flere språkkurs på kveldstid"),
+                ("bullet", "Bedre samarbeid med NAV"),
+            ],
+        ),
+        # Only the marker goes: a quote mark or a bracket after it stays in the text.
+        (
+            "➢«Vi trenger språkpraksis»\n\uf0b7(NAV) må følge opp\n",
+            [("bullet", "«Vi trenger språkpraksis»"), ("bullet", "(NAV) må følge opp")],
+        ),
+        # A dash alone before a capital stays in its sentence, as the user wrote it.
+        (
+            "Hun så opp.\n-Nei, sa hun.\n",
+            [("paragraph", "Hun så opp. -Nei, sa hun.")],
+        ),
+    ],
+)
+def test_bullets_without_their_space_are_items(raw: str, expected: list) -> None:
+    assert kinds_and_texts(raw) == expected

@@ -47,6 +47,52 @@ def test_list_item_lines(line: str, bullet: bool, dash_bullet: bool, numbered: b
     assert bool(nb_layout.NUMBERED_ITEM_LINE.match(line)) is numbered
 
 
+# A bullet without the space after it, as typed notes and pdftotext give it: (line, the
+# marker a glued bullet ends at or None, the same for a dash or dot that a run makes an
+# item, whether the line counts towards such a run).
+GLUED_MARKER_CASES = [
+    ("•Flere språkkurs på kveldstid", 1, None, False),
+    ("  ▪Tiltak", 3, None, False),
+    ("●ingen mellomrom", 1, None, False),  # a dedicated bullet: lower case too
+    ("■12 nye plasser", 1, None, False),
+    ("➢«Vi trenger språkpraksis»", 1, None, False),
+    ("✓(NAV) følger opp", 1, None, False),
+    ("\uf0b7Flere boliger", 1, None, False),  # Word's bullet, extracted from a PDF
+    ("•", None, None, False),  # a bullet alone: LONE_BULLET_LINE's
+    ("••••", None, None, False),  # a rule of bullets: noise
+    ("• Flere boliger", None, None, False),  # with its space: BULLET_LINE's
+    # Marks with other uses at a line start need their space, or a run.
+    ("*Diskriminering* i arbeidslivet", None, None, False),  # Markdown emphasis
+    ("*Se vedlegg", None, None, False),  # a footnote
+    (">Hei Kari", None, None, False),  # a line quoted in an e-mail
+    (">5 år botid", None, None, False),  # more than five years
+    ("·Flere boliger", None, 1, True),
+    ("∙Flere boliger", None, 1, True),
+    ("-Flere språkkurs", None, 1, True),
+    ("  –Bedre samarbeid med NAV", None, 3, True),
+    ("—Mer praksis", None, 1, True),
+    ("-Nei, sa hun", None, 1, True),  # a candidate: tema.segment.lines wants a run
+    ("- Flere språkkurs", None, None, True),  # spaced: DASH_BULLET_LINE's, in a run too
+    ("· Flere boliger", None, None, True),
+    ("-20 grader", None, None, False),  # a minus
+    ("-kontoret", None, None, False),  # a hyphen a line break put first
+    ("- flere boliger", None, None, False),  # LOWER_DASH_ITEM_LINE's
+    ("--Flere", None, None, False),
+    ("Flere boliger", None, None, False),
+]
+
+
+@pytest.mark.parametrize(("line", "glued", "glued_in_run", "in_run"), GLUED_MARKER_CASES)
+def test_bullets_without_their_space(
+    line: str, glued: int | None, glued_in_run: int | None, in_run: bool
+) -> None:
+    found = nb_layout.GLUED_BULLET_LINE.match(line)
+    assert (found.end() if found else None) == glued
+    found = nb_layout.GLUED_RUN_ITEM_LINE.match(line)
+    assert (found.end() if found else None) == glued_in_run
+    assert bool(nb_layout.RUN_ITEM_LINE.match(line)) is in_run
+
+
 @pytest.mark.parametrize(
     ("line", "letter"),
     [

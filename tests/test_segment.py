@@ -574,3 +574,30 @@ def test_rows_of_a_table_are_units_and_only_rows_of_prose_are_input(
     units = segment_text(raw, sentencizer)
     assert_well_formed(raw, units)
     assert [(unit.kind, raw[unit.start : unit.end]) for unit in units] == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Innspill\n\n•Flere språkkurs på kveldstid\n•Bedre samarbeid med NAV\n\n"
+        "Det var stor enighet.\n",
+        "Innspill\n\n-Flere språkkurs på kveldstid\n-Bedre samarbeid med NAV\n\n"
+        "Det var stor enighet.\n",
+        "Innspill\r\n\r\n  \uf0b7Flere språkkurs på kveldstid\r\n  \uf0b7Bedre samarbeid med NAV"
+        "\r\n\r\nDet var stor enighet.\r\n",
+    ],
+)
+def test_bullets_without_their_space_are_counted_units(sentencizer, raw: str) -> None:
+    # Before, the points read as one heading, not counted, and the next sentence's section.
+    units = segment_text(raw, sentencizer)
+    assert_well_formed(raw, units)
+    assert [(unit.kind, unit.text, unit.section) for unit in units] == [
+        ("heading", "Innspill", "Innspill"),
+        ("bullet", "Flere språkkurs på kveldstid", "Innspill"),
+        ("bullet", "Bedre samarbeid med NAV", "Innspill"),
+        ("sentence", "Det var stor enighet.", "Innspill"),
+    ]
+    # The unit's raw span starts at its bullet, as with "• ", and its text is the rest.
+    for unit in units[1:3]:
+        assert raw[unit.start] in "•-\uf0b7"
+        assert raw[unit.start + 1 : unit.end] == unit.text

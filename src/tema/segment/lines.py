@@ -71,9 +71,11 @@ def classify_line(content: str) -> str:
 
 
 def item_marker(content: str) -> re.Match[str] | None:
-    """The bullet, dash or number that opens a list item line, if it is one."""
+    """The bullet, dash or number that opens a list item line, if it is one; also a bullet
+    glyph without the space after it ("•Flere boliger")."""
     return (
         nb_layout.BULLET_LINE.match(content)
+        or nb_layout.GLUED_BULLET_LINE.match(content)
         or nb_layout.DASH_BULLET_LINE.match(content)
         or nb_layout.NUMBERED_ITEM_LINE.match(content)
     )
@@ -81,11 +83,13 @@ def item_marker(content: str) -> re.Match[str] | None:
 
 def item_marker_of_bullet(content: str) -> re.Match[str] | None:
     """`item_marker`, or the dash or number of a lower-case item that a run of them made
-    a bullet, or the letter of a lettered item that its list made one (``split_lines``)."""
+    a bullet, the letter of a lettered item that its list made one, or the dash without
+    its space ("-Flere boliger") of an item that a run of them made one (``split_lines``)."""
     return (
         item_marker(content)
         or nb_layout.LETTERED_ITEM_LINE.match(content)
         or nb_layout.LOWER_DASH_ITEM_LINE.match(content)
+        or nb_layout.GLUED_RUN_ITEM_LINE.match(content)
         or _lower_case_number(content)
     )
 
@@ -196,7 +200,8 @@ def split_lines(text: str, furniture: frozenset[int] = frozenset()) -> list[Line
             )
             lines.append(Line(start, end, kind, frame_start))
         position += len(with_break)
-    return _lettered_items(text, _lower_case_items(text, _table_rows(text, lines, furniture)))
+    lines = _glued_run_items(text, _table_rows(text, lines, furniture))
+    return _lettered_items(text, _lower_case_items(text, lines))
 
 
 # A table saved as text (tabs in a .txt, a PDF's column gaps): this many lines or more in a
@@ -285,6 +290,28 @@ def _lower_case_items(text: str, lines: list[Line]) -> list[Line]:
         if len(dashes) >= 2 or (len(dashes) == 1 and _opens_a_block(text, lines, dashes[0])):
             items.update(dashes)
         dashes = []
+    return [replace(line, kind="bullet") if i in items else line for i, line in enumerate(lines)]
+
+
+def _glued_run_items(text: str, lines: list[Line]) -> list[Line]:
+    """Text lines that open with a dash or a middle dot directly before a capital ("-Flere
+    boliger": the space lost in typing or by pdftotext) become list items where two or
+    more lines that open with such a mark before a capital, with or without the space
+    (``nb_layout.RUN_ITEM_LINE``), follow each other, blank lines between allowed. One
+    alone stays text: a dash a line break put first, or a reply ("-Nei, sa hun")."""
+    items: set[int] = set()
+    run: list[int] = []
+    for index, line in enumerate([*lines, Line(len(text), len(text), "end", False)]):
+        if line.kind == "blank":
+            continue
+        if line.kind in ("text", "bullet") and nb_layout.RUN_ITEM_LINE.match(
+            text[line.start : line.end]
+        ):
+            run.append(index)
+            continue
+        if len(run) >= 2:
+            items.update(index for index in run if lines[index].kind == "text")
+        run = []
     return [replace(line, kind="bullet") if i in items else line for i, line in enumerate(lines)]
 
 

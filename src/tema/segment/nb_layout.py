@@ -22,6 +22,23 @@ from tema.segment.nb_sentences import SUPERSCRIPT_DIGITS
 # PDF text extraction gives them (U+F0B7 is Word's default round bullet);
 # ">" is an arrow bullet in PDFs and a quoted voice in Markdown notes: input either way.
 BULLET_CHARS = "•●▪■◦○‣∙·▸►▶➢➤✓✔❖◆◇□*⁃→➔⮚>\uf0b7\uf0a7\uf0d8\uf076\uf0fc\uf0e0\uf06e\uf0a8"
+# A bullet directly before the item's first letter or digit, an opening quote or a bracket
+# ("•Flere boliger"): typed notes and pdftotext often lose the space after the glyph. Only
+# glyphs that do nothing else at a line start count so: not "*" (a footnote, "*Se vedlegg",
+# or Markdown emphasis, "*Diskriminering* i arbeidslivet"), not ">" (a line quoted in an
+# e-mail, ">Hei Kari", or "more than": ">5 år botid"), and not the middle dots "·" and "∙"
+# (a separator), which are items only in a run (``GLUED_RUN_ITEM_LINE``).
+GLUED_BULLET_CHARS = "".join(char for char in BULLET_CHARS if char not in "*>·∙")
+GLUED_BULLET_LINE = re.compile(rf"^[ \t]*[{re.escape(GLUED_BULLET_CHARS)}](?=[^\W_]|[«\"“„‘'(])")
+# A dash or a middle dot directly before a capital ("-Flere boliger", "–Bedre samarbeid"):
+# an item only in a run of two or more lines that open with such a mark before a capital,
+# with or without the space (``RUN_ITEM_LINE``; blank lines between allowed, tema.segment.
+# lines), as notes list their points. Alone it is as likely a dash that a line break put
+# first, or a reply in dialogue ("-Nei, sa hun"); before a digit it is a minus ("-20
+# grader"), before lower case a hyphen ("NAV" / "-kontoret"): neither is ever an item.
+GLUED_RUN_CHARS = "–—-·∙"
+GLUED_RUN_ITEM_LINE = re.compile(rf"^[ \t]*[{re.escape(GLUED_RUN_CHARS)}](?=[A-ZÆØÅ])")
+RUN_ITEM_LINE = re.compile(rf"^[ \t]*[{re.escape(GLUED_RUN_CHARS)}][ \t]*(?=[A-ZÆØÅ])")
 # Dashes that start a list item when followed by a capital letter or a digit; followed by a
 # lower-case word they are just a dash that a line break happened to put first.
 DASH_BULLET_CHARS = "–—-"
