@@ -94,6 +94,29 @@ def test_meeting_dates_as_people_write_them(written: str, iso: str | None):
     assert meeting_date(written) == iso
 
 
+@pytest.mark.parametrize(
+    ("written", "why"),
+    [
+        ("31.02.2024", "February 2024 has 29 days"),
+        ("2023-02-29", "February 2023 has 28 days"),
+        ("14.13.2018", "there is no month 13"),
+        ("00.03.2018", "there is no day 0"),
+        ("14.03.2018 25:00", "there is no such time of day (the clock goes 00:00 to 23:59)"),
+    ],
+)
+def test_a_date_in_the_right_form_that_does_not_exist_is_called_so(
+    tmp_path: Path, written: str, why: str
+):
+    """Not "is not YYYY-MM-DD (or DD.MM.YYYY)": the user wrote it in that form."""
+    raw = make_raw(tmp_path, f"file;meeting;region;date\nbodo.txt;Møte;Nord;{written}\n")
+    with pytest.raises(InputError) as error:
+        read_manifest(raw / "manifest.csv")
+    assert str(error.value).endswith(
+        f"manifest.csv, line 2: date {written!r} does not exist: {why}"
+    )
+    assert "YYYY" not in str(error.value)
+
+
 @pytest.mark.parametrize("written", ["14.03.2018", "14.03.2018 10:00"])
 def test_a_norwegian_date_in_the_manifest_is_read_as_that_date(tmp_path: Path, written: str):
     raw = make_raw(tmp_path, f"file;meeting;region;date\nbodo.txt;Møte;Nord;{written}\n")

@@ -8,6 +8,7 @@ unambiguous (`match_rows`); dates are read as people write them (`meeting_date`)
 
 from __future__ import annotations
 
+import calendar
 import re
 import warnings
 from collections import Counter
@@ -33,7 +34,7 @@ KNOWN_COLUMNS = (*MANIFEST_COLUMNS, TEXT_COLUMN, SHEET)
 # a spreadsheet that also holds a time of day comes as "14.03.2024 10:00" in a CSV that
 # Norwegian Excel saved (a time written "10.00", as Norwegian spells it, too). A workbook's
 # date cell is read by its date (`Table.dates`), whatever its format shows.
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 _NORWEGIAN_DATE = re.compile(
     r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?: +(\d{1,2})([:.])(\d{2})(?:\5(\d{2}))?)?"
 )
@@ -73,6 +74,36 @@ def meeting_date(text: str) -> str | None:
         return datetime(year, month, day, hour, minute, second).date().isoformat()
     except ValueError:  # no such day, or no such time of day
         return None
+
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def why_not_a_date(text: str) -> str:
+    """Why `text`, which `meeting_date` does not read, is no date, as the rest of a sentence
+    ("is not YYYY-MM-DD …"); a date written in its form that does not exist is told apart
+    from one in another form, which the user fixes differently."""
+    text = text.strip()
+    norwegian, iso = _NORWEGIAN_DATE.fullmatch(text), _ISO_DATE.fullmatch(text)
+    if norwegian is not None:
+        day, month, year = (int(part) for part in norwegian.group(1, 2, 3))
+    elif iso is not None:
+        year, month, day = (int(part) for part in iso.group(1, 2, 3))
+    else:
+        return "is not YYYY-MM-DD (or DD.MM.YYYY)"
+    if year < 1:
+        return "does not exist: there is no year 0"
+    if not 1 <= month <= 12:
+        return f"does not exist: there is no month {month}"
+    days = calendar.monthrange(year, month)[1]
+    if day < 1:
+        return "does not exist: there is no day 0"
+    if day > days:
+        return f"does not exist: {_MONTHS[month - 1]} {year} has {days} days"
+    return "does not exist: there is no such time of day (the clock goes 00:00 to 23:59)"
 
 
 def find_manifest(raw_dir: str | Path) -> Path | None:
@@ -177,7 +208,7 @@ def _check_manifest_row(
         iso = meeting_date(record["date"])
         if iso is None and not keep_bad_dates:
             raise InputError(
-                path, f"date {record['date']!r} is not YYYY-MM-DD (or DD.MM.YYYY)", line
+                path, f"date {record['date']!r} {why_not_a_date(record['date'])}", line
             )
         record["date"] = iso or record["date"]
     return record
