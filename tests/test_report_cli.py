@@ -170,6 +170,16 @@ def test_compare_of_a_missing_report_is_one_clear_line(project: Path):
     assert "Traceback" not in result.output
 
 
+def test_show_before_any_report_says_there_is_none_yet_and_how_to_make_one(project: Path):
+    result = runner.invoke(app, ["report", "--show"])
+    assert result.exit_code == 1
+    assert (
+        "reports/theme_counts.csv: no report yet; `tema report` (or `make run`) makes one"
+        in result.output
+    )
+    assert "No such file" not in result.output and "Traceback" not in result.output
+
+
 def test_ingest_of_another_folder_reads_its_inputs_and_writes_beside_its_output(project: Path):
     """An ad-hoc batch: its own manifest (not data/raw's), its skipped.csv beside -o; the
     pipeline's files are not touched, and the pipeline's report lists only its own."""

@@ -4,9 +4,8 @@
 documents and the skipped files (for provenance and for what the report says about the
 batch), the cross-validated predictions (for the corrected shares) and the model card,
 and writes into `report.out_dir`: units.csv, theme_counts.csv, theme_over_time.csv,
-report.html and report.xlsx. `run` prints nothing: it returns what the CLI prints. It
-also answers `tema report --show` (the counts of the last report) and
-`--compare OLD NEW` (`tema.report.compare`).
+report.html and report.xlsx. `run` prints nothing: it returns what the CLI prints. It also
+answers `tema report --show` (the last report's counts) and `--compare OLD NEW` (`compare`).
 
 The classified units are streamed in chunks (`build_report`), so a batch of any size runs
 in bounded memory: each chunk gets its provenance (meeting, region, date, page, survey
@@ -94,7 +93,10 @@ def run(
         return _compare(config, compare, out_dir or config.report.compare_dir, language)
     out = out_dir or config.report.out_dir
     if show:
-        counts = read_frame(out / "theme_counts.csv")
+        counts_file = out / "theme_counts.csv"
+        if not counts_file.is_file():  # a new user's first `--show`: no damaged file
+            raise InputError(counts_file, "no report yet; `tema report` (or `make run`) makes one")
+        counts = read_frame(counts_file)
         table = format_count_table(counts, config.themes, language)
         return ReportResult("show", table, {"html": out / "report.html"})
     return _report(config, out, language, quiet, names or {})
