@@ -54,6 +54,24 @@ def test_file_missing_from_manifest_falls_back_to_its_name_with_a_warning(tmp_pa
     assert [d.meeting for d in documents] == ["alta", "Innspillmøte Bodø"]
 
 
+def test_a_file_skipped_anyway_is_not_also_said_to_be_missing_from_the_manifest(
+    tmp_path: Path,
+):
+    raw = make_raw(tmp_path)
+    (raw / "bilde.jpg").write_bytes(b"\xff\xd8\xff\xe0 et bilde")
+    (raw / "tom.txt").write_bytes(b"")
+    (raw / "alta.txt").write_text("Flere boliger i Alta.", encoding="utf-8")
+    with pytest.warns(UserWarning) as caught:
+        documents = list(ingest(raw, raw / "manifest.csv"))
+    said = [str(w.message) for w in caught]
+    assert [d.doc for d in documents] == ["alta.txt", "bodo.txt"]
+    assert [m for m in said if "not in the manifest" in m] == [
+        f"{raw / 'alta.txt'}: not in the manifest; meeting taken from the file name"
+    ]
+    assert any("bilde.jpg: unknown file type" in m for m in said)
+    assert any("tom.txt: is empty" in m for m in said)
+
+
 @pytest.mark.parametrize(
     ("written", "iso"),
     [

@@ -147,12 +147,8 @@ def ingest(
             line_of(manifest_path, listed_missing[0]) if manifest_path else None,
         )
     for path in progress(paths, "ingest", len(paths), quiet, unit="file"):
-        entry = manifest.get(row_of.get(path.name, ""))
-        if entry is None:
-            warnings.warn(
-                f"{path}: not in the manifest; meeting taken from the file name", stacklevel=2
-            )
-            entry = {"file": path.name, "meeting": path.stem, "region": "", "date": ""}
+        listed = manifest.get(row_of.get(path.name, ""))
+        entry = listed or {"file": path.name, "meeting": path.stem, "region": "", "date": ""}
         columns = [entry[TEXT_COLUMN]] if entry.get(TEXT_COLUMN) else list(text_columns)
         try:
             source = readers.read_source(path, columns, entry.get(SHEET) or None)
@@ -161,8 +157,23 @@ def ingest(
             if skipped is not None:
                 skipped.append(Skipped(str(path), error.reason))
             continue
+        except InputError:
+            # A table that stops the batch is still one to list (its fix may be a
+            # `text_column` in the manifest).
+            _warn_unlisted(path, listed)
+            raise
+        _warn_unlisted(path, listed)
         extra = {key: value for key, value in entry.items() if key not in MANIFEST_COLUMNS}
         yield _document(path, source, entry["meeting"], entry["region"], entry["date"], extra)
+
+
+def _warn_unlisted(path: Path, listed: dict[str, str] | None) -> None:
+    """Say that a file tema reads is not in the manifest. Only then: one skipped anyway (a
+    picture, an empty file) needs no manifest row, and a second warning about it is noise."""
+    if listed is None:
+        warnings.warn(
+            f"{path}: not in the manifest; meeting taken from the file name", stacklevel=3
+        )
 
 
 def documents_from_files(
