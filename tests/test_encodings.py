@@ -12,7 +12,7 @@ import pytest
 
 from serve_helpers import minimal_docx, minimal_pdf
 from tema.errors import UnreadableFile
-from tema.io.encodings import decode, decode_text
+from tema.io.encodings import decode, decode_text, is_plain_text
 from tema.io.tables import read_table
 
 NOTE = "Hei på deg\nMøtet i Tromsø handlet om blåbær, ærlighet og «Øyvind»s brygge.\n"
@@ -138,6 +138,33 @@ def test_random_bytes_are_never_taken_for_utf16_or_mac_roman():
 def test_a_pdf_without_nul_is_read_as_before_not_as_utf16_or_mac_roman():
     """A PDF (its text uncompressed, no NUL) renamed .txt reads as Windows-1252, as before."""
     assert decode(minimal_pdf("Bolig i Bodø"), "x.txt")[1] == "cp1252"
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "utf-8-sig", "utf-16", "cp1252", "mac_roman"])
+def test_a_note_in_any_encoding_tema_reads_is_plain_text(codec: str):
+    assert is_plain_text(NOTE.encode(codec))
+    assert all(is_plain_text(sentence.encode(codec)) for sentence in SENTENCES)
+
+
+NOT_PLAIN = {
+    **BINARIES,
+    "pdf": lambda: minimal_pdf("Bolig i Bodø"),  # no NUL, and text where it is not compressed
+    "pdf-cut-off": lambda: minimal_pdf("Bolig i Bodø")[:300],
+    "rtf": lambda: b"{\\rtf1\\ansi Bolig i Bod\\'f8}",
+    "web-page": lambda: b"<html><body><p>Bolig</p></body></html>",
+    "control-characters": lambda: b"Bolig\x1b[31m i Bod\x07",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(NOT_PLAIN))
+def test_a_binary_or_a_marked_up_file_is_not_plain_text(kind: str):
+    assert not is_plain_text(NOT_PLAIN[kind]())
+
+
+def test_random_bytes_are_never_plain_text():
+    for seed in range(200):
+        raw = random.Random(seed).randbytes(random.Random(seed).choice([64, 512, 4096]))
+        assert not is_plain_text(raw), seed
 
 
 # --- Mac OS Roman ----------------------------------------------------------------------------

@@ -71,6 +71,36 @@ def test_pdf_without_readable_text_is_unreadable_naming_the_file(
     assert "skannet.pdf" in str(error.value)
 
 
+@pytest.mark.parametrize("codec", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize(("name", "kind"), [("notat.docx", "Word"), ("rapport.pdf", "PDF")])
+def test_text_saved_under_a_word_or_pdf_name_is_called_plain_text(
+    tmp_path: Path, name: str, kind: str, codec: str
+):
+    """Not "Stream has ended unexpectedly" or "File is not a zip file": say what it is."""
+    path = tmp_path / name
+    path.write_bytes("Referat fra møtet i Tromsø.\nFlere boliger.\n".encode(codec))
+    with pytest.raises(UnreadableFile) as error:
+        read_source(path)
+    stem = name.split(".")[0]
+    assert str(error.value) == (
+        f"{path}: is plain text, not a {kind} file: rename it to {stem}.txt"
+    )
+
+
+@pytest.mark.parametrize("name", ["notat.docx", "rapport.pdf"])
+def test_an_empty_word_or_pdf_file_is_called_empty(tmp_path: Path, name: str):
+    (tmp_path / name).write_bytes(b"")
+    with pytest.raises(UnreadableFile, match=re.escape(f"{name}: is empty")):
+        read_source(tmp_path / name)
+
+
+def test_a_pdf_cut_off_is_still_a_damaged_pdf_not_text(tmp_path: Path):
+    path = make_pdf(tmp_path / "kuttet.pdf", [["Side en."]])
+    path.write_bytes(path.read_bytes()[:400])
+    with pytest.raises(UnreadableFile, match=r"kuttet\.pdf: is not a readable PDF \("):
+        read_source(path)
+
+
 def test_pdf_protected_only_against_editing_is_read(tmp_path: Path):
     from reportlab.lib import pdfencrypt
 

@@ -34,6 +34,26 @@ def test_an_old_office_file_is_named_in_the_report_with_what_to_save_it_as(
     )
 
 
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("nb", "filen er ren tekst, ikke en Word-fil: gi den navnet notat.txt"),
+        ("en", "the file is plain text, not a Word file: rename it to notat.txt"),
+    ],
+)
+def test_a_text_file_under_a_word_name_is_named_in_the_report_with_what_to_call_it(
+    tmp_path: Path, language: str, said: str
+):
+    from tema.ingest.readers import read_source
+    from tema.report.model_text import skip_reason
+
+    path = tmp_path / "notat.docx"
+    path.write_text("Flere boliger i Bodø.", encoding="utf-8")
+    with pytest.raises(UnreadableFile) as error:
+        read_source(path)
+    assert skip_reason({"reason": error.value.reason}, language) == said
+
+
 def test_a_table_without_its_text_column_says_what_to_do_without_the_terminal():
     from tema.errors import InputError
     from tema.ingest.readers import choose_text_column

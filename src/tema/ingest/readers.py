@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from tema.errors import InputError, UnreadableFile
-from tema.io.encodings import decode_text
+from tema.io.encodings import decode_text, renamed_text_reason
 from tema.io.excel import EXCEL_ERRORS, rows_hold
 from tema.io.files import office_binary_reason
 from tema.io.tables import (
@@ -140,7 +140,8 @@ def read_pdf(path: Path) -> Source:
         # Damaged bytes reach pypdf's parser as PdfReadError, LimitReachedError,
         # ValueError, TypeError, NotImplementedError …: every one means this file cannot
         # be read, and one file must not stop the batch.
-        raise UnreadableFile(path, f"is not a readable PDF ({exc})") from exc
+        reason = renamed_text_reason(path, "PDF") or f"is not a readable PDF ({exc})"
+        raise UnreadableFile(path, reason) from exc
     texts, damaged = _page_texts(pdf_pages)
     if damaged and len(damaged) == len(texts):
         raise UnreadableFile(path, f"is not a readable PDF ({damaged[0][1]})")

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from tema.errors import UnreadableFile
+from tema.io.encodings import renamed_text_reason
 from tema.io.files import office_binary_reason
 
 # Between the cells of a Word table's row, which tema reads as one line.
@@ -89,7 +90,7 @@ def docx_lines(path: Path) -> list[WordLine]:
     try:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OpcError, XMLSyntaxError) as exc:
-        reason = office_binary_reason(path, ".docx")
+        reason = office_binary_reason(path, ".docx") or renamed_text_reason(path, "Word")
         raise UnreadableFile(
             path, reason or f"is not a readable Word (.docx) file ({exc})"
         ) from exc

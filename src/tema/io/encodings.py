@@ -152,6 +152,45 @@ _GUESSED = {
 }
 
 
+# How a text that is no plain text for all that starts: a PDF whose objects are all written
+# as text, and formats Word opens that are text inside (RTF, a web page, XML).
+_MARKUP_STARTS = ("%pdf", "{\\rtf", "<")
+
+
+def is_plain_text(raw: bytes) -> bool:
+    """Whether `raw` is plainly text, as a .txt holds it: `decode` reads it without a
+    control character text does not have, it is not a PDF, RTF or markup written as text,
+    and, read as Windows-1252 or Mac OS Roman (which take any byte), every character beyond
+    ASCII is one Norwegian text has (binary data has all sorts). For telling a note saved
+    under a Word or PDF name from a damaged file."""
+    try:
+        text, encoding = decode(raw, "")
+    except UnreadableFile:
+        return False
+    if _NOT_TEXT.search(text) or "\ufffd" in text:
+        return False
+    if text.lstrip().lower().startswith(_MARKUP_STARTS):
+        return False
+    if encoding in ("cp1252", "mac_roman"):
+        return set(text) - set(_ASCII.decode()) <= _MAC_NORWEGIAN
+    return True
+
+
+def renamed_text_reason(path: str | Path, kind: str) -> str | None:
+    """Why a file named .docx or .pdf (a `kind` file: "Word", "PDF") cannot be read, when it
+    is plain text under that name (a note saved from a text editor with the name of the
+    document it stands for) or empty; else None, and the reader's own reason stands."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError:
+        return None
+    if not raw.strip():
+        return "is empty"
+    if not is_plain_text(raw):
+        return None
+    return f"is plain text, not a {kind} file: rename it to {Path(path).with_suffix('.txt').name}"
+
+
 def lines_with(pattern: re.Pattern[str], text: str) -> list[int]:
     """The numbers of the lines of `text` where `pattern` is found, the lines ending as
     `open()` and `csv` end them ("\\r\\n", "\\n", or an old Mac's "\\r" alone)."""

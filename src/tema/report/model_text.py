@@ -107,6 +107,7 @@ SKIP_PATTERNS: tuple[tuple[str, str], ...] = (
     ("password", r"is encrypted \(password protected\)"),
     ("encrypted", r"is encrypted and cannot be opened"),
     ("no_text_layer", r"has no text layer \((?P<pages>\d+) page"),
+    ("plain_text", r"is plain text, not a (?P<kind>\w+) file: rename it to (?P<name>.+)$"),
     ("bad_pdf", r"is not a readable PDF"),
     ("bad_docx", r"is not a readable Word"),
     ("old_office", r"is an old Office file.*save it as (?P<suffix>\.\w+)"),
@@ -132,6 +133,7 @@ SKIP_WORDS: dict[str, dict[str, str]] = {
         "encrypted": "PDF-filen er kryptert og kan ikke åpnes",
         "no_text_layer": "PDF-filen har ingen tekst ({pages} side(r), trolig skannet); kjør "
         "tekstgjenkjenning (OCR, for eksempel ocrmypdf) og les inn resultatet",
+        "plain_text": "filen er ren tekst, ikke en {kind}-fil: gi den navnet {name}",
         "bad_pdf": "filen er ikke en lesbar PDF",
         "bad_docx": "filen er ikke en lesbar Word-fil (.docx)",
         "old_office": "filen er en gammel Office-fil eller passordbeskyttet: åpne den, fjern "
@@ -157,6 +159,7 @@ SKIP_WORDS: dict[str, dict[str, str]] = {
         "encrypted": "the PDF is encrypted and cannot be opened",
         "no_text_layer": "the PDF has no text ({pages} page(s), probably scanned); run OCR on "
         "it (e.g. ocrmypdf) and ingest the result",
+        "plain_text": "the file is plain text, not a {kind} file: rename it to {name}",
         "bad_pdf": "the file is not a readable PDF",
         "bad_docx": "the file is not a readable Word (.docx) file",
         "old_office": "the file is an old Office file or password-protected: open it, remove "
