@@ -433,6 +433,8 @@ def test_answers_on_a_sheet_that_is_not_read_are_named(tmp_path: Path):
     assert warning.startswith(
         f"{path}: only the first visible sheet is read; the sheet(s) 'Tromsø' also hold text"
     )
+    # read in the pipeline: the way to name the sheet is the manifest's
+    assert warning.endswith("or name the sheet to read in the manifest's sheet column")
 
 
 @pytest.mark.parametrize(

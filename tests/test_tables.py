@@ -104,7 +104,9 @@ def test_a_named_sheet_and_a_missing_one(tmp_path: Path):
     workbook.create_sheet("Svar").append(HEADER)
     workbook.save(tmp_path / "bok.xlsx")
     assert read_table(tmp_path / "bok.xlsx", "Svar").header == HEADER
-    with pytest.raises(InputError, match=r"bok\.xlsx: no sheet 'Ark9'; the sheets are Sheet, Svar"):
+    with pytest.raises(
+        InputError, match=r"bok\.xlsx: no sheet 'Ark9'; the sheets are 'Sheet', 'Svar'"
+    ):
         read_table(tmp_path / "bok.xlsx", "Ark9")
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from tema.errors import InputError, UnreadableFile
 from tema.io.encodings import decode_text, renamed_text_reason
-from tema.io.excel import EXCEL_ERRORS, rows_hold
+from tema.io.excel import EXCEL_ERRORS, rows_hold, warn_sheets_not_read
 from tema.io.files import office_binary_reason
 from tema.io.tables import (
     TABLE_SUFFIXES,
@@ -51,6 +51,8 @@ QUESTION_COLUMNS = ("spørsmål", "sporsmal", "question")
 # Between two answers of a survey table, and between the paragraphs of a Word file.
 ANSWER_SEPARATOR = "\n\n"
 BULLET = "• "
+# How a user names a workbook's sheet to read in the pipeline (tema classify FILE: --sheet).
+NAME_SHEET_IN_MANIFEST = "name the sheet to read in the manifest's sheet column"
 
 
 @dataclass(frozen=True)
@@ -263,25 +265,23 @@ class Answer:
 
 
 def read_answers(
-    path: Path, text_columns: Sequence[str], sheet: str | None = None
+    path: Path,
+    text_columns: Sequence[str],
+    sheet: str | None = None,
+    name_sheet: str = NAME_SHEET_IN_MANIFEST,
 ) -> tuple[list[str], str, list[Answer]]:
     """A survey table's header, its text column and its answers; blank answers are left out.
 
     The one way tema reads answers: ingest (`read_survey_table`) and `tema classify` of a table
     both use it, so a table gives the same answers to both. The text column is the
-    first of `text_columns` the table has (ignoring case and spaces).
+    first of `text_columns` the table has (ignoring case and spaces). `name_sheet`: how the
+    caller's user names another sheet, for the warning about the sheets not read.
     """
     table = read_table(path, sheet)
     rows = table.rows
     column = choose_text_column(path, table, text_columns)
     if table.sheets_not_read:
-        names = ", ".join(repr(name) for name in table.sheets_not_read)
-        warnings.warn(
-            f"{path}: only the first visible sheet is read; the sheet(s) {names} also hold text, "
-            "which is not in the counts. Save each sheet as a file of its own, or name the "
-            "sheet to read in the manifest's sheet column",
-            stacklevel=2,
-        )
+        warn_sheets_not_read(path, table.sheets_not_read, name_sheet)
     header = _name_unnamed(table.header, rows)
     index = header.index(column)
     answers = []

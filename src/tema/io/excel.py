@@ -83,9 +83,9 @@ def read_sheet(path: Path, sheet: str | None) -> Sheet:
 
 def _sheet_rows(path: Path, workbook: Any, sheet: str | None) -> Sheet:
     if sheet and sheet not in workbook.sheetnames:
-        raise InputError(
-            path, f"no sheet {sheet!r}; the sheets are {', '.join(workbook.sheetnames)}"
-        )
+        # Quoted: a sheet's name may hold spaces and commas ("Møte 1, Bodø").
+        names = ", ".join(repr(name) for name in workbook.sheetnames)
+        raise InputError(path, f"no sheet {sheet!r}; the sheets are {names}")
     worksheet = workbook[sheet] if sheet else _first_visible(workbook)
     # Some exporters write a wrong size into the sheet, which read-only mode trusts:
     # columns or rows beyond it would be lost.
@@ -112,6 +112,18 @@ def _sheet_rows(path: Path, workbook: Any, sheet: str | None) -> Sheet:
             stacklevel=4,
         )
     return Sheet(header, rows, left, dates)
+
+
+def warn_sheets_not_read(path: Path, names: Sequence[str], name_sheet: str) -> None:
+    """Warn that the visible sheets `names` of the workbook `path` hold text that was not
+    read (`Sheet.left`); `name_sheet` says how to read one of them instead ("name the sheet
+    to read in the manifest's sheet column"), which depends on the command."""
+    listed = ", ".join(repr(name) for name in names)
+    warnings.warn(
+        f"{path}: only the first visible sheet is read; the sheet(s) {listed} also hold text, "
+        f"which is left out. Save each sheet as a file of its own, or {name_sheet}",
+        stacklevel=3,
+    )
 
 
 def _sheets_left(workbook: Any, read: Any) -> list[str]:
