@@ -163,6 +163,38 @@ def test_a_table_column_with_data_but_no_name_is_kept_by_its_letter(tmp_path: Pa
     assert units["text"].tolist() == ["Flere boliger", "Norsk"]
 
 
+def two_meetings(path: Path) -> Path:
+    """A workbook of two meetings, a sheet each: the answers of the second are on its sheet."""
+    from test_excel import workbook_of_sheets
+
+    first = [["svar"], ["Flere kommunale boliger i sentrum"]]
+    second = [["svar"], ["Arbeidsgivere må ansette flere"], ["Mer norskopplæring på jobben"]]
+    return workbook_of_sheets(path, {"Bodø": ("visible", first), "Alta": ("visible", second)})
+
+
+def test_a_table_named_outside_the_pipeline_is_read_from_the_sheet_asked_for(tmp_path: Path):
+    """`tema classify FILE --sheet NAME`: no manifest to name the sheet in, so the warning
+    about the sheet not read points to --sheet, which reads it."""
+    path = two_meetings(tmp_path / "svar.xlsx")
+    with pytest.warns(UserWarning) as caught:
+        first = read_table_units(path, ["svar"])
+    assert first["text"].tolist() == ["Flere kommunale boliger i sentrum"]
+    [warning] = [str(warning.message) for warning in caught]
+    assert "the sheet(s) 'Alta' also hold text" in warning
+    assert warning.endswith("name the sheet to read with --sheet")
+    assert "manifest" not in warning
+    second = read_table_units(path, ["svar"], sheet="Alta")  # no warning: the user chose
+    assert second["text"].tolist() == [
+        "Arbeidsgivere må ansette flere",
+        "Mer norskopplæring på jobben",
+    ]
+    assert second["row"].tolist() == [2, 3]
+    with pytest.raises(
+        InputError, match=r"svar\.xlsx: no sheet 'Tana'; the sheets are 'Bodø', 'Alta'"
+    ):
+        read_table_units(path, ["svar"], sheet="Tana")
+
+
 def test_missing_text_column_lists_the_columns(tmp_path: Path):
     table = tmp_path / "svar.csv"
     table.write_text("id,answer\n1,Hei\n", encoding="utf-8")

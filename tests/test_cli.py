@@ -151,6 +151,34 @@ def test_train_then_classify_a_table(project: Path):
     assert [line.split(",")[5] for line in output[1:]] == ["x", "y"]
 
 
+def test_classify_reads_the_sheet_named_with_sheet(project: Path):
+    """`tema classify FILE` has no manifest: --sheet names the sheet of every workbook
+    given; a sheet it does not have is an error naming the file and its sheets."""
+    from test_classify import two_meetings
+
+    two_meetings(project / "svar.xlsx")
+    (project / "notat.csv").write_text("svar\nFlere lærlingplasser\n", encoding="utf-8")
+    assert runner.invoke(app, ["train"]).exit_code == 0
+    result = runner.invoke(
+        app, ["classify", "svar.xlsx", "notat.csv", "--sheet", "Alta", "-o", "ut.csv"]
+    )
+    assert result.exit_code == 0, result.output
+    output = pd.read_csv(project / "ut.csv", dtype=str, keep_default_na=False)
+    assert output["text"].tolist() == [
+        "Arbeidsgivere må ansette flere",
+        "Mer norskopplæring på jobben",
+        "Flere lærlingplasser",  # a CSV has no sheets: read as it is
+    ]
+    result = runner.invoke(app, ["classify", "svar.xlsx", "--sheet", "Tana", "-o", "ut2.csv"])
+    assert result.exit_code == 1
+    assert "svar.xlsx: no sheet 'Tana'; the sheets are 'Bodø', 'Alta'" in result.output
+    assert not (project / "ut2.csv").exists()
+    # no workbook to take the sheet from: said, rather than --sheet being ignored
+    result = runner.invoke(app, ["classify", "notat.csv", "--sheet", "Alta"])
+    assert result.exit_code == 1
+    assert "--sheet names a sheet of an .xlsx file, and no FILE given is one" in result.output
+
+
 def test_classify_without_a_model_says_how_to_get_one(project: Path):
     (project / "svar.tsv").write_text("svar\nHei\n", encoding="utf-8")
     result = runner.invoke(app, ["classify", "svar.tsv", "--text-column", "svar"])

@@ -20,6 +20,8 @@ from tema.config import Config
 # Columns a table's own columns may not overwrite: the unit's place, and the predictions.
 # A table column of one of these names is kept as `table_<name>`.
 RESERVED = frozenset({"doc", "unit", "row", "kind", "section", "text", *PREDICTION_COLUMNS})
+# How the user of `tema classify FILE` names a workbook's sheet: there is no manifest.
+NAME_SHEET_OPTION = "name the sheet to read with --sheet"
 
 
 def read_table_units(
@@ -29,11 +31,12 @@ def read_table_units(
     (``tema.ingest.readers.read_answers``): one unit of kind ``answer`` per non-blank
     answer, the text from the first of `text_columns` the table has, `row` its row in the
     file (the header is row 1), `section` the question it replies to (as segment records
-    it), the other columns kept (one named like a column tema writes as `table_<name>`)."""
+    it), the other columns kept (one named like a column tema writes as `table_<name>`).
+    `sheet`: the sheet of a workbook to read (default: the first visible one)."""
     from tema.ingest.readers import question_of, read_answers  # only tables: ≈ 5 ms
 
     path = Path(path)
-    header, column, answers = read_answers(path, text_columns, sheet)
+    header, column, answers = read_answers(path, text_columns, sheet, NAME_SHEET_OPTION)
     others = [name for name in dict.fromkeys(header) if name and name != column]
     units = pd.DataFrame(
         [
@@ -70,11 +73,15 @@ def is_units_file(path: Path) -> bool:
 
 
 def units_from_files(
-    config: Config, files: Sequence[Path], text_column: str | None = None
+    config: Config,
+    files: Sequence[Path],
+    text_column: str | None = None,
+    sheet: str | None = None,
 ) -> pd.DataFrame:
     """Units of the files in the order given: tables one unit per non-blank answer (the
-    text from `text_column`, else the first of ``ingest.text_columns`` a table has), text
-    segmented with the ``segment`` settings, a units CSV of `tema segment` as its units."""
+    text from `text_column`, else the first of ``ingest.text_columns`` a table has; of a
+    workbook, from its `sheet`, else its first visible one), text segmented with the
+    ``segment`` settings, a units CSV of `tema segment` as its units."""
     from tema.ingest.stage import documents_from_files
     from tema.io.tables import TABLE_SUFFIXES
     from tema.segment.stage import Segmenter
@@ -89,7 +96,7 @@ def units_from_files(
             frames.extend(read_units_chunks(path))
             continue
         if path.suffix.lower() in TABLE_SUFFIXES:
-            frames.append(read_table_units(path, columns))
+            frames.append(read_table_units(path, columns, sheet))
             continue
         segmenter = segmenter or Segmenter.load(config.segment)
         frames.append(segmenter.frame(documents_from_files([path])))
@@ -97,8 +104,11 @@ def units_from_files(
 
 
 def unit_chunks(
-    config: Config, files: Sequence[Path], text_column: str | None = None
+    config: Config,
+    files: Sequence[Path],
+    text_column: str | None = None,
+    sheet: str | None = None,
 ) -> Iterator[pd.DataFrame]:
     """`units_from_files` as one chunk for `tema.classify.stage.run`, read only when the
     stage asks for it (after the model is checked and loaded)."""
-    yield units_from_files(config, files, text_column)
+    yield units_from_files(config, files, text_column, sheet)

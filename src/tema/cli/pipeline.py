@@ -15,6 +15,7 @@ from tema.cli.common import (
     QuietOption,
     config_of,
     counted,
+    fail,
     noun,
     print_table,
     run_stage,
@@ -141,6 +142,13 @@ def classify(
             "(default: the first of params ingest.text_columns the table has)."
         ),
     ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            help="For .xlsx input: the sheet to read, in every workbook named "
+            "(default: the first visible sheet)."
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -158,13 +166,15 @@ def classify(
     """Give each unit a theme, a confidence, a possible second theme and an uncertain flag.
 
     Reads .txt, .md, .pdf, .docx (segmented into units) and .csv, .tsv, .xlsx tables (one
-    unit per row of --text-column).
+    unit per row of --text-column, from the --sheet of a workbook).
     """
     from tema.classify import inputs
     from tema.classify import stage as stage
 
+    if sheet is not None:
+        _check_sheet_option(files or [])
     config = config_of(ctx)
-    units = inputs.unit_chunks(config, files, text_column) if files else None
+    units = inputs.unit_chunks(config, files, text_column, sheet) if files else None
     if units is not None and output is None:
         print_table(run_stage(stage.classify_frame, config, units, model))
         return
@@ -184,6 +194,16 @@ def classify(
         sources=files or (),
     )
     say(ctx, "classified", units=counted(ctx, result.count, "unit"), output=result.output)
+
+
+def _check_sheet_option(files: list[Path]) -> None:
+    """--sheet with no workbook to read it from would be ignored: the user meant a file
+    that is not there (or the pipeline's units, which have no sheets)."""
+    from tema.errors import TemaError
+    from tema.io.tables import EXCEL_SUFFIXES
+
+    if not any(path.suffix.lower() in EXCEL_SUFFIXES for path in files):
+        fail(TemaError("--sheet names a sheet of an .xlsx file, and no FILE given is one"))
 
 
 def report(
