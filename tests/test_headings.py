@@ -96,29 +96,31 @@ def test_a_block_without_a_final_full_stop_is_a_heading_unless_a_sentence_opens_
 
 
 @pytest.mark.parametrize(
-    ("raw", "pdf", "kind"),
+    ("raw", "pdf", "kinds"),
     [
-        # Typed notes: a sentence ended at its line end, then short points below it.
-        ("Det er for få boliger i kommunen.\nMer praksis\n", False, "paragraph"),
-        ("Det er for få boliger i kommunen.\nMer praksis\nFlere tolker\n", False, "paragraph"),
+        # Typed notes: a sentence ended at its line end, then short points below it (two
+        # or more that end the block are items, one a point: tema.segment.lists).
+        ("Det er for få boliger i kommunen.\nMer praksis\n", False, ["paragraph"]),
+        ("Det er for få boliger i kommunen.\nMer praksis\nFlere tolker\n", False,
+         ["paragraph", "bullet", "bullet"]),
         ("Vi snakket lenge om bolig og arbeid. Mange bor trangt.\nMer praksis\n", False,
-         "paragraph"),
+         ["paragraph"]),
         # A title over its speakers, its place or its date stays a title ...
         ("Fra ord til handling i kommunene.\nKari Nordmann og Ola Hansen, KS\n", False,
-         "heading"),
+         ["heading"]),
         ("Velkommen til dialogmøte om integrering i Oslo.\nOslo, 6. februar 2019\n", False,
-         "heading"),
+         ["heading"]),
         # ... and a short one (title or sentence: "Alle kan lykkes." / "Mer praksis"),
-        ("Alle kan lykkes.\nErfaringer fra fem kommuner\n", False, "heading"),
+        ("Alle kan lykkes.\nErfaringer fra fem kommuner\n", False, ["heading"]),
         # ... and a PDF's: its extraction drops the blank line after a sentence, so the
         # line below may be the heading of what follows.
-        ("Det er for få boliger i kommunen.\nMer praksis\n", True, "heading"),
+        ("Det er for få boliger i kommunen.\nMer praksis\n", True, ["heading"]),
     ],
 )  # fmt: skip
 def test_a_short_point_below_a_sentence_of_typed_notes_is_input(
-    raw: str, pdf: bool, kind: str
+    raw: str, pdf: bool, kinds: list[str]
 ) -> None:
     # Before, the point's missing full stop made the block a heading: the sentence above
     # it was not counted either.
     blocks = clean_blocks(raw, LEXICON, pages=[0] if pdf else [])
-    assert [block.kind for block in blocks] == [kind]
+    assert [block.kind for block in blocks] == kinds

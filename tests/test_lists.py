@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from cleaning import kinds_and_texts
+from cleaning import LEXICON, kinds_and_texts
+from tema.segment.clean import clean_blocks
 
 
 @pytest.mark.parametrize(
@@ -414,3 +415,98 @@ def test_points_a_colon_announces_are_items_whatever_their_first_word(
 )
 def test_bullets_without_their_space_are_items(raw: str, expected: list) -> None:
     assert kinds_and_texts(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "pdf", "expected"),
+    [
+        # Two short points below a sentence, then a blank line: before, both were one unit
+        # with the sentence ("… tid. Mer praksis Bedre tolketjeneste").
+        (
+            "Vi har snakket med kommunen om dette i lang tid.\nMer praksis\n"
+            "Bedre tolketjeneste\n\nNeste punkt er bolig.\n",
+            False,
+            [
+                ("paragraph", "Vi har snakket med kommunen om dette i lang tid."),
+                ("bullet", "Mer praksis"),
+                ("bullet", "Bedre tolketjeneste"),
+                ("paragraph", "Neste punkt er bolig."),
+            ],
+        ),
+        # At the end of the text, with Windows line ends, below two sentences.
+        (
+            "Vi snakket lenge om bolig og arbeid.\r\nMange bor trangt.\r\nFlere tolker\r\n"
+            "Mer praksis i butikk\r\n",
+            False,
+            [
+                ("paragraph", "Vi snakket lenge om bolig og arbeid. Mange bor trangt."),
+                ("bullet", "Flere tolker"),
+                ("bullet", "Mer praksis i butikk"),
+            ],
+        ),
+        # Three, the first the longest (no title split off above the others): before,
+        # one unit with the sentence too.
+        (
+            "Det er for få boliger i kommunen.\nBedre tolketjeneste\nMer praksis\nFlere tolker\n",
+            False,
+            [
+                ("paragraph", "Det er for få boliger i kommunen."),
+                ("bullet", "Bedre tolketjeneste"),
+                ("bullet", "Mer praksis"),
+                ("bullet", "Flere tolker"),
+            ],
+        ),
+        # One short line may be the sentence's own last part: it stays with it.
+        (
+            "Det er for få boliger i kommunen.\nMer praksis\n\nNeste punkt er bolig.\n",
+            False,
+            [
+                ("paragraph", "Det er for få boliger i kommunen. Mer praksis"),
+                ("paragraph", "Neste punkt er bolig."),
+            ],
+        ),
+        # A line that runs on ("… for") goes on after the blank line: not points.
+        (
+            "Det er for få boliger i kommunen.\nMer praksis\nBedre tolketjeneste for\n\n"
+            "alle som trenger det.\n",
+            False,
+            [
+                (
+                    "paragraph",
+                    "Det er for få boliger i kommunen. Mer praksis Bedre tolketjeneste for "
+                    "alle som trenger det.",
+                )
+            ],
+        ),
+        # Names below a sentence, and lines below a sentence of fewer than five words,
+        # read as a title with its speakers or subtitle, as before.
+        (
+            "Det er for få boliger i kommunen.\nKari Nordmann\nOla Hansen\n",
+            False,
+            [("heading", "Det er for få boliger i kommunen. Kari Nordmann Ola Hansen")],
+        ),
+        (
+            "Boligene er dyre.\nMer praksis\nFlere tolker\n",
+            False,
+            [("heading", "Boligene er dyre. Mer praksis Flere tolker")],
+        ),
+        # A PDF's extraction drops the blank lines around headings: its short lines below
+        # a sentence are read as before.
+        (
+            "Det er for få boliger i kommunen.\nMer praksis\nBedre tolketjeneste\n\n"
+            "Neste punkt er bolig.\n",
+            True,
+            [
+                ("paragraph", "Det er for få boliger i kommunen."),
+                ("heading", "Mer praksis"),
+                ("heading", "Bedre tolketjeneste"),
+                ("paragraph", "Neste punkt er bolig."),
+            ],
+        ),
+    ],
+)
+def test_short_points_that_end_a_block_below_a_sentence_are_items(
+    raw: str, pdf: bool, expected: list
+) -> None:
+    blocks = clean_blocks(raw, LEXICON, pages=[0] if pdf else [])
+    assert [(block.kind, block.text) for block in blocks] == expected

@@ -601,3 +601,20 @@ def test_bullets_without_their_space_are_counted_units(sentencizer, raw: str) ->
     for unit in units[1:3]:
         assert raw[unit.start] in "•-\uf0b7"
         assert raw[unit.start + 1 : unit.end] == unit.text
+
+
+def test_short_points_below_a_sentence_are_a_unit_each(sentencizer) -> None:
+    # Before, the two points were one unit ("Mer praksis Bedre tolketjeneste"), which the
+    # classifier read as one input.
+    raw = (
+        "Vi har snakket med kommunen om dette i lang tid.\nMer praksis\nBedre tolketjeneste\n"
+        "\nNeste punkt er bolig.\n"
+    )
+    units = segment_text(raw, sentencizer)
+    assert_well_formed(raw, units)
+    assert [(unit.kind, raw[unit.start : unit.end]) for unit in units] == [
+        ("sentence", "Vi har snakket med kommunen om dette i lang tid."),
+        ("bullet", "Mer praksis"),
+        ("bullet", "Bedre tolketjeneste"),
+        ("sentence", "Neste punkt er bolig."),
+    ]

@@ -41,11 +41,15 @@ from tema.segment.clean import clean_blocks
                 ("bullet", "Mer praksis i butikk"),
             ],
         ),
-        # Two points that end a block below a sentence are input with the sentence, as
-        # when the first point is the longer one.
+        # Two points that end a block below a sentence are items, one a point, as when
+        # the first point is the longer one (tema.segment.lists.points_below_sentence).
         (
             "Det er for få boliger i kommunen.\nMer praksis\nBedre tolketjeneste\n",
-            [("paragraph", "Det er for få boliger i kommunen. Mer praksis Bedre tolketjeneste")],
+            [
+                ("paragraph", "Det er for få boliger i kommunen."),
+                ("bullet", "Mer praksis"),
+                ("bullet", "Bedre tolketjeneste"),
+            ],
         ),
         # A title is followed by a paragraph: a line longer than a point stays body text
         # below a short title ...

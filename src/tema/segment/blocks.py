@@ -13,7 +13,11 @@ from dataclasses import replace
 
 from tema.segment import nb_layout, nb_sentences, nb_words, titles
 from tema.segment.lines import Group, Line
-from tema.segment.lists import numbered_titles_as_text, unmarked_list_items
+from tema.segment.lists import (
+    numbered_titles_as_text,
+    points_below_sentence,
+    unmarked_list_items,
+)
 
 # Longest block; a longer run of lines without a blank line is cut into several blocks.
 # Small enough that a spaCy batch of such blocks stays small in memory.
@@ -102,7 +106,8 @@ def group_lines(raw: str, lines: list[Line], pdf: bool = False) -> list[Group]:
     below a finished sentence is split off the paragraph above it
     (``titles.title_below``); in typed text, where the writer sets the blank lines, such
     a line is a point of its own and stays with the sentences before it, but
-    for one word at the end of a block (``titles.word_title_below``).
+    for one word at the end of a block (``titles.word_title_below``); two or more such
+    points that end a block are items, one a point (``lists.points_below_sentence``).
     """
     grouping = _Grouping(raw, pdf)
     for index, line in enumerate(lines):
@@ -140,9 +145,17 @@ class _Grouping:
 
     def end_block(self) -> None:
         """End the block being read where the writer of typed text ends it (a blank line,
-        the end of the text): a one-word title below its sentence is a block of its own."""
+        the end of the text): short points below its last sentence are items, one each
+        (``lists.points_below_sentence``); a one-word title below its sentence is a block
+        of its own."""
         typed_text = not self.pdf and self.kind == "text"
-        self._close_apart(titles.word_title_below(self.raw, self.current) if typed_text else 0)
+        points = points_below_sentence(self.raw, self.current) if typed_text else 0
+        if not points:
+            self._close_apart(titles.word_title_below(self.raw, self.current) if typed_text else 0)
+            return
+        self._close_apart(points)
+        _kind, lines = self.groups.pop()
+        self.groups.extend(("bullet", [line]) for line in lines)
 
     def read(self, line: Line) -> None:
         """Put the next line into a block."""

@@ -1,5 +1,8 @@
 """Which blocks are the items of a list, decided over the blocks ``group_lines`` made.
 
+Short points that typed notes set below a sentence at the end of a block ("… i
+kommunen." / "Mer praksis" / "Bedre tolketjeneste" / blank) are items, one a point
+(``points_below_sentence``, which ``tema.segment.blocks`` calls where a block ends).
 Two layouts are read apart only once the blocks around them are known: notes that list
 their points one per line without markers or full stops (three such lines in a row, with
 or without blank lines between them, are items, one per line: report headings come one
@@ -87,6 +90,30 @@ def _is_unmarked_item(raw: str, line: Line, introduced: bool = False) -> bool:
         and not nb_layout.SECTION_NUMBER_LINE.match(content)
         and not _ENDS_WITH_PAGE_NUMBER.search(content)
     )
+
+
+def points_below_sentence(raw: str, lines: list[Line]) -> int:
+    """How many of the last lines of a block of typed text, which a blank line or the end
+    of the text ends, are points below its last sentence, one item each (0: none): two or
+    more lines after the last line that ends a sentence, each a short unmarked point
+    (``_is_unmarked_item``, at most ``titles.POINT_WORDS`` words, not running on into the
+    next line: "… i", "… og", a comma), below a sentence that
+    ``titles.points_below_sentence`` takes for one over points ("Vi har snakket med
+    kommunen om dette." / "Mer praksis" / "Bedre tolketjeneste"). Without this, two such
+    points were one unit with the sentence ("Mer praksis Bedre tolketjeneste"); one point
+    alone stays with its sentence, as it may be that sentence's last part."""
+    ends = [
+        index
+        for index, line in enumerate(lines[:-1])
+        if nb_sentences.ENDS_WITH_TERMINAL.search(raw, line.start, line.end)
+    ]
+    points = lines[ends[-1] + 1 :] if ends else []
+    if len(points) < 2 or not titles.points_below_sentence(raw, lines):
+        return 0
+    texts = [raw[line.start : line.end] for line in points]
+    short = all(len(text.split()) <= titles.POINT_WORDS for text in texts)
+    unmarked = all(_is_unmarked_item(raw, line) for line in points)
+    return len(points) if short and unmarked and not any(map(nb_layout.runs_on, texts)) else 0
 
 
 def unmarked_list_items(raw: str, groups: list[Group]) -> list[Group]:

@@ -131,9 +131,9 @@ def points_go_on(raw: str, current: list[Line], line: Line, following: Line | No
     is ``line``, and a blank line, the end of the text (``following`` None) or another
     point follows it ("Vi foreslår dette:" / "Flere kurs" / "Bedre tolketjenester");
     below a sentence, ``line`` is the second point of two that end the block ("… i
-    kommunen." / "Mer praksis" / "Bedre tolketjeneste" / blank): more such lines are a
-    run of points of their own (``lists.unmarked_list_items``). A title is followed by a
-    paragraph."""
+    kommunen." / "Mer praksis" / "Bedre tolketjeneste" / blank), which
+    ``lists.points_below_sentence`` then makes items: more such lines are a run of points
+    of their own (``lists.unmarked_list_items``). A title is followed by a paragraph."""
     texts = [raw[above.start : above.end].strip() for above in current]
     ends = [
         index
