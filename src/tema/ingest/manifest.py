@@ -1,7 +1,8 @@
 """The manifest of a batch: which meeting, region and date each file is from.
 
 A `manifest.csv` or `manifest.xlsx` in the batch's folder, one row per file (columns
-`file, meeting, region, date`, then any of the user's own). Rows are matched to the
+`file, meeting, region, date`, or their Norwegian names `fil, møte, region, dato`
+(`NORWEGIAN_COLUMNS`), then any of the user's own). Rows are matched to the
 folder's files by exact name, else ignoring case and Unicode composition where that is
 unambiguous (`match_rows`); dates are read as people write them (`meeting_date`).
 """
@@ -15,9 +16,11 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from tema.errors import InputError
-from tema.io.tables import TABLE_SUFFIXES, column_key, read_table
+from tema.io.tables import TABLE_SUFFIXES, Table, column_key, read_table
+from tema.numbers import MONTHS
 
 MANIFEST_COLUMNS = ("file", "meeting", "region", "date")
 # A folder's own manifest: never a document of the batch.
@@ -28,6 +31,30 @@ SHEET = "sheet"
 # The columns tema reads by name, whatever their case ("File", "Date"); other columns are
 # the user's own and keep their spelling.
 KNOWN_COLUMNS = (*MANIFEST_COLUMNS, TEXT_COLUMN, SHEET)
+# The Norwegian (bokmål) names of those columns, which a manifest may use instead: a
+# civil servant writes `fil;møte;region;dato`. Each is read as the English name it is
+# listed under, compared ignoring case and with æ, ø and å also written ae, o and a
+# ("mote", as a keyboard without them writes it). "region" is one word in both languages.
+NORWEGIAN_COLUMNS: dict[str, tuple[str, ...]] = {
+    "file": ("fil", "filnavn"),
+    "meeting": ("møte", "møtenavn"),
+    "region": (),
+    "date": ("dato", "møtedato"),
+    TEXT_COLUMN: ("tekstkolonne", "svarkolonne"),
+    SHEET: ("ark", "regneark"),
+}
+_FOLD_LETTERS = str.maketrans({"æ": "ae", "ø": "o", "å": "a"})
+
+
+def _folded(name: str) -> str:
+    return column_key(name).translate(_FOLD_LETTERS)
+
+
+_COLUMN_OF = {
+    _folded(name): english
+    for english, norwegian in NORWEGIAN_COLUMNS.items()
+    for name in (english, *norwegian)
+}
 
 
 # A meeting date as people write it: ISO, or the Norwegian day.month.year; a date cell of
@@ -76,16 +103,22 @@ def meeting_date(text: str) -> str | None:
         return None
 
 
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
+class DateFault(NamedTuple):
+    """Why a text is no date (`date_fault`): `kind` is "form" (not written YYYY-MM-DD or
+    DD.MM.YYYY) or the part that does not exist: "year" (0), "month" (`month`, not 1–12),
+    "day" (0), "days" (past the `days` days of `month` in `year`) or "time" (the time of
+    day)."""
+
+    kind: str
+    year: int = 0
+    month: int = 0
+    days: int = 0
 
 
-def why_not_a_date(text: str) -> str:
-    """Why `text`, which `meeting_date` does not read, is no date, as the rest of a sentence
-    ("is not YYYY-MM-DD …"); a date written in its form that does not exist is told apart
-    from one in another form, which the user fixes differently."""
+def date_fault(text: str) -> DateFault:
+    """Why `text`, which `meeting_date` does not read, is no date: a date written in its
+    form that does not exist is told apart from one in another form, which the user fixes
+    differently. Data, worded per language by the CLI (`why_not_a_date`) and the app."""
     text = text.strip()
     norwegian, iso = _NORWEGIAN_DATE.fullmatch(text), _ISO_DATE.fullmatch(text)
     if norwegian is not None:
@@ -93,17 +126,39 @@ def why_not_a_date(text: str) -> str:
     elif iso is not None:
         year, month, day = (int(part) for part in iso.group(1, 2, 3))
     else:
-        return "is not YYYY-MM-DD (or DD.MM.YYYY)"
+        return DateFault("form")
     if year < 1:
-        return "does not exist: there is no year 0"
+        return DateFault("year")
     if not 1 <= month <= 12:
-        return f"does not exist: there is no month {month}"
+        return DateFault("month", year, month)
     days = calendar.monthrange(year, month)[1]
     if day < 1:
-        return "does not exist: there is no day 0"
+        return DateFault("day", year, month, days)
     if day > days:
-        return f"does not exist: {_MONTHS[month - 1]} {year} has {days} days"
-    return "does not exist: there is no such time of day (the clock goes 00:00 to 23:59)"
+        return DateFault("days", year, month, days)
+    return DateFault("time", year, month, days)
+
+
+_WHY_NOT = {
+    "form": "is not YYYY-MM-DD (or DD.MM.YYYY)",
+    "year": "does not exist: there is no year 0",
+    "month": "does not exist: there is no month {month}",
+    "day": "does not exist: there is no day 0",
+    "days": "does not exist: {month_name} {year} has {days} days",
+    "time": "does not exist: there is no such time of day (the clock goes 00:00 to 23:59)",
+}
+
+
+def month_name(month: int, language: str) -> str:
+    """The name of month `month` (1–12) in `language` ("nb" or "en"); "" for no month."""
+    names = MONTHS.get(language, MONTHS["nb"])
+    return names[month - 1] if 1 <= month <= len(names) else ""
+
+
+def why_not_a_date(text: str) -> str:
+    """`date_fault` in English, as the rest of a sentence ("is not YYYY-MM-DD …")."""
+    fault = date_fault(text)
+    return _WHY_NOT[fault.kind].format(**fault._asdict(), month_name=month_name(fault.month, "en"))
 
 
 def find_manifest(raw_dir: str | Path) -> Path | None:
@@ -131,14 +186,17 @@ def read_manifest(path: str | Path, keep_bad_dates: bool = False) -> dict[str, d
     if path.suffix.lower() not in TABLE_SUFFIXES:
         raise InputError(path, "a manifest is a .csv or .xlsx table")
     table = read_table(path)
-    names = [_column_name(name) for name in table.header]
+    names = column_names(path, table)
     missing = [c for c in MANIFEST_COLUMNS if c not in names]
     if missing:
+        written = [name.strip() for name in table.header if name.strip()]
+        norwegian = [(NORWEGIAN_COLUMNS[c] or (c,))[0] for c in MANIFEST_COLUMNS]
         raise InputError(
             path,
             f"missing column(s) {', '.join(missing)}; expected {', '.join(MANIFEST_COLUMNS)} "
-            f"(the header has {', '.join(repr(name) for name in names) or 'no columns'})"
-            f"{table.header_below(missing)}",
+            f"or in Norwegian {', '.join(norwegian)} "
+            f"(the header has {', '.join(repr(name) for name in written) or 'no columns'})"
+            f"{table.header_below(_all_names(missing))}",
             line=table.header_line,
         )
     rows: dict[str, dict[str, str]] = {}
@@ -155,9 +213,29 @@ def read_manifest(path: str | Path, keep_bad_dates: bool = False) -> dict[str, d
     return rows
 
 
-def _column_name(name: str) -> str:
-    key = column_key(name)
-    return key if key in KNOWN_COLUMNS else name.strip()
+def column_names(path: Path, table: Table) -> list[str]:
+    """The manifest's column names as tema reads them: each of `KNOWN_COLUMNS`, written in
+    English or Norwegian in any case, by its English name; the user's own as written. Two
+    names for one column ("file" and "fil") are refused: which of them to read would be a
+    silent choice."""
+    names: list[str] = []
+    for written in table.header:
+        name = _COLUMN_OF.get(_folded(written), written.strip())
+        if name and name in names:
+            first = table.header[names.index(name)].strip()
+            raise InputError(
+                path,
+                f"the columns {first!r} and {written.strip()!r} are both the {name} column "
+                "(one in English, one in Norwegian, or two spellings); keep one",
+                line=table.header_line,
+            )
+        names.append(name)
+    return names
+
+
+def _all_names(columns: Iterable[str]) -> list[str]:
+    """The English and Norwegian names of `columns`."""
+    return [name for column in columns for name in (column, *NORWEGIAN_COLUMNS[column])]
 
 
 def same_file(name: str) -> str:
@@ -217,7 +295,7 @@ def _check_manifest_row(
 def line_of(manifest_path: str | Path, name: str) -> int | None:
     """The line (or sheet row) of the manifest that lists the file `name`."""
     table = read_table(manifest_path)
-    column = [_column_name(header) for header in table.header].index("file")
+    column = column_names(Path(manifest_path), table).index("file")
     for line, cells in table.rows:
         if column < len(cells) and cells[column].strip() == name:
             return line
