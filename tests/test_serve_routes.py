@@ -393,6 +393,43 @@ def test_one_bad_date_in_the_manifest_keeps_the_rest_of_it(app):
     assert 'value="neste uke"' in page.text
 
 
+def test_a_manifest_in_norwegian_fills_the_form_and_a_date_that_does_not_exist_is_explained(
+    app,
+):
+    """`fil;møte;region;dato` as a Norwegian civil servant writes it; 31 February is in the
+    right form, so the form says why it is no date, in the page's language."""
+    manifest = (
+        "Fil;Møte;Region;Dato\n"
+        "bodo.txt;Innspillmøte Bodø;Nord-Norge;14.03.2024\n"
+        "mo.txt;Møte i Mo;Helgeland;31.02.2024\n"
+    )
+    browser = client(app)
+    csrf = token(browser)
+    files = [("bodo.txt", b"Bolig"), ("mo.txt", b"Arbeid"), ("manifest.csv", manifest.encode())]
+    page = upload(browser, csrf, files)
+    (batch,) = [b for b in app.state.serve.batches.all() if not b.read_only]
+    by_name = {item.name: item for item in batch.files}
+    assert not batch.manifest_error
+    assert (by_name["bodo.txt"].meeting, by_name["bodo.txt"].date) == (
+        "Innspillmøte Bodø",
+        "2024-03-14",
+    )
+    assert (by_name["mo.txt"].region, by_name["mo.txt"].date) == ("Helgeland", "31.02.2024")
+    assert "mo.txt: «31.02.2024» finnes ikke: februar 2024 har 29 dager." in page.text
+    assert "er ikke en dato" not in page.text
+    english = browser.post(
+        "/language",
+        data={"csrf_token": csrf, "lang": "en", "next": f"/batches/{batch.id}/files"},
+    )
+    assert "mo.txt: “31.02.2024” does not exist: February 2024 has 29 days." in english.text
+    answer = browser.post(
+        f"/batches/{batch.id}/start", data={"csrf_token": csrf, "date_1": "2024-13-01"}
+    )
+    assert answer.status_code == 400
+    assert "mo.txt: “2024-13-01” does not exist: there is no month 13." in answer.text
+    assert app.state.serve.jobs.all() == []
+
+
 def test_the_form_says_which_files_the_manifest_and_the_upload_disagree_on(app):
     manifest = (
         "file;meeting;region;date\n"

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tema.ingest.manifest import MANIFEST_NAMES, match_rows, meeting_date
+from tema.ingest.manifest import MANIFEST_NAMES, date_fault, match_rows, meeting_date, month_name
 from tema.serve.batches import Batch, clean_field, prefill, read_manifest_file
 from tema.serve.pipeline import model_exists
 from tema.serve.security import (
@@ -254,10 +254,26 @@ def _read_file_fields(batch: Batch, fields: dict[str, str]) -> None:
 def _date_errors(batch: Batch, lang: str) -> list[str]:
     """A sentence for each file whose date is not a date."""
     return [
-        say(lang, "bad_date", file=item.name, date=item.date)
+        date_error(lang, item.name, item.date)
         for item in batch.files
         if item.date and meeting_date(item.date) is None
     ]
+
+
+def date_error(lang: str, file: str, written: str) -> str:
+    """Why the date `written` for `file` is not a date, in `lang`: not in the form, or (with
+    the reason, as `tema ingest` gives it) in the form but no such day."""
+    fault = date_fault(written)
+    return say(
+        lang,
+        f"bad_date_{fault.kind}",
+        file=file,
+        date=written,
+        year=fault.year,
+        month=fault.month,
+        month_name=month_name(fault.month, lang),
+        days=fault.days,
+    )
 
 
 def submit_batch(app: AppState, batch: Batch, lang: str) -> None:

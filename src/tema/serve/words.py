@@ -45,7 +45,7 @@ WORDS: dict[str, dict[str, str]] = {
         "new_batch": "Legg inn nye innspill",
         "new_upload": "Last opp filer",
         "new_upload_help": "Tekst (.txt, .md), PDF, Word (.docx) og spørreskjema (.csv, .xlsx). "
-        "Ta med manifest.csv eller manifest.xlsx (file, meeting, region, date) for å fylle ut "
+        "Ta med manifest.csv eller manifest.xlsx (fil, møte, region, dato) for å fylle ut "
         "møte, region og dato. Høyst {mb} MB til sammen.",
         "new_folder": "Fra en mappe",
         "new_folder_help": "Full sti til en mappe på denne maskinen, under {roots}. tema "
@@ -235,7 +235,14 @@ WORDS: dict[str, dict[str, str]] = {
         "server_error": "Noe gikk galt, og tema kunne ikke vise siden. Gå tilbake og prøv "
         "igjen; skjer det igjen, si fra til den som har satt opp tema (feilen står der tema "
         "serve kjører).",
-        "bad_date": "{file}: «{date}» er ikke en dato (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ).",
+        # Why a date on the manifest form is not a date (`date_fault`'s kinds).
+        "bad_date_form": "{file}: «{date}» er ikke en dato (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ).",
+        "bad_date_year": "{file}: «{date}» finnes ikke: det er ikke noe år 0.",
+        "bad_date_month": "{file}: «{date}» finnes ikke: det er ingen måned {month}.",
+        "bad_date_day": "{file}: «{date}» finnes ikke: det er ingen dag 0.",
+        "bad_date_days": "{file}: «{date}» finnes ikke: {month_name} {year} har {days} dager.",
+        "bad_date_time": "{file}: «{date}» finnes ikke: det er ikke noe slikt klokkeslett "
+        "(klokken går fra 00.00 til 23.59).",
         "busy": "tema arbeider med disse innspillene nå (sorterer dem eller oppdaterer "
         "rapporten). Vent til jobben er ferdig, og prøv igjen.",
         "read_only": "Prosjektets egne innspill oppdateres med `make run`.",

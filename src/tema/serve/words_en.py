@@ -222,7 +222,14 @@ ENGLISH: dict[str, str] = {
     "server_error": "Something went wrong, and tema could not show the page. Go back and "
     "try again; if it happens again, tell whoever set tema up (the error is where tema serve "
     "runs).",
-    "bad_date": "{file}: “{date}” is not a date (YYYY-MM-DD or DD.MM.YYYY).",
+    # Why a date on the manifest form is not a date (`date_fault`'s kinds).
+    "bad_date_form": "{file}: “{date}” is not a date (YYYY-MM-DD or DD.MM.YYYY).",
+    "bad_date_year": "{file}: “{date}” does not exist: there is no year 0.",
+    "bad_date_month": "{file}: “{date}” does not exist: there is no month {month}.",
+    "bad_date_day": "{file}: “{date}” does not exist: there is no day 0.",
+    "bad_date_days": "{file}: “{date}” does not exist: {month_name} {year} has {days} days.",
+    "bad_date_time": "{file}: “{date}” does not exist: there is no such time of day (the "
+    "clock goes 00:00 to 23:59).",
     "busy": "tema is working on this batch now (sorting it or updating its report). Wait "
     "until the job is done, and try again.",
     "read_only": "The project's own batch is updated by `make run`.",
