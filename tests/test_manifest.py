@@ -3,6 +3,7 @@ no date, as data each language words."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -187,3 +188,13 @@ def test_why_a_date_is_no_date_is_told_as_data(written: str, fault: DateFault):
 )
 def test_month_names_in_each_language(month: int, language: str, name: str):
     assert month_name(month, language) == name
+
+
+def test_the_docs_list_the_norwegian_names_the_code_reads():
+    """docs/reports.md's table of Norwegian column names is the one tema reads."""
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "reports.md").read_text()
+    rows = dict(re.findall(r"^\| `(\w+)` \| (.+) \|$", docs, re.M))
+    assert {
+        column: tuple(name for name in re.findall(r"`([^`]+)`", names) if name != column)
+        for column, names in rows.items()
+    } == NORWEGIAN_COLUMNS
