@@ -307,7 +307,8 @@ def test_files_named_on_the_command_line_need_no_manifest(tmp_path: Path):
 
 def test_mixed_batch_skips_unreadable_files_and_goes_on(tmp_path: Path):
     from tema.ingest.stage import Skipped
-    from test_readers import make_docx, make_pdf
+    from test_pdf import make_pdf
+    from test_readers import make_docx
 
     raw = make_raw(tmp_path)
     make_pdf(raw / "rapport.pdf", [["Side en."], ["Side to."]])
@@ -444,7 +445,7 @@ def test_running_headers_and_footers_of_a_pdf_are_not_input(tmp_path: Path):
     import spacy
 
     from tema.segment.stage import segment_ingested
-    from test_readers import make_pdf
+    from test_pdf import make_pdf
 
     header, body = (
         "Innspillsmøte i Bodø 2019",

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from tema.ingest.readers import read_source
 from tema.segment.sentences import load_pipeline
 from tema.segment.stage import segment_documents, segment_text
-from test_readers import make_pdf
+from test_pdf import make_pdf
 
 SHIPPED_MODEL = Path(__file__).resolve().parents[1] / "models" / "nb_senter"
 

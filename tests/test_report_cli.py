@@ -80,7 +80,7 @@ def write_batch(project: Path, shares: dict[str, int], year: str, folder: str = 
 
 
 def test_ingest_reports_skipped_files_and_exits_zero(project: Path):
-    from test_readers import make_pdf
+    from test_pdf import make_pdf
 
     raw = project / "data" / "raw"
     raw.mkdir(parents=True)

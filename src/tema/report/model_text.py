@@ -9,10 +9,11 @@ developers; a Norwegian report must not show them. The model is described from t
 structured fields instead (`settings.classifier.embeddings` and `cascade_below`,
 `context`, `n_training_units`, `settings.cv_folds` …), in either language.
 
-The reasons in ingest's skipped.csv are English sentences from `tema.ingest.readers`. They are
-translated when shown, by a stable reason code: a `code` column when skipped.csv has one,
-else the code recognised from the known English text (`skip_code`). A reason that is not
-recognised is shown as it is, after a general "could not be read".
+The reasons in ingest's skipped.csv are English sentences from `tema.ingest.readers` and its
+format modules (`tema.ingest.pdf`, `tema.ingest.word`). They are translated when shown, by a
+stable reason code: a `code` column when skipped.csv has one, else the code recognised from
+the known English text (`skip_code`). A reason that is not recognised is shown as it is,
+after a general "could not be read".
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def describe_model(card: dict[str, Any], style: Style) -> list[str]:
     return lines
 
 
-# (code, pattern of tema.ingest.readers' English reason; named groups are details for the text)
+# (code, pattern of an ingest reader's English reason; named groups are details for the text)
 SKIP_PATTERNS: tuple[tuple[str, str], ...] = (
     ("empty", r"is empty"),
     ("binary", r"is a binary file, not text"),
