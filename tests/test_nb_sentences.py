@@ -163,8 +163,35 @@ def test_colon_complement_verbs(word: str, expected: bool) -> None:
         ("vi trenger flere plasser. Kommunen bør gjøre mer.", False),  # a capitalised start
         ("2 av 3 kom. de var fornøyde.", True),  # a number first: its first letter counts
         ("NAV bør gjøre mer. det haster.", False),  # a capital first, also an acronym's
+        # A capital first: two or more sentence ends before a lower-case word, none
+        # before a capital; abbreviations' and numbers' full stops are not counted.
+        ("Vi trenger plasser. kommunen bør gjøre mer. det haster.", True),
+        ("Hva nå? vi venter! det er alt.", True),
+        ("Det gjelder bl.a. kommunen og f.eks. nav. mer om det i mai.", False),
+        ("Det kom ca. 30 pers. møtte opp, kl. 10. deretter prof. hansen.", False),
+        ("Vi har prøvd alt. nav må ta over. det haster.", False),  # "alt." is listed
+        ("Kurset er godt i dag. det er lange ventelister.", False),  # one slip
+        ("Vi trenger plasser. kommunen bør gjøre mer. det haster. Neste møte er i mai.", False),
+        ("Vi vet ikke... kanskje. eller ikke.", False),  # an ellipsis is no sentence end
         ("", False),
     ],
 )
 def test_text_written_in_lower_case(text: str, expected: bool) -> None:
     assert nb_sentences.written_in_lower_case(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vi trenger plasser. kommunen bør gjøre mer. det haster!", 2),
+        ("Hva nå? vi venter! det er alt.", 2),
+        ("Det gjelder bl.a. kommunen, f. eks. nav, jf. referatet. vi møtes.", 1),
+        ("Vi kom kl. 10. deretter i 2017. neste år hver 2. uke.", 0),  # numbers
+        ("Vi var 41 pers. møtte og 3 mnd. senere adm. dir. olsen.", 0),  # listed ones
+        ("Brev fra Chr. hansen og Eli H. hansen.", 0),  # no vowel, an initial
+        ("Vi vet ikke... kanskje. «Nei!» svarte hun.", 0),  # an ellipsis, a quotation
+        ("Vi trenger plasser. Kommunen bør gjøre mer.", 0),
+    ],
+)
+def test_lower_case_starts_counts_sentence_ends_before_lower_case(text: str, expected: int) -> None:
+    assert nb_sentences.lower_case_starts(text) == expected

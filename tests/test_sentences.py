@@ -118,7 +118,40 @@ LOWER_CASE_CASES = [
         "- flere kurs. bedre tolk.\n- mer praksis, f.eks. i butikk. det hjelper.\n",
         ["flere kurs.", "bedre tolk.", "mer praksis, f.eks. i butikk.", "det hjelper."],
     ),
-    # Normally written text keeps a full stop before a lower-case word in its sentence.
+    # Notes whose first letter alone is a capital: two or more sentence ends before a
+    # lower-case word and none before a capital (nb_sentences.LOWER_CASE_STARTS_NEEDED).
+    (
+        "Vi trenger flere plasser. kommunen bør gjøre mer. det haster.",
+        ["Vi trenger flere plasser.", "kommunen bør gjøre mer.", "det haster."],
+    ),
+    ("Hva gjør vi nå? vi venter! det er alt.", ["Hva gjør vi nå?", "vi venter!", "det er alt."]),
+    (
+        "Tolken kom sent. vi måtte vente. møtet startet kl. 10. deretter gikk det fint.",
+        ["Tolken kom sent.", "vi måtte vente.", "møtet startet kl. 10. deretter gikk det fint."],
+    ),
+    (
+        "Vi trenger praksis, møter osv. men også tolk. det er viktig. nav må hjelpe.",
+        ["Vi trenger praksis, møter osv. men også tolk.", "det er viktig.", "nav må hjelpe."],
+    ),
+    # Normally written text keeps a full stop before a lower-case word in its sentence:
+    # after abbreviations and numbers, at one slip, and beside a capitalised start.
+    ("Det gjelder bl.a. kommunen og f.eks. nav.", ["Det gjelder bl.a. kommunen og f.eks. nav."]),
+    (
+        "Det kom ca. 30 pers. møtte opp, jf. referatet. vi var fornøyde.",
+        ["Det kom ca. 30 pers. møtte opp, jf. referatet. vi var fornøyde."],
+    ),
+    (
+        "Kurset er godt i dag. det er lange ventelister.",
+        ["Kurset er godt i dag. det er lange ventelister."],
+    ),
+    (
+        "Vi har prøvd alt. nav må ta over. det haster.",
+        ["Vi har prøvd alt. nav må ta over. det haster."],
+    ),
+    (
+        "Vi trenger flere plasser. kommunen bør gjøre mer. det haster. Neste møte er i mai.",
+        ["Vi trenger flere plasser. kommunen bør gjøre mer. det haster.", "Neste møte er i mai."],
+    ),
     (
         "Vi trenger flere plasser. kommunen bør gjøre mer.",
         ["Vi trenger flere plasser. kommunen bør gjøre mer."],

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from tema.segment.nb_words import STARTS_UPPER
+from tema.segment.nb_words import LOWER, STARTS_UPPER
 
 # --- Abbreviations ------------------------------------------------------------------------
 # Abbreviations that end with a full stop and are normally followed by more of the same
@@ -190,12 +190,52 @@ def holds_sentence_end(line: str) -> bool:
 LOWER_CASE_SENTENCE_FINAL = frozenset({".", "!", "?"})
 
 
+# Notes typed fast also often keep the capital of their first word alone ("Vi trenger
+# flere plasser. kommunen bør … . det er …"). Such a block counts as written in lower case
+# when at least this many sentence ends inside it open a lower-case word and none opens a
+# capitalised one: in normally written text one is a typing slip ("… i dag. det er …") or
+# an unlisted abbreviation's full stop as often as a sentence end, while two or more with
+# no capitalised start beside them are a habit of the writer.
+LOWER_CASE_STARTS_NEEDED = 2
+# A full stop, "!" or "?" after a word, then a space and a lower-case word ("plasser.
+# kommunen"); not an ellipsis ("ikke... kanskje"), and not after closing marks, which
+# close direct speech as often ("«Nei!» svarte hun").
+LOWER_CASE_START_INSIDE = re.compile(rf"(?<!\S)(\S*?[^\s.])([.!?])\s+(?=[{LOWER}])")
+# The full stops that end no sentence before a lower-case word in normally written text:
+# an abbreviation's (also one that is a word too, "alt.", or a title or a measure), and a
+# number's ("kl. 10. deretter", "hver 2. uke"), which ``lower_case_starts`` leaves out.
+ABBREVIATIONS_BEFORE_LOWER_CASE: frozenset[str] = (
+    ABBREVIATIONS | TITLE_ABBREVIATIONS | MEASURE_ABBREVIATIONS | ABBREVIATIONS_ALSO_WORDS
+)
+
+
+def lower_case_starts(text: str) -> int:
+    """How many sentence ends inside ``text`` open a lower-case word
+    (``LOWER_CASE_START_INSIDE``), leaving out an abbreviation's or a number's full stop
+    ("bl.a. kommunen", "ca. 30 pers. møtte", "kl. 10. deretter")."""
+    count = 0
+    for found in LOWER_CASE_START_INSIDE.finditer(text):
+        word = found[1].lstrip('«("“')
+        if found[2] == "." and (
+            any(character.isdigit() for character in word)
+            or is_abbreviation(word + ".")
+            or (word + ".").lower() in ABBREVIATIONS_BEFORE_LOWER_CASE
+        ):
+            continue
+        count += 1
+    return count
+
+
 def written_in_lower_case(text: str) -> bool:
-    """Whether ``text`` is written in lower case: its first letter is in lower case and no
-    sentence end inside it opens a capitalised sentence (``holds_sentence_end``); names
-    and acronyms inside a sentence may keep their capitals ("… samarbeide med NAV.")."""
+    """Whether ``text`` is written in lower case: no sentence end inside it opens a
+    capitalised sentence (``holds_sentence_end``), and its first letter is in lower case
+    or, after a capital first letter, at least ``LOWER_CASE_STARTS_NEEDED`` sentence ends
+    open a lower-case word (``lower_case_starts``); names and acronyms inside a sentence
+    may keep their capitals ("… samarbeide med NAV.")."""
     first = next((character for character in text if character.isalpha()), "")
-    return first.islower() and not holds_sentence_end(text)
+    if not first or holds_sentence_end(text):
+        return False
+    return first.islower() or lower_case_starts(text) >= LOWER_CASE_STARTS_NEEDED
 
 
 # --- Colons -------------------------------------------------------------------------------

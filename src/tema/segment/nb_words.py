@@ -44,7 +44,8 @@ LETTERS = "A-Za-zÆØÅæøåÄÖÜäöüÉéÈèÊêÓóÒòÔôÁáÀàÂâÍ�
 WORD = re.compile(rf"[{LETTERS}]+")
 UPPER = "A-ZÆØÅÄÖÜÉÈÊÓÒÔÁÀÂÍÚ"
 STARTS_UPPER = re.compile(rf"^[\"«“„'(]*[{UPPER}\d]")
-STARTS_LOWER = re.compile(r"^[\"«“„'(]*[a-zæøåäöüéèêóòôáàâíú]")
+LOWER = "a-zæøåäöüéèêóòôáàâíú"
+STARTS_LOWER = re.compile(rf"^[\"«“„'(]*[{LOWER}]")
 ACRONYM = re.compile(rf"^[{UPPER}\d]{{2,}}$")
 
 # Common mojibake: UTF-8 bytes decoded as Latin-1 / Windows-1252 ("Ã¸" for "ø").
