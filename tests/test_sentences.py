@@ -160,6 +160,15 @@ LOWER_CASE_CASES = [
         "Møtet var kl. 10. deretter gikk vi. Det var bra.",
         ["Møtet var kl. 10. deretter gikk vi.", "Det var bra."],
     ),
+    # An ellipsis typed as three full stops runs on, as "…" does.
+    (
+        "vi vet ikke... kanskje neste år. det er uklart.",
+        ["vi vet ikke... kanskje neste år.", "det er uklart."],
+    ),
+    (
+        "Vi vet ikke... kanskje neste år. det er uklart. vi får se.",
+        ["Vi vet ikke... kanskje neste år.", "det er uklart.", "vi får se."],
+    ),
 ]
 
 

@@ -128,8 +128,10 @@ def _sentence_start_decision(
     ):
         return False  # "17. mai", "3. klasse"
     if nb_sentences.YEAR_WITH_STOP.match(before) or before in nb_sentences.SENTENCE_FINAL:
-        # "... i 2017. Neste år ...": a year's full stop ends its sentence as any other.
-        return _opens_after_end(before[-1], word, lower_case)
+        # "... i 2017. Neste år ...": a year's full stop ends its sentence as any other. An
+        # ellipsis is passed whole ("...", not its last "."): in lower case it runs on.
+        mark = before if before in nb_sentences.SENTENCE_FINAL else before[-1]
+        return _opens_after_end(mark, word, lower_case)
     if before in nb_sentences.CLOSING_MARKS:
         return closed in nb_sentences.SENTENCE_FINAL and _opens_after_end(closed, word, lower_case)
     if before == ":":
