@@ -160,6 +160,11 @@ LOWER_CASE_CASES = [
         "Møtet var kl. 10. deretter gikk vi. Det var bra.",
         ["Møtet var kl. 10. deretter gikk vi.", "Det var bra."],
     ),
+    # Abbreviations of typed notes keep their full stop ("i løpet av", "i forhold til").
+    (
+        "Vi møtes ila. uka. det blir bra ifht. forrige gang. vi gleder oss.",
+        ["Vi møtes ila. uka.", "det blir bra ifht. forrige gang.", "vi gleder oss."],
+    ),
     # An ellipsis typed as three full stops runs on, as "…" does.
     (
         "vi vet ikke... kanskje neste år. det er uklart.",

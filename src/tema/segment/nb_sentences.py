@@ -43,7 +43,7 @@ ABBREVIATIONS: frozenset[str] = frozenset(
         "sept.", "okt.", "nov.", "des.", "mr.", "mrs.", "ms.", "kom.", "dep.",
         "sos.", "ev.", "bet.", "opprl.", "mv.", "prop.", "iht.", "ekskl.", "ifb.", "p.t.",
         "d.d.", "gj.sn.", "årg.", "dept.", "sekr.", "vgs.", "forts.", "ant.", "ass.",
-        "konst.", "fung.", "pers.",
+        "konst.", "fung.", "pers.", "ila.", "ifht.", "iom.", "mtp.", "vedl.", "adv.", "adr.",
     }
 )  # fmt: skip
 
