@@ -42,7 +42,7 @@ from tema.segment.clean import clean_blocks
             ],
         ),
         # Two points that end a block below a sentence are items, one a point, as when
-        # the first point is the longer one (tema.segment.lists.points_below_sentence).
+        # the first point is the longer one (tema.segment.lists.trailing_point_count).
         (
             "Det er for få boliger i kommunen.\nMer praksis\nBedre tolketjeneste\n",
             [

@@ -15,7 +15,7 @@ from tema.segment import nb_layout, nb_sentences, nb_words, titles
 from tema.segment.lines import Group, Line
 from tema.segment.lists import (
     numbered_titles_as_text,
-    points_below_sentence,
+    trailing_point_count,
     unmarked_list_items,
 )
 
@@ -107,7 +107,7 @@ def group_lines(raw: str, lines: list[Line], pdf: bool = False) -> list[Group]:
     (``titles.title_below``); in typed text, where the writer sets the blank lines, such
     a line is a point of its own and stays with the sentences before it, but
     for one word at the end of a block (``titles.word_title_below``); two or more such
-    points that end a block are items, one a point (``lists.points_below_sentence``).
+    points that end a block are items, one a point (``lists.trailing_point_count``).
     """
     grouping = _Grouping(raw, pdf)
     for index, line in enumerate(lines):
@@ -146,10 +146,10 @@ class _Grouping:
     def end_block(self) -> None:
         """End the block being read where the writer of typed text ends it (a blank line,
         the end of the text): short points below its last sentence are items, one each
-        (``lists.points_below_sentence``); a one-word title below its sentence is a block
+        (``lists.trailing_point_count``); a one-word title below its sentence is a block
         of its own."""
         typed_text = not self.pdf and self.kind == "text"
-        points = points_below_sentence(self.raw, self.current) if typed_text else 0
+        points = trailing_point_count(self.raw, self.current) if typed_text else 0
         if not points:
             self._close_apart(titles.word_title_below(self.raw, self.current) if typed_text else 0)
             return

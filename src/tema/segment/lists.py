@@ -2,7 +2,7 @@
 
 Short points that typed notes set below a sentence at the end of a block ("… i
 kommunen." / "Mer praksis" / "Bedre tolketjeneste" / blank) are items, one a point
-(``points_below_sentence``, which ``tema.segment.blocks`` calls where a block ends).
+(``trailing_point_count``, which ``tema.segment.blocks`` calls where a block ends).
 Two layouts are read apart only once the blocks around them are known: notes that list
 their points one per line without markers or full stops (three such lines in a row, with
 or without blank lines between them, are items, one per line: report headings come one
@@ -92,7 +92,7 @@ def _is_unmarked_item(raw: str, line: Line, introduced: bool = False) -> bool:
     )
 
 
-def points_below_sentence(raw: str, lines: list[Line]) -> int:
+def trailing_point_count(raw: str, lines: list[Line]) -> int:
     """How many of the last lines of a block of typed text, which a blank line or the end
     of the text ends, are points below its last sentence, one item each (0: none): two or
     more lines after the last line that ends a sentence, each a short unmarked point
@@ -102,12 +102,8 @@ def points_below_sentence(raw: str, lines: list[Line]) -> int:
     kommunen om dette." / "Mer praksis" / "Bedre tolketjeneste"). Without this, two such
     points were one unit with the sentence ("Mer praksis Bedre tolketjeneste"); one point
     alone stays with its sentence, as it may be that sentence's last part."""
-    ends = [
-        index
-        for index, line in enumerate(lines[:-1])
-        if nb_sentences.ENDS_WITH_TERMINAL.search(raw, line.start, line.end)
-    ]
-    points = lines[ends[-1] + 1 :] if ends else []
+    end = titles.last_sentence_end(raw, lines)
+    points = lines[end + 1 :] if end is not None else []
     if len(points) < 2 or not titles.points_below_sentence(raw, lines):
         return 0
     texts = [raw[line.start : line.end] for line in points]

@@ -132,7 +132,7 @@ def points_go_on(raw: str, current: list[Line], line: Line, following: Line | No
     point follows it ("Vi foreslår dette:" / "Flere kurs" / "Bedre tolketjenester");
     below a sentence, ``line`` is the second point of two that end the block ("… i
     kommunen." / "Mer praksis" / "Bedre tolketjeneste" / blank), which
-    ``lists.points_below_sentence`` then makes items: more such lines are a run of points
+    ``lists.trailing_point_count`` then makes items: more such lines are a run of points
     of their own (``lists.unmarked_list_items``). A title is followed by a paragraph."""
     texts = [raw[above.start : above.end].strip() for above in current]
     ends = [
@@ -187,6 +187,18 @@ def _finished(raw: str, current: list[Line], line: Line, items_too: bool = False
 SENTENCE_WORDS = 5
 
 
+def last_sentence_end(raw: str, lines: list[Line]) -> int | None:
+    """The index of the last line but the block's last that ends a sentence (None: none)."""
+    return next(
+        (
+            index
+            for index in range(len(lines) - 2, -1, -1)
+            if nb_sentences.ENDS_WITH_TERMINAL.search(raw, lines[index].start, lines[index].end)
+        ),
+        None,
+    )
+
+
 def points_below_sentence(raw: str, lines: list[Line]) -> bool:
     """Whether a block of typed notes ends a sentence at a line end and sets points below
     it, their full stops left out ("Det er for få boliger i kommunen." / "Mer praksis"):
@@ -194,17 +206,11 @@ def points_below_sentence(raw: str, lines: list[Line]) -> bool:
     but for each line's first, not names, a place or a date ("Fra ord til handling i
     kommunene." / "Kari Nordmann og Ola Hansen, KS" is a title over its speakers). A line
     of one word there is a title (``word_title_below``)."""
-    ends = [
-        index
-        for index, line in enumerate(lines[:-1])
-        if nb_sentences.ENDS_WITH_TERMINAL.search(raw, line.start, line.end)
-    ]
-    if not ends:
+    end = last_sentence_end(raw, lines)
+    if end is None:
         return False
-    above = raw[lines[0].start : lines[ends[-1]].end].split()
-    below = [
-        word for line in lines[ends[-1] + 1 :] for word in raw[line.start : line.end].split()[1:]
-    ]
+    above = raw[lines[0].start : lines[end].end].split()
+    below = [word for line in lines[end + 1 :] for word in raw[line.start : line.end].split()[1:]]
     capitalised = sum(bool(nb_words.STARTS_UPPER.match(word)) for word in below)
     return len(above) >= SENTENCE_WORDS and bool(below) and 3 * capitalised <= len(below)
 
