@@ -124,8 +124,8 @@ def fake_done_batch(
     import numpy as np
     import pandas as pd
 
-    from tema.report.stage import UNIT_COLUMNS
     from tema.report.tally import theme_counts
+    from tema.report.units import UNIT_COLUMNS
     from tema.segment.units import FRAME_COLUMNS
     from tema.serve.batches import BatchFile
 

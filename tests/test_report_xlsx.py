@@ -12,7 +12,7 @@ from test_report import CARD, THEME_IDS, THEMES, batch
 def test_excel_report_has_one_sheet_per_view(tmp_path: Path):
     from openpyxl import load_workbook
 
-    from tema.report.stage import uncertain_units
+    from tema.report.units import uncertain_units
 
     classified, documents = batch(tmp_path)
     out = tmp_path / "out"
@@ -42,7 +42,7 @@ def test_text_that_looks_like_a_formula_is_shown_as_written(tmp_path: Path):
     import pandas as pd
     from openpyxl import load_workbook
 
-    from tema.report.stage import uncertain_units
+    from tema.report.units import uncertain_units
 
     classified, documents = batch(tmp_path)
     frame = pd.read_csv(classified, dtype=str, keep_default_na=False)
@@ -80,7 +80,7 @@ def test_uncertain_sheet_shows_names_that_look_like_numbers_as_written(tmp_path:
 
     from openpyxl import load_workbook
 
-    from tema.report.stage import uncertain_units
+    from tema.report.units import uncertain_units
 
     classified, documents = batch(tmp_path)
     numbers = {"a.pdf": "18", "s.csv": "18", "c.txt": "03"}
@@ -101,7 +101,7 @@ def test_a_text_longer_than_an_excel_cell_is_cut_with_a_note(tmp_path: Path):
     from openpyxl import load_workbook
 
     from tema.io.files import EXCEL_MAX_CELL_CHARS
-    from tema.report.stage import uncertain_units
+    from tema.report.units import uncertain_units
 
     classified, documents = batch(tmp_path)
     frame = pd.read_csv(classified, dtype=str, keep_default_na=False)
