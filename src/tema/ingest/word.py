@@ -1,13 +1,11 @@
 """Word (.docx) files: the text a reader of the document sees, in reading order.
 
-python-docx's own `Paragraph.text` reads only the runs directly under a paragraph, so text
-that real documents keep elsewhere would be lost without a word: insertions of tracked
-changes that were never accepted (`w:ins`, `w:moveTo`), content controls of templates
-(`w:sdt`), smart tags, fields' results, and symbols (`w:sym`). This reader walks the XML
-itself and keeps every run a reader sees; it leaves out hidden text (`w:vanish`), deleted
-and moved-away text (`w:del`, `w:moveFrom`), the fallback copy of a drawing
-(`mc:Fallback`), comments, footnotes and headers and footers. Text boxes are read as
-paragraphs of their own after the paragraph they stand in.
+The paragraphs and tables of the body (and of content controls, text boxes and table
+cells) become lines. A paragraph's text is what Word shows of it (`tema.ingest.word_text`:
+tracked insertions, content controls and symbols kept; hidden, deleted and moved-away
+text, drawings' fallback copies and placeholders left out); comments, footnotes and
+headers and footers are not read. Text boxes are read as paragraphs of their own after
+the paragraph they stand in.
 
 Each line says what Word says it is: a heading (a heading style or outline level, and a
 table's header row), a list item (numbering, or a list style), or a paragraph. Segmentation
@@ -37,6 +35,15 @@ from pathlib import Path
 from typing import Any
 
 from tema.errors import UnreadableFile
+from tema.ingest.word_text import (
+    ON,
+    W,
+    hex_value,
+    paragraph_text,
+    switched_on,
+    text_boxes,
+    wrapped,
+)
 from tema.io.encodings import renamed_text_reason
 from tema.io.files import office_binary_reason
 
@@ -49,34 +56,11 @@ HEADING_STYLES = ("heading", "overskrift", "title", "tittel")
 PARAGRAPH, ITEM, HEADING = "paragraph", "item", "heading"
 # Word's outline levels are 0–8 for headings; 9 is body text.
 BODY_TEXT_LEVEL = 9
-
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
-_TEXT_BOX = f"{_W}txbxContent"
-_CONTROL_CONTENT = f"{_W}sdtContent"
-# Runs under these are not what the document says now (tracked deletions and moves).
-_REMOVED = frozenset({f"{_W}del", f"{_W}moveFrom"})
-# Under these, text says again what is read elsewhere: a drawing's fallback copy, and a
-# text box (read as paragraphs of its own).
-_ELSEWHERE = frozenset({f"{_MC}Fallback", _TEXT_BOX})
-# Elements that only wrap paragraphs, tables or rows: content controls and custom XML.
-_WRAPPERS = frozenset({f"{_W}sdt", f"{_W}customXml"})
 # How far a style's "based on" chain is followed (a damaged file may loop it).
 MAX_STYLE_DEPTH = 20
-# The values of w:val that switch a Word on/off property on (w:val absent is on too).
-_ON = frozenset({"1", "true", "on"})
 # The bit of w:tblLook's w:val (older files) that applies a table style's first-row format.
 FIRST_ROW_LOOK = 0x0020
 
-# The Symbol font's codes 0x20–0xFE as Unicode (Adobe's Symbol encoding, the Greek letters
-# and angle brackets as letters and brackets); "\0" where a code draws no character of its
-# own (a piece of a tall bracket, or nothing).
-SYMBOL_FONT = (
-    " !∀#∃%&∋()∗+,−./0123456789:;<=>?≅ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ[∴]⊥_"
-    "\0αβχδεφγηιϕκλμνοπθρστυϖωξψζ{|}∼" + "\0" * 33
-    + "€ϒ′≤⁄∞ƒ♣♦♥♠↔←↑→↓°±″≥×∝∂•÷≠≡≈…\0\0↵ℵℑℜ℘⊗⊕∅∩∪⊃⊇⊄⊂⊆∈∉∠∇®©™∏√⋅¬∧∨⇔⇐⇑⇒⇓"
-    "◊〈®©™∑" + "\0" * 11 + "〉∫⌠\0⌡" + "\0" * 9
-)  # fmt: skip
 
 WordLine = tuple[str, str]  # (PARAGRAPH, ITEM or HEADING; its text)
 
@@ -104,105 +88,16 @@ def _block_lines(container: Any, parent: Any) -> Iterator[WordLine]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    for child in _wrapped(container, (f"{_W}p", f"{_W}tbl")):
-        if child.tag == f"{_W}p":
+    for child in wrapped(container, (f"{W}p", f"{W}tbl")):
+        if child.tag == f"{W}p":
             paragraph = Paragraph(child, parent)
             text = paragraph_text(child).strip()
             if text:
                 yield _kind(paragraph), text
-            for box in _text_boxes(child):
+            for box in text_boxes(child):
                 yield from _block_lines(box, parent)
         else:
             yield from _table_lines(Table(child, parent))
-
-
-def _placeholder(control: Any) -> bool:
-    """A content control that shows its placeholder text, not text someone wrote."""
-    properties = control.find(f"{_W}sdtPr")
-    return properties is not None and properties.find(f"{_W}showingPlcHdr") is not None
-
-
-def paragraph_text(paragraph: Any) -> str:
-    """The text of a `w:p` element as a reader sees it: every run that is not hidden,
-    deleted, moved away, a drawing's fallback copy, inside a text box or a control's
-    placeholder."""
-    parts = []
-    for run in paragraph.iter(f"{_W}r"):
-        if not _hidden(run) and not _inside(run, paragraph, is_run=True):
-            parts.append(_run_text(run))
-    return "".join(parts)
-
-
-def _hidden(run: Any) -> bool:
-    """A run formatted as hidden text (w:vanish; Word's "Skjult", Ctrl+Shift+H), which Word
-    does not show or print: notes to oneself, a template's instructions. Only the run's own
-    formatting is read, as Word's font dialog sets it; a character style that hides text
-    is not followed."""
-    properties = run.find(f"{_W}rPr")
-    return properties is not None and _switched_on(properties.find(f"{_W}vanish"))
-
-
-def _inside(element: Any, paragraph: Any, is_run: bool) -> bool:
-    """Whether `element` of `paragraph` stands in something that hides it: for a run
-    (`is_run`), deleted or moved text, a fallback copy, a text box, a placeholder; for a
-    text box, a fallback copy or another text box (read with that box). Hidden text
-    (w:vanish) is a run's own property, not where it stands: `_hidden`."""
-    element = element.getparent()
-    while element is not None and element is not paragraph:
-        tag = element.tag
-        if tag in _ELSEWHERE:
-            return True
-        if is_run and (
-            tag in _REMOVED or (tag == _CONTROL_CONTENT and _placeholder(element.getparent()))
-        ):
-            return True
-        element = element.getparent()
-    return False
-
-
-def _run_text(run: Any) -> str:
-    parts = []
-    for child in run.iterchildren():
-        tag = child.tag
-        if tag == f"{_W}t":
-            parts.append(child.text or "")
-        elif tag in (f"{_W}tab", f"{_W}ptab"):
-            parts.append("\t")
-        elif tag == f"{_W}br":
-            # A page or column break inside a paragraph still separates words.
-            parts.append(" " if child.get(f"{_W}type") in ("page", "column") else "\n")
-        elif tag == f"{_W}cr":
-            parts.append("\n")
-        elif tag == f"{_W}noBreakHyphen":
-            parts.append("-")
-        elif tag == f"{_W}sym":
-            parts.append(_symbol_text(child))
-    return "".join(parts)
-
-
-def _symbol_text(symbol: Any) -> str:
-    """The character of a `w:sym` (Insert > Symbol): a Symbol-font code (stored as F020–F0FE,
-    or 0020–00FE) as its Unicode character ("≥" for F0B3); any other code as stored, which
-    for Wingdings and other picture fonts is a private-use character, as PDF extraction
-    gives their bullets too (segmentation knows those); "" for a damaged code."""
-    code = _hex_value(symbol.get(f"{_W}char"))
-    if code is None or code < 0x20 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
-        return ""
-    symbol_code = code & 0xFF
-    if (
-        (symbol.get(f"{_W}font") or "").strip().lower() == "symbol"
-        and code >> 8 in (0x00, 0xF0)
-        and 0x20 <= symbol_code < 0x20 + len(SYMBOL_FONT)
-        and SYMBOL_FONT[symbol_code - 0x20] != "\0"
-    ):
-        return SYMBOL_FONT[symbol_code - 0x20]
-    return chr(code)
-
-
-def _text_boxes(paragraph: Any) -> list[Any]:
-    """The text boxes anchored in a paragraph, each once (not its drawing's fallback copy,
-    not a box inside another box: that one is read with its box)."""
-    return [box for box in paragraph.iter(_TEXT_BOX) if not _inside(box, paragraph, is_run=False)]
 
 
 def _kind(paragraph: Any) -> str:
@@ -213,12 +108,12 @@ def _kind(paragraph: Any) -> str:
     name = ((styles[0].name if styles else "") or "").lower()
     level = _inherited(paragraph, styles, "outlineLvl")
     if name.startswith(HEADING_STYLES) or (
-        level is not None and level.get(f"{_W}val", str(BODY_TEXT_LEVEL)) != str(BODY_TEXT_LEVEL)
+        level is not None and level.get(f"{W}val", str(BODY_TEXT_LEVEL)) != str(BODY_TEXT_LEVEL)
     ):
         return HEADING
     numbering = _inherited(paragraph, styles, "numPr")
-    number = numbering.find(f"{_W}numId") if numbering is not None else None
-    if number is not None and number.get(f"{_W}val") == "0":
+    number = numbering.find(f"{W}numId") if numbering is not None else None
+    if number is not None and number.get(f"{W}val") == "0":
         return PARAGRAPH  # Word's "numbering removed"
     if name.startswith(("list", "liste")) or numbering is not None:
         return ITEM
@@ -241,8 +136,8 @@ def _inherited(paragraph: Any, styles: list[Any], name: str) -> Any:
     """The paragraph property `name` (w:pPr/w:<name>) of the paragraph, else of the first
     style in its chain that sets it."""
     for element in (paragraph._p, *(style.element for style in styles)):
-        properties = element.find(f"{_W}pPr")
-        found = properties.find(f"{_W}{name}") if properties is not None else None
+        properties = element.find(f"{W}pPr")
+        found = properties.find(f"{W}{name}") if properties is not None else None
         if found is not None:
             return found
     return None
@@ -262,11 +157,11 @@ def _table_lines(table: Any) -> list[WordLine]:
     """
     from docx.table import _Cell
 
-    row_elements = list(_wrapped(table._tbl, (f"{_W}tr",)))
+    row_elements = list(wrapped(table._tbl, (f"{W}tr",)))
     rows = [
         [
             lines
-            for cell in _wrapped(row, (f"{_W}tc",))
+            for cell in wrapped(row, (f"{W}tc",))
             # A cell that a merged cell above spans is read once, there.
             if not _continues_merge(cell)
             and (lines := list(_block_lines(cell, _Cell(cell, table))))
@@ -313,23 +208,11 @@ def _point_lines(lines: list[WordLine]) -> list[WordLine]:
     return points
 
 
-def _wrapped(element: Any, tags: tuple[str, ...]) -> Iterator[Any]:
-    """The children of `element` with one of `tags`, in order, also those inside content
-    controls and custom XML (a template wraps paragraphs so, a repeating section of a form
-    its rows); not a control that still shows its placeholder."""
-    for child in element.iterchildren():
-        if child.tag in tags:
-            yield child
-        elif child.tag in _WRAPPERS and not _placeholder(child):
-            content = child.find(_CONTROL_CONTENT)
-            yield from _wrapped(content if content is not None else child, tags)
-
-
 def _continues_merge(cell: Any) -> bool:
     """A cell that a vertically merged cell above it spans (Word keeps it, empty)."""
-    properties = cell.find(f"{_W}tcPr")
-    merge = properties.find(f"{_W}vMerge") if properties is not None else None
-    return merge is not None and merge.get(f"{_W}val", "continue") != "restart"
+    properties = cell.find(f"{W}tcPr")
+    merge = properties.find(f"{W}vMerge") if properties is not None else None
+    return merge is not None and merge.get(f"{W}val", "continue") != "restart"
 
 
 def _header_kind(first: Any, table: Any) -> str | None:
@@ -344,12 +227,12 @@ def _header_kind(first: Any, table: Any) -> str | None:
     """
     from docx.table import _Cell
 
-    properties = first.find(f"{_W}trPr")
-    if properties is not None and _switched_on(properties.find(f"{_W}tblHeader")):
+    properties = first.find(f"{W}trPr")
+    if properties is not None and switched_on(properties.find(f"{W}tblHeader")):
         return HEADING
     runs = [
         run
-        for cell in _wrapped(first, (f"{_W}tc",))
+        for cell in wrapped(first, (f"{W}tc",))
         for paragraph in _Cell(cell, table).paragraphs
         for run in paragraph.runs
         if run.text.strip()
@@ -363,33 +246,19 @@ def _style_bolds_first_row(table: Any) -> bool:
     """Whether the table's style sets its first row in bold (as Word's built-in "Grid
     Table" and "List Table" designs do) and the table applies that formatting (Word's
     "Header Row" option, w:tblLook)."""
-    properties = table._tbl.find(f"{_W}tblPr")  # a converter's table may have none
-    look = properties.find(f"{_W}tblLook") if properties is not None else None
+    properties = table._tbl.find(f"{W}tblPr")  # a converter's table may have none
+    look = properties.find(f"{W}tblLook") if properties is not None else None
     if look is None:
         return False
-    flag = look.get(f"{_W}firstRow")
+    flag = look.get(f"{W}firstRow")
     if flag is None:  # older files: a hexadecimal bit mask, 0x0020 the first row
-        flag = "1" if (_hex_value(look.get(f"{_W}val")) or 0) & FIRST_ROW_LOOK else "0"
-    if flag not in _ON:
+        flag = "1" if (hex_value(look.get(f"{W}val")) or 0) & FIRST_ROW_LOOK else "0"
+    if flag not in ON:
         return False
     for style in _style_chain(table.style):
-        for conditional in style.element.findall(f"{_W}tblStylePr"):
-            if conditional.get(f"{_W}type") == "firstRow":
-                bold = conditional.find(f"{_W}rPr/{_W}b")
+        for conditional in style.element.findall(f"{W}tblStylePr"):
+            if conditional.get(f"{W}type") == "firstRow":
+                bold = conditional.find(f"{W}rPr/{W}b")
                 if bold is not None:
-                    return _switched_on(bold)
+                    return switched_on(bold)
     return False
-
-
-def _switched_on(toggle: Any) -> bool:
-    """Whether a Word on/off property (w:b, w:vanish, w:tblHeader …) is present and on: it
-    is on without a w:val, and off with w:val "0", "false" or "off"."""
-    return toggle is not None and toggle.get(f"{_W}val", "1") in _ON
-
-
-def _hex_value(text: str | None) -> int | None:
-    """The number a hexadecimal attribute value writes; None for none or a damaged one."""
-    try:
-        return int(text or "", 16)
-    except ValueError:
-        return None
