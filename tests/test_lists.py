@@ -456,6 +456,64 @@ def test_bullets_without_their_space_are_items(raw: str, expected: list) -> None
                 ("bullet", "Flere tolker"),
             ],
         ),
+        # Body text straight below the two points, no blank line between: before, both
+        # were headings and not counted.
+        (
+            "Vi har snakket med kommunen om dette i lang tid.\nMer praksis\n"
+            "Bedre tolketjeneste\nNeste punkt er bolig.\n",
+            False,
+            [
+                ("paragraph", "Vi har snakket med kommunen om dette i lang tid."),
+                ("bullet", "Mer praksis"),
+                ("bullet", "Bedre tolketjeneste"),
+                ("paragraph", "Neste punkt er bolig."),
+            ],
+        ),
+        (
+            "Det er for få boliger i kommunen.\nMer praksis\nBedre tolketjeneste\n"
+            "Vi snakket også lenge om arbeid og skole for de unge i kommunen.\n",
+            False,
+            [
+                ("paragraph", "Det er for få boliger i kommunen."),
+                ("bullet", "Mer praksis"),
+                ("bullet", "Bedre tolketjeneste"),
+                (
+                    "paragraph",
+                    "Vi snakket også lenge om arbeid og skole for de unge i kommunen.",
+                ),
+            ],
+        ),
+        # One short line there is a title over the body text, as before.
+        (
+            "Det er for få boliger i kommunen.\nArbeid\nFlere trenger jobb i kommunen.\n",
+            False,
+            [
+                ("paragraph", "Det er for få boliger i kommunen."),
+                ("heading", "Arbeid"),
+                ("paragraph", "Flere trenger jobb i kommunen."),
+            ],
+        ),
+        # Names below a sentence over body text are no points: read as before.
+        (
+            "Det er for få boliger i kommunen.\nKari Nordmann\nOla Hansen\nNeste punkt er bolig.\n",
+            False,
+            [
+                ("heading", "Det er for få boliger i kommunen. Kari Nordmann Ola Hansen"),
+                ("paragraph", "Neste punkt er bolig."),
+            ],
+        ),
+        # A PDF's short lines over body text are headings, as before.
+        (
+            "Det er for få boliger i kommunen.\nMer praksis\nBedre tolketjeneste\n"
+            "Neste punkt er bolig.\n",
+            True,
+            [
+                ("paragraph", "Det er for få boliger i kommunen."),
+                ("heading", "Mer praksis"),
+                ("heading", "Bedre tolketjeneste"),
+                ("paragraph", "Neste punkt er bolig."),
+            ],
+        ),
         # One short line may be the sentence's own last part: it stays with it.
         (
             "Det er for få boliger i kommunen.\nMer praksis\n\nNeste punkt er bolig.\n",

@@ -153,9 +153,25 @@ class _Grouping:
         if not points:
             self._close_apart(titles.word_title_below(self.raw, self.current) if typed_text else 0)
             return
+        self._close_points(points)
+
+    def _close_points(self, points: int) -> None:
+        """End the block being read, its last ``points`` lines an item each."""
         self._close_apart(points)
         _kind, lines = self.groups.pop()
         self.groups.extend(("bullet", [line]) for line in lines)
+
+    def _points_above_body(self, lines: list[Line], below: Line | None) -> int:
+        """In typed text, how many of the last ``lines`` of the text block being read are
+        points below a sentence (``lists.trailing_point_count``) with body text ``below``
+        straight under them, no blank line between (``titles.body_below_points``: "… i
+        kommunen." / "Mer praksis" / "Bedre tolketjeneste" / "Neste punkt er bolig."):
+        items, as where a blank line ends the block; 0: none."""
+        if self.pdf or self.kind != "text" or below is None or below.kind != "text":
+            return 0
+        if not titles.body_below_points(self.raw[below.start : below.end].strip()):
+            return 0
+        return trailing_point_count(self.raw, lines)
 
     def read(self, line: Line) -> None:
         """Put the next line into a block."""
@@ -188,6 +204,9 @@ class _Grouping:
             self.current, self.kind = [line], "text"
         elif not self.current:
             self._continue_or_start_text(line)
+        elif points := self._points_above_body(self.current, line):
+            self._close_points(points)  # points below a sentence, body text below them
+            self.current, self.kind = [line], "text"
         elif self._starts_text_block(line):
             # A heading after a list, or between two paragraphs of a PDF: its extraction
             # gives no blank line around it; in typed text only a short or numbered one.
@@ -252,7 +271,10 @@ class _Grouping:
         typed_points = (
             not self.pdf
             and self.kind == "text"
-            and titles.points_go_on(self.raw, self.current, line, self.following)
+            and (
+                titles.points_go_on(self.raw, self.current, line, self.following)
+                or bool(self._points_above_body([*self.current, line], self.following))
+            )
         )
         return _starts_text_block(
             self.raw,

@@ -124,6 +124,13 @@ def _point_like(text: str) -> bool:
     )
 
 
+def body_below_points(text: str) -> bool:
+    """Whether a line below points of typed notes is body text, not one more point: it
+    opens with a capital and is no point (``_point_like``: longer, or punctuated at its
+    end: "Neste punkt er bolig.")."""
+    return bool(nb_words.STARTS_UPPER.match(text)) and not _point_like(text)
+
+
 def points_go_on(raw: str, current: list[Line], line: Line, following: Line | None) -> bool:
     """In typed notes, whether ``line`` is one more point below a colon or a sentence, not
     body text below a title, however much longer than the line above it: below a colon,
