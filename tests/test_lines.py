@@ -155,9 +155,23 @@ def test_lines_of_a_table_saved_as_text_are_its_rows(raw: str, kinds: list[str])
         ("- Flere boliger\n-Bedre samarbeid\n- Mer praksis\n", ["bullet"] * 3),
         ("·Flere boliger\n·Bedre samarbeid\n", ["bullet", "bullet"]),
         # Alone it is a dash a line break put first or a reply in dialogue, and a line
-        # between parts the run.
+        # between parts the run, but for the wrapped rest of an item ("for unge").
         ("Hun så opp.\n-Nei, sa hun.\nDet var kaldt.\n", ["text"] * 3),
-        ("-Flere boliger\nfor unge\n-Bedre samarbeid\n", ["text"] * 3),
+        ("-Flere boliger\nDet var alt\n-Bedre samarbeid\n", ["text"] * 3),
+        ("-Flere boliger\nfor unge\n-Bedre samarbeid\n", ["bullet", "text", "bullet"]),
+        (
+            "-Flere boliger for\nunge og\neldre\n\n-Bedre samarbeid\n",
+            ["bullet", "text", "text", "bullet"],
+        ),
+        # A dash glued to a lower-case word: an item in a run of two or more too, also
+        # beside items that kept their space; alone a hyphen a line break put first
+        # ("NAV" / "-kontoret") or a reply ("-nei, sa hun"). A lower-case run is not
+        # wrapped: a line between parts it.
+        ("-flere boliger for unge\n-bedre tolketjeneste\n", ["bullet", "bullet"]),
+        ("-flere boliger\n\n- bedre tolketjeneste\n-Mer praksis\n", ["bullet"] * 3),
+        ("Hun så opp.\n-nei, sa hun.\n", ["text", "text"]),
+        ("Vi snakket med NAV\n-kontoret i Bodø.\n", ["text", "text"]),
+        ("-flere boliger\nfor unge\n-bedre tolketjeneste\n", ["text"] * 3),
         # A minus, a hyphen, emphasis or a quoted e-mail line is no item, in a run or not.
         ("-20 grader\n-15 grader\n", ["text", "text"]),
         ("*Diskriminering* i arbeidslivet\n*Se vedlegg\n", ["text", "text"]),

@@ -406,6 +406,17 @@ def test_points_a_colon_announces_are_items_whatever_their_first_word(
             "➢«Vi trenger språkpraksis»\n\uf0b7(NAV) må følge opp\n",
             [("bullet", "«Vi trenger språkpraksis»"), ("bullet", "(NAV) må følge opp")],
         ),
+        # A run of them holds the wrapped rest of an item ("for unge"), and dashes before
+        # lower case are items in a run too: before, each was one heading, not counted.
+        (
+            "-Flere boliger\nfor unge\n-Bedre tolketjeneste\n",
+            [("bullet", "Flere boliger for unge"), ("bullet", "Bedre tolketjeneste")],
+        ),
+        (
+            "-flere boliger for unge\n-bedre tolketjeneste\n",
+            [("bullet", "flere boliger for unge"), ("bullet", "bedre tolketjeneste")],
+        ),
+        ("Hun så opp.\n-nei, sa hun.\n", [("paragraph", "Hun så opp. -nei, sa hun.")]),
         # A dash alone before a capital stays in its sentence, as the user wrote it.
         (
             "Hun så opp.\n-Nei, sa hun.\n",

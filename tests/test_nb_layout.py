@@ -75,8 +75,13 @@ GLUED_MARKER_CASES = [
     ("- Flere språkkurs", None, None, True),  # spaced: DASH_BULLET_LINE's, in a run too
     ("· Flere boliger", None, None, True),
     ("-20 grader", None, None, False),  # a minus
-    ("-kontoret", None, None, False),  # a hyphen a line break put first
-    ("- flere boliger", None, None, False),  # LOWER_DASH_ITEM_LINE's
+    # A dash before lower case: a hyphen a line break put first ("-kontoret") alone, an
+    # item in a run ("-flere boliger" / "-bedre tolketjeneste"), with or without the
+    # space (spaced alone: LOWER_DASH_ITEM_LINE's); not a middle dot.
+    ("-kontoret", None, 1, True),
+    ("  –flere boliger", None, 3, True),
+    ("- flere boliger", None, None, True),
+    ("·flere boliger", None, None, False),
     ("--Flere", None, None, False),
     ("Flere boliger", None, None, False),
 ]

@@ -295,23 +295,29 @@ def _lower_case_items(text: str, lines: list[Line]) -> list[Line]:
 
 def _glued_run_items(text: str, lines: list[Line]) -> list[Line]:
     """Text lines that open with a dash or a middle dot directly before a capital ("-Flere
-    boliger": the space lost in typing or by pdftotext) become list items where two or
-    more lines that open with such a mark before a capital, with or without the space
-    (``nb_layout.RUN_ITEM_LINE``), follow each other, blank lines between allowed. One
-    alone stays text: a dash a line break put first, or a reply ("-Nei, sa hun")."""
+    boliger": the space lost in typing or by pdftotext), or with a dash directly before a
+    lower-case word ("-flere boliger"), become list items where two or more lines that
+    open with such a mark, with or without the space (``nb_layout.RUN_ITEM_LINE``),
+    follow each other, blank lines between allowed, and lines in lower case below one
+    before a capital (``nb_layout.CAPITAL_RUN_ITEM_LINE``: its wrapped rest, "-Flere
+    boliger" / "for unge" / "-Bedre tolketjeneste"). One alone stays text: a dash a line
+    break put first, a hyphen ("NAV" / "-kontoret"), or a reply ("-Nei, sa hun")."""
     items: set[int] = set()
     run: list[int] = []
+    wrapped = False  # a line in lower case here is the wrapped rest of the run's last item
     for index, line in enumerate([*lines, Line(len(text), len(text), "end", False)]):
         if line.kind == "blank":
             continue
-        if line.kind in ("text", "bullet") and nb_layout.RUN_ITEM_LINE.match(
-            text[line.start : line.end]
-        ):
+        content = text[line.start : line.end]
+        if line.kind in ("text", "bullet") and nb_layout.RUN_ITEM_LINE.match(content):
             run.append(index)
+            wrapped = bool(nb_layout.CAPITAL_RUN_ITEM_LINE.match(content))
+            continue
+        if wrapped and line.kind == "text" and nb_words.STARTS_LOWER.match(content.lstrip()):
             continue
         if len(run) >= 2:
             items.update(index for index in run if lines[index].kind == "text")
-        run = []
+        run, wrapped = [], False
     return [replace(line, kind="bullet") if i in items else line for i, line in enumerate(lines)]
 
 

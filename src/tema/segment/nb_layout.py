@@ -30,18 +30,29 @@ BULLET_CHARS = "•●▪■◦○‣∙·▸►▶➢➤✓✔❖◆◇□*⁃�
 # (a separator), which are items only in a run (``GLUED_RUN_ITEM_LINE``).
 GLUED_BULLET_CHARS = "".join(char for char in BULLET_CHARS if char not in "*>·∙")
 GLUED_BULLET_LINE = re.compile(rf"^[ \t]*[{re.escape(GLUED_BULLET_CHARS)}](?=[^\W_]|[«\"“„‘'(])")
-# A dash or a middle dot directly before a capital ("-Flere boliger", "–Bedre samarbeid"):
-# an item only in a run of two or more lines that open with such a mark before a capital,
-# with or without the space (``RUN_ITEM_LINE``; blank lines between allowed, tema.segment.
-# lines), as notes list their points. Alone it is as likely a dash that a line break put
-# first, or a reply in dialogue ("-Nei, sa hun"); before a digit it is a minus ("-20
-# grader"), before lower case a hyphen ("NAV" / "-kontoret"): neither is ever an item.
-GLUED_RUN_CHARS = "–—-·∙"
-GLUED_RUN_ITEM_LINE = re.compile(rf"^[ \t]*[{re.escape(GLUED_RUN_CHARS)}](?=[A-ZÆØÅ])")
-RUN_ITEM_LINE = re.compile(rf"^[ \t]*[{re.escape(GLUED_RUN_CHARS)}][ \t]*(?=[A-ZÆØÅ])")
 # Dashes that start a list item when followed by a capital letter or a digit; followed by a
-# lower-case word they are just a dash that a line break happened to put first.
+# lower-case word they are just a dash that a line break happened to put first, but in a
+# run (``LOWER_DASH_ITEM_LINE``, ``RUN_ITEM_LINE``).
 DASH_BULLET_CHARS = "–—-"
+# A dash or a middle dot directly before a capital ("-Flere boliger", "–Bedre samarbeid"),
+# or a dash directly before a lower-case word ("-flere boliger"): an item only in a run of
+# two or more lines that open with such a mark, with or without the space
+# (``RUN_ITEM_LINE``; blank lines between allowed, tema.segment.lines), as notes list
+# their points. Alone it is as likely a dash that a line break put first, a reply in
+# dialogue ("-Nei, sa hun", "-nei, sa hun") or a hyphen a line break put first ("NAV" /
+# "-kontoret"); before a digit it is a minus ("-20 grader"), never an item.
+GLUED_RUN_CHARS = "–—-·∙"
+_DASH = re.escape(DASH_BULLET_CHARS)
+GLUED_RUN_ITEM_LINE = re.compile(
+    rf"^[ \t]*(?:[{re.escape(GLUED_RUN_CHARS)}](?=[A-ZÆØÅ])|[{_DASH}](?=[a-zæøå]))"
+)
+RUN_ITEM_LINE = re.compile(
+    rf"^[ \t]*(?:[{re.escape(GLUED_RUN_CHARS)}][ \t]*(?=[A-ZÆØÅ])|[{_DASH}][ \t]*(?=[a-zæøå]))"
+)
+# A line of such a run before a capital: the next line, in lower case, may be the wrapped
+# rest of its item ("-Flere boliger" / "for unge" / "-Bedre tolketjeneste"); a run of
+# items in lower case is read without such lines, which are as likely prose.
+CAPITAL_RUN_ITEM_LINE = re.compile(rf"^[ \t]*[{re.escape(GLUED_RUN_CHARS)}][ \t]*(?=[A-ZÆØÅ])")
 # A bullet alone on its line: PDF extraction often puts the item's text on the next line.
 LONE_BULLET_LINE = re.compile(rf"^[ \t]*[{re.escape(BULLET_CHARS)}][ \t]*$")
 BULLET_LINE = re.compile(rf"^[ \t]*[{re.escape(BULLET_CHARS)}][ \t]+(?=\S)")
