@@ -195,3 +195,21 @@ def test_text_written_in_lower_case(text: str, expected: bool) -> None:
 )
 def test_lower_case_starts_counts_sentence_ends_before_lower_case(text: str, expected: int) -> None:
     assert nb_sentences.lower_case_starts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("mark", "closing", "expected"),
+    [
+        ("!", "»", True),  # «nei!» og gikk
+        ("?", "»", True),
+        ("!", '"', True),
+        ("?", "”", True),
+        (".", "»", False),  # «det er bra.» vi gikk: the sentence ends
+        ("!", ")", False),  # a bracket closes no speech
+        ("…", "»", False),
+    ],
+)
+def test_quoted_speech_ends_before_its_sentence_does(
+    mark: str, closing: str, expected: bool
+) -> None:
+    assert nb_sentences.ends_quoted_speech(mark, closing) is expected

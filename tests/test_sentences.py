@@ -165,6 +165,20 @@ LOWER_CASE_CASES = [
         "Vi møtes ila. uka. det blir bra ifht. forrige gang. vi gleder oss.",
         ["Vi møtes ila. uka.", "det blir bra ifht. forrige gang.", "vi gleder oss."],
     ),
+    # "!" or "?" closed by a quote mark ends the quoted speech, not the sentence, before a
+    # lower-case word; a full stop there ends the sentence, as before.
+    (
+        "hun ropte «nei!» og gikk. vi ble stående.",
+        ["hun ropte «nei!» og gikk.", "vi ble stående."],
+    ),
+    ("han spurte «hvorfor?» og ventet", ["han spurte «hvorfor?» og ventet"]),
+    ('de sa "aldri!" og gikk. vi ble.', ['de sa "aldri!" og gikk.', "vi ble."]),
+    (
+        "Hun ropte «nei!» og gikk. vi ble stående. det var kaldt.",
+        ["Hun ropte «nei!» og gikk.", "vi ble stående.", "det var kaldt."],
+    ),
+    ("han sa «det er bra.» vi gikk videre.", ["han sa «det er bra.»", "vi gikk videre."]),
+    ("vi ropte «hjelp!» Ingen kom.", ["vi ropte «hjelp!»", "Ingen kom."]),
     # An ellipsis typed as three full stops runs on, as "…" does.
     (
         "vi vet ikke... kanskje neste år. det er uklart.",

@@ -190,6 +190,19 @@ def holds_sentence_end(line: str) -> bool:
 LOWER_CASE_SENTENCE_FINAL = frozenset({".", "!", "?"})
 
 
+# "!" or "?" closed by a quote mark ends the quoted speech, not always its sentence: in
+# text written in lower case a lower-case word after it goes on with the sentence ("hun
+# ropte «nei!» og gikk"), as it does in normally written text. A full stop there ends the
+# sentence ("han sa «det er bra.» vi gikk"); a bracket closes no speech.
+QUOTED_SPEECH_FINAL = frozenset({"!", "?"})
+CLOSING_QUOTES = CLOSING_MARKS - {")", "]"}
+
+
+def ends_quoted_speech(mark: str, closing: str) -> bool:
+    """Whether ``mark`` closed by ``closing`` ends quoted speech ("«nei!»")."""
+    return mark in QUOTED_SPEECH_FINAL and closing in CLOSING_QUOTES
+
+
 # Notes typed fast also often keep the capital of their first word alone ("Vi trenger
 # flere plasser. kommunen bør … . det er …"). Such a block counts as written in lower case
 # when at least this many sentence ends inside it open a lower-case word and none opens a

@@ -133,7 +133,11 @@ def _sentence_start_decision(
         mark = before if before in nb_sentences.SENTENCE_FINAL else before[-1]
         return _opens_after_end(mark, word, lower_case)
     if before in nb_sentences.CLOSING_MARKS:
-        return closed in nb_sentences.SENTENCE_FINAL and _opens_after_end(closed, word, lower_case)
+        # "hun ropte «nei!» og gikk": a lower-case word after quoted speech goes on.
+        speech = nb_sentences.ends_quoted_speech(closed, before)
+        return closed in nb_sentences.SENTENCE_FINAL and _opens_after_end(
+            closed, word, lower_case and not speech
+        )
     if before == ":":
         # Direct speech or a quotation after a colon is a sentence of its own, and so is a
         # capitalised sentence after a clause or a label ("... var sikker på to ting: Han
