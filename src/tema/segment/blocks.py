@@ -107,7 +107,8 @@ def group_lines(raw: str, lines: list[Line], pdf: bool = False) -> list[Group]:
     (``titles.title_below``); in typed text, where the writer sets the blank lines, such
     a line is a point of its own and stays with the sentences before it, but
     for one word at the end of a block (``titles.word_title_below``); two or more such
-    points that end a block are items, one a point (``lists.trailing_point_count``).
+    points that end a block, or that body text follows straight below, are items, one a
+    point (``lists.trailing_point_count``).
     """
     grouping = _Grouping(raw, pdf)
     for index, line in enumerate(lines):

@@ -2,7 +2,9 @@
 
 Short points that typed notes set below a sentence at the end of a block ("… i
 kommunen." / "Mer praksis" / "Bedre tolketjeneste" / blank) are items, one a point
-(``trailing_point_count``, which ``tema.segment.blocks`` calls where a block ends).
+(``trailing_point_count``, which ``tema.segment.blocks`` calls where a block ends, and
+where body text follows such points straight below: "… i kommunen." / "Mer praksis" /
+"Bedre tolketjeneste" / "Neste punkt er bolig.").
 Two layouts are read apart only once the blocks around them are known: notes that list
 their points one per line without markers or full stops (three such lines in a row, with
 or without blank lines between them, are items, one per line: report headings come one
