@@ -67,6 +67,7 @@ def test_malformed_yaml_names_the_line(tmp_path: Path):
         (lambda p: p["classify"].update(clasified="x.csv"), "classify.clasified"),
         (lambda p: p["labels"].pop("audit"), "labels.audit"),
         (lambda p: p.update(themes=[]), "themes"),
+        (lambda p: p["serve"].update(allowed_hosts=["http://kontor-pc"]), "serve.allowed_hosts.0"),
     ],
 )
 def test_a_wrong_key_is_refused_with_its_name_and_line(tmp_path: Path, change, key):

@@ -159,6 +159,59 @@ def test_an_ipv6_address_is_answered_as_a_browser_writes_it(project: Path):
     assert "<a href='http://[::1]:8765/'>" in refused.text
 
 
+def _served_by_cli(project: Path, monkeypatch: pytest.MonkeyPatch, allowed: list[str], *args):
+    """The app `tema serve --host 0.0.0.0 ARGS` makes, with params.yaml's
+    `serve.allowed_hosts` set to `allowed`, as a browser from another computer meets it."""
+    import yaml
+    from typer.testing import CliRunner
+
+    from tema.cli.main import app as cli
+
+    params = yaml.safe_load((project / "params.yaml").read_text(encoding="utf-8"))
+    params["serve"]["allowed_hosts"] = allowed
+    (project / "params.yaml").write_text(yaml.safe_dump(params), encoding="utf-8")
+    made: dict = {}
+    monkeypatch.setattr(
+        "tema.serve.server.serve", lambda settings, config=None: made.update(s=settings, c=config)
+    )
+    result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", *args])
+    assert result.exit_code == 0, result.output
+    return TestClient(create_app(made["s"], made["c"]), base_url="http://192.0.2.2:8765")
+
+
+def test_a_name_allowed_in_params_or_by_allow_host_gets_the_app(project: Path, monkeypatch):
+    """A colleague who opens http://kontor-pc:8765/ gets the app when the name is allowed
+    (serve.allowed_hosts, or --allow-host); another name still gets the refusal page."""
+    browser = _served_by_cli(project, monkeypatch, ["Kontor-PC"], "--allow-host", "pc-kari.lan")
+    for host in ("kontor-pc:8765", "pc-kari.lan:8765", "192.0.2.2:8765"):
+        page = browser.get("/", headers={"host": host})
+        assert page.status_code == 200 and "Legg inn nye innspill" in page.text, host
+    refused = browser.get("/", headers={"host": "pc-ola:8765"})
+    assert refused.status_code == 400 and "<title>Ukjent adresse · tema</title>" in refused.text
+    assert "adressene 127.0.0.1, localhost, ::1, kontor-pc, pc-kari.lan, 192.0.2.2," in (
+        refused.text
+    )
+
+
+def test_a_name_not_allowed_gets_the_refusal_page(project: Path, monkeypatch):
+    browser = _served_by_cli(project, monkeypatch, [])
+    refused = browser.get("/", headers={"host": "kontor-pc:8765"})
+    assert refused.status_code == 400 and "<title>Ukjent adresse · tema</title>" in refused.text
+    assert "<a href='http://192.0.2.2:8765/'>" in refused.text
+    assert "Legg inn nye innspill" not in refused.text
+
+
+@pytest.mark.parametrize("name", ["http://kontor-pc:8765/", "kontor-pc:8765", "kontor pc", "-pc"])
+def test_an_invalid_allow_host_is_a_clear_error(project: Path, name: str):
+    from typer.testing import CliRunner
+
+    from tema.cli.main import app as cli
+
+    result = CliRunner().invoke(cli, ["serve", "--allow-host", name])
+    assert result.exit_code == 2
+    assert "is not a host name" in result.output and "--allow-host" in result.output
+
+
 def test_pages_load_nothing_from_elsewhere(app):
     browser = client(app)
     fake_done_batch(app.state.serve, 50)

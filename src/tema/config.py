@@ -13,12 +13,21 @@ test checks that the two agree.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from ipaddress import ip_address
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from tema.errors import InputError
 
@@ -181,6 +190,28 @@ class PromoteSettings(_Section):
     new_label_z: float = Field(ge=0)
 
 
+# A label of a host name (RFC 1123): letters, digits and hyphens, not first or last.
+_HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+
+
+def host_name(name: str) -> str:
+    """`name` as the app compares a Host header with it (lower case, as a browser sends
+    it), if it is a host name ("kontor-pc", "kontor-pc.example.no") or an IP address;
+    else a `ValueError` that says what a host name is."""
+    text = name.strip().lower().removeprefix("[").removesuffix("]")
+    try:
+        return str(ip_address(text))
+    except ValueError:
+        pass
+    labels = text.split(".")
+    if len(text) <= 253 and all(_HOST_LABEL.fullmatch(label) for label in labels):
+        return text
+    raise ValueError(
+        f"{name!r} is not a host name: only letters a-z, digits, '-' and '.' between "
+        "names (no scheme, port or path: kontor-pc, not http://kontor-pc:8765/)"
+    )
+
+
 class AppSettings(_Section):
     """`tema serve`, the browser app."""
 
@@ -188,6 +219,8 @@ class AppSettings(_Section):
     port: int = Field(ge=0, le=65535)
     data_dir: Path
     max_upload_mb: int = Field(gt=0)
+    # Names of this computer the app answers to besides 127.0.0.1, localhost and ::1.
+    allowed_hosts: list[Annotated[str, AfterValidator(host_name)]]
 
 
 class Config(_Section):

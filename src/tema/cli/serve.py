@@ -10,6 +10,16 @@ import typer
 from tema.cli.common import config_of, run_stage, session
 
 
+def _host_names(names: list[str] | None) -> list[str]:
+    """The --allow-host names, checked as params.yaml's `serve.allowed_hosts` is."""
+    from tema.config import host_name
+
+    try:
+        return [host_name(name) for name in names or ()]
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from error
+
+
 def serve(
     ctx: typer.Context,
     host: Annotated[
@@ -31,6 +41,16 @@ def serve(
             "default: the project folder and your home folder."
         ),
     ] = None,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            metavar="NAME",
+            callback=_host_names,
+            help="Another name of this computer the app answers to, e.g. kontor-pc "
+            "(repeatable); added to serve.allowed_hosts.",
+        ),
+    ] = None,
 ) -> None:
     """Start the browser app: put in a batch, read the report, label units, retrain.
 
@@ -46,5 +66,6 @@ def serve(
         data_dir=data_dir,
         max_upload_mb=max_upload_mb,
         folder_roots=folder_root or (),
+        allow_hosts=allow_host or (),
         language=session(ctx).language,
     )

@@ -22,6 +22,7 @@ SAY = {
         "innlogging.",
         "elsewhere": "Fra en annen maskin: http://<denne maskinens IP-adresse>:{port}/ (et "
         "navn på maskinen får en side som viser til adressen).",
+        "named": "Også under navnene: {urls}",
         "data": "Appen skriver batcher og merkelogg i {data}; merkinger går til {labeled}.",
     },
     "en": {
@@ -31,6 +32,7 @@ SAY = {
         "no login.",
         "elsewhere": "From another computer: http://<this computer's IP address>:{port}/ (a "
         "name of the computer gets a page that links to the address).",
+        "named": "Also at the names: {urls}",
         "data": "The app writes batches and its label log to {data}; labels go to {labeled}.",
     },
 }
@@ -55,11 +57,13 @@ def run(
     data_dir: Path | None = None,
     max_upload_mb: int | None = None,
     folder_roots: Sequence[Path] = (),
+    allow_hosts: Sequence[str] = (),
     language: str = "",
 ) -> None:
     """`tema serve`: the app for the project of `config` (paths relative to the working
     folder) on host:port until Ctrl-C; an argument left None takes params.yaml's `serve`
-    value. `language` (default `report.language`) is the pages' and these messages'
+    value. `allow_hosts` (checked names, `tema.config.host_name`) adds to
+    `serve.allowed_hosts`. `language` (default `report.language`) is the pages' and these messages'
     language until a user switches. A port that is taken or an address that is not this
     computer's is a `TemaError`."""
     # None: the value of params.yaml's `serve` section.
@@ -74,6 +78,7 @@ def run(
         port=port,
         max_upload_bytes=max_upload_mb * 1024 * 1024,
         folder_roots=tuple(folder_roots),
+        allowed_hosts=tuple(dict.fromkeys([*LOCAL_HOSTS, *defaults.allowed_hosts, *allow_hosts])),
         language=language,
     )
     try:
@@ -104,6 +109,10 @@ def serve(settings: ServeSettings, config: Config | None = None) -> None:
     print(words["local" if local else "open"].format(host=settings.host), flush=True)
     if settings.host in ANY_ADDRESS:
         print(words["elsewhere"].format(port=port), flush=True)
+    named = [name for name in settings.allowed_hosts if name not in LOCAL_HOSTS]
+    if named and settings.host not in LOCAL_HOSTS:
+        urls = ", ".join(f"http://{f'[{n}]' if ':' in n else n}:{port}/" for n in named)
+        print(words["named"].format(urls=urls), flush=True)
     labeled = app_state.config.train.labeled_dir
     print(words["data"].format(data=settings.data_dir, labeled=labeled), flush=True)
     uvicorn_config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
