@@ -483,6 +483,27 @@ def test_a_manifest_in_norwegian_fills_the_form_and_a_date_that_does_not_exist_i
     assert app.state.serve.jobs.all() == []
 
 
+def test_a_manifest_that_cannot_be_read_is_explained_in_the_page_language(app):
+    """The reason (the file and line named) in Norwegian on the Norwegian page and in
+    English on the English one, not the command line's English on both."""
+    manifest = "fil;møte;region;dato\nbodo.txt;Bodø;Nord;\nbodo.txt;Mo;Nord;\n"
+    browser = client(app)
+    csrf = token(browser)
+    files = [("bodo.txt", b"Bolig"), ("manifest.csv", manifest.encode())]
+    page = upload(browser, csrf, files)
+    (batch,) = [b for b in app.state.serve.batches.all() if not b.read_only]
+    norwegian = "Manifestet kunne ikke leses: manifest.csv, linje 3: «bodo.txt» står to ganger"
+    assert norwegian in html.unescape(page.text)
+    assert "listed twice" not in page.text and "/incoming/" not in page.text
+    english = browser.post(
+        "/language",
+        data={"csrf_token": csrf, "lang": "en", "next": f"/batches/{batch.id}/files"},
+    )
+    assert "The manifest cannot be read: manifest.csv, line 3: “bodo.txt” is listed twice" in (
+        html.unescape(english.text)
+    )
+
+
 def test_the_form_says_which_files_the_manifest_and_the_upload_disagree_on(app):
     manifest = (
         "file;meeting;region;date\n"

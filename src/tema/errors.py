@@ -10,12 +10,26 @@ class TemaError(Exception):
 
 
 class InputError(TemaError):
-    """Bad input data: names the file and, where known, the line."""
+    """Bad input data: names the file and, where known, the line.
 
-    def __init__(self, path: str | Path, message: str, line: int | None = None) -> None:
+    The message is English, for the command line. `code` and `values` say the same as data,
+    for a reader in another language: the browser app words each code in Norwegian and
+    English (`tema.serve.input_errors`), filling in `values`."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        message: str,
+        line: int | None = None,
+        *,
+        code: str = "",
+        **values: object,
+    ) -> None:
         self.path = str(path)
         self.line = line
         self.reason = message
+        self.code = code
+        self.values = values
         where = f"{self.path}, line {line}" if line is not None else self.path
         super().__init__(f"{where}: {message}")
 

@@ -167,7 +167,11 @@ def find_manifest(raw_dir: str | Path) -> Path | None:
     found = [raw_dir / name for name in MANIFEST_NAMES if (raw_dir / name).is_file()]
     if len(found) > 1:
         raise InputError(
-            raw_dir, f"has both {found[0].name} and {found[1].name}; keep one manifest"
+            raw_dir,
+            f"has both {found[0].name} and {found[1].name}; keep one manifest",
+            code="two_manifests",
+            first=found[0].name,
+            second=found[1].name,
         )
     return found[0] if found else None
 
@@ -182,15 +186,16 @@ def read_manifest(path: str | Path, keep_bad_dates: bool = False) -> dict[str, d
     """
     path = Path(path)
     if not path.is_file():
-        raise InputError(path, "manifest not found")
+        raise InputError(path, "manifest not found", code="manifest_not_found")
     if path.suffix.lower() not in TABLE_SUFFIXES:
-        raise InputError(path, "a manifest is a .csv or .xlsx table")
+        raise InputError(path, "a manifest is a .csv or .xlsx table", code="manifest_type")
     table = read_table(path)
     names = column_names(path, table)
     missing = [c for c in MANIFEST_COLUMNS if c not in names]
     if missing:
         written = [name.strip() for name in table.header if name.strip()]
         norwegian = [(NORWEGIAN_COLUMNS[c] or (c,))[0] for c in MANIFEST_COLUMNS]
+        below = table.header_row(_all_names(missing))
         raise InputError(
             path,
             f"missing column(s) {', '.join(missing)}; expected {', '.join(MANIFEST_COLUMNS)} "
@@ -198,6 +203,12 @@ def read_manifest(path: str | Path, keep_bad_dates: bool = False) -> dict[str, d
             f"(the header has {', '.join(repr(name) for name in written) or 'no columns'})"
             f"{table.header_below(_all_names(missing))}",
             line=table.header_line,
+            code="missing_columns_below" if below else "missing_columns",
+            missing=missing,
+            expected=list(MANIFEST_COLUMNS),
+            norwegian=norwegian,
+            header=written,
+            **({"below": below} if below else {}),
         )
     rows: dict[str, dict[str, str]] = {}
     date_column = names.index("date")
@@ -228,6 +239,10 @@ def column_names(path: Path, table: Table) -> list[str]:
                 f"the columns {first!r} and {written.strip()!r} are both the {name} column "
                 "(one in English, one in Norwegian, or two spellings); keep one",
                 line=table.header_line,
+                code="same_column",
+                first=first,
+                second=written.strip(),
+                column=name,
             )
         names.append(name)
     return names
@@ -270,9 +285,15 @@ def _check_manifest_row(
 ) -> dict[str, str]:
     record = {key: (value or "").strip() for key, value in row.items() if key}
     if not record["file"]:
-        raise InputError(path, "empty file name", line)
+        raise InputError(path, "empty file name", line, code="empty_file_name")
     if record["file"] in seen:
-        raise InputError(path, f"{record['file']!r} is listed twice", line)
+        raise InputError(
+            path,
+            f"{record['file']!r} is listed twice",
+            line,
+            code="listed_twice",
+            file=record["file"],
+        )
     if not record["meeting"]:
         # As for a file the manifest leaves out: a blank group in the report's counts by
         # meeting would hide which document its units came from.
@@ -286,7 +307,11 @@ def _check_manifest_row(
         iso = meeting_date(record["date"])
         if iso is None and not keep_bad_dates:
             raise InputError(
-                path, f"date {record['date']!r} {why_not_a_date(record['date'])}", line
+                path,
+                f"date {record['date']!r} {why_not_a_date(record['date'])}",
+                line,
+                code="bad_date",
+                date=record["date"],
             )
         record["date"] = iso or record["date"]
     return record

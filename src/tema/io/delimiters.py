@@ -98,6 +98,10 @@ def check_widths(path: Path, header: list[str], rows: Rows, delimiter: str) -> N
                 f"column ({extra[0]!r}) would be lost. Put cells holding the delimiter in "
                 "quotes",
                 line=line,
+                code="text_beyond",
+                fields=len(cells),
+                width=width,
+                text=extra[0],
             )
         if len(cells) > narrowest:
             other = next(at for at, count in full if count == narrowest)
@@ -108,6 +112,11 @@ def check_widths(path: Path, header: list[str], rows: Rows, delimiter: str) -> N
                 f"{_shown(delimiter)} in a cell moves the text after it into the next "
                 "column. Put cells holding the delimiter in quotes",
                 line=line,
+                code="moved_text" if narrowest == width else "moved_text_other",
+                fields=len(cells),
+                width=width,
+                delimiter=delimiter,
+                **({} if narrowest == width else {"other": other, "narrowest": narrowest}),
             )
 
 

@@ -70,12 +70,15 @@ def decode(raw: bytes, path: str | Path) -> tuple[str, str]:
             # A file cut off mid-character (an odd number of bytes) or with half a character
             # pair: one damaged file must not stop the batch.
             raise UnreadableFile(
-                path, f"is UTF-16 text that is damaged or cut off at byte {exc.start}"
+                path,
+                f"is UTF-16 text that is damaged or cut off at byte {exc.start}",
+                code="damaged_utf16",
+                byte=exc.start,
             ) from exc
     if b"\x00" in raw:
         utf16 = utf16_without_bom(raw)
         if utf16 is None:
-            raise UnreadableFile(path, "is a binary file, not text")
+            raise UnreadableFile(path, "is a binary file, not text", code="binary")
         return raw.decode(utf16), utf16
     try:
         return raw.decode("utf-8-sig"), "utf-8-sig"

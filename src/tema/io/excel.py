@@ -71,12 +71,20 @@ def read_sheet(path: Path, sheet: str | None) -> Sheet:
     except damaged as exc:
         reason = office_binary_reason(path, ".xlsx")
         raise UnreadableFile(
-            path, reason or f"is not a readable Excel (.xlsx) file ({exc})"
+            path,
+            reason or f"is not a readable Excel (.xlsx) file ({exc})",
+            code="old_office" if reason else "bad_xlsx",
+            detail=str(exc),
         ) from exc
     try:
         return _sheet_rows(path, workbook, sheet)
     except damaged as exc:  # read-only mode reads the sheet as it goes: damage shows late
-        raise UnreadableFile(path, f"is not a readable Excel (.xlsx) file ({exc})") from exc
+        raise UnreadableFile(
+            path,
+            f"is not a readable Excel (.xlsx) file ({exc})",
+            code="bad_xlsx",
+            detail=str(exc),
+        ) from exc
     finally:
         workbook.close()
 
@@ -85,7 +93,13 @@ def _sheet_rows(path: Path, workbook: Any, sheet: str | None) -> Sheet:
     if sheet and sheet not in workbook.sheetnames:
         # Quoted: a sheet's name may hold spaces and commas ("Møte 1, Bodø").
         names = ", ".join(repr(name) for name in workbook.sheetnames)
-        raise InputError(path, f"no sheet {sheet!r}; the sheets are {names}")
+        raise InputError(
+            path,
+            f"no sheet {sheet!r}; the sheets are {names}",
+            code="no_sheet",
+            sheet=sheet,
+            sheets=list(workbook.sheetnames),
+        )
     worksheet = workbook[sheet] if sheet else _first_visible(workbook)
     # Some exporters write a wrong size into the sheet, which read-only mode trusts:
     # columns or rows beyond it would be lost.
@@ -93,7 +107,7 @@ def _sheet_rows(path: Path, workbook: Any, sheet: str | None) -> Sheet:
     cells = worksheet.iter_rows()
     first = next(cells, None)
     if first is None:
-        raise UnreadableFile(path, "is empty")
+        raise UnreadableFile(path, "is empty", code="empty")
     header = [cell_text(cell.value, cell.number_format).strip() for cell in first]
     rows: Rows = []
     dates: Dates = {}

@@ -82,6 +82,8 @@ class Table:
                 path,
                 f"the column(s) {', '.join(missing)} that tema wrote are gone{advice}",
                 line=self.header_line,
+                code="columns_gone",
+                missing=missing,
             )
 
     def header_below(self, names: Iterable[str]) -> str:
@@ -89,15 +91,23 @@ class Table:
         them (a title above the table, or blank lines), advice to say so: the header row
         must be the first; else "". A row is searched in its cells and in their parts split
         by any of `DELIMITERS` (the title decided the delimiter: perhaps none)."""
+        line = self.header_row(names)
+        if line is None:
+            return ""
+        return (
+            f". Line {line} looks like the header: the header row (the column "
+            "names) must be the first row; delete the rows above it"
+        )
+
+    def header_row(self, names: Iterable[str]) -> int | None:
+        """The line of the first of the first rows that has one of the columns `names`
+        (the header below a title, `header_below`), else None."""
         wanted = {column_key(name) for name in names}
         for line, cells in self.rows[:_HEADER_SEARCH_ROWS]:
             parts = [part for cell in cells for part in _ANY_DELIMITER.split(cell)]
             if wanted & {column_key(part) for part in parts}:
-                return (
-                    f". Line {line} looks like the header: the header row (the column "
-                    "names) must be the first row; delete the rows above it"
-                )
-        return ""
+                return line
+        return None
 
     def frame(self) -> pd.DataFrame:
         """The rows as a frame of text cells under the header (a short row padded with "")."""
@@ -112,9 +122,9 @@ def require_file(path: Path) -> None:
     """A file named to be read that is not there, or is a folder, is an `InputError` that
     says so: the readers of Word, PDF and Excel files would call it damaged."""
     if path.is_dir():
-        raise InputError(path, "is a folder, not a file")
+        raise InputError(path, "is a folder, not a file", code="is_folder")
     if not path.exists():
-        raise InputError(path, "not found")
+        raise InputError(path, "not found", code="not_found")
 
 
 def read_bytes(path: Path) -> bytes:
@@ -122,7 +132,9 @@ def read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise InputError(path, f"cannot be read: {exc.strerror}") from exc
+        raise InputError(
+            path, f"cannot be read: {exc.strerror}", code="cannot_read", detail=exc.strerror
+        ) from exc
 
 
 def _delimiter_of(path: Path, text: str) -> str:
@@ -153,9 +165,15 @@ def _read_delimited(path: Path) -> Table:
             next(reader)  # "sep=;" is no row of the table
         header = [name.strip() for name in next(reader)]
     except StopIteration:
-        raise UnreadableFile(path, "is empty") from None
+        raise UnreadableFile(path, "is empty", code="empty") from None
     except csv.Error as exc:
-        raise InputError(path, f"is not a readable table: {exc}", line=header_line) from exc
+        raise InputError(
+            path,
+            f"is not a readable table: {exc}",
+            line=header_line,
+            code="not_a_table",
+            detail=str(exc),
+        ) from exc
     rows: list[Row] = []
     start = reader.line_num + 1  # a quoted cell may span lines: a row is where it starts
     try:
@@ -163,7 +181,9 @@ def _read_delimited(path: Path) -> Table:
             rows.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise InputError(path, f"is not a readable table: {exc}", line=start) from exc
+        raise InputError(
+            path, f"is not a readable table: {exc}", line=start, code="not_a_table", detail=str(exc)
+        ) from exc
     table = Table(header, rows, header_line)
     _check_header(path, table)
     check_widths(path, header, rows, delimiter)
@@ -182,19 +202,24 @@ def _check_header(path: Path, table: Table) -> None:
     a silent choice."""
     if not any(table.header):
         if not any(cell.strip() for _line, cells in table.rows for cell in cells):
-            raise UnreadableFile(path, "is empty")
+            raise UnreadableFile(path, "is empty", code="empty")
         raise InputError(
             path,
             "has no column names in its first row: the header row (the column names) must "
             "be the first row; delete the empty rows above it",
             line=table.header_line,
+            code="no_header",
         )
     seen: set[str] = set()
     for name in table.header:
         key = column_key(name)
         if key and key in seen:
             raise InputError(
-                path, f"the column {name!r} appears twice in the header", line=table.header_line
+                path,
+                f"the column {name!r} appears twice in the header",
+                line=table.header_line,
+                code="column_twice",
+                column=name,
             )
         seen.add(key)
 
@@ -252,7 +277,9 @@ def read_frame_chunks(
         with open(path, "rb") as handle:
             head = handle.read(_SNIFF_BYTES)
     except OSError as exc:
-        raise InputError(path, f"cannot be read: {exc.strerror}") from exc
+        raise InputError(
+            path, f"cannot be read: {exc.strerror}", code="cannot_read", detail=exc.strerror
+        ) from exc
     text, encoding = decode(_without_cut_character(head), path)
     options = _pandas_options(text, _delimiter_of(path, text), empty_is_missing, dtype)
     with _parse_errors(path):
@@ -293,11 +320,22 @@ def _parse_errors(path: Path) -> Iterator[None]:
     try:
         yield
     except pd.errors.EmptyDataError:
-        raise InputError(path, "is empty") from None
+        raise InputError(path, "is empty", code="empty") from None
     except UnicodeDecodeError as exc:
-        raise InputError(path, f"cannot be read: not the encoding of its start ({exc})") from exc
+        raise InputError(
+            path,
+            f"cannot be read: not the encoding of its start ({exc})",
+            code="encoding_changes",
+            detail=str(exc),
+        ) from exc
     except (pd.errors.ParserError, ValueError) as exc:
         match = _PANDAS_LINE.search(str(exc))
-        raise InputError(path, f"cannot be read ({exc})", int(match[1]) if match else None) from exc
+        line = int(match[1]) if match else None
+        raise InputError(
+            path, f"cannot be read ({exc})", line, code="not_a_table", detail=str(exc)
+        ) from exc
     except OSError as exc:
-        raise InputError(path, f"cannot be read: {exc.strerror or exc}") from exc
+        detail = exc.strerror or str(exc)
+        raise InputError(
+            path, f"cannot be read: {detail}", code="cannot_read", detail=detail
+        ) from exc

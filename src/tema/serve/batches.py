@@ -80,7 +80,8 @@ class Batch:
     rejected: list[dict[str, str]] = field(default_factory=list)
     summary: dict[str, int] = field(default_factory=dict)
     manifest_name: str = ""
-    manifest_error: str = ""
+    # Why the manifest could not be read, per language ({"nb": …, "en": …}).
+    manifest_error: dict[str, str] = field(default_factory=dict)
     # Files the manifest lists that did not come in, and files that came in unlisted: the
     # form says so (`tema ingest` refuses the first and warns of the second).
     manifest_missing: list[str] = field(default_factory=list)
@@ -89,7 +90,10 @@ class Batch:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Batch:
         files = [BatchFile(**item) for item in data.get("files", [])]
-        return cls(**{**data, "files": files})
+        error = data.get("manifest_error") or {}
+        if isinstance(error, str):  # a batch from before the app kept both languages
+            error = dict.fromkeys(WORDS, error)
+        return cls(**{**data, "files": files, "manifest_error": error})
 
     @property
     def read_only(self) -> bool:
@@ -340,12 +344,16 @@ def _if_other(original: str, name: str) -> str:
     return original if original != name else ""
 
 
-def read_manifest_file(path: Path) -> tuple[dict[str, dict[str, str]], str]:
-    """A manifest's rows by file name, or no rows and the reason it cannot be read."""
-    from tema.errors import TemaError
+def read_manifest_file(path: Path) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """A manifest's rows by file name, or no rows and the reason it cannot be read in each
+    of the app's languages (`tema.serve.input_errors`), naming the file and line."""
+    from tema.errors import InputError, TemaError
     from tema.ingest.manifest import read_manifest
+    from tema.serve.input_errors import input_error
 
     try:
-        return read_manifest(path, keep_bad_dates=True), ""
+        return read_manifest(path, keep_bad_dates=True), {}
+    except InputError as error:
+        return {}, {lang: input_error(error, lang) for lang in WORDS}
     except TemaError as error:
-        return {}, str(error)
+        return {}, {lang: str(error) for lang in WORDS}
