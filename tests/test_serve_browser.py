@@ -434,3 +434,24 @@ def test_bound_to_every_address_a_name_of_the_computer_leads_to_the_app(tmp_path
                 page.click("main a")
             assert page.title().startswith("Innspill")  # the app, at the computer's address
             browser.close()
+
+
+def test_a_name_allowed_with_allow_host_opens_the_app(tmp_path: Path):
+    """`tema serve --host 0.0.0.0 --allow-host kontor-pc.test`: a colleague who opens the
+    app by that name of the computer gets the app itself, not the page about the address."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    address = this_computers_address()
+    if address is None:
+        pytest.skip("this computer has no network address but loopback")
+    project = make_project(tmp_path / "project", tmp_path / "lexicon")
+    serving = contextlib.contextmanager(_serve)
+    with serving(project, "--host", "0.0.0.0", "--allow-host", "kontor-pc.test") as (url, _):
+        port = url.rstrip("/").rsplit(":", 1)[1]
+        with playwright.sync_playwright() as driver:
+            args = [*BROWSER_ARGS, f"--host-resolver-rules=MAP kontor-pc.test {address}"]
+            browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=args)
+            page = browser.new_page()
+            page.goto(f"http://kontor-pc.test:{port}/")
+            assert page.title().startswith("Innspill")
+            assert page.inner_text("h1") != "Ukjent adresse"
+            browser.close()
