@@ -110,6 +110,10 @@ def test_a_block_without_a_final_full_stop_is_a_heading_unless_a_sentence_opens_
          ["heading"]),
         ("Velkommen til dialogmøte om integrering i Oslo.\nOslo, 6. februar 2019\n", False,
          ["heading"]),
+        # ... but names alone below a sentence are its signature: the sentence is counted
+        # (before, it was in the heading too).
+        ("Vi har snakket med kommunen om dette.\nOla Hansen\n", False,
+         ["paragraph", "heading"]),
         # ... and a short one (title or sentence: "Alle kan lykkes." / "Mer praksis"),
         ("Alle kan lykkes.\nErfaringer fra fem kommuner\n", False, ["heading"]),
         # ... and a PDF's: its extraction drops the blank line after a sentence, so the

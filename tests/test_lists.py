@@ -361,6 +361,39 @@ def test_captions_in_a_run_are_captions_and_points_stay_points(raw: str, expecte
                 ("caption", "Figur 2 Andel i arbeid etter landbakgrunn"),
             ],
         ),
+        # Body text straight below the points, no blank line between: before, the first
+        # point was one unit with the colon line and the second a heading, not counted.
+        (
+            "Vi foreslår følgende:\nMer praksis\nBedre tolketjeneste\n"
+            "Kommunen bør se på dette før neste møte i høst.\n",
+            [
+                ("paragraph", "Vi foreslår følgende:"),
+                ("bullet", "Mer praksis"),
+                ("bullet", "Bedre tolketjeneste"),
+                ("paragraph", "Kommunen bør se på dette før neste møte i høst."),
+            ],
+        ),
+        (  # a short body line below them
+            "Vi har snakket om bolig. Vi foreslår:\nFlere kurs\nBedre tolk\nDet haster.\n",
+            [
+                ("paragraph", "Vi har snakket om bolig. Vi foreslår:"),
+                ("bullet", "Flere kurs"),
+                ("bullet", "Bedre tolk"),
+                ("paragraph", "Det haster."),
+            ],
+        ),
+        # A list with dashes straight below them: before, both points were headings.
+        (
+            "Vi foreslår følgende:\nMer praksis\nBedre tolketjeneste\n- Flere boliger\n"
+            "- Kortere ventetid\n",
+            [
+                ("paragraph", "Vi foreslår følgende:"),
+                ("bullet", "Mer praksis"),
+                ("bullet", "Bedre tolketjeneste"),
+                ("bullet", "Flere boliger"),
+                ("bullet", "Kortere ventetid"),
+            ],
+        ),
         # A caption standing alone stays one.
         (
             "Figur 2: Andel sysselsatte etter landbakgrunn\nKilde: SSB 2016\n",
@@ -504,13 +537,51 @@ def test_bullets_without_their_space_are_items(raw: str, expected: list) -> None
                 ("paragraph", "Flere trenger jobb i kommunen."),
             ],
         ),
-        # Names below a sentence over body text are no points: read as before.
+        # Names below a sentence over body text are no points but its signature or its
+        # speakers, a heading, not counted; before, the sentence was in that heading too.
         (
             "Det er for få boliger i kommunen.\nKari Nordmann\nOla Hansen\nNeste punkt er bolig.\n",
             False,
             [
-                ("heading", "Det er for få boliger i kommunen. Kari Nordmann Ola Hansen"),
+                ("paragraph", "Det er for få boliger i kommunen."),
+                ("heading", "Kari Nordmann Ola Hansen"),
                 ("paragraph", "Neste punkt er bolig."),
+            ],
+        ),
+        (
+            "Takk til alle som deltok på møtet i går.\nKari Nordmann\nOla Hansen\n"
+            "Neste møte blir i mars og alle er velkomne dit.\n",
+            False,
+            [
+                ("paragraph", "Takk til alle som deltok på møtet i går."),
+                ("heading", "Kari Nordmann Ola Hansen"),
+                ("paragraph", "Neste møte blir i mars og alle er velkomne dit."),
+            ],
+        ),
+        # A list with dashes straight below the two points: before, both were headings
+        # (the list's titles) and not counted.
+        (
+            "Vi har mange forslag til kommunen om dette.\nMer praksis\nBedre tolketjeneste\n"
+            "- Flere boliger\n- Kortere ventetid\n",
+            False,
+            [
+                ("paragraph", "Vi har mange forslag til kommunen om dette."),
+                ("bullet", "Mer praksis"),
+                ("bullet", "Bedre tolketjeneste"),
+                ("bullet", "Flere boliger"),
+                ("bullet", "Kortere ventetid"),
+            ],
+        ),
+        # One short line there is the list's title, as before.
+        (
+            "Vi har mange forslag til kommunen om dette.\nBolig\n- Flere boliger\n"
+            "- Kortere ventetid\n",
+            False,
+            [
+                ("paragraph", "Vi har mange forslag til kommunen om dette."),
+                ("heading", "Bolig"),
+                ("bullet", "Flere boliger"),
+                ("bullet", "Kortere ventetid"),
             ],
         ),
         # A PDF's short lines over body text are headings, as before.
@@ -547,12 +618,16 @@ def test_bullets_without_their_space_are_items(raw: str, expected: list) -> None
                 )
             ],
         ),
-        # Names below a sentence, and lines below a sentence of fewer than five words,
-        # read as a title with its speakers or subtitle, as before.
+        # Names below a sentence at the end of the block: the sentence is counted, the
+        # names a heading; lines below a sentence of fewer than five words read as a
+        # title with its subtitle, as before.
         (
             "Det er for få boliger i kommunen.\nKari Nordmann\nOla Hansen\n",
             False,
-            [("heading", "Det er for få boliger i kommunen. Kari Nordmann Ola Hansen")],
+            [
+                ("paragraph", "Det er for få boliger i kommunen."),
+                ("heading", "Kari Nordmann Ola Hansen"),
+            ],
         ),
         (
             "Boligene er dyre.\nMer praksis\nFlere tolker\n",

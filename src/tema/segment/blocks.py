@@ -14,6 +14,7 @@ from dataclasses import replace
 from tema.segment import nb_layout, nb_sentences, nb_words, titles
 from tema.segment.lines import Group, Line
 from tema.segment.lists import (
+    introduced_point_count,
     numbered_titles_as_text,
     trailing_point_count,
     unmarked_list_items,
@@ -107,8 +108,10 @@ def group_lines(raw: str, lines: list[Line], pdf: bool = False) -> list[Group]:
     (``titles.title_below``); in typed text, where the writer sets the blank lines, such
     a line is a point of its own and stays with the sentences before it, but
     for one word at the end of a block (``titles.word_title_below``); two or more such
-    points that end a block, or that body text follows straight below, are items, one a
-    point (``lists.trailing_point_count``).
+    points that end a block, or that body text or a list follows straight below, are
+    items, one a point (``lists.trailing_point_count``; below a colon,
+    ``lists.introduced_point_count``), and names below a sentence are a block of their
+    own (``titles.names_below_sentence``).
     """
     grouping = _Grouping(raw, pdf)
     for index, line in enumerate(lines):
@@ -151,10 +154,15 @@ class _Grouping:
         of its own."""
         typed_text = not self.pdf and self.kind == "text"
         points = trailing_point_count(self.raw, self.current) if typed_text else 0
-        if not points:
-            self._close_apart(titles.word_title_below(self.raw, self.current) if typed_text else 0)
-            return
-        self._close_points(points)
+        if points:
+            self._close_points(points)
+        elif typed_text:
+            self._close_apart(
+                titles.word_title_below(self.raw, self.current)
+                or titles.names_below_sentence(self.raw, self.current)
+            )
+        else:
+            self.close()
 
     def _close_points(self, points: int) -> None:
         """End the block being read, its last ``points`` lines an item each."""
@@ -162,17 +170,38 @@ class _Grouping:
         _kind, lines = self.groups.pop()
         self.groups.extend(("bullet", [line]) for line in lines)
 
-    def _points_above_body(self, lines: list[Line], below: Line | None) -> int:
+    def _points_above(self, lines: list[Line], below: Line | None) -> int:
         """In typed text, how many of the last ``lines`` of the text block being read are
-        points below a sentence (``lists.trailing_point_count``) with body text ``below``
-        straight under them, no blank line between (``titles.body_below_points``: "… i
-        kommunen." / "Mer praksis" / "Bedre tolketjeneste" / "Neste punkt er bolig."):
-        items, as where a blank line ends the block; 0: none."""
-        if self.pdf or self.kind != "text" or below is None or below.kind != "text":
+        points with body text or a list ``below`` straight under them, no blank line
+        between: points below a sentence (``lists.trailing_point_count``) or a colon
+        (``lists.introduced_point_count``), items, as where a blank line ends the block
+        ("… i kommunen." / "Mer praksis" / "Bedre tolketjeneste" / "Neste punkt er
+        bolig." or "- Flere boliger"); 0: none. Body text is a capitalised line that is
+        no such point (``titles.body_below_points``)."""
+        if self.pdf or self.kind != "text" or below is None:
             return 0
-        if not titles.body_below_points(self.raw[below.start : below.end].strip()):
+        body = below.kind == "text" and titles.body_below_points(
+            self.raw[below.start : below.end].strip()
+        )
+        if not body and below.kind not in ("bullet", "marker"):
             return 0
-        return trailing_point_count(self.raw, lines)
+        return trailing_point_count(self.raw, lines) or introduced_point_count(self.raw, lines)
+
+    def _end_above_body(self, line: Line) -> bool:
+        """In typed text, end the text block being read where body text or a list ``line``
+        follows points (``_points_above``: each an item) or, for body text, names below a
+        sentence (``titles.names_below_sentence``: a block of their own); False: not
+        ended."""
+        if points := self._points_above(self.current, line):
+            self._close_points(points)
+            return True
+        if self.pdf or self.kind != "text" or line.kind != "text":
+            return False
+        names = titles.names_below_sentence(self.raw, self.current)
+        if names and titles.body_below_points(self.raw[line.start : line.end].strip()):
+            self._close_apart(names)
+            return True
+        return False
 
     def read(self, line: Line) -> None:
         """Put the next line into a block."""
@@ -205,9 +234,8 @@ class _Grouping:
             self.current, self.kind = [line], "text"
         elif not self.current:
             self._continue_or_start_text(line)
-        elif points := self._points_above_body(self.current, line):
-            self._close_points(points)  # points below a sentence, body text below them
-            self.current, self.kind = [line], "text"
+        elif self._end_above_body(line):
+            self.current, self.kind = [line], "text"  # points or names above it
         elif self._starts_text_block(line):
             # A heading after a list, or between two paragraphs of a PDF: its extraction
             # gives no blank line around it; in typed text only a short or numbered one.
@@ -224,7 +252,10 @@ class _Grouping:
     def _start_item(self, line: Line) -> None:
         """A bullet item or a pull quote starts a block; the last line of the block before
         it may be the list's title (``_list_title``), a block of its own."""
-        self._close_apart(titles.list_title(self.raw, self.current) if line.kind != "quote" else 0)
+        if line.kind == "quote":
+            self.close()
+        elif not self._end_above_body(line):  # points straight above the list: items
+            self._close_apart(titles.list_title(self.raw, self.current))
         self.current, self.kind = [line], "quote" if line.kind == "quote" else "bullet"
 
     def _close_apart(self, title_lines: int) -> None:
@@ -274,7 +305,7 @@ class _Grouping:
             and self.kind == "text"
             and (
                 titles.points_go_on(self.raw, self.current, line, self.following)
-                or bool(self._points_above_body([*self.current, line], self.following))
+                or bool(self._points_above([*self.current, line], self.following))
             )
         )
         return _starts_text_block(

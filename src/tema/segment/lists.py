@@ -4,7 +4,8 @@ Short points that typed notes set below a sentence at the end of a block ("… i
 kommunen." / "Mer praksis" / "Bedre tolketjeneste" / blank) are items, one a point
 (``trailing_point_count``, which ``tema.segment.blocks`` calls where a block ends, and
 where body text follows such points straight below: "… i kommunen." / "Mer praksis" /
-"Bedre tolketjeneste" / "Neste punkt er bolig.").
+"Bedre tolketjeneste" / "Neste punkt er bolig." or a list); so are such points below a
+colon with body text or a list straight below them (``introduced_point_count``).
 Two layouts are read apart only once the blocks around them are known: notes that list
 their points one per line without markers or full stops (three such lines in a row, with
 or without blank lines between them, are items, one per line: report headings come one
@@ -96,7 +97,8 @@ def _is_unmarked_item(raw: str, line: Line, introduced: bool = False) -> bool:
 
 def trailing_point_count(raw: str, lines: list[Line]) -> int:
     """How many of the last lines of a block of typed text, which a blank line or the end
-    of the text ends, are points below its last sentence, one item each (0: none): two or
+    of the text ends (or body text or a list straight below), are points below its last
+    sentence, one item each (0: none): two or
     more lines after the last line that ends a sentence, each a short unmarked point
     (``_is_unmarked_item``, at most ``titles.POINT_WORDS`` words, not running on into the
     next line: "… i", "… og", a comma), below a sentence that
@@ -112,6 +114,33 @@ def trailing_point_count(raw: str, lines: list[Line]) -> int:
     short = all(len(text.split()) <= titles.POINT_WORDS for text in texts)
     unmarked = all(_is_unmarked_item(raw, line) for line in points)
     return len(points) if short and unmarked and not any(map(nb_layout.runs_on, texts)) else 0
+
+
+def introduced_point_count(raw: str, lines: list[Line]) -> int:
+    """How many of the last lines of a block of typed text are points that its last line
+    ending in a colon announces, one item each (0: none): two or more lines below it, each
+    a short unmarked point (``_is_unmarked_item``, at most ``titles.POINT_WORDS`` words,
+    not running on). ``tema.segment.blocks`` calls it where body text or a list follows
+    such points straight below ("Vi foreslår følgende:" / "Mer praksis" / "Bedre
+    tolketjeneste" / "Kommunen bør …"); where a blank line ends them,
+    ``_introduced_points`` reads them."""
+    colon = next(
+        (index for index in range(len(lines) - 1, -1, -1) if _ends_in_colon(raw, lines[index])),
+        None,
+    )
+    points = lines[colon + 1 :] if colon is not None else []
+    texts = [raw[line.start : line.end] for line in points]
+    if (
+        len(points) < 2
+        or any(len(text.split()) > titles.POINT_WORDS for text in texts)
+        or any(map(nb_layout.runs_on, texts))
+    ):
+        return 0
+    return len(points) if all(_is_unmarked_item(raw, line, True) for line in points) else 0
+
+
+def _ends_in_colon(raw: str, line: Line) -> bool:
+    return raw[line.start : line.end].rstrip().endswith(":")
 
 
 def unmarked_list_items(raw: str, groups: list[Group]) -> list[Group]:

@@ -229,3 +229,20 @@ def word_title_below(raw: str, current: list[Line]) -> int:
     is a point of the notes (``points_below_sentence``)."""
     size = title_below(raw, current)
     return size if size == 1 and len(raw[current[-1].start : current[-1].end].split()) == 1 else 0
+
+
+def names_below_sentence(raw: str, lines: list[Line]) -> int:
+    """In typed text, how many of the last lines of a block are names below its last
+    sentence, one a line ("Takk til alle som deltok på møtet." / "Kari Nordmann" / "Ola
+    Hansen": its signature or its speakers, ``nb_sentences.is_name``), where a blank line,
+    the end of the text or body text ends them (0: none). The sentence, of SENTENCE_WORDS
+    words or more, is counted; the names are a block of their own, a heading. (A title
+    with a full stop over its speakers one a line reads the same: it is counted.)"""
+    end = last_sentence_end(raw, lines)
+    if end is None or any(line.kind != "text" for line in lines[end + 1 :]):
+        return 0
+    names = [raw[line.start : line.end].split() for line in lines[end + 1 :]]
+    above = raw[lines[0].start : lines[end].end].split()
+    if len(above) < SENTENCE_WORDS or not all(map(nb_sentences.is_name, names)):
+        return 0
+    return len(names)
