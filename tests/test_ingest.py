@@ -290,6 +290,15 @@ def test_documents_round_trip_through_json_lines(tmp_path: Path):
     assert list(read_documents(out)) == list(ingest(raw, raw / "manifest.csv"))
 
 
+def test_documents_written_before_unread_sheets_were_kept_still_load(tmp_path: Path):
+    """documents.jsonl of an older ingest has no `unread_sheets`: its report still runs."""
+    path = tmp_path / "documents.jsonl"
+    old = {"doc": "a.txt", "file": "a.txt", "meeting": "A", "region": "", "date": "", "text": "x"}
+    path.write_text(json.dumps(old) + "\n", encoding="utf-8")
+    (document,) = read_documents(path)
+    assert document.unread_sheets == [] and document.text == "x"
+
+
 def test_corrupt_documents_file_names_the_line(tmp_path: Path):
     path = tmp_path / "documents.jsonl"
     path.write_text(json.dumps({"doc": "a"}) + "\n", encoding="utf-8")

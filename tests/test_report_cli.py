@@ -277,3 +277,99 @@ def test_closing_lines_are_norwegian_and_english_on_request(project: Path, monke
     assert "3,700 units, 370 uncertain; report → reports/report.html" in result.output
     bad = runner.invoke(app, ["--language", "de", "report", "--show"])
     assert bad.exit_code == 1 and "unknown language 'de'" in bad.output
+
+
+def write_workbook(path: Path, sheets: dict[str, list[str]]) -> None:
+    """A workbook with one sheet of answers (column `svar`) per entry of `sheets`."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, answers in sheets.items():
+        worksheet = workbook.create_sheet(title)
+        worksheet.append(["svar"])
+        for answer in answers:
+            worksheet.append([answer])
+    workbook.save(path)
+
+
+def report_of_raw_folder(project: Path, language: str) -> tuple[str, list[tuple]]:
+    """`tema ingest` and `tema segment` of data/raw, the units classified by hand (no model
+    to train), then `tema report`: the visible text of report.html and the rows of
+    report.xlsx's method sheet."""
+    from openpyxl import load_workbook
+
+    from test_report import visible_text
+
+    with warnings.catch_warnings():  # the commands print warnings as "warning: ..." lines
+        warnings.simplefilter("always")
+        for args in (["ingest", "-q"], ["segment", "-q", "--spacy-model", "sentencizer"]):
+            result = runner.invoke(app, args)
+            assert result.exit_code == 0, result.output
+    units = pd.read_csv(project / "data" / "interim" / "units.csv", keep_default_na=False)
+    units = units.assign(theme="housing", confidence=0.9, second_theme="", uncertain=False)
+    (project / "data" / "processed").mkdir(parents=True)
+    units.to_csv(project / "data" / "processed" / "classified.csv", index=False)
+    (project / "models").mkdir()
+    card = {"cross_validation": {"macro_f1": {"value": 0.87, "ci_low": 0.85, "ci_high": 0.89}}}
+    (project / "models" / "theme_classifier.card.json").write_text(json.dumps(bound(card)))
+    (project / "metrics").mkdir()
+    pd.DataFrame({"label": THEMES, "theme": THEMES}).to_csv(
+        project / "metrics" / "cv_predictions.csv", index=False
+    )
+    result = runner.invoke(app, ["report", "-q", "--language", language])
+    assert result.exit_code == 0, result.output
+    page = (project / "reports" / "report.html").read_text(encoding="utf-8")
+    method = load_workbook(project / "reports" / "report.xlsx").worksheets[-1]
+    return visible_text(page), [row[:2] for row in method.iter_rows(values_only=True)]
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "line"),
+    [
+        (
+            "nb",
+            "Ark som ikke ble lest",
+            "data/raw/svar.xlsx: arkene «Møte 2» og «Bodø & <Alta>» ble ikke lest, så "
+            "svarene der er ikke med i tellingen (velg arket som skal leses i kolonnen «ark» "
+            "i manifestet, eller lagre hvert ark som en egen fil)",
+        ),
+        (
+            "en",
+            "Sheets that were not read",
+            "data/raw/svar.xlsx: the sheets “Møte 2” and “Bodø & <Alta>” were not read, so "
+            "their answers are not counted (name the sheet to read in the manifest's sheet "
+            "column, or save each sheet as a file of its own)",
+        ),
+    ],
+)
+def test_the_report_names_the_sheets_of_a_workbook_that_were_not_read(
+    project: Path, language: str, heading: str, line: str
+):
+    """Answers on a workbook's other sheets were named only in a terminal warning, which
+    the browser app does not show: the counts left them out without the report saying so."""
+    raw = project / "data" / "raw"
+    raw.mkdir(parents=True)
+    write_workbook(
+        raw / "svar.xlsx",
+        {
+            "Møte 1": ["Vi trenger flere boliger.", "Bedre norskkurs."],
+            "Møte 2": ["Flere lærlingplasser."],
+            "Bodø & <Alta>": ["Billigere boliger."],
+        },
+    )
+    text, method = report_of_raw_folder(project, language)
+    assert f"{heading} {line}" in text
+    assert (heading, line) in method
+    documents = read_jsonl(project / "data" / "interim" / "documents.jsonl")
+    assert documents[0]["unread_sheets"] == ["Møte 2", "Bodø & <Alta>"]
+
+
+def test_a_workbook_of_one_sheet_has_no_sheets_left_unread_in_the_report(project: Path):
+    raw = project / "data" / "raw"
+    raw.mkdir(parents=True)
+    write_workbook(raw / "svar.xlsx", {"Møte 1": ["Vi trenger flere boliger."]})
+    text, method = report_of_raw_folder(project, "nb")
+    assert "Vi trenger flere boliger." in text  # the answer was read and counted
+    assert "Ark som ikke ble lest" not in text
+    assert not [row for row in method if row[0] == "Ark som ikke ble lest"]

@@ -107,3 +107,26 @@ def test_a_table_below_a_title_says_which_row_to_delete():
     assert skip_reason(item, "en") == (
         "the column names are on row 3 but must be on the first row: delete the rows above them"
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "sheets", "said"),
+    [
+        ("nb", ["Møte 2"], "s.xlsx: arket «Møte 2» ble ikke lest, så svarene der"),
+        ("nb", ["A", "B"], "s.xlsx: arkene «A» og «B» ble ikke lest, så svarene der"),
+        ("nb", ["A", "B, C", "D"], "s.xlsx: arkene «A», «B, C» og «D» ble ikke lest"),
+        ("en", ["Møte 2"], "s.xlsx: the sheet “Møte 2” was not read, so its answers"),
+        ("en", ["A", "B", "{0}"], "s.xlsx: the sheets “A”, “B” and “{0}” were not read"),
+    ],
+)
+def test_the_sheets_not_read_are_named_as_written_in_the_language(language, sheets, said):
+    import pandas as pd
+
+    from tema.report.model_text import unread_sheet_lines
+    from tema.report.tally import Summary
+    from tema.report.words import TEXTS
+
+    empty = pd.DataFrame()
+    summary = Summary(empty, empty, None, empty, empty, 0, 0, 0, unread_sheets={"s.xlsx": sheets})
+    (line,) = unread_sheet_lines(summary, TEXTS[language], language)
+    assert line.startswith(said)

@@ -26,13 +26,15 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "params.yaml").write_bytes((REPO / "params.yaml").read_bytes())
     write_batch(tmp_path, {"housing": 30, "education": 20, "other": 10}, "2018")
-    # A file ingest skipped and one with a page it could not read, named by their paths.
+    # A file ingest skipped, one with a page and one with a sheet it did not read, named by
+    # their paths.
     pd.DataFrame({"file": [str(tmp_path / "data/raw/skannet.pdf")], "reason": ["is empty"]}).to_csv(
         tmp_path / "data/interim/skipped.csv", index=False
     )
     documents = tmp_path / "data/interim/documents.jsonl"
     lines = [json.loads(line) for line in documents.read_text(encoding="utf-8").splitlines()]
     lines[0].update(file=str(tmp_path / "data/raw/bodo.txt"), unread_pages=[2])
+    lines[1].update(file=str(tmp_path / "data/raw/alta.txt"), unread_sheets=["Møte 2"])
     documents.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
     return tmp_path
 
@@ -59,6 +61,8 @@ def test_the_report_names_documents_as_sent_and_its_tables_as_stored(project: Pa
     assert 'Innspill fra møte i "Bodø".txt' in page and "bodo.txt" not in page
     assert "Skannet «høring».pdf: filen er tom" in page and "raw/skannet" not in page
     assert 'Innspill fra møte i "Bodø".txt: side 2' in page
+    assert "Alta: referat?.txt: arket «Møte 2» ble ikke lest" in page and "raw/alta" not in page
+    assert "Alta: referat?.txt: arket «Møte 2» ble ikke lest" in method
     # The tables join with the earlier stages by the stored names.
     units = pd.read_csv("reports/units.csv", keep_default_na=False)
     assert set(units["doc"]) == {"bodo.txt", "alta.txt", "oslo.txt"}

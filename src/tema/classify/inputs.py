@@ -36,7 +36,7 @@ def read_table_units(
     from tema.ingest.readers import question_of, read_answers  # only tables: ≈ 5 ms
 
     path = Path(path)
-    header, column, answers = read_answers(path, text_columns, sheet, NAME_SHEET_OPTION)
+    header, column, answers, _not_read = read_answers(path, text_columns, sheet, NAME_SHEET_OPTION)
     others = [name for name in dict.fromkeys(header) if name and name != column]
     units = pd.DataFrame(
         [

@@ -26,7 +26,7 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tema.errors import InputError, UnreadableFile
 from tema.io.encodings import decode_text
@@ -70,6 +70,8 @@ class Source:
     headings: list[list[int]] = field(default_factory=list)
     # PDF pages (1-based) whose text is left out: damaged, or scanned among text pages.
     unread_pages: list[int] = field(default_factory=list)
+    # A workbook's other visible sheets that hold text, not read (`Answers.sheets_not_read`).
+    unread_sheets: list[str] = field(default_factory=list)
 
 
 def read_source(
@@ -174,18 +176,30 @@ class Answer:
     metadata: dict[str, str]
 
 
+class Answers(NamedTuple):
+    """What `read_answers` reads of a survey table: its header, its text column, its
+    answers, and a workbook's other visible sheets that hold text, not read (names as
+    the workbook spells them)."""
+
+    header: list[str]
+    column: str
+    answers: list[Answer]
+    sheets_not_read: list[str]
+
+
 def read_answers(
     path: Path,
     text_columns: Sequence[str],
     sheet: str | None = None,
     name_sheet: str = NAME_SHEET_IN_MANIFEST,
-) -> tuple[list[str], str, list[Answer]]:
+) -> Answers:
     """A survey table's header, its text column and its answers; blank answers are left out.
 
     The one way tema reads answers: ingest (`read_survey_table`) and `tema classify` of a table
     both use it, so a table gives the same answers to both. The text column is the
     first of `text_columns` the table has (ignoring case and spaces). `name_sheet`: how the
-    caller's user names another sheet, for the warning about the sheets not read.
+    caller's user names another sheet, for the warning about the sheets not read (which
+    are also returned, for the report to name).
     """
     table = read_table(path, sheet)
     rows = table.rows
@@ -221,7 +235,7 @@ def read_answers(
                 "text column in the manifest's text_column column (or --text-column)",
             )
         raise UnreadableFile(path, f"column {column!r} has no answers")
-    return header, column, answers
+    return Answers(header, column, answers, list(table.sheets_not_read))
 
 
 def _name_unnamed(header: Sequence[str], rows: Sequence[tuple[int, Sequence[str]]]) -> list[str]:
@@ -251,12 +265,13 @@ def _warn_error_values(path: Path, column: str, found: Sequence[tuple[int, str]]
 
 
 def read_survey_table(path: Path, text_columns: Sequence[str], sheet: str | None = None) -> Source:
-    """Survey answers: one answer per row from the first text column found, rest kept."""
-    _header, _column, found = read_answers(path, text_columns, sheet)
+    """Survey answers: one answer per row from the first text column found, rest kept;
+    a workbook's other sheets that hold text are named as not read."""
+    table = read_answers(path, text_columns, sheet)
     parts: list[str] = []
     answers: list[dict[str, Any]] = []
     offset = 0
-    for answer in found:
+    for answer in table.answers:
         if parts:
             offset += len(ANSWER_SEPARATOR)
         answers.append(
@@ -269,7 +284,9 @@ def read_survey_table(path: Path, text_columns: Sequence[str], sheet: str | None
         )
         parts.append(answer.text)
         offset += len(answer.text)
-    return Source(ANSWER_SEPARATOR.join(parts), answers=answers)
+    return Source(
+        ANSWER_SEPARATOR.join(parts), answers=answers, unread_sheets=table.sheets_not_read
+    )
 
 
 def find_column(header: Iterable[str], candidates: Sequence[str]) -> str | None:

@@ -40,6 +40,8 @@ class Document:
     (Word's heading styles; empty for other formats).
     `unread_pages`: PDF pages (1-based) whose text is not in `text`: damaged, or scanned
     among pages with text; the report names them.
+    `unread_sheets`: a workbook's other visible sheets that hold text, not read (the first
+    visible sheet is, or the manifest's `sheet`); the report names them.
     `answers`: for survey tables, one entry per answer: its span in `text` (`start`,
     `end`), its `row` in the file and the row's other columns (`metadata`). Each answer
     is one unit; see `tema.segment.stage.segment_ingested`.
@@ -56,6 +58,7 @@ class Document:
     answers: list[dict[str, Any]] = field(default_factory=list)
     headings: list[list[int]] = field(default_factory=list)
     unread_pages: list[int] = field(default_factory=list)
+    unread_sheets: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -194,8 +197,8 @@ def _document(
     extra: dict[str, str] | None = None,
 ) -> Document:
     """The document of the file `path`, read as `source`, with its provenance. Every field
-    of `Source` (text, pages, answers, headings, unread pages) is a field of `Document` of
-    the same name and carries over."""
+    of `Source` (text, pages, answers, headings, unread pages and sheets) is a field of
+    `Document` of the same name and carries over."""
     read = {item.name: getattr(source, item.name) for item in fields(source)}
     return Document(
         doc=path.name,

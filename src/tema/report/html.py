@@ -34,6 +34,7 @@ from tema.report.model_text import (
     skip_reason,
     uncertainty_lines,
     unread_page_lines,
+    unread_sheet_lines,
 )
 from tema.report.tally import Summary
 from tema.report.templating import macro, render
@@ -259,6 +260,7 @@ def _method(summary: Summary, card: dict[str, Any], look: Look) -> dict[str, Any
             f"{item['file']}: {skip_reason(item, look.style.language)}" for item in summary.skipped
         ],
         "unread_pages": unread_page_lines(summary, look.words),
+        "unread_sheets": unread_sheet_lines(summary, look.words, look.style.language),
     }
 
 

@@ -222,6 +222,21 @@ def unread_page_lines(summary: Summary, words: dict[str, str]) -> list[str]:
     ]
 
 
+def unread_sheet_lines(summary: Summary, words: dict[str, str], language: str) -> list[str]:
+    """A line per workbook that was read but some of whose sheets that hold text were not:
+    the sheets by their names as written, in the language's quotes, "«A», «B» og «C»"."""
+    quote = QUOTES.get(language, QUOTES["en"])
+    lines = []
+    for file, sheets in summary.unread_sheets.items():
+        quoted = [quote.format(sheet) for sheet in sheets]
+        if len(quoted) == 1:
+            lines.append(words["unread_sheet_line"].format(file=file, sheets=quoted[0]))
+        else:
+            listed = f"{', '.join(quoted[:-1])} {words['and']} {quoted[-1]}"
+            lines.append(words["unread_sheets_line"].format(file=file, sheets=listed))
+    return lines
+
+
 def about_lines(
     summary: Summary, card: dict[str, Any], words: dict[str, str], style: Style, language: str
 ) -> list[str]:

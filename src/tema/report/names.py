@@ -5,8 +5,8 @@ The pipeline names a document by its file in the raw folder (`doc`), and its tab
 the earlier stages. A caller whose files are stored under other names than their owners
 gave them (the browser app keeps each upload under a safe name) passes `names` (document
 → name to show), and report.html and report.xlsx show those names: in the document
-sheet, beside each example and uncertain unit, in the list of skipped files and of unread
-PDF pages. A document not in `names` keeps its own name.
+sheet, beside each example and uncertain unit, in the list of skipped files, of unread
+PDF pages and of workbook sheets not read. A document not in `names` keeps its own name.
 """
 
 from __future__ import annotations
@@ -40,6 +40,9 @@ def shown_summary(summary: Summary, names: Names) -> Summary:
         unread_pages={
             shown_file(file, names): pages for file, pages in summary.unread_pages.items()
         },
+        unread_sheets={
+            shown_file(file, names): sheets for file, sheets in summary.unread_sheets.items()
+        },
     )
 
 
@@ -56,8 +59,8 @@ def shown_chunks(chunks: Iterable[pd.DataFrame], names: Names) -> Iterator[pd.Da
 
 
 def shown_file(file: str, names: Names) -> str:
-    """A skipped file or one with unread pages (a path: ingest names the file it read) by
-    its document's name in `names`; as it is when its document is not there."""
+    """A skipped file or one with unread pages or sheets (a path: ingest names the file it
+    read) by its document's name in `names`; as it is when its document is not there."""
     return names.get(Path(file).name, file) if file else file
 
 

@@ -235,6 +235,7 @@ def build_report(
     summary = tally.summary(theme_ids, confusion, per_theme)
     summary.n_documents_read = len(provenance.by_doc)
     summary.unread_pages = provenance.unread_pages
+    summary.unread_sheets = provenance.unread_sheets
     write_csv(summary.counts, out_dir / "theme_counts.csv")
     write_csv(summary.over_time, out_dir / "theme_over_time.csv")
     return summary

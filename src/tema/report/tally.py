@@ -256,6 +256,8 @@ class Summary:
     skipped: list[dict[str, str]] = field(default_factory=list)
     # Files read, but some of their PDF pages not (damaged or scanned): file → pages.
     unread_pages: dict[str, list[int]] = field(default_factory=dict)
+    # Workbooks read, but some of their sheets that hold text not: file → sheet names.
+    unread_sheets: dict[str, list[str]] = field(default_factory=dict)
     # Documents read by ingest (also those without counted units); None when not known.
     n_documents_read: int | None = None
     batch: Batch | None = None

@@ -47,9 +47,13 @@ class Provenance:
         self.by_doc: dict[str, _Provenance] = {}
         # File → its PDF pages that were not read (tema.ingest.stage.Document.unread_pages).
         self.unread_pages: dict[str, list[int]] = {}
+        # File → its workbook's sheets that were not read (Document.unread_sheets).
+        self.unread_sheets: dict[str, list[str]] = {}
         for d in documents:
             if getattr(d, "unread_pages", None):
                 self.unread_pages[d.file] = list(d.unread_pages)
+            if getattr(d, "unread_sheets", None):
+                self.unread_sheets[d.file] = list(d.unread_sheets)
             answers = getattr(d, "answers", None) or []
             self.by_doc[d.doc] = _Provenance(
                 meeting=d.meeting,

@@ -104,6 +104,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "unread_pages": "Sider som ikke kunne leses",
         "unread_pages_line": "{file}: side {pages} (skannet eller skadet; teksten der er ikke "
         "med i tellingen)",
+        "unread_sheets": "Ark som ikke ble lest",
+        "unread_sheet_line": "{file}: arket {sheets} ble ikke lest, så svarene der er ikke "
+        "med i tellingen (velg arket som skal leses i kolonnen «ark» i manifestet, eller "
+        "lagre hvert ark som en egen fil)",
+        "unread_sheets_line": "{file}: arkene {sheets} ble ikke lest, så svarene der er ikke "
+        "med i tellingen (velg arket som skal leses i kolonnen «ark» i manifestet, eller "
+        "lagre hvert ark som en egen fil)",
+        "and": "og",
         "generated": "Laget av tema",
         "compare_title": "Endring i andeler mellom {old} og {new}",
         "change": "Endring",
@@ -224,6 +232,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "unread_pages": "Pages that could not be read",
         "unread_pages_line": "{file}: page(s) {pages} (scanned or damaged; their text is not "
         "counted)",
+        "unread_sheets": "Sheets that were not read",
+        "unread_sheet_line": "{file}: the sheet {sheets} was not read, so its answers are not "
+        "counted (name the sheet to read in the manifest's sheet column, or save each sheet "
+        "as a file of its own)",
+        "unread_sheets_line": "{file}: the sheets {sheets} were not read, so their answers are "
+        "not counted (name the sheet to read in the manifest's sheet column, or save each "
+        "sheet as a file of its own)",
+        "and": "and",
         "generated": "Made by tema",
         "compare_title": "Change in shares from {old} to {new}",
         "change": "Change",

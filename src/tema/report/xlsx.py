@@ -23,6 +23,7 @@ from tema.report.model_text import (
     skip_reason,
     uncertainty_lines,
     unread_page_lines,
+    unread_sheet_lines,
 )
 from tema.report.tally import Summary
 from tema.report.words import TEXTS
@@ -221,6 +222,8 @@ def _method_sheet(
         sheet.append([words["skipped"], f"{item['file']}: {skip_reason(item, language)}"])
     for line in unread_page_lines(summary, words):
         sheet.append([words["unread_pages"], line])
+    for line in unread_sheet_lines(summary, words, language):
+        sheet.append([words["unread_sheets"], line])
 
 
 def _score_rows(
