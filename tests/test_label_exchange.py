@@ -69,3 +69,48 @@ def test_display_names_blank_and_unlabelled_rows(tmp_path: Path):
     rows, unlabelled = read_incoming(path, THEMES)
     assert [r.label for r in rows] == ["housing", "voluntary"]
     assert unlabelled == 1
+
+
+# How annotators write a theme in a file edited by hand (LABELS.md's headings, Excel's
+# non-breaking spaces, words without æ ø å) → the theme id it means.
+WRITTEN_THEMES = [
+    ("Utdannings- og kvalifiseringsløpet", "education"),  # LABELS.md's heading
+    ("utdannings- og kvalifiseringslopet", "education"),  # without ø
+    ("Utdannings og kvalifiseringsløpet", "education"),  # hyphen left out
+    ("Frivillig\u00a0sektor", "voluntary"),  # Excel's non-breaking space
+    ("Frivillig  sektor", "voluntary"),  # two spaces
+    ("Holdninger og  diskriminering ", "discrimination"),
+    (" bolig ", "housing"),
+    ("ANNET", "other"),
+]
+
+
+@pytest.mark.parametrize(("written", "theme"), WRITTEN_THEMES)
+def test_a_theme_is_read_as_annotators_write_it(tmp_path: Path, written: str, theme: str):
+    # Before: "unknown theme 'Utdannings- og kvalifiseringsløpet'", the heading LABELS.md
+    # gives the theme, and a name with Excel's non-breaking space, stopped the import.
+    path = write_csv_file(tmp_path / "kari.csv", [{"text": "Tekst", "label": written}])
+    rows, _ = read_incoming(path, THEMES)
+    assert [r.label for r in rows] == [theme]
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("Frivilig sektor", "Frivillig sektor"), ("Boilg", "Bolig"), ("educaton", "education")],
+)
+def test_a_misspelt_theme_names_the_theme_it_is_closest_to(
+    tmp_path: Path, written: str, meant: str
+):
+    path = write_csv_file(tmp_path / "kari.csv", [{"text": "Tekst", "label": written}])
+    with pytest.raises(InputError, match=f"unknown theme '{written}' \\(did you mean '{meant}'"):
+        read_incoming(path, THEMES)
+
+
+def test_a_second_label_equal_to_the_label_says_to_clear_it(tmp_path: Path):
+    # `tema suggest` pre-fills the model's second guess: changing `label` to it left
+    # "second_label repeats label 'other'" without saying what to do.
+    path = write_csv_file(
+        tmp_path / "kari.csv", [{"text": "Tekst", "label": "Annet", "second_label": "other"}]
+    )
+    with pytest.raises(InputError, match=r"line 2: .*clear second_label"):
+        read_incoming(path, THEMES)

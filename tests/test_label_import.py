@@ -166,7 +166,8 @@ def test_import_appends_a_new_file_and_is_idempotent(tmp_path, labeled_dir, fmt)
         (  # the names a label may be written as are listed: an annotator writes those
             [{"text": "Noe om bolig", "label": "boliger"}],
             2,
-            "unknown theme 'boliger'; write a theme's id or its Norwegian or English name: "
+            "unknown theme 'boliger' (did you mean 'Bolig'?); write a theme's id or its "
+            "Norwegian or English name: "
             "education (Utdanning og kvalifisering / Education and qualification), ",
         ),
         (

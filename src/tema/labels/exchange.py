@@ -12,7 +12,8 @@
 - `.jsonl`: doccano's text-classification export, one `{"text": …, "label": [...]}`
   per line (`labels` is accepted too); a second label in the list is the second label.
 
-A label may be written as the theme id or its Norwegian or English name. Out of tema go
+A label may be written as the theme id, its Norwegian or English name or another name it goes
+by (`tema.labels.theme_names`). Out of tema go
 Label Studio's import tasks and its labelling interface (`tema suggest`).
 """
 
@@ -33,6 +34,7 @@ from tema.errors import InputError
 from tema.io.files import atomic_write
 from tema.io.tables import column_key, read_table
 from tema.labels.store import normalise_for_comparison
+from tema.labels.theme_names import closest_name, label_lookup, resolve
 
 FORMATS = "use .csv, .xlsx, .json (Label Studio) or .jsonl (doccano)"
 # The id `tema suggest` gives a unit (`suggestion_id`): made from its text, so a row that
@@ -84,15 +86,6 @@ def check_suggested_texts(path: Path, incoming: Sequence[IncomingLabel]) -> None
 # --------------------------------------------------------------------------- reading
 
 
-def label_lookup(themes: Sequence[Theme]) -> dict[str, str]:
-    """Theme id, Norwegian and English name (case-insensitive) → theme id."""
-    lookup: dict[str, str] = {}
-    for theme in themes:
-        for name in (theme.en, theme.nb, theme.id):
-            lookup[name.strip().casefold()] = theme.id
-    return lookup
-
-
 def read_incoming(path: str | Path, themes: Sequence[Theme]) -> tuple[list[IncomingLabel], int]:
     """The labelled rows of an annotator's file, validated; and the count of unlabelled rows.
 
@@ -105,13 +98,22 @@ def read_incoming(path: str | Path, themes: Sequence[Theme]) -> tuple[list[Incom
         raise InputError(path, "file not found")
     lookup = label_lookup(themes)
     allowed = ", ".join(f"{theme.id} ({theme.nb} / {theme.en})" for theme in themes)
+
+    def unknown(label: str) -> str:
+        close = closest_name(label, themes)
+        meant = f" (did you mean {close!r}?)" if close else ""
+        return (
+            f"unknown theme {label!r}{meant}; write a theme's id or its Norwegian or English "
+            f"name: {allowed}"
+        )
+
     rows: list[IncomingLabel] = []
     unlabelled = 0
     first_where: dict[str, str] = {}  # id → where it was first seen
     for record in _read_records(path):
         if _is_blank(record):
             continue
-        row = _incoming_row(path, record, first_where, lookup, allowed)
+        row = _incoming_row(path, record, first_where, lookup, unknown)
         if row is None:
             unlabelled += 1
         else:
@@ -156,7 +158,7 @@ def _incoming_row(
     record: dict[str, Any],
     first_where: dict[str, str],
     lookup: dict[str, str],
-    allowed: str,
+    unknown: Callable[[str], str],
 ) -> IncomingLabel | None:
     """One record (not blank) checked: the labelled unit, or None if it has no label yet."""
     text = _clean(record.get("text"))
@@ -184,15 +186,15 @@ def _incoming_row(
         fail(f"{len(labels)} labels {labels}; a unit has a label and at most one second label")
     resolved = []
     for label in labels:
-        theme = lookup.get(label.casefold())
+        theme = resolve(label, lookup)
         if theme is None:
-            fail(
-                f"unknown theme {label!r}; write a theme's id or its Norwegian or English "
-                f"name: {allowed}"
-            )
+            fail(unknown(label))
         resolved.append(theme)
     if len(resolved) == 2 and resolved[0] == resolved[1]:
-        fail(f"second_label repeats label {resolved[0]!r}")
+        fail(
+            f"second_label repeats label {resolved[0]!r}; clear second_label (or give it "
+            "another theme that is clearly present too)"
+        )
     return IncomingLabel(
         text=text,
         label=resolved[0],
