@@ -114,3 +114,26 @@ def test_a_second_label_equal_to_the_label_says_to_clear_it(tmp_path: Path):
     )
     with pytest.raises(InputError, match=r"line 2: .*clear second_label"):
         read_incoming(path, THEMES)
+
+
+def test_a_row_copied_twice_is_one_unit(tmp_path: Path):
+    # Before: a row pasted twice in Excel (same id, text and label) stopped the import as
+    # "duplicate id" without saying what to do; it is one unit, labelled once.
+    row = {"id": "s-2be945bfb5", "text": "Flere kommunale boliger", "label": "Bolig"}
+    other = {"id": "s-0000000001", "text": "Frivillige driver leksehjelp", "label": ""}
+    path = write_csv_file(tmp_path / "kari.csv", [row, other, row, other])
+    rows, unlabelled = read_incoming(path, THEMES)
+    assert [(r.text, r.label, r.where) for r in rows] == [
+        ("Flere kommunale boliger", "housing", "line 2")
+    ]
+    assert unlabelled == 1
+
+
+def test_an_id_on_two_different_rows_says_which_to_keep(tmp_path: Path):
+    rows = [
+        {"id": "s-2be945bfb5", "text": "Flere kommunale boliger", "label": "Bolig"},
+        {"id": "s-2be945bfb5", "text": "Flere kommunale boliger", "label": "Annet"},
+    ]
+    path = write_csv_file(tmp_path / "kari.csv", rows)
+    with pytest.raises(InputError, match=r"line 3: duplicate id .* \(also at line 2\).*delete"):
+        read_incoming(path, THEMES)

@@ -110,9 +110,14 @@ def read_incoming(path: str | Path, themes: Sequence[Theme]) -> tuple[list[Incom
     rows: list[IncomingLabel] = []
     unlabelled = 0
     first_where: dict[str, str] = {}  # id → where it was first seen
+    first_row: dict[str, tuple[str, ...]] = {}  # id → the text and labels it was first given
     for record in _read_records(path):
         if _is_blank(record):
             continue
+        source_id, content = _clean(record.get("id")), _content(record)
+        if source_id and first_row.get(source_id) == content:
+            continue  # the same row again (pasted twice in Excel): one unit
+        first_row.setdefault(source_id, content)
         row = _incoming_row(path, record, first_where, lookup, unknown)
         if row is None:
             unlabelled += 1
@@ -147,6 +152,11 @@ def _read_records(path: Path) -> list[dict[str, Any]]:
         raise InputError(path, f"cannot be read: {exc.strerror or exc}") from exc
 
 
+def _content(record: dict[str, Any]) -> tuple[str, ...]:
+    """A record's text and labels, as compared to find a row given twice."""
+    return (_clean(record.get("text")), *(_clean(label) for label in record.get("labels", [])))
+
+
 def _is_blank(record: dict[str, Any]) -> bool:
     """A row without text and without labels (an empty line of a sheet)."""
     labels = [_clean(label) for label in record.get("labels", [])]
@@ -173,7 +183,11 @@ def _incoming_row(
     if source_id in first_where:
         # Two rows claiming one unit: a copy-paste slip or two files merged; which
         # label stands is for the annotator to say, as training says for data/labeled.
-        fail(f"duplicate id {source_id!r} (also at {first_where[source_id]})")
+        fail(
+            f"duplicate id {source_id!r} (also at {first_where[source_id]}) with another text "
+            "or label: an id is one unit; delete the row that is wrong (or clear the id of a "
+            "row that is a unit of its own)"
+        )
     if source_id:
         first_where[source_id] = where
     if not labels:
