@@ -137,3 +137,11 @@ def test_an_id_on_two_different_rows_says_which_to_keep(tmp_path: Path):
     path = write_csv_file(tmp_path / "kari.csv", rows)
     with pytest.raises(InputError, match=r"line 3: duplicate id .* \(also at line 2\).*delete"):
         read_incoming(path, THEMES)
+
+
+def test_a_renamed_column_is_named_with_the_columns_the_file_has(tmp_path: Path):
+    # Before: "missing column(s) label" alone, with the column renamed `tema` in Excel.
+    path = write_csv_file(tmp_path / "kari.csv", [{"id": "s-1", "text": "Tekst", "tema": "Bolig"}])
+    missing = r"line 1: missing column\(s\) label; .*has id, text, tema"
+    with pytest.raises(InputError, match=missing):
+        read_incoming(path, THEMES)

@@ -230,8 +230,13 @@ def _columns(path: Path, header: list[str]) -> dict[str, int]:
     names = [column_key(str(name or "")) for name in header]
     missing = [name for name in ("text", "label") if name not in names]
     if missing:
+        has = ", ".join(str(name) for name in header if str(name or "").strip()) or "no names"
         raise InputError(
-            path, f"missing column(s) {', '.join(missing)}; `text` and `label` are required", 1
+            path,
+            f"missing column(s) {', '.join(missing)}; `text` and `label` are required (the "
+            f"header row has {has}): name the column of the units' text `text` and the "
+            "column of their themes `label`",
+            1,
         )
     return {
         name: names.index(name) for name in ("text", "label", "second_label", "id") if name in names
