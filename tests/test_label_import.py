@@ -306,6 +306,9 @@ SUMMARIES = {
         "in.csv: 0 nye merkede innspill; 2 innspill allerede merket (hoppet over); "
         "1 rad uten merke (hoppet over); 1 konflikt med merkinger som alt finnes → "
         "{conflicts} (avgjør dem der; ingenting ble overskrevet)",
+        "in.csv: 0 nye merkede innspill; 2 innspill allerede merket (hoppet over); "
+        "1 rad uten merke (hoppet over); 1 konflikt listet fra før i {conflicts} "
+        "(ingen ny)",
     ),
     "en": (
         "in.csv: 3 new labelled units → {written} (batch {batch}); 0 units already "
@@ -313,6 +316,8 @@ SUMMARIES = {
         "in.csv: 0 new labelled units; 2 units already labelled (skipped); 1 row without "
         "a label (skipped); 1 conflict with existing labels → {conflicts} (decide them "
         "there; nothing was overwritten)",
+        "in.csv: 0 new labelled units; 2 units already labelled (skipped); 1 row without "
+        "a label (skipped); 1 conflict already listed in {conflicts} (none new)",
     ),
 }
 
@@ -332,7 +337,7 @@ def test_cli_import_prints_a_summary(tmp_path, labeled_dir, monkeypatch, languag
     assert result.exit_code == 0, result.output
     (written,) = labeled_dir.glob("import-*.csv")
     batch = pd.read_csv(written)["batch"][0]
-    first, second = SUMMARIES[language]
+    first, second, third = SUMMARIES[language]
     assert result.output.strip() == first.format(written=written, batch=batch)
     # The same file again, with a row left unlabelled and a label changed: nothing added.
     rows = [*NEW[:2], (NEW[2][0], "other", ""), ("Ennå ikke merket", "", "")]
@@ -340,6 +345,10 @@ def test_cli_import_prints_a_summary(tmp_path, labeled_dir, monkeypatch, languag
     result = CliRunner().invoke(app, command)
     conflicts = Path("data/label_review/conflicts.csv")
     assert result.output.strip() == second.format(conflicts=conflicts), result.output
+    # Before: the same file a third time said "1 conflict … → conflicts.csv" again, as if
+    # it had added one (it adds none: the conflict is listed once).
+    result = CliRunner().invoke(app, command)
+    assert result.output.strip() == third.format(conflicts=conflicts), result.output
     bad = write_csv_file(tmp_path / "bad.csv", [{"text": "x y", "label": "nope"}])
     result = CliRunner().invoke(app, ["labels", "import", str(bad), "--annotator", "kari.n"])
     assert result.exit_code == 1

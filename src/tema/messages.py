@@ -35,6 +35,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "imported_unlabelled": "; {rows} uten merke (hoppet over)",
         "imported_conflicts": "{conflicts} med merkinger som alt finnes → {path} "
         "(avgjør dem der; ingenting ble overskrevet)",
+        "imported_conflicts_known": "{conflicts} listet fra før i {path} (ingen ny)",
+        "imported_conflicts_also_known": "; {known} listet fra før",
         "imported_no_conflicts": "ingen konflikter",
         "agreement_title": "Cohens kappa, {first} mot {second}, {units} merket av begge "
         "(95 % bootstrap-intervall; per tema: det temaet mot resten)",
@@ -69,6 +71,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "imported_unlabelled": "; {rows} without a label (skipped)",
         "imported_conflicts": "{conflicts} with existing labels → {path} "
         "(decide them there; nothing was overwritten)",
+        "imported_conflicts_known": "{conflicts} already listed in {path} (none new)",
+        "imported_conflicts_also_known": "; {known} already listed",
         "imported_no_conflicts": "no conflicts",
         "agreement_title": "Cohen's kappa, {first} vs {second}, {units} labelled by both "
         "(95% bootstrap intervals; per theme: that theme vs. the rest)",

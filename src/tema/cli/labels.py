@@ -71,11 +71,25 @@ def import_summary(ctx: typer.Context, file: Path, result: ImportResult) -> str:
             ctx, "imported_unlabelled", rows=counted(ctx, result.unlabelled, "row")
         )
     conflicts = message(ctx, "imported_no_conflicts")
-    if len(result.conflicts):
+    new = len(result.conflicts) - result.conflicts_known
+    if new:
         conflicts = message(
             ctx,
             "imported_conflicts",
-            conflicts=counted(ctx, len(result.conflicts), "conflict"),
+            conflicts=counted(ctx, new, "conflict"),
+            path=result.conflicts_path,
+        )
+        if result.conflicts_known:
+            conflicts += message(
+                ctx,
+                "imported_conflicts_also_known",
+                known=counted(ctx, result.conflicts_known, "conflict"),
+            )
+    elif result.conflicts_known:  # the same file again: nothing added to the conflicts file
+        conflicts = message(
+            ctx,
+            "imported_conflicts_known",
+            conflicts=counted(ctx, result.conflicts_known, "conflict"),
             path=result.conflicts_path,
         )
     return message(

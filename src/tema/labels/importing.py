@@ -83,6 +83,7 @@ class ImportResult:
     unlabelled: int = 0
     conflicts: pd.DataFrame = field(default_factory=pd.DataFrame)
     conflicts_path: Path | None = None
+    conflicts_known: int = 0  # of `conflicts`, those the conflicts file already listed
 
 
 def run(config: Config, file: str | Path, annotator: str) -> ImportResult:
@@ -193,7 +194,7 @@ def add_labels(
             # The folder must still train: checked with the new rows before they are written.
             check_folder(_with_new_file(existing, result.added, target))
         if len(result.conflicts):
-            _append_conflicts(result.conflicts, conflicts_path)
+            result.conflicts_known = _append_conflicts(result.conflicts, conflicts_path)
         if accepted:
             write_csv(result.added, target)
             result.written = target
@@ -363,8 +364,9 @@ def _incoming_match(row: IncomingLabel, source: Path) -> dict[str, Any]:
     }
 
 
-def _append_conflicts(new: pd.DataFrame, path: Path) -> None:
-    """Add conflicts to the adjudication file, once each (a re-import adds nothing)."""
+def _append_conflicts(new: pd.DataFrame, path: Path) -> int:
+    """Add conflicts to the adjudication file, once each (a re-import adds nothing); the
+    count of `new` that it already listed."""
     frames = []
     if path.is_file():
         # The reviewer edits this file, often in Excel, which saves it with ";" (and in
@@ -372,9 +374,12 @@ def _append_conflicts(new: pd.DataFrame, path: Path) -> None:
         table = read_table(path)
         table.require(path, CONFLICT_KEY)
         frames.append(table.frame())
+    listed = {tuple(key) for frame in frames for key in frame[CONFLICT_KEY].to_numpy()}
+    known = sum(tuple(key) in listed for key in new[CONFLICT_KEY].astype(str).to_numpy())
     frames.append(new.astype(str))
     merged = pd.concat(frames, ignore_index=True)
     merged = merged.drop_duplicates(subset=CONFLICT_KEY, keep="first")
     # Columns a reviewer added (a comment, say) are kept after tema's own.
     columns = [*CONFLICT_COLUMNS, *(c for c in merged.columns if c not in CONFLICT_COLUMNS)]
     write_csv(merged.reindex(columns=columns).fillna(""), path)
+    return known
