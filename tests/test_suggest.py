@@ -227,3 +227,22 @@ def test_a_unit_longer_than_an_excel_cell_cannot_be_labelled_on_its_cut_text(
     result = import_labels(tmp_path / "export.json", labeled, THEMES, "kari", conflicts)
     assert result.added["text"].tolist() == [long_answer]
     assert result.added["source_id"].tolist() == [suggestion_id(long_answer)]
+
+
+def test_the_xlsx_offers_and_reads_the_norwegian_theme_names(tmp_path: Path):
+    # Before: the workbook's drop-down held the ids ("housing") and Excel refused a theme
+    # typed by its Norwegian name ("Bolig"), which `tema labels import` reads.
+    frame = classified([("a", "sentence", "Startlån og boliger for unge")])
+    out = suggest(frame, [], ["sentence"], settings(1))
+    paths = write_suggestions(out, tmp_path / "next.csv", THEMES)
+    workbook = load_workbook(paths["xlsx"])
+    sheet = workbook.worksheets[0]
+    assert (sheet["C2"].value, sheet["D2"].value) == ("Bolig", "Annet")
+    (rule, _) = sheet.data_validations.dataValidation
+    listed = workbook["themes"][rule.formula1.split("!")[1].replace("$", "")]
+    assert [cell.value for (cell,) in listed] == [theme.nb for theme in THEMES]
+    assert rule.errorStyle == "warning"  # an id or an English name can still be typed
+    sheet["C2"] = "Frivillig sektor"
+    workbook.save(tmp_path / "kari.xlsx")
+    rows, _ = read_incoming(tmp_path / "kari.xlsx", THEMES)
+    assert [(r.label, r.second_label) for r in rows] == [("voluntary", "other")]

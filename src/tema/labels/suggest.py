@@ -296,7 +296,13 @@ def _write_xlsx(suggestions: pd.DataFrame, path: Path, themes: Sequence[Theme]) 
         atomic_write(path, mode="wb") as handle,
         pd.ExcelWriter(handle, engine="openpyxl") as writer,
     ):
-        _fit_to_excel(suggestions).to_excel(writer, sheet_name="suggestions", index=False)
+        # The themes by their Norwegian names, as the drop-down offers them (the import
+        # reads a name as its theme; the CSV and Label Studio keep the ids).
+        names = {theme.id: theme.nb for theme in themes}
+        named = suggestions.copy()
+        for column in ("label", "second_label"):
+            named[column] = [names.get(value, value) for value in named[column]]
+        _fit_to_excel(named).to_excel(writer, sheet_name="suggestions", index=False)
         pd.DataFrame([{"id": t.id, "nb": t.nb, "en": t.en} for t in themes]).to_excel(
             writer, sheet_name="themes", index=False
         )
@@ -309,9 +315,16 @@ def _write_xlsx(suggestions: pd.DataFrame, path: Path, themes: Sequence[Theme]) 
         sheet.column_dimensions["E"].width = 40  # section
         if len(suggestions):
             last = len(suggestions) + 1
-            ids = ",".join(theme.id for theme in themes)
+            listed = f"themes!$B$2:$B${len(themes) + 1}"  # the `nb` column of the themes sheet
             for column in ("C", "D"):  # label, second_label
-                check = DataValidation(type="list", formula1=f'"{ids}"', allow_blank=True)
+                # A warning, not a stop: a theme's id or English name is read as well.
+                check = DataValidation(
+                    type="list",
+                    formula1=listed,
+                    allow_blank=True,
+                    errorStyle="warning",
+                    error="Velg et tema fra listen (ark «themes»).",
+                )
                 check.add(f"{column}2:{column}{last}")
                 sheet.add_data_validation(check)
 
