@@ -61,6 +61,58 @@ def test_predictions_of_a_single_theme_are_a_clear_error():
         audit(oof[oof["label"] == "a"])
 
 
+def tiny_oof(themes: list[str]) -> pd.DataFrame:
+    """Out-of-fold predictions of the tiny labelled folder; unit 14 (employers) is
+    labelled housing."""
+    rows = tiny_rows()
+    rng = np.random.default_rng(0)
+    probabilities = rng.dirichlet(np.ones(len(themes)), size=len(rows)) * 0.2
+    for i, row in enumerate(rows):
+        probabilities[i, themes.index(row["label"])] += 0.8
+    oof = pd.DataFrame(probabilities, columns=[f"p_{t}" for t in themes])
+    oof.insert(0, "label", [row["label"] for row in rows])
+    oof.insert(0, "text", [row["text"] for row in rows])
+    oof.insert(0, "id", [row["id"] for row in rows])
+    oof.loc[14, "label"] = "housing"  # an employers unit labelled housing
+    return oof
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        (
+            "nb",
+            "1 av 54 merkede innspill ser feilmerket ut → data/label_review/audit.csv "
+            "(fyll inn `decision`; rett merkingene i {labeled} for hånd)",
+        ),
+        (
+            "en",
+            "1 of 54 labelled units look mislabelled → data/label_review/audit.csv "
+            "(fill in `decision`; fix labels in {labeled} by hand)",
+        ),
+    ],
+)
+def test_cli_audit_says_what_it_found_in_the_session_s_language(
+    tmp_path: Path, tiny_labeled_dir: Path, monkeypatch: pytest.MonkeyPatch, language, said
+):
+    # Before: the closing line was in English whatever the language, unlike the other
+    # labels commands (suggest, import, agreement).
+    from typer.testing import CliRunner
+
+    from tema.cli.main import app
+    from tema.config import load_config
+
+    monkeypatch.chdir(tmp_path)
+    params = (REPO / "params.yaml").read_text(encoding="utf-8")
+    params = params.replace("labeled_dir: data/labeled", f"labeled_dir: {tiny_labeled_dir}")
+    (tmp_path / "params.yaml").write_text(params, encoding="utf-8")
+    tiny_oof(load_config(tmp_path / "params.yaml").theme_ids).to_csv("oof.csv", index=False)
+    command = ["--language", language, "labels", "audit", "--cv-predictions", "oof.csv"]
+    result = CliRunner().invoke(app, command)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == said.format(labeled=tiny_labeled_dir)
+
+
 def test_run_audits_the_labelled_folder_and_writes_the_review_file(
     tmp_path: Path, tiny_labeled_dir: Path, monkeypatch: pytest.MonkeyPatch
 ):
@@ -73,16 +125,7 @@ def test_run_audits_the_labelled_folder_and_writes_the_review_file(
         update={"train": config.train.model_copy(update={"labeled_dir": tiny_labeled_dir})}
     )
     rows = tiny_rows()
-    themes = config.theme_ids
-    rng = np.random.default_rng(0)
-    probabilities = rng.dirichlet(np.ones(len(themes)), size=len(rows)) * 0.2
-    for i, row in enumerate(rows):
-        probabilities[i, themes.index(row["label"])] += 0.8
-    oof = pd.DataFrame(probabilities, columns=[f"p_{t}" for t in themes])
-    oof.insert(0, "label", [row["label"] for row in rows])
-    oof.insert(0, "text", [row["text"] for row in rows])
-    oof.insert(0, "id", [row["id"] for row in rows])
-    oof.loc[14, "label"] = "housing"  # an employers unit labelled housing
+    oof = tiny_oof(config.theme_ids)
     oof.to_csv(tmp_path / "oof.csv", index=False)
     result = stage.run(config, cv_predictions=tmp_path / "oof.csv")
     assert result.n_audited == len(rows) and result.output == config.labels.audit

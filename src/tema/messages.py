@@ -38,6 +38,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "imported_conflicts_known": "{conflicts} listet fra før i {path} (ingen ny)",
         "imported_conflicts_also_known": "; {known} listet fra før",
         "imported_no_conflicts": "ingen konflikter",
+        "audited": "{flagged} av {audited} ser feilmerket ut → {path} (fyll inn `decision`; "
+        "rett merkingene i {labeled} for hånd)",
         "agreement_title": "Cohens kappa, {first} mot {second}, {units} merket av begge "
         "(95 % bootstrap-intervall; per tema: det temaet mot resten)",
         "agreement_columns": "tema|kappa|95 % KI|enige|innspill",
@@ -74,6 +76,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "imported_conflicts_known": "{conflicts} already listed in {path} (none new)",
         "imported_conflicts_also_known": "; {known} already listed",
         "imported_no_conflicts": "no conflicts",
+        "audited": "{flagged} of {audited} look mislabelled → {path} (fill in `decision`; "
+        "fix labels in {labeled} by hand)",
         "agreement_title": "Cohen's kappa, {first} vs {second}, {units} labelled by both "
         "(95% bootstrap intervals; per theme: that theme vs. the rest)",
         "agreement_columns": "theme|kappa|95% CI|agree|units",

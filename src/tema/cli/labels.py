@@ -118,9 +118,13 @@ def labels_audit(
     config = config_of(ctx)
     result = run_stage(audit.run, config, cv_predictions=cv_predictions, output=output)
     flagged = result.flagged
-    typer.echo(
-        f"{len(flagged)} of {result.n_audited} labelled units look mislabelled → {result.output} "
-        f"(fill in `decision`; fix labels in {config.train.labeled_dir} by hand)"
+    say(
+        ctx,
+        "audited",
+        flagged=len(flagged),
+        audited=counted(ctx, result.n_audited, "labelled"),
+        path=result.output,
+        labeled=config.train.labeled_dir,
     )
     if len(flagged):
         columns = ["rank", "id", "label", "suggested_label", "p_label", "text"]
