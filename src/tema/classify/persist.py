@@ -30,6 +30,7 @@ import io
 import json
 import warnings
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -90,16 +91,19 @@ def pinned_libraries(classifier: ThemeClassifier) -> tuple[str, ...]:
 
 
 # --- Saving ----------------------------------------------------------------------------------
-def save_model(model: ThemeModel, path: str | Path) -> None:
+def save_model(
+    model: ThemeModel, path: str | Path, together: Sequence[tuple[Path, str]] = ()
+) -> None:
     """Write the model file, its predictor file and its card with both files' hashes, all
     or none (`tema.io.files.write_together`): everything is made in memory, written beside
-    the old files, and renamed into place card last. A run killed or failing while saving
-    leaves the old model whole and usable (before, a kill after the model file left an old
-    card that refused the new file, and neither `tema train` nor `tema classify` ran until
-    the files were deleted). A classifier whose layout the predictor cannot reproduce
-    (isotonic calibration) gets a predictor file that holds only its format, and the
-    card's ``predictor_scope`` "none": the file always exists, as `dvc.yaml` declares it,
-    and `tema classify` uses the model file.
+    the old files, and renamed into place card last. `together` are files (path, text)
+    that belong to this model, such as its out-of-fold predictions, written with it. A run
+    killed or failing while saving leaves the old model whole and usable (before, a kill
+    after the model file left an old card that refused the new file, and neither `tema
+    train` nor `tema classify` ran until the files were deleted). A classifier whose
+    layout the predictor cannot reproduce (isotonic calibration) gets a predictor file
+    that holds only its format, and the card's ``predictor_scope`` "none": the file always
+    exists, as `dvc.yaml` declares it, and `tema classify` uses the model file.
     """
     from tema.classify.export import arrays_from_classifier
 
@@ -127,6 +131,7 @@ def save_model(model: ThemeModel, path: str | Path) -> None:
         [
             (files.model, data),
             (files.predictor, predictor),
+            *together,
             (files.card, json_text(card)),
             (files.card_md, render_card_markdown(card)),
         ]

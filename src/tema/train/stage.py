@@ -39,7 +39,7 @@ from tema.classify.model import ThemeClassifier, ThemeModel
 from tema.classify.persist import save_model
 from tema.config import Config, ModelFiles, PromoteSettings, TrainSettings
 from tema.errors import TemaError
-from tema.io.files import write_csv, write_json
+from tema.io.files import write_json
 from tema.labels.store import load_labeled
 from tema.train import promote
 from tema.train.metrics import (
@@ -351,16 +351,17 @@ def save(
 ) -> tuple[Path, dict[str, Any]]:
     """Write the candidate where the verdict puts it — over the current model, or aside in
     ``promote.candidate_dir`` — and the verdict to ``promote.promotion``."""
+    # The out-of-fold predictions are written with the model they belong to, all or none:
+    # the next gate compares its candidate with them as the current model's.
+    predictions = oof.to_csv(index=False, lineterminator="\n")
     if verdict.promote:
-        write_csv(oof, cv_predictions)
-        save_model(fitted, files.model)
+        save_model(fitted, files.model, together=[(cv_predictions, predictions)])
         if settings.candidate_dir.is_dir():  # an older rejected candidate is superseded
             shutil.rmtree(settings.candidate_dir)
         saved_to, aside = files.model, None
     else:
         saved_to = aside = settings.candidate_dir / files.model.name
-        write_csv(oof, settings.candidate_dir / cv_predictions.name)
-        save_model(fitted, aside)
+        save_model(fitted, aside, together=[(aside.parent / cv_predictions.name, predictions)])
     record = promote.verdict_record(verdict, aside, settings.max_theme_drop)
     write_json(record, settings.promotion)
     return saved_to, record
