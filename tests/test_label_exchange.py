@@ -96,7 +96,14 @@ def test_a_theme_is_read_as_annotators_write_it(tmp_path: Path, written: str, th
 
 @pytest.mark.parametrize(
     ("written", "meant"),
-    [("Frivilig sektor", "Frivillig sektor"), ("Boilg", "Bolig"), ("educaton", "education")],
+    [
+        ("Frivilig sektor", "Frivillig sektor"),
+        ("Boilg", "Bolig"),
+        ("educaton", "education"),
+        ("Arbeidsgiver", "Arbeidsgivere"),
+        ("Utdanning", "Utdanning og kvalifisering"),  # one word of one theme's name
+        ("diskriminering", "Holdninger og diskriminering"),
+    ],
 )
 def test_a_misspelt_theme_names_the_theme_it_is_closest_to(
     tmp_path: Path, written: str, meant: str

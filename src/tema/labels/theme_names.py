@@ -4,8 +4,9 @@ A label may be the theme's id, its Norwegian or English name from `themes:` in p
 or one of the other names below (the headings of the labelling conventions,
 /shared/eval/LABELS.md and docs/labeling.md). Names are compared as a person reads them:
 case, æ ø å (or their ASCII spelling), hyphens and spaces (Excel's non-breaking space,
-two spaces, one at the end) do not count. A name close to none of these is refused, with
-the name it is closest to when one is close.
+two spaces, one at the end) do not count. Any other label is refused, naming the theme it
+most likely means: the one theme with its words in a name ("Utdanning"), or the name
+closest in spelling ("Frivilig sektor").
 """
 
 from __future__ import annotations
@@ -53,7 +54,17 @@ def resolve(label: str, lookup: dict[str, str]) -> str | None:
 
 def closest_name(label: str, themes: Sequence[Theme]) -> str | None:
     """The name (as params.yaml or the table above spells it) a misspelt `label` is
-    closest to, or None when none is close."""
+    closest to: the name of the one theme whose name has its words ("Utdanning"), or the
+    name closest in spelling; None when none is close."""
+    words = set(name_key(label).split())
+    holding = {
+        theme.id: name
+        for theme in themes
+        for name in reversed(theme_names(theme))  # the first of a theme's names stands
+        if words and words <= set(name_key(name).split())
+    }
+    if len(holding) == 1:
+        return next(iter(holding.values()))
     spelt = {name_key(name): name for theme in themes for name in theme_names(theme)}
     match = difflib.get_close_matches(name_key(label), list(spelt), n=1, cutoff=_CLOSE_ENOUGH)
     return spelt[match[0]] if match else None
