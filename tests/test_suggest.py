@@ -121,7 +121,7 @@ def test_suggest_writes_csv_xlsx_and_label_studio_that_import_reads(tmp_path: Pa
     sheet = load_workbook(paths["xlsx"]).worksheets[0]
     assert [cell.value for cell in sheet[1]][:3] == ["id", "text", "label"]
     tasks = json.loads(paths["label_studio"].read_text(encoding="utf-8"))
-    assert tasks[0]["predictions"][0]["result"][0]["value"]["choices"] == ["housing"]
+    assert tasks[0]["predictions"][0]["result"][0]["value"]["choices"] == ["Bolig"]
     assert 'name="second_theme"' in paths["label_studio_config"].read_text(encoding="utf-8")
     # An annotator who accepts the guesses: each exported file reads back as labels.
     for path in (paths["csv"], paths["xlsx"]):
@@ -246,3 +246,22 @@ def test_the_xlsx_offers_and_reads_the_norwegian_theme_names(tmp_path: Path):
     workbook.save(tmp_path / "kari.xlsx")
     rows, _ = read_incoming(tmp_path / "kari.xlsx", THEMES)
     assert [(r.label, r.second_label) for r in rows] == [("voluntary", "other")]
+
+
+def test_label_studio_shows_the_themes_by_their_norwegian_names(tmp_path: Path):
+    # Before: the interface's choices were the ids ("housing"), the Norwegian name only a
+    # hint; an annotator now picks "Bolig", and the import reads it as housing.
+    frame = classified([("a", "sentence", "Startlån og boliger for unge")])
+    out = suggest(frame, [], ["sentence"], settings(1))
+    paths = write_suggestions(out, tmp_path / "next.csv", THEMES)
+    interface = paths["label_studio_config"].read_text(encoding="utf-8")
+    assert '<Choice value="Bolig" hint="Housing"/>' in interface
+    tasks = json.loads(paths["label_studio"].read_text(encoding="utf-8"))
+    guesses = [item["value"]["choices"] for item in tasks[0]["predictions"][0]["result"]]
+    assert guesses == [["Bolig"], ["Annet"]]
+    for task in tasks:  # the guesses accepted as they stand
+        task["annotations"] = task.pop("predictions")
+    accepted = tmp_path / "export.json"
+    accepted.write_text(json.dumps(tasks), encoding="utf-8")
+    rows, _ = read_incoming(accepted, THEMES)
+    assert [(r.label, r.second_label) for r in rows] == [("housing", "other")]

@@ -369,16 +369,15 @@ def write_label_studio_tasks(tasks: list[dict[str, Any]], path: str | Path) -> N
 
 
 def label_studio_config(themes: Sequence[Theme]) -> str:
-    """A Label Studio labelling interface whose results `tema labels import` reads."""
+    """A Label Studio labelling interface whose results `tema labels import` reads: the
+    themes by their Norwegian names (the English name as the hint)."""
 
     def choices(name: str, required: bool) -> str:
         lines = [
             f'  <Choices name="{name}" toName="text" choice="single" '
             f'showInLine="false" required="{str(required).lower()}">'
         ]
-        lines += [
-            f'    <Choice value="{theme.id}" hint="{theme.nb} / {theme.en}"/>' for theme in themes
-        ]
+        lines += [f'    <Choice value="{theme.nb}" hint="{theme.en}"/>' for theme in themes]
         lines.append("  </Choices>")
         return "\n".join(lines)
 

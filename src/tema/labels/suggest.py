@@ -17,7 +17,7 @@ yet (nor a near copy of a labelled text). The pick is greedy and deterministic:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -283,7 +283,9 @@ def write_suggestions(
     paths = output_paths(csv_path)
     write_csv(suggestions, paths["csv"])
     _write_xlsx(suggestions, paths["xlsx"], themes)
-    write_label_studio_tasks(label_studio_tasks(suggestions, model_version), paths["label_studio"])
+    names = {theme.id: theme.nb for theme in themes}  # as the interface offers them
+    tasks = label_studio_tasks(suggestions, model_version, names)
+    write_label_studio_tasks(tasks, paths["label_studio"])
     with atomic_write(paths["label_studio_config"]) as handle:
         handle.write(label_studio_config(themes))
     return paths
@@ -346,8 +348,12 @@ def _fit_to_excel(suggestions: pd.DataFrame) -> pd.DataFrame:
     return fitted
 
 
-def label_studio_tasks(suggestions: pd.DataFrame, model_version: str = "") -> list[dict[str, Any]]:
-    """Label Studio import tasks, the model's guess as a pre-annotation (prediction)."""
+def label_studio_tasks(
+    suggestions: pd.DataFrame, model_version: str = "", names: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Label Studio import tasks, the model's guess as a pre-annotation (prediction), each
+    theme by its name in `names` (the choice the interface offers for it)."""
+    names = names or {}
     tasks = []
     for row in suggestions.itertuples(index=False):
         result = [
@@ -355,7 +361,7 @@ def label_studio_tasks(suggestions: pd.DataFrame, model_version: str = "") -> li
                 "from_name": "theme",
                 "to_name": "text",
                 "type": "choices",
-                "value": {"choices": [row.model_theme]},
+                "value": {"choices": [names.get(row.model_theme, row.model_theme)]},
             }
         ]
         if row.model_second_theme:
@@ -364,7 +370,9 @@ def label_studio_tasks(suggestions: pd.DataFrame, model_version: str = "") -> li
                     "from_name": "second_theme",
                     "to_name": "text",
                     "type": "choices",
-                    "value": {"choices": [row.model_second_theme]},
+                    "value": {
+                        "choices": [names.get(row.model_second_theme, row.model_second_theme)]
+                    },
                 }
             )
         tasks.append(
