@@ -41,6 +41,10 @@ def test_loads_rows_with_file_and_line(tiny_labeled_dir: Path):
         ({"text": "   "}, "empty text"),
         ({"label": "health"}, "unknown theme 'health'"),
         ({"second_label": "sport"}, "unknown second_label 'sport'"),
+        # A label fixed by hand as a person names the theme: say ids are wanted, and where
+        # to find them (before: only the list of ids).
+        ({"label": "Bolig"}, "a labelled file holds theme ids, not names"),
+        ({"second_label": "Annet"}, "a labelled file holds theme ids, not names"),
         ({"second_label": "education"}, "second_label repeats label"),
         ({"batch": ""}, "empty batch"),
         ({"id": ""}, "empty id"),

@@ -94,15 +94,16 @@ def _check_row(path: Path, line: int, record: dict[str, str], allowed: set[str])
         raise InputError(path, "empty id", line)
     if not record["text"]:
         raise InputError(path, f"empty text (id {record['id']})", line)
+    # Fixed by hand, a label is often written as a person names its theme ("Bolig").
+    ids = (
+        f"expected one of {', '.join(sorted(allowed))} (a labelled file holds theme ids, not "
+        "names: `themes:` in params.yaml gives each id with its names)"
+    )
     if record["label"] not in allowed:
-        raise InputError(
-            path,
-            f"unknown theme {record['label']!r}; expected one of {', '.join(sorted(allowed))}",
-            line,
-        )
+        raise InputError(path, f"unknown theme {record['label']!r}; {ids}", line)
     second = record["second_label"]
     if second and second not in allowed:
-        raise InputError(path, f"unknown second_label {second!r}", line)
+        raise InputError(path, f"unknown second_label {second!r}; {ids}", line)
     if second and second == record["label"]:
         raise InputError(path, f"second_label repeats label {second!r}", line)
     if not record["batch"]:
