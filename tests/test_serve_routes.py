@@ -714,6 +714,76 @@ def test_report_numbers_drill_down_and_downloads(app):
     assert browser.get("/batches/..%2F..%2Fetc/report").status_code == 404
 
 
+def leave_input_out(state, batch) -> None:
+    """The run of `batch` as ingest leaves it when a file could not be read (skipped.csv),
+    a PDF had pages it could not read and a workbook had sheets it did not read
+    (documents.jsonl); each file sent under a name of the user's own."""
+    from tema.ingest.stage import Document, write_documents
+
+    names = ["Skannet «Nord».pdf", 'Referat "Bodø" & Alta.pdf', "Svar <2025>.xlsx"]
+    for item, original in zip(batch.files[:3], names, strict=True):
+        item.original = original
+    state.batches.save(batch)
+    files = state.batches.files_of(batch)
+    pd.DataFrame(
+        [{"file": str(files.raw_dir / "dokument-000.txt"), "reason": "is not a readable PDF"}]
+    ).to_csv(files.skipped, index=False)
+    documents = [
+        Document(doc, str(files.raw_dir / doc), "Møte", "", "", "Tekst", **read)
+        for doc, read in [
+            ("dokument-001.txt", {"unread_pages": [2, 5]}),
+            ("dokument-002.txt", {"unread_sheets": ["Ark 2", "Merknader"]}),
+            ("dokument-003.txt", {}),
+        ]
+    ]
+    write_documents(documents, files.documents)
+
+
+def test_the_report_page_lists_the_input_left_out_of_the_counts(app):
+    """A civil servant who only uses the app learns, as report.html says it, which files
+    could not be read and why, which PDF pages and which sheets were not read: each file
+    by the name it was sent under, in the page's language."""
+    state = app.state.serve
+    batch = fake_done_batch(state, 40, n_docs=4)
+    leave_input_out(state, batch)
+    browser = client(app)
+    page = html.unescape(browser.get(f"/batches/{batch.id}/report").text)
+    assert "<h2>Ikke med i tellingen</h2>" in page
+    assert "<h3>Filer som ikke kunne leses</h3>" in page
+    assert "<li>Skannet «Nord».pdf: filen er ikke en lesbar PDF</li>" in page
+    assert "<h3>Sider som ikke kunne leses</h3>" in page
+    assert '<li>Referat "Bodø" & Alta.pdf: side 2, 5 (skannet eller skadet;' in page
+    assert "<h3>Ark som ikke ble lest</h3>" in page
+    assert "<li>Svar <2025>.xlsx: arkene «Ark 2» og «Merknader» ble ikke lest" in page
+    section = re.search(r'<section class="left-out".*?</section>', page, re.S)
+    assert section is not None and "dokument-00" not in section.group(0)  # no stored name
+    escaped = browser.get(f"/batches/{batch.id}/report").text  # the user's names, escaped
+    assert "Svar &lt;2025&gt;.xlsx: arkene" in escaped and "<2025>" not in escaped
+    browser.post("/language", data={"csrf_token": token(browser), "lang": "en"})
+    english = html.unescape(browser.get(f"/batches/{batch.id}/report").text)
+    assert "<h2>Not in the counts</h2>" in english
+    assert "<li>Skannet «Nord».pdf: the file is not a readable PDF</li>" in english
+    assert '<li>Referat "Bodø" & Alta.pdf: page(s) 2, 5 (scanned or damaged;' in english
+    assert "<li>Svar <2025>.xlsx: the sheets “Ark 2” and “Merknader” were not read" in english
+    assert "Ikke med i tellingen" not in english and "Filer som ikke" not in english
+
+
+def test_a_report_with_all_input_counted_has_no_list_of_input_left_out(app):
+    from tema.ingest.stage import Document, write_documents
+
+    state = app.state.serve
+    batch = fake_done_batch(state, 40, n_docs=4)
+    files = state.batches.files_of(batch)
+    pd.DataFrame(columns=["file", "reason"]).to_csv(files.skipped, index=False)
+    write_documents([Document("dokument-000.txt", "dokument-000.txt", "", "", "", "T")],
+                    files.documents)  # fmt: skip
+    page = client(app).get(f"/batches/{batch.id}/report").text
+    assert page.count("<h2>") == 3  # the region, meeting and document tables, and no more
+    assert "tellingen" not in page and "Filer som ikke" not in page and "<h3>" not in page
+    missing = fake_done_batch(state, 40, n_docs=4, name="Uten")  # no skipped.csv at all
+    assert "tellingen" not in client(app).get(f"/batches/{missing.id}/report").text
+
+
 # --- review and labels --------------------------------------------------------------------
 def shown_unit(page) -> tuple[str, str]:
     doc = re.search(r'name="doc" value="([^"]+)"', page.text).group(1)

@@ -31,10 +31,8 @@ from tema.report.model_text import (
     about_lines,
     adjusted_text,
     describe_model,
-    skip_reason,
+    left_out_lines,
     uncertainty_lines,
-    unread_page_lines,
-    unread_sheet_lines,
 )
 from tema.report.tally import Summary
 from tema.report.templating import macro, render
@@ -256,11 +254,7 @@ def _method(summary: Summary, card: dict[str, Any], look: Look) -> dict[str, Any
         "model_lines": lines,
         "theme_scores": _theme_scores(card, look.themes, look.names, look.style),
         "confusion": confusion,
-        "skipped": [
-            f"{item['file']}: {skip_reason(item, look.style.language)}" for item in summary.skipped
-        ],
-        "unread_pages": unread_page_lines(summary, look.words),
-        "unread_sheets": unread_sheet_lines(summary, look.words, look.style.language),
+        **left_out_lines(summary, look.words, look.style.language),
     }
 
 

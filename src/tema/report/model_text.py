@@ -19,7 +19,7 @@ after a general "could not be read".
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -214,7 +214,31 @@ def _quoted_names(listing: str, language: str) -> str:
     return ", ".join(quote.format(single or double) for single, double in names)
 
 
-def unread_page_lines(summary: Summary, words: dict[str, str]) -> list[str]:
+class LeftOut(Protocol):
+    """Input not in the counts: the files skipped (rows of skipped.csv), and the files read
+    but with PDF pages (file → pages) or workbook sheets (file → sheet names) not read.
+    `Summary` has them, and so does the browser app's report page."""
+
+    skipped: list[dict[str, str]]
+    unread_pages: dict[str, list[int]]
+    unread_sheets: dict[str, list[str]]
+
+
+# The lists of input not in the counts, by the key of their heading in TEXTS, in order.
+LEFT_OUT_LISTS = ("skipped", "unread_pages", "unread_sheets")
+
+
+def left_out_lines(left: LeftOut, words: dict[str, str], language: str) -> dict[str, list[str]]:
+    """Each list of `LEFT_OUT_LISTS` (possibly empty) as the reports show it, a line per
+    file: "file: why it was skipped", "file: side 2, 5 (…)", "file: arket «A» (…)"."""
+    return {
+        "skipped": [f"{item['file']}: {skip_reason(item, language)}" for item in left.skipped],
+        "unread_pages": unread_page_lines(left, words),
+        "unread_sheets": unread_sheet_lines(left, words, language),
+    }
+
+
+def unread_page_lines(summary: LeftOut, words: dict[str, str]) -> list[str]:
     """A line per file that was read but some of whose PDF pages were not."""
     return [
         words["unread_pages_line"].format(file=file, pages=", ".join(map(str, pages)))
@@ -222,7 +246,7 @@ def unread_page_lines(summary: Summary, words: dict[str, str]) -> list[str]:
     ]
 
 
-def unread_sheet_lines(summary: Summary, words: dict[str, str], language: str) -> list[str]:
+def unread_sheet_lines(summary: LeftOut, words: dict[str, str], language: str) -> list[str]:
     """A line per workbook that was read but some of whose sheets that hold text were not:
     the sheets by their names as written, in the language's quotes, "«A», «B» og «C»"."""
     quote = QUOTES.get(language, QUOTES["en"])

@@ -20,10 +20,8 @@ from tema.report.charts import key_label
 from tema.report.model_text import (
     about_lines,
     describe_model,
-    skip_reason,
+    left_out_lines,
     uncertainty_lines,
-    unread_page_lines,
-    unread_sheet_lines,
 )
 from tema.report.tally import Summary
 from tema.report.words import TEXTS
@@ -218,12 +216,9 @@ def _method_sheet(
                 [names[true], *[float(summary.confusion.loc[true, p]) for p in ids]],
                 percent=tuple(range(1, len(ids) + 1)),
             )
-    for item in summary.skipped:
-        sheet.append([words["skipped"], f"{item['file']}: {skip_reason(item, language)}"])
-    for line in unread_page_lines(summary, words):
-        sheet.append([words["unread_pages"], line])
-    for line in unread_sheet_lines(summary, words, language):
-        sheet.append([words["unread_sheets"], line])
+    for key, lines in left_out_lines(summary, words, language).items():
+        for line in lines:
+            sheet.append([words[key], line])
 
 
 def _score_rows(

@@ -20,6 +20,7 @@ from starlette.routing import Route
 from tema.report.tally import ALL_KEY, UNKNOWN_KEY
 from tema.report.words import TEXTS
 from tema.serve.batches import Batch
+from tema.serve.left_out import left_out_lists, read_left_out
 from tema.serve.review import batch_units
 from tema.serve.web import language, not_found, render, state
 
@@ -63,7 +64,13 @@ async def report_page(request: Request) -> Response:
     counts = await run_in_threadpool(_read_counts, folder / "theme_counts.csv")
     context = _report_context(request, counts, lang)
     # Each document by the name its file was sent under (read once, not per row).
-    return render(request, "report.html", batch=batch, names=batch.shown_names(lang), **context)
+    names = batch.shown_names(lang)
+    # The input not in the counts, as report.html lists it: skipped files, unread pages …
+    left = await run_in_threadpool(read_left_out, state(request).batches.files_of(batch))
+    return render(
+        request, "report.html", batch=batch, names=names,
+        left_out=left_out_lists(left, names, lang), **context,
+    )  # fmt: skip
 
 
 def _read_counts(path: Path) -> pd.DataFrame:

@@ -111,6 +111,8 @@ WORDS: dict[str, dict[str, str]] = {
         "downloads": "Last ned",
         "report_title": "Rapport: {name}",
         "drill_help": "Klikk på en andel for å se innspillene bak den.",
+        "left_out_title": "Ikke med i tellingen",
+        "left_out_help": "Innspillene i det som er listet her, er ikke med i tallene under.",
         "all_units": "alle innspill",
         "units_title": "{theme} — {where}",
         "units_count": "{n} innspill",

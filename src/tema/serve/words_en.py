@@ -99,6 +99,8 @@ ENGLISH: dict[str, str] = {
     "downloads": "Download",
     "report_title": "Report: {name}",
     "drill_help": "Click a share to see the units behind it.",
+    "left_out_title": "Not in the counts",
+    "left_out_help": "The input listed here is not in the numbers below.",
     "all_units": "all units",
     "units_title": "{theme} — {where}",
     "units_count": "{n} units",

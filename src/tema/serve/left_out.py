@@ -1,0 +1,86 @@
+"""The input of a batch that is not in its counts, for the app's report page.
+
+report.html and report.xlsx list the files that could not be read (with why), the PDF
+pages and the workbook sheets that were not read; the app's report page, built from
+theme_counts.csv, lists them too. They are read as the report stage reads them: the
+run's skipped.csv (the files the app's check refused and those ingest skipped) and its
+documents.jsonl (each document's `unread_pages` and `unread_sheets`), and said in the
+report's words (`tema.report.model_text.left_out_lines`), each file by the name the
+user sent it under (`tema.report.names.shown_file`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from tema.serve.pipeline import BatchFiles
+
+
+@dataclass
+class LeftOut:
+    """What `tema.report.model_text.LeftOut` asks for, as the run's files hold it."""
+
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    unread_pages: dict[str, list[int]] = field(default_factory=dict)
+    unread_sheets: dict[str, list[str]] = field(default_factory=dict)
+
+
+def read_left_out(files: BatchFiles) -> LeftOut:
+    """The skipped files, unread pages and unread sheets of a run; none of a list whose
+    file is not there (a run from before the app kept it)."""
+    left = LeftOut()
+    if files.skipped.is_file():
+        left.skipped = _skipped(files.skipped)
+    if files.documents.is_file():
+        stat = files.documents.stat()
+        pages, sheets = _unread(str(files.documents), stat.st_mtime_ns, stat.st_size)
+        left.unread_pages = {file: list(numbers) for file, numbers in pages}
+        left.unread_sheets = {file: list(names) for file, names in sheets}
+    return left
+
+
+def left_out_lists(
+    left: LeftOut, names: Mapping[str, str], lang: str
+) -> list[tuple[str, list[str]]]:
+    """(heading, lines) of each list that has something in it, in `lang`, each file by
+    its name in `names` (stored name → name sent under), as report.html words them."""
+    from tema.report.model_text import LEFT_OUT_LISTS, left_out_lines
+    from tema.report.names import shown_file
+    from tema.report.words import TEXTS
+
+    shown = LeftOut(
+        skipped=[{**item, "file": shown_file(item["file"], names)} for item in left.skipped],
+        unread_pages={shown_file(f, names): pages for f, pages in left.unread_pages.items()},
+        unread_sheets={shown_file(f, names): sheets for f, sheets in left.unread_sheets.items()},
+    )
+    words = TEXTS[lang]
+    lines = left_out_lines(shown, words, lang)
+    return [(words[key], lines[key]) for key in LEFT_OUT_LISTS if lines[key]]
+
+
+def _skipped(path: Path) -> list[dict[str, str]]:
+    from tema.io.tables import read_frame
+
+    frame = read_frame(path, dtype={"file": "str", "reason": "str", "code": "str"})
+    return [{str(k): str(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+@lru_cache(maxsize=8)
+def _unread(
+    path: str, mtime_ns: int, size: int
+) -> tuple[tuple[tuple[str, tuple[int, ...]], ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """The unread pages and sheets of each document of documents.jsonl, read once per
+    version of the file (`mtime_ns`, `size`): a run's files do not change once it is done,
+    and documents.jsonl holds every document's text."""
+    from tema.ingest.stage import read_documents
+
+    pages, sheets = [], []
+    for document in read_documents(path):
+        if document.unread_pages:
+            pages.append((document.file, tuple(document.unread_pages)))
+        if document.unread_sheets:
+            sheets.append((document.file, tuple(document.unread_sheets)))
+    return tuple(pages), tuple(sheets)
