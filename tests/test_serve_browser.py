@@ -217,6 +217,10 @@ def test_batch_report_label_and_retrain_in_a_browser(server, tmp_path: Path):
         page.click("a.button[href$='/report']")
         page.wait_for_selector("#overall")
         assert "Bolig" in page.inner_text("#overall")
+        # Above the numbers: the file left out of them, as report.html lists it.
+        left_out = page.inner_text("#left-out")
+        assert "skannet.pdf: filen er ikke en lesbar PDF" in left_out
+        assert "data/serve" not in left_out
         page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
         with page.expect_navigation():
             page.click("#overall a:has-text('Bolig')")
