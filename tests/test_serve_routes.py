@@ -784,6 +784,48 @@ def test_a_report_with_all_input_counted_has_no_list_of_input_left_out(app):
     assert "tellingen" not in client(app).get(f"/batches/{missing.id}/report").text
 
 
+def test_the_batch_page_lists_the_pages_and_sheets_its_run_did_not_read(app):
+    """Once a batch has run, its page says not only which files could not be read but
+    also which PDF pages and which workbook sheets were not, as the report page says it:
+    each file by the name it was sent under, in the page's language."""
+    state = app.state.serve
+    batch = fake_done_batch(state, 40, n_docs=4)
+    leave_input_out(state, batch)
+    batch.rejected = [{"file": "dokument-000.txt", "reason": "is not a readable PDF"}]
+    state.batches.save(batch)
+    browser = client(app)
+    page = html.unescape(browser.get(f"/batches/{batch.id}").text)
+    assert "<h2>Sider som ikke kunne leses</h2>" in page
+    assert '<li>Referat "Bodø" & Alta.pdf: side 2, 5 (skannet eller skadet;' in page
+    assert "<h2>Ark som ikke ble lest</h2>" in page
+    assert "<li>Svar <2025>.xlsx: arkene «Ark 2» og «Merknader» ble ikke lest" in page
+    assert page.count("filen er ikke en lesbar PDF") == 1  # the skipped file, once
+    section = re.search(r'<section class="left-out".*?</section>', page, re.S)
+    assert section is not None and "dokument-00" not in section.group(0)  # no stored name
+    escaped = browser.get(f"/batches/{batch.id}").text
+    assert "Svar &lt;2025&gt;.xlsx: arkene" in escaped and "<2025>" not in escaped
+    browser.post("/language", data={"csrf_token": token(browser), "lang": "en"})
+    english = html.unescape(browser.get(f"/batches/{batch.id}").text)
+    assert "<h2>Pages that could not be read</h2>" in english
+    assert '<li>Referat "Bodø" & Alta.pdf: page(s) 2, 5 (scanned or damaged;' in english
+    assert "<li>Svar <2025>.xlsx: the sheets “Ark 2” and “Merknader” were not read" in english
+    assert "Sider som ikke" not in english and "Ark som ikke" not in english
+
+
+def test_a_batch_page_with_every_page_and_sheet_read_lists_none(app):
+    from tema.ingest.stage import Document, write_documents
+
+    state = app.state.serve
+    batch = fake_done_batch(state, 40, n_docs=4)
+    files = state.batches.files_of(batch)
+    write_documents([Document("dokument-000.txt", "dokument-000.txt", "", "", "", "T")],
+                    files.documents)  # fmt: skip
+    page = client(app).get(f"/batches/{batch.id}").text
+    assert "left-out" not in page and "Sider som ikke" not in page and "Ark som ikke" not in page
+    draft = state.batches.create("Utkast", "upload")  # not run: nothing to read
+    assert "left-out" not in client(app).get(f"/batches/{draft.id}").text
+
+
 # --- review and labels --------------------------------------------------------------------
 def shown_unit(page) -> tuple[str, str]:
     doc = re.search(r'name="doc" value="([^"]+)"', page.text).group(1)

@@ -2,7 +2,8 @@
 
 report.html and report.xlsx list the files that could not be read (with why), the PDF
 pages and the workbook sheets that were not read; the app's report page, built from
-theme_counts.csv, lists them too. They are read as the report stage reads them: the
+theme_counts.csv, lists them too, and the batch page lists the unread pages and sheets
+below its own table of the files that could not be read (`UNREAD_LISTS`). They are read as the report stage reads them: the
 run's skipped.csv (the files the app's check refused and those ingest skipped) and its
 documents.jsonl (each document's `unread_pages` and `unread_sheets`), and said in the
 report's words (`tema.report.model_text.left_out_lines`), each file by the name the
@@ -11,7 +12,7 @@ user sent it under (`tema.report.names.shown_file`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -42,11 +43,16 @@ def read_left_out(files: BatchFiles) -> LeftOut:
     return left
 
 
+# The lists the batch page adds below its table of the files that could not be read.
+UNREAD_LISTS = ("unread_pages", "unread_sheets")
+
+
 def left_out_lists(
-    left: LeftOut, names: Mapping[str, str], lang: str
+    left: LeftOut, names: Mapping[str, str], lang: str, lists: Sequence[str] | None = None
 ) -> list[tuple[str, list[str]]]:
     """(heading, lines) of each list that has something in it, in `lang`, each file by
-    its name in `names` (stored name → name sent under), as report.html words them."""
+    its name in `names` (stored name → name sent under), as report.html words them; only
+    those of `lists` (keys of `tema.report.model_text.LEFT_OUT_LISTS`) when given."""
     from tema.report.model_text import LEFT_OUT_LISTS, left_out_lines
     from tema.report.names import shown_file
     from tema.report.words import TEXTS
@@ -58,7 +64,8 @@ def left_out_lists(
     )
     words = TEXTS[lang]
     lines = left_out_lines(shown, words, lang)
-    return [(words[key], lines[key]) for key in LEFT_OUT_LISTS if lines[key]]
+    keys = LEFT_OUT_LISTS if lists is None else [key for key in LEFT_OUT_LISTS if key in lists]
+    return [(words[key], lines[key]) for key in keys if lines[key]]
 
 
 def _skipped(path: Path) -> list[dict[str, str]]:

@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from tema.ingest.manifest import MANIFEST_NAMES, date_fault, match_rows, meeting_date, month_name
 from tema.serve.batches import Batch, clean_field, prefill, read_manifest_file
+from tema.serve.left_out import UNREAD_LISTS, left_out_lists, read_left_out
 from tema.serve.pipeline import model_exists
 from tema.serve.security import (
     Refused,
@@ -333,11 +334,19 @@ async def batch_page(request: Request) -> Response:
         except KeyError:
             job = None
     refresh = app.jobs.latest("refresh", batch.id)
+    # Once it has run: the PDF pages and sheets it did not read, as the report page says
+    # it (the files it could not read are batch.rejected, in the table above them).
+    left_out: list[tuple[str, list[str]]] = []
+    if batch.run:
+        lang = language(request)
+        left = await run_in_threadpool(read_left_out, app.batches.files_of(batch))
+        left_out = left_out_lists(left, batch.shown_names(lang), lang, UNREAD_LISTS)
     return render(
         request,
         "batch.html",
         batch=batch,
         job=job,
+        left_out=left_out,
         refreshing=refresh if refresh is not None and refresh.active else None,
         first_training=_active(app, "train"),
         busy=_busy(app, batch),
