@@ -3,11 +3,11 @@
 report.html and report.xlsx list the files that could not be read (with why), the PDF
 pages and the workbook sheets that were not read; the app's report page, built from
 theme_counts.csv, lists them too, and the batch page lists the unread pages and sheets
-below its own table of the files that could not be read (`UNREAD_LISTS`). They are read as the report stage reads them: the
-run's skipped.csv (the files the app's check refused and those ingest skipped) and its
-documents.jsonl (each document's `unread_pages` and `unread_sheets`), and said in the
-report's words (`tema.report.model_text.left_out_lines`), each file by the name the
-user sent it under (`tema.report.names.shown_file`).
+below its own table of the files that could not be read (`UNREAD_LISTS`). They are read
+as the report stage reads them: the run's skipped.csv (the files the app's check refused
+and those ingest skipped) and its documents.jsonl (each document's `unread_pages` and
+`unread_sheets`), and said in the report's words (`tema.report.model_text.left_out_lines`),
+each file by the name the user sent it under (`tema.report.names.shown_file`).
 """
 
 from __future__ import annotations
