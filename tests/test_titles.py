@@ -41,6 +41,37 @@ from tema.segment.clean import clean_blocks
                 ("bullet", "Mer praksis i butikk"),
             ],
         ),
+        # One point that a colon announces, body text straight below it: a point, not a
+        # title (before, the colon line and the point were one heading, neither counted).
+        (
+            "Vi foreslår følgende:\nArbeid\nFlere trenger praksis på arbeidsplassen og i "
+            "kommunen nå.\n",
+            [
+                ("paragraph", "Vi foreslår følgende:"),
+                ("bullet", "Arbeid"),
+                ("paragraph", "Flere trenger praksis på arbeidsplassen og i kommunen nå."),
+            ],
+        ),
+        (
+            "Kommunen bør gjøre mer:\nFlere boliger for unge\nVentetiden er for lang i dag, "
+            "og mange bor trangt.\n",
+            [
+                ("paragraph", "Kommunen bør gjøre mer:"),
+                ("bullet", "Flere boliger for unge"),
+                ("paragraph", "Ventetiden er for lang i dag, og mange bor trangt."),
+            ],
+        ),
+        # Over a list with markers, that line is the list's title, the colon line still
+        # a unit (before, they were one heading).
+        (
+            "Vi foreslår følgende:\nArbeid\n- Flere boliger\n- Mer praksis\n",
+            [
+                ("paragraph", "Vi foreslår følgende:"),
+                ("heading", "Arbeid"),
+                ("bullet", "Flere boliger"),
+                ("bullet", "Mer praksis"),
+            ],
+        ),
         # Two points that end a block below a sentence are items, one a point, as when
         # the first point is the longer one (tema.segment.lists.trailing_point_count).
         (

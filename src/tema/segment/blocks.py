@@ -185,7 +185,10 @@ class _Grouping:
         )
         if not body and below.kind not in ("bullet", "marker"):
             return 0
-        return trailing_point_count(self.raw, lines) or introduced_point_count(self.raw, lines)
+        # One point a colon announces, body text below it: a point (over a list, it may
+        # be the list's title).
+        introduced = introduced_point_count(self.raw, lines, least=1 if body else 2)
+        return trailing_point_count(self.raw, lines) or introduced
 
     def _end_above_body(self, line: Line) -> bool:
         """In typed text, end the text block being read where body text or a list ``line``

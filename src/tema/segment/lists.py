@@ -116,13 +116,15 @@ def trailing_point_count(raw: str, lines: list[Line]) -> int:
     return len(points) if short and unmarked and not any(map(nb_layout.runs_on, texts)) else 0
 
 
-def introduced_point_count(raw: str, lines: list[Line]) -> int:
+def introduced_point_count(raw: str, lines: list[Line], least: int = 2) -> int:
     """How many of the last lines of a block of typed text are points that its last line
-    ending in a colon announces, one item each (0: none): two or more lines below it, each
-    a short unmarked point (``_is_unmarked_item``, at most ``titles.POINT_WORDS`` words,
-    not running on). ``tema.segment.blocks`` calls it where body text or a list follows
-    such points straight below ("Vi foreslår følgende:" / "Mer praksis" / "Bedre
-    tolketjeneste" / "Kommunen bør …"); where a blank line ends them,
+    ending in a colon announces, one item each (0: none): ``least`` lines or more below
+    it, each a short unmarked point (``_is_unmarked_item``, at most ``titles.POINT_WORDS``
+    words, not running on). ``tema.segment.blocks`` calls it where body text or a list
+    follows such points straight below ("Vi foreslår følgende:" / "Mer praksis" / "Bedre
+    tolketjeneste" / "Kommunen bør …"), with ``least`` 1 where body text does: one point
+    that the colon announces is a point, not a title over the body ("Vi foreslår
+    følgende:" / "Arbeid" / "Flere trenger …"); where a blank line ends them,
     ``_introduced_points`` reads them."""
     colon = next(
         (index for index in range(len(lines) - 1, -1, -1) if _ends_in_colon(raw, lines[index])),
@@ -131,7 +133,7 @@ def introduced_point_count(raw: str, lines: list[Line]) -> int:
     points = lines[colon + 1 :] if colon is not None else []
     texts = [raw[line.start : line.end] for line in points]
     if (
-        len(points) < 2
+        len(points) < least
         or any(len(text.split()) > titles.POINT_WORDS for text in texts)
         or any(map(nb_layout.runs_on, texts))
     ):

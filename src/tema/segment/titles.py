@@ -63,7 +63,9 @@ def list_title(raw: str, current: list[Line]) -> int:
     none): a short title below a finished sentence (``title_below``: "… veileder).\n
     Gruppe 2: Arbeidsliv\n- …"); or a capitalised line that ends in a colon ("Innspill
     fra gruppe 2:") below a finished sentence or list item, which introduces the list:
-    PDF extraction drops the blank line between a list and the next list's introduction.
+    PDF extraction drops the blank line between a list and the next list's introduction;
+    or a short line (``_point_like``) right below a line ending in a colon ("Vi foreslår
+    følgende:" / "Arbeid" / "- …"): the colon line is a sentence of its own, counted.
     """
     if len(current) < 2 or current[-1].kind != "text":
         return 0
@@ -73,6 +75,9 @@ def list_title(raw: str, current: list[Line]) -> int:
         and nb_words.STARTS_UPPER.match(content)
         and _finished(raw, current, current[-2], items_too=True)
     ):
+        return 1
+    above = raw[current[-2].start : current[-2].end].rstrip()
+    if current[-2].kind == "text" and above.endswith(":") and _point_like(content):
         return 1
     return title_below(raw, current)
 
