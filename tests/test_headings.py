@@ -114,6 +114,12 @@ def test_a_block_without_a_final_full_stop_is_a_heading_unless_a_sentence_opens_
         # (before, it was in the heading too).
         ("Vi har snakket med kommunen om dette.\nOla Hansen\n", False,
          ["paragraph", "heading"]),
+        # A closing greeting and the names below it sign the text: a heading, not input
+        # (before, they were three points, each counted as input).
+        ("Takk for et godt møte i dag.\nMed vennlig hilsen\nKari Nordmann\nOla Hansen\n",
+         False, ["paragraph", "heading"]),
+        ("Takk for et godt møte i dag.\n\nHilsen\nKari Nordmann\nOla Hansen\n", False,
+         ["paragraph", "heading"]),
         # ... and a short one (title or sentence: "Alle kan lykkes." / "Mer praksis"),
         ("Alle kan lykkes.\nErfaringer fra fem kommuner\n", False, ["heading"]),
         # ... and a PDF's: its extraction drops the blank line after a sentence, so the

@@ -629,6 +629,34 @@ def test_bullets_without_their_space_are_items(raw: str, expected: list) -> None
                 ("heading", "Kari Nordmann Ola Hansen"),
             ],
         ),
+        # A closing greeting over names, after a blank line or straight below the last
+        # sentence: the text's signature, a heading, not three points counted as input.
+        (
+            "Det er for få boliger i kommunen.\n\nHilsen\nKari Nordmann\nOla Hansen\n",
+            False,
+            [
+                ("paragraph", "Det er for få boliger i kommunen."),
+                ("heading", "Hilsen Kari Nordmann Ola Hansen"),
+            ],
+        ),
+        (
+            "Det er for få boliger i kommunen.\nMed vennlig hilsen\nKari Nordmann\nOla Hansen\n",
+            False,
+            [
+                ("paragraph", "Det er for få boliger i kommunen."),
+                ("heading", "Med vennlig hilsen Kari Nordmann Ola Hansen"),
+            ],
+        ),
+        (
+            "Mer praksis\nFlere tolker\nBedre kurs\n\nMed vennlig hilsen,\nKari Nordmann\n",
+            False,
+            [
+                ("bullet", "Mer praksis"),
+                ("bullet", "Flere tolker"),
+                ("bullet", "Bedre kurs"),
+                ("heading", "Med vennlig hilsen, Kari Nordmann"),
+            ],
+        ),
         (
             "Boligene er dyre.\nMer praksis\nFlere tolker\n",
             False,

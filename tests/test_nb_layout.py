@@ -189,6 +189,12 @@ NOTES_RULE_CASES = [
     ("input label", "Kontakt: Kari Nordmann", False),  # a field, not input
     ("input label", "Parallellsesjon 2: Frivillig sektor", False),
     ("input label", "Svar uten kolon", False),
+    ("greeting", "Hilsen", True),
+    ("greeting", "Med vennlig hilsen", True),
+    ("greeting", "Med venleg helsing,", True),  # Nynorsk, a comma after it
+    ("greeting", "Mvh.", True),
+    ("greeting", "Hilsen fra ordføreren", False),  # a title: the greeting of a speech
+    ("greeting", "Vi sender en hilsen til alle", False),
 ]
 
 
@@ -198,6 +204,7 @@ NOTES_RULES = {
     "statement": nb_layout.is_statement,
     "question": nb_layout.is_question_line,
     "input label": nb_layout.has_input_label,
+    "greeting": nb_layout.is_greeting,
 }
 
 

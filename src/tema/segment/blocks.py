@@ -110,8 +110,9 @@ def group_lines(raw: str, lines: list[Line], pdf: bool = False) -> list[Group]:
     for one word at the end of a block (``titles.word_title_below``); two or more such
     points that end a block, or that body text or a list follows straight below, are
     items, one a point (``lists.trailing_point_count``; below a colon,
-    ``lists.introduced_point_count``), and names below a sentence are a block of their
-    own (``titles.names_below_sentence``).
+    ``lists.introduced_point_count``, also one point there with body text below it),
+    and names below a sentence are a block of their own (``titles.names_below_sentence``);
+    a closing greeting and the names below it are a heading (``_Grouping._signs``).
     """
     grouping = _Grouping(raw, pdf)
     for index, line in enumerate(lines):
@@ -221,6 +222,8 @@ class _Grouping:
             self.after_blank = False
 
     def _place(self, line: Line) -> None:
+        if self._signs(line):
+            return
         if line.kind in ("url", "row", "table"):  # a link, a row of a table: a block each
             self._close_apart(
                 titles.list_title(self.raw, self.current) if line.kind != "url" else 0
@@ -251,6 +254,23 @@ class _Grouping:
             self.current, self.kind = [line], "text"
         else:
             self.current.append(line)
+
+    def _signs(self, line: Line) -> bool:
+        """In typed text, whether ``line`` was placed as part of a signature: a closing
+        greeting ("Med vennlig hilsen", ``nb_layout.is_greeting``) ends the block above
+        it, as a blank line does, and starts a heading (not input) that the names one a
+        line below it (``nb_sentences.is_name``) join; any other line ends it."""
+        content = self.raw[line.start : line.end].strip()
+        if self.kind == "heading":
+            if line.kind == "text" and nb_sentences.is_name(content.split()):
+                self.current.append(line)
+                return True
+            self.close()
+        if self.pdf or line.kind != "text" or not nb_layout.is_greeting(content):
+            return False
+        self.end_block()
+        self.current, self.kind = [line], "heading"
+        return True
 
     def _start_item(self, line: Line) -> None:
         """A bullet item or a pull quote starts a block; the last line of the block before

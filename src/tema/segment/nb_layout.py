@@ -4,10 +4,11 @@ What a line or a block of a report or of notes is: list markers (bullets, dashes
 numbers, letters), a line that runs on into the next, page furniture (contents lines,
 page labels, running headers), the cells of a table saved as text, footnotes, programme
 lines, pull quotes, links and captions, and the wording of notes (labels, input labels,
-statements, questions, reporting verbs). Constants and one-line helpers only: the logic
-is ``tema.segment.lines``, ``blocks``, ``titles``, ``lists``, ``headings`` and ``clean``;
-``tests/test_nb_layout.py`` checks the rules table-driven. The other rule modules are
-``nb_sentences`` (where a sentence ends) and ``nb_words`` (letters, hyphens, compounds).
+statements, questions, reporting verbs, closing greetings). Constants and one-line
+helpers only: the logic is ``tema.segment.lines``, ``blocks``, ``titles``, ``lists``,
+``headings`` and ``clean``; ``tests/test_nb_layout.py`` checks the rules table-driven.
+The other rule modules are ``nb_sentences`` (where a sentence ends) and ``nb_words``
+(letters, hyphens, compounds).
 """
 
 from __future__ import annotations
@@ -177,6 +178,23 @@ def is_statement(text: str) -> bool:
         and words[0] not in QUESTION_WORDS
         and any(word in STATEMENT_VERBS for word in words)
     )
+
+
+# --- Closing greetings ---------------------------------------------------------------------
+# The line a letter or a note closes with, over the names that sign it ("Med vennlig
+# hilsen" / "Kari Nordmann"): the whole line, in lower case, without its comma or full
+# stop. Not input: with the names below it, a heading (``tema.segment.blocks``).
+GREETINGS: frozenset[str] = frozenset({
+    "hilsen", "hilsener", "vennlig hilsen", "vennlige hilsener", "med vennlig hilsen",
+    "med vennlige hilsener", "med hilsen", "beste hilsen", "beste hilsener",
+    "med beste hilsen", "hjertelig hilsen", "varm hilsen", "mvh", "vh",
+    "helsing", "venleg helsing", "med venleg helsing", "beste helsing", "med helsing",
+})  # fmt: skip
+
+
+def is_greeting(line: str) -> bool:
+    """Whether ``line`` is a closing greeting and nothing more ("Med vennlig hilsen,")."""
+    return line.strip().rstrip(",.!").strip().lower() in GREETINGS
 
 
 # --- Pull quotes, links and captions ------------------------------------------------------
