@@ -41,17 +41,18 @@ from tema.segment.clean import clean_blocks
                 ("bullet", "Mer praksis i butikk"),
             ],
         ),
-        # One point that a colon announces, body text straight below it: a point, not a
-        # title (before, the colon line and the point were one heading, neither counted).
+        # One word below a colon, body text straight below it: the body's title, the
+        # colon line counted (before, the two were one heading, neither counted).
         (
-            "Vi foreslår følgende:\nArbeid\nFlere trenger praksis på arbeidsplassen og i "
+            "Innspill fra gruppene:\nArbeid\nFlere trenger praksis på arbeidsplassen og i "
             "kommunen nå.\n",
             [
-                ("paragraph", "Vi foreslår følgende:"),
-                ("bullet", "Arbeid"),
+                ("paragraph", "Innspill fra gruppene:"),
+                ("heading", "Arbeid"),
                 ("paragraph", "Flere trenger praksis på arbeidsplassen og i kommunen nå."),
             ],
         ),
+        # A longer point that a colon announces, body text straight below it: a point.
         (
             "Kommunen bør gjøre mer:\nFlere boliger for unge\nVentetiden er for lang i dag, "
             "og mange bor trangt.\n",

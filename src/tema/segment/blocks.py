@@ -187,25 +187,30 @@ class _Grouping:
         if not body and below.kind not in ("bullet", "marker"):
             return 0
         # One point a colon announces, body text below it: a point (over a list, it may
-        # be the list's title).
+        # be the list's title); one word there is the body's title (``_end_above_body``).
+        one_word_title = body and titles.word_title_below_colon(self.raw, lines)
         introduced = introduced_point_count(self.raw, lines, least=1 if body else 2)
+        introduced = 0 if one_word_title and introduced == 1 else introduced
         return trailing_point_count(self.raw, lines) or introduced
 
     def _end_above_body(self, line: Line) -> bool:
         """In typed text, end the text block being read where body text or a list ``line``
         follows points (``_points_above``: each an item) or, for body text, names below a
-        sentence (``titles.names_below_sentence``: a block of their own); False: not
-        ended."""
+        sentence (``titles.names_below_sentence``) or one word below a colon
+        (``titles.word_title_below_colon``: a block of their own); False: not ended."""
         if points := self._points_above(self.current, line):
             self._close_points(points)
             return True
         if self.pdf or self.kind != "text" or line.kind != "text":
             return False
-        names = titles.names_below_sentence(self.raw, self.current)
-        if names and titles.body_below_points(self.raw[line.start : line.end].strip()):
-            self._close_apart(names)
-            return True
-        return False
+        if not titles.body_below_points(self.raw[line.start : line.end].strip()):
+            return False
+        title = titles.names_below_sentence(self.raw, self.current) or (
+            titles.word_title_below_colon(self.raw, self.current)
+        )
+        if title:
+            self._close_apart(title)
+        return bool(title)
 
     def read(self, line: Line) -> None:
         """Put the next line into a block."""

@@ -236,6 +236,19 @@ def word_title_below(raw: str, current: list[Line]) -> int:
     return size if size == 1 and len(raw[current[-1].start : current[-1].end].split()) == 1 else 0
 
 
+def word_title_below_colon(raw: str, current: list[Line]) -> int:
+    """In typed text, with body text straight below: 1 when the block's last line is one
+    capitalised word right below a line ending in a colon ("Innspill fra gruppene:" /
+    "Arbeid" / "Flere trenger …"), the title of the body below it, a block of its own
+    (the colon line is counted); else 0. A longer line there is a point the colon
+    announces (``lists.introduced_point_count``)."""
+    if len(current) < 2 or current[-1].kind != "text" or current[-2].kind != "text":
+        return 0
+    content = raw[current[-1].start : current[-1].end].strip()
+    above = raw[current[-2].start : current[-2].end].rstrip()
+    return int(above.endswith(":") and _point_like(content) and len(content.split()) == 1)
+
+
 def names_below_sentence(raw: str, lines: list[Line]) -> int:
     """In typed text, how many of the last lines of a block are names below its last
     sentence, one a line ("Takk til alle som deltok på møtet." / "Kari Nordmann" / "Ola
