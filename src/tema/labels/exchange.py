@@ -13,8 +13,8 @@
   per line (`labels` is accepted too); a second label in the list is the second label.
 
 A label may be written as the theme id, its Norwegian or English name or another name it goes
-by (`tema.labels.theme_names`). Out of tema go
-Label Studio's import tasks and its labelling interface (`tema suggest`).
+by (`tema.labels.theme_names`). Out of tema go Label Studio's import tasks and its labelling
+interface (`tema suggest`): `tema.labels.label_studio`.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ import numpy as np
 
 from tema.config import Theme
 from tema.errors import InputError
-from tema.io.files import atomic_write
 from tema.io.tables import column_key, read_table
 from tema.labels.store import normalise_for_comparison
 from tema.labels.theme_names import closest_name, label_lookup, resolve
@@ -357,41 +356,3 @@ def _as_list(value: Any) -> list[Any]:
     if isinstance(value, list | tuple):
         return list(value)
     return [value]
-
-
-# --------------------------------------------------------------------------- writing
-
-
-def write_label_studio_tasks(tasks: list[dict[str, Any]], path: str | Path) -> None:
-    with atomic_write(path) as handle:
-        json.dump(tasks, handle, ensure_ascii=False, indent=1)
-        handle.write("\n")
-
-
-def label_studio_config(themes: Sequence[Theme]) -> str:
-    """A Label Studio labelling interface whose results `tema labels import` reads: the
-    themes by their Norwegian names (the English name as the hint)."""
-
-    def choices(name: str, required: bool) -> str:
-        lines = [
-            f'  <Choices name="{name}" toName="text" choice="single" '
-            f'showInLine="false" required="{str(required).lower()}">'
-        ]
-        lines += [f'    <Choice value="{theme.nb}" hint="{theme.en}"/>' for theme in themes]
-        lines.append("  </Choices>")
-        return "\n".join(lines)
-
-    return "\n".join(
-        [
-            "<View>",
-            # The heading or survey question the unit stands under (empty: none).
-            '  <Header value="$section" size="6"/>',
-            '  <Text name="text" value="$text"/>',
-            '  <Header value="Tema (label)"/>',
-            choices("theme", True),
-            '  <Header value="Andre tema (second_label, valgfritt)"/>',
-            choices("second_theme", False),
-            "</View>",
-            "",
-        ]
-    )

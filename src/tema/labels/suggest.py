@@ -29,7 +29,8 @@ from tema.config import Config, LabelsSettings, Theme
 from tema.errors import InputError
 from tema.io.files import EXCEL_MAX_CELL_CHARS, as_text_cell, atomic_write, fit_cell, write_csv
 from tema.io.tables import read_frame
-from tema.labels.exchange import label_studio_config, suggestion_id, write_label_studio_tasks
+from tema.labels.exchange import suggestion_id
+from tema.labels.label_studio import label_studio_config, write_label_studio_tasks
 from tema.labels.store import (
     NEAR_DUPLICATE_SIMILARITY,
     load_labeled,
