@@ -192,6 +192,29 @@ def test_a_text_given_twice_with_the_same_label_counts_once(
     assert "2 " in result.output.splitlines()[0]  # two units labelled by both, not three
 
 
+def test_a_row_pasted_twice_whole_counts_in_the_repeated_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A row given twice with its id (pasted twice in Excel) is one unit, and the closing
+    line counts the repeat as it counts a text repeated without an id."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "params.yaml").write_text(
+        (REPO / "params.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (tmp_path / "kari.csv").write_text(
+        "id,text,label\ns-1,Ja,housing\ns-2,Mer norsk,education\ns-1,Ja,housing\n"
+        "s-3,Flere boliger,housing\ns-4,flere boliger!,housing\n",
+        encoding="utf-8",
+    )
+    write_lines(tmp_path / "ola.csv", "Ja,other", "Mer norsk,education", "Flere boliger,housing")
+    command = ["--language", "en", "labels", "agreement", "kari.csv", "ola.csv"]
+    result = CliRunner().invoke(app, command)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "kari.csv: 2 rows repeated the text and labels of a row above (counted once)" in lines
+    assert "3 " in lines[0]  # three units labelled by both
+
+
 def test_one_file_given_for_both_annotators_is_refused(tmp_path: Path):
     from tema.config import load_config
     from tema.errors import InputError

@@ -20,7 +20,7 @@ import pandas as pd
 from tema.config import Config
 from tema.errors import InputError, TemaError
 from tema.io.files import write_csv
-from tema.labels.exchange import IncomingLabel, read_incoming
+from tema.labels.exchange import IncomingLabel, read_incoming_file
 from tema.labels.store import normalise_for_comparison
 
 
@@ -214,8 +214,9 @@ def refuse_output_over_input(output: Path, first: Path, second: Path) -> None:
 
 def _labelled(path: Path, config: Config) -> tuple[pd.DataFrame, int]:
     """An annotator's file as a frame of text, label, second_label and where; and the
-    count of rows that repeated an earlier one."""
-    rows, unlabelled = read_incoming(path, config.themes)
+    count of rows that repeated an earlier one (its text, or the whole row with its id)."""
+    read = read_incoming_file(path, config.themes)
+    rows, unlabelled = read.rows, read.unlabelled
     if not rows:
         # Said of the file, not as "no unit in common": nothing in it can be compared.
         waiting = {0: "", 1: " (1 row has a text but no label yet)"}.get(
@@ -230,7 +231,7 @@ def _labelled(path: Path, config: Config) -> tuple[pd.DataFrame, int]:
         ],
         columns=["text", "label", "second_label", "where"],
     )
-    return frame, len(rows) - len(units)
+    return frame, read.repeated + len(rows) - len(units)
 
 
 def run(config: Config, first: Path, second: Path, output: Path | None = None) -> AgreementResult:

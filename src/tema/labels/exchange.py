@@ -85,12 +85,29 @@ def check_suggested_texts(path: Path, incoming: Sequence[IncomingLabel]) -> None
 # --------------------------------------------------------------------------- reading
 
 
+@dataclass(frozen=True)
+class IncomingFile:
+    """An annotator's file as read: its labelled rows, the count of rows with a text but no
+    label, and the count of rows that repeated an earlier row whole (id, text and labels)."""
+
+    rows: list[IncomingLabel]
+    unlabelled: int
+    repeated: int
+
+
 def read_incoming(path: str | Path, themes: Sequence[Theme]) -> tuple[list[IncomingLabel], int]:
-    """The labelled rows of an annotator's file, validated; and the count of unlabelled rows.
+    """The labelled rows of an annotator's file, validated; and the count of unlabelled rows."""
+    read = read_incoming_file(path, themes)
+    return read.rows, read.unlabelled
+
+
+def read_incoming_file(path: str | Path, themes: Sequence[Theme]) -> IncomingFile:
+    """An annotator's file, validated (`IncomingFile`).
 
     Blank rows are ignored; a row with a text but no label is counted as unlabelled
-    (not yet done). An unknown theme, a label without a text, a second label equal
-    to the label, an id given twice or a malformed file stops with the file and the line.
+    (not yet done); a row given again whole is read once and counted as repeated. An
+    unknown theme, a label without a text, a second label equal to the label, an id given
+    twice with another text or label or a malformed file stops with the file and the line.
     """
     path = Path(path)
     if not path.is_file():
@@ -107,7 +124,7 @@ def read_incoming(path: str | Path, themes: Sequence[Theme]) -> tuple[list[Incom
         )
 
     rows: list[IncomingLabel] = []
-    unlabelled = 0
+    unlabelled = repeated = 0
     first_where: dict[str, str] = {}  # id → where it was first seen
     first_row: dict[str, tuple[str, ...]] = {}  # id → the text and labels it was first given
     for record in _read_records(path):
@@ -115,14 +132,15 @@ def read_incoming(path: str | Path, themes: Sequence[Theme]) -> tuple[list[Incom
             continue
         source_id, content = _clean(record.get("id")), _content(record)
         if source_id and first_row.get(source_id) == content:
-            continue  # the same row again (pasted twice in Excel): one unit
+            repeated += 1  # the same row again (pasted twice in Excel): one unit
+            continue
         first_row.setdefault(source_id, content)
         row = _incoming_row(path, record, first_where, lookup, unknown)
         if row is None:
             unlabelled += 1
         else:
             rows.append(row)
-    return rows, unlabelled
+    return IncomingFile(rows, unlabelled, repeated)
 
 
 def _read_records(path: Path) -> list[dict[str, Any]]:
