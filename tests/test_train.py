@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+
 import pandas as pd
 import pytest
 
@@ -106,3 +108,47 @@ def test_a_run_killed_while_promoting_keeps_the_model_and_its_predictions_togeth
     stage.save(verdict, model, oof, files, cv_predictions, settings)
     assert pd.read_csv(cv_predictions)["id"].tolist() == oof["id"].tolist()
     assert files.card.is_file() and not (tmp_path / "candidate").exists()
+
+
+@pytest.mark.parametrize("status", ["promoted", "rejected"])
+def test_a_run_killed_while_saving_leaves_each_model_with_its_own_verdict(
+    trained, tmp_path, monkeypatch, status
+):
+    # Before: metrics/promotion.json was written after the model files, so a run killed
+    # between the two left the new model (or candidate) beside the previous run's verdict.
+    import json
+    from pathlib import Path
+
+    from tema.classify import persist
+    from tema.config import ModelFiles, load_config
+    from tema.train import stage
+    from tema.train.verdict import Verdict
+
+    _, model, oof = trained
+    settings = load_config(Path(__file__).resolve().parent.parent / "params.yaml").promote
+    promotion = tmp_path / "p.json"
+    settings = settings.model_copy(
+        update={"candidate_dir": tmp_path / "candidate", "promotion": promotion}
+    )
+    files = ModelFiles.beside(tmp_path / "theme_classifier.skops")
+    cv_predictions = tmp_path / "cv_predictions.csv"
+    earlier = '{"status": "earlier run"}\n'
+    promotion.write_text(earlier, encoding="utf-8")
+    verdict = Verdict(promote=status == "promoted", status=status, reasons=[], comparison=None)
+    saved = files.card if status == "promoted" else tmp_path / "candidate"
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    # Killed while the model files are written: neither the model nor the verdict is new.
+    monkeypatch.setattr(persist, "render_card_markdown", killed)
+    with pytest.raises(KeyboardInterrupt):
+        stage.save(verdict, model, oof, files, cv_predictions, settings)
+    assert promotion.read_text(encoding="utf-8") == earlier and not saved.exists()
+    monkeypatch.undo()
+    # Killed once the model files are written (where the verdict used to be written).
+    monkeypatch.setattr(stage, "write_json", killed, raising=False)
+    with contextlib.suppress(KeyboardInterrupt):
+        stage.save(verdict, model, oof, files, cv_predictions, settings)
+    assert saved.exists()
+    assert json.loads(promotion.read_text(encoding="utf-8"))["status"] == status

@@ -5,8 +5,8 @@ promotion gate decide, and save it.
 the labelled units are read, the current model is checked (a tampered one stops the
 stage before anything is written; `tema.train.promote.current_model`), the candidate is
 cross-validated and fitted (`train`), the gate decides (`tema.train.promote`), and this
-module writes: the model files and out-of-fold predictions where the verdict puts them,
-and the verdict to ``promote.promotion``.
+module writes, all or none: the model files and out-of-fold predictions where the verdict
+puts them, and the verdict to ``promote.promotion``.
 
 Cross-validation is grouped by labelling batch, so a score never comes from units
 written in the same round as the units it was trained on.
@@ -39,7 +39,7 @@ from tema.classify.model import ThemeClassifier, ThemeModel
 from tema.classify.persist import save_model
 from tema.config import Config, ModelFiles, PromoteSettings, TrainSettings
 from tema.errors import TemaError
-from tema.io.files import write_json
+from tema.io.files import json_text
 from tema.labels.store import load_labeled
 from tema.train import promote
 from tema.train.metrics import (
@@ -351,17 +351,19 @@ def save(
 ) -> tuple[Path, dict[str, Any]]:
     """Write the candidate where the verdict puts it — over the current model, or aside in
     ``promote.candidate_dir`` — and the verdict to ``promote.promotion``."""
-    # The out-of-fold predictions are written with the model they belong to, all or none:
-    # the next gate compares its candidate with them as the current model's.
+    # The out-of-fold predictions and the verdict are written with the model they belong
+    # to, all or none: the next gate compares its candidate with the predictions as the
+    # current model's, and a run killed while saving leaves no model beside the verdict of
+    # another run.
     predictions = oof.to_csv(index=False, lineterminator="\n")
-    if verdict.promote:
-        save_model(fitted, files.model, together=[(cv_predictions, predictions)])
+    aside = None if verdict.promote else settings.candidate_dir / files.model.name
+    record = promote.verdict_record(verdict, aside, settings.max_theme_drop)
+    decided = (settings.promotion, json_text(record))
+    if aside is None:
+        save_model(fitted, files.model, together=[(cv_predictions, predictions), decided])
         if settings.candidate_dir.is_dir():  # an older rejected candidate is superseded
             shutil.rmtree(settings.candidate_dir)
-        saved_to, aside = files.model, None
-    else:
-        saved_to = aside = settings.candidate_dir / files.model.name
-        save_model(fitted, aside, together=[(aside.parent / cv_predictions.name, predictions)])
-    record = promote.verdict_record(verdict, aside, settings.max_theme_drop)
-    write_json(record, settings.promotion)
-    return saved_to, record
+        return files.model, record
+    predictions_aside = (aside.parent / cv_predictions.name, predictions)
+    save_model(fitted, aside, together=[predictions_aside, decided])
+    return aside, record
