@@ -18,6 +18,7 @@ from conftest import tiny_rows
 from tema.cli.main import app
 from tema.config import load_config
 from tema.errors import InputError
+from tema.labels.conflicts import decided_path
 from tema.labels.exchange import suggestion_id
 from tema.labels.importing import import_labels
 from tema.labels.store import load_labeled
@@ -262,6 +263,95 @@ def test_decisions_in_a_conflicts_file_saved_by_excel_are_kept(tmp_path, labeled
     assert list(table["kommentar"]) == ["sjekket – står", ""]
 
 
+def decide(conflicts: Path, decisions: list[str]) -> None:
+    """Fill in `decision` as a reviewer does, in Excel (";", Windows-1252)."""
+    with conflicts.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    for row, decision in zip(rows[1:], decisions, strict=True):
+        row[rows[0].index("decision")] = decision
+    with conflicts.open("w", encoding="cp1252", newline="") as handle:
+        csv.writer(handle, delimiter=";").writerows(rows)
+
+
+def test_importing_the_conflicts_file_applies_its_decisions(tmp_path, labeled_dir):
+    # Before: the decisions were never read; the conflicts file was refused as labels
+    # (no `label` column) and decided conflicts changed nothing.
+    rows = tiny_rows()
+    conflicts = tmp_path / "review" / "conflicts.csv"
+    disagreeing = [
+        {"text": rows[0]["text"], "label": "housing"},  # stored as education
+        {"text": rows[1]["text"], "label": "other"},  # stored as education
+        {"text": rows[2]["text"], "label": "other"},  # stored as education, left undecided
+    ]
+    first = write_csv_file(tmp_path / "kari.csv", disagreeing)
+    import_labels(first, labeled_dir, THEMES, "kari", conflicts, today=DAY)
+    tiny = labeled_dir / "tiny.csv"
+    before = tiny.read_text(encoding="utf-8")
+    decide(conflicts, ["Bolig ", "behold", ""])
+
+    result = import_labels(conflicts, labeled_dir, THEMES, None, conflicts, today=DAY)
+    decisions = result.decisions
+    assert decisions is not None and result.written is None
+    assert decisions.changed == [(rows[0]["id"], str(tiny), "education", "housing")]
+    assert (decisions.kept, decisions.undecided) == (1, 1)
+    labeled = load_labeled(labeled_dir, IDS).set_index("id")
+    assert labeled.at[rows[0]["id"], "label"] == "housing"
+    assert labeled.at[rows[1]["id"], "label"] == "education"
+    # Only that cell of the stored file changed; every other label is as it was.
+    assert tiny.read_text(encoding="utf-8") == before.replace(
+        f"{rows[0]['text']},education,", f"{rows[0]['text']},housing,"
+    )
+    waiting = pd.read_csv(conflicts, dtype=str, keep_default_na=False)
+    assert waiting["text"].tolist() == [rows[2]["text"]]
+    log = pd.read_csv(decided_path(conflicts), dtype=str, keep_default_na=False)
+    assert log["decision"].tolist() == ["Bolig ", "behold"]
+    assert log["existing_label"].tolist() == ["education", "education"]
+    assert log["applied"].tolist()[1] == "kept education"
+
+    # The same file again: nothing new is listed, a decided conflict included.
+    again = import_labels(first, labeled_dir, THEMES, "kari", conflicts, today=DAY)
+    assert again.already_labelled == 1 and again.conflicts_known == 2
+    assert pd.read_csv(conflicts, dtype=str)["text"].tolist() == [rows[2]["text"]]
+    # Applying again with nothing decided changes nothing.
+    stored = tiny.read_bytes()
+    assert import_labels(conflicts, labeled_dir, THEMES, None, conflicts).decisions.kept == 0
+    assert tiny.read_bytes() == stored
+
+
+@pytest.mark.parametrize(
+    ("decisions", "message"),
+    [
+        (["Bolig", "Frivilig sektor"], r"conflicts\.csv, line 3: decision 'Frivilig sektor' names "
+         r"no theme \(did you mean 'Frivillig sektor'\?\)"),
+        (["Bolig", "other"], None),
+    ],
+)  # fmt: skip
+def test_a_bad_decision_stops_with_the_file_and_line_and_nothing_written(
+    tmp_path, labeled_dir, decisions, message
+):
+    rows = tiny_rows()
+    conflicts = tmp_path / "review" / "conflicts.csv"
+    disagreeing = [
+        {"text": rows[0]["text"], "label": "housing"},
+        {"text": rows[0]["text"] + "!", "label": "other"},  # the same unit, decided otherwise
+    ]
+    # Two rows of one file on one stored unit: the second is compared with the first.
+    path = write_csv_file(tmp_path / "kari.csv", disagreeing[:1])
+    import_labels(path, labeled_dir, THEMES, "kari", conflicts, today=DAY)
+    path = write_csv_file(tmp_path / "ola.csv", disagreeing[1:])
+    import_labels(path, labeled_dir, THEMES, "ola", conflicts, today=DAY)
+    decide(conflicts, decisions)
+    files = {p: p.read_bytes() for p in [*labeled_dir.iterdir(), conflicts]}
+    expected = message or (
+        rf"line 3: decision 'other' for the unit {rows[0]['id']} that line 2 decides as "
+        "'housing'"
+    )
+    with pytest.raises(InputError, match=expected):
+        import_labels(conflicts, labeled_dir, THEMES, None, conflicts, today=DAY)
+    assert {p: p.read_bytes() for p in [*labeled_dir.iterdir(), conflicts]} == files
+    assert not decided_path(conflicts).exists()
+
+
 def test_a_conflicts_file_without_the_columns_tema_wrote_is_refused(tmp_path, labeled_dir):
     conflicts = tmp_path / "conflicts.csv"
     conflicts.write_text("tekst;beslutning\nnoe;education\n", encoding="utf-8")
@@ -305,7 +395,8 @@ SUMMARIES = {
         "merket (hoppet over); ingen konflikter",
         "in.csv: 0 nye merkede innspill; 2 innspill allerede merket (hoppet over); "
         "1 rad uten merke (hoppet over); 1 konflikt med merkinger som alt finnes → "
-        "{conflicts} (avgjør dem der; ingenting ble overskrevet)",
+        "{conflicts} (avgjør dem der i `decision` og kjør `tema labels import {conflicts}`; "
+        "ingenting ble overskrevet)",
         "in.csv: 0 nye merkede innspill; 2 innspill allerede merket (hoppet over); "
         "1 rad uten merke (hoppet over); 1 konflikt listet fra før i {conflicts} "
         "(ingen ny)",
@@ -315,7 +406,8 @@ SUMMARIES = {
         "labelled (skipped); no conflicts",
         "in.csv: 0 new labelled units; 2 units already labelled (skipped); 1 row without "
         "a label (skipped); 1 conflict with existing labels → {conflicts} (decide them "
-        "there; nothing was overwritten)",
+        "there in `decision`, then run `tema labels import {conflicts}`; nothing was "
+        "overwritten)",
         "in.csv: 0 new labelled units; 2 units already labelled (skipped); 1 row without "
         "a label (skipped); 1 conflict already listed in {conflicts} (none new)",
     ),
@@ -353,6 +445,35 @@ def test_cli_import_prints_a_summary(tmp_path, labeled_dir, monkeypatch, languag
     result = CliRunner().invoke(app, ["labels", "import", str(bad), "--annotator", "kari.n"])
     assert result.exit_code == 1
     assert "bad.csv, line 2: unknown theme 'nope'" in result.output
+    # Deciding the conflict there and running the command the line gave applies it.
+    decide(conflicts, ["Annet"])
+    command = ["--language", language, "labels", "import", str(conflicts)]
+    result = CliRunner().invoke(app, command)
+    assert result.exit_code == 0, result.output
+    assert (
+        result.output.splitlines()
+        == DECIDED[language]
+        .format(
+            conflicts=conflicts, log=decided_path(conflicts), written=written, id=f"{batch}-003"
+        )
+        .splitlines()
+    )
+    labeled = load_labeled(labeled_dir, IDS)
+    assert labeled.set_index("text").at[NEW[2][0], "label"] == "other"
+    result = CliRunner().invoke(app, ["labels", "import", "in.csv"])
+    assert result.exit_code == 1 and "in.csv: say who labelled it (--annotator NAME)" in (
+        result.output
+    )
+
+
+DECIDED = {
+    "nb": "{conflicts}: 1 avgjørelse tatt i bruk (1 merking endret, 0 merkinger beholdt; de "
+    "avgjorte er flyttet til {log}); 0 konflikter uten avgjørelse\n"
+    "  {id} ({written}): voluntary → other",
+    "en": "{conflicts}: 1 decision applied (1 label changed, 0 labels kept; the decided rows "
+    "moved to {log}); 0 conflicts not decided\n"
+    "  {id} ({written}): voluntary → other",
+}
 
 
 # Four annotators' rounds: different texts, none a near copy of another or of TINY_LABELED.

@@ -34,10 +34,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "imported_to": " → {path} (runde {batch})",
         "imported_unlabelled": "; {rows} uten merke (hoppet over)",
         "imported_conflicts": "{conflicts} med merkinger som alt finnes → {path} "
-        "(avgjør dem der; ingenting ble overskrevet)",
+        "(avgjør dem der i `decision` og kjør `tema labels import {path}`; ingenting ble "
+        "overskrevet)",
         "imported_conflicts_known": "{conflicts} listet fra før i {path} (ingen ny)",
         "imported_conflicts_also_known": "; {known} listet fra før",
         "imported_no_conflicts": "ingen konflikter",
+        "decisions": "{path}: {decisions} tatt i bruk ({changed} endret, {kept} beholdt; "
+        "de avgjorte er flyttet til {log}); {undecided} uten avgjørelse",
+        "decisions_none": "{path}: ingen avgjørelse å ta i bruk (fyll inn `decision`); "
+        "{undecided} uten avgjørelse",
         "audited": "{flagged} av {audited} ser feilmerket ut → {path} (fyll inn `decision`; "
         "rett merkingene i {labeled} for hånd)",
         "agreement_title": "Cohens kappa, {first} mot {second}, {units} merket av begge "
@@ -72,10 +77,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "imported_to": " → {path} (batch {batch})",
         "imported_unlabelled": "; {rows} without a label (skipped)",
         "imported_conflicts": "{conflicts} with existing labels → {path} "
-        "(decide them there; nothing was overwritten)",
+        "(decide them there in `decision`, then run `tema labels import {path}`; nothing was "
+        "overwritten)",
         "imported_conflicts_known": "{conflicts} already listed in {path} (none new)",
         "imported_conflicts_also_known": "; {known} already listed",
         "imported_no_conflicts": "no conflicts",
+        "decisions": "{path}: {decisions} applied ({changed} changed, {kept} kept; the "
+        "decided rows moved to {log}); {undecided} not decided",
+        "decisions_none": "{path}: no decision to apply (fill in `decision`); "
+        "{undecided} not decided",
         "audited": "{flagged} of {audited} look mislabelled → {path} (fill in `decision`; "
         "fix labels in {labeled} by hand)",
         "agreement_title": "Cohen's kappa, {first} vs {second}, {units} labelled by both "
@@ -101,6 +111,7 @@ NOUNS: dict[str, dict[str, tuple[str, str]]] = {
         "new_labelled": ("nytt merket innspill", "nye merkede innspill"),
         "row": ("rad", "rader"),
         "conflict": ("konflikt", "konflikter"),
+        "decision": ("avgjørelse", "avgjørelser"),
         "disagreement": ("uenighet", "uenigheter"),
     },
     "en": {
@@ -113,6 +124,7 @@ NOUNS: dict[str, dict[str, tuple[str, str]]] = {
         "new_labelled": ("new labelled unit", "new labelled units"),
         "row": ("row", "rows"),
         "conflict": ("conflict", "conflicts"),
+        "decision": ("decision", "decisions"),
         "disagreement": ("disagreement", "disagreements"),
     },
 }

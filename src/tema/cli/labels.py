@@ -10,6 +10,7 @@ import typer
 from tema.cli.common import config_of, counted, message, print_table, run_stage, say, session
 
 if TYPE_CHECKING:
+    from tema.labels.conflicts import Decisions
     from tema.labels.importing import ImportResult
 
 
@@ -51,13 +52,40 @@ def labels_import(
     file: Annotated[
         Path, typer.Argument(help="CSV/XLSX (text, label), Label Studio .json or doccano .jsonl.")
     ],
-    annotator: Annotated[str, typer.Option(help="Who labelled the file.")],
+    annotator: Annotated[
+        str | None,
+        typer.Option(help="Who labelled the file (not needed for the conflicts file)."),
+    ] = None,
 ) -> None:
-    """Add an annotator's labels to data/labeled/ as a new file; never overwrites a label."""
+    """Add an annotator's labels to data/labeled/ as a new file; never overwrites a label.
+    FILE the conflicts file (labels.conflicts): apply the decisions filled in there."""
     from tema.labels import importing
 
     result = run_stage(importing.run, config_of(ctx), file, annotator)
+    if result.decisions is not None:
+        typer.echo(decisions_summary(ctx, result.decisions))
+        return
     typer.echo(import_summary(ctx, file, result))
+
+
+def decisions_summary(ctx: typer.Context, decisions: Decisions) -> str:
+    """The decisions applied from the conflicts file: a closing line, then each changed label."""
+    undecided = counted(ctx, decisions.undecided, "conflict")
+    applied = len(decisions.changed) + decisions.kept
+    if not applied:
+        return message(ctx, "decisions_none", path=decisions.path, undecided=undecided)
+    line = message(
+        ctx,
+        "decisions",
+        path=decisions.path,
+        decisions=counted(ctx, applied, "decision"),
+        changed=counted(ctx, len(decisions.changed), "label"),
+        kept=counted(ctx, decisions.kept, "label"),
+        log=decisions.log,
+        undecided=undecided,
+    )
+    changes = [f"  {unit} ({where}): {old} → {new}" for unit, where, old, new in decisions.changed]
+    return "\n".join([line, *changes])
 
 
 def import_summary(ctx: typer.Context, file: Path, result: ImportResult) -> str:

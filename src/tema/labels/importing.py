@@ -3,7 +3,9 @@
 An import never changes or removes a label that is already there. Each import that
 brings something new becomes one new file in `data/labeled/` (its own CV batch), with
 the annotator and the date; a unit already labelled with another theme is a conflict,
-written to the conflicts file for someone to decide. Importing the same labels twice
+written to the conflicts file for someone to decide. Importing the conflicts file itself
+applies the decisions written in it (`tema.labels.conflicts`): the one way a stored label
+changes, as a person decided. Importing the same labels twice
 changes nothing the second time: every row is then already labelled, and a conflict
 already listed from the same source path is not listed again.
 
@@ -35,7 +37,7 @@ from filelock import FileLock, Timeout
 from tema.config import Config, Theme
 from tema.errors import TemaError
 from tema.io.files import ascii_letters, write_csv
-from tema.io.tables import read_table
+from tema.labels.conflicts import CONFLICT_COLUMNS, Decisions, append_conflicts, apply_decisions
 from tema.labels.exchange import IncomingLabel, check_suggested_texts, read_incoming
 from tema.labels.store import (
     LABEL_COLUMNS,
@@ -49,25 +51,6 @@ from tema.labels.store import (
 
 # Written beside the columns the loader reads; the loader ignores them.
 IMPORT_COLUMNS = (*LABEL_COLUMNS, "labeled_on", "source", "source_id")
-CONFLICT_COLUMNS = (
-    "text",
-    "new_label",
-    "new_second_label",
-    "annotator",
-    "source",
-    "source_where",
-    "match",
-    "similarity",
-    "existing_text",
-    "existing_label",
-    "existing_second_label",
-    "existing_id",
-    "existing_where",
-    "found_on",
-    "decision",
-)
-# A conflict already in the conflicts file is not added again.
-CONFLICT_KEY = ["text", "new_label", "annotator", "existing_label", "source"]
 # How long a writer waits for another to finish before giving up with a message.
 LOCK_TIMEOUT_SECONDS = 120.0
 _SLUG = re.compile(r"[^a-z0-9._-]+")
@@ -84,10 +67,13 @@ class ImportResult:
     conflicts: pd.DataFrame = field(default_factory=pd.DataFrame)
     conflicts_path: Path | None = None
     conflicts_known: int = 0  # of `conflicts`, those the conflicts file already listed
+    # Importing the conflicts file itself: the decisions applied (`tema.labels.conflicts`).
+    decisions: Decisions | None = None
 
 
-def run(config: Config, file: str | Path, annotator: str) -> ImportResult:
-    """`tema labels import FILE --annotator NAME`, with the folders of `config`."""
+def run(config: Config, file: str | Path, annotator: str | None) -> ImportResult:
+    """`tema labels import FILE --annotator NAME`, with the folders of `config`; FILE the
+    conflicts file (`labels.conflicts`) applies its decisions."""
     return import_labels(
         file, config.train.labeled_dir, config.themes, annotator, config.labels.conflicts
     )
@@ -137,12 +123,19 @@ def import_labels(
     path: str | Path,
     labeled_dir: str | Path,
     themes: Sequence[Theme],
-    annotator: str,
+    annotator: str | None,
     conflicts_path: str | Path,
     today: date | None = None,
 ) -> ImportResult:
-    """Add an annotator's file of labels to `labeled_dir`; see the module docstring."""
-    path = Path(path)
+    """Add an annotator's file of labels to `labeled_dir`; see the module docstring. The
+    conflicts file itself (`conflicts_path`) is not labels: its decisions are applied."""
+    path, conflicts_path = Path(path), Path(conflicts_path)
+    if path.is_file() and conflicts_path.is_file() and path.samefile(conflicts_path):
+        with store_lock(labeled_dir):
+            decisions = apply_decisions(conflicts_path, labeled_dir, themes, today)
+        return ImportResult(path, "", conflicts_path=conflicts_path, decisions=decisions)
+    if annotator is None:
+        raise TemaError(f"{path}: say who labelled it (--annotator NAME)")
     annotator_slug(annotator)  # a bad name stops before the file is read
     incoming, unlabelled = read_incoming(path, themes)
     check_suggested_texts(path, incoming)
@@ -194,7 +187,7 @@ def add_labels(
             # The folder must still train: checked with the new rows before they are written.
             check_folder(_with_new_file(existing, result.added, target))
         if len(result.conflicts):
-            result.conflicts_known = _append_conflicts(result.conflicts, conflicts_path)
+            result.conflicts_known = append_conflicts(result.conflicts, conflicts_path)
         if accepted:
             write_csv(result.added, target)
             result.written = target
@@ -362,24 +355,3 @@ def _incoming_match(row: IncomingLabel, source: Path) -> dict[str, Any]:
         "existing_id": row.source_id,
         "existing_where": f"{source}, {row.where}",
     }
-
-
-def _append_conflicts(new: pd.DataFrame, path: Path) -> int:
-    """Add conflicts to the adjudication file, once each (a re-import adds nothing); the
-    count of `new` that it already listed."""
-    frames = []
-    if path.is_file():
-        # The reviewer edits this file, often in Excel, which saves it with ";" (and in
-        # Windows-1252): read it as tema reads any table, so no decision is lost.
-        table = read_table(path)
-        table.require(path, CONFLICT_KEY)
-        frames.append(table.frame())
-    listed = {tuple(key) for frame in frames for key in frame[CONFLICT_KEY].to_numpy()}
-    known = sum(tuple(key) in listed for key in new[CONFLICT_KEY].astype(str).to_numpy())
-    frames.append(new.astype(str))
-    merged = pd.concat(frames, ignore_index=True)
-    merged = merged.drop_duplicates(subset=CONFLICT_KEY, keep="first")
-    # Columns a reviewer added (a comment, say) are kept after tema's own.
-    columns = [*CONFLICT_COLUMNS, *(c for c in merged.columns if c not in CONFLICT_COLUMNS)]
-    write_csv(merged.reindex(columns=columns).fillna(""), path)
-    return known
