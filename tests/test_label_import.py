@@ -14,7 +14,7 @@ import pytest
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
-from conftest import tiny_rows
+from conftest import tiny_rows, write_labeled_csv
 from tema.cli.main import app
 from tema.config import load_config
 from tema.errors import InputError
@@ -350,6 +350,20 @@ def test_a_bad_decision_stops_with_the_file_and_line_and_nothing_written(
         import_labels(conflicts, labeled_dir, THEMES, None, conflicts, today=DAY)
     assert {p: p.read_bytes() for p in [*labeled_dir.iterdir(), conflicts]} == files
     assert not decided_path(conflicts).exists()
+
+
+def test_a_decision_on_a_unit_no_longer_labelled_says_to_fix_it_by_hand(tmp_path, labeled_dir):
+    rows = tiny_rows()
+    conflicts = tmp_path / "conflicts.csv"
+    path = write_csv_file(tmp_path / "kari.csv", [{"text": rows[0]["text"], "label": "other"}])
+    import_labels(path, labeled_dir, THEMES, "kari", conflicts, today=DAY)
+    decide(conflicts, ["other"])
+    write_labeled_csv(labeled_dir / "tiny.csv", rows[1:])  # the unit was deleted by hand
+    before = conflicts.read_bytes()
+    message = rf"conflicts\.csv, line 2: the labelled unit of this conflict \({rows[0]['id']},"
+    with pytest.raises(InputError, match=message):
+        import_labels(conflicts, labeled_dir, THEMES, None, conflicts, today=DAY)
+    assert conflicts.read_bytes() == before
 
 
 def test_a_conflicts_file_without_the_columns_tema_wrote_is_refused(tmp_path, labeled_dir):
