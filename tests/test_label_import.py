@@ -352,6 +352,23 @@ def test_a_bad_decision_stops_with_the_file_and_line_and_nothing_written(
     assert not decided_path(conflicts).exists()
 
 
+def test_two_decisions_giving_one_unit_the_same_theme_change_it_once_and_keep_nothing(
+    tmp_path, labeled_dir
+):
+    # Before: the second decision was counted as keeping the stored label ("2 decisions
+    # applied (1 label changed, 1 label kept)"), though both moved the unit to housing.
+    rows = tiny_rows()
+    conflicts = tmp_path / "review" / "conflicts.csv"
+    for annotator, text in (("kari", rows[0]["text"]), ("ola", rows[0]["text"] + "!")):
+        path = write_csv_file(tmp_path / f"{annotator}.csv", [{"text": text, "label": "housing"}])
+        import_labels(path, labeled_dir, THEMES, annotator, conflicts, today=DAY)
+    decide(conflicts, ["Bolig", "housing"])
+    decisions = import_labels(conflicts, labeled_dir, THEMES, None, conflicts).decisions
+    assert decisions is not None
+    assert (decisions.decided, len(decisions.changed), decisions.kept) == (2, 1, 0)
+    assert load_labeled(labeled_dir, IDS).set_index("id").at[rows[0]["id"], "label"] == "housing"
+
+
 def test_a_decision_on_a_unit_no_longer_labelled_says_to_fix_it_by_hand(tmp_path, labeled_dir):
     rows = tiny_rows()
     conflicts = tmp_path / "conflicts.csv"

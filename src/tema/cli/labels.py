@@ -71,14 +71,13 @@ def labels_import(
 def decisions_summary(ctx: typer.Context, decisions: Decisions) -> str:
     """The decisions applied from the conflicts file: a closing line, then each changed label."""
     undecided = counted(ctx, decisions.undecided, "conflict")
-    applied = len(decisions.changed) + decisions.kept
-    if not applied:
+    if not decisions.decided:
         return message(ctx, "decisions_none", path=decisions.path, undecided=undecided)
     line = message(
         ctx,
         "decisions",
         path=decisions.path,
-        decisions=counted(ctx, applied, "decision"),
+        decisions=counted(ctx, decisions.decided, "decision"),
         changed=counted(ctx, len(decisions.changed), "label"),
         kept=counted(ctx, decisions.kept, "label"),
         log=decisions.log,

@@ -54,6 +54,8 @@ CONFLICT_COLUMNS = (
 CONFLICT_KEY = ["text", "new_label", "annotator", "existing_label", "source"]
 # A decision that keeps the stored label, as `name_key` writes it.
 KEEP = ("keep", "behold")
+# How the decided log's `applied` says a decision kept the stored label: "kept education".
+KEPT = "kept "
 
 
 def decided_path(conflicts_path: str | Path) -> Path:
@@ -100,12 +102,15 @@ def append_conflicts(new: pd.DataFrame, path: Path) -> int:
 
 @dataclass
 class Decisions:
-    """What `apply_decisions` did: the stored labels it changed (id, where, from, to), how
-    many decisions kept the stored label, how many conflicts are still undecided, and the
-    log the decided rows went to."""
+    """What `apply_decisions` did: how many decisions it applied, the stored labels they
+    changed (id, where, from, to), how many decisions kept the stored label, how many
+    conflicts are still undecided, and the log the decided rows went to. Two decisions on
+    one stored unit (two annotators' conflicts with it) change it once: `decided` may be
+    more than `changed` and `kept` together."""
 
     path: Path
     log: Path
+    decided: int = 0
     changed: list[tuple[str, str, str, str]] = field(default_factory=list)
     kept: int = 0
     undecided: int = 0
@@ -137,7 +142,8 @@ def apply_decisions(
         (unit_id, f"{stored.at[index, 'file']}", stored.at[index, "label"], label)
         for index, (unit_id, label, _second) in changes.items()
     ]
-    result.kept = int(decided.sum()) - len(changes)
+    result.decided = int(decided.sum())
+    result.kept = sum(entry.startswith(KEPT) for entry in applied)
     writes: list[tuple[Path, str]] = []
     for name, group in stored.loc[list(changes)].groupby("file"):
         by_id = {changes[index][0]: changes[index][1:] for index in group.index}
@@ -190,7 +196,7 @@ def _decide(
             )
         decided_at[index] = (theme, line)
         if theme == stored.at[index, "label"]:
-            applied.append(f"kept {theme}")
+            applied.append(f"{KEPT}{theme}")
             continue
         # The new label comes with its second label; another theme keeps the stored one.
         new = theme == row["new_label"]
