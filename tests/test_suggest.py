@@ -265,3 +265,20 @@ def test_label_studio_shows_the_themes_by_their_norwegian_names(tmp_path: Path):
     accepted.write_text(json.dumps(tasks), encoding="utf-8")
     rows, _ = read_incoming(accepted, THEMES)
     assert [(r.label, r.second_label) for r in rows] == [("housing", "other")]
+
+
+def test_label_studio_reads_an_interface_whose_theme_names_hold_xml_characters():
+    # Before: a name with "&" or a quote went into the XML as it stood, and Label Studio
+    # refused the interface as not well-formed.
+    from xml.etree import ElementTree
+
+    from tema.config import Theme
+    from tema.labels.label_studio import label_studio_config
+
+    themes = [
+        Theme(id="work", nb="Arbeid & inkludering", en='Work "and" inclusion'),
+        Theme(id="other", nb="Annet", en="Other"),
+    ]
+    view = ElementTree.fromstring(label_studio_config(themes))
+    choices = [(c.get("value"), c.get("hint")) for c in view.iter("Choice")]
+    assert choices[:2] == [("Arbeid & inkludering", 'Work "and" inclusion'), ("Annet", "Other")]

@@ -9,6 +9,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import quoteattr
 
 from tema.config import Theme
 from tema.io.files import atomic_write
@@ -22,14 +23,18 @@ def write_label_studio_tasks(tasks: list[dict[str, Any]], path: str | Path) -> N
 
 def label_studio_config(themes: Sequence[Theme]) -> str:
     """A Label Studio labelling interface whose results `tema labels import` reads: the
-    themes by their Norwegian names (the English name as the hint)."""
+    themes by their Norwegian names (the English name as the hint), quoted for XML: a
+    name may hold "&" or quotes ("Arbeid & inkludering")."""
 
     def choices(name: str, required: bool) -> str:
         lines = [
             f'  <Choices name="{name}" toName="text" choice="single" '
             f'showInLine="false" required="{str(required).lower()}">'
         ]
-        lines += [f'    <Choice value="{theme.nb}" hint="{theme.en}"/>' for theme in themes]
+        lines += [
+            f"    <Choice value={quoteattr(theme.nb)} hint={quoteattr(theme.en)}/>"
+            for theme in themes
+        ]
         lines.append("  </Choices>")
         return "\n".join(lines)
 
