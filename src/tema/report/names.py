@@ -16,10 +16,14 @@ import dataclasses
 import io
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from tema.report.tally import Summary
+
+if TYPE_CHECKING:
+    from tema.report.model_text import LeftOut
 
 Names = Mapping[str, str]
 
@@ -36,14 +40,18 @@ def shown_summary(summary: Summary, names: Names) -> Summary:
         counts=counts,
         examples=shown_units(summary.examples, names),
         review=shown_units(summary.review, names),
-        skipped=[{**item, "file": shown_file(item["file"], names)} for item in summary.skipped],
-        unread_pages={
-            shown_file(file, names): pages for file, pages in summary.unread_pages.items()
-        },
-        unread_sheets={
-            shown_file(file, names): sheets for file, sheets in summary.unread_sheets.items()
-        },
+        **shown_left_out(summary, names),
     )
+
+
+def shown_left_out(left: LeftOut, names: Names) -> dict[str, Any]:
+    """The input not in the counts (skipped files, unread pages and sheets: the fields of
+    `tema.report.model_text.LeftOut`) with each file by its name in `names`, by field."""
+    return {
+        "skipped": [{**item, "file": shown_file(item["file"], names)} for item in left.skipped],
+        "unread_pages": {shown_file(f, names): pages for f, pages in left.unread_pages.items()},
+        "unread_sheets": {shown_file(f, names): sheets for f, sheets in left.unread_sheets.items()},
+    }
 
 
 def shown_units(units: pd.DataFrame, names: Names) -> pd.DataFrame:

@@ -7,7 +7,7 @@ below its own table of the files that could not be read (`UNREAD_LISTS`). They a
 as the report stage reads them: the run's skipped.csv (the files the app's check refused
 and those ingest skipped) and its documents.jsonl (each document's `unread_pages` and
 `unread_sheets`), and said in the report's words (`tema.report.model_text.left_out_lines`),
-each file by the name the user sent it under (`tema.report.names.shown_file`).
+each file by the name the user sent it under (`tema.report.names.shown_left_out`).
 """
 
 from __future__ import annotations
@@ -54,14 +54,10 @@ def left_out_lists(
     its name in `names` (stored name → name sent under), as report.html words them; only
     those of `lists` (keys of `tema.report.model_text.LEFT_OUT_LISTS`) when given."""
     from tema.report.model_text import LEFT_OUT_LISTS, left_out_lines
-    from tema.report.names import shown_file
+    from tema.report.names import shown_left_out
     from tema.report.words import TEXTS
 
-    shown = LeftOut(
-        skipped=[{**item, "file": shown_file(item["file"], names)} for item in left.skipped],
-        unread_pages={shown_file(f, names): pages for f, pages in left.unread_pages.items()},
-        unread_sheets={shown_file(f, names): sheets for f, sheets in left.unread_sheets.items()},
-    )
+    shown = LeftOut(**shown_left_out(left, names))
     words = TEXTS[lang]
     lines = left_out_lines(shown, words, lang)
     keys = LEFT_OUT_LISTS if lists is None else [key for key in LEFT_OUT_LISTS if key in lists]
