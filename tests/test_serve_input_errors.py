@@ -135,3 +135,15 @@ def test_a_manifest_error_is_worded_in_the_page_language(
 def test_an_error_without_a_worded_code_keeps_its_english_message():
     error = InputError("data/manifest.csv", "something new", 4)
     assert input_error(error, "nb") == "manifest.csv, linje 4: something new"
+
+
+def test_a_batch_saved_before_the_error_was_kept_in_both_languages_still_shows_it():
+    """batch.json of an older app holds the manifest's error as one English string: the
+    batch still opens, and its form shows that error whatever the page's language."""
+    from tema.serve.batches import Batch
+
+    old = {"id": "b1", "name": "Mars", "created": "2026-03-01", "origin": "upload"}
+    said = "manifest.csv, line 3: 'a.txt' is listed twice"
+    batch = Batch.from_dict({**old, "manifest_error": said})
+    assert batch.manifest_error == {"nb": said, "en": said}
+    assert Batch.from_dict({**old, "manifest_error": ""}).manifest_error == {}
