@@ -147,3 +147,15 @@ def test_a_batch_saved_before_the_error_was_kept_in_both_languages_still_shows_i
     batch = Batch.from_dict({**old, "manifest_error": said})
     assert batch.manifest_error == {"nb": said, "en": said}
     assert Batch.from_dict({**old, "manifest_error": ""}).manifest_error == {}
+
+
+def test_a_language_the_app_does_not_have_is_norwegian_whatever_the_error_names():
+    # Before: the sentence fell back to Norwegian, but a delimiter or an empty header in it
+    # was looked up in the language itself: a KeyError instead of the message.
+    moved = InputError("manifest.csv", "…", 3, code="moved_text", fields=5, width=4,
+                       delimiter="\t")  # fmt: skip
+    assert input_error(moved, "de") == input_error(moved, "nb")
+    assert "(tabulator)" in input_error(moved, "de")
+    empty = InputError("m.csv", "…", 1, code="missing_columns", missing=["date"],
+                       expected=["file"], norwegian=["fil"], header=[])  # fmt: skip
+    assert "(overskriftsraden har ingen kolonner)" in input_error(empty, "de")

@@ -127,20 +127,21 @@ QUOTED = frozenset(
 
 def input_error(error: InputError, language: str, file: str = "") -> str:
     """`error` in `language` ("nb" or "en"), naming `file` (default: the name of the
-    error's file) and the line; an error without a worded code: its English message."""
-    words = INPUT_ERRORS.get(language, INPUT_ERRORS["nb"])
-    template = words.get(error.code)
+    error's file) and the line; an error without a worded code: its English message. A
+    language the app does not have is Norwegian."""
+    language = language if language in INPUT_ERRORS else "nb"
+    template = INPUT_ERRORS[language].get(error.code)
     if template is None:
         text = error.reason
     else:
         values = {key: _shown(key, value, language) for key, value in error.values.items()}
         text = template.format(**values)
-    where = WHERE.get(language, WHERE["nb"])["file" if error.line is None else "line"]
+    where = WHERE[language]["file" if error.line is None else "line"]
     return where.format(file=file or Path(error.path).name, line=error.line, text=text)
 
 
 def _shown(key: str, value: object, language: str) -> str:
-    quote = QUOTES.get(language, QUOTES["nb"])
+    quote = QUOTES[language]
     if key == "delimiter":
         text = str(value)
         return DELIMITER_NAMES[language].get(text) or quote.format(text)
