@@ -94,9 +94,7 @@ def append_conflicts(new: pd.DataFrame, path: Path) -> int:
     frames.append(new.astype(str))
     merged = pd.concat(frames, ignore_index=True)
     merged = merged.drop_duplicates(subset=CONFLICT_KEY, keep="first")
-    # Columns a reviewer added (a comment, say) are kept after tema's own.
-    columns = [*CONFLICT_COLUMNS, *(c for c in merged.columns if c not in CONFLICT_COLUMNS)]
-    write_csv(merged.reindex(columns=columns).fillna(""), path)
+    write_csv(_as_written(merged), path)
     return known
 
 
@@ -245,8 +243,14 @@ def _relabelled(path: Path, changes: dict[str, tuple[str, str]]) -> str:
     return bom + out.getvalue()
 
 
-def _csv_text(frame: pd.DataFrame) -> str:
-    """A conflicts table as tema writes it: UTF-8 with ",", tema's columns first."""
+def _as_written(frame: pd.DataFrame) -> pd.DataFrame:
+    """A conflicts table as tema writes it: tema's columns first (one deleted comes back,
+    empty), then the columns a reviewer added (a comment, say); no cell missing."""
     columns = [*CONFLICT_COLUMNS, *(c for c in frame.columns if c not in CONFLICT_COLUMNS)]
-    text: str = frame.reindex(columns=columns).fillna("").to_csv(index=False, lineterminator="\n")
+    return frame.reindex(columns=columns).fillna("")
+
+
+def _csv_text(frame: pd.DataFrame) -> str:
+    """A conflicts table as `write_csv` writes it: UTF-8 with ",", `_as_written`."""
+    text: str = _as_written(frame).to_csv(index=False, lineterminator="\n")
     return text
