@@ -182,13 +182,21 @@ def _served_by_cli(project: Path, monkeypatch: pytest.MonkeyPatch, allowed: list
 def test_a_name_allowed_in_params_or_by_allow_host_gets_the_app(project: Path, monkeypatch):
     """A colleague who opens http://kontor-pc:8765/ gets the app when the name is allowed
     (serve.allowed_hosts, or --allow-host); another name still gets the refusal page."""
-    browser = _served_by_cli(project, monkeypatch, ["Kontor-PC"], "--allow-host", "pc-kari.lan")
-    for host in ("kontor-pc:8765", "pc-kari.lan:8765", "192.0.2.2:8765"):
+    browser = _served_by_cli(
+        project,
+        monkeypatch,
+        ["Kontor-PC"],
+        "--allow-host",
+        "pc-kari.lan",
+        "--allow-host",
+        "NAV_PC7",
+    )
+    for host in ("kontor-pc:8765", "pc-kari.lan:8765", "nav_pc7:8765", "192.0.2.2:8765"):
         page = browser.get("/", headers={"host": host})
         assert page.status_code == 200 and "Legg inn nye innspill" in page.text, host
     refused = browser.get("/", headers={"host": "pc-ola:8765"})
     assert refused.status_code == 400 and "<title>Ukjent adresse · tema</title>" in refused.text
-    assert "adressene 127.0.0.1, localhost, ::1, kontor-pc, pc-kari.lan, 192.0.2.2," in (
+    assert "adressene 127.0.0.1, localhost, ::1, kontor-pc, pc-kari.lan, nav_pc7, 192.0.2.2," in (
         refused.text
     )
 

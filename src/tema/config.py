@@ -190,8 +190,9 @@ class PromoteSettings(_Section):
     new_label_z: float = Field(ge=0)
 
 
-# A label of a host name (RFC 1123): letters, digits and hyphens, not first or last.
-_HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+# A label of a host name (RFC 1123): letters, digits and hyphens, not first or last; and
+# the underscore, which Windows allows in a computer's name ("KONTOR_PC") and browsers send.
+_HOST_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)")
 
 
 def host_name(name: str) -> str:
@@ -207,7 +208,7 @@ def host_name(name: str) -> str:
     if len(text) <= 253 and all(_HOST_LABEL.fullmatch(label) for label in labels):
         return text
     raise ValueError(
-        f"{name!r} is not a host name: only letters a-z, digits, '-' and '.' between "
+        f"{name!r} is not a host name: only letters a-z, digits, '-', '_' and '.' between "
         "names (no scheme, port or path: kontor-pc, not http://kontor-pc:8765/)"
     )
 
