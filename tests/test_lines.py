@@ -1,4 +1,4 @@
-"""Lines of raw text: their kinds, page furniture, over-long lines."""
+"""Lines of raw text: their kinds, over-long lines, tables saved as text."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from cleaning import LEXICON
 from tema.segment.clean import clean_blocks
-from tema.segment.lines import classify_line, page_furniture, split_lines
+from tema.segment.lines import classify_line, split_lines
 
 
 @pytest.mark.parametrize(
@@ -36,74 +36,11 @@ def test_classify_line(line: str, kind: str) -> None:
     assert classify_line(line) == kind
 
 
-def test_page_furniture_is_what_recurs_at_the_edges_of_most_pages() -> None:
-    topics = ["bolig", "arbeid", "skole", "helse", "idrett", "språk", "NAV", "lønn", "barn", "mat"]
-    pages_text = []
-    for number, topic in enumerate(topics, 1):
-        opening = "INNSPILL FRA DELTAKERNE\n" if number in (3, 6, 9) else ""
-        pages_text.append(
-            f"Rapport 2019\n{opening}Om {topic} ble det sagt mye.\nDeltakerne tok opp {topic}.\n"
-            f"Det gjelder {topic} i alle kommuner.\nSide {number}\n"
-        )
-    text = "".join(pages_text)
-    starts = [sum(len(page) for page in pages_text[:index]) for index in range(10)]
-    furniture = {text[start : text.index("\n", start)] for start in page_furniture(text, starts)}
-    # A heading that opens three of ten pages is not furniture; page numbers differ only
-    # in their number, so they count as one recurring footer.
-    assert furniture == {"Rapport 2019"} | {f"Side {number}" for number in range(1, 11)}
-    assert page_furniture(text, starts[:2]) == frozenset()  # too few pages to tell
-
-
-def test_a_header_and_a_footer_of_several_lines_are_page_furniture() -> None:
-    header = (
-        "Integrerings- og mangfoldsdirektoratet\nRapport fra innspillmøtet i Bodø\n12. mars 2024\n"
-    )
-    footer = "Postboks 2832 Tøyen, 0608 Oslo\nTelefon 24 16 88 00\npost@imdi.no\nSide {}\n"
-    topics = ["bolig", "arbeid", "skole", "helse", "idrett", "språk"]
-    body = "Om {0} ble det sagt mye.\nDeltakerne tok opp {0}.\nDet gjelder {0} overalt.\n"
-    pages_text = [
-        header + body.format(topic) * 2 + footer.format(number)
-        for number, topic in enumerate(topics, 1)
-    ]
-    text = "".join(pages_text)
-    starts = [sum(len(page) for page in pages_text[:index]) for index in range(6)]
-    furniture = {text[start : text.index("\n", start)] for start in page_furniture(text, starts)}
-    assert furniture == {
-        *header.splitlines(),
-        *footer.format("").strip().splitlines()[:3],
-        *(f"Side {number}" for number in range(1, 7)),
-    }
-
-
 def test_lines_longer_than_the_limit_are_cut() -> None:
     raw = "ord " * 20_000
     blocks = clean_blocks(raw, LEXICON)
     assert len(blocks) > 1
     assert "".join(block.text.replace(" ", "") for block in blocks) == raw.replace(" ", "")
-
-
-def test_running_headers_of_text_with_form_feeds_are_page_furniture() -> None:
-    # Text extracted from a PDF into a .txt (pdftotext) marks each new page with a form
-    # feed: its running header is furniture as in a PDF, and a sentence broken across
-    # pages is one block, the header left out of its text.
-    pages = [
-        "Referat 2024\n\nDeltakerne var opptatt av bolig. Flere mente at NAV må\n\n1\n",
-        "Referat 2024\n\nfølge opp arbeidsgiverne bedre.\n\n2\n",
-        "Referat 2024\n\nFrivillige lag trenger lokaler.\n\n3\n",
-    ]
-    raw = "\x0c".join(pages)
-    assert [(block.kind, block.text) for block in clean_blocks(raw, LEXICON)] == [
-        ("noise", "Referat 2024"),
-        (
-            "paragraph",
-            "Deltakerne var opptatt av bolig. Flere mente at NAV må følge opp arbeidsgiverne"
-            " bedre.",
-        ),
-        ("noise", "2"),
-        ("noise", "Referat 2024"),
-        ("paragraph", "Frivillige lag trenger lokaler."),
-        ("noise", "3"),
-    ]
 
 
 @pytest.mark.parametrize(

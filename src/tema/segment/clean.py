@@ -33,9 +33,10 @@ from dataclasses import replace
 from tema.segment import nb_layout, nb_words
 from tema.segment.blocks import group_lines
 from tema.segment.characters import character_fixes
+from tema.segment.furniture import page_furniture
 from tema.segment.headings import classify_text_block
 from tema.segment.lexicon import Lexicon, as_lexicon
-from tema.segment.lines import Line, item_marker_of_bullet, page_furniture, split_lines
+from tema.segment.lines import Line, item_marker_of_bullet, split_lines
 from tema.segment.offsets import Block, Builder, apply_edits
 from tema.segment.titles import points_below_sentence
 from tema.segment.words import (

@@ -1,16 +1,15 @@
 """The lines of raw text, each with its raw offsets and its kind.
 
 A line is blank, a link, noise (page numbers, contents lines, running headers and
-footers, page furniture found by ``page_furniture``), a bullet item or a bullet alone on
+footers, page furniture found by ``tema.segment.furniture``), a bullet item or a bullet alone on
 its line (``marker``), a pull quote, a footnote, a programme item, or text. Lines longer
 than ``MAX_LINE_CHARS`` are cut into pieces. ``tema.segment.blocks`` groups the lines.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from tema.segment import nb_layout, nb_sentences, nb_words
@@ -135,56 +134,9 @@ def _after_abbreviation(text: str, stop: int) -> bool:
     return nb_sentences.is_abbreviation(text[word_start : stop + 1].lstrip('«("“'))
 
 
-# Running headers and footers: the first and last lines of each page are compared, and
-# text that recurs there (numbers aside) on at least this many pages, and on at least
-# this share of all pages, is page furniture. A heading that opens a few sections on new
-# pages ("INNSPILL FRA DELTAKERNE") recurs too, but on far fewer pages. Four lines: an
-# agency's footer is often address, phone and e-mail, and page number, one per line.
-FURNITURE_EDGE_LINES = 4
-FURNITURE_MIN_PAGES = 3
-FURNITURE_MIN_SHARE = 0.4
-_DIGITS = re.compile(r"\d+")
-
-
-def page_furniture(text: str, pages: Sequence[int]) -> frozenset[int]:
-    """Start offsets of the lines of ``text`` that are running headers or footers, given
-    the offsets where its pages start (``tema.ingest.readers``: PDF pages) or, without
-    them, where form feeds start pages (``form_feed_pages``); empty without pages."""
-    pages = pages or form_feed_pages(text)
-    if len(pages) < FURNITURE_MIN_PAGES:
-        return frozenset()
-    edges: list[tuple[str, int, int]] = []  # (text without numbers, page, line start)
-    bounds = [*pages, len(text)]
-    for page, (page_start, page_end) in enumerate(itertools.pairwise(bounds)):
-        lines = []
-        position = page_start
-        for with_break in text[page_start:page_end].splitlines(keepends=True):
-            if with_break.strip():
-                lines.append((position, with_break))
-            position += len(with_break)
-        if len(lines) > 2 * FURNITURE_EDGE_LINES:
-            lines = lines[:FURNITURE_EDGE_LINES] + lines[-FURNITURE_EDGE_LINES:]
-        for start, line in lines:
-            key = " ".join(_DIGITS.sub("#", line).lower().split())
-            edges.append((key, page, start))
-    pages_with: dict[str, set[int]] = {}
-    for key, page, _start in edges:
-        pages_with.setdefault(key, set()).add(page)
-    needed = max(FURNITURE_MIN_PAGES, FURNITURE_MIN_SHARE * len(pages))
-    return frozenset(start for key, _page, start in edges if len(pages_with[key]) >= needed)
-
-
-def form_feed_pages(text: str) -> list[int]:
-    """Where the pages of ``text`` start, if form feeds mark them (PDF text saved as .txt
-    by pdftotext or a printer driver: a form feed opens each new page); else none."""
-    if "\x0c" not in text:
-        return []
-    return [0, *(match.end() for match in re.finditer("\x0c", text))]
-
-
 def split_lines(text: str, furniture: frozenset[int] = frozenset()) -> list[Line]:
     """The lines of ``text`` with raw offsets and their kind; lines that start at an
-    offset in ``furniture`` (``page_furniture``) are noise."""
+    offset in ``furniture`` (``tema.segment.furniture.page_furniture``) are noise."""
     lines = []
     position = 0
     for with_break in text.splitlines(keepends=True):

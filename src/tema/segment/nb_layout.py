@@ -102,6 +102,10 @@ PAGE_LABEL_LINE = re.compile(
     r"|\d{1,4}[ \t]*(?:av|/)[ \t]*\d{1,4})[ \t]*$",
     re.IGNORECASE,
 )
+# A page word and its number inside a line ("Referat fra møtet – side 2 av 4"): in a
+# text of two pages, a running header that differs from page to page only by it
+# (tema.segment.furniture); other numbers may tell sections apart ("Gruppe 1", "Gruppe 2").
+PAGE_NUMBER_IN_LINE = re.compile(r"(?<!\w)(?:side|s\.|page)[ \t]*\d{1,4}(?!\d)", re.IGNORECASE)
 # A running header or footer: text and the page number set apart by a wide gap
 # ("Rapport fra innspillsmøtet i Bodø 2019        5", "5        Rapport ...").
 RUNNING_HEADER_LINE = re.compile(r"\S(?: {4,}|\t+)\d{1,4}[ \t]*$|^[ \t]*\d{1,4}(?: {4,}|\t+)\S")

@@ -118,7 +118,7 @@ def segment_documents(
 ) -> Iterator[tuple[str, Unit]]:
     """Segment ``(doc_id, raw_text)`` pairs, streaming ``(doc_id, unit)`` pairs in order.
     A third item, the offsets where the pages of a PDF start, lets running headers and
-    footers be found (``tema.segment.lines.page_furniture``); a fourth, the spans
+    footers be found (``tema.segment.furniture.page_furniture``); a fourth, the spans
     ``(start, end)`` of paragraphs the file marks as headings (Word's heading styles),
     makes them headings whatever their words.
 
