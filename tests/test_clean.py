@@ -96,3 +96,25 @@ def test_a_line_of_characters_python_counts_as_white_space_gives_no_block() -> N
     # "\x1f" (unit separator) is white space to str.strip but not a line break.
     assert clean_blocks("\x1f", LEXICON) == []
     assert [block.text for block in clean_blocks("Tekst.\n\x1f\n", LEXICON)] == ["Tekst."]
+
+
+def test_a_table_with_wrapped_cells_keeps_its_rows_and_their_words() -> None:
+    # pdftotext -layout puts the rest of a cell wrapped in a narrow column on a line of
+    # its own: before, that line ended the table, and the rows below it were read as
+    # headings (not counted) and the rest as a paragraph of its own.
+    raw = (
+        "Tema        Innspill                    Ansvar\n"
+        "Bolig       Flere utleieboliger for     Kommunen\n"
+        "            store familier\n"
+        "Arbeid      Mer språkpraksis i          NAV\n"
+        "            bedriftene\n"
+        "Helse       Bedre tolketjeneste         Helseforetaket\n"
+    )
+    blocks = clean_blocks(raw, LEXICON)
+    assert [(block.kind, block.text) for block in blocks] == [
+        ("table", "Tema Innspill Ansvar"),
+        ("row", "Bolig Flere utleieboliger for Kommunen store familier"),
+        ("row", "Arbeid Mer språkpraksis i NAV bedriftene"),
+        ("row", "Helse Bedre tolketjeneste Helseforetaket"),
+    ]
+    assert raw[blocks[1].start : blocks[1].end].endswith("store familier")

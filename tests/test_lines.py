@@ -71,6 +71,42 @@ def test_lines_longer_than_the_limit_are_cut() -> None:
         ("Bolig   Flere boliger\nArbeid   Mer praksis   NAV\n", ["text", "text"]),
         # Two spaces are a typed gap, not a column: a programme line stays one.
         ("Kl. 10.15  Innledninger\nKl. 11.00  Lunsj\n", ["programme", "programme"]),
+        # A cell wrapped in a narrow column (pdftotext -layout): the rest of its words,
+        # under the cell, belongs to the row above and keeps the table going.
+        (
+            "Tema     Innspill                  Ansvar\n"
+            "Bolig    Flere utleieboliger for   Kommunen\n"
+            "         store familier\n"
+            "Arbeid   Mer språkpraksis          NAV\n",
+            ["table", "row", "cell", "row"],
+        ),
+        (
+            "Bolig    Flere utleieboliger for   Kommunen og\n"
+            "         store familier            fylket\n"
+            "Arbeid   Mer språkpraksis          NAV\n",
+            ["row", "cell", "row"],
+        ),
+        # Not under a cell of the row, under its first cell, with a capital (a row whose
+        # first cell is empty, or text below the table), or below one row only: no rest.
+        (
+            "Bolig    Flere utleieboliger for   Kommunen\n"
+            "      store familier\n"
+            "Arbeid   Mer språkpraksis          NAV\n",
+            ["text"] * 3,
+        ),
+        (
+            "Bolig    Flere utleieboliger for   Kommunen\n"
+            "store familier\n"
+            "Arbeid   Mer språkpraksis          NAV\n",
+            ["text"] * 3,
+        ),
+        (
+            "Bolig    Flere utleieboliger       Kommunen\n"
+            "         Flere barnehager\n"
+            "Arbeid   Mer språkpraksis          NAV\n",
+            ["text"] * 3,
+        ),
+        ("Bolig    Flere utleieboliger for   Kommunen\n         store familier\n", ["text"] * 2),
     ],
 )
 def test_lines_of_a_table_saved_as_text_are_its_rows(raw: str, kinds: list[str]) -> None:

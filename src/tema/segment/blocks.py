@@ -217,6 +217,9 @@ class _Grouping:
         if line.kind == "blank":
             self.end_block()
             self.after_blank = True
+        elif line.kind == "cell":  # the rest of wrapped cells: in its row's block
+            self.groups[-1][1].append(line)
+            self.after_blank = False
         elif line.kind == "noise":
             self.close()
             self.groups.append(("noise", [line]))

@@ -29,7 +29,9 @@ class Line:
 
     start: int
     end: int
-    kind: str  # blank, url, noise, bullet, marker, quote, footnote, programme, row, table, text
+    # blank, url, noise, bullet, marker, quote, footnote, programme, row, table, text;
+    # cell: the rest of the wrapped cells of the row above it (its block's)
+    kind: str
     frame_start: bool  # indented and capitalised: a new text frame in PDF extraction
 
 
@@ -168,16 +170,54 @@ def _table_rows(text: str, lines: list[Line], furniture: frozenset[int]) -> list
     them). A row is ``row`` (input) or ``table`` (not input) as ``_row_kinds`` decides."""
     kinds: dict[int, str] = {}
     run: list[tuple[int, list[str]]] = []
+    wrapped: dict[int, int] = {}  # a line holding the rest of wrapped cells: its row's index
     for index, line in enumerate([*lines, Line(len(text), len(text), "end", False)]):
         cells = _cells(text, line, furniture)
         if cells and (not run or len(cells) == len(run[0][1])):
             run.append((index, cells))
             continue
+        if run and _wrapped_rest(text, lines[run[-1][0]], line, len(run[0][1]), furniture):
+            wrapped[index] = run[-1][0]
+            continue
         if len(run) >= MIN_TABLE_ROWS:
             rows = [row for _index, row in run]
             kinds.update(zip((index for index, _row in run), _row_kinds(rows), strict=True))
+            kinds.update((rest, "cell") for rest, row in wrapped.items() if row in kinds)
         run = [(index, cells)] if cells else []
+        wrapped = {}
     return [replace(line, kind=kinds[i]) if i in kinds else line for i, line in enumerate(lines)]
+
+
+def _wrapped_rest(text: str, row: Line, line: Line, width: int, furniture: frozenset[int]) -> bool:
+    """Whether ``line`` holds the rest of cells of ``row`` that a narrow column wrapped
+    (pdftotext -layout: "Bolig   Flere utleieboliger for   Kommunen" / "        store
+    familier"): a text line of fewer cells than the table's ``width``, indented, with no
+    tab, each of its cells starting where a cell of ``row`` but the first does, and
+    opening with a lower-case letter, as the rest of a cell's words does; a line that
+    opens with a capital may be a row whose first cell is empty, or text below the table."""
+    content = text[line.start : line.end]
+    if (
+        line.kind != "text"
+        or line.start in furniture
+        or "\t" in content
+        or "\t" in text[row.start : row.end]
+    ):
+        return False
+    columns = _cell_columns(content)
+    row_columns = _cell_columns(text[row.start : row.end])
+    return (
+        0 < len(columns) < width
+        and all(column in row_columns[1:] for column in columns)
+        and bool(nb_words.STARTS_LOWER.match(content.lstrip()))
+    )
+
+
+def _cell_columns(content: str) -> list[int]:
+    """Where the cells of a line gapped with spaces start (their columns)."""
+    stripped = content.lstrip(" ")
+    columns = [len(content) - len(stripped)]
+    columns.extend(gap.end() for gap in nb_layout.CELL_GAP.finditer(content, columns[0]))
+    return [column for column in columns if column < len(content.rstrip())]
 
 
 def _cells(text: str, line: Line, furniture: frozenset[int]) -> list[str]:
