@@ -1,9 +1,11 @@
 """The lines of raw text, each with its raw offsets and its kind.
 
 A line is blank, a link, noise (page numbers, contents lines, running headers and
-footers, page furniture found by ``tema.segment.furniture``), a bullet item or a bullet alone on
-its line (``marker``), a pull quote, a footnote, a programme item, or text. Lines longer
-than ``MAX_LINE_CHARS`` are cut into pieces. ``tema.segment.blocks`` groups the lines.
+footers, page furniture found by ``tema.segment.furniture``), a bullet item or a bullet
+alone on its line (``marker``), a pull quote, a footnote, a programme item, a row of a
+table saved as text (``row``, ``table``) or the rest of its wrapped cells (``cell``), or
+text. Lines longer than ``MAX_LINE_CHARS`` are cut into pieces. ``tema.segment.blocks``
+groups the lines.
 """
 
 from __future__ import annotations
