@@ -111,6 +111,8 @@ SKIP_PATTERNS: tuple[tuple[str, str], ...] = (
     ("plain_text", r"is plain text, not a (?P<kind>\w+) file: rename it to (?P<name>.+)$"),
     ("bad_pdf", r"is not a readable PDF"),
     ("bad_docx", r"is not a readable Word"),
+    ("bad_xlsx", r"is not a readable Excel"),
+    ("bad_name", r"the file name cannot be used"),
     ("old_office", r"is an old Office file.*save it as (?P<suffix>\.\w+)"),
     ("header_not_first", r"no text column: .*\. Line (?P<line>\d+) looks like the header"),
     (
@@ -137,6 +139,8 @@ SKIP_WORDS: dict[str, dict[str, str]] = {
         "plain_text": "filen er ren tekst, ikke en {kind}-fil: gi den navnet {name}",
         "bad_pdf": "filen er ikke en lesbar PDF",
         "bad_docx": "filen er ikke en lesbar Word-fil (.docx)",
+        "bad_xlsx": "filen er ikke en lesbar Excel-fil (.xlsx)",
+        "bad_name": "filnavnet kan ikke brukes: gi filen et navn med bokstaver eller tall",
         "old_office": "filen er en gammel Office-fil eller passordbeskyttet: åpne den, fjern "
         "et eventuelt passord og lagre den som {suffix}",
         # The CLI's advice (--text-column, params.yaml) is for the terminal; this one works
@@ -163,6 +167,8 @@ SKIP_WORDS: dict[str, dict[str, str]] = {
         "plain_text": "the file is plain text, not a {kind} file: rename it to {name}",
         "bad_pdf": "the file is not a readable PDF",
         "bad_docx": "the file is not a readable Word (.docx) file",
+        "bad_xlsx": "the file is not a readable Excel (.xlsx) file",
+        "bad_name": "the file name cannot be used: give the file a name with letters or digits",
         "old_office": "the file is an old Office file or password-protected: open it, remove "
         "any password and save it as {suffix}",
         "header_not_first": "the column names are on row {line} but must be on the first row: "

@@ -74,8 +74,9 @@ def run_batch(ctx: Context) -> dict[str, Any]:
     ctx.progress("ingest", 0, None)
     ingested = pipeline.ingest(config)
     rejected += [{"file": Path(item.file).name, "reason": item.reason} for item in ingested.skipped]
-    # The report lists every file left out: those the check refused and those ingest skipped.
-    write_csv(_skipped_frame(rejected, files.raw_dir), files.skipped)
+    # The report lists every file left out: those refused when they came in, those the
+    # check refused and those ingest skipped.
+    write_csv(skipped_frame(batch.refused, rejected, files.raw_dir), files.skipped)
     n_units = pipeline.segment(config, ctx.progress)
     summary = _classify_and_report(ctx, batch, files)
     batch.rejected = rejected
@@ -103,11 +104,41 @@ def _check_files(ctx: Context, batch: Batch, raw_dir: Path) -> list[dict[str, st
     return rejected
 
 
-def _skipped_frame(rejected: list[dict[str, str]], raw_dir: Path) -> Any:
+def skipped_frame(
+    refused: list[dict[str, str]], rejected: list[dict[str, str]], raw_dir: Path
+) -> Any:
+    """The run's skipped.csv, which the report reads: the files refused when they came in
+    (`Batch.refused`, by the name the user sent them under, with the reason `tema ingest`
+    gives such a file) and those the run could not read (in `raw_dir`)."""
     import pandas as pd
 
-    rows = [{"file": str(raw_dir / r["file"]), "reason": r["reason"]} for r in rejected]
-    return pd.DataFrame(rows, columns=["file", "reason"])
+    rows = [{"file": item["file"], **_ingest_reason(item)} for item in refused]
+    rows += [
+        {"file": str(raw_dir / r["file"]), "reason": r["reason"], "code": ""} for r in rejected
+    ]
+    return pd.DataFrame(rows, columns=["file", "reason", "code"])
+
+
+def _ingest_reason(refused: dict[str, str]) -> dict[str, str]:
+    """A refusal of the app (`tema.serve.security`) as skipped.csv words a file ingest
+    skipped: its English reason and code (`tema.report.model_text.SKIP_PATTERNS`)."""
+    suffix = Path(refused["file"]).suffix.lower()
+    if refused["reason"] == "bad_content":
+        return REFUSED_CONTENT.get(suffix, REFUSED_CONTENT[".txt"])
+    if refused["reason"] == "bad_type":
+        reason = f"unknown file type '{suffix or refused['file']}'; tema reads {TYPES_READ}"
+        return {"reason": reason, "code": "unknown_type"}
+    return {"reason": "the file name cannot be used", "code": "bad_name"}
+
+
+# What ingest says of a file whose content is not of its type (`check_content` refuses it).
+REFUSED_CONTENT = {
+    ".pdf": {"reason": "is not a readable PDF", "code": "bad_pdf"},
+    ".docx": {"reason": "is not a readable Word (.docx) file", "code": "bad_docx"},
+    ".xlsx": {"reason": "is not a readable Excel (.xlsx) file", "code": "bad_xlsx"},
+    ".txt": {"reason": "is a binary file, not text", "code": "binary"},
+}
+TYPES_READ = ".txt, .md, .pdf, .docx, .csv, .tsv and .xlsx"
 
 
 def _classify_and_report(ctx: Context, batch: Batch, files: pipeline.BatchFiles) -> dict[str, int]:

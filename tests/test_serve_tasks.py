@@ -1,0 +1,82 @@
+"""tema.serve.tasks: what a batch's job leaves for its report (no job run here: the upload
+goes through the app's route, the run is written as its job leaves it)."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from serve_helpers import fake_done_batch, make_project
+from tema.io.files import write_csv
+from tema.serve.app import create_app
+from tema.serve.state import ServeSettings
+from tema.serve.tasks import skipped_frame
+
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(make_project(tmp_path / "project", tmp_path / "lexicon"))
+    settings = ServeSettings(
+        data_dir=Path("data/serve"), allowed_hosts=("testserver",), run_jobs=False
+    )
+    return create_app(settings)
+
+
+def _token(browser: TestClient) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/").text)
+    assert found is not None
+    return found.group(1)
+
+
+def _not_office() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("notes.txt", "not an office file")
+    return buffer.getvalue()
+
+
+REFUSED_UPLOADS = [
+    ("Rapport «mars».pdf", b"Dette er ikke en PDF."),
+    ("Notat.docx", _not_office()),
+    ("Svar.xlsx", _not_office()),
+    ("Svar.csv", b"\x00\x01\x02\x03" * 100),
+    ("program.exe", b"MZ"),
+]
+
+
+def test_files_refused_at_upload_are_listed_in_the_report_as_not_counted(app):
+    """A civil servant who uploads a file that is not what its name says sees it refused
+    on the form; the report of the batch (report.html, report.xlsx and the report page,
+    all read from the run's skipped.csv) then names it among the files not counted, by
+    the name it was sent under and in the report's language, not silently leaves it out."""
+    browser = TestClient(app, follow_redirects=True)
+    parts = [("files", (name, data, "application/octet-stream")) for name, data in REFUSED_UPLOADS]
+    parts.append(("files", ("ok.txt", b"Flere kommunale boliger.", "text/plain")))
+    browser.post("/batches/upload", data={"csrf_token": _token(browser), "name": "B"}, files=parts)
+    state = app.state.serve
+    (uploaded,) = [b for b in state.batches.all() if not b.read_only]
+    assert len(uploaded.refused) == len(REFUSED_UPLOADS)
+    batch = fake_done_batch(state, 40, n_docs=4)  # its run, as its job leaves it
+    files = state.batches.files_of(batch)
+    rejected = [{"file": "dokument-003.txt", "reason": "is empty"}]
+    write_csv(skipped_frame(uploaded.refused, rejected, files.raw_dir), files.skipped)
+    page = html.unescape(browser.get(f"/batches/{batch.id}/report").text)
+    for line in (
+        "Rapport «mars».pdf: filen er ikke en lesbar PDF",
+        "Notat.docx: filen er ikke en lesbar Word-fil (.docx)",
+        "Svar.xlsx: filen er ikke en lesbar Excel-fil (.xlsx)",
+        "Svar.csv: filen er ikke tekst (en binærfil)",
+        "program.exe: ukjent filtype «.exe»; tema leser .txt, .md, .pdf, .docx, .csv, .tsv og",
+        "dokument-003.txt: filen er tom",
+    ):
+        assert f"<li>{line}" in page, line
+    browser.post("/language", data={"csrf_token": _token(browser), "lang": "en"})
+    english = html.unescape(browser.get(f"/batches/{batch.id}/report").text)
+    assert "<li>Svar.xlsx: the file is not a readable Excel (.xlsx) file</li>" in english
+    assert "<li>program.exe: unknown file type '.exe'; tema reads" in english
