@@ -1307,3 +1307,19 @@ def test_a_name_ending_in_a_space_or_dot_is_read_by_its_type(app):
         ("referat.md", "referat.md."),
     ]
     assert not batch.refused
+
+
+def test_an_upload_without_a_name_is_named_by_when_it_came_in_not_by_its_id(app):
+    """The name field is optional; a batch uploaded without one is called after the time
+    it came in, in the page's language, on its form and in the list, not by its raw id."""
+    browser = client(app)
+    page = upload(browser, token(browser), [("notat.txt", b"Flere boliger.")], name="")
+    (batch,) = [b for b in app.state.serve.batches.all() if not b.read_only]
+    assert re.fullmatch(r"Opplasting \d\d\.\d\d\.\d{4} kl\. \d\d\.\d\d", batch.name)
+    assert f"<h1>{batch.name}</h1>" in page.text and batch.id not in batch.name
+    assert f">{batch.name}</a>" in browser.get("/").text
+    browser.post("/language", data={"csrf_token": token(browser), "lang": "en"})
+    upload(browser, token(browser), [("notat.txt", b"Flere boliger.")], name="  ")
+    names = {b.name for b in app.state.serve.batches.all() if not b.read_only} - {batch.name}
+    (english,) = names
+    assert re.fullmatch(r"Upload \d{4}-\d\d-\d\d \d\d:\d\d", english)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +67,9 @@ async def upload(request: Request) -> Response:
     uploads = [item for item in uploads if item.filename]
     if not uploads:
         raise Refused("no_files")
-    name = await form_text(request, "name")
+    # Without a name, the time it came in, in the user's language (a folder has its name).
+    name = clean_field(await form_text(request, "name"))
+    name = name or say(language(request), "upload_default_name", when=datetime.now())
     batch = app.batches.create(name, "upload")
     await run_in_threadpool(_save_uploads, app, batch, uploads)
     return redirect(f"/batches/{batch.id}/files")

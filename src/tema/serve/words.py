@@ -51,6 +51,8 @@ WORDS: dict[str, dict[str, str]] = {
         "new_folder_help": "Full sti til en mappe på denne maskinen, under {roots}. tema "
         "kopierer filene og leser mappens manifest hvis den har et.",
         "new_name_placeholder": "f.eks. Innspillmøter 2025",
+        # The name of a batch uploaded without one (a datetime: when it came in).
+        "upload_default_name": "Opplasting {when:%d.%m.%Y kl. %H.%M}",
         "upload": "Last opp",
         "read_folder": "Les mappen",
         "files_title": "Møte, region og dato per fil",

@@ -39,6 +39,7 @@ ENGLISH: dict[str, str] = {
     "new_folder_help": "Full path of a folder on this computer, under {roots}. tema copies "
     "the files and reads the folder's manifest if it has one.",
     "new_name_placeholder": "e.g. Input meetings 2025",
+    "upload_default_name": "Upload {when:%Y-%m-%d %H:%M}",
     "upload": "Upload",
     "read_folder": "Read the folder",
     "files_title": "Meeting, region and date per file",
