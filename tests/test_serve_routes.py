@@ -1323,3 +1323,15 @@ def test_an_upload_without_a_name_is_named_by_when_it_came_in_not_by_its_id(app)
     names = {b.name for b in app.state.serve.batches.all() if not b.read_only} - {batch.name}
     (english,) = names
     assert re.fullmatch(r"Upload \d{4}-\d\d-\d\d \d\d:\d\d", english)
+
+
+def test_the_list_shows_a_running_batch_and_its_step_as_one_phrase(app):
+    state = app.state.serve
+    batch = fake_done_batch(state, 20)
+    job = state.jobs.submit("batch", batch.id)
+    job.state, job.step = "running", "segment"
+    state.jobs.save(job)
+    batch.state, batch.job = "running", job.id
+    state.batches.save(batch)
+    listed = re.sub(r"\s+", " ", client(app).get("/").text)
+    assert "<td>pågår: deler opp i innspill</td>" in listed
