@@ -1335,3 +1335,20 @@ def test_the_list_shows_a_running_batch_and_its_step_as_one_phrase(app):
     state.batches.save(batch)
     listed = re.sub(r"\s+", " ", client(app).get("/").text)
     assert "<td>pågår: deler opp i innspill</td>" in listed
+
+
+def test_a_queued_batch_waits_for_a_job_before_it_only_when_there_is_one(app):
+    """A batch just started, with no other job at work, is said to start in a moment: not
+    to wait for "the job before it", which the user would look for in vain."""
+    state = app.state.serve
+    batch = fake_done_batch(state, 20)
+    job = state.jobs.submit("batch", batch.id)
+    batch.state, batch.job = "queued", job.id
+    state.batches.save(batch)
+    page = client(app).get(f"/batches/{batch.id}").text
+    assert "Jobben starter om et øyeblikk." in page and "Venter på tur" not in page
+    other = state.jobs.submit("train")
+    other.state, other.steps, other.step = "running", ["train"], "train"
+    state.jobs.save(other)
+    page = client(app).get(f"/batches/{batch.id}").text
+    assert "Venter på tur" in page and "om et øyeblikk" not in page

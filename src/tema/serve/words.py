@@ -89,6 +89,7 @@ WORDS: dict[str, dict[str, str]] = {
         "of": "av",
         "reload_note": "Siden oppdaterer seg selv mens jobben går.",
         "job_waiting": "Venter på tur: jobben starter når jobben foran den er ferdig.",
+        "job_starting": "Jobben starter om et øyeblikk.",
         "rejected_title": "Filer som ikke kunne leses",
         "rejected_help": "Resten av innspillene ble sortert. Rett filen og legg den inn på nytt.",
         "reason": "Årsak",

@@ -76,6 +76,7 @@ ENGLISH: dict[str, str] = {
     "of": "of",
     "reload_note": "This page updates itself while the job runs.",
     "job_waiting": "Waiting its turn: the job starts when the one before it is done.",
+    "job_starting": "The job starts in a moment.",
     "rejected_title": "Files that could not be read",
     "rejected_help": "The rest of the batch was sorted. Fix the file and put it in again.",
     "reason": "Reason",
