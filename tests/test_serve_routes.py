@@ -346,7 +346,7 @@ def test_a_document_is_named_as_its_file_was_in_review_and_report(app):
     report = browser.get(f"/batches/{batch.id}/report").text
     assert 'key=dokument-000.txt">Referat &#34;Bodø&#34;.txt</a>' in report
     units = browser.get(f"/batches/{batch.id}/units?level=document&key=dokument-000.txt").text
-    assert "<h1>alle innspill — Referat &#34;Bodø&#34;.txt</h1>" in units
+    assert "<h1>Alle innspill — Referat &#34;Bodø&#34;.txt</h1>" in units
     assert "<td>Referat &#34;Bodø&#34;.txt</td>" in units
 
 
@@ -1352,3 +1352,13 @@ def test_a_queued_batch_waits_for_a_job_before_it_only_when_there_is_one(app):
     state.jobs.save(other)
     page = client(app).get(f"/batches/{batch.id}").text
     assert "Venter på tur" in page and "om et øyeblikk" not in page
+
+
+def test_the_units_behind_a_share_name_their_column_and_an_answer_its_question(app):
+    """A survey answer ("Ikke vet.") says little without its question: the list of units
+    behind a share shows it, as the review page does, under a heading for the column."""
+    batch = fake_done_batch(app.state.serve, 20, n_docs=2, kind="answer")
+    page = client(app).get(f"/batches/{batch.id}/units?level=all&key=alle").text
+    assert "<h1>Alle innspill — " in page
+    assert "<th>Innspill</th>" in page
+    assert '<span class="question">Spørsmål: Del 1</span>' in page
