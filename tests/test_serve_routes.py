@@ -503,6 +503,11 @@ def test_a_manifest_that_cannot_be_read_is_explained_in_the_page_language(app):
     norwegian = "Manifestet kunne ikke leses: manifest.csv, linje 3: «bodo.txt» står to ganger"
     assert norwegian in html.unescape(page.text)
     assert "listed twice" not in page.text and "/incoming/" not in page.text
+    # And what to do now: the form is not filled in from it.
+    assert (
+        "Ingenting er fylt ut fra manifestet. Skriv inn møte, region og dato under, eller "
+        "rett manifestet og last opp filene på nytt sammen med det."
+    ) in page.text
     english = browser.post(
         "/language",
         data={"csrf_token": csrf, "lang": "en", "next": f"/batches/{batch.id}/files"},

@@ -66,6 +66,8 @@ WORDS: dict[str, dict[str, str]] = {
         "stored_as": "lagret som {name}",
         "manifest_used": "Utfylt fra {name}.",
         "manifest_error": "Manifestet kunne ikke leses: {error}",
+        "manifest_error_next": "Ingenting er fylt ut fra manifestet. Skriv inn møte, region og "
+        "dato under, eller rett manifestet og last opp filene på nytt sammen med det.",
         "manifest_missing": "Manifestet nevner filer som ikke er med: {names}. De kommer ikke "
         "med i rapporten; last dem opp i en ny batch om de skal med.",
         "manifest_unlisted": "Ikke i manifestet: {names}. Møtet er satt til filnavnet; fyll inn "

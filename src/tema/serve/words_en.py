@@ -53,6 +53,8 @@ ENGLISH: dict[str, str] = {
     "stored_as": "saved as {name}",
     "manifest_used": "Filled in from {name}.",
     "manifest_error": "The manifest cannot be read: {error}",
+    "manifest_error_next": "Nothing was filled in from it. Type meeting, region and date "
+    "below, or correct the manifest and upload the files again with it.",
     "manifest_missing": "The manifest lists files that are not here: {names}. They will "
     "not be in the report; put them in a new batch if they belong to it.",
     "manifest_unlisted": "Not in the manifest: {names}. The meeting is the file name; fill "
