@@ -296,8 +296,8 @@ def overlapping(boxes: list[dict]) -> list[tuple[int, int]]:
 
 def test_review_and_report_fit_a_phone_and_200_percent_zoom(server_with_a_batch):
     """At 375 px (a phone) and 640 px (a laptop at 200 % zoom) nothing scrolls sideways,
-    a 120-letter word included; the theme buttons are a readable grid, the side bar is
-    below the unit."""
+    a 120-letter word included, nor does the front page with its forms; the theme buttons
+    are a readable grid, the side bar is below the unit."""
     playwright = pytest.importorskip("playwright.sync_api")
     url, batch = server_with_a_batch
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -330,6 +330,10 @@ def test_review_and_report_fit_a_phone_and_200_percent_zoom(server_with_a_batch)
             for path in ("report", "units?level=all"):
                 page.goto(f"{url}batches/{batch}/{path}")
                 assert page_is_no_wider_than_the_window(page), (width, path)
+            # The list and the forms that put in a batch (the folder's path field).
+            for address in (url, f"{url}batches/{batch}"):
+                page.goto(address)
+                assert page_is_no_wider_than_the_window(page), (width, address)
         browser.close()
 
 
