@@ -1367,3 +1367,19 @@ def test_the_units_behind_a_share_name_their_column_and_an_answer_its_question(a
     assert "<h1>Alle innspill — " in page
     assert "<th>Innspill</th>" in page
     assert '<span class="question">Spørsmål: Del 1</span>' in page
+
+
+def test_the_review_order_names_each_document_as_its_file_was_sent(app):
+    """The «Dokument: …» choices of the review order name the file as the user's computer
+    had it, as the rest of the page does, not by the name it was saved under."""
+    state = app.state.serve
+    batch = fake_done_batch(state, 20, n_docs=2)
+    batch.files[0].original = 'Referat "Bodø".txt'  # stored as dokument-000.txt
+    state.batches.save(batch)
+    browser, _ = named(app, "kari")
+    review = browser.get(f"/batches/{batch.id}/review").text
+    assert (
+        '<option value="doc:dokument-000.txt" >Dokument: Referat &#34;Bodø&#34;.txt</option>'
+        in (review)
+    )
+    assert "Dokument: dokument-000.txt" not in review
