@@ -43,6 +43,35 @@ def read_left_out(files: BatchFiles) -> LeftOut:
     return left
 
 
+def refused_skip(refused: dict[str, str]) -> dict[str, str]:
+    """A file refused when it came in (an item of `Batch.refused`: by the name it was sent
+    under, with the key of its `tema.serve.security.Refused`) as a row of skipped.csv: the
+    English reason `tema ingest` gives such a file, and its code
+    (`tema.report.model_text.SKIP_PATTERNS`). A refusal of another kind: code "other"."""
+    suffix = Path(refused["file"]).suffix.lower()
+    key = refused.get("reason", "")
+    if key == "bad_content":
+        said = REFUSED_CONTENT.get(suffix, REFUSED_CONTENT[".txt"])
+    elif key == "bad_type":
+        reason = f"unknown file type '{suffix or refused['file']}'; tema reads {TYPES_READ}"
+        said = {"reason": reason, "code": "unknown_type"}
+    elif key == "bad_name":
+        said = {"reason": "the file name cannot be used", "code": "bad_name"}
+    else:
+        said = {"reason": refused.get("en", key), "code": "other"}
+    return {"file": refused["file"], **said}
+
+
+# What ingest says of a file whose content is not of its type (`check_content` refuses it).
+REFUSED_CONTENT = {
+    ".pdf": {"reason": "is not a readable PDF", "code": "bad_pdf"},
+    ".docx": {"reason": "is not a readable Word (.docx) file", "code": "bad_docx"},
+    ".xlsx": {"reason": "is not a readable Excel (.xlsx) file", "code": "bad_xlsx"},
+    ".txt": {"reason": "is a binary file, not text", "code": "binary"},
+}
+TYPES_READ = ".txt, .md, .pdf, .docx, .csv, .tsv and .xlsx"
+
+
 # The lists the batch page adds below its table of the files that could not be read.
 UNREAD_LISTS = ("unread_pages", "unread_sheets")
 

@@ -16,6 +16,7 @@ from tema.serve import pipeline
 from tema.serve.annotations import AnnotationLog
 from tema.serve.batches import Batch, BatchStore, write_manifest
 from tema.serve.jobs import Job, JobFailed, JobStore
+from tema.serve.left_out import refused_skip
 from tema.serve.words import LANGUAGES
 
 if TYPE_CHECKING:
@@ -112,33 +113,11 @@ def skipped_frame(
     gives such a file) and those the run could not read (in `raw_dir`)."""
     import pandas as pd
 
-    rows = [{"file": item["file"], **_ingest_reason(item)} for item in refused]
+    rows = [refused_skip(item) for item in refused]
     rows += [
         {"file": str(raw_dir / r["file"]), "reason": r["reason"], "code": ""} for r in rejected
     ]
     return pd.DataFrame(rows, columns=["file", "reason", "code"])
-
-
-def _ingest_reason(refused: dict[str, str]) -> dict[str, str]:
-    """A refusal of the app (`tema.serve.security`) as skipped.csv words a file ingest
-    skipped: its English reason and code (`tema.report.model_text.SKIP_PATTERNS`)."""
-    suffix = Path(refused["file"]).suffix.lower()
-    if refused["reason"] == "bad_content":
-        return REFUSED_CONTENT.get(suffix, REFUSED_CONTENT[".txt"])
-    if refused["reason"] == "bad_type":
-        reason = f"unknown file type '{suffix or refused['file']}'; tema reads {TYPES_READ}"
-        return {"reason": reason, "code": "unknown_type"}
-    return {"reason": "the file name cannot be used", "code": "bad_name"}
-
-
-# What ingest says of a file whose content is not of its type (`check_content` refuses it).
-REFUSED_CONTENT = {
-    ".pdf": {"reason": "is not a readable PDF", "code": "bad_pdf"},
-    ".docx": {"reason": "is not a readable Word (.docx) file", "code": "bad_docx"},
-    ".xlsx": {"reason": "is not a readable Excel (.xlsx) file", "code": "bad_xlsx"},
-    ".txt": {"reason": "is a binary file, not text", "code": "binary"},
-}
-TYPES_READ = ".txt, .md, .pdf, .docx, .csv, .tsv and .xlsx"
 
 
 def _classify_and_report(ctx: Context, batch: Batch, files: pipeline.BatchFiles) -> dict[str, int]:

@@ -110,6 +110,8 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
             "theme_name": lambda theme_id: names.get(theme_id, theme_id),
             # Why a file was left out, in the page's language (as report.html says it).
             "skip_reason": lambda item: skip_reason(item, lang),
+            # A file refused as it came in, worded as that list (and the report) words it.
+            "refused_reason": lambda item: _refused_reason(item, lang),
             # "1 dokument", "3 dokumenter": a count with its noun (tema.messages.NOUNS).
             "count": lambda n, noun: counted(n, noun, lang, NBSP),
             "style": Style(lang, NBSP),
@@ -119,6 +121,13 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         },
         status_code=status_code,
     )
+
+
+def _refused_reason(item: dict[str, str], lang: str) -> str:
+    from tema.serve.left_out import refused_skip
+
+    row = refused_skip(item)
+    return skip_reason(row, lang) if row["code"] != "other" else item.get(lang, row["reason"])
 
 
 # The status of a refusal: a foreign form is forbidden, a batch at work is a conflict
