@@ -1389,3 +1389,14 @@ def test_the_review_order_names_each_document_as_its_file_was_sent(app):
         in (review)
     )
     assert "Dokument: dokument-000.txt" not in review
+
+
+def test_an_empty_file_is_refused_as_it_comes_in(app):
+    """An empty file is named on the form at once, not given a meeting, region and date
+    there only for the run to leave it out; the report lists it as empty."""
+    browser = client(app)
+    page = upload(browser, token(browser), [("tomt.txt", b""), ("ok.txt", b"Bolig")])
+    assert "<tr><td>tomt.txt</td><td>filen er tom</td></tr>" in page.text
+    (batch,) = [b for b in app.state.serve.batches.all() if not b.read_only]
+    assert [f.name for f in batch.files] == ["ok.txt"]
+    assert batch.refused[0]["nb"] == "tomt.txt: filen er tom."

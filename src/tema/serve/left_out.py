@@ -55,6 +55,8 @@ def refused_skip(refused: dict[str, str]) -> dict[str, str]:
     elif key == "bad_type":
         reason = f"unknown file type '{suffix or refused['file']}'; tema reads {TYPES_READ}"
         said = {"reason": reason, "code": "unknown_type"}
+    elif key == "empty_file":
+        said = {"reason": "is empty", "code": "empty"}
     elif key == "bad_name":
         said = {"reason": "the file name cannot be used", "code": "bad_name"}
     else:

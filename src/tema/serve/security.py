@@ -122,8 +122,11 @@ def file_type(name: str) -> str:
 
 
 def check_content(name: str, path: Path) -> None:
-    """Refuse (Refused "bad_content") a file whose bytes are not what its name says."""
+    """Refuse (Refused "bad_content") a file whose bytes are not what its name says, and
+    (Refused "empty_file") an empty one."""
     suffix = file_type(name)
+    if path.stat().st_size == 0:
+        raise Refused("empty_file", name=name)
     with open(path, "rb") as handle:
         head = handle.read(8192)
     if suffix == ".pdf":

@@ -218,6 +218,7 @@ WORDS: dict[str, dict[str, str]] = {
         "bad_name": "Filnavnet «{name}» kan ikke brukes.",
         "bad_type": "{name}: tema leser ikke denne filtypen; bruk {types}.",
         "bad_content": "{name}: innholdet er ikke en {type}-fil.",
+        "empty_file": "{name}: filen er tom.",
         "bad_folder": "Fant ikke mappen {folder}.",
         "no_folder": "Skriv inn stien til en mappe.",
         "folder_outside": "Mappen {folder} ligger utenfor mappene tema får lese ({roots}).",

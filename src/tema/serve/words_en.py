@@ -204,6 +204,7 @@ ENGLISH: dict[str, str] = {
     "bad_name": "The file name “{name}” cannot be used.",
     "bad_type": "{name}: tema does not read this type of file; use {types}.",
     "bad_content": "{name}: the content is not a {type} file.",
+    "empty_file": "{name}: the file is empty.",
     "bad_folder": "Folder {folder} not found.",
     "no_folder": "Type the path of a folder.",
     "folder_outside": "Folder {folder} is outside the folders tema may read ({roots}).",
