@@ -1400,3 +1400,15 @@ def test_an_empty_file_is_refused_as_it_comes_in(app):
     (batch,) = [b for b in app.state.serve.batches.all() if not b.read_only]
     assert [f.name for f in batch.files] == ["ok.txt"]
     assert batch.refused[0]["nb"] == "tomt.txt: filen er tom."
+
+
+def test_an_upload_of_which_no_file_could_be_taken_in_says_what_to_do(app):
+    """Not an empty form without a button: the page says there is nothing to sort and
+    leads back to the upload, or to delete what is left of it."""
+    browser = client(app)
+    page = upload(browser, token(browser), [("tomt.txt", b""), ("rapport.pdf", b"MZ")])
+    (batch,) = [b for b in app.state.serve.batches.all() if not b.read_only]
+    assert "Ingen av filene kunne tas inn, så det er ingenting å sortere." in page.text
+    assert '<a class="button" href="/">Last opp på nytt</a>' in page.text
+    assert f'href="/batches/{batch.id}/delete"' in page.text
+    assert 'id="files-form"' not in page.text

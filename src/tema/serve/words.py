@@ -56,6 +56,9 @@ WORDS: dict[str, dict[str, str]] = {
         "upload": "Last opp",
         "read_folder": "Les mappen",
         "files_title": "Møte, region og dato per fil",
+        "no_file_taken": "Ingen av filene kunne tas inn, så det er ingenting å sortere. Rett "
+        "filene og last dem opp på nytt.",
+        "upload_again": "Last opp på nytt",
         "files_help": "Utfylt fra manifestet der det finnes; ellers er møtet filnavnet. Dato "
         "skrives ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ.",
         "file": "Fil",

@@ -43,6 +43,9 @@ ENGLISH: dict[str, str] = {
     "upload": "Upload",
     "read_folder": "Read the folder",
     "files_title": "Meeting, region and date per file",
+    "no_file_taken": "None of the files could be taken in, so there is nothing to sort. "
+    "Correct the files and upload them again.",
+    "upload_again": "Upload again",
     "files_help": "Filled in from the manifest where there is one; otherwise the meeting is "
     "the file name. Dates are YYYY-MM-DD or DD.MM.YYYY.",
     "file": "File",
