@@ -36,3 +36,30 @@ def test_the_time_axis_is_proportional_to_time():
     # The years between have a grid line, and the jump over them is drawn dashed.
     assert svg.count('class="year"') == 7
     assert svg.count('stroke-dasharray="6 4"') == len(THEMES)
+
+
+@pytest.mark.parametrize(
+    ("share", "ci_low", "ci_high", "adjusted"),
+    [
+        (0.97, 0.95, 0.98, 1.0),  # the corrected share right of the interval: "97 %" after ◆
+        (0.30, 0.25, 0.35, 0.36),  # just right of it
+        (0.30, 0.25, 0.35, 0.20),  # inside it
+        (0.01, 0.00, 0.02, 0.0),
+    ],
+)
+def test_the_share_is_written_clear_of_the_corrected_share_diamond(
+    share, ci_low, ci_high, adjusted
+):
+    from tema.numbers import Style
+    from tema.report.charts import overall_chart
+    from tema.report.look import Look
+
+    overall = pd.DataFrame(
+        [("education", share, ci_low, ci_high, adjusted)],
+        columns=["theme", "share", "ci_low", "ci_high", "adjusted_share"],
+    )
+    svg = overall_chart(overall, Look.of(THEMES, "nb", Style("nb")))
+    diamond_x = float(re.search(r'<path d="M([\d.]+),', svg).group(1))
+    value = re.search(r'<text x="([\d.]+)" y="[\d.]+" font-size="12" fill="#333">', svg)
+    # The diamond reaches 6 px either side of its point; the label starts after it.
+    assert float(value.group(1)) >= diamond_x + 8

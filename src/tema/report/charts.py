@@ -66,7 +66,11 @@ def overall_chart(overall: pd.DataFrame, look: Look) -> Markup:
         y = i * row_h + pad
         name = look.names.get(row.theme, row.theme)
         adjusted = None
+        # The share is written right of its interval, and of the ◆ (6 px either side of
+        # the corrected share) where that lies further right.
+        value_x = x(row.ci_high) + 6
         if not pd.isna(row.adjusted_share):
+            value_x = max(value_x, x(row.adjusted_share) + 10)
             adjusted = {
                 "path": f"M{_at(x(row.adjusted_share))},{y + 3} l6,7 l-6,7 l-6,-7 z",
                 "title": f"{look.words['adjusted']}: {look.style.pct(row.adjusted_share, 1)}",
@@ -83,7 +87,7 @@ def overall_chart(overall: pd.DataFrame, look: Look) -> Markup:
                 "ci_low": _at(x(row.ci_low)),
                 "ci_high": _at(x(row.ci_high)),
                 "ci_y": y + 10,
-                "value_x": _at(x(row.ci_high) + 6),
+                "value_x": _at(value_x),
                 "value": look.style.pct(row.share),
                 "adjusted": adjusted,
             }
