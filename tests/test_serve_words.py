@@ -21,3 +21,23 @@ def test_say_fills_in_and_falls_back_to_norwegian():
     assert say("nb", "delete_title", name="Bodø") == "Slette «Bodø»?"
     assert say("en", "delete_title", name="Bodø") == "Delete “Bodø”?"
     assert say("xx", "cancel") == "Avbryt"
+
+
+def test_no_template_picks_a_word_by_language_itself():
+    """Every word a page shows is in the word tables (where the tests above check that it
+    is in both languages), not chosen in a template by `lang == 'nb'`. Only the page's
+    own language code and the switch's other one are."""
+    import re
+    from pathlib import Path
+
+    import tema.serve
+
+    allowed = {"{{ 'nb' if lang == 'nb' else 'en' }}", "{{ 'en' if lang == 'nb' else 'nb' }}"}
+    folder = Path(tema.serve.__file__).parent / "templates"
+    found = [
+        (template.name, choice)
+        for template in sorted(folder.glob("*.html"))
+        for choice in re.findall(r"\{\{[^}]*\bif lang ==[^}]*\}\}", template.read_text())
+        if choice not in allowed
+    ]
+    assert found == []

@@ -127,6 +127,10 @@ WORDS: dict[str, dict[str, str]] = {
         "units_count": "{n} innspill",
         "confidence": "Sikkerhet",
         "source": "Kilde",
+        # A unit's place in its file, after the file's name: "Notat.pdf, side 3", "…, rad 4".
+        "source_page": "side",
+        "source_row": "rad",
+        "theme": "Tema",
         "uncertain_mark": "usikker",
         "page_prev": "Forrige side",
         "page_next": "Neste side",
