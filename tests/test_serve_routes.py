@@ -1412,3 +1412,25 @@ def test_an_upload_of_which_no_file_could_be_taken_in_says_what_to_do(app):
     assert '<a class="button" href="/">Last opp på nytt</a>' in page.text
     assert f'href="/batches/{batch.id}/delete"' in page.text
     assert 'id="files-form"' not in page.text
+
+
+def test_a_wrong_date_names_the_file_as_sent_and_marks_its_field(app):
+    """The sentence names the file as the user's computer had it (not the safe name it was
+    saved under), and the field to correct is marked, on the form and after a refused start."""
+    manifest = 'fil;møte;region;dato\nMøte "Nord".txt;Nord;Nord-Norge;2025-02-30\nok.txt;Ok;;\n'
+    files = [
+        ('Møte "Nord".txt', b"Bolig"),
+        ("ok.txt", b"Skole"),
+        ("manifest.csv", manifest.encode()),
+    ]
+    browser = client(app)
+    csrf = token(browser)
+    page = upload(browser, csrf, files)
+    said = "Møte &#34;Nord&#34;.txt: «2025-02-30» finnes ikke: februar 2025 har 28 dager."
+    assert said in page.text and "Møte _Nord_.txt: «" not in page.text
+    marked = re.findall(r'<input type="text" name="(date_\d)"[^>]*aria-invalid="true"', page.text)
+    assert marked == ["date_0"]
+    (batch,) = [b for b in app.state.serve.batches.all() if not b.read_only]
+    again = browser.post(f"/batches/{batch.id}/start", data={"csrf_token": csrf})
+    assert again.status_code == 400 and said in again.text
+    assert re.findall(r'name="(date_\d)"[^>]*aria-invalid="true"', again.text) == ["date_0"]

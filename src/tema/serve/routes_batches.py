@@ -206,7 +206,7 @@ async def files_form(request: Request) -> Response:
     # Dates written wrongly (in the manifest, or on the form before a refused start) are
     # named here too: the form shows them as written, to be corrected.
     errors = _date_errors(batch, language(request))
-    return render(request, "files.html", batch=batch, errors=errors)
+    return render(request, "files.html", batch=batch, errors=errors, bad_dates=_bad_dates(batch))
 
 
 def _idle_batch(request: Request) -> Batch | None:
@@ -240,7 +240,10 @@ async def start(request: Request) -> Response:
     errors = _date_errors(batch, language(request))
     if errors:
         app.batches.save(batch)
-        return render(request, "files.html", status_code=400, batch=batch, errors=errors)
+        return render(
+            request, "files.html", status_code=400, batch=batch, errors=errors,
+            bad_dates=_bad_dates(batch),
+        )  # fmt: skip
     submit_batch(app, batch, language(request))
     return redirect(f"/batches/{batch.id}")
 
@@ -256,10 +259,19 @@ def _read_file_fields(batch: Batch, fields: dict[str, str]) -> None:
 
 
 def _date_errors(batch: Batch, lang: str) -> list[str]:
-    """A sentence for each file whose date is not a date."""
+    """A sentence for each file whose date is not a date, the file by the name it was sent
+    under."""
     return [
-        date_error(lang, item.name, item.date)
-        for item in batch.files
+        date_error(lang, batch.shown_name(batch.files[index].name, lang), batch.files[index].date)
+        for index in _bad_dates(batch)
+    ]
+
+
+def _bad_dates(batch: Batch) -> list[int]:
+    """The rows of the form (indices of `batch.files`) whose date is not a date."""
+    return [
+        index
+        for index, item in enumerate(batch.files)
         if item.date and meeting_date(item.date) is None
     ]
 
