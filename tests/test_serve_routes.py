@@ -51,6 +51,17 @@ def client(app) -> TestClient:
     return TestClient(app, follow_redirects=True)
 
 
+def refused_to_form(answer, batch_id: str) -> bool:
+    """Whether a refused start answered by sending the browser back to the batch's form
+    (303, then a GET: Back and reload work without sending the form again)."""
+    return (
+        [step.status_code for step in answer.history] == [303]
+        and answer.request.method == "GET"
+        and str(answer.url).endswith(f"/batches/{batch_id}/files")
+        and answer.status_code == 200
+    )
+
+
 def token(browser: TestClient) -> str:
     page = browser.get("/")
     found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
@@ -489,7 +500,7 @@ def test_a_manifest_in_norwegian_fills_the_form_and_a_date_that_does_not_exist_i
     answer = browser.post(
         f"/batches/{batch.id}/start", data={"csrf_token": csrf, "date_1": "2024-13-01"}
     )
-    assert answer.status_code == 400
+    assert refused_to_form(answer, batch.id)
     assert "mo.txt: “2024-13-01” does not exist: there is no month 13." in answer.text
     assert app.state.serve.jobs.all() == []
 
@@ -694,9 +705,14 @@ def test_a_bad_date_is_refused_and_the_batch_not_started(app):
         f"/batches/{batch_id}/start",
         data={"csrf_token": csrf, "meeting_0": "Møte", "region_0": "Nord", "date_0": "mars 2018"},
     )
-    assert answer.status_code == 400
+    assert refused_to_form(answer, batch_id)
     assert "a.txt: «mars 2018» er ikke en dato (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ)" in answer.text
     assert app.state.serve.jobs.all() == []
+    # What was typed is kept, and the page can be fetched again (Back, reload) as it was.
+    typed = ('value="Møte"', 'value="Nord"', 'value="mars 2018"')
+    assert all(value in answer.text for value in typed)
+    again = browser.get(f"/batches/{batch_id}/files")
+    assert "«mars 2018» er ikke en dato" in again.text and all(v in again.text for v in typed)
     # The Norwegian way of writing it is a date, kept in ISO form for the report.
     ok = browser.post(
         f"/batches/{batch_id}/start", data={"csrf_token": csrf, "date_0": "14.03.2018"}
@@ -1432,5 +1448,5 @@ def test_a_wrong_date_names_the_file_as_sent_and_marks_its_field(app):
     assert marked == ["date_0"]
     (batch,) = [b for b in app.state.serve.batches.all() if not b.read_only]
     again = browser.post(f"/batches/{batch.id}/start", data={"csrf_token": csrf})
-    assert again.status_code == 400 and said in again.text
+    assert refused_to_form(again, batch.id) and said in again.text
     assert re.findall(r'name="(date_\d)"[^>]*aria-invalid="true"', again.text) == ["date_0"]

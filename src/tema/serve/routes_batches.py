@@ -237,13 +237,12 @@ async def start(request: Request) -> Response:
     form = await request.form()
     fields = {key: value for key, value in form.items() if isinstance(value, str)}
     _read_file_fields(batch, fields)
-    errors = _date_errors(batch, language(request))
-    if errors:
+    if _bad_dates(batch):
+        # Redirect-after-POST: the form's page (a GET) names the wrong dates and shows what
+        # was typed, both kept with the batch, so Back, reload and the language switch
+        # fetch a page rather than ask to send the form again.
         app.batches.save(batch)
-        return render(
-            request, "files.html", status_code=400, batch=batch, errors=errors,
-            bad_dates=_bad_dates(batch),
-        )  # fmt: skip
+        return redirect(f"/batches/{batch.id}/files")
     submit_batch(app, batch, language(request))
     return redirect(f"/batches/{batch.id}")
 
