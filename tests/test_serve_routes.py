@@ -1056,6 +1056,43 @@ def test_labels_go_into_data_labeled_and_conflicts_are_kept_aside(app, project: 
     assert "kari og ola: 3 innspill merket av begge" in labels_page  # Cohen's kappa
 
 
+def main_and_ops(page: str) -> tuple[str, str]:
+    """A page's own text (its <main>) outside the section for the person who runs tema, and
+    that section."""
+    main = page.split("<main>")[1].split("</main>")[0]
+    ops = re.search(r'<details class="ops" id="ops">.*?</details>', main, re.S)
+    assert ops is not None
+    return main.replace(ops.group(0), ""), ops.group(0)
+
+
+TERMINAL = ("data/", "tema labels", "tema train", "<code>", "`", ".csv", "models/", "import-")
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_labels_and_new_model_pages_keep_paths_and_commands_for_who_runs_tema(app, lang):
+    """A civil servant reads what happens and what to do; the folders, files and commands
+    are in a folded section for the person who runs tema."""
+    batch = fake_done_batch(app.state.serve, 40)
+    browser, csrf = named(app, "kari")
+    label_shown(browser, csrf, batch, "housing")
+    (imported,) = flush(app)["imports"]
+    written = Path(imported["file"]).name
+    assert written.startswith("import-")
+    if lang == "en":
+        browser.post("/language", data={"csrf_token": csrf, "lang": "en", "next": "/"})
+    main, ops = main_and_ops(browser.get("/labels").text)
+    assert not [word for word in TERMINAL if word in main]
+    summary = "For den som drifter tema" if lang == "nb" else "For the person who runs tema"
+    assert f"<summary>{summary}</summary>" in ops and "<details" in ops and " open" not in ops
+    for shown in ("data/labeled/", "<code>tema labels import</code>", written):
+        assert shown in ops, shown
+    assert "<code>data/label_review/conflicts.csv</code>" in ops
+    assert "kari: " in main  # the import is still listed, without its file
+    main, ops = main_and_ops(browser.get("/retrain").text)
+    assert not [word for word in TERMINAL if word in main]
+    assert "<code>tema train</code>" in ops and "models/candidate/" in ops
+
+
 def test_labels_page_counts_per_theme(app):
     batch = fake_done_batch(app.state.serve, 60)
     browser, csrf = named(app, "kari")

@@ -99,6 +99,7 @@ def _labels_data(app: AppState, who: str) -> dict[str, Any]:
         "imports": _imports(app.log),
         "kappas": kappas(app.log, app.config.theme_ids),
         "conflicts": str(app.config.labels.conflicts),
+        "labeled": f"{app.config.train.labeled_dir}/",
         "job": job if job is not None and job.active else None,
     }
 
@@ -123,6 +124,7 @@ async def retrain_page(request: Request) -> Response:
         refreshing=refreshing,
         pending=sum(len(items) for items in app.log.pending().values()),
         has_model=model_exists(app.config),
+        candidate=f"{app.config.promote.candidate_dir}/",
     )
 
 

@@ -180,13 +180,19 @@ WORDS: dict[str, dict[str, str]] = {
         "pending": "{n} venter på å bli lagt i treningsdataene.",
         "save_labels": "Lagre i treningsdataene nå",
         "labels_title": "Merking",
-        "labels_intro": "Merkingene fra nettleseren legges i data/labeled/ med samme kode som "
-        "`tema labels import`, med navn og dato. Et innspill som to har merket ulikt, går til "
-        "konfliktfilen og overskrives aldri.",
+        "labels_intro": "Merkingene dine lagres i treningsdataene med navnet ditt og datoen, "
+        "og neste nye modell lærer av dem (se «Ny modell»). Har to personer merket samme "
+        "innspill ulikt, overskrives ingen av dem: uenigheten settes til side, og den som "
+        "drifter tema avgjør den. Du trenger ikke gjøre noe mer; fortsett å merke.",
+        "ops_title": "For den som drifter tema",
+        "ops_labels": "Merkingene legges i `{labeled}` med samme kode som `tema labels "
+        "import`: én ny fil per import, med merkerens navn og datoen. Et innspill som "
+        "allerede er merket med et annet tema, går til `{conflicts}`; avgjør konfliktene der "
+        "og kjør `tema labels import {conflicts}`.",
+        "ops_imports": "Filene importene skrev:",
         "imports_title": "Lagret i treningsdataene",
         "imports_none": "Ingen merkinger er lagret ennå.",
         "import_line": "{annotator}: nye {added}, fantes fra før {already}, konflikter {conflicts}",
-        "conflicts_file": "Konflikter til avgjørelse: {path}",
         "kappa_title": "Samsvar mellom merkere (Cohens kappa)",
         "kappa_none": "Ingen innspill er merket av to personer ennå.",
         "kappa_pair": "{a} og {b}: {n} innspill merket av begge",
@@ -194,9 +200,12 @@ WORDS: dict[str, dict[str, str]] = {
         "agreement": "Samsvar",
         "overall": "Totalt",
         "retrain_title": "Tren en ny modell",
-        "retrain_intro": "Trener en ny modell på alle merkede innspill, dine også. Den tas i "
-        "bruk bare hvis den ikke er dårligere enn den gjeldende (samme kontroll som `tema "
-        "train`); ellers legges den til side.",
+        "retrain_intro": "Trener en ny modell på alle merkede innspill, dine også. Den nye "
+        "modellen tas i bruk bare hvis den sorterer minst like godt som den som brukes nå; "
+        "da sorteres alle batchene på nytt, og rapportene oppdateres. Ellers legges den til "
+        "side, og alt fortsetter som før. Siden viser resultatet når treningen er ferdig.",
+        "ops_retrain": "Merkingene som venter, importeres først. Treningen og kontrollen er "
+        "de samme som `tema train`; en modell som ikke tas i bruk, legges i `{candidate}`.",
         "retrain_button": "Tren ny modell",
         "retrain_none": "Ingen ny modell er trent fra nettleseren ennå.",
         "verdict_promoted": "Tatt i bruk",

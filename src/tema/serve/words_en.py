@@ -166,13 +166,20 @@ ENGLISH: dict[str, str] = {
     "pending": "Waiting to go into the training data: {n}.",
     "save_labels": "Save to the training data now",
     "labels_title": "Labelling",
-    "labels_intro": "Labels from the browser go into data/labeled/ through the same code "
-    "as `tema labels import`, with the annotator's name and the date. A unit two people "
-    "labelled differently goes to the conflicts file and is never overwritten.",
+    "labels_intro": "Your labels are saved to the training data with your name and the "
+    "date, and the next new model learns from them (see “New model”). If two people "
+    "labelled the same unit differently, neither label is overwritten: the disagreement is "
+    "set aside for the person who runs tema to decide. There is nothing more for you to "
+    "do; keep labelling.",
+    "ops_title": "For the person who runs tema",
+    "ops_labels": "Labels go into `{labeled}` through the same code as `tema labels "
+    "import`: one new file per import, with the annotator's name and the date. A unit "
+    "already labelled with another theme goes to `{conflicts}`; decide the conflicts there "
+    "and run `tema labels import {conflicts}`.",
+    "ops_imports": "The files the imports wrote:",
     "imports_title": "Saved to the training data",
     "imports_none": "No labels saved yet.",
     "import_line": "{annotator}: new {added}, already there {already}, conflicts {conflicts}",
-    "conflicts_file": "Conflicts to decide: {path}",
     "kappa_title": "Agreement between annotators (Cohen's kappa)",
     "kappa_none": "No unit has been labelled by two people yet.",
     "kappa_pair": "{a} and {b}: {n} units labelled by both",
@@ -180,9 +187,12 @@ ENGLISH: dict[str, str] = {
     "agreement": "Agreement",
     "overall": "Overall",
     "retrain_title": "Train a new model",
-    "retrain_intro": "Trains a new model on every labelled unit, yours included. It is put "
-    "in use only if it is no worse than the current one (the same gate as `tema train`); "
-    "otherwise it is kept aside.",
+    "retrain_intro": "Trains a new model on every labelled unit, yours included. The new "
+    "model is put in use only if it sorts at least as well as the one in use now; then "
+    "every batch is sorted again and its report updated. Otherwise it is set aside and "
+    "everything goes on as before. The page shows the outcome when the training is done.",
+    "ops_retrain": "The labels waiting are imported first. The training and the check are "
+    "those of `tema train`; a model not put in use is kept in `{candidate}`.",
     "retrain_button": "Train a new model",
     "retrain_none": "No model has been trained from the browser yet.",
     "verdict_promoted": "Promoted",
