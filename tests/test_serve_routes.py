@@ -889,6 +889,23 @@ def test_review_shows_context_and_asks_for_a_name_first(app):
         assert 'id="unit-text"' in browser.get(f"/batches/{batch.id}/review?order={order}").text
 
 
+@pytest.mark.parametrize(
+    "order", ["doc", "doc:", "doc:ingen.txt", "theme:nope", "theme", "all", "suggest:x"]
+)
+def test_an_order_the_menu_does_not_offer_falls_back_to_the_default(app, order):
+    """A made-up order in the address shows the default order's units, the menu showing
+    it, at the default order's address; never an empty review under a menu that says
+    «Forslag fra tema»."""
+    batch = fake_done_batch(app.state.serve, 40)
+    browser, _ = named(app, "kari")
+    page = browser.get(f"/batches/{batch.id}/review", params={"order": order, "others": "1"})
+    default = f"/batches/{batch.id}/review?order=suggest&others=1"
+    assert page.history[0].status_code == 303 and str(page.url).endswith(default)
+    assert 'id="unit-text"' in page.text and "Ingen flere innspill" not in page.text
+    assert '<option value="suggest" selected>' in page.text
+    assert shown_unit(page) == shown_unit(browser.get(default))
+
+
 def test_review_names_a_survey_answers_question_as_its_question(app):
     batch = fake_done_batch(app.state.serve, 40, kind="answer")
     browser, csrf = named(app, "kari")

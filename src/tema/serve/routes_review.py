@@ -42,7 +42,8 @@ def _batch(request: Request) -> Batch | None:
         batch = state(request).batches.load(request.path_params["batch"])
     except (KeyError, ValueError):
         return None
-    return batch if batch.run or batch.read_only else None
+    # A batch is reviewed once it has run (the pipeline's own: once its report is there).
+    return batch if batch.run or (batch.read_only and batch.state == "done") else None
 
 
 def _units(app: AppState, batch: Batch) -> BatchUnits:
@@ -72,6 +73,16 @@ def _order_of(app: AppState, batch: Batch, units: BatchUnits, order: str) -> lis
     return units.order("all")
 
 
+def _offered(order: str, units: BatchUnits, theme_ids: list[str]) -> bool:
+    """Whether `order` is one the page's order menu offers (for this batch's documents)."""
+    mode, colon, value = order.partition(":")
+    if not colon:
+        return mode in ("suggest", "uncertain")
+    if mode == "theme":
+        return value in theme_ids
+    return mode == "doc" and value in units.documents()
+
+
 async def review_page(request: Request) -> Response:
     app = state(request)
     batch = _batch(request)
@@ -79,6 +90,11 @@ async def review_page(request: Request) -> Response:
         return not_found(request)
     who = annotator(request)
     params = _order_params(request.query_params.get)
+    units = await run_in_threadpool(_units, app, batch)
+    if not _offered(params["order"], units, app.config.theme_ids):
+        # An order the menu does not offer (a URL typed or edited, a document no longer in
+        # the batch): the default order, at an address that says so, as the menu shows it.
+        return redirect(_review_url(batch, {**params, "order": "suggest"}))
     if not who:
         return render(request, "review.html", batch=batch, params=params, view=None,
                       current=None, pick=None, need_name=True, note="", counts={}, mine={},
