@@ -268,6 +268,15 @@ def test_batch_report_label_and_retrain_in_a_browser(server, tmp_path: Path):
         assert "makro-F1" in page.inner_text("#verdict-text") or "macro-F1" in verdict
         assert "5 innspill merket av brukerne" in page.inner_text("#own-score")
         page.screenshot(path=str(ARTIFACTS / "retrain.png"), full_page=True)
+
+        # 5. The labels page: plain words; the paths and commands folded away until opened.
+        page.goto(url + "labels")
+        assert "data/labeled" not in page.inner_text("main") and page.is_hidden("#ops p")
+        page.screenshot(path=str(ARTIFACTS / "labels.png"), full_page=True)
+        page.click("#ops summary")
+        assert "tema labels import" in page.inner_text("#ops")
+        assert "-kari.n-" in page.inner_text("#ops")  # the file the import wrote
+        page.screenshot(path=str(ARTIFACTS / "labels-ops.png"), full_page=True)
         browser.close()
 
     imported = list((project / "data" / "labeled").glob("import-*-kari.n-*.csv"))
@@ -463,3 +472,46 @@ def test_a_name_allowed_with_allow_host_opens_the_app(tmp_path: Path):
             assert page.title().startswith("Innspill")
             assert page.inner_text("h1") != "Ukjent adresse"
             browser.close()
+
+
+LONG_MEETING = "Spørreundersøkelse Stavanger kommune 2025 – innbyggerpanel"
+
+
+def test_files_form_long_meeting_and_back_after_a_refused_start(server, tmp_path: Path):
+    """The meeting field shows a long meeting name whole on a desktop, and is as wide as
+    a phone's screen (375 px: a block per file, nothing sideways). A start refused for a
+    wrong date lands on the form (a GET): after the language switch, Back shows the form
+    again rather than Chromium's "confirm form resubmission" (ERR_CACHE_MISS)."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    url, _ = server
+    folder = tmp_path / "filer"
+    folder.mkdir()
+    (folder / "stavanger.txt").write_text("Vi trenger flere kommunale boliger.", "utf-8")
+    manifest = f"fil;møte;region;dato\nstavanger.txt;{LONG_MEETING};Rogaland;2025-02-30\n"
+    (folder / "manifest.csv").write_text(manifest, encoding="utf-8")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with playwright.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(url)
+        page.set_input_files("#upload-form input[name=files]", sorted(folder.iterdir()))
+        with page.expect_navigation():
+            page.click("#upload-form button[type=submit]")
+        form = page.url
+        meeting = page.locator("input[name=meeting_0]")
+        assert meeting.evaluate("m => m.scrollWidth <= m.clientWidth")  # whole, not cut off
+        page.screenshot(path=str(ARTIFACTS / "files-form-1280.png"), full_page=True)
+        # A phone: the field is as wide as the screen (one line cannot hold it all there).
+        page.set_viewport_size({"width": 375, "height": 800})
+        assert meeting.bounding_box()["width"] > 300 and page_is_no_wider_than_the_window(page)
+        page.screenshot(path=str(ARTIFACTS / "files-form-375.png"), full_page=True)
+        with page.expect_navigation():
+            page.click("#files-form button[type=submit]")
+        assert page.url == form and "2025-02-30" in page.inner_text("p.error")
+        with page.expect_navigation():
+            page.click("button.link")  # English
+        assert "February 2025 has 28 days" in page.inner_text("p.error")
+        page.go_back()
+        assert page.url == form and meeting.input_value() == LONG_MEETING
+        assert "2025-02-30" in page.inner_text("p.error")
+        browser.close()

@@ -341,7 +341,7 @@ def test_the_pages_name_an_upload_as_the_user_named_it(app):
     assert by_name['Møte "Nord" #2.txt'].name == "Møte _Nord_ _2.txt"  # stored safely
     assert by_name['Møte "Nord" #2.txt'].region == "Nord-Norge"  # its manifest row
     assert by_name["100% ferdig 😀.txt"].meeting == "100% ferdig 😀"
-    assert "<td>Møte &#34;Nord&#34; #2.txt<br>" in page.text
+    assert '<td data-label="Fil">Møte &#34;Nord&#34; #2.txt<br>' in page.text
     assert "lagret som Møte _Nord_ _2.txt" in page.text and "_22" not in page.text
     refused = (
         "<tr><td>Kari &amp; Ola&#39;s &#34;utkast&#34;.pdf</td><td>filen er ikke en lesbar PDF"
