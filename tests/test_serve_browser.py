@@ -265,7 +265,9 @@ def test_batch_report_label_and_retrain_in_a_browser(server, tmp_path: Path):
         page.wait_for_selector("#verdict", timeout=JOB_TIMEOUT_MS)
         verdict = page.inner_text("#verdict")
         assert re.search(r"Tatt i bruk|Ikke tatt i bruk", verdict)
-        assert "makro-F1" in page.inner_text("#verdict-text") or "macro-F1" in verdict
+        # The command line's text is there, folded away for the person who runs tema.
+        assert page.is_hidden("#verdict-text")
+        assert "makro-F1" in (page.text_content("#verdict-text") or "")
         assert "5 innspill merket av brukerne" in page.inner_text("#own-score")
         page.screenshot(path=str(ARTIFACTS / "retrain.png"), full_page=True)
 

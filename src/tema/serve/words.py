@@ -218,7 +218,7 @@ WORDS: dict[str, dict[str, str]] = {
         "candidate": "Ny",
         "change": "Endring",
         "change_ci": "95 % KI for endringen",
-        "as_cli": "Som `tema compare-models` skriver det",
+        "as_cli": "For den som drifter tema: som `tema compare-models` skriver det",
         "own_title": "På dine egne merkede innspill",
         "own_line": "{n} innspill merket av brukerne, hvert sortert av en modell som ikke "
         "hadde sett det (kryssvalidering): makro-F1 {f1} ({f1_ci}), treffsikkerhet {acc} "

@@ -205,7 +205,7 @@ ENGLISH: dict[str, str] = {
     "candidate": "New",
     "change": "Change",
     "change_ci": "95% CI of change",
-    "as_cli": "As `tema compare-models` prints it",
+    "as_cli": "For the person who runs tema: as `tema compare-models` prints it",
     "own_title": "On your own labelled units",
     "own_line": "{n} units labelled by users, each sorted by a model that had not seen it "
     "(cross-validation): macro-F1 {f1} ({f1_ci}), accuracy {acc} ({acc_ci}).",
