@@ -349,12 +349,19 @@ def test_the_pages_name_an_upload_as_the_user_named_it(app):
     assert refused in page.text
 
 
-def test_a_document_is_named_as_its_file_was_in_review_and_report(app):
+def _first_file_sent_as_referat(app, n_docs: int):
+    """A run batch whose first file (stored as dokument-000.txt) the user sent as
+    'Referat "Bodø".txt', and the browser of an annotator."""
     state = app.state.serve
-    batch = fake_done_batch(state, 20, n_docs=1)
-    batch.files[0].original = 'Referat "Bodø".txt'  # stored as dokument-000.txt
+    batch = fake_done_batch(state, 20, n_docs=n_docs)
+    batch.files[0].original = 'Referat "Bodø".txt'
     state.batches.save(batch)
     browser, _ = named(app, "kari")
+    return batch, browser
+
+
+def test_a_document_is_named_as_its_file_was_in_review_and_report(app):
+    batch, browser = _first_file_sent_as_referat(app, n_docs=1)
     review = browser.get(f"/batches/{batch.id}/review").text
     assert "Kilde: <strong>Referat &#34;Bodø&#34;.txt</strong>" in review
     report = browser.get(f"/batches/{batch.id}/report").text
@@ -774,6 +781,28 @@ def leave_input_out(state, batch) -> None:
     write_documents(documents, files.documents)
 
 
+def _unread_pages_and_sheets_listed(browser, path: str, heading: str) -> tuple[str, str]:
+    """The page at `path` in Norwegian, then in English, after checking that both list the
+    unread PDF pages and workbook sheets of `leave_input_out` under `heading` tags, each
+    file by the name it was sent under (escaped), never by its stored name."""
+    page = html.unescape(browser.get(path).text)
+    assert f"<{heading}>Sider som ikke kunne leses</{heading}>" in page
+    assert '<li>Referat "Bodø" & Alta.pdf: side 2, 5 (skannet eller skadet;' in page
+    assert f"<{heading}>Ark som ikke ble lest</{heading}>" in page
+    assert "<li>Svar <2025>.xlsx: arkene «Ark 2» og «Merknader» ble ikke lest" in page
+    section = re.search(r'<section class="left-out".*?</section>', page, re.S)
+    assert section is not None and "dokument-00" not in section.group(0)  # no stored name
+    escaped = browser.get(path).text
+    assert "Svar &lt;2025&gt;.xlsx: arkene" in escaped and "<2025>" not in escaped
+    browser.post("/language", data={"csrf_token": token(browser), "lang": "en"})
+    english = html.unescape(browser.get(path).text)
+    assert f"<{heading}>Pages that could not be read</{heading}>" in english
+    assert '<li>Referat "Bodø" & Alta.pdf: page(s) 2, 5 (scanned or damaged;' in english
+    assert "<li>Svar <2025>.xlsx: the sheets “Ark 2” and “Merknader” were not read" in english
+    assert "Sider som ikke" not in english and "Ark som ikke" not in english
+    return page, english
+
+
 def test_the_report_page_lists_the_input_left_out_of_the_counts(app):
     """A civil servant who only uses the app learns, as report.html says it, which files
     could not be read and why, which PDF pages and which sheets were not read: each file
@@ -781,25 +810,14 @@ def test_the_report_page_lists_the_input_left_out_of_the_counts(app):
     state = app.state.serve
     batch = fake_done_batch(state, 40, n_docs=4)
     leave_input_out(state, batch)
-    browser = client(app)
-    page = html.unescape(browser.get(f"/batches/{batch.id}/report").text)
+    page, english = _unread_pages_and_sheets_listed(
+        client(app), f"/batches/{batch.id}/report", "h3"
+    )
     assert "<h2>Ikke med i tellingen</h2>" in page
     assert "<h3>Filer som ikke kunne leses</h3>" in page
     assert "<li>Skannet «Nord».pdf: filen er ikke en lesbar PDF</li>" in page
-    assert "<h3>Sider som ikke kunne leses</h3>" in page
-    assert '<li>Referat "Bodø" & Alta.pdf: side 2, 5 (skannet eller skadet;' in page
-    assert "<h3>Ark som ikke ble lest</h3>" in page
-    assert "<li>Svar <2025>.xlsx: arkene «Ark 2» og «Merknader» ble ikke lest" in page
-    section = re.search(r'<section class="left-out".*?</section>', page, re.S)
-    assert section is not None and "dokument-00" not in section.group(0)  # no stored name
-    escaped = browser.get(f"/batches/{batch.id}/report").text  # the user's names, escaped
-    assert "Svar &lt;2025&gt;.xlsx: arkene" in escaped and "<2025>" not in escaped
-    browser.post("/language", data={"csrf_token": token(browser), "lang": "en"})
-    english = html.unescape(browser.get(f"/batches/{batch.id}/report").text)
     assert "<h2>Not in the counts</h2>" in english
     assert "<li>Skannet «Nord».pdf: the file is not a readable PDF</li>" in english
-    assert '<li>Referat "Bodø" & Alta.pdf: page(s) 2, 5 (scanned or damaged;' in english
-    assert "<li>Svar <2025>.xlsx: the sheets “Ark 2” and “Merknader” were not read" in english
     assert "Ikke med i tellingen" not in english and "Filer som ikke" not in english
 
 
@@ -828,23 +846,8 @@ def test_the_batch_page_lists_the_pages_and_sheets_its_run_did_not_read(app):
     leave_input_out(state, batch)
     batch.rejected = [{"file": "dokument-000.txt", "reason": "is not a readable PDF"}]
     state.batches.save(batch)
-    browser = client(app)
-    page = html.unescape(browser.get(f"/batches/{batch.id}").text)
-    assert "<h2>Sider som ikke kunne leses</h2>" in page
-    assert '<li>Referat "Bodø" & Alta.pdf: side 2, 5 (skannet eller skadet;' in page
-    assert "<h2>Ark som ikke ble lest</h2>" in page
-    assert "<li>Svar <2025>.xlsx: arkene «Ark 2» og «Merknader» ble ikke lest" in page
+    page, _ = _unread_pages_and_sheets_listed(client(app), f"/batches/{batch.id}", "h2")
     assert page.count("filen er ikke en lesbar PDF") == 1  # the skipped file, once
-    section = re.search(r'<section class="left-out".*?</section>', page, re.S)
-    assert section is not None and "dokument-00" not in section.group(0)  # no stored name
-    escaped = browser.get(f"/batches/{batch.id}").text
-    assert "Svar &lt;2025&gt;.xlsx: arkene" in escaped and "<2025>" not in escaped
-    browser.post("/language", data={"csrf_token": token(browser), "lang": "en"})
-    english = html.unescape(browser.get(f"/batches/{batch.id}").text)
-    assert "<h2>Pages that could not be read</h2>" in english
-    assert '<li>Referat "Bodø" & Alta.pdf: page(s) 2, 5 (scanned or damaged;' in english
-    assert "<li>Svar <2025>.xlsx: the sheets “Ark 2” and “Merknader” were not read" in english
-    assert "Sider som ikke" not in english and "Ark som ikke" not in english
 
 
 def test_a_batch_page_with_every_page_and_sheet_read_lists_none(app):
@@ -1448,11 +1451,7 @@ def test_the_units_behind_a_share_name_their_column_and_an_answer_its_question(a
 def test_the_review_order_names_each_document_as_its_file_was_sent(app):
     """The «Dokument: …» choices of the review order name the file as the user's computer
     had it, as the rest of the page does, not by the name it was saved under."""
-    state = app.state.serve
-    batch = fake_done_batch(state, 20, n_docs=2)
-    batch.files[0].original = 'Referat "Bodø".txt'  # stored as dokument-000.txt
-    state.batches.save(batch)
-    browser, _ = named(app, "kari")
+    batch, browser = _first_file_sent_as_referat(app, n_docs=2)
     review = browser.get(f"/batches/{batch.id}/review").text
     assert (
         '<option value="doc:dokument-000.txt" >Dokument: Referat &#34;Bodø&#34;.txt</option>'
