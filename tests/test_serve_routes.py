@@ -1344,6 +1344,30 @@ def test_the_project_batch_is_named_the_same_in_its_tab_and_its_heading(app):
     assert title == f"{heading} · tema" and "data/raw" not in title
 
 
+def test_the_project_batch_page_lists_the_input_make_run_left_out(app):
+    """The batch of `make run` (data/raw) has no table of files refused at upload: its
+    page lists the files ingest could not read, with why, and the unread pages and
+    sheets, as its report says them."""
+    from tema.ingest.stage import Document, write_documents
+
+    state = app.state.serve
+    config = state.config
+    raw = config.ingest.raw_dir
+    config.ingest.skipped.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame([{"file": str(raw / "skannet.pdf"), "reason": "is not a readable PDF"}]).to_csv(
+        config.ingest.skipped, index=False
+    )
+    documents = [Document("svar.xlsx", str(raw / "svar.xlsx"), "Møte", "", "", "Tekst",
+                          unread_sheets=["Ark 2"])]  # fmt: skip
+    write_documents(documents, config.ingest.documents)
+    page = html.unescape(client(app).get("/batches/pipeline").text)
+    assert "<h2>Filer som ikke kunne leses</h2>" in page
+    # Named as report.html of `make run` names them: by their path in the project.
+    assert f"<li>{raw / 'skannet.pdf'}: filen er ikke en lesbar PDF</li>" in page
+    assert "<h2>Ark som ikke ble lest</h2>" in page
+    assert f"<li>{raw / 'svar.xlsx'}: arket «Ark 2» ble ikke lest" in page
+
+
 def test_kappa_pairs_units_not_texts(tmp_path: Path):
     """Two units of a batch may hold the same text (a survey answer "Ja." given twice):
     each is a unit both labelled, as the page says ("3 innspill merket av begge")."""

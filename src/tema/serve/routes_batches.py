@@ -349,12 +349,14 @@ async def batch_page(request: Request) -> Response:
             job = None
     refresh = app.jobs.latest("refresh", batch.id)
     # Once it has run: the PDF pages and sheets it did not read, as the report page says
-    # it (the files it could not read are batch.rejected, in the table above them).
+    # it (the files it could not read are batch.rejected, in the table above them). The
+    # project's own batch (`make run`) has no such table: its lists name those files too.
     left_out: list[tuple[str, list[str]]] = []
-    if batch.run:
+    if batch.run or batch.read_only:
         lang = language(request)
         left = await run_in_threadpool(read_left_out, app.batches.files_of(batch))
-        left_out = left_out_lists(left, batch.shown_names(lang), lang, UNREAD_LISTS)
+        lists = None if batch.read_only else UNREAD_LISTS
+        left_out = left_out_lists(left, batch.shown_names(lang), lang, lists)
     return render(
         request,
         "batch.html",
