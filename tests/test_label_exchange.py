@@ -136,6 +136,29 @@ def test_a_row_copied_twice_is_one_unit(tmp_path: Path):
     assert unlabelled == 1
 
 
+@pytest.mark.parametrize("again", ["housing", "bolig ", "BOLIG", "Housing"])
+def test_a_row_copied_twice_with_the_theme_written_another_way_is_one_unit(
+    tmp_path: Path, again: str
+):
+    # Before: the same id, text and theme, written "Bolig" on one row and "housing" on the
+    # other, stopped the import as "duplicate id", though both rows say the same.
+    first = {"id": "s-2be945bfb5", "text": "Flere kommunale boliger", "label": "Bolig"}
+    path = write_csv_file(tmp_path / "kari.csv", [first, {**first, "label": again}])
+    rows, unlabelled = read_incoming(path, THEMES)
+    assert [(r.text, r.label, r.where) for r in rows] == [
+        ("Flere kommunale boliger", "housing", "line 2")
+    ]
+    assert unlabelled == 0
+
+
+def test_an_unknown_theme_on_a_row_copied_twice_names_its_line(tmp_path: Path):
+    first = {"id": "s-2be945bfb5", "text": "Flere kommunale boliger", "label": "Bolig"}
+    path = write_csv_file(tmp_path / "kari.csv", [first, {**first, "label": "Boilg"}])
+    with pytest.raises(InputError, match=r"unknown theme 'Boilg' \(did you mean 'Bolig'") as error:
+        read_incoming(path, THEMES)
+    assert error.value.line == 3 and str(path) in str(error.value)
+
+
 def test_an_id_on_two_different_rows_says_which_to_keep(tmp_path: Path):
     rows = [
         {"id": "s-2be945bfb5", "text": "Flere kommunale boliger", "label": "Bolig"},

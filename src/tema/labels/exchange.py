@@ -88,7 +88,7 @@ def check_suggested_texts(path: Path, incoming: Sequence[IncomingLabel]) -> None
 @dataclass(frozen=True)
 class IncomingFile:
     """An annotator's file as read: its labelled rows, the count of rows with a text but no
-    label, and the count of rows that repeated an earlier row whole (id, text and labels)."""
+    label, and the count of rows that repeated an earlier row whole (id, text and themes)."""
 
     rows: list[IncomingLabel]
     unlabelled: int
@@ -105,9 +105,10 @@ def read_incoming_file(path: str | Path, themes: Sequence[Theme]) -> IncomingFil
     """An annotator's file, validated (`IncomingFile`).
 
     Blank rows are ignored; a row with a text but no label is counted as unlabelled
-    (not yet done); a row given again whole is read once and counted as repeated. An
-    unknown theme, a label without a text, a second label equal to the label, an id given
-    twice with another text or label or a malformed file stops with the file and the line.
+    (not yet done); a row given again whole (its id, text and themes, however each theme is
+    written) is read once and counted as repeated. An unknown theme, a label without a
+    text, a second label equal to the label, an id given twice with another text or theme
+    or a malformed file stops with the file and the line.
     """
     path = Path(path)
     if not path.is_file():
@@ -125,18 +126,15 @@ def read_incoming_file(path: str | Path, themes: Sequence[Theme]) -> IncomingFil
 
     rows: list[IncomingLabel] = []
     unlabelled = repeated = 0
-    first_where: dict[str, str] = {}  # id → where it was first seen
-    first_row: dict[str, tuple[str, ...]] = {}  # id → the text and labels it was first given
+    # id → where it was first seen, and the text and themes it was first given
+    first_row: dict[str, tuple[str, tuple[str, ...]]] = {}
     for record in _read_records(path):
         if _is_blank(record):
             continue
-        source_id, content = _clean(record.get("id")), _content(record)
-        if source_id and first_row.get(source_id) == content:
+        row = _incoming_row(path, record, lookup, unknown)
+        if _seen_before(path, record, row, first_row):
             repeated += 1  # the same row again (pasted twice in Excel): one unit
-            continue
-        first_row.setdefault(source_id, content)
-        row = _incoming_row(path, record, first_where, lookup, unknown)
-        if row is None:
+        elif row is None:
             unlabelled += 1
         else:
             rows.append(row)
@@ -169,9 +167,42 @@ def _read_records(path: Path) -> list[dict[str, Any]]:
         raise InputError(path, f"cannot be read: {exc.strerror or exc}") from exc
 
 
-def _content(record: dict[str, Any]) -> tuple[str, ...]:
-    """A record's text and labels, as compared to find a row given twice."""
-    return (_clean(record.get("text")), *(_clean(label) for label in record.get("labels", [])))
+def _seen_before(
+    path: Path,
+    record: dict[str, Any],
+    row: IncomingLabel | None,
+    first_row: dict[str, tuple[str, tuple[str, ...]]],
+) -> bool:
+    """Whether a record (already checked: `row`, None if it has no label yet) repeats the
+    row its id was first given on: the same text and the same themes, however each label is
+    written ("Bolig" on one row, "housing" on the other). An id given again with another
+    text or theme stops with the file and the line; a new id is remembered."""
+    source_id = _clean(record.get("id"))
+    if not source_id:
+        return False
+    text = _clean(record.get("text"))
+    content = (text,) if row is None else (text, row.label, row.second_label)
+    if source_id not in first_row:
+        first_row[source_id] = (record["where"], content)
+        return False
+    first_where, first_content = first_row[source_id]
+    if content == first_content:
+        return True
+    # Two rows claiming one unit: a copy-paste slip or two files merged; which label
+    # stands is for the annotator to say, as training says for data/labeled.
+    _fail(
+        path,
+        record,
+        f"duplicate id {source_id!r} (also at {first_where}) with another text or label: an "
+        "id is one unit; delete the row that is wrong (or clear the id of a row that is a "
+        "unit of its own)",
+    )
+
+
+def _fail(path: Path, record: dict[str, Any], message: str) -> NoReturn:
+    """Stop at a record, naming its line (or, in a file of tasks, where it is)."""
+    line = record.get("line")
+    raise InputError(path, message if line is not None else f"{record['where']}: {message}", line)
 
 
 def _is_blank(record: dict[str, Any]) -> bool:
@@ -183,30 +214,18 @@ def _is_blank(record: dict[str, Any]) -> bool:
 def _incoming_row(
     path: Path,
     record: dict[str, Any],
-    first_where: dict[str, str],
     lookup: dict[str, str],
     unknown: Callable[[str], str],
 ) -> IncomingLabel | None:
-    """One record (not blank) checked: the labelled unit, or None if it has no label yet."""
+    """One record (not blank) checked: the labelled unit with its labels resolved to
+    theme ids, or None if it has no label yet."""
     text = _clean(record.get("text"))
     given = [_clean(label) for label in record.get("labels", [])]
     labels = [label for label in given if label]
-    where, line = record["where"], record.get("line")
 
     def fail(message: str) -> NoReturn:
-        raise InputError(path, message if line is not None else f"{where}: {message}", line)
+        _fail(path, record, message)
 
-    source_id = _clean(record.get("id"))
-    if source_id in first_where:
-        # Two rows claiming one unit: a copy-paste slip or two files merged; which
-        # label stands is for the annotator to say, as training says for data/labeled.
-        fail(
-            f"duplicate id {source_id!r} (also at {first_where[source_id]}) with another text "
-            "or label: an id is one unit; delete the row that is wrong (or clear the id of a "
-            "row that is a unit of its own)"
-        )
-    if source_id:
-        first_where[source_id] = where
     if not labels:
         return None
     if given and not given[0]:
@@ -230,9 +249,9 @@ def _incoming_row(
         text=text,
         label=resolved[0],
         second_label=resolved[1] if len(resolved) == 2 else "",
-        source_id=source_id,
-        where=where,
-        line=line,
+        source_id=_clean(record.get("id")),
+        where=record["where"],
+        line=record.get("line"),
     )
 
 
