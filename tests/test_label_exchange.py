@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tema.errors import InputError
-from tema.labels.exchange import read_incoming
+from tema.labels.exchange import read_incoming_file
 from test_label_import import (
     NEW,
     THEMES,
@@ -22,19 +22,19 @@ from test_label_import import (
 @pytest.mark.parametrize("fmt", sorted(WRITERS))
 def test_every_format_reads_text_label_and_second_label(tmp_path: Path, fmt: str):
     path = WRITERS[fmt](tmp_path / "in", NEW)
-    rows, unlabelled = read_incoming(path, THEMES)
-    assert [(r.text, r.label, r.second_label) for r in rows] == NEW
-    assert unlabelled == 0
+    read = read_incoming_file(path, THEMES)
+    assert [(r.text, r.label, r.second_label) for r in read.rows] == NEW
+    assert read.unlabelled == 0
 
 
 def test_json_errors_name_the_task(tmp_path: Path):
     path = label_studio_export(tmp_path / "ls.json", [("Tekst om skole", "skole", "")])
     with pytest.raises(InputError, match=r"task 1 \(id 1\): unknown theme 'skole'"):
-        read_incoming(path, THEMES)
+        read_incoming_file(path, THEMES)
     broken = tmp_path / "bad.jsonl"
     broken.write_text('{"text": "a", "label": ["housing"]}\n{"text": \n', encoding="utf-8")
     with pytest.raises(InputError) as error:
-        read_incoming(broken, THEMES)
+        read_incoming_file(broken, THEMES)
     assert error.value.line == 2
 
 
@@ -43,7 +43,7 @@ def test_a_json_file_that_is_no_label_studio_export_is_refused(tmp_path: Path):
     path = tmp_path / "noe.json"
     path.write_text('{"a": 1}', encoding="utf-8")
     with pytest.raises(InputError, match="task 1: neither 'data' nor 'text'"):
-        read_incoming(path, THEMES)
+        read_incoming_file(path, THEMES)
 
 
 def test_a_task_id_given_twice_names_both_tasks(tmp_path: Path):
@@ -53,7 +53,7 @@ def test_a_task_id_given_twice_names_both_tasks(tmp_path: Path):
     path.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
     twice = r"task 2 \(id 0\): duplicate id '0' \(also at task 1 \(id 0\)\)"
     with pytest.raises(InputError, match=twice):
-        read_incoming(path, THEMES)
+        read_incoming_file(path, THEMES)
 
 
 def test_display_names_blank_and_unlabelled_rows(tmp_path: Path):
@@ -66,9 +66,9 @@ def test_display_names_blank_and_unlabelled_rows(tmp_path: Path):
             {"text": "Ikke merket ennå", "label": ""},
         ],
     )
-    rows, unlabelled = read_incoming(path, THEMES)
-    assert [r.label for r in rows] == ["housing", "voluntary"]
-    assert unlabelled == 1
+    read = read_incoming_file(path, THEMES)
+    assert [r.label for r in read.rows] == ["housing", "voluntary"]
+    assert read.unlabelled == 1
 
 
 # How annotators write a theme in a file edited by hand (LABELS.md's headings, Excel's
@@ -90,7 +90,7 @@ def test_a_theme_is_read_as_annotators_write_it(tmp_path: Path, written: str, th
     # Before: "unknown theme 'Utdannings- og kvalifiseringsløpet'", the heading LABELS.md
     # gives the theme, and a name with Excel's non-breaking space, stopped the import.
     path = write_csv_file(tmp_path / "kari.csv", [{"text": "Tekst", "label": written}])
-    rows, _ = read_incoming(path, THEMES)
+    rows = read_incoming_file(path, THEMES).rows
     assert [r.label for r in rows] == [theme]
 
 
@@ -110,7 +110,7 @@ def test_a_misspelt_theme_names_the_theme_it_is_closest_to(
 ):
     path = write_csv_file(tmp_path / "kari.csv", [{"text": "Tekst", "label": written}])
     with pytest.raises(InputError, match=f"unknown theme '{written}' \\(did you mean '{meant}'"):
-        read_incoming(path, THEMES)
+        read_incoming_file(path, THEMES)
 
 
 def test_a_second_label_equal_to_the_label_says_to_clear_it(tmp_path: Path):
@@ -120,7 +120,7 @@ def test_a_second_label_equal_to_the_label_says_to_clear_it(tmp_path: Path):
         tmp_path / "kari.csv", [{"text": "Tekst", "label": "Annet", "second_label": "other"}]
     )
     with pytest.raises(InputError, match=r"line 2: .*clear second_label"):
-        read_incoming(path, THEMES)
+        read_incoming_file(path, THEMES)
 
 
 def test_a_row_copied_twice_is_one_unit(tmp_path: Path):
@@ -129,11 +129,11 @@ def test_a_row_copied_twice_is_one_unit(tmp_path: Path):
     row = {"id": "s-2be945bfb5", "text": "Flere kommunale boliger", "label": "Bolig"}
     other = {"id": "s-0000000001", "text": "Frivillige driver leksehjelp", "label": ""}
     path = write_csv_file(tmp_path / "kari.csv", [row, other, row, other])
-    rows, unlabelled = read_incoming(path, THEMES)
-    assert [(r.text, r.label, r.where) for r in rows] == [
+    read = read_incoming_file(path, THEMES)
+    assert [(r.text, r.label, r.where) for r in read.rows] == [
         ("Flere kommunale boliger", "housing", "line 2")
     ]
-    assert unlabelled == 1
+    assert (read.unlabelled, read.repeated) == (1, 2)
 
 
 @pytest.mark.parametrize("again", ["housing", "bolig ", "BOLIG", "Housing"])
@@ -144,18 +144,18 @@ def test_a_row_copied_twice_with_the_theme_written_another_way_is_one_unit(
     # other, stopped the import as "duplicate id", though both rows say the same.
     first = {"id": "s-2be945bfb5", "text": "Flere kommunale boliger", "label": "Bolig"}
     path = write_csv_file(tmp_path / "kari.csv", [first, {**first, "label": again}])
-    rows, unlabelled = read_incoming(path, THEMES)
-    assert [(r.text, r.label, r.where) for r in rows] == [
+    read = read_incoming_file(path, THEMES)
+    assert [(r.text, r.label, r.where) for r in read.rows] == [
         ("Flere kommunale boliger", "housing", "line 2")
     ]
-    assert unlabelled == 0
+    assert (read.unlabelled, read.repeated) == (0, 1)
 
 
 def test_an_unknown_theme_on_a_row_copied_twice_names_its_line(tmp_path: Path):
     first = {"id": "s-2be945bfb5", "text": "Flere kommunale boliger", "label": "Bolig"}
     path = write_csv_file(tmp_path / "kari.csv", [first, {**first, "label": "Boilg"}])
     with pytest.raises(InputError, match=r"unknown theme 'Boilg' \(did you mean 'Bolig'") as error:
-        read_incoming(path, THEMES)
+        read_incoming_file(path, THEMES)
     assert error.value.line == 3 and str(path) in str(error.value)
 
 
@@ -166,7 +166,7 @@ def test_an_id_on_two_different_rows_says_which_to_keep(tmp_path: Path):
     ]
     path = write_csv_file(tmp_path / "kari.csv", rows)
     with pytest.raises(InputError, match=r"line 3: duplicate id .* \(also at line 2\).*delete"):
-        read_incoming(path, THEMES)
+        read_incoming_file(path, THEMES)
 
 
 def test_a_renamed_column_is_named_with_the_columns_the_file_has(tmp_path: Path):
@@ -174,4 +174,4 @@ def test_a_renamed_column_is_named_with_the_columns_the_file_has(tmp_path: Path)
     path = write_csv_file(tmp_path / "kari.csv", [{"id": "s-1", "text": "Tekst", "tema": "Bolig"}])
     missing = r"line 1: missing column\(s\) label; .*has id, text, tema"
     with pytest.raises(InputError, match=missing):
-        read_incoming(path, THEMES)
+        read_incoming_file(path, THEMES)

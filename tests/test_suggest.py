@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tema.config import load_config
-from tema.labels.exchange import read_incoming
+from tema.labels.exchange import read_incoming_file
 from tema.labels.suggest import (
     SuggestSettings,
     candidate_units,
@@ -125,13 +125,13 @@ def test_suggest_writes_csv_xlsx_and_label_studio_that_import_reads(tmp_path: Pa
     assert 'name="second_theme"' in paths["label_studio_config"].read_text(encoding="utf-8")
     # An annotator who accepts the guesses: each exported file reads back as labels.
     for path in (paths["csv"], paths["xlsx"]):
-        rows, _ = read_incoming(path, THEMES)
+        rows = read_incoming_file(path, THEMES).rows
         assert [r.label for r in rows] == out["label"].tolist()
     for task in tasks:  # Label Studio: predictions become annotations once accepted
         task["annotations"] = task.pop("predictions")
     accepted = tmp_path / "export.json"
     accepted.write_text(json.dumps(tasks), encoding="utf-8")
-    rows, _ = read_incoming(accepted, THEMES)
+    rows = read_incoming_file(accepted, THEMES).rows
     assert [(r.label, r.second_label) for r in rows] == list(
         zip(out["label"], out["second_label"], strict=True)
     )
@@ -143,7 +143,7 @@ def test_suggested_text_that_looks_like_a_formula_stays_text_and_imports(tmp_pat
     paths = write_suggestions(out, tmp_path / "next.csv", THEMES)
     cell = load_workbook(paths["xlsx"]).worksheets[0]["B2"]
     assert (cell.value, cell.data_type) == ("=1+2 boliger i hver bydel", "s")
-    rows, _ = read_incoming(paths["xlsx"], THEMES)
+    rows = read_incoming_file(paths["xlsx"], THEMES).rows
     assert [(r.text, r.label) for r in rows] == [("=1+2 boliger i hver bydel", "housing")]
 
 
@@ -244,7 +244,7 @@ def test_the_xlsx_offers_and_reads_the_norwegian_theme_names(tmp_path: Path):
     assert rule.errorStyle == "warning"  # an id or an English name can still be typed
     sheet["C2"] = "Frivillig sektor"
     workbook.save(tmp_path / "kari.xlsx")
-    rows, _ = read_incoming(tmp_path / "kari.xlsx", THEMES)
+    rows = read_incoming_file(tmp_path / "kari.xlsx", THEMES).rows
     assert [(r.label, r.second_label) for r in rows] == [("voluntary", "other")]
 
 
@@ -263,7 +263,7 @@ def test_label_studio_shows_the_themes_by_their_norwegian_names(tmp_path: Path):
         task["annotations"] = task.pop("predictions")
     accepted = tmp_path / "export.json"
     accepted.write_text(json.dumps(tasks), encoding="utf-8")
-    rows, _ = read_incoming(accepted, THEMES)
+    rows = read_incoming_file(accepted, THEMES).rows
     assert [(r.label, r.second_label) for r in rows] == [("housing", "other")]
 
 

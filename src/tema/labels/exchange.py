@@ -1,7 +1,8 @@
 """Labels in and out: annotators' files as tema reads them, and the files tema writes for them.
 
-`read_incoming` reads an annotator's file (chosen by the file suffix) into validated
-`IncomingLabel`s; `tema.labels.importing` adds them to `data/labeled/`, and
+`read_incoming_file` reads an annotator's file (chosen by the file suffix) into an
+`IncomingFile`: its validated `IncomingLabel`s, and the counts of rows not labelled yet and
+of rows repeated whole. `tema.labels.importing` adds the labelled rows to `data/labeled/`, and
 `tema labels agreement` compares two such files.
 
 - `.csv` / `.tsv` / `.xlsx`: a header row with at least `text` and `label`;
@@ -93,12 +94,6 @@ class IncomingFile:
     rows: list[IncomingLabel]
     unlabelled: int
     repeated: int
-
-
-def read_incoming(path: str | Path, themes: Sequence[Theme]) -> tuple[list[IncomingLabel], int]:
-    """The labelled rows of an annotator's file, validated; and the count of unlabelled rows."""
-    read = read_incoming_file(path, themes)
-    return read.rows, read.unlabelled
 
 
 def read_incoming_file(path: str | Path, themes: Sequence[Theme]) -> IncomingFile:

@@ -38,7 +38,7 @@ from tema.config import Config, Theme
 from tema.errors import TemaError
 from tema.io.files import ascii_letters, write_csv
 from tema.labels.conflicts import CONFLICT_COLUMNS, Decisions, append_conflicts, apply_decisions
-from tema.labels.exchange import IncomingLabel, check_suggested_texts, read_incoming
+from tema.labels.exchange import IncomingLabel, check_suggested_texts, read_incoming_file
 from tema.labels.store import (
     LABEL_COLUMNS,
     NEAR_DUPLICATE_SIMILARITY,
@@ -137,10 +137,10 @@ def import_labels(
     if annotator is None:
         raise TemaError(f"{path}: say who labelled it (--annotator NAME)")
     annotator_slug(annotator)  # a bad name stops before the file is read
-    incoming, unlabelled = read_incoming(path, themes)
-    check_suggested_texts(path, incoming)
+    incoming = read_incoming_file(path, themes)
+    check_suggested_texts(path, incoming.rows)
     result = add_labels(
-        incoming,
+        incoming.rows,
         labeled_dir,
         themes,
         annotator,
@@ -149,7 +149,7 @@ def import_labels(
         digest=file_hash(path)[:8],
         today=today,
     )
-    result.unlabelled = unlabelled
+    result.unlabelled = incoming.unlabelled
     return result
 
 
