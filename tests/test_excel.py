@@ -131,4 +131,4 @@ def test_the_sheets_not_read_that_hold_text_are_named(tmp_path: Path, sheets, ch
     path = workbook_of_sheets(tmp_path / "svar.xlsx", sheets)
     table = read_table(path, sheet=chosen)
     assert table.rows == [(2, ["1", "Flere boliger"])]
-    assert table.sheets_not_read == left
+    assert table.unread_sheets == left

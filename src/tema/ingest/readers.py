@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 
 from tema.errors import InputError, UnreadableFile
 from tema.io.encodings import decode_text
-from tema.io.excel import EXCEL_ERRORS, rows_hold, warn_sheets_not_read
+from tema.io.excel import EXCEL_ERRORS, rows_hold, warn_unread_sheets
 from tema.io.files import office_binary_reason
 from tema.io.tables import (
     TABLE_SUFFIXES,
@@ -70,7 +70,7 @@ class Source:
     headings: list[list[int]] = field(default_factory=list)
     # PDF pages (1-based) whose text is left out: damaged, or scanned among text pages.
     unread_pages: list[int] = field(default_factory=list)
-    # A workbook's other visible sheets that hold text, not read (`Answers.sheets_not_read`).
+    # A workbook's other visible sheets that hold text, not read (`Answers.unread_sheets`).
     unread_sheets: list[str] = field(default_factory=list)
 
 
@@ -184,7 +184,7 @@ class Answers(NamedTuple):
     header: list[str]
     column: str
     answers: list[Answer]
-    sheets_not_read: list[str]
+    unread_sheets: list[str]
 
 
 def read_answers(
@@ -204,8 +204,8 @@ def read_answers(
     table = read_table(path, sheet)
     rows = table.rows
     column = choose_text_column(path, table, text_columns)
-    if table.sheets_not_read:
-        warn_sheets_not_read(path, table.sheets_not_read, name_sheet)
+    if table.unread_sheets:
+        warn_unread_sheets(path, table.unread_sheets, name_sheet)
     header = _name_unnamed(table.header, rows)
     index = header.index(column)
     answers = []
@@ -235,7 +235,7 @@ def read_answers(
                 "text column in the manifest's text_column column (or --text-column)",
             )
         raise UnreadableFile(path, f"column {column!r} has no answers")
-    return Answers(header, column, answers, list(table.sheets_not_read))
+    return Answers(header, column, answers, list(table.unread_sheets))
 
 
 def _name_unnamed(header: Sequence[str], rows: Sequence[tuple[int, Sequence[str]]]) -> list[str]:
@@ -284,9 +284,7 @@ def read_survey_table(path: Path, text_columns: Sequence[str], sheet: str | None
         )
         parts.append(answer.text)
         offset += len(answer.text)
-    return Source(
-        ANSWER_SEPARATOR.join(parts), answers=answers, unread_sheets=table.sheets_not_read
-    )
+    return Source(ANSWER_SEPARATOR.join(parts), answers=answers, unread_sheets=table.unread_sheets)
 
 
 def find_column(header: Iterable[str], candidates: Sequence[str]) -> str | None:

@@ -128,7 +128,7 @@ def _sheet_rows(path: Path, workbook: Any, sheet: str | None) -> Sheet:
     return Sheet(header, rows, left, dates)
 
 
-def warn_sheets_not_read(path: Path, names: Sequence[str], name_sheet: str) -> None:
+def warn_unread_sheets(path: Path, names: Sequence[str], name_sheet: str) -> None:
     """Warn that the visible sheets `names` of the workbook `path` hold text that was not
     read (`Sheet.left`); `name_sheet` says how to read one of them instead ("name the sheet
     to read in the manifest's sheet column"), which depends on the command."""

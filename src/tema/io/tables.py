@@ -68,7 +68,7 @@ class Table:
     # 2 under a "sep=;" line (`tema.io.delimiters.declared_delimiter`).
     header_line: int = 1
     # A workbook read without a named sheet: its other visible sheets that hold text.
-    sheets_not_read: tuple[str, ...] = ()
+    unread_sheets: tuple[str, ...] = ()
     # A workbook's date cells by (line, column index): the date as YYYY-MM-DD whatever
     # format shows it ("14. mars 2024", "14.03.24"), for a column that must be a date.
     dates: Mapping[tuple[int, int], str] = field(default_factory=dict)
@@ -228,7 +228,7 @@ def _read_workbook(path: Path, sheet: str | None) -> Table:
     from tema.io.excel import read_sheet
 
     header, rows, left, dates = read_sheet(path, sheet)
-    table = Table(header, rows, sheets_not_read=tuple(left), dates=dates)
+    table = Table(header, rows, unread_sheets=tuple(left), dates=dates)
     _check_header(path, table)
     return table
 
