@@ -24,7 +24,7 @@ from conftest import THEMES, tiny_rows, write_labeled_csv
 from tema.classify.persist import load_model
 from tema.cli.main import app
 from tema.labels.store import find_near_duplicates
-from tema.train.promote import compare_on_units
+from tema.train.comparisons import compare_on_units
 
 REPO = Path(__file__).resolve().parent.parent
 runner = CliRunner()

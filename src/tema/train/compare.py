@@ -15,11 +15,11 @@ from tema.train.verdict import Comparison
 def run(config: Config, old: Path, new: Path, on: Path | None = None) -> Comparison:
     """The comparison of model `old` with model `new` (cards or model files)."""
     from tema.classify.card import model_path_of, read_checked_card
-    from tema.train import promote
+    from tema.train import comparisons
 
     theme_ids = config.theme_ids
     if on is None:
-        return promote.compare_cards(read_checked_card(old), read_checked_card(new), theme_ids)
+        return comparisons.compare_cards(read_checked_card(old), read_checked_card(new), theme_ids)
     from tema.classify.persist import load_model
     from tema.labels.store import read_label_file
     from tema.train.verdict import GateText
@@ -29,7 +29,7 @@ def run(config: Config, old: Path, new: Path, on: Path | None = None) -> Compari
     )
     units = read_label_file(on, theme_ids)
     texts = units["text"].tolist()
-    return promote.compare_on_units(
+    return comparisons.compare_on_units(
         units["label"],
         current.predict(texts)["theme"],
         candidate.predict(texts)["theme"],
