@@ -18,8 +18,8 @@ from tema.labels.suggest import (
     select,
     suggest,
     suggestion_id,
-    write_suggestions,
 )
+from tema.labels.suggestion_files import write_suggestions
 
 REPO = Path(__file__).resolve().parent.parent
 THEMES = load_config(REPO / "params.yaml").themes
