@@ -130,3 +130,25 @@ def test_the_sheets_not_read_are_named_as_written_in_the_language(language, shee
     summary = Summary(empty, empty, None, empty, empty, 0, 0, 0, unread_sheets={"s.xlsx": sheets})
     (line,) = unread_sheet_lines(summary, TEXTS[language], language)
     assert line.startswith(said)
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("nb", "filen har ingen filtype (en endelse som .txt eller .pdf); tema leser .txt, .md, "
+         ".pdf, .docx, .csv, .tsv og .xlsx"),
+        ("en", "the file has no type (an ending such as .txt or .pdf); tema reads .txt, .md, "
+         ".pdf, .docx, .csv, .tsv and .xlsx"),
+    ],
+)  # fmt: skip
+def test_a_file_without_an_ending_is_said_to_have_no_type_in_the_reports_language(
+    tmp_path: Path, language: str, said: str
+):
+    from tema.ingest.readers import read_source
+    from tema.report.model_text import skip_reason
+
+    path = tmp_path / "Notat"
+    path.write_text("Flere boliger i Bodø.", encoding="utf-8")
+    with pytest.raises(UnreadableFile) as error:
+        read_source(path)
+    assert skip_reason({"reason": error.value.reason}, language) == said  # not «(none)»

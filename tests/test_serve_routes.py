@@ -1527,3 +1527,13 @@ def test_a_wrong_date_names_the_file_as_sent_and_marks_its_field(app):
     again = browser.post(f"/batches/{batch.id}/start", data={"csrf_token": csrf})
     assert refused_to_form(again, batch.id) and said in again.text
     assert re.findall(r'name="(date_\d)"[^>]*aria-invalid="true"', again.text) == ["date_0"]
+
+
+def test_a_file_without_a_type_is_not_called_a_type_by_its_own_name(app):
+    """A file sent without an ending ("Notat") is refused for having no type: the reason
+    does not call the file's own name its type («ukjent filtype «Notat»»)."""
+    browser = client(app)
+    page = upload(browser, token(browser), [("Notat", b"Bolig"), ("ok.txt", b"Bolig")])
+    text = html.unescape(page.text)
+    assert "<tr><td>Notat</td><td>filen har ingen filtype (en endelse som .txt eller .pdf)" in text
+    assert "«Notat»" not in text

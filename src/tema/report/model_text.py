@@ -104,6 +104,8 @@ def describe_model(card: dict[str, Any], style: Style) -> list[str]:
 SKIP_PATTERNS: tuple[tuple[str, str], ...] = (
     ("empty", r"is empty"),
     ("binary", r"is a binary file, not text"),
+    # A file without an ending (ingest: "unknown file type '(none)'"): it has no type.
+    ("no_type", r"unknown file type '\(none\)';"),
     ("unknown_type", r"unknown file type '?(?P<suffix>[^';]*)'?;"),
     ("password", r"is encrypted \(password protected\)"),
     ("encrypted", r"is encrypted and cannot be opened"),
@@ -130,6 +132,8 @@ SKIP_WORDS: dict[str, dict[str, str]] = {
     "nb": {
         "empty": "filen er tom",
         "binary": "filen er ikke tekst (en binærfil)",
+        "no_type": "filen har ingen filtype (en endelse som .txt eller .pdf); tema leser .txt, "
+        ".md, .pdf, .docx, .csv, .tsv og .xlsx",
         "unknown_type": "ukjent filtype «{suffix}»; tema leser .txt, .md, .pdf, .docx, .csv, "
         ".tsv og .xlsx",
         "password": "PDF-filen er passordbeskyttet; lagre en kopi uten passord",
@@ -158,6 +162,8 @@ SKIP_WORDS: dict[str, dict[str, str]] = {
     "en": {
         "empty": "the file is empty",
         "binary": "the file is not text (a binary file)",
+        "no_type": "the file has no type (an ending such as .txt or .pdf); tema reads .txt, "
+        ".md, .pdf, .docx, .csv, .tsv and .xlsx",
         "unknown_type": "unknown file type '{suffix}'; tema reads .txt, .md, .pdf, .docx, "
         ".csv, .tsv and .xlsx",
         "password": "the PDF is password protected; save an unprotected copy",

@@ -53,8 +53,9 @@ def refused_skip(refused: dict[str, str]) -> dict[str, str]:
     if key == "bad_content":
         said = REFUSED_CONTENT.get(suffix, REFUSED_CONTENT[".txt"])
     elif key == "bad_type":
-        reason = f"unknown file type '{suffix or refused['file']}'; tema reads {TYPES_READ}"
-        said = {"reason": reason, "code": "unknown_type"}
+        # As ingest says it, a file without an ending included: "'(none)'", not its name.
+        reason = f"unknown file type '{suffix or '(none)'}'; tema reads {TYPES_READ}"
+        said = {"reason": reason, "code": "unknown_type" if suffix else "no_type"}
     elif key == "empty_file":
         said = {"reason": "is empty", "code": "empty"}
     elif key == "bad_name":
