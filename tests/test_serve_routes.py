@@ -1537,3 +1537,18 @@ def test_a_file_without_a_type_is_not_called_a_type_by_its_own_name(app):
     text = html.unescape(page.text)
     assert "<tr><td>Notat</td><td>filen har ingen filtype (en endelse som .txt eller .pdf)" in text
     assert "«Notat»" not in text
+
+
+def test_a_file_the_manifest_does_not_name_is_named_as_it_was_sent(app):
+    """«Ikke i manifestet» names the file as the user's computer has it, not the safe name
+    it was saved under ("Innspill #3.txt", not "Innspill _3.txt")."""
+    manifest = "file;meeting;region;date\nbodo.txt;Innspillmøte Bodø;Nord-Norge;2025-03-04\n"
+    browser = client(app)
+    files = [
+        ("bodo.txt", b"Flere boliger."),
+        ("Innspill #3.txt", b"Flere praksisplasser."),
+        ("manifest.csv", manifest.encode("utf-8")),
+    ]
+    page = html.unescape(upload(browser, token(browser), files).text)
+    assert "Ikke i manifestet: Innspill #3.txt." in page
+    assert "Ikke i manifestet: Innspill _3.txt" not in page

@@ -205,8 +205,12 @@ async def files_form(request: Request) -> Response:
         return not_found(request)
     # Dates written wrongly (in the manifest, or on the form before a refused start) are
     # named here too: the form shows them as written, to be corrected.
-    errors = _date_errors(batch, language(request))
-    return render(request, "files.html", batch=batch, errors=errors, bad_dates=_bad_dates(batch))
+    lang = language(request)
+    errors = _date_errors(batch, lang)
+    # The files the manifest does not name, by the names they were sent under.
+    unlisted = [batch.shown_name(name, lang) for name in batch.manifest_unlisted]
+    return render(request, "files.html", batch=batch, errors=errors, bad_dates=_bad_dates(batch),
+                  unlisted=unlisted)  # fmt: skip
 
 
 def _idle_batch(request: Request) -> Batch | None:
