@@ -1,6 +1,6 @@
 """Out of tema for Label Studio: the import tasks and the labelling interface (`tema suggest`).
 
-What Label Studio exports back is read by `tema.labels.exchange`.
+What Label Studio exports back is read by `tema.labels.formats`.
 """
 
 from __future__ import annotations
