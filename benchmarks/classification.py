@@ -88,7 +88,7 @@ def scores(
     seed: int,
 ) -> dict[str, float]:
     """Every figure the benchmark prints for one set (see the module docstring)."""
-    from tema.report.tally import adjust_shares
+    from tema.report.shares import adjust_shares
     from tema.train.metrics import classification_scores, expected_calibration_error
 
     theme = predicted["theme"].to_numpy(dtype=object)
@@ -124,7 +124,7 @@ def scores(
 def evaluate_model(model, oof: pd.DataFrame, sets: dict, themes: list[str], seed: int) -> dict:
     """Scores of one trained model on the seed (pipeline and table) and dev_real."""
     from tema.classify.stage import classify_units
-    from tema.report.tally import confusion_from_cv
+    from tema.report.shares import confusion_from_cv
 
     confusion = confusion_from_cv(oof, themes)
     gold, units, matched, dev = sets["gold"], sets["units"], sets["matched"], sets["dev"]

@@ -87,8 +87,8 @@ def run(folder: Path, language: str) -> None:
     from tema.config import load_config
     from tema.ingest.stage import read_documents
     from tema.report.html import render_html
+    from tema.report.shares import confusion_from_cv
     from tema.report.stage import build_report
-    from tema.report.tally import confusion_from_cv
     from tema.report.units import uncertain_units
     from tema.report.xlsx import write_xlsx
 

@@ -222,7 +222,7 @@ def test_one_file_one_document_one_unit_are_singular(language, phrases):
     from dataclasses import replace
     from datetime import datetime
 
-    from tema.report.tally import Batch
+    from tema.report.summary import Batch
 
     units = pd.DataFrame(
         {

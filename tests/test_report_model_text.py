@@ -123,7 +123,7 @@ def test_the_sheets_not_read_are_named_as_written_in_the_language(language, shee
     import pandas as pd
 
     from tema.report.model_text import unread_sheet_lines
-    from tema.report.tally import Summary
+    from tema.report.summary import Summary
     from tema.report.words import TEXTS
 
     empty = pd.DataFrame()

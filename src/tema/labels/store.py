@@ -26,7 +26,7 @@ DOCUMENT_COLUMNS = ("doc", "kind")
 DOCUMENT_KINDS = ("heading", "sentence", "bullet", "answer")
 # Written by `tema labels import` (where an imported unit came from); empty for the
 # team's own rounds. Imported labels are real input, so the report's correction for
-# the classifier's confusions prefers them (tema.report.tally.confusion_for_correction).
+# the classifier's confusions prefers them (tema.report.shares.confusion_for_correction).
 SOURCE_COLUMN = "source"
 OPTIONAL_COLUMNS = (*DOCUMENT_COLUMNS, SOURCE_COLUMN)
 # Two texts whose character n-gram profiles are this similar are the same example

@@ -20,7 +20,8 @@ from tema.config import Theme, theme_names
 from tema.errors import InputError
 from tema.numbers import NBSP, Style
 from tema.report.charts import change_chart, key_label
-from tema.report.tally import COUNT_COLUMNS, wilson_interval
+from tema.report.shares import wilson_interval
+from tema.report.tally import COUNT_COLUMNS
 from tema.report.templating import render
 from tema.report.words import TEXTS
 

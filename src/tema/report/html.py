@@ -34,7 +34,7 @@ from tema.report.model_text import (
     left_out_lines,
     uncertainty_lines,
 )
-from tema.report.tally import Summary
+from tema.report.summary import Summary
 from tema.report.templating import macro, render
 
 TABLES = "inline/tables.html"

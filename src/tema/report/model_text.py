@@ -26,7 +26,8 @@ import pandas as pd
 from tema import __version__
 from tema.messages import counted
 from tema.numbers import Style, date_text
-from tema.report.tally import MIN_IMPORTED_UNITS, Summary
+from tema.report.shares import MIN_IMPORTED_UNITS
+from tema.report.summary import Summary
 
 MODEL_WORDS: dict[str, dict[str, str]] = {
     "nb": {

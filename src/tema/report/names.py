@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from tema.report.tally import Summary
+from tema.report.summary import Summary
 
 if TYPE_CHECKING:
     from tema.report.model_text import LeftOut

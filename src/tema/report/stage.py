@@ -33,13 +33,9 @@ from tema.io.files import atomic_write, csv_line_of_row, write_csv
 from tema.io.tables import read_frame
 from tema.numbers import Style
 from tema.progress import progress
-from tema.report.tally import (
-    Batch,
-    Summary,
-    Tally,
-    confusion_for_correction,
-    counted_units,
-)
+from tema.report.shares import confusion_for_correction
+from tema.report.summary import Batch, Summary
+from tema.report.tally import Tally, counted_units
 from tema.report.units import (
     CHUNK_ROWS,
     UNIT_COLUMNS,

@@ -1,4 +1,4 @@
-"""Counting: theme counts per level and group, shares with 95% intervals, corrected shares.
+"""Counting: theme counts per level and group, with shares, intervals and corrected shares.
 
 Only units of the counted kinds (sentences, bullet items and survey answers) count as
 input; headings, pull quotes, captions, links, noise and table rows without input do
@@ -7,32 +7,22 @@ not, and neither does a pull quote that repeats body text (`counted_units`).
 `Tally` adds up chunks of counted units, so a batch of any size is counted in bounded
 memory; besides the counts it keeps only the best example candidates per theme and the
 least confident uncertain units, which is all the HTML and Excel reports need
-(`Summary`).
-
-Every share carries a 95% Wilson interval, and `adjust_shares` corrects the raw share for
-the classifier's known confusions (adjusted classify-and-count): with C[i, j] the
-cross-validated P(predicted j | true i), observed shares q satisfy q = p C, so the
-estimate of the true shares is p = q C⁻¹, clipped at 0 and renormalised.
+(`tema.report.summary.Summary`). Each share's 95% interval and its correction for the
+classifier's known confusions are `tema.report.shares`.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
-from scipy.stats import norm
 
-from tema.errors import InputError
+from tema.report.shares import adjust_shares, wilson_interval
+from tema.report.summary import Summary
 
 LEVELS = ("all", "region", "meeting", "document")
-# Imported (user-labelled) units needed before their confusions replace the team's.
-MIN_IMPORTED_UNITS = 60
 # `period` rows (shares over time) are kept apart from the four levels of theme_counts.
 PERIOD = "period"
 COUNT_COLUMNS = (
@@ -44,8 +34,6 @@ UNKNOWN_KEY = "(ukjent)"
 # Candidates kept per theme while streaming, from which the examples are chosen.
 EXAMPLE_CANDIDATES = 60
 
-Floats = npt.NDArray[np.float64]
-
 
 # --- which units count ----------------------------------------------------------------------
 def counted_units(classified: pd.DataFrame, counted_kinds: Iterable[str]) -> pd.DataFrame:
@@ -54,77 +42,6 @@ def counted_units(classified: pd.DataFrame, counted_kinds: Iterable[str]) -> pd.
     if "repeat_of" in classified.columns:
         keep &= classified["repeat_of"].isna()
     return classified[keep].reset_index(drop=True)
-
-
-# --- intervals and adjustment ---------------------------------------------------------------
-def wilson_interval(count: Any, total: Any, level: float = 0.95) -> tuple[Floats, Floats]:
-    """Wilson score interval for a share; stays inside [0, 1] even for small groups."""
-    z = float(norm.ppf(0.5 + level / 2.0))
-    count = np.asarray(count, dtype=float)
-    total = np.asarray(total, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(total > 0, count / total, 0.0)
-        centre = (share + z * z / (2 * total)) / (1 + z * z / total)
-        half = (
-            z
-            * np.sqrt(share * (1 - share) / total + z * z / (4 * total * total))
-            / (1 + z * z / total)
-        )
-    # The interval always contains the share; min/max only undo floating-point rounding.
-    low = np.minimum(np.nan_to_num(centre - half), share)
-    high = np.maximum(np.nan_to_num(centre + half, nan=1.0), share)
-    return np.clip(low, 0, 1), np.clip(high, 0, 1)
-
-
-def confusion_from_cv(cv_predictions: pd.DataFrame, theme_ids: Sequence[str]) -> pd.DataFrame:
-    """P(predicted | true) from cross-validated predictions (columns `label`, `theme`).
-
-    Rows are true themes, columns predicted themes. A theme without labelled units gets
-    an identity row (no correction is possible for it).
-    """
-    missing = {"label", "theme"} - set(cv_predictions.columns)
-    if missing:
-        raise InputError("cv_predictions", f"missing column(s) {', '.join(sorted(missing))}")
-    table = pd.crosstab(cv_predictions["label"], cv_predictions["theme"])
-    table = table.reindex(index=list(theme_ids), columns=list(theme_ids), fill_value=0)
-    matrix = table.to_numpy(dtype=float)
-    totals = matrix.sum(axis=1, keepdims=True)
-    identity = np.eye(len(theme_ids))
-    matrix = np.where(totals > 0, matrix / np.where(totals > 0, totals, 1), identity)
-    return pd.DataFrame(matrix, index=list(theme_ids), columns=list(theme_ids))
-
-
-def confusion_for_correction(
-    cv_predictions: pd.DataFrame, theme_ids: Sequence[str]
-) -> pd.DataFrame:
-    """The confusions the report corrects shares with, and (in ``attrs["basis"]``) where
-    they come from.
-
-    Confusions measured on the team's own writing are optimistic for real input (grouped
-    CV accuracy ≈ 0.9 against ≈ 0.8 on real reports), so once users have labelled at
-    least MIN_IMPORTED_UNITS units of their own batches (`tema labels import`, column
-    `origin` "imported"), their cross-validated predictions give the confusions instead
-    (basis "imported"); before that, all labelled units do (basis "team").
-    """
-    imported = (
-        cv_predictions[cv_predictions["origin"] == "imported"]
-        if "origin" in cv_predictions.columns
-        else cv_predictions.iloc[:0]
-    )
-    basis = "imported" if len(imported) >= MIN_IMPORTED_UNITS else "team"
-    confusion = confusion_from_cv(imported if basis == "imported" else cv_predictions, theme_ids)
-    confusion.attrs["basis"] = basis
-    confusion.attrs["units"] = len(imported) if basis == "imported" else len(cv_predictions)
-    return confusion
-
-
-def adjust_shares(observed: Any, confusion: Any) -> Floats:
-    """True-share estimates from observed shares (rows): p = q C⁻¹, clipped, renormalised."""
-    observed = np.atleast_2d(np.asarray(observed, dtype=float))
-    adjusted = np.clip(observed @ np.linalg.pinv(confusion), 0.0, None)
-    sums = adjusted.sum(axis=1, keepdims=True)
-    result: Floats = np.where(sums > 0, adjusted / np.where(sums > 0, sums, 1), observed)
-    return result
 
 
 # --- counting -------------------------------------------------------------------------------
@@ -229,42 +146,7 @@ def representative_examples(
     return pd.concat(picks) if picks else units.head(0)
 
 
-# --- what the reports show ------------------------------------------------------------------
-@dataclass
-class Batch:
-    """Where the counted input came from, and when the report was made."""
-
-    made: datetime
-    input_dir: str = ""
-    n_files: int = 0  # files in the batch: documents read + files skipped
-    n_skipped: int = 0
-
-
-@dataclass
-class Summary:
-    """Everything the HTML and Excel reports show, small whatever the batch size."""
-
-    counts: pd.DataFrame
-    over_time: pd.DataFrame
-    period: str | None
-    examples: pd.DataFrame
-    review: pd.DataFrame
-    n_units: int
-    n_documents: int
-    n_uncertain: int
-    confusion: pd.DataFrame | None = None
-    skipped: list[dict[str, str]] = field(default_factory=list)
-    # Files read, but some of their PDF pages not (damaged or scanned): file → pages.
-    unread_pages: dict[str, list[int]] = field(default_factory=dict)
-    # Workbooks read, but some of their sheets that hold text not: file → sheet names.
-    unread_sheets: dict[str, list[str]] = field(default_factory=dict)
-    # Documents read by ingest (also those without counted units); None when not known.
-    n_documents_read: int | None = None
-    batch: Batch | None = None
-    # Counted units without a date: not in `over_time`.
-    n_undated: int = 0
-
-
+# --- streaming ------------------------------------------------------------------------------
 class Tally:
     """Running counts over chunks of counted units with provenance."""
 

@@ -23,7 +23,7 @@ from tema.report.model_text import (
     left_out_lines,
     uncertainty_lines,
 )
-from tema.report.tally import Summary
+from tema.report.summary import Summary
 from tema.report.words import TEXTS
 
 EXCEL_MAX_ROWS = 1_048_576
