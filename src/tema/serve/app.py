@@ -21,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tema.config import Config
-from tema.serve import routes_batches, routes_labels, routes_report, routes_review
+from tema.serve import routes_batches, routes_intake, routes_labels, routes_report, routes_review
 from tema.serve.security import Refused
 from tema.serve.state import ANY_ADDRESS, AppState, ServeSettings
 from tema.serve.upload_limit import BodyLimit
@@ -61,6 +61,7 @@ class SecurityHeaders:
 
 def routes() -> list[BaseRoute]:
     return [
+        *routes_intake.ROUTES,
         *routes_batches.ROUTES,
         *routes_report.ROUTES,
         *routes_review.ROUTES,
