@@ -41,8 +41,12 @@ from tema.io.tables import (
     require_file,
 )
 
-TEXT_SUFFIXES = frozenset({".txt", ".md"})
-SUFFIXES = TEXT_SUFFIXES | TABLE_SUFFIXES | {".pdf", ".docx"}
+TEXT_TYPES = (".txt", ".md")
+TEXT_SUFFIXES = frozenset(TEXT_TYPES)
+# Every type ingest reads, in the order a user is told them (`types_read`): the one list
+# the app and the report name them from.
+READ_TYPES: tuple[str, ...] = (*TEXT_TYPES, ".pdf", ".docx", *sorted(TABLE_SUFFIXES))
+SUFFIXES = frozenset(READ_TYPES)
 # Word's and Excel's binary formats before 2007, and what to save them as.
 OLD_OFFICE = {".doc": ".docx", ".xls": ".xlsx"}
 # Text columns tried in order when neither the manifest nor the command names one.
@@ -74,6 +78,19 @@ class Source:
     unread_sheets: list[str] = field(default_factory=list)
 
 
+def types_read(last: str = "and") -> str:
+    """The types ingest reads, as a user is told them: ".txt, .md, … and .xlsx" (`last`: the
+    word before the last type, "og" in Norwegian)."""
+    types = READ_TYPES
+    return f"{', '.join(types[:-1])} {last} {types[-1]}"
+
+
+def unknown_type_reason(suffix: str) -> str:
+    """Why a file with the ending `suffix` ("" for none) is not read (skipped.csv's reason;
+    `tema.report.model_text.SKIP_PATTERNS` knows it)."""
+    return f"unknown file type {suffix or '(none)'!r}; tema reads {types_read()}"
+
+
 def read_source(
     path: str | Path,
     text_columns: Sequence[str] = DEFAULT_TEXT_COLUMNS,
@@ -86,11 +103,7 @@ def read_source(
     if suffix in OLD_OFFICE:
         raise UnreadableFile(path, _old_office_reason(path, OLD_OFFICE[suffix]))
     if suffix not in SUFFIXES:
-        raise UnreadableFile(
-            path,
-            f"unknown file type {path.suffix or '(none)'!r}; "
-            f"tema reads {', '.join(sorted(SUFFIXES))}",
-        )
+        raise UnreadableFile(path, unknown_type_reason(path.suffix))
     if suffix == ".md":
         from tema.ingest.markdown import markdown_lines
 

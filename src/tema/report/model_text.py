@@ -24,6 +24,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from tema import __version__
+from tema.ingest.readers import types_read
 from tema.messages import counted
 from tema.numbers import Style, date_text
 from tema.report.shares import MIN_IMPORTED_UNITS
@@ -128,15 +129,15 @@ SKIP_PATTERNS: tuple[tuple[str, str], ...] = (
 # Details that name columns ("'svar', 'tekst'"), quoted as the report's language quotes.
 NAME_LISTS = ("looked", "columns", "column")
 QUOTES = {"nb": "«{}»", "en": "“{}”"}
+# The word before the last of a list ({types}: the types ingest reads, `types_read`).
+LAST_AND = {"nb": "og", "en": "and"}
 
 SKIP_WORDS: dict[str, dict[str, str]] = {
     "nb": {
         "empty": "filen er tom",
         "binary": "filen er ikke tekst (en binærfil)",
-        "no_type": "filen har ingen filtype (en endelse som .txt eller .pdf); tema leser .txt, "
-        ".md, .pdf, .docx, .csv, .tsv og .xlsx",
-        "unknown_type": "ukjent filtype «{suffix}»; tema leser .txt, .md, .pdf, .docx, .csv, "
-        ".tsv og .xlsx",
+        "no_type": "filen har ingen filtype (en endelse som .txt eller .pdf); tema leser {types}",
+        "unknown_type": "ukjent filtype «{suffix}»; tema leser {types}",
         "password": "PDF-filen er passordbeskyttet; lagre en kopi uten passord",
         "encrypted": "PDF-filen er kryptert og kan ikke åpnes",
         "no_text_layer": "PDF-filen har ingen tekst ({pages} side(r), trolig skannet); kjør "
@@ -163,10 +164,8 @@ SKIP_WORDS: dict[str, dict[str, str]] = {
     "en": {
         "empty": "the file is empty",
         "binary": "the file is not text (a binary file)",
-        "no_type": "the file has no type (an ending such as .txt or .pdf); tema reads .txt, "
-        ".md, .pdf, .docx, .csv, .tsv and .xlsx",
-        "unknown_type": "unknown file type '{suffix}'; tema reads .txt, .md, .pdf, .docx, "
-        ".csv, .tsv and .xlsx",
+        "no_type": "the file has no type (an ending such as .txt or .pdf); tema reads {types}",
+        "unknown_type": "unknown file type '{suffix}'; tema reads {types}",
         "password": "the PDF is password protected; save an unprotected copy",
         "encrypted": "the PDF is encrypted and cannot be opened",
         "no_text_layer": "the PDF has no text ({pages} page(s), probably scanned); run OCR on "
@@ -212,7 +211,8 @@ def skip_reason(item: dict[str, Any], language: str = "nb") -> str:
         if key in details:
             details[key] = _quoted_names(details[key], language)
     try:
-        return words[code].format(reason=reason, **details)
+        types = types_read(LAST_AND.get(language, "and"))
+        return words[code].format(reason=reason, types=types, **details)
     except KeyError:  # a code given without the details its sentence needs
         return words["other"].format(reason=reason)
 

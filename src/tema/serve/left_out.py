@@ -54,7 +54,9 @@ def refused_skip(refused: dict[str, str]) -> dict[str, str]:
         said = REFUSED_CONTENT.get(suffix, REFUSED_CONTENT[".txt"])
     elif key == "bad_type":
         # As ingest says it, a file without an ending included: "'(none)'", not its name.
-        reason = f"unknown file type '{suffix or '(none)'}'; tema reads {TYPES_READ}"
+        from tema.ingest.readers import unknown_type_reason
+
+        reason = unknown_type_reason(suffix)
         said = {"reason": reason, "code": "unknown_type" if suffix else "no_type"}
     elif key == "empty_file":
         said = {"reason": "is empty", "code": "empty"}
@@ -72,7 +74,6 @@ REFUSED_CONTENT = {
     ".xlsx": {"reason": "is not a readable Excel (.xlsx) file", "code": "bad_xlsx"},
     ".txt": {"reason": "is a binary file, not text", "code": "binary"},
 }
-TYPES_READ = ".txt, .md, .pdf, .docx, .csv, .tsv and .xlsx"
 
 
 # The lists the batch page adds below its table of the files that could not be read.
