@@ -1507,6 +1507,22 @@ def test_an_upload_of_which_no_file_could_be_taken_in_says_what_to_do(app):
     assert 'id="files-form"' not in page.text
 
 
+def test_an_upload_of_only_a_manifest_asks_for_the_documents(app):
+    """Nothing was refused: the page says the upload held only the manifest and asks for
+    the documents, in nb and en, not that none of the files could be taken in."""
+    browser = client(app)
+    manifest = "fil;møte;region;dato\nref.txt;Nord;Nord-Norge;2025-02-03\n"
+    page = upload(browser, token(browser), [("manifest.csv", manifest.encode())])
+    assert "Opplastingen hadde bare et manifest" in page.text
+    assert "Ingen av filene kunne tas inn" not in page.text
+    assert '<a class="button" href="/">Last opp på nytt</a>' in page.text
+    (batch,) = [b for b in app.state.serve.batches.all() if not b.read_only]
+    browser.post("/language", data={"csrf_token": token(browser), "lang": "en"})
+    english = browser.get(f"/batches/{batch.id}/files").text
+    assert "The upload held only a manifest" in english
+    assert "None of the files could be taken in" not in english
+
+
 def test_a_wrong_date_names_the_file_as_sent_and_marks_its_field(app):
     """The sentence names the file as the user's computer had it (not the safe name it was
     saved under), and the field to correct is marked, on the form and after a refused start."""

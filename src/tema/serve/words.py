@@ -58,6 +58,8 @@ WORDS: dict[str, dict[str, str]] = {
         "files_title": "Møte, region og dato per fil",
         "no_file_taken": "Ingen av filene kunne tas inn, så det er ingenting å sortere. Rett "
         "filene og last dem opp på nytt.",
+        "only_manifest": "Opplastingen hadde bare et manifest og ingen dokumenter å sortere. "
+        "Last opp dokumentene sammen med manifestet.",
         "upload_again": "Last opp på nytt",
         "files_help": "Utfylt fra manifestet der det finnes; ellers er møtet filnavnet. Dato "
         "skrives ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ.",

@@ -45,6 +45,8 @@ ENGLISH: dict[str, str] = {
     "files_title": "Meeting, region and date per file",
     "no_file_taken": "None of the files could be taken in, so there is nothing to sort. "
     "Correct the files and upload them again.",
+    "only_manifest": "The upload held only a manifest, no documents to sort. Upload the "
+    "documents together with the manifest.",
     "upload_again": "Upload again",
     "files_help": "Filled in from the manifest where there is one; otherwise the meeting is "
     "the file name. Dates are YYYY-MM-DD or DD.MM.YYYY.",
