@@ -1417,6 +1417,27 @@ def test_a_name_ending_in_a_space_or_dot_is_read_by_its_type(app):
     assert not batch.refused
 
 
+def test_a_folder_named_only_with_control_characters_is_not_named_by_its_id(app, tmp_path):
+    """A name of only control characters (pasted by mistake) is no name: the batch is
+    called after its folder, as with the field left empty; a folder whose own name has
+    nothing printable, after the time it came in, as an upload without a name."""
+    browser = client(app)
+    folder = tmp_path / "allowed" / "møter"
+    folder.mkdir()
+    (folder / "notat.txt").write_text("Flere boliger.", encoding="utf-8")
+    data = {"csrf_token": token(browser), "folder": str(folder), "name": "\x01\x7f\x1b"}
+    assert browser.post("/batches/folder", data=data).status_code == 200
+    (batch,) = [b for b in app.state.serve.batches.all() if not b.read_only]
+    assert batch.name == "møter"
+    unnamed = tmp_path / "allowed" / "\x02\x03"
+    unnamed.mkdir()
+    (unnamed / "notat.txt").write_text("Flere boliger.", encoding="utf-8")
+    data = {"csrf_token": token(browser), "folder": str(unnamed), "name": "\x01"}
+    assert browser.post("/batches/folder", data=data).status_code == 200
+    (second,) = [b for b in app.state.serve.batches.all() if not b.read_only and b.id != batch.id]
+    assert re.fullmatch(r"Opplasting \d\d\.\d\d\.\d{4} kl\. \d\d\.\d\d", second.name)
+
+
 def test_an_upload_without_a_name_is_named_by_when_it_came_in_not_by_its_id(app):
     """The name field is optional; a batch uploaded without one is called after the time
     it came in, in the page's language, on its form and in the list, not by its raw id."""

@@ -39,12 +39,20 @@ async def upload(request: Request) -> Response:
     uploads = [item for item in uploads if item.filename]
     if not uploads:
         raise Refused("no_files")
-    # Without a name, the time it came in, in the user's language (a folder has its name).
-    name = clean_field(await form_text(request, "name"))
-    name = name or say(language(request), "upload_default_name", when=datetime.now())
+    name = _batch_name(await form_text(request, "name"), language(request))
     batch = app.batches.create(name, "upload")
     await run_in_threadpool(_save_uploads, app, batch, uploads)
     return redirect(f"/batches/{batch.id}/files")
+
+
+def _batch_name(typed: str, lang: str, *others: str) -> str:
+    """The name typed for a new batch, as it is kept (`clean_field`); without one (or only
+    control characters), the first of `others` (a folder's name) with something left,
+    else the time it came in, in the user's language: never the batch's id."""
+    for name in (typed, *others):
+        if clean_field(name):
+            return clean_field(name)
+    return say(lang, "upload_default_name", when=datetime.now())
 
 
 def _save_uploads(app: AppState, batch: Batch, uploads: list[UploadFile]) -> None:
@@ -145,7 +153,7 @@ async def from_folder(request: Request) -> Response:
     app = state(request)
     typed = await form_text(request, "folder")
     folder = check_folder(typed, app.settings.roots())
-    name = await form_text(request, "name") or folder.name
+    name = _batch_name(await form_text(request, "name"), language(request), folder.name)
     found = await run_in_threadpool(files_in_folder, folder)
     if not found:
         raise Refused("no_files")
