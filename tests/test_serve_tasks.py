@@ -1,5 +1,6 @@
-"""tema.serve.tasks: what a batch's job leaves for its report (no job run here: the upload
-goes through the app's route, the run is written as its job leaves it)."""
+"""tema.serve.tasks: what a batch's job leaves for its report (the upload goes through the
+app's route; the run is written as its job leaves it, or run without segmenting,
+classifying and reporting)."""
 
 from __future__ import annotations
 
@@ -80,3 +81,31 @@ def test_files_refused_at_upload_are_listed_in_the_report_as_not_counted(app):
     english = html.unescape(browser.get(f"/batches/{batch.id}/report").text)
     assert "<li>Svar.xlsx: the file is not a readable Excel (.xlsx) file</li>" in english
     assert "<li>program.exe: unknown file type '.exe'; tema reads" in english
+
+
+def test_a_batch_run_lists_the_files_refused_at_upload_in_its_skipped_csv(app, monkeypatch):
+    """The run itself (not only `skipped_frame`) writes the files refused when they came in
+    to skipped.csv, which its report reads: by the name they were sent under, with why.
+    Segmenting, classifying and reporting are left out here (no model needed); checking
+    and ingest run."""
+    from tema.serve import pipeline, tasks
+    from tema.serve.left_out import read_left_out
+
+    browser = TestClient(app, follow_redirects=True)
+    parts = [
+        ("files", ("program.exe", b"MZ", "application/octet-stream")),
+        ("files", ("Rapport «mars».pdf", b"Dette er ikke en PDF.", "application/pdf")),
+        ("files", ("ok.txt", b"Flere kommunale boliger.", "text/plain")),
+    ]
+    browser.post("/batches/upload", data={"csrf_token": _token(browser), "name": "B"}, files=parts)
+    state = app.state.serve
+    (batch,) = [b for b in state.batches.all() if not b.read_only]
+    monkeypatch.setattr(pipeline, "segment", lambda config, progress: 0)
+    monkeypatch.setattr(tasks, "_classify_and_report", lambda ctx, batch, files: {})
+    job = state.jobs.submit("batch", batch.id, language="nb")
+    tasks.run_batch(tasks.Context(state.config, state.settings.data_dir, job))
+    skipped = read_left_out(state.batches.files_of(state.batches.load(batch.id))).skipped
+    assert [(row["file"], row["code"]) for row in skipped] == [
+        ("program.exe", "unknown_type"),
+        ("Rapport «mars».pdf", "bad_pdf"),
+    ]
