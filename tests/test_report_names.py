@@ -75,6 +75,24 @@ def test_without_names_the_report_names_the_files():
     assert shown_file("/app/runs/r/raw/a_b.txt", {"a_b.txt": "a?b.txt"}) == "a?b.txt"
 
 
+@pytest.mark.parametrize(
+    ("file", "shown"),
+    [
+        # Ingest names a file it read by its path in the raw folder: by its document's name.
+        ("/app/runs/r/raw/Notat-2.txt", "Notat.txt (lagret som Notat-2.txt)"),
+        ("runs/r/raw/Notat.txt", "Notat.txt"),
+        # A file refused as it came in never reached the raw folder: named as it was sent,
+        # never taken for the document saved under that name.
+        ("Notat-2.txt", "Notat-2.txt"),
+        ("Notat.txt", "Notat.txt"),
+        ("", ""),
+    ],
+)
+def test_only_a_file_in_the_raw_folder_is_named_by_its_documents_name(file, shown):
+    names = {"Notat.txt": "Notat.txt", "Notat-2.txt": "Notat.txt (lagret som Notat-2.txt)"}
+    assert shown_file(file, names) == shown
+
+
 def test_the_counts_table_renames_only_document_keys_and_keeps_the_rest_as_written():
     written = (
         "level,key,theme,count,share\n"

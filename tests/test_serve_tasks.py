@@ -109,3 +109,33 @@ def test_a_batch_run_lists_the_files_refused_at_upload_in_its_skipped_csv(app, m
         ("program.exe", "unknown_type"),
         ("Rapport «mars».pdf", "bad_pdf"),
     ]
+
+
+def test_a_file_refused_at_upload_is_named_as_sent_not_as_another_file_saved_under_it(
+    app, monkeypatch
+):
+    """Two files sent as "Notat.txt" are kept as "Notat.txt" and "Notat-2.txt"; an empty
+    file sent as "Notat-2.txt" is refused. The report page's list of files left out names the empty
+    one "Notat-2.txt", not "Notat.txt (lagret som Notat-2.txt)": the second Notat.txt
+    is not empty. (The report's list is made by the same `shown_left_out`.)"""
+    from tema.serve import pipeline, tasks
+    from tema.serve.left_out import left_out_lists, read_left_out
+
+    browser = TestClient(app, follow_redirects=True)
+    parts = [
+        ("files", ("Notat.txt", b"Flere kommunale boliger.", "text/plain")),
+        ("files", ("Notat.txt", b"Bedre veier i Bodo.", "text/plain")),
+        ("files", ("Notat-2.txt", b"", "text/plain")),
+    ]
+    browser.post("/batches/upload", data={"csrf_token": _token(browser), "name": "B"}, files=parts)
+    state = app.state.serve
+    (batch,) = [b for b in state.batches.all() if not b.read_only]
+    assert [item.name for item in batch.files] == ["Notat.txt", "Notat-2.txt"]
+    monkeypatch.setattr(pipeline, "segment", lambda config, progress: 0)
+    monkeypatch.setattr(tasks, "_classify_and_report", lambda ctx, batch, files: {})
+    job = state.jobs.submit("batch", batch.id, language="nb")
+    tasks.run_batch(tasks.Context(state.config, state.settings.data_dir, job))
+    batch = state.batches.load(batch.id)
+    left = read_left_out(state.batches.files_of(batch))
+    ((_, lines),) = left_out_lists(left, batch.shown_names("nb"), "nb", ["skipped"])
+    assert lines == ["Notat-2.txt: filen er tom"]

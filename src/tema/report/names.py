@@ -68,8 +68,16 @@ def shown_chunks(chunks: Iterable[pd.DataFrame], names: Names) -> Iterator[pd.Da
 
 def shown_file(file: str, names: Names) -> str:
     """A skipped file or one with unread pages or sheets (a path: ingest names the file it
-    read) by its document's name in `names`; as it is when its document is not there."""
-    return names.get(Path(file).name, file) if file else file
+    read) by its document's name in `names`; as it is when its document is not there.
+
+    A file named without a folder never reached the raw folder: the browser app refused it
+    as it came in and names it as it was sent (`tema.serve.left_out.refused_skip`). It is
+    shown as it is, never taken for the document stored under that name (two files sent
+    as "Notat.txt" are kept as "Notat.txt" and "Notat-2.txt"; an empty one sent as
+    "Notat-2.txt" is not the second "Notat.txt")."""
+    if not file or Path(file).name == file:
+        return file
+    return names.get(Path(file).name, file)
 
 
 def shown_counts_csv(text: str, names: Names) -> str:
