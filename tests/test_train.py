@@ -55,6 +55,23 @@ def test_a_theme_without_examples_is_a_clear_error(trained, train_settings):
         train(labeled[labeled["label"] != "housing"], THEMES, train_settings)
 
 
+def test_a_theme_without_examples_names_the_labelled_folder_in_use(
+    trained, train_settings, tmp_path
+):
+    # Before: the message said "add examples to data/labeled/" whatever train.labeled_dir
+    # (or --labeled-dir) named, sending the user to a folder tema does not read.
+    labeled = trained[0]
+    settings = train_settings.model_copy(update={"labeled_dir": tmp_path / "merket"})
+    without_housing = labeled[labeled["label"] != "housing"]
+    with pytest.raises(TemaError, match="housing") as raised:
+        train(without_housing, THEMES, settings)
+    assert str(tmp_path / "merket") in str(raised.value)
+    assert "data/labeled" not in str(raised.value)
+    with pytest.raises(TemaError) as raised:
+        train(without_housing, THEMES, settings, tmp_path / "annen")
+    assert str(tmp_path / "annen") in str(raised.value)
+
+
 def test_cascade_trains_with_a_warm_embedding_cache(trained, train_settings, tmp_path):
     labeled = trained[0]
     classifier = train_settings.classifier.model_copy(

@@ -247,14 +247,20 @@ def summarise_cross_validation(
 
 
 def train(
-    labeled: pd.DataFrame, themes: list[str], settings: TrainSettings
+    labeled: pd.DataFrame,
+    themes: list[str],
+    settings: TrainSettings,
+    labeled_dir: Path | None = None,
 ) -> tuple[ThemeModel, pd.DataFrame]:
-    """Cross-validate, choose the threshold, fit on everything; returns the model and OOF rows."""
+    """Cross-validate, choose the threshold, fit on everything; returns the model and OOF rows.
+    `labeled_dir` (default ``train.labeled_dir``) is the folder the labels came from, named
+    when a theme has none."""
     missing = [theme for theme in themes if theme not in set(labeled["label"])]
     if missing:
         raise TemaError(
-            f"no labelled units for theme(s) {', '.join(missing)}: "
-            f"add examples to data/labeled/ before training"
+            f"no labelled units for theme(s) {', '.join(missing)} (listed under `themes` in "
+            f"the params file): add examples to {labeled_dir or settings.labeled_dir} "
+            "before training"
         )
     oof = cross_validated_probabilities(labeled, settings)
     probabilities, fitted = fit_decision(labeled, oof, settings)
@@ -321,10 +327,11 @@ def run(
     (training, comparison, saving), for a progress display."""
     settings = config.train
     files = settings.model_files if model is None else ModelFiles.beside(model)
-    labeled = load_labeled(labeled_dir or settings.labeled_dir, config.theme_ids)
+    labeled_dir = labeled_dir or settings.labeled_dir
+    labeled = load_labeled(labeled_dir, config.theme_ids)
     # A tampered or unloadable current model stops training here, unless forced.
     current = promote.current_model(files, force=force or config.promote.force)
-    fitted, oof = train(labeled, config.theme_ids, settings)
+    fitted, oof = train(labeled, config.theme_ids, settings, labeled_dir)
     done()
     current_oof = (
         pd.read_csv(settings.cv_predictions, dtype=str, keep_default_na=False)
