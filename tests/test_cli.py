@@ -265,3 +265,18 @@ def test_progress_bars_only_on_a_terminal_and_not_in_ci(monkeypatch):
     monkeypatch.setenv("CI", "")
     monkeypatch.setattr(sys, "stderr", io.StringIO())  # DVC logs, pipes
     assert not enabled()
+
+
+def test_classify_refuses_a_model_trained_on_other_themes(project: Path):
+    # Before: a theme added to params.yaml after training was classified into by no unit,
+    # and the report said "Helse 0 % (0–2 %)", as if no one had raised it.
+    assert runner.invoke(app, ["train"]).exit_code == 0
+    params = yaml.safe_load((project / "params.yaml").read_text(encoding="utf-8"))
+    params["themes"].insert(-1, {"id": "health", "nb": "Helse", "en": "Health"})
+    (project / "params.yaml").write_text(yaml.safe_dump(params), encoding="utf-8")
+    (project / "svar.csv").write_text("svar\nFlere fastleger\n", encoding="utf-8")
+    result = runner.invoke(app, ["classify", "svar.csv", "-o", "ut.csv"])
+    assert result.exit_code == 1
+    assert "was trained on other themes than `themes` in params.yaml" in result.output
+    assert "not in the model: health" in result.output and "tema train" in result.output
+    assert "Traceback" not in result.output and not (project / "ut.csv").exists()
