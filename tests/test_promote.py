@@ -79,6 +79,20 @@ def test_new_labels_far_below_the_models_confidence_are_suspect(wrong: int, susp
     assert bool(check["suspect"]) is suspect
 
 
+def test_new_labels_of_a_theme_the_current_model_lacks_are_not_suspect():
+    # Before: the first labels of a theme added to params.yaml never matched the current
+    # model's guess (it has no such theme), so the gate held them as suspect and kept the
+    # old model: a new theme could not be taken into use without --force.
+    texts = [f"{THEMES[i % 3]} tekst {i}" for i in range(40)]
+    labels = [THEMES[i % 3] if i < 10 else "health" for i in range(40)]
+    new = pd.DataFrame({"id": range(40), "text": texts, "label": labels})
+    check = check_new_labels(Guesser(), new, max_shortfall=0.15, z_limit=3.0)
+    assert check["n_new_units"] == 10 and check["agree_with_current_model"] == 1.0
+    assert not check["suspect"]
+    only_new_theme = new.assign(label="health")
+    assert check_new_labels(Guesser(), only_new_theme, max_shortfall=0.15, z_limit=3.0) is None
+
+
 def test_new_units_are_those_the_current_cv_did_not_have():
     current = pd.DataFrame({"id": ["1", "2"], "text": ["a", "b"], "label": ["a", "b"]})
     candidate = pd.DataFrame(

@@ -95,12 +95,14 @@ def check_new_labels(
 ) -> dict[str, Any] | None:
     """How often the new labels match the current model's guess, against its confidence:
     suspect when the share is more than `max_shortfall` and `z_limit` standard errors
-    below what the confidence expects."""
+    below what the confidence expects. Labels of a theme the current model does not know
+    (one added to `themes` since) cannot match its guess and are not judged."""
+    classes = np.asarray(current_model.classifier.classes_, dtype=object)
+    new = new[new["label"].isin(set(classes))]
     if len(new) == 0:
         return None
     texts = new["text"].tolist()
     probabilities = current_model.classifier.predict_proba(texts)
-    classes = np.asarray(current_model.classifier.classes_, dtype=object)
     guessed = classes[probabilities.argmax(axis=1)]
     confidence = probabilities.max(axis=1)
     observed = float(np.mean(guessed == new["label"].to_numpy(dtype=object)))
