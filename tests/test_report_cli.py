@@ -373,3 +373,23 @@ def test_a_workbook_of_one_sheet_has_no_sheets_left_unread_in_the_report(project
     assert "Vi trenger flere boliger." in text  # the answer was read and counted
     assert "Ark som ikke ble lest" not in text
     assert not [row for row in method if row[0] == "Ark som ikke ble lest"]
+
+
+def test_report_refuses_a_model_trained_without_a_theme_added_since(project: Path):
+    # Before: a theme added to params.yaml after training was reported as "Helse 0 %
+    # (0–2 %)", as if no one had raised it, though the model could never choose it.
+    write_batch(project, {theme: 5 for theme in THEMES}, "2018")
+    card = {"description": "Test", "themes": THEMES, "cross_validation": {}}
+    (project / "models" / "theme_classifier.card.json").write_text(json.dumps(bound(card)))
+    params = (project / "params.yaml").read_text(encoding="utf-8")
+    added = params.replace(
+        "  - {id: other,", "  - {id: health, nb: Helse, en: Health}\n  - {id: other,", 1
+    )
+    (project / "params.yaml").write_text(added, encoding="utf-8")
+    result = runner.invoke(app, ["report"])
+    assert result.exit_code == 1
+    assert "was trained on other themes than `themes` in params.yaml" in result.output
+    assert "not in the model: health" in result.output
+    assert not (project / "reports").exists()
+    (project / "params.yaml").write_text(params, encoding="utf-8")
+    assert runner.invoke(app, ["report"]).exit_code == 0

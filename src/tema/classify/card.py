@@ -29,13 +29,13 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from tema.config import ModelFiles
-from tema.errors import ModelError
+from tema.config import Config, ModelFiles
+from tema.errors import ModelError, TemaError
 
 Card = dict[str, Any]
 # The card's hash over its own content (and so over the files' hashes it records).
@@ -300,3 +300,25 @@ def render_card_markdown(card: Mapping[str, Any]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def check_themes(classes: Iterable[str], config: Config, model: Path) -> None:
+    """A model sorts into the themes it was trained on: refuse one whose themes are not
+    those of the params file (a theme added, removed or renamed since), which would count
+    an added theme as never raised and give rows a theme the report does not know.
+    `classes`: the model's (or its card's `themes`)."""
+    trained, listed = set(map(str, classes)), set(config.theme_ids)
+    if trained == listed:
+        return
+    differences = [
+        f"{label}: {', '.join(sorted(ids))}"
+        for label, ids in (
+            ("not in the model", listed - trained),
+            ("only in the model", trained - listed),
+        )
+        if ids
+    ]
+    raise TemaError(
+        f"{model} was trained on other themes than `themes` in {config.source} "
+        f"({'; '.join(differences)}); train a new model (tema train) and classify again"
+    )

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tema.classify.card import check_themes
 from tema.classify.context import ANSWER_KIND, with_questions
 from tema.classify.decision import PREDICTION_COLUMNS
 from tema.classify.persist import load_predictor
@@ -92,33 +93,12 @@ def classify_frame(
 def _predictor(config: Config, model: Path | None) -> Any:
     files = config.train.model_files if model is None else ModelFiles.beside(model)
     predictor = load_predictor(files.model)
-    _check_themes(predictor.classes, config, files.model)
+    check_themes(predictor.classes, config, files.model)
     # Only a cascade model (not the plain-array predictor, which has no encoder) keeps
     # embeddings; asked by name so that the fast path never imports scikit-learn.
     if hasattr(predictor, "keep_embeddings_in"):
         predictor.keep_embeddings_in(config.train.classifier.embedding_cache)
     return predictor
-
-
-def _check_themes(classes: Sequence[str], config: Config, model: Path) -> None:
-    """A model sorts into the themes it was trained on: refuse one whose themes are not
-    those of the params file (a theme added, removed or renamed since), which would count
-    an added theme as never raised and give rows a theme the report does not know."""
-    trained, listed = set(map(str, classes)), set(config.theme_ids)
-    if trained == listed:
-        return
-    differences = [
-        f"{label}: {', '.join(sorted(ids))}"
-        for label, ids in (
-            ("not in the model", listed - trained),
-            ("only in the model", trained - listed),
-        )
-        if ids
-    ]
-    raise TemaError(
-        f"{model} was trained on other themes than `themes` in {config.source} "
-        f"({'; '.join(differences)}); train a new model first (tema train)"
-    )
 
 
 def classify_units(units: pd.DataFrame, model: Any) -> pd.DataFrame:

@@ -102,10 +102,13 @@ def _report(
     config: Config, out: Path, language: str, quiet: bool, names: Mapping[str, str]
 ) -> ReportResult:
     # Imported here, not at the top: `--show` and `--compare` need none of them.
-    from tema.classify.card import read_checked_card
+    from tema.classify.card import check_themes, read_checked_card
 
     # Read before anything is written: a bad card stops the report with the old one whole.
     card = read_checked_card(config.train.model_files.card)
+    # A theme added since the model was trained would be reported as raised by no one.
+    if "themes" in card:
+        check_themes(card["themes"], config, config.train.model_files.model)
     # Every file is written into a folder beside `out` and moved in only when all are:
     # a report that fails midway must not leave the units and counts of this batch beside
     # report.html of the last one.
