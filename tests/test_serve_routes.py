@@ -892,6 +892,26 @@ def test_review_shows_context_and_asks_for_a_name_first(app):
         assert 'id="unit-text"' in browser.get(f"/batches/{batch.id}/review?order={order}").text
 
 
+def test_the_review_keys_follow_the_themes_of_params_yaml(project: Path, app):
+    """Seven themes in params.yaml: the keys the review page offers are 1–7, not 1–6."""
+    browser, _ = named(app, "kari")
+    batch = fake_done_batch(app.state.serve, 20)
+    assert "Tast 1–6 velger tema og lagrer. Shift + 1–6" in (
+        browser.get(f"/batches/{batch.id}/review").text
+    )
+    import yaml
+
+    path = project / "params.yaml"
+    params = yaml.safe_load(path.read_text(encoding="utf-8"))
+    params["themes"].insert(-1, {"id": "health", "nb": "Helse", "en": "Health"})
+    path.write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+    seven = create_app(app.state.serve.settings)
+    browser, _ = named(seven, "kari")
+    page = browser.get(f"/batches/{batch.id}/review").text
+    assert "Tast 1–7 velger tema og lagrer. Shift + 1–7" in page
+    assert "(Shift + 1–7)" in page
+
+
 @pytest.mark.parametrize(
     "order", ["doc", "doc:", "doc:ingen.txt", "theme:nope", "theme", "all", "suggest:x"]
 )

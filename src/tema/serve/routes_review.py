@@ -1,4 +1,4 @@
-"""The review page: one unit at a time with its context; keys 1–6 label it.
+"""The review page: one unit at a time with its context; keys 1–9 label it.
 
 A label, skip or undo is a POST that carries the unit it is about (never "whatever is
 next"), so two tabs cannot label a unit they did not show, and the decision the page showed

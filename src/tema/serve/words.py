@@ -154,8 +154,8 @@ WORDS: dict[str, dict[str, str]] = {
         "second_none": "ingen",
         "skip": "Hopp over",
         "undo": "Angre",
-        "keys_help": "Tast 1–6 velger tema og lagrer. Shift + 1–6 legger til et andre tema "
-        "først. S hopper over, U (eller Backspace) angrer. Musen virker også.",
+        "keys_help": "Tast 1–{last} velger tema og lagrer. Shift + 1–{last} legger til et andre "
+        "tema først. S hopper over, U (eller Backspace) angrer. Musen virker også.",
         "left": "{n} igjen i denne rekkefølgen",
         "queue_done": "Ingen flere innspill i denne rekkefølgen.",
         "more_suggestions": "Finn flere forslag",

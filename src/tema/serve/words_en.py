@@ -140,7 +140,7 @@ ENGLISH: dict[str, str] = {
     "second_none": "none",
     "skip": "Skip",
     "undo": "Undo",
-    "keys_help": "Keys 1–6 pick the theme and save. Shift + 1–6 adds a second theme "
+    "keys_help": "Keys 1–{last} pick the theme and save. Shift + 1–{last} adds a second theme "
     "first. S skips, U (or Backspace) undoes. The mouse works too.",
     "left": "{n} left in this order",
     "queue_done": "No more units in this order.",

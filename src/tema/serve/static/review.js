@@ -1,4 +1,4 @@
-// Keyboard labelling for the review page: 1–6 pick the theme and save, Shift + 1–6 sets a
+// Keyboard labelling for the review page: 1–9 pick the theme and save, Shift + 1–9 sets a
 // second theme first, S skips, U or Backspace undoes. The buttons do the same by mouse.
 (function () {
   "use strict";
