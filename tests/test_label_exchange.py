@@ -113,6 +113,23 @@ def test_a_misspelt_theme_names_the_theme_it_is_closest_to(
         read_incoming_file(path, THEMES)
 
 
+def test_a_theme_renamed_in_params_still_reads_its_former_name(tmp_path: Path):
+    """Renamed "Bolig" → "Bolig og bosetting" with `also: [Bolig]`: files labelled with the
+    old name still import; without `also` the old name is refused, naming the new one."""
+    renamed = [
+        theme.model_copy(update={"nb": "Bolig og bosetting", "also": ("Bolig",)})
+        if theme.id == "housing"
+        else theme
+        for theme in THEMES
+    ]
+    path = write_csv_file(tmp_path / "kari.csv", [{"text": "Tekst", "label": "bolig"}])
+    (row,) = read_incoming_file(path, renamed).rows
+    assert row.label == "housing"
+    forgotten = [theme.model_copy(update={"also": ()}) for theme in renamed]
+    with pytest.raises(InputError, match="did you mean 'Bolig og bosetting'"):
+        read_incoming_file(path, forgotten)
+
+
 def test_a_second_label_equal_to_the_label_says_to_clear_it(tmp_path: Path):
     # `tema suggest` pre-fills the model's second guess: changing `label` to it left
     # "second_label repeats label 'other'" without saying what to do.

@@ -49,6 +49,9 @@ class Theme(_Section):
     id: str = Field(min_length=1)
     nb: str = Field(min_length=1)
     en: str = Field(min_length=1)
+    # Names it went by before a rename ("Bolig" after "Bolig og bosetting"): label files
+    # written with them still import. They are read, never shown.
+    also: tuple[str, ...] = ()
 
 
 def theme_names(themes: Iterable[Theme], language: str) -> dict[str, str]:

@@ -38,8 +38,9 @@ def name_key(name: str) -> str:
 
 
 def theme_names(theme: Theme) -> tuple[str, ...]:
-    """Every name `theme` is written by: id, Norwegian, English, other names."""
-    return (theme.id, theme.nb, theme.en, *OTHER_NAMES.get(theme.id, ()))
+    """Every name `theme` is written by: id, Norwegian, English, other names, and the names
+    params.yaml says it had before (`also`)."""
+    return (theme.id, theme.nb, theme.en, *OTHER_NAMES.get(theme.id, ()), *theme.also)
 
 
 def label_lookup(themes: Sequence[Theme]) -> dict[str, str]:
