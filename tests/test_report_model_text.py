@@ -35,19 +35,25 @@ def test_an_old_office_file_is_named_in_the_report_with_what_to_save_it_as(
 
 
 @pytest.mark.parametrize(
-    ("language", "said"),
+    ("name", "language", "said"),
     [
-        ("nb", "filen er ren tekst, ikke en Word-fil: gi den navnet notat.txt"),
-        ("en", "the file is plain text, not a Word file: rename it to notat.txt"),
+        # A text file under a Word name: named with what to call it.
+        ("notat.docx", "nb", "filen er ren tekst, ikke en Word-fil: gi den navnet notat.txt"),
+        ("notat.docx", "en", "the file is plain text, not a Word file: rename it to notat.txt"),
+        # A file without an ending: said to have no type (not «(none)»), with what tema reads.
+        ("Notat", "nb", "filen har ingen filtype (en endelse som .txt eller .pdf); tema leser "
+         ".txt, .md, .pdf, .docx, .csv, .tsv og .xlsx"),
+        ("Notat", "en", "the file has no type (an ending such as .txt or .pdf); tema reads "
+         ".txt, .md, .pdf, .docx, .csv, .tsv and .xlsx"),
     ],
-)
-def test_a_text_file_under_a_word_name_is_named_in_the_report_with_what_to_call_it(
-    tmp_path: Path, language: str, said: str
+)  # fmt: skip
+def test_a_file_of_the_wrong_name_is_said_why_in_the_reports_language(
+    tmp_path: Path, name: str, language: str, said: str
 ):
     from tema.ingest.readers import read_source
     from tema.report.model_text import skip_reason
 
-    path = tmp_path / "notat.docx"
+    path = tmp_path / name
     path.write_text("Flere boliger i Bodø.", encoding="utf-8")
     with pytest.raises(UnreadableFile) as error:
         read_source(path)
@@ -130,25 +136,3 @@ def test_the_sheets_not_read_are_named_as_written_in_the_language(language, shee
     summary = Summary(empty, empty, None, empty, empty, 0, 0, 0, unread_sheets={"s.xlsx": sheets})
     (line,) = unread_sheet_lines(summary, TEXTS[language], language)
     assert line.startswith(said)
-
-
-@pytest.mark.parametrize(
-    ("language", "said"),
-    [
-        ("nb", "filen har ingen filtype (en endelse som .txt eller .pdf); tema leser .txt, .md, "
-         ".pdf, .docx, .csv, .tsv og .xlsx"),
-        ("en", "the file has no type (an ending such as .txt or .pdf); tema reads .txt, .md, "
-         ".pdf, .docx, .csv, .tsv and .xlsx"),
-    ],
-)  # fmt: skip
-def test_a_file_without_an_ending_is_said_to_have_no_type_in_the_reports_language(
-    tmp_path: Path, language: str, said: str
-):
-    from tema.ingest.readers import read_source
-    from tema.report.model_text import skip_reason
-
-    path = tmp_path / "Notat"
-    path.write_text("Flere boliger i Bodø.", encoding="utf-8")
-    with pytest.raises(UnreadableFile) as error:
-        read_source(path)
-    assert skip_reason({"reason": error.value.reason}, language) == said  # not «(none)»

@@ -83,20 +83,14 @@ def test_files_refused_at_upload_are_listed_in_the_report_as_not_counted(app):
     assert "<li>program.exe: unknown file type '.exe'; tema reads" in english
 
 
-def test_a_batch_run_lists_the_files_refused_at_upload_in_its_skipped_csv(app, monkeypatch):
-    """The run itself (not only `skipped_frame`) writes the files refused when they came in
-    to skipped.csv, which its report reads: by the name they were sent under, with why.
-    Segmenting, classifying and reporting are left out here (no model needed); checking
-    and ingest run."""
+def _upload_and_run(app, monkeypatch, files: list[tuple[str, bytes, str]]):
+    """The app's state and the batch of `files` (name, content, type) uploaded and run,
+    as it is after its run: checking and ingest run; segmenting, classifying and
+    reporting are left out (no model needed)."""
     from tema.serve import pipeline, tasks
-    from tema.serve.left_out import read_left_out
 
     browser = TestClient(app, follow_redirects=True)
-    parts = [
-        ("files", ("program.exe", b"MZ", "application/octet-stream")),
-        ("files", ("Rapport «mars».pdf", b"Dette er ikke en PDF.", "application/pdf")),
-        ("files", ("ok.txt", b"Flere kommunale boliger.", "text/plain")),
-    ]
+    parts = [("files", file) for file in files]
     browser.post("/batches/upload", data={"csrf_token": _token(browser), "name": "B"}, files=parts)
     state = app.state.serve
     (batch,) = [b for b in state.batches.all() if not b.read_only]
@@ -104,7 +98,26 @@ def test_a_batch_run_lists_the_files_refused_at_upload_in_its_skipped_csv(app, m
     monkeypatch.setattr(tasks, "_classify_and_report", lambda ctx, batch, files: {})
     job = state.jobs.submit("batch", batch.id, language="nb")
     tasks.run_batch(tasks.Context(state.config, state.settings.data_dir, job))
-    skipped = read_left_out(state.batches.files_of(state.batches.load(batch.id))).skipped
+    return state, state.batches.load(batch.id)
+
+
+def test_a_batch_run_lists_the_files_refused_at_upload_in_its_skipped_csv(app, monkeypatch):
+    """The run itself (not only `skipped_frame`) writes the files refused when they came in
+    to skipped.csv, which its report reads: by the name they were sent under, with why.
+    Segmenting, classifying and reporting are left out here (no model needed); checking
+    and ingest run."""
+    from tema.serve.left_out import read_left_out
+
+    state, batch = _upload_and_run(
+        app,
+        monkeypatch,
+        [
+            ("program.exe", b"MZ", "application/octet-stream"),
+            ("Rapport «mars».pdf", b"Dette er ikke en PDF.", "application/pdf"),
+            ("ok.txt", b"Flere kommunale boliger.", "text/plain"),
+        ],
+    )
+    skipped = read_left_out(state.batches.files_of(batch)).skipped
     assert [(row["file"], row["code"]) for row in skipped] == [
         ("program.exe", "unknown_type"),
         ("Rapport «mars».pdf", "bad_pdf"),
@@ -118,24 +131,18 @@ def test_a_file_refused_at_upload_is_named_as_sent_not_as_another_file_saved_und
     file sent as "Notat-2.txt" is refused. The report page's list of files left out names the empty
     one "Notat-2.txt", not "Notat.txt (lagret som Notat-2.txt)": the second Notat.txt
     is not empty. (The report's list is made by the same `shown_left_out`.)"""
-    from tema.serve import pipeline, tasks
     from tema.serve.left_out import left_out_lists, read_left_out
 
-    browser = TestClient(app, follow_redirects=True)
-    parts = [
-        ("files", ("Notat.txt", b"Flere kommunale boliger.", "text/plain")),
-        ("files", ("Notat.txt", b"Bedre veier i Bodo.", "text/plain")),
-        ("files", ("Notat-2.txt", b"", "text/plain")),
-    ]
-    browser.post("/batches/upload", data={"csrf_token": _token(browser), "name": "B"}, files=parts)
-    state = app.state.serve
-    (batch,) = [b for b in state.batches.all() if not b.read_only]
+    state, batch = _upload_and_run(
+        app,
+        monkeypatch,
+        [
+            ("Notat.txt", b"Flere kommunale boliger.", "text/plain"),
+            ("Notat.txt", b"Bedre veier i Bodo.", "text/plain"),
+            ("Notat-2.txt", b"", "text/plain"),
+        ],
+    )
     assert [item.name for item in batch.files] == ["Notat.txt", "Notat-2.txt"]
-    monkeypatch.setattr(pipeline, "segment", lambda config, progress: 0)
-    monkeypatch.setattr(tasks, "_classify_and_report", lambda ctx, batch, files: {})
-    job = state.jobs.submit("batch", batch.id, language="nb")
-    tasks.run_batch(tasks.Context(state.config, state.settings.data_dir, job))
-    batch = state.batches.load(batch.id)
     left = read_left_out(state.batches.files_of(batch))
     ((_, lines),) = left_out_lists(left, batch.shown_names("nb"), "nb", ["skipped"])
     assert lines == ["Notat-2.txt: filen er tom"]
