@@ -127,6 +127,8 @@ def test_unknown_types_are_refused(tmp_path: Path):
         with pytest.raises(Refused) as caught:
             check_content(name, _write(tmp_path, "x", b"x"))
         assert caught.value.key == "bad_type"
+    # The types named as ingest names them, in the same order as its messages.
+    assert caught.value.values["types"] == ".txt, .md, .pdf, .docx, .csv, .tsv, .xlsx"
 
 
 def test_folders_outside_the_roots_are_refused(tmp_path: Path):

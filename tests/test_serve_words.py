@@ -41,3 +41,11 @@ def test_no_template_picks_a_word_by_language_itself():
         if choice not in allowed
     ]
     assert found == []
+
+
+def test_the_first_model_note_speaks_to_a_user_not_to_the_person_who_runs_tema():
+    """The start page without a model says what happens, not where tema keeps its files
+    (paths and commands are for «For den som drifter tema»)."""
+    for language in ("nb", "en"):
+        note = say(language, "first_model_note")
+        assert "data/" not in note and "labeled" not in note, note

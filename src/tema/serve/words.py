@@ -229,8 +229,8 @@ WORDS: dict[str, dict[str, str]] = {
         "modellens treff på dem her.",
         "refresh_note": "Rapportene oppdateres med den nye modellen.",
         "trained_on": "Trent på {n} merkede innspill; kryssvalidert makro-F1 {f1} ({ci}).",
-        "first_model_note": "Det finnes ingen modell ennå; tema trener en fra data/labeled/ "
-        "før de første innspillene sorteres.",
+        "first_model_note": "Det finnes ingen modell ennå; tema trener en fra de merkede "
+        "eksemplene som følger med, før de første innspillene sorteres.",
         "not_found": "Fant ikke siden.",
         "csrf": "Skjemaet var utløpt eller kom ikke fra tema. Last siden på nytt og prøv igjen.",
         "bad_name": "Filnavnet «{name}» kan ikke brukes.",

@@ -215,8 +215,8 @@ ENGLISH: dict[str, str] = {
     "score on them shows here.",
     "refresh_note": "The reports are being updated with the new model.",
     "trained_on": "Trained on {n} labelled units; cross-validated macro-F1 {f1} ({ci}).",
-    "first_model_note": "There is no model yet; tema trains one from data/labeled/ before "
-    "the first batch is sorted.",
+    "first_model_note": "There is no model yet; tema trains one from the labelled examples "
+    "it comes with before the first batch is sorted.",
     "not_found": "Page not found.",
     "csrf": "The form had expired or did not come from tema. Reload the page and try again.",
     "bad_name": "The file name “{name}” cannot be used.",
