@@ -454,6 +454,15 @@ def test_a_manifest_finds_a_file_whose_name_holds_percent_22_either_way(app):
     assert batch.manifest_missing == [] and batch.manifest_unlisted == []
 
 
+def _bodo_and_mo_with(manifest: str, app, browser, csrf: str):
+    """bodo.txt and mo.txt uploaded with `manifest`: the page, the batch, and its files by
+    name."""
+    files = [("bodo.txt", b"Bolig"), ("mo.txt", b"Arbeid"), ("manifest.csv", manifest.encode())]
+    page = upload(browser, csrf, files)
+    (batch,) = [b for b in app.state.serve.batches.all() if not b.read_only]
+    return page, batch, {item.name: item for item in batch.files}
+
+
 def test_one_bad_date_in_the_manifest_keeps_the_rest_of_it(app):
     manifest = (
         "file;meeting;region;date\n"
@@ -461,10 +470,7 @@ def test_one_bad_date_in_the_manifest_keeps_the_rest_of_it(app):
         "mo.txt;Møte i Mo;Nord-Norge;neste uke\n"
     )
     browser = client(app)
-    files = [("bodo.txt", b"Bolig"), ("mo.txt", b"Arbeid"), ("manifest.csv", manifest.encode())]
-    page = upload(browser, token(browser), files)
-    (batch,) = [b for b in app.state.serve.batches.all() if not b.read_only]
-    by_name = {item.name: item for item in batch.files}
+    page, batch, by_name = _bodo_and_mo_with(manifest, app, browser, token(browser))
     assert not batch.manifest_error
     assert (by_name["bodo.txt"].meeting, by_name["bodo.txt"].date) == (
         "Innspillmøte Bodø",
@@ -487,10 +493,7 @@ def test_a_manifest_in_norwegian_fills_the_form_and_a_date_that_does_not_exist_i
     )
     browser = client(app)
     csrf = token(browser)
-    files = [("bodo.txt", b"Bolig"), ("mo.txt", b"Arbeid"), ("manifest.csv", manifest.encode())]
-    page = upload(browser, csrf, files)
-    (batch,) = [b for b in app.state.serve.batches.all() if not b.read_only]
-    by_name = {item.name: item for item in batch.files}
+    page, batch, by_name = _bodo_and_mo_with(manifest, app, browser, csrf)
     assert not batch.manifest_error
     assert (by_name["bodo.txt"].meeting, by_name["bodo.txt"].date) == (
         "Innspillmøte Bodø",
